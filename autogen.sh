@@ -1,0 +1,38 @@
+#!/bin/sh
+# Generates ./configure.  Run as root on Debian, it first installs the
+# packages that building, testing and the demo need; otherwise it prints the
+# command that would.
+set -e
+cd "$(dirname "$0")"
+
+packages="autoconf automake pkg-config make gcc libc6-dev
+  libglib2.0-dev libglib2.0-dev-bin libgmime-3.0-dev libsqlite3-dev sqlite3
+  libcurl4-gnutls-dev libetpan-dev libical-dev libcsv-dev libcmocka-dev
+  iso-codes tzdata"
+
+missing=""
+if command -v dpkg-query >/dev/null 2>&1; then
+  for p in $packages; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
+      || missing="$missing $p"
+  done
+fi
+
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "autogen.sh: installing:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    # shellcheck disable=SC2086
+    apt-get install -y -q --no-install-recommends $missing
+  else
+    echo "autogen.sh: these packages are missing:$missing" >&2
+    echo "autogen.sh: install them as root with:" >&2
+    echo "  apt-get install$missing" >&2
+    exit 1
+  fi
+fi
+
+mkdir -p m4 build-aux
+autoreconf --install --force
+echo "autogen.sh: now run ./configure"

@@ -1,0 +1,63 @@
+/* The configuration file (ctcgw.conf(5)), read with GKeyFile.
+ * config_load() returns a new Config owned by the caller. */
+#pragma once
+
+#include <glib.h>
+#include "parsers/limits.h"
+
+typedef enum {
+  CONFIG_ERROR_READ,     /* the file cannot be read or is no INI file */
+  CONFIG_ERROR_INVALID,  /* a key is missing, unknown or has a bad value */
+} ConfigError;
+#define CONFIG_ERROR config_error_quark ()
+GQuark config_error_quark (void);
+
+typedef struct {
+  char *name;             /* from [mailbox NAME] */
+  char *url;              /* imap://, imaps:// or maildir:PATH */
+  char *user;
+  char *password_file;
+  char *processed_folder; /* default "Processed" */
+  char *rejected_folder;  /* default "Rejected" */
+  gboolean idle;
+  guint poll_interval;    /* seconds */
+  gboolean starttls;
+} MailboxConfig;
+
+typedef struct {
+  char *path;               /* the file read */
+  /* [gateway] */
+  char *database;
+  char *address;            /* From of everything sent */
+  char *name;               /* display name with address */
+  char *reference_prefix;   /* "CTC" */
+  char **staff;             /* NULL-terminated, lower case */
+  char *timezone;           /* IANA name */
+  char *trusted_authserv_id;/* NULL: Authentication-Results ignored */
+  char *language;           /* default language of answers, "en" */
+  /* [mailbox NAME] */
+  GPtrArray *mailboxes;     /* MailboxConfig* */
+  /* [smtp] */
+  char *smtp_url;           /* smtp://, smtps:// or maildir:PATH */
+  char *smtp_user;
+  char *smtp_password_file;
+  char *bounce_address;
+  guint messages_per_connection;
+  /* [limits] */
+  CtcLimits limits;
+  guint replies_per_sender_per_hour;
+} Config;
+
+Config *config_load (const char *path, GError **error);
+void config_free (Config *config);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Config, config_free)
+
+/* Every problem of the file, one a line ("[smtp] url: ..."), or an empty
+ * array when there is none: what `ctcgw check-config` prints. */
+GPtrArray *config_check (const char *path);
+
+/* TRUE when addr (any case) is a staff address. */
+gboolean config_is_staff (const Config *config, const char *addr);
+
+/* The folder of a maildir: URL ("maildir:/var/x" -> "/var/x"), or NULL. */
+const char *config_maildir_path (const char *url);

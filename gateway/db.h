@@ -1,0 +1,56 @@
+/* The SQLite registers: opening, the numbered schema files, reference data,
+ * transactions and references.  Statements are prepared, never built from
+ * input. */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+
+typedef enum {
+  DB_ERROR_OPEN,      /* cannot open or create the file */
+  DB_ERROR_SCHEMA,    /* the database is missing (run `ctcgw init`) or newer */
+  DB_ERROR_BUSY,      /* locked beyond the busy timeout: try again later */
+  DB_ERROR_FAILED,    /* any other SQLite error */
+} DbError;
+#define DB_ERROR db_error_quark ()
+GQuark db_error_quark (void);
+
+/* Opens (creating when create is TRUE) the database at path: WAL, foreign
+ * keys, a busy timeout.  Without create, a database that `ctcgw init` has not
+ * made is DB_ERROR_SCHEMA with a message that says to run it. */
+sqlite3 *db_open (const char *path, gboolean create, GError **error);
+void db_close (sqlite3 *db);
+
+/* Applies the schema files not yet applied (PRAGMA user_version) and loads
+ * the reference data (areas, countries from iso-codes, organizations).
+ * Running it again changes nothing. */
+gboolean db_init (sqlite3 *db, GError **error);
+
+/* The schema version this program writes. */
+int db_schema_version (void);
+
+gboolean db_exec (sqlite3 *db, const char *sql, GError **error);
+gboolean db_begin (sqlite3 *db, GError **error);   /* BEGIN IMMEDIATE */
+gboolean db_commit (sqlite3 *db, GError **error);
+void db_rollback (sqlite3 *db);
+
+/* Sets error from the last SQLite failure on db (busy -> DB_ERROR_BUSY). */
+void db_set_error (sqlite3 *db, GError **error, const char *what);
+
+/* A prepared statement; NULL with error set on failure.  Finalize with
+ * sqlite3_finalize (or g_autoptr(sqlite3_stmt)). */
+sqlite3_stmt *db_prepare (sqlite3 *db, const char *sql, GError **error);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+/* Allocates the next reference PREFIX-KIND-YEAR-SEQ ("CTC-OFF-2026-0042";
+ * SUB references have six digits).  Call inside the filing transaction. */
+char *db_next_reference (sqlite3 *db, const char *prefix, const char *kind,
+                         int year, GError **error);
+
+/* An entity's canonical code for any way of writing it (alpha-2, alpha-3,
+ * English name, acronym; any case), or NULL.  *suggestion, when not NULL, is
+ * set to the closest known code. */
+char *db_entity_resolve (sqlite3 *db, const char *text, char **suggestion);
+
+/* The group's name as stored, or NULL. */
+char *db_group_resolve (sqlite3 *db, const char *text);

@@ -1,0 +1,31 @@
+/* The message lifecycle: parse, classify, authorize, file, answer, all in
+ * one transaction. */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+#include "config.h"
+
+typedef enum {
+  INTAKE_FILED,        /* records filed (some may have been refused) */
+  INTAKE_REJECTED,     /* nothing filed: only errors, answered */
+  INTAKE_QUARANTINED,  /* sender not authorized: kept for staff */
+  INTAKE_NO_RECORDS,   /* no Form: at all: answered with help */
+  INTAKE_AUTOMATIC,    /* auto-reply, delivery report, calendar reply, other: kept */
+  INTAKE_DUPLICATE,    /* seen before: nothing done */
+} IntakeOutcome;
+
+typedef struct {
+  IntakeOutcome outcome;
+  gint64 submission_id;   /* 0 for duplicates */
+  char *reference;        /* the submission's reference, or NULL */
+} IntakeResult;
+
+void intake_result_clear (IntakeResult *r);
+const char *intake_outcome_name (IntakeOutcome outcome);
+
+/* Processes one raw message from mailbox (a name, "stdin" for deliver).
+ * FALSE (nothing stored, the caller must keep the message and retry later)
+ * only for a temporary failure: database busy or failing, disk full. */
+gboolean intake_process (sqlite3 *db, const Config *config, GBytes *raw,
+                         const char *mailbox, IntakeResult *result, GError **error);

@@ -1,0 +1,39 @@
+/* Templates (templates/NAME.LANG.txt, compiled into the program as
+ * resources): a small Mustache-like renderer.
+ *
+ *   {{name}}            the value of name (HTML-escaped in .html templates)
+ *   {{#list}}...{{/list}}  the block once per item of a list, or once when
+ *                       name is a true value
+ *   {{^name}}...{{/name}}  the block when name is absent, false or empty
+ *
+ * The first line of a message template is "Subject: ..." and the rest its
+ * body.  Values are never re-read as template text. */
+#pragma once
+
+#include <glib.h>
+
+/* A node of template data: a string, a list of objects, or an object. */
+typedef struct _TplData TplData;
+
+TplData *tpl_data_new (void);                       /* an empty object */
+void tpl_data_free (TplData *data);
+void tpl_set (TplData *obj, const char *key, const char *value);
+void tpl_set_printf (TplData *obj, const char *key, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+void tpl_set_bool (TplData *obj, const char *key, gboolean value);
+/* Appends a new object to the list key of obj and returns it (owned by obj). */
+TplData *tpl_add (TplData *obj, const char *key);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TplData, tpl_data_free)
+
+/* Renders the source text with data.  html: escape values for HTML. */
+char *tpl_render_string (const char *source, const TplData *data, gboolean html,
+                         GError **error);
+
+/* The template NAME.LANG.EXT ("ack", "fr", "txt"), falling back to English
+ * when there is none in lang; NULL with error when neither exists. */
+char *tpl_load (const char *name, const char *lang, const char *ext, GError **error);
+
+/* Loads and renders NAME.LANG.txt; splits its "Subject:" first line into
+ * *subject (single line: CR and LF in values become spaces) and returns the
+ * body. */
+char *tpl_render_message (const char *name, const char *lang, const TplData *data,
+                          char **subject, GError **error);

@@ -1,0 +1,159 @@
+/* The record syntax of FORMS.md (sections 1-5): pure code, no I/O.
+ *
+ * Ownership: every function returning a pointer returns a new object owned by
+ * the caller (free with the matching *_free, or g_autoptr); the const struct
+ * form_kind tables are static and never freed. */
+#pragma once
+
+#include <glib.h>
+#include "limits.h"
+
+typedef enum {
+  FIELD_TEXT,          /* free text, may span lines */
+  FIELD_DATE,          /* YYYY-MM-DD */
+  FIELD_YEAR,          /* YYYY */
+  FIELD_EMAIL,         /* one addr-spec */
+  FIELD_EMAILS,        /* list of addr-specs */
+  FIELD_URL,           /* http or https URL */
+  FIELD_PHONE,         /* digits, spaces, + - ( ) . and "ext" */
+  FIELD_ENTITY,        /* one state or organization, resolved by lookup */
+  FIELD_ENTITIES,      /* list of states or organizations */
+  FIELD_BENEFICIARIES, /* list of states, groups, or "all" */
+  FIELD_AREAS,         /* list of area codes (FORMS.md section 3) */
+  FIELD_LANGUAGES,     /* list of ISO 639-1 codes */
+  FIELD_CHOICE,        /* one of spec->choices */
+  FIELD_REFERENCE,     /* PREFIX-KIND-YEAR-SEQ */
+  FIELD_RECIPIENTS,    /* list of entities, or "all-donors" */
+  FIELD_ACTION,        /* "withdraw" */
+} FieldType;
+
+typedef struct {
+  const char *name;            /* canonical English key: "Start", "Email" */
+  const char *column;          /* column in the register's table */
+  FieldType type;
+  gboolean required;
+  const char *const *choices;  /* FIELD_CHOICE: NULL-terminated */
+  const char *default_value;   /* stored when the field is absent, or NULL */
+} FormFieldSpec;
+
+typedef struct _FormRecord FormRecord;
+typedef struct _FormLookup FormLookup;
+
+struct form_kind {
+  const char *name;            /* "assistance-offer" */
+  const char *register_name;   /* "offers": table and `list` name */
+  const char *ref_kind;        /* "OFF"; NULL when the form makes no record of its own */
+  const char *owner_field;     /* field naming who the record speaks for: "Provider" */
+  const FormFieldSpec *fields;
+  guint n_fields;
+  /* Cross-field checks after each field was checked (End not before Start);
+   * adds problems to rec.  May be NULL. */
+  void (*validate) (FormRecord *rec);
+};
+
+extern const struct form_kind form_contact_point;
+extern const struct form_kind form_assistance_offer;
+extern const struct form_kind form_assistance_request;
+extern const struct form_kind form_assistance_result;
+extern const struct form_kind form_information_source;
+extern const struct form_kind form_standard;
+extern const struct form_kind form_inventory;
+extern const struct form_kind form_visit_information;
+extern const struct form_kind form_visit_consent;
+
+/* All kinds, NULL-terminated, in the order of FORMS.md. */
+extern const struct form_kind *const form_kinds[];
+
+const struct form_kind *form_kind_find (const char *name);
+const FormFieldSpec *form_kind_field (const struct form_kind *kind, const char *canonical);
+
+/* Where the gateway looks names up: entities and groups live in the
+ * database, so the parser asks through this table.  Each returns a new
+ * string (the canonical code: "KZ", "UNODC", group name) or NULL when the
+ * name is unknown; *suggestion may then be set to the closest known name. */
+struct _FormLookup {
+  gpointer data;
+  char *(*entity) (gpointer data, const char *text, char **suggestion);
+  char *(*group) (gpointer data, const char *text);
+};
+
+/* One problem with a submission, as the reply shows it. */
+typedef struct {
+  char *source;   /* NULL for the body, else the attachment's file name */
+  guint line;     /* line in the source (text), or row (CSV); 0: the message */
+  gboolean csv;   /* line is a CSV row */
+  char *field;    /* canonical or raw key, or NULL */
+  char *message;  /* what is wrong, with "did you mean" where it applies */
+} FormProblem;
+
+typedef struct {
+  char *key;      /* canonical key, or the raw key when unknown */
+  char *value;    /* as written, continuation lines joined with '\n' */
+  guint line;
+} FormValue;
+
+struct _FormRecord {
+  const struct form_kind *kind;  /* NULL when Form: named no known kind */
+  char *kind_name;               /* as written */
+  char *source;                  /* NULL for the body, else file name */
+  guint line;                    /* line of "Form:" or CSV row */
+  gboolean csv;
+  GPtrArray *values;             /* FormValue*, in order */
+  /* After form_check(): column -> normalized value.  Lists are JSON arrays
+   * of strings (["KZ","KG"]), other values plain UTF-8 strings. */
+  GHashTable *columns;
+  char *reference;               /* normalized Reference:, or NULL */
+  gboolean withdraw;             /* Action: withdraw */
+  char *owner;                   /* canonical entity the record speaks for, or NULL */
+  GPtrArray *owners;             /* all of them (joint offers), canonical codes */
+  GPtrArray *problems;           /* FormProblem* */
+};
+
+typedef struct {
+  GPtrArray *records;    /* FormRecord* */
+  GPtrArray *problems;   /* FormProblem* about the message as a whole */
+} FormParse;
+
+FormParse *form_parse_new (void);
+void form_parse_free (FormParse *parse);
+void form_record_free (FormRecord *rec);
+void form_problem_free (FormProblem *p);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FormParse, form_parse_free)
+
+/* Reads the records of one text (a body or a .txt attachment) into parse.
+ * Quoted lines, signatures, reply headers and text before the first Form:
+ * are skipped.  source is NULL for the body. */
+void form_parse_text (FormParse *parse, const char *text, const char *source,
+                      const CtcLimits *limits);
+
+/* Reads a CSV attachment (RFC 4180, optional BOM) into parse; the kind comes
+ * from a Form column, else from the file name. */
+void form_parse_csv (FormParse *parse, const char *data, gsize len,
+                     const char *filename, const CtcLimits *limits);
+
+/* Checks every record of parse against its kind: required fields, values,
+ * repeated keys, unknown keys (with the closest valid one), and normalizes
+ * the values into rec->columns.  Problems go to rec->problems. */
+void form_check (FormParse *parse, const FormLookup *lookup, const CtcLimits *limits);
+
+/* Adds a problem to rec (field may be NULL); printf-style message. */
+void form_record_problem (FormRecord *rec, guint line, const char *field,
+                          const char *fmt, ...) G_GNUC_PRINTF (4, 5);
+
+/* "line 7: unknown field \"Emial\"; did you mean \"Email\"?",
+ * "offers.csv row 3: ...", "notes.txt line 4: ..." */
+char *form_problem_format (const FormProblem *p);
+
+/* The canonical key for a key as written (any case, space - _ alike, any of
+ * the six UN languages), or NULL when unknown. */
+const char *form_key_canonical (const char *raw);
+
+/* The closest of candidates (NULL-terminated) to word, or NULL when none is
+ * close enough to suggest. */
+const char *form_suggest (const char *word, const char *const *candidates);
+
+/* The area codes of FORMS.md section 3, NULL-terminated. */
+extern const char *const form_areas[];
+
+/* A JSON array of strings from items (NULL-terminated or n items). */
+char *form_json_array (const char *const *items, gssize n);

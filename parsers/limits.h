@@ -1,0 +1,25 @@
+/* Limits on everything that comes from outside.  Each has a configuration key
+ * in [limits] (ctcgw.conf(5)); these are the defaults of FORMS.md section 5. */
+#pragma once
+
+#include <glib.h>
+
+#define CTC_VALUE_MAX_DEFAULT      10000u          /* characters in one value */
+#define CTC_FIELDS_MAX_DEFAULT     64u             /* fields in one record */
+#define CTC_RECORDS_MAX_DEFAULT    500u            /* records in one message */
+#define CTC_MESSAGE_MAX_DEFAULT    (25u * 1024u * 1024u) /* bytes in one message */
+#define CTC_MIME_DEPTH_MAX         16u             /* nesting of MIME parts */
+#define CTC_MIME_PARTS_MAX         256u            /* MIME parts in one message */
+#define CTC_LINE_MAX               20000u          /* bytes in one text line */
+#define CTC_HEADER_MAX             (1024u * 1024u) /* bytes of all headers */
+#define CTC_REPLIES_PER_HOUR_DEFAULT 10u
+
+typedef struct {
+  guint value_max;
+  guint fields_max;
+  guint records_max;
+  gsize message_max;
+} CtcLimits;
+
+/* The defaults above, as a struct. */
+CtcLimits ctc_limits_default (void);
