@@ -1,0 +1,221 @@
+/* init, check-config, run and deliver: the commands of the daemon's life. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib-unix.h>
+
+#include "gateway/commands.h"
+#include "gateway/db.h"
+#include "gateway/intake.h"
+#include "gateway/log.h"
+#include "gateway/maildir.h"
+#include "gateway/outbox.h"
+
+int
+cmd_init (const Config *config, int argc, char **argv)
+{
+  GOptionEntry entries[] = { { NULL } };
+  if (!command_parse_options ("init", "", "Create the database, or upgrade it, and load the"
+                              " reference data. Running it again changes nothing.",
+                              entries, &argc, &argv))
+    return EX_USAGE;
+  g_autoptr (GError) error = NULL;
+  sqlite3 *db = db_open (config->database, TRUE, &error);
+  if (db == NULL || !db_init (db, &error))
+    {
+      g_printerr ("ctcgw: init: %s\n", error->message);
+      db_close (db);
+      return g_error_matches (error, DB_ERROR, DB_ERROR_BUSY) ? EX_TEMPFAIL : EX_CANTCREAT;
+    }
+  db_close (db);
+  if (log_get_level () >= LOG_NORMAL)
+    printf ("database %s is at schema version %d\n", config->database, db_schema_version ());
+  return EX_OK;
+}
+
+int
+cmd_check_config (const Config *config, int argc, char **argv)
+{
+  GOptionEntry entries[] = { { NULL } };
+  if (!command_parse_options ("check-config", "", "Read the configuration file and list"
+                              " every problem in it, one a line.", entries, &argc, &argv))
+    return EX_USAGE;
+  g_autoptr (GPtrArray) problems = config_check (command_config_path);
+  for (guint i = 0; i < problems->len; i++)
+    g_printerr ("%s: %s\n", command_config_path, (const char *) g_ptr_array_index (problems, i));
+  if (problems->len > 0)
+    return EX_CONFIG;
+  printf ("%s: no problems\n", command_config_path);
+  return EX_OK;
+}
+
+/* Reads standard input, keeping at most max bytes but counting all. */
+static GBytes *
+read_stdin (gsize max, gsize *total, GError **error)
+{
+  GByteArray *kept = g_byte_array_new ();
+  guint8 buf[65536];
+  size_t n;
+  *total = 0;
+  while ((n = fread (buf, 1, sizeof buf, stdin)) > 0)
+    {
+      if (kept->len < max)
+        g_byte_array_append (kept, buf, MIN (n, max - kept->len));
+      *total += n;
+    }
+  if (ferror (stdin))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "reading standard input failed");
+      g_byte_array_unref (kept);
+      return NULL;
+    }
+  return g_byte_array_free_to_bytes (kept);
+}
+
+int
+cmd_deliver (const Config *config, int argc, char **argv)
+{
+  g_autofree char *mailbox = NULL;
+  GOptionEntry entries[] = {
+    { "mailbox", 'm', 0, G_OPTION_ARG_STRING, &mailbox, "the mailbox name recorded (default: stdin)", "NAME" },
+    { NULL }
+  };
+  if (!command_parse_options ("deliver", "[--mailbox NAME]", "Process one RFC 5322 message"
+                              " from standard input as if it had been fetched. Exit 0: taken"
+                              " in (filed, quarantined or answered); 75: nothing stored, retry.",
+                              entries, &argc, &argv))
+    return EX_USAGE;
+  g_autoptr (GError) error = NULL;
+  gsize total;
+  /* One byte over the limit is enough to know the message is too large. */
+  g_autoptr (GBytes) raw = read_stdin (config->limits.message_max + 1, &total, &error);
+  int status;
+  sqlite3 *db = raw ? command_open_db (config, &status) : NULL;
+  if (raw == NULL)
+    {
+      g_printerr ("ctcgw: deliver: %s\n", error->message);
+      return EX_TEMPFAIL;
+    }
+  if (db == NULL)
+    return status == EX_CONFIG ? EX_TEMPFAIL : status;
+  IntakeResult result = { 0 };
+  gboolean ok = intake_process (db, config, raw, mailbox ? mailbox : "stdin", &result, &error);
+  db_close (db);
+  if (!ok)
+    {
+      g_printerr ("ctcgw: deliver: nothing was stored, the MTA should retry: %s\n", error->message);
+      return EX_TEMPFAIL;
+    }
+  if (log_get_level () >= LOG_VERBOSE)
+    printf ("%s %s\n", intake_outcome_name (result.outcome), result.reference ? result.reference : "-");
+  intake_result_clear (&result);
+  return EX_OK;
+}
+
+/* One pass: every mailbox, then the outbox. */
+static gboolean
+run_pass (sqlite3 *db, const Config *config, GError **error)
+{
+  for (guint i = 0; i < config->mailboxes->len; i++)
+    {
+      const MailboxConfig *mbox = g_ptr_array_index (config->mailboxes, i);
+      guint count = 0;
+      if (config_maildir_path (mbox->url) == NULL)
+        {
+          log_warn ("run", "mailbox=%s skipped: only maildir: mailboxes are read by this build",
+                    mbox->name);
+          continue;
+        }
+      if (!maildir_intake (db, config, mbox, &count, error))
+        return FALSE;
+      log_debug ("run", "mailbox=%s taken=%u", mbox->name, count);
+    }
+  guint sent = 0;
+  return outbox_deliver (db, config, &sent, error);
+}
+
+typedef struct {
+  sqlite3 *db;
+  const Config *config;
+  GMainLoop *loop;
+  int status;
+} Daemon;
+
+static gboolean
+on_tick (gpointer data)
+{
+  Daemon *d = data;
+  g_autoptr (GError) error = NULL;
+  if (!run_pass (d->db, d->config, &error))
+    log_warn ("run", "pass failed, retrying at the next poll: %s", error->message);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_signal (gpointer data)
+{
+  Daemon *d = data;
+  log_info ("run", "stopping");
+  g_main_loop_quit (d->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static guint
+poll_interval (const Config *config)
+{
+  guint interval = 60;
+  for (guint i = 0; i < config->mailboxes->len; i++)
+    {
+      const MailboxConfig *mbox = g_ptr_array_index (config->mailboxes, i);
+      interval = MIN (interval, MAX (mbox->poll_interval, 1u));
+    }
+  return interval;
+}
+
+/* The daemon: one GMainLoop with a poll timer and the signals as sources. */
+static int
+run_daemon (sqlite3 *db, const Config *config)
+{
+  Daemon d = { .db = db, .config = config, .loop = g_main_loop_new (NULL, FALSE) };
+  on_tick (&d);
+  guint timer = g_timeout_add_seconds (poll_interval (config), on_tick, &d);
+  guint term = g_unix_signal_add (SIGTERM, on_signal, &d);
+  guint intr = g_unix_signal_add (SIGINT, on_signal, &d);
+  g_main_loop_run (d.loop);
+  g_source_remove (timer);
+  g_source_remove (term);
+  g_source_remove (intr);
+  g_main_loop_unref (d.loop);
+  return d.status;
+}
+
+int
+cmd_run (const Config *config, int argc, char **argv)
+{
+  gboolean once = FALSE;
+  GOptionEntry entries[] = {
+    { "once", 0, 0, G_OPTION_ARG_NONE, &once, "one pass over the mailboxes and the outbox, then exit", NULL },
+    { NULL }
+  };
+  if (!command_parse_options ("run", "[--once]", "Run the gateway in the foreground: read the"
+                              " mailboxes, file and answer what arrives, and deliver the outbox.",
+                              entries, &argc, &argv))
+    return EX_USAGE;
+  int status;
+  sqlite3 *db = command_open_db (config, &status);
+  if (db == NULL)
+    return status;
+  g_autoptr (GError) error = NULL;
+  if (once)
+    {
+      status = run_pass (db, config, &error) ? EX_OK : EX_TEMPFAIL;
+      if (status != EX_OK)
+        g_printerr ("ctcgw: run: %s\n", error->message);
+    }
+  else
+    status = run_daemon (db, config);
+  db_close (db);
+  return status;
+}

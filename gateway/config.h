@@ -43,6 +43,7 @@ typedef struct {
   char *smtp_password_file;
   char *bounce_address;
   guint messages_per_connection;
+  guint smtp_rate;          /* messages an hour at most, 0: no limit */
   /* [limits] */
   CtcLimits limits;
   guint replies_per_sender_per_hour;
@@ -61,3 +62,8 @@ gboolean config_is_staff (const Config *config, const char *addr);
 
 /* The folder of a maildir: URL ("maildir:/var/x" -> "/var/x"), or NULL. */
 const char *config_maildir_path (const char *url);
+
+/* TRUE when addr is a plain addr-spec: a dot-atom local part (UTF-8
+ * allowed), "@", a domain of dot-separated labels; no quotes, comments,
+ * spaces or control characters; at most 254 bytes. */
+gboolean config_address_valid (const char *addr);

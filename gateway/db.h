@@ -26,6 +26,10 @@ void db_close (sqlite3 *db);
  * Running it again changes nothing. */
 gboolean db_init (sqlite3 *db, GError **error);
 
+/* Loads the states of the iso-codes JSON file at path (db_init uses
+ * CTC_ISO3166_JSON) in its own transaction; codes already there are kept. */
+gboolean db_load_countries (sqlite3 *db, const char *path, GError **error);
+
 /* The schema version this program writes. */
 int db_schema_version (void);
 
@@ -48,8 +52,9 @@ char *db_next_reference (sqlite3 *db, const char *prefix, const char *kind,
                          int year, GError **error);
 
 /* An entity's canonical code for any way of writing it (alpha-2, alpha-3,
- * English name, acronym; any case), or NULL.  *suggestion, when not NULL, is
- * set to the closest known code. */
+ * English name, acronym; any case, accents optional), or NULL.  *suggestion,
+ * when not NULL, is set to the closest known code or name (a new string), or
+ * NULL when none is close. */
 char *db_entity_resolve (sqlite3 *db, const char *text, char **suggestion);
 
 /* The group's name as stored, or NULL. */

@@ -29,3 +29,20 @@ const char *intake_outcome_name (IntakeOutcome outcome);
  * only for a temporary failure: database busy or failing, disk full. */
 gboolean intake_process (sqlite3 *db, const Config *config, GBytes *raw,
                          const char *mailbox, IntakeResult *result, GError **error);
+
+/* Files a quarantined submission as if its sender were authorized (staff
+ * approved it) and answers it; the quarantine row becomes 'approved'. */
+gboolean intake_approve (sqlite3 *db, const Config *config, gint64 submission_id,
+                         IntakeResult *result, GError **error);
+
+/* Marks a quarantined submission 'rejected' with reason (may be NULL);
+ * nothing is filed and nothing more is sent. */
+gboolean intake_reject (sqlite3 *db, gint64 submission_id, const char *reason,
+                        GError **error);
+
+/* Files the records of a staff CSV import (FILE named path, contents data)
+ * into register as one submission from staff; problems are appended to
+ * problems (formatted lines).  FALSE for a database failure. */
+gboolean intake_import (sqlite3 *db, const Config *config, const char *register_name,
+                        const char *path, const char *data, gsize len,
+                        GPtrArray *problems, guint *filed, GError **error);

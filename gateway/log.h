@@ -6,6 +6,7 @@
 typedef enum { LOG_QUIET = 0, LOG_NORMAL = 1, LOG_VERBOSE = 2 } LogLevel;
 
 void log_set_level (LogLevel level);
+LogLevel log_get_level (void);
 /* log_info ("intake", "msgid=%s outcome=%s", ...); escape untrusted values with log_escape. */
 void log_info (const char *module, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 void log_warn (const char *module, const char *fmt, ...) G_GNUC_PRINTF (2, 3);

@@ -1,1 +1,121 @@
-int main (void) { return 0; }
+/* ctcgw: command dispatch only. */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <gmime/gmime.h>
+
+#include "gateway/commands.h"
+#include "gateway/config.h"
+#include "gateway/log.h"
+
+#define DEFAULT_CONFIG "/etc/ctcgw/ctcgw.conf"
+
+static const Command commands[] = {
+  { "init", "", "create or upgrade the database and load reference data", TRUE, cmd_init },
+  { "check-config", "", "validate the configuration file and say what is wrong", FALSE, cmd_check_config },
+  { "run", "[--once]", "the daemon in the foreground: intake and outbox; --once: one pass", TRUE, cmd_run },
+  { "deliver", "[--mailbox NAME]", "process one message from standard input (for an MTA)", TRUE, cmd_deliver },
+  { "list", "REGISTER [--json]", "list a register", TRUE, cmd_list },
+  { "show", "REFERENCE [--json]", "show one record and its history", TRUE, cmd_show },
+  { "import", "REGISTER FILE.csv", "import records from CSV, with the checks of email", TRUE, cmd_import },
+  { "export", "REGISTER [--format csv|json] [-o FILE]", "export a register", TRUE, cmd_export },
+  { "quarantine", "list | show ID | approve ID | reject ID [--reason TEXT]", "review held submissions", TRUE, cmd_quarantine },
+};
+
+const char *command_config_path = DEFAULT_CONFIG;
+
+static const Command *
+find_command (const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (commands[i].name, name) == 0)
+      return &commands[i];
+  return NULL;
+}
+
+static char *
+commands_help (void)
+{
+  GString *s = g_string_new ("Commands:\n");
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *synopsis = g_strdup_printf ("%s %s", commands[i].name, commands[i].args);
+      g_string_append_printf (s, "  %-36s %s\n", synopsis, commands[i].summary);
+    }
+  g_string_append (s, "\n`ctcgw COMMAND --help` describes a command's options;"
+                      " ctcgw(8) and ctcgw.conf(5) describe the rest.");
+  return g_string_free (s, FALSE);
+}
+
+static int
+run_command (const Command *cmd, int argc, char **argv)
+{
+  g_autoptr (Config) config = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean wants_help = argc > 1 && (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0);
+
+  if (cmd->needs_config && !wants_help)
+    {
+      config = config_load (command_config_path, &error);
+      if (config == NULL)
+        {
+          g_printerr ("ctcgw: %s\n", error->message);
+          g_printerr ("ctcgw: `ctcgw -c %s check-config` lists every problem\n", command_config_path);
+          return EX_CONFIG;
+        }
+    }
+  return cmd->run (config, argc, argv);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *config_path = NULL;
+  gboolean verbose = FALSE, quiet = FALSE, version = FALSE;
+  GOptionEntry entries[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "configuration file (default " DEFAULT_CONFIG ")", "FILE" },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "log more", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "log only warnings", NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, "print the version", NULL },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new ("COMMAND [ARGS]");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *help = commands_help ();
+
+  setlocale (LC_ALL, "");
+  g_option_context_set_summary (context, "The email intake and circulation gateway of the CTC secretariat.");
+  g_option_context_set_description (context, help);
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_strict_posix (context, TRUE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("ctcgw: %s\nctcgw: `ctcgw --help` lists the options and commands\n", error->message);
+      return EX_USAGE;
+    }
+  if (version)
+    {
+      printf ("%s\n", PACKAGE_STRING);
+      return EX_OK;
+    }
+  log_set_level (quiet ? LOG_QUIET : verbose ? LOG_VERBOSE : LOG_NORMAL);
+  if (config_path != NULL)
+    command_config_path = config_path;
+  if (argc < 2)
+    {
+      g_printerr ("ctcgw: no command given\n%s\n", help);
+      return EX_USAGE;
+    }
+  const Command *cmd = find_command (argv[1]);
+  if (cmd == NULL)
+    {
+      g_printerr ("ctcgw: unknown command \"%s\"\n%s\n", argv[1], help);
+      return EX_USAGE;
+    }
+  g_mime_init ();
+  int status = run_command (cmd, argc - 1, argv + 1);
+  g_mime_shutdown ();
+  return status;
+}

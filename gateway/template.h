@@ -6,17 +6,28 @@
  *                       name is a true value
  *   {{^name}}...{{/name}}  the block when name is absent, false or empty
  *
+ * Names are letters, digits, '_' and '-'; inside a list item a name not in
+ * the item is looked up in the enclosing objects; an unknown name renders
+ * empty.  A section tag alone on its line takes the whole line with it.
  * The first line of a message template is "Subject: ..." and the rest its
  * body.  Values are never re-read as template text. */
 #pragma once
 
 #include <glib.h>
 
+typedef enum {
+  TPL_ERROR_SYNTAX,     /* unbalanced or malformed tag: the message names it and its line */
+  TPL_ERROR_NOT_FOUND,  /* no such template, in the language asked or in English */
+} TplError;
+#define TPL_ERROR tpl_error_quark ()
+GQuark tpl_error_quark (void);
+
 /* A node of template data: a string, a list of objects, or an object. */
 typedef struct _TplData TplData;
 
 TplData *tpl_data_new (void);                       /* an empty object */
 void tpl_data_free (TplData *data);
+/* Sets key of obj to a copy of value (NULL: removes key). */
 void tpl_set (TplData *obj, const char *key, const char *value);
 void tpl_set_printf (TplData *obj, const char *key, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
 void tpl_set_bool (TplData *obj, const char *key, gboolean value);

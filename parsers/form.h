@@ -25,6 +25,7 @@ typedef enum {
   FIELD_REFERENCE,     /* PREFIX-KIND-YEAR-SEQ */
   FIELD_RECIPIENTS,    /* list of entities, or "all-donors" */
   FIELD_ACTION,        /* "withdraw" */
+  FIELD_STATE,         /* one State (an entity that is a State) */
 } FieldType;
 
 typedef struct {
@@ -75,6 +76,9 @@ struct _FormLookup {
   gpointer data;
   char *(*entity) (gpointer data, const char *text, char **suggestion);
   char *(*group) (gpointer data, const char *text);
+  /* Whether a canonical code names a State (not an organization).  May be
+   * NULL: then a State is a code of two capital letters. */
+  gboolean (*is_state) (gpointer data, const char *code);
 };
 
 /* One problem with a submission, as the reply shows it. */
@@ -157,3 +161,40 @@ extern const char *const form_areas[];
 
 /* A JSON array of strings from items (NULL-terminated or n items). */
 char *form_json_array (const char *const *items, gssize n);
+
+/* ---- helpers shared by the parser's files and the form kinds ---------- */
+
+/* Most problems kept for one record, and for the message as a whole. */
+#define FORM_PROBLEMS_MAX 100u
+
+/* Adds a problem about the message (or one attachment) to parse; a message
+ * already there is not added twice.  source NULL for the body. */
+void form_parse_problem (FormParse *parse, const char *source, guint line,
+                         gboolean csv, const char *fmt, ...) G_GNUC_PRINTF (5, 6);
+
+/* A new empty record of kind_name (as written) read from source at line. */
+FormRecord *form_record_new (const char *kind_name, const char *source,
+                             guint line, gboolean csv);
+
+/* The line of the first value of key canonical in rec, else rec->line. */
+guint form_record_line (const FormRecord *rec, const char *canonical);
+
+/* text folded for comparison: case folded, accents dropped, and runs of
+ * space, '-' and '_' made one '-' (trimmed at both ends).  New string. */
+char *form_fold (const char *text);
+
+/* Checks text (the value of spec, from line) and returns its normalized form
+ * (lists as JSON arrays); NULL after adding a problem to rec.  When items is
+ * not NULL it receives the normalized items of a list, or the one value.
+ * lookup may be NULL: entities and groups are then kept as written. */
+char *form_value_check (FormRecord *rec, const FormFieldSpec *spec,
+                        const char *text, guint line, const FormLookup *lookup,
+                        GPtrArray **items);
+
+/* The KIND of a normalized reference ("OFF" of "CTC-OFF-2026-0042"), new
+ * string, or NULL when reference is not one. */
+char *form_reference_kind (const char *reference);
+
+/* text in double quotes for a problem message: control characters replaced,
+ * cut after a few dozen characters.  New string. */
+char *form_quote (const char *text);

@@ -1,0 +1,352 @@
+/* The message lifecycle: authorization, filing, answers, duplicates,
+ * quarantine, limits. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+#include <gmime/gmime.h>
+
+#include "gateway/config.h"
+#include "gateway/db.h"
+#include "gateway/intake.h"
+
+typedef struct {
+  char *dir;
+  Config *config;
+  sqlite3 *db;
+} Fixture;
+
+static const char *conf_text =
+  "[gateway]\n"
+  "database = registers.db\n"
+  "address = gateway@ctc.example\n"
+  "staff = desk@ctc.example\n"
+  "trusted_authserv_id = mx.ctc.example\n"
+  "[smtp]\n"
+  "url = maildir:outbox\n"
+  "[limits]\n"
+  "message_size = 8K\n"
+  "replies_per_sender_per_hour = 3\n";
+
+static void
+exec_sql (sqlite3 *db, const char *sql)
+{
+  char *err = NULL;
+  int rc = sqlite3_exec (db, sql, NULL, NULL, &err);
+  if (rc != SQLITE_OK)
+    fail_msg ("%s: %s", sql, err);
+}
+
+static gint64
+count (sqlite3 *db, const char *sql)
+{
+  sqlite3_stmt *st = NULL;
+  assert_int_equal (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), SQLITE_OK);
+  assert_int_equal (sqlite3_step (st), SQLITE_ROW);
+  gint64 n = sqlite3_column_int64 (st, 0);
+  sqlite3_finalize (st);
+  return n;
+}
+
+/* The text of the first column of the first row, or NULL. */
+static char *
+text (sqlite3 *db, const char *sql)
+{
+  sqlite3_stmt *st = NULL;
+  char *s = NULL;
+  assert_int_equal (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), SQLITE_OK);
+  if (sqlite3_step (st) == SQLITE_ROW && sqlite3_column_type (st, 0) != SQLITE_NULL)
+    s = g_strndup ((const char *) sqlite3_column_blob (st, 0), sqlite3_column_bytes (st, 0));
+  sqlite3_finalize (st);
+  return s;
+}
+
+static int
+setup (void **state)
+{
+  Fixture *f = g_new0 (Fixture, 1);
+  g_autoptr (GError) error = NULL;
+  f->dir = g_dir_make_tmp ("ctcgw-intake-XXXXXX", NULL);
+  g_autofree char *conf = g_build_filename (f->dir, "ctcgw.conf", NULL);
+  g_file_set_contents (conf, conf_text, -1, NULL);
+  f->config = config_load (conf, &error);
+  assert_non_null (f->config);
+  f->db = db_open (f->config->database, TRUE, &error);
+  assert_non_null (f->db);
+  assert_true (db_init (f->db, &error));
+  exec_sql (f->db,
+      "INSERT INTO contacts (reference, entity, name, email, languages, role, status, state)"
+      " VALUES ('CTC-CP-2026-0001', 'KZ', 'Aigerim N', 'focal@mfa.kz.example', '[\"en\"]',"
+      " 'focal-point', 'active', 'active'),"
+      " ('CTC-CP-2026-0002', 'UNODC', 'Jan Doe', 'j.doe@unodc.example', '[\"en\"]',"
+      " 'focal-point', 'active', 'active'),"
+      " ('CTC-CP-2026-0003', 'FR', 'Marie Dupont', 'm.dupont@diplomatie.fr.example', '[\"fr\"]',"
+      " 'focal-point', 'active', 'active');");
+  *state = f;
+  return 0;
+}
+
+static int
+teardown (void **state)
+{
+  Fixture *f = *state;
+  db_close (f->db);
+  config_free (f->config);
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
+  assert_int_equal (system (cmd), 0);
+  g_free (f->dir);
+  g_free (f);
+  return 0;
+}
+
+/* A message from `from` with extra headers and body. */
+static GBytes *
+message (const char *from, const char *id, const char *headers, const char *body)
+{
+  char *s = g_strdup_printf ("From: %s\r\nTo: gateway@ctc.example\r\nSubject: Submission\r\n"
+                             "Message-ID: <%s>\r\nDate: Mon, 2 Nov 2026 10:00:00 +0000\r\n"
+                             "%sMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                             "\r\n%s", from, id, headers ? headers : "", body);
+  return g_bytes_new_take (s, strlen (s));
+}
+
+static const char *offer_body =
+  "Dear colleagues,\r\n\r\n"
+  "Form: assistance-offer\r\n"
+  "Provider: UNODC\r\n"
+  "Title: Legislative drafting workshop\r\n"
+  "Areas: terrorist-financing\r\n"
+  "Beneficiaries: KZ\r\n";
+
+static IntakeOutcome
+process (Fixture *f, GBytes *raw)
+{
+  IntakeResult r = { 0 };
+  g_autoptr (GError) error = NULL;
+  if (!intake_process (f->db, f->config, raw, "test", &r, &error))
+    fail_msg ("intake_process: %s", error->message);
+  IntakeOutcome outcome = r.outcome;
+  intake_result_clear (&r);
+  g_bytes_unref (raw);
+  return outcome;
+}
+
+static void
+test_filed_and_answered (void **state)
+{
+  Fixture *f = *state;
+  assert_int_equal (process (f, message ("j.doe@unodc.example", "o1@unodc", NULL, offer_body)),
+                    INTAKE_FILED);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM offers WHERE providers = '[\"UNODC\"]'"), 1);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox"), 1);
+  g_autofree char *raw = text (f->db, "SELECT raw FROM outbox");
+  assert_non_null (strstr (raw, "In-Reply-To: <o1@unodc>"));
+  assert_non_null (strstr (raw, "Auto-Submitted: auto-replied"));
+  assert_non_null (strstr (raw, "accepted CTC-OFF-"));
+  assert_non_null (strstr (raw, "To: j.doe@unodc.example"));
+  g_autofree char *sub = text (f->db, "SELECT reference FROM submissions");
+  assert_non_null (strstr (raw, sub));
+}
+
+static void
+test_duplicate_not_filed_twice (void **state)
+{
+  Fixture *f = *state;
+  assert_int_equal (process (f, message ("j.doe@unodc.example", "o1@unodc", NULL, offer_body)),
+                    INTAKE_FILED);
+  assert_int_equal (process (f, message ("j.doe@unodc.example", "o1@unodc", NULL, offer_body)),
+                    INTAKE_DUPLICATE);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM offers"), 1);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM submissions"), 1);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox"), 1);
+}
+
+static void
+test_unknown_sender_quarantined_then_approved (void **state)
+{
+  Fixture *f = *state;
+  assert_int_equal (process (f, message ("someone@elsewhere.example", "q1@x", NULL, offer_body)),
+                    INTAKE_QUARANTINED);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM offers"), 0);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM quarantine WHERE state = 'waiting'"), 1);
+  g_autofree char *raw = text (f->db, "SELECT raw FROM outbox");
+  assert_non_null (raw);
+  assert_null (strstr (raw, "accepted"));
+
+  gint64 id = count (f->db, "SELECT submission_id FROM quarantine");
+  IntakeResult r = { 0 };
+  g_autoptr (GError) error = NULL;
+  assert_true (intake_approve (f->db, f->config, id, &r, &error));
+  assert_int_equal (r.outcome, INTAKE_FILED);
+  intake_result_clear (&r);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM offers"), 1);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM quarantine WHERE state = 'approved'"), 1);
+  /* A decision is final. */
+  assert_false (intake_approve (f->db, f->config, id, &r, &error));
+}
+
+static void
+test_rejected_from_quarantine (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  assert_int_equal (process (f, message ("someone@elsewhere.example", "q2@x", NULL, offer_body)),
+                    INTAKE_QUARANTINED);
+  gint64 id = count (f->db, "SELECT submission_id FROM quarantine");
+  assert_true (intake_reject (f->db, id, "not a known sender", &error));
+  assert_int_equal (count (f->db, "SELECT count(*) FROM quarantine WHERE state = 'rejected'"), 1);
+  assert_false (intake_reject (f->db, id, NULL, &error));
+  assert_int_equal (count (f->db, "SELECT count(*) FROM offers"), 0);
+}
+
+static void
+test_speaking_for_another_entity (void **state)
+{
+  Fixture *f = *state;
+  const char *body = "Form: assistance-request\nState: KG\nAreas: border-control\n"
+                     "Description: Training of border guards\n";
+  assert_int_equal (process (f, message ("focal@mfa.kz.example", "r1@kz", NULL, body)),
+                    INTAKE_QUARANTINED);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM requests"), 0);
+  g_autofree char *reason = text (f->db, "SELECT reason FROM quarantine");
+  assert_non_null (strstr (reason, "KG"));
+}
+
+static void
+test_errors_name_the_line (void **state)
+{
+  Fixture *f = *state;
+  const char *body = "Hello\n\nForm: contact-point\nEntity: KZ\nName: A B\nEmial: a@b.kz.example\n";
+  assert_int_equal (process (f, message ("focal@mfa.kz.example", "e1@kz", NULL, body)),
+                    INTAKE_REJECTED);
+  g_autofree char *raw = text (f->db, "SELECT raw FROM outbox");
+  assert_non_null (strstr (raw, "line 6"));
+  assert_non_null (strstr (raw, "Emial"));
+  assert_non_null (strstr (raw, "Email"));
+  assert_int_equal (count (f->db, "SELECT count(*) FROM submission_records WHERE how = 'refused'"), 1);
+}
+
+static void
+test_no_records_gets_help (void **state)
+{
+  Fixture *f = *state;
+  assert_int_equal (process (f, message ("focal@mfa.kz.example", "h1@kz", NULL, "What do I send?\n")),
+                    INTAKE_NO_RECORDS);
+  g_autofree char *raw = text (f->db, "SELECT raw FROM outbox");
+  assert_non_null (strstr (raw, "assistance-offer"));
+}
+
+static void
+test_automatic_never_answered (void **state)
+{
+  Fixture *f = *state;
+  assert_int_equal (process (f, message ("j.doe@unodc.example", "a1@unodc",
+                                         "Auto-Submitted: auto-replied\r\n", offer_body)),
+                    INTAKE_AUTOMATIC);
+  assert_int_equal (process (f, message ("j.doe@unodc.example", "a2@unodc",
+                                         "Precedence: bulk\r\n", offer_body)),
+                    INTAKE_AUTOMATIC);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox"), 0);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM offers"), 0);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM submissions WHERE reference IS NULL"), 2);
+}
+
+static void
+test_reply_rate_limit (void **state)
+{
+  Fixture *f = *state;
+  for (int i = 0; i < 5; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("rl%d@kz", i);
+      assert_int_equal (process (f, message ("focal@mfa.kz.example", id, NULL, "Hello?\n")),
+                        INTAKE_NO_RECORDS);
+    }
+  assert_int_equal (count (f->db, "SELECT count(*) FROM submissions"), 5);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox"), 3);
+}
+
+static void
+test_authentication_failure_quarantines (void **state)
+{
+  Fixture *f = *state;
+  const char *ar = "Authentication-Results: mx.ctc.example; dkim=pass; spf=pass;"
+                   " dmarc=fail (p=reject) header.from=unodc.example\r\n";
+  assert_int_equal (process (f, message ("j.doe@unodc.example", "d1@unodc", ar, offer_body)),
+                    INTAKE_QUARANTINED);
+  /* The same verdict from a server that is not trusted changes nothing. */
+  const char *other = "Authentication-Results: mx.other.example; dmarc=fail\r\n";
+  assert_int_equal (process (f, message ("j.doe@unodc.example", "d2@unodc", other, offer_body)),
+                    INTAKE_FILED);
+}
+
+static void
+test_too_large_answered_not_kept_whole (void **state)
+{
+  Fixture *f = *state;
+  GString *body = g_string_new (offer_body);
+  while (body->len < 20000)
+    g_string_append (body, "Description: padding padding padding padding padding\r\n");
+  g_autofree char *b = g_string_free (body, FALSE);
+  assert_int_equal (process (f, message ("j.doe@unodc.example", "big@unodc", NULL, b)),
+                    INTAKE_REJECTED);
+  assert_true (count (f->db, "SELECT length(raw) FROM submissions") < 8192);
+  assert_true (count (f->db, "SELECT size FROM submissions") > 20000);
+  g_autofree char *raw = text (f->db, "SELECT raw FROM outbox");
+  assert_non_null (strstr (raw, "limit"));
+  assert_int_equal (count (f->db, "SELECT count(*) FROM offers"), 0);
+}
+
+static void
+test_update_names_changed_fields (void **state)
+{
+  Fixture *f = *state;
+  assert_int_equal (process (f, message ("j.doe@unodc.example", "u1@unodc", NULL, offer_body)),
+                    INTAKE_FILED);
+  g_autofree char *ref = text (f->db, "SELECT reference FROM offers");
+  g_autofree char *body = g_strdup_printf ("Form: assistance-offer\nReference: %s\n"
+                                           "Title: Drafting workshop, second edition\n", ref);
+  assert_int_equal (process (f, message ("j.doe@unodc.example", "u2@unodc", NULL, body)),
+                    INTAKE_FILED);
+  g_autofree char *raw = text (f->db, "SELECT raw FROM outbox ORDER BY id DESC LIMIT 1");
+  assert_non_null (strstr (raw, "(updated: Title)"));
+  assert_int_equal (count (f->db, "SELECT count(*) FROM offers"), 1);
+}
+
+static void
+test_staff_may_file_for_anyone (void **state)
+{
+  Fixture *f = *state;
+  const char *body = "Form: assistance-request\nState: KG\nAreas: border-control\n"
+                     "Description: Training of border guards\n";
+  assert_int_equal (process (f, message ("Desk <DESK@ctc.example>", "s1@ctc", NULL, body)),
+                    INTAKE_FILED);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM requests WHERE state_code = 'KG'"), 1);
+}
+
+int
+main (void)
+{
+  g_mime_init ();
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown (test_filed_and_answered, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_duplicate_not_filed_twice, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_unknown_sender_quarantined_then_approved, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_rejected_from_quarantine, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_speaking_for_another_entity, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_errors_name_the_line, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_no_records_gets_help, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_automatic_never_answered, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_reply_rate_limit, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_authentication_failure_quarantines, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_too_large_answered_not_kept_whole, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_update_names_changed_fields, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_staff_may_file_for_anyone, setup, teardown),
+  };
+  int failed = cmocka_run_group_tests_name ("intake", tests, NULL, NULL);
+  g_mime_shutdown ();
+  return failed == 0 ? 0 : 1;
+}

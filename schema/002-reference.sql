@@ -1,0 +1,78 @@
+-- Reference data that does not change: the areas of FORMS.md section 3 and
+-- a starter set of organizations (staff add more).  States come from the
+-- iso-codes package and are loaded by `ctcgw init` itself.  Every row is
+-- INSERT OR IGNORE: applying the file again changes nothing.
+
+-- The operative paragraphs of resolution 1373 (2001).
+INSERT OR IGNORE INTO areas (code, paragraph, title) VALUES
+  ('terrorist-financing', '1 a–d',
+   'Preventing and suppressing the financing of terrorist acts'),
+  ('recruitment-and-arms', '2 a',
+   'Suppressing recruitment and eliminating the supply of weapons to terrorists'),
+  ('early-warning', '2 b',
+   'Preventing terrorist acts, including by early warning'),
+  ('safe-haven', '2 c–d',
+   'Denying safe haven and preventing the use of territory against others'),
+  ('criminal-justice', '2 e',
+   'Bringing to justice those who take part in terrorist acts'),
+  ('mutual-legal-assistance', '2 f',
+   'Assistance in criminal investigations and proceedings'),
+  ('border-control', '2 g',
+   'Border controls and the security of identity and travel documents'),
+  ('information-exchange', '3 a–c',
+   'Exchange of operational information and cooperation'),
+  ('international-instruments', '3 d–e',
+   'Becoming party to and implementing the international instruments'),
+  ('refugee-protection', '3 f–g',
+   'Refugee status not abused by those who commit terrorist acts'),
+  ('transnational-crime', '4',
+   'Links with transnational organized crime, drugs, money-laundering and arms'),
+  ('human-rights', NULL,
+   'Human rights, refugee and humanitarian law in countering terrorism'),
+  ('other', NULL, 'Other');
+
+-- Organizations.  The African Union is AUC (its Commission), because AU is
+-- the ISO 3166-1 code of Australia and entity codes are unique; "African
+-- Union" still resolves to it by its name.
+INSERT OR IGNORE INTO entities (code, kind, name, official_name) VALUES
+  ('UNODC', 'organization', 'United Nations Office on Drugs and Crime', NULL),
+  ('OSCE', 'organization', 'Organization for Security and Co-operation in Europe', NULL),
+  ('CIS-ATC', 'organization', 'CIS Anti-Terrorism Center',
+   'Anti-Terrorism Center of the Commonwealth of Independent States'),
+  ('INTERPOL', 'organization', 'International Criminal Police Organization', NULL),
+  ('ICAO', 'organization', 'International Civil Aviation Organization', NULL),
+  ('IMO', 'organization', 'International Maritime Organization', NULL),
+  ('FATF', 'organization', 'Financial Action Task Force', NULL),
+  ('OHCHR', 'organization', 'Office of the United Nations High Commissioner for Human Rights', NULL),
+  ('EU', 'organization', 'European Union', NULL),
+  ('AUC', 'organization', 'African Union Commission', 'African Union'),
+  ('OAS', 'organization', 'Organization of American States', NULL),
+  ('ASEAN', 'organization', 'Association of Southeast Asian Nations', NULL),
+  ('UNOCT', 'organization', 'United Nations Office of Counter-Terrorism', NULL),
+  ('CTED', 'organization', 'Counter-Terrorism Committee Executive Directorate', NULL),
+  ('IAEA', 'organization', 'International Atomic Energy Agency', NULL),
+  ('WCO', 'organization', 'World Customs Organization', NULL),
+  ('IOM', 'organization', 'International Organization for Migration', NULL),
+  ('UNHCR', 'organization', 'Office of the United Nations High Commissioner for Refugees', NULL),
+  ('UNDP', 'organization', 'United Nations Development Programme', NULL),
+  ('WB', 'organization', 'World Bank', 'World Bank Group'),
+  ('IMF', 'organization', 'International Monetary Fund', NULL),
+  ('COE', 'organization', 'Council of Europe', NULL),
+  ('OIC', 'organization', 'Organisation of Islamic Cooperation', NULL),
+  ('LAS', 'organization', 'League of Arab States', NULL),
+  ('SCO', 'organization', 'Shanghai Cooperation Organisation', NULL),
+  ('SADC', 'organization', 'Southern African Development Community', NULL),
+  ('ECOWAS', 'organization', 'Economic Community of West African States', NULL),
+  ('IGAD', 'organization', 'Intergovernmental Authority on Development', NULL),
+  ('APG', 'organization', 'Asia/Pacific Group on Money Laundering', NULL),
+  ('EAG', 'organization', 'Eurasian Group on Combating Money Laundering and Financing of Terrorism', NULL),
+  ('MONEYVAL', 'organization',
+   'Committee of Experts on the Evaluation of Anti-Money Laundering Measures and the Financing of Terrorism', NULL),
+  ('EGMONT', 'organization', 'Egmont Group', 'Egmont Group of Financial Intelligence Units'),
+  ('OPCW', 'organization', 'Organisation for the Prohibition of Chemical Weapons', NULL),
+  ('UNICRI', 'organization', 'United Nations Interregional Crime and Justice Research Institute', NULL),
+  ('UNODA', 'organization', 'United Nations Office for Disarmament Affairs', NULL),
+  ('CARICOM', 'organization', 'Caribbean Community', NULL),
+  ('MENAFATF', 'organization', 'Middle East and North Africa Financial Action Task Force', NULL),
+  ('ESAAMLG', 'organization', 'Eastern and Southern Africa Anti-Money Laundering Group', NULL),
+  ('GIABA', 'organization', 'Inter-Governmental Action Group against Money Laundering in West Africa', NULL);
