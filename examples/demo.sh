@@ -68,9 +68,10 @@ mkdir -p "$demo/inbox/new" "$demo/inbox/cur" "$demo/inbox/tmp" \
   "$demo/outbox/new" "$demo/outbox/cur" "$demo/outbox/tmp" || exit 1
 
 cat > "$conf" <<EOF
-# The demo's configuration: see ctcgw.conf(5).
+# The demo's configuration: see ctcgw.conf(5).  Relative paths are taken
+# from the directory of this file.
 [gateway]
-database = $demo/registers.db
+database = registers.db
 address = intake@ctc.example
 name = CTC Executive Directorate
 reference_prefix = CTC
@@ -78,10 +79,10 @@ staff = desk@ctc.example
 timezone = Europe/Vienna
 
 [mailbox demo]
-url = maildir:$demo/inbox
+url = maildir:inbox
 
 [smtp]
-url = maildir:$demo/outbox
+url = maildir:outbox
 EOF
 
 heading "Setting up $demo"

@@ -1,5 +1,4 @@
 /* Composing and queueing answers to submitters. */
-#include "config.h"
 
 #include <string.h>
 

@@ -1,6 +1,5 @@
 /* Who may submit (FORMS.md section 6): staff, and the active contact points
  * of the entities the records speak for. */
-#include "config.h"
 
 #include <string.h>
 
@@ -76,30 +75,6 @@ sender_entities (sqlite3 *db, const MailMessage *msg)
   return from;
 }
 
-/* The entities an existing record speaks for, read from its owner column
- * (a code, or a JSON array of codes for joint offers). */
-static GPtrArray *
-stored_owners (sqlite3 *db, const struct form_kind *kind, const char *reference)
-{
-  GPtrArray *owners = g_ptr_array_new_with_free_func (g_free);
-  const FormFieldSpec *spec = form_kind_field (kind, kind->owner_field);
-  if (spec == NULL || spec->column == NULL || reference == NULL)
-    return owners;
-  /* Table and column come from the static form tables, never from input. */
-  g_autofree char *sql = g_strdup_printf (
-      "SELECT j.value FROM %s AS r, json_each(CASE WHEN json_valid(r.%s) AND"
-      " substr(r.%s, 1, 1) = '[' THEN r.%s ELSE json_array(r.%s) END) AS j"
-      " WHERE r.reference = ?1", kind->register_name, spec->column, spec->column,
-      spec->column, spec->column);
-  g_autoptr (sqlite3_stmt) st = db_prepare (db, sql, NULL);
-  if (st == NULL)
-    return owners;
-  sqlite3_bind_text (st, 1, reference, -1, SQLITE_TRANSIENT);
-  while (sqlite3_step (st) == SQLITE_ROW)
-    g_ptr_array_add (owners, g_strdup ((const char *) sqlite3_column_text (st, 0)));
-  return owners;
-}
-
 /* A record that names nobody (a result without Reporter, information without
  * Entity) speaks for the sender's first entity. */
 static void
@@ -131,7 +106,10 @@ record_owners (sqlite3 *db, FormRecord *rec, GPtrArray *entities)
   if (rec->owners->len > 0)
     return g_ptr_array_ref (rec->owners);
   if (rec->reference != NULL)
-    return stored_owners (db, rec->kind, rec->reference);
+    {
+      GPtrArray *stored = registers_record_owners (db, rec);
+      return stored != NULL ? stored : g_ptr_array_new_with_free_func (g_free);
+    }
   default_owner (rec, entities);
   return g_ptr_array_ref (rec->owners);
 }

@@ -1,5 +1,4 @@
 /* init, check-config, run and deliver: the commands of the daemon's life. */
-#include "config.h"
 
 #include <stdio.h>
 #include <string.h>

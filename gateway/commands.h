@@ -28,7 +28,8 @@ int cmd_export (const Config *config, int argc, char **argv);
 int cmd_quarantine (const Config *config, int argc, char **argv);
 
 /* Parses a command's own options with GOptionContext; on a usage error
- * prints it with the command's --help hint and returns FALSE. */
+ * prints it with the command's --help hint and returns FALSE (the command
+ * then returns EX_USAGE).  --help prints the help and exits with status 0. */
 gboolean command_parse_options (const char *command, const char *synopsis,
                                 const char *summary, GOptionEntry *entries,
                                 int *argc, char ***argv);
@@ -39,3 +40,25 @@ struct sqlite3 *command_open_db (const Config *config, int *status);
 
 /* The path of the configuration file given with -c (set by main). */
 extern const char *command_config_path;
+
+/* Helpers shared by the commands (cmd-registers.c). */
+struct sqlite3;
+struct sqlite3_stmt;
+
+/* Prints "ctcgw COMMAND: message" and the --help hint; returns EX_USAGE. */
+int command_usage_error (const char *command, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+/* The exit status for a GError from the database or intake: 78 for a
+ * missing or unopenable database, 75 otherwise (busy, failing, disk). */
+int command_error_status (const GError *error);
+
+/* text (may be NULL) as valid UTF-8 without control characters, for a
+ * terminal; newlines are kept when keep_newlines, else become spaces. */
+char *command_printable (const char *text, gboolean keep_newlines);
+
+/* Steps stmt to its end, printing its rows as an aligned table (a header of
+ * the column names first) that fits the terminal.  FALSE on a database error. */
+gboolean command_print_table (struct sqlite3 *db, struct sqlite3_stmt *stmt, GError **error);
+
+/* Prints the current row of stmt as "column  value" lines. */
+void command_print_row (struct sqlite3_stmt *stmt);

@@ -1,6 +1,5 @@
 /* The configuration file (ctcgw.conf(5)): read with GKeyFile, every value
  * checked, every problem said with its section, key and what to do. */
-#include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -86,6 +85,7 @@ strip_comment (char *value)
   g_strstrip (value);
 }
 
+/* Control characters (a "\n" escape, say) would break headers and logs. */
 static gboolean
 has_control (const char *s)
 {
@@ -229,6 +229,7 @@ read_size (Reader *r, const char *group, const char *key, gsize fallback)
   return (gsize) bytes;
 }
 
+/* RFC 5322 atext, plus UTF-8 bytes (RFC 6531). */
 static gboolean
 atext (char c)
 {
@@ -253,6 +254,8 @@ dot_atom_valid (const char *s, gsize len)
 static gboolean
 domain_valid (const char *s)
 {
+  if (*s == '\0')
+    return FALSE;
   g_auto (GStrv) labels = g_strsplit (s, ".", -1);
   for (char **l = labels; *l != NULL; l++)
     {
@@ -266,6 +269,7 @@ domain_valid (const char *s)
   return TRUE;
 }
 
+/* See config.h: the one address check of the gateway. */
 gboolean
 config_address_valid (const char *addr)
 {
@@ -316,6 +320,7 @@ read_staff (Reader *r)
   return (char **) g_ptr_array_free (staff, FALSE);
 }
 
+/* An IANA time zone that GLib knows; default UTC. */
 static char *
 read_timezone (Reader *r)
 {
@@ -333,6 +338,7 @@ read_timezone (Reader *r)
   return g_steal_pointer (&value);
 }
 
+/* The reference prefix; default CTC. */
 static char *
 read_prefix (Reader *r)
 {
@@ -352,6 +358,7 @@ read_prefix (Reader *r)
   return g_steal_pointer (&value);
 }
 
+/* The default language of answers, lower case; default en. */
 static char *
 read_language (Reader *r)
 {
@@ -382,6 +389,7 @@ read_word (Reader *r, const char *group, const char *key)
   return g_steal_pointer (&value);
 }
 
+/* [gateway]: database and address are required. */
 static void
 read_gateway (Reader *r, Config *c)
 {
@@ -483,6 +491,7 @@ read_folder (Reader *r, const char *group, const char *key, const char *url,
   return g_steal_pointer (&value);
 }
 
+/* Frees one [mailbox NAME]. */
 static void
 mailbox_config_free (MailboxConfig *m)
 {
@@ -495,6 +504,7 @@ mailbox_config_free (MailboxConfig *m)
   g_free (m);
 }
 
+/* One [mailbox NAME] with its defaults. */
 static MailboxConfig *
 read_mailbox (Reader *r, const char *group, const char *name)
 {
@@ -539,6 +549,7 @@ read_rate (Reader *r)
   return 0;
 }
 
+/* [smtp]: the sink of everything sent. */
 static void
 read_smtp (Reader *r, Config *c)
 {
@@ -555,6 +566,7 @@ read_smtp (Reader *r, Config *c)
   c->smtp_rate = read_rate (r);
 }
 
+/* [limits]: defaults from parsers/limits.h. */
 static void
 read_limits (Reader *r, Config *c)
 {
@@ -568,6 +580,7 @@ read_limits (Reader *r, Config *c)
                                               0, 1000000, CTC_REPLIES_PER_HOUR_DEFAULT);
 }
 
+/* The kind of section named kind, or NULL. */
 static const SectionKind *
 section_kind_find (const char *kind)
 {
@@ -622,20 +635,41 @@ check_section (Reader *r, const char *group, char **name)
   return NULL;
 }
 
-/* Walks the sections in file order: checks their keys, reads mailboxes. */
+/* Checks every section and its keys, in file order. */
 static void
-read_sections (Reader *r, Config *c)
+check_sections (Reader *r)
 {
   g_auto (GStrv) groups = g_key_file_get_groups (r->kf, NULL);
   for (char **g = groups; *g != NULL; g++)
     {
       g_autofree char *name = NULL;
       const SectionKind *sk = check_section (r, *g, &name);
-      if (sk == NULL)
-        continue;
-      if (sk->keys != NULL)
+      if (sk != NULL && sk->keys != NULL)
         check_keys (r, *g, sk->keys);
-      if (strcmp (sk->kind, "mailbox") == 0)
+    }
+}
+
+/* The NAME of a well-formed [mailbox NAME] group, or NULL. */
+static char *
+mailbox_name (const char *group)
+{
+  if (!g_str_has_prefix (group, "mailbox "))
+    return NULL;
+  char *name = g_strstrip (g_strdup (group + 8));
+  if (*name == '\0')
+    g_clear_pointer (&name, g_free);
+  return name;
+}
+
+/* Every [mailbox NAME], in file order. */
+static void
+read_mailboxes (Reader *r, Config *c)
+{
+  g_auto (GStrv) groups = g_key_file_get_groups (r->kf, NULL);
+  for (char **g = groups; *g != NULL; g++)
+    {
+      g_autofree char *name = mailbox_name (*g);
+      if (name != NULL)
         g_ptr_array_add (c->mailboxes, read_mailbox (r, *g, name));
     }
 }
@@ -650,8 +684,9 @@ config_from_keyfile (GKeyFile *kf, const char *path, GPtrArray *problems)
   Config *c = g_new0 (Config, 1);
   c->path = g_strdup (path);
   c->mailboxes = g_ptr_array_new_with_free_func ((GDestroyNotify) mailbox_config_free);
+  check_sections (&r);
   read_gateway (&r, c);
-  read_sections (&r, c);
+  read_mailboxes (&r, c);
   read_smtp (&r, c);
   read_limits (&r, c);
   return c;
@@ -690,6 +725,7 @@ config_read_file (const char *path, GError **error)
   return NULL;
 }
 
+/* See config.h: the configuration, or the first problem as the error. */
 Config *
 config_load (const char *path, GError **error)
 {
@@ -707,6 +743,7 @@ config_load (const char *path, GError **error)
   return g_steal_pointer (&config);
 }
 
+/* See config.h: every problem, for `ctcgw check-config`. */
 GPtrArray *
 config_check (const char *path)
 {
@@ -722,6 +759,7 @@ config_check (const char *path)
   return problems;
 }
 
+/* Frees a Config and its mailboxes. */
 void
 config_free (Config *config)
 {
@@ -744,6 +782,7 @@ config_free (Config *config)
   g_free (config);
 }
 
+/* Staff addresses are stored in lower case; compare in any case. */
 gboolean
 config_is_staff (const Config *config, const char *addr)
 {
@@ -755,6 +794,7 @@ config_is_staff (const Config *config, const char *addr)
   return FALSE;
 }
 
+/* The path part of a maildir: URL. */
 const char *
 config_maildir_path (const char *url)
 {

@@ -184,6 +184,7 @@ db_check_version (sqlite3 *db, const char *path, gboolean create, GError **error
   return TRUE;
 }
 
+/* One connection with the pragmas every user of the registers relies on. */
 sqlite3 *
 db_open (const char *path, gboolean create, GError **error)
 {
@@ -309,6 +310,7 @@ db_load_countries (sqlite3 *db, const char *path, GError **error)
   return TRUE;
 }
 
+/* `ctcgw init`: the schema files not yet applied, then the countries. */
 gboolean
 db_init (sqlite3 *db, GError **error)
 {
@@ -359,6 +361,7 @@ counter_next (sqlite3 *db, const char *prefix, const char *kind, int year, GErro
   return seq;
 }
 
+/* References are the gateway's to give: one counter per prefix, kind, year. */
 char *
 db_next_reference (sqlite3 *db, const char *prefix, const char *kind,
                    int year, GError **error)
@@ -439,35 +442,54 @@ row_matches_folded (sqlite3_stmt *stmt, int n, const char *folded)
 }
 
 /* The entity whose name matches text beyond ASCII case: accents, Unicode
- * case ("Côte d'Ivoire", "cote d'ivoire", "TÜRKIYE"). */
+ * case ("Côte d'Ivoire", "cote d'ivoire", "Kazakhstán").  Text that folds
+ * to more than its ASCII lower case is looked up folded; only the names that
+ * are not ASCII are compared folded, so a miss costs little. */
 static char *
 entity_lookup_folded (sqlite3 *db, const char *text)
 {
-  g_autoptr (sqlite3_stmt) stmt = db_prepare (db,
-    "SELECT name, official_name, iso_name, code FROM entities WHERE active = 1", NULL);
   g_autofree char *folded = fold (text);
+  g_autofree char *lower = g_ascii_strdown (text, -1);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  char *code = NULL;
 
-  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+  if (strcmp (folded, lower) != 0 && (code = entity_lookup_exact (db, folded)) != NULL)
+    return code;
+  stmt = db_prepare (db,   /* the WHERE of the index entities_non_ascii */
+    "SELECT name, official_name, iso_name, code FROM entities"
+    " WHERE (length (CAST (name AS BLOB)) > length (name)"
+    "  OR length (CAST (official_name AS BLOB)) > length (official_name)"
+    "  OR length (CAST (iso_name AS BLOB)) > length (iso_name)) AND active = 1", NULL);
+  if (stmt == NULL)
+    return NULL;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
     if (row_matches_folded (stmt, 3, folded))
       return g_strdup ((const char *) sqlite3_column_text (stmt, 3));
   return NULL;
 }
 
-/* The closest entity code or name to text, or NULL when none is close. */
+/* The closest entity code or name to text, or NULL when none is close.
+ * Only candidates of about the length of text can be close (form_suggest
+ * allows max(2, length/3) edits), so only those are read. */
 static char *
 entity_suggest (sqlite3 *db, const char *text)
 {
   g_autoptr (sqlite3_stmt) stmt = db_prepare (db,
-    "SELECT code FROM entities WHERE active = 1"
-    " UNION SELECT name FROM entities WHERE active = 1", NULL);
+    "SELECT code FROM entities WHERE active = 1 AND length (code) BETWEEN ?1 AND ?2"
+    " UNION SELECT name FROM entities WHERE active = 1"
+    " AND length (name) BETWEEN ?1 AND ?2", NULL);
   g_autoptr (GPtrArray) candidates = g_ptr_array_new_with_free_func (g_free);
-  const char *best;
+  glong len = g_utf8_strlen (text, -1);
+  glong slack = MAX (2, len / 3);
 
-  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, len - slack);
+  sqlite3_bind_int64 (stmt, 2, len + slack);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
     g_ptr_array_add (candidates, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
   g_ptr_array_add (candidates, NULL);
-  best = form_suggest (text, (const char *const *) candidates->pdata);
-  return g_strdup (best);
+  return g_strdup (form_suggest (text, (const char *const *) candidates->pdata));
 }
 
 char *

@@ -1,11 +1,11 @@
 /* The message lifecycle: a raw message in, one transaction out that holds
  * the raw message, the submission, every record with its history and the
  * answer in the outbox (PRODUCT.md flow steps 1 and 2). */
-#include "config.h"
 
 #include <string.h>
 
 #include "gateway/answer.h"
+#include "gateway/authorize.h"
 #include "gateway/db.h"
 #include "gateway/intake.h"
 #include "gateway/log.h"
@@ -205,17 +205,12 @@ record_ok (const FormRecord *rec)
   return rec->kind != NULL && rec->problems->len == 0;
 }
 
-static const char *const filed_words[] = {
-  [FILED_NEW] = "new", [FILED_UPDATED] = "updated", [FILED_UNCHANGED] = "unchanged",
-  [FILED_WITHDRAWN] = "withdrawn", [FILED_REFUSED] = "refused",
-};
-
 /* "accepted CTC-CP-2026-0007 (updated: Phone, Title)" */
 static char *
 accepted_line (const FiledRecord *filed)
 {
   if (filed->how != FILED_UPDATED || filed->changed == NULL || filed->changed->len == 0)
-    return g_strdup_printf ("accepted %s (%s)", filed->reference, filed_words[filed->how]);
+    return g_strdup_printf ("accepted %s (%s)", filed->reference, filed_how_name (filed->how));
   g_ptr_array_add (filed->changed, NULL);
   g_autofree char *fields = g_strjoinv (", ", (char **) filed->changed->pdata);
   g_ptr_array_remove_index (filed->changed, filed->changed->len - 1);
@@ -263,7 +258,7 @@ file_record (Intake *in, FormRecord *rec, GError **error)
       g_autofree char *line = accepted_line (&filed);
       answer_line (in, "records", line);
       in->filed++;
-      logged = log_record (in, rec, &filed, filed_words[filed.how], NULL, error);
+      logged = log_record (in, rec, &filed, filed_how_name (filed.how), NULL, error);
     }
   else
     {
@@ -301,6 +296,12 @@ send_answer (Intake *in, const char *template, GError **error)
   const char *to = answer_address (in->msg);
   if (in->msg->automatic || to == NULL || g_ascii_strcasecmp (to, in->config->address) == 0)
     return 0;
+  if (!config_address_valid (to))
+    {
+      g_autofree char *who = log_escape (to);
+      log_warn ("intake", "submission=%s no-answer=bad-address to=%s", in->reference, who);
+      return 0;
+    }
   GError *local = NULL;
   gboolean limited = answer_rate_limited (in->db, in->config, to, &local);
   if (local != NULL)

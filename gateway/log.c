@@ -1,6 +1,5 @@
 /* One logging module: "ctcgw: MODULE: key=value ..." lines on stderr, with
  * untrusted text escaped by log_escape() before it reaches a line. */
-#include "config.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -75,6 +74,26 @@ log_plain (const char *s)
   return TRUE;
 }
 
+/* Characters that hide or reorder text on a terminal: controls, format
+ * characters (bidirectional overrides), line and paragraph separators. */
+static gboolean
+log_unichar_hidden (gunichar c)
+{
+  switch (g_unichar_type (c))
+    {
+    case G_UNICODE_CONTROL:
+    case G_UNICODE_FORMAT:
+    case G_UNICODE_UNASSIGNED:
+    case G_UNICODE_PRIVATE_USE:
+    case G_UNICODE_SURROGATE:
+    case G_UNICODE_LINE_SEPARATOR:
+    case G_UNICODE_PARAGRAPH_SEPARATOR:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
 /* The escaped form of one character c (decoded at p, len bytes long). */
 static void
 log_escape_char (GString *out, const char *p, gsize len, gunichar c)
@@ -91,7 +110,7 @@ log_escape_char (GString *out, const char *p, gsize len, gunichar c)
     g_string_append (out, "\\t");
   else if (c < 0x80 && !g_ascii_isprint ((char) c))
     g_string_append_printf (out, "\\x%02x", c);
-  else if (!g_unichar_isprint (c) && c != ' ')
+  else if (c >= 0x80 && log_unichar_hidden (c))
     g_string_append_printf (out, "\\u%04x", c);
   else
     g_string_append_len (out, p, len);
@@ -123,4 +142,11 @@ log_escape (const char *s)
     g_string_append (out, "...");
   g_string_append_c (out, '"');
   return g_string_free (out, FALSE);
+}
+
+/* The level, for commands that print more with -v and nothing with -q. */
+LogLevel
+log_get_level (void)
+{
+  return log_level;
 }

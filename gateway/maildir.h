@@ -7,10 +7,23 @@
 #include <sqlite3.h>
 #include "config.h"
 
-/* One pass over the mailbox; *count is the number of messages taken in. */
+#define MAILDIR_READ_EXTRA (64u * 1024u * 1024u)
+
+/* One pass over the mailbox; *count is the number of messages taken in.
+ * A file over limits.message_max is read up to MAILDIR_READ_EXTRA bytes past
+ * the limit, enough for intake to answer that it is too large.  FALSE when
+ * intake_process failed (temporarily: the file stays for the next pass) or
+ * a file cannot be read or moved. */
 gboolean maildir_intake (sqlite3 *db, const Config *config, const MailboxConfig *mbox,
                          guint *count, GError **error);
 
 /* Writes data into the Maildir dir (creating tmp/new/cur): tmp name, fsync,
- * rename into new/.  Returns the final path. */
+ * rename into new/.  Returns the final path (a new string); errors are
+ * G_FILE_ERROR. */
 char *maildir_store (const char *dir, const char *data, gsize len, GError **error);
+
+/* maildir_store with the file name chosen by the caller (no '/', no leading
+ * dot): a file of that name in new/ is replaced, so storing the same thing
+ * twice leaves one file. */
+char *maildir_store_named (const char *dir, const char *name, const char *data,
+                           gsize len, GError **error);

@@ -1,5 +1,6 @@
 /* ctcgw: command dispatch only. */
-#include "config.h"
+
+#include "build-config.h"
 
 #include <locale.h>
 #include <stdio.h>

@@ -16,20 +16,49 @@ typedef enum {
 
 typedef struct {
   FiledHow how;
-  char *reference;        /* the record's reference, or NULL when refused */
+  char *reference;        /* the record's reference, or NULL when refused;
+                           * for visit-information and visit-consent, which
+                           * have none of their own, the visit's */
   GPtrArray *changed;     /* canonical field names that changed (updates) */
 } FiledRecord;
 
 void filed_record_clear (FiledRecord *out);
 
-/* Files one checked record (no problems) for the submission submission_id:
- * insert, update (Reference:) or withdraw, and a history row for every
- * field that changed.  A reference that does not exist, belongs to another
- * register, or to an entity the sender does not speak for becomes a problem
- * of rec and out->how = FILED_REFUSED (TRUE is still returned).  FALSE only
- * for a database failure. */
+/* "new", "updated", "unchanged", "withdrawn", "refused": the word of the
+ * acknowledgement and of submission_records.how. */
+const char *filed_how_name (FiledHow how);
+
+/* Files one checked record (no problems) for the submission submission_id
+ * (0: none, e.g. staff tools): insert, update (Reference:) or withdraw, and
+ * a history row for every field that changed.  An update changes only the
+ * fields the record names.  A contact-point without Reference for an email
+ * its entity already has updates that contact; Replaces: marks the named
+ * contact of the entity inactive.  A reference that does not exist or
+ * belongs to another register, a result's target or a Visit that does not
+ * exist, or a value the register refuses becomes a problem of rec and
+ * out->how = FILED_REFUSED, with nothing written (TRUE is still returned).
+ * Whether the sender speaks for the record is the caller's check (see
+ * registers_record_owners).  FALSE only for a database failure.  out is
+ * overwritten: clear it with filed_record_clear. */
 gboolean registers_file (sqlite3 *db, const char *prefix, FormRecord *rec,
                          gint64 submission_id, FiledRecord *out, GError **error);
 
-/* The lookup table of form.h backed by the entities and groups registers. */
+/* The lookup table of form.h backed by the entities and groups registers;
+ * data is db, which must outlive it. */
 FormLookup registers_lookup (sqlite3 *db);
+
+/* The codes of the entities for which email (any case) is a contact point
+ * neither withdrawn nor inactive (a bouncing one still counts), sorted: a
+ * new array of new strings, empty when there is none. */
+GPtrArray *registers_sender_entities (sqlite3 *db, const char *email);
+
+/* The code of the State that the visit visit_reference is to (the owner of
+ * a visit-consent), or NULL when there is no such visit. */
+char *registers_visit_state (sqlite3 *db, const char *visit_reference);
+
+/* Who the existing record that rec updates (rec->reference) speaks for:
+ * the codes in its owner field, several for a joint offer.  The caller
+ * checks that the sender speaks for one of them before filing an update
+ * (rec->owners holds only who the update itself names).  A new array of new
+ * strings, or NULL when rec updates no existing record. */
+GPtrArray *registers_record_owners (sqlite3 *db, const FormRecord *rec);

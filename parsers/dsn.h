@@ -27,5 +27,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (DsnReport, dsn_report_free)
 /* TRUE when msg looks like a delivery report (standard or not). */
 gboolean dsn_is_report (GMimeMessage *msg);
 
+/* Why msg is a delivery report ("multipart/report; report-type=delivery-status",
+ * "From: MAILER-DAEMON", ...), or NULL when it is none.  Static string. */
+const char *dsn_report_sign (GMimeMessage *msg);
+
+/* TRUE for the addresses of mail systems: MAILER-DAEMON@..., postmaster@...
+ * (case, '-', '_' and '.' ignored in the local part). */
+gboolean dsn_is_system_address (const char *addr);
+
 /* The report's contents, or NULL when msg is no delivery report. */
 DsnReport *dsn_parse (GMimeMessage *msg);

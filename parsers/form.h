@@ -131,7 +131,8 @@ void form_parse_text (FormParse *parse, const char *text, const char *source,
                       const CtcLimits *limits);
 
 /* Reads a CSV attachment (RFC 4180, optional BOM) into parse; the kind comes
- * from a Form column, else from the file name. */
+ * from a Form column, else from the file name.  Rows are numbered as a
+ * spreadsheet shows them: the header is row 1, the first record row 2. */
 void form_parse_csv (FormParse *parse, const char *data, gsize len,
                      const char *filename, const CtcLimits *limits);
 

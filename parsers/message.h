@@ -79,3 +79,8 @@ char *mail_html_to_text (const char *html, gsize len);
 char *mail_decode_text (const char *data, gsize len, const char *charset);
 
 const char *mail_class_name (MailClass klass);  /* "submission", ... */
+
+/* Sets msg->klass, class_reason and automatic from msg's headers, parts and
+ * calendar (classify.c; called by mail_message_parse).  own_address may be
+ * NULL. */
+void mail_message_classify (MailMessage *msg, const char *own_address);

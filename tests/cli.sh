@@ -1,0 +1,182 @@
+# The command line of ctcgw(8) (PRODUCT.md, "The command line"): help,
+# exit statuses, init, list, show, import, export and quarantine on a
+# database in a private directory.
+. "${CTCGW_SRCDIR:-.}/tests/lib.sh"
+
+need_ctcgw
+make_tmpdir
+command -v python3 >/dev/null || skip_all "python3 is needed to read JSON"
+
+CONF="$TMP/ctcgw.conf"
+cat >"$CONF" <<EOF
+[gateway]
+database = $TMP/db.sqlite
+address = gateway@ctc.example
+staff = desk@ctc.example
+
+[smtp]
+url = maildir:$TMP/outbox
+EOF
+mkdir -p "$TMP/outbox/new" "$TMP/outbox/cur" "$TMP/outbox/tmp"
+
+ctcgw () {
+    "$CTCGW" -c "$CONF" "$@"
+}
+
+is_json () {
+    python3 -c 'import json, sys; json.load(sys.stdin)' <"$1"
+}
+
+# --- help and usage -------------------------------------------------------
+check "--help exits 0" 0 "$CTCGW" --help
+for cmd in init check-config run deliver list show import export quarantine; do
+    check_out "--help lists $cmd" "^ +$cmd( |$)"
+done
+check "list --help exits 0" 0 "$CTCGW" list --help
+check_out "list --help names REGISTER" 'REGISTER'
+check_out "list --help describes --json" '--json'
+check "show --help without a configuration" 0 "$CTCGW" -c "$TMP/absent.conf" show --help
+check "an unknown command exits 64" 64 "$CTCGW" frobnicate
+check_err "an unknown command is named" 'frobnicate'
+check "no command exits 64" 64 "$CTCGW"
+check "an unknown option of list exits 64" 64 ctcgw list entities --bogus
+
+# --- configuration ----------------------------------------------------------
+check "a missing configuration exits 78" 78 "$CTCGW" -c "$TMP/absent.conf" list entities
+check_err "the message names the file" "absent\\.conf"
+check "list before init exits 78" 78 ctcgw list entities
+check_err "it says to run init" 'init'
+
+# --- init -------------------------------------------------------------------
+check "init" 0 ctcgw init
+check "init again" 0 ctcgw init
+
+# --- list -------------------------------------------------------------------
+check "list entities" 0 ctcgw list entities
+check_out "entities include KZ" '(^|[[:space:]])KZ([[:space:]]|$)'
+check_out "list has a header" '^CODE'
+check "list contacts --json" 0 ctcgw list contacts --json
+check_true "list contacts --json is JSON" is_json "$OUT"
+check "list entities --json" 0 ctcgw list entities --json
+check_true "list entities --json is JSON" is_json "$OUT"
+check_true "entities JSON holds KZ" grep -q '"KZ"' "$OUT"
+for reg in entities groups contacts offers requests results sources standards \
+           inventory visits assessments meetings attendance submissions \
+           quarantine outbox circulars; do
+    check "list $reg" 0 ctcgw list $reg
+    check "list $reg --json" 0 ctcgw list $reg --json
+    check_true "list $reg --json is JSON" is_json "$OUT"
+done
+check "an unknown register exits 64" 64 ctcgw list contcts
+check_err "it suggests the closest register" 'did you mean "contacts"'
+check_err "it lists the registers" 'entities, groups, contacts'
+check "list with two registers exits 64" 64 ctcgw list offers requests
+check "list --state of a register without states exits 64" 64 ctcgw list entities --state active
+check "list --state with an unknown state exits 64" 64 ctcgw list offers --state activ
+check_err "it suggests the closest state" 'did you mean "active"'
+check "list --state withdrawn" 0 ctcgw list offers --state withdrawn
+
+# --- show -------------------------------------------------------------------
+check "show of an unknown reference exits 65" 65 ctcgw show CTC-OFF-2026-9999
+check_err "it says there is no such record" 'no record CTC-OFF-2026-9999'
+check "show of something that is no reference exits 65" 65 ctcgw show hello
+check "show with no reference exits 64" 64 ctcgw show
+
+# --- export -----------------------------------------------------------------
+check "export offers -o FILE" 0 ctcgw export offers -o "$TMP/offers.csv"
+check_true "the CSV file has a header row" grep -q '^id,reference,' "$TMP/offers.csv"
+check_true "no temporary file is left" sh -c "! ls '$TMP' | grep -q 'offers\\.csv\\.'"
+check "export entities --format json" 0 ctcgw export entities --format json
+check_true "the JSON export is JSON" is_json "$OUT"
+check "export entities as CSV" 0 ctcgw export entities
+check_out "the CSV export holds KZ" '(^|,)KZ,'
+check "export contacts --format vcard exits 64" 64 ctcgw export contacts --format vcard
+check_err "it says vcard is not available" 'format vcard is not available for contacts'
+check "export --format xml exits 64" 64 ctcgw export offers --format xml
+check "export assessments exits 64" 64 ctcgw export assessments
+check_err "it says why" 'confidential'
+
+# --- quarantine ---------------------------------------------------------------
+check "quarantine list on an empty database" 0 ctcgw quarantine list
+check "quarantine show of an unknown ID exits 65" 65 ctcgw quarantine show 999
+check "quarantine approve of an unknown ID exits 65" 65 ctcgw quarantine approve CTC-SUB-2026-999999
+check "quarantine with no action exits 64" 64 ctcgw quarantine
+check "quarantine frob exits 64" 64 ctcgw quarantine frob
+check "quarantine show with no ID exits 64" 64 ctcgw quarantine show
+check "--reason only goes with reject" 64 ctcgw quarantine approve 1 --reason no
+
+# --- import -------------------------------------------------------------------
+cat >"$TMP/contacts.csv" <<'EOF'
+Entity,Name,Email,Title,Office,Phone,Languages,Role,Areas
+KZ,Aigerim Testova,a.testova@mfa.example.kz,Counsellor,Ministry of Foreign Affairs,+7 7172 000000,"ru, en",focal-point,border-control
+UNODC,Jean Exemple,jean.exemple@unodc.example.org,Programme Officer,Terrorism Prevention Branch,+43 1 26060,fr,alternate,criminal-justice
+EOF
+check "import contacts" 0 ctcgw import contacts "$TMP/contacts.csv"
+check_out "it says how many it imported" 'imported 2 records'
+check "list contacts" 0 ctcgw list contacts
+check_out "the imported contacts are listed" 'a\.testova@mfa\.example\.kz'
+check_out "both of them" 'jean\.exemple@unodc\.example\.org'
+check "list contacts --json after import" 0 ctcgw list contacts --json
+check_true "it is JSON" is_json "$OUT"
+REF=$(python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["reference"])' <"$OUT" 2>/dev/null)
+if [ -n "$REF" ]; then
+    check "show $REF" 0 ctcgw show "$REF"
+    check_out "show prints the record" 'Aigerim Testova'
+    check_out "show prints its history" '^history:'
+    check "show $REF --json" 0 ctcgw show "$REF" --json
+    check_true "show --json is JSON" is_json "$OUT"
+else
+    fail "the imported contact has a reference"
+fi
+check "export contacts -o FILE" 0 ctcgw export contacts -o "$TMP/contacts-out.csv"
+check_true "the export holds the imported contact" grep -q 'a.testova@mfa.example.kz' "$TMP/contacts-out.csv"
+
+cat >"$TMP/bad.csv" <<'EOF'
+Entity,Name,Emial
+KZ,Nobody,nobody@example.kz
+EOF
+check "an import with only bad rows exits 65" 65 ctcgw import contacts "$TMP/bad.csv"
+check_err "it names the problem" 'Emial'
+check_out "it says nothing was imported" 'imported 0 records'
+check "import into an unknown register exits 64" 64 ctcgw import contcts "$TMP/contacts.csv"
+check "import of a missing file fails" 66 ctcgw import contacts "$TMP/absent.csv"
+
+# --- quarantine, with held submissions -------------------------------------------
+held_message () {
+    printf 'From: Stranger <stranger%s@elsewhere.example>\n' "$1"
+    printf 'To: gateway@ctc.example\n'
+    printf 'Subject: =?UTF-8?B?0J/RgNC10LTQu9C+0LbQtdC90LjQtQ==?= %s\n' "$1"
+    printf 'Date: Mon, 2 Mar 2026 10:00:00 +0000\n'
+    printf 'Message-ID: <held%s@elsewhere.example>\n\n' "$1"
+    printf 'Form: assistance-offer\nProvider: UNODC\nTitle: Held workshop %s\n' "$1"
+    printf 'Areas: border-control\n\033[31mno escape reaches the terminal\n'
+}
+held_message one >"$TMP/held1.eml"
+held_message two >"$TMP/held2.eml"
+check "deliver from a stranger" 0 sh -c '"$1" -c "$2" deliver <"$3"' - "$CTCGW" "$CONF" "$TMP/held1.eml"
+check "deliver another" 0 sh -c '"$1" -c "$2" deliver <"$3"' - "$CTCGW" "$CONF" "$TMP/held2.eml"
+check "quarantine list" 0 ctcgw quarantine list
+check_out "it lists the held submission" 'stranger1@elsewhere\.example'
+check_out "with its decoded subject" 'Предложение one'
+ID1=$(awk '/strangerone@/ {print $1}' "$OUT")
+ID2=$(awk '/strangertwo@/ {print $1}' "$OUT")
+SUB2=$(awk '/strangertwo@/ {print $2}' "$OUT")
+check "quarantine show" 0 ctcgw quarantine show "$ID1"
+check_out "show prints the reason" '^reason '
+check_out "show prints the message text" 'Title: Held workshop one'
+check_true "no escape character reaches the terminal" sh -c "! grep -q \"\$(printf '\\033')\" '$OUT'"
+check "quarantine reject --reason" 0 ctcgw quarantine reject "$ID1" --reason "not a contact point"
+check "reject again exits 65" 65 ctcgw quarantine reject "$ID1"
+check_err "it says how it was decided" 'already rejected on .*: not a contact point'
+check "quarantine approve by reference" 0 ctcgw quarantine approve "$SUB2"
+check_out "it says what became of it" '^approved '
+check "approve again exits 65" 65 ctcgw quarantine approve "$ID2"
+check_err "it says it was approved" 'already approved'
+check "quarantine list is empty again" 0 ctcgw quarantine list
+check_true "nothing waits" sh -c "! grep -q stranger '$OUT'"
+check "list offers" 0 ctcgw list offers
+check_out "the approved offer is filed" 'Held workshop two'
+check "list quarantine --state rejected" 0 ctcgw list quarantine --state rejected
+check_out "the rejected one is listed" 'strangerone@'
+
+finish

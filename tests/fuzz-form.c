@@ -1,0 +1,76 @@
+/* Fuzz harness for the record syntax: texts and CSV files through the
+ * parser and the checks, with the default limits and with tiny ones so
+ * every limit is crossed.  Built as a replay program with fuzz-main.c, or
+ * as a libFuzzer target (clang -fsanitize=fuzzer -DFUZZ_LIBFUZZER). */
+#include <stdint.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "parsers/form.h"
+
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+/* A lookup that knows a few names, so both branches of every check run. */
+static char *
+fuzz_entity (gpointer user, const char *text, char **suggestion)
+{
+  static const char *const names[] = { "KZ", "KG", "UNODC", "EU", NULL };
+  for (guint i = 0; names[i]; i++)
+    if (g_ascii_strcasecmp (names[i], text) == 0)
+      return g_strdup (names[i]);
+  const char *close = form_suggest (text, names);
+  if (close)
+    *suggestion = g_strdup (close);
+  return NULL;
+}
+
+/* The one group. */
+static char *
+fuzz_group (gpointer user, const char *text)
+{
+  return g_ascii_strcasecmp (text, "Central Asia") == 0 ? g_strdup ("Central Asia") : NULL;
+}
+
+static const FormLookup fuzz_lookup = { NULL, fuzz_entity, fuzz_group, NULL };
+
+/* Formats every problem, as the reply would. */
+static void
+format_all (const FormParse *parse)
+{
+  for (guint i = 0; i < parse->problems->len; i++)
+    g_free (form_problem_format (parse->problems->pdata[i]));
+  for (guint r = 0; r < parse->records->len; r++)
+    {
+      const FormRecord *rec = parse->records->pdata[r];
+      for (guint i = 0; i < rec->problems->len; i++)
+        g_free (form_problem_format (rec->problems->pdata[i]));
+    }
+}
+
+/* One input as a body, a .txt and a .csv attachment, under limits. */
+static void
+run (const uint8_t *data, size_t size, const CtcLimits *limits)
+{
+  static const char *const names[] = {
+    "inventory.csv", "offers-2026.csv", "data.csv", "contact-point.csv",
+  };
+  g_autofree char *text = g_strndup ((const char *) data, size);
+  g_autoptr(FormParse) parse = form_parse_new ();
+  form_parse_text (parse, text, NULL, limits);
+  form_parse_text (parse, text, "notes.txt", limits);
+  form_parse_csv (parse, (const char *) data, size, names[size % G_N_ELEMENTS (names)],
+                  limits);
+  form_check (parse, &fuzz_lookup, limits);
+  format_all (parse);
+}
+
+/* The entry point libFuzzer and fuzz-main.c call with each input. */
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+  CtcLimits tiny = { .value_max = 16, .fields_max = 4, .records_max = 3,
+                     .message_max = 4096 };
+  run (data, size, NULL);
+  run (data, size, &tiny);
+  return 0;
+}

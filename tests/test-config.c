@@ -1,0 +1,516 @@
+/* Tests of gateway/config.c: defaults, comments, paths, sizes, and every kind
+ * of problem config_check reports. */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <glib/gstdio.h>
+
+#include "gateway/config.h"
+
+#define MINIMAL \
+  "[gateway]\n" \
+  "database = reg.db\n" \
+  "address = gw@un.example\n" \
+  "[smtp]\n" \
+  "url = maildir:out\n"
+
+static char *tmpdir;
+
+/* Writes text as DIR/NAME and returns its path. */
+static char *
+write_file (const char *name, const char *text)
+{
+  char *path = g_build_filename (tmpdir, name, NULL);
+  assert_true (g_file_set_contents (path, text, -1, NULL));
+  return path;
+}
+
+static char *
+write_config (const char *text)
+{
+  return write_file ("ctcgw.conf", text);
+}
+
+static Config *
+load (const char *text)
+{
+  g_autofree char *path = write_config (text);
+  g_autoptr (GError) error = NULL;
+  Config *c = config_load (path, &error);
+  if (c == NULL)
+    fail_msg ("config_load: %s", error->message);
+  return c;
+}
+
+static char *
+in_dir (const char *name)
+{
+  return g_build_filename (tmpdir, name, NULL);
+}
+
+/* Fails unless one problem of text contains expected. */
+static void
+assert_problem (const char *text, const char *expected)
+{
+  g_autofree char *path = write_config (text);
+  g_autoptr (GPtrArray) problems = config_check (path);
+  for (guint i = 0; i < problems->len; i++)
+    if (strstr (problems->pdata[i], expected) != NULL)
+      return;
+  for (guint i = 0; i < problems->len; i++)
+    print_message ("problem: %s\n", (char *) problems->pdata[i]);
+  fail_msg ("no problem says: %s", expected);
+}
+
+static void
+assert_no_problem (const char *text)
+{
+  g_autofree char *path = write_config (text);
+  g_autoptr (GPtrArray) problems = config_check (path);
+  for (guint i = 0; i < problems->len; i++)
+    print_message ("problem: %s\n", (char *) problems->pdata[i]);
+  assert_int_equal (problems->len, 0);
+}
+
+static void
+test_defaults (void **state)
+{
+  g_autoptr (Config) c = load (MINIMAL);
+  g_autofree char *db = in_dir ("reg.db");
+  g_autofree char *out = in_dir ("out");
+  g_autofree char *sink = g_strconcat ("maildir:", out, NULL);
+  CtcLimits d = ctc_limits_default ();
+  assert_string_equal (c->database, db);
+  assert_string_equal (c->address, "gw@un.example");
+  assert_null (c->name);
+  assert_string_equal (c->reference_prefix, "CTC");
+  assert_string_equal (c->timezone, "UTC");
+  assert_string_equal (c->language, "en");
+  assert_null (c->trusted_authserv_id);
+  assert_non_null (c->staff);
+  assert_null (c->staff[0]);
+  assert_int_equal (c->mailboxes->len, 0);
+  assert_string_equal (c->smtp_url, sink);
+  assert_null (c->bounce_address);
+  assert_int_equal (c->messages_per_connection, 100);
+  assert_int_equal (c->smtp_rate, 0);
+  assert_int_equal (c->limits.message_max, d.message_max);
+  assert_int_equal (c->limits.value_max, d.value_max);
+  assert_int_equal (c->limits.fields_max, d.fields_max);
+  assert_int_equal (c->limits.records_max, d.records_max);
+  assert_int_equal (c->replies_per_sender_per_hour, 10);
+}
+
+static void
+test_mailbox_defaults (void **state)
+{
+  g_autoptr (Config) c = load (MINIMAL "[mailbox intake]\nurl = maildir:inbox\n");
+  assert_int_equal (c->mailboxes->len, 1);
+  MailboxConfig *m = c->mailboxes->pdata[0];
+  assert_string_equal (m->name, "intake");
+  assert_string_equal (m->processed_folder, "Processed");
+  assert_string_equal (m->rejected_folder, "Rejected");
+  assert_true (m->idle);
+  assert_false (m->starttls);
+  assert_int_equal (m->poll_interval, 60);
+  assert_null (m->user);
+  assert_null (m->password_file);
+}
+
+static void
+test_inline_comments (void **state)
+{
+  g_autoptr (Config) c = load (
+      "[gateway]\n"
+      "database = reg.db    # the registers\n"
+      "address = gw@un.example        # From of everything sent\n"
+      "name = CTC Executive Directorate\t# display name\n"
+      "staff = desk@un.example, analyst@un.example # two\n"
+      "timezone = America/New_York # New York\n"
+      "trusted_authserv_id = # none\n"
+      "[mailbox intake]\n"
+      "url = maildir:inbox  # or imap\n"
+      "idle = false # polling\n"
+      "poll_interval = 30 # seconds\n"
+      "[smtp]\n"
+      "url = maildir:out # preview\n"
+      "rate = 120 # a minute\n"
+      "[limits]\n"
+      "message_size = 25M # 25 MiB\n");
+  MailboxConfig *m = c->mailboxes->pdata[0];
+  assert_string_equal (c->address, "gw@un.example");
+  assert_string_equal (c->name, "CTC Executive Directorate");
+  assert_string_equal (c->staff[1], "analyst@un.example");
+  assert_string_equal (c->timezone, "America/New_York");
+  assert_null (c->trusted_authserv_id);
+  assert_false (m->idle);
+  assert_int_equal (m->poll_interval, 30);
+  assert_int_equal (c->smtp_rate, 120 * 60);
+  assert_int_equal (c->limits.message_max, 25 * 1024 * 1024);
+}
+
+static void
+test_hash_inside_value (void **state)
+{
+  g_autoptr (Config) c = load (MINIMAL "[mailbox x]\nurl = imap://host/INBOX#frag\n");
+  MailboxConfig *m = c->mailboxes->pdata[0];
+  assert_string_equal (m->url, "imap://host/INBOX#frag");
+}
+
+static void
+test_relative_paths (void **state)
+{
+  g_autofree char *secret = write_file ("imap.secret", "pw\n");
+  g_autoptr (Config) c = load (
+      "[gateway]\ndatabase = data/../data/reg.db\naddress = gw@un.example\n"
+      "[mailbox in]\nurl = maildir:spool/inbox\n"
+      "[mailbox net]\nurl = imaps://mail.un.example/INBOX\nuser = gw\n"
+      "password_file = imap.secret\n"
+      "[smtp]\nurl = maildir:/var/tmp/absolute-out\n");
+  g_autofree char *db = in_dir ("data/reg.db");
+  g_autofree char *inbox = in_dir ("spool/inbox");
+  MailboxConfig *in = c->mailboxes->pdata[0];
+  MailboxConfig *net = c->mailboxes->pdata[1];
+  assert_string_equal (c->database, db);
+  assert_string_equal (config_maildir_path (in->url), inbox);
+  assert_string_equal (net->password_file, secret);
+  assert_string_equal (net->url, "imaps://mail.un.example/INBOX");
+  assert_string_equal (config_maildir_path (c->smtp_url), "/var/tmp/absolute-out");
+  assert_null (config_maildir_path (net->url));
+  assert_null (config_maildir_path ("maildir:"));
+}
+
+static void
+test_sizes (void **state)
+{
+  static const struct { const char *text; gsize bytes; } sizes[] = {
+    { "25M", 25u << 20 }, { "512K", 512u << 10 }, { "1048576", 1048576 },
+    { "2 MB", 2u << 20 }, { "1g", 1u << 30 }, { "64KiB", 64u << 10 },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree char *text = g_strdup_printf (MINIMAL "[limits]\nmessage_size = %s\n",
+                                               sizes[i].text);
+      g_autoptr (Config) c = load (text);
+      assert_int_equal (c->limits.message_max, sizes[i].bytes);
+    }
+}
+
+static void
+test_bad_sizes (void **state)
+{
+  static const char *const bad[] = { "12X", "0", "2G", "M", "-5M", "100", "99999999999999999999K" };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *text = g_strdup_printf (MINIMAL "[limits]\nmessage_size = %s\n", bad[i]);
+      assert_problem (text, "[limits] message_size: ");
+    }
+}
+
+static void
+test_limits (void **state)
+{
+  g_autoptr (Config) c = load (MINIMAL "[limits]\nvalue_length = 500\nfields_per_record = 20\n"
+                               "records_per_message = 7\nreplies_per_sender_per_hour = 0\n");
+  assert_int_equal (c->limits.value_max, 500);
+  assert_int_equal (c->limits.fields_max, 20);
+  assert_int_equal (c->limits.records_max, 7);
+  assert_int_equal (c->replies_per_sender_per_hour, 0);
+}
+
+static void
+test_missing (void **state)
+{
+  assert_problem ("[gateway]\ndatabase = x.db\n[smtp]\nurl = maildir:o\n",
+                  "[gateway] address: missing: set the address everything is sent from");
+  assert_problem ("[gateway]\naddress = a@b.example\n[smtp]\nurl = maildir:o\n",
+                  "[gateway] database: missing: ");
+  assert_problem ("[gateway]\ndatabase = x.db\naddress = a@b.example\n", "[smtp] url: missing: ");
+  assert_problem ("[smtp]\nurl = maildir:o\n", "[gateway] address: missing");
+  assert_problem (MINIMAL "[mailbox in]\nuser = x\n", "[mailbox in] url: missing: ");
+  assert_problem (MINIMAL "[mailbox in]\nurl = # later\n", "[mailbox in] url: missing: ");
+}
+
+static void
+test_unknown_keys (void **state)
+{
+  assert_problem (MINIMAL "[gateway]\nadress = x@y.example\n",
+                  "[gateway] adress: unknown key; did you mean \"address\"?");
+  assert_problem (MINIMAL "bounce_adress = x@y.example\n",
+                  "[smtp] bounce_adress: unknown key; did you mean \"bounce_address\"?");
+  assert_problem ("[gateway]\ndatabase = x.db\naddress = a@b.example\ntimezon = UTC\n"
+                  "[smtp]\nurl = maildir:o\n",
+                  "[gateway] timezon: unknown key; did you mean \"timezone\"?");
+  assert_problem (MINIMAL "[limits]\nmessage_sise = 1M\n", "did you mean \"message_size\"?");
+  assert_problem (MINIMAL "[limits]\ncolour = blue\n", "[limits] colour: unknown key: remove it");
+}
+
+static void
+test_unknown_sections (void **state)
+{
+  assert_problem (MINIMAL "[smpt]\nurl = smtp://h\n", "[smpt]: unknown section; did you mean [smtp]?");
+  assert_problem (MINIMAL "[mailbx intake]\nurl = maildir:x\n",
+                  "[mailbx intake]: unknown section; did you mean [mailbox intake]?");
+  assert_problem (MINIMAL "[wholly different]\n", "[wholly different]: unknown section: remove it");
+  assert_problem (MINIMAL "[mailbox]\nurl = maildir:x\n", "[mailbox]: the section needs a name: write [mailbox NAME]");
+  assert_problem (MINIMAL "[limits x]\n", "[limits x]: the section takes no name: write [limits]");
+}
+
+static void
+test_digest_schedule_accepted (void **state)
+{
+  assert_no_problem (MINIMAL "[digest]\ntime = 07:00\nsilent_months = 6\n"
+                     "[schedule inventory-call]\ncircular = inventory-call\naudience = all\n"
+                     "rrule = FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=15\nstart = 2026-01-15\n");
+}
+
+static void
+test_no_mailbox_is_fine (void **state)
+{
+  assert_no_problem (MINIMAL);
+}
+
+static void
+test_bad_urls (void **state)
+{
+  assert_problem (MINIMAL "[mailbox in]\nurl = pop3://host/\n",
+                  "[mailbox in] url: \"pop3://host/\" is not a URL the gateway can use: write imap://");
+  assert_problem (MINIMAL "[mailbox in]\nurl = smtp://host/\n", "[mailbox in] url: \"smtp://host/\"");
+  assert_problem (MINIMAL "[mailbox in]\nurl = imap:///INBOX\n", "[mailbox in] url: ");
+  assert_problem (MINIMAL "[mailbox in]\nurl = /var/mail/x\n", "[mailbox in] url: ");
+  assert_problem ("[gateway]\ndatabase = x.db\naddress = a@b.example\n[smtp]\nurl = imap://h\n",
+                  "[smtp] url: \"imap://h\" is not a URL the gateway can use: write smtp://");
+  assert_problem ("[gateway]\ndatabase = x.db\naddress = a@b.example\n[smtp]\nurl = maildir:\n",
+                  "[smtp] url: \"maildir:\"");
+  assert_no_problem ("[gateway]\ndatabase = x.db\naddress = a@b.example\n"
+                     "[smtp]\nurl = smtps://mail.example:465\n"
+                     "[mailbox a]\nurl = imap://127.0.0.1:14300/INBOX\n");
+}
+
+static void
+test_bad_timezone (void **state)
+{
+  assert_problem (MINIMAL "[gateway]\ntimezone = Mars/Olympus_Mons\n",
+                  "[gateway] timezone: \"Mars/Olympus_Mons\" is not a time zone");
+}
+
+static void
+test_password_file (void **state)
+{
+  assert_problem (MINIMAL "[mailbox in]\nurl = imap://h/INBOX\nuser = gw\n"
+                  "password_file = missing.secret\n",
+                  "[mailbox in] password_file: cannot read ");
+  assert_problem (MINIMAL "[mailbox in]\nurl = imap://h/INBOX\npassword_file = .\n",
+                  "[mailbox in] password_file: ");
+  assert_problem (MINIMAL "[mailbox in]\nurl = imap://h/INBOX\nuser = gw\n",
+                  "[mailbox in] password_file: missing: name the file that holds the password of user gw");
+  g_autofree char *secret = write_file ("s.secret", "pw");
+  assert_problem (MINIMAL "[mailbox in]\nurl = imap://h/INBOX\npassword_file = s.secret\n",
+                  "[mailbox in] user: missing: ");
+  assert_no_problem (MINIMAL "[mailbox in]\nurl = imap://h/INBOX\nuser = gw\n"
+                     "password_file = s.secret\n");
+}
+
+static void
+test_bad_numbers (void **state)
+{
+  assert_problem (MINIMAL "[mailbox in]\nurl = maildir:x\npoll_interval = often\n",
+                  "[mailbox in] poll_interval: \"often\" is not a whole number from 1 to 86400");
+  assert_problem (MINIMAL "[mailbox in]\nurl = maildir:x\npoll_interval = 0\n",
+                  "[mailbox in] poll_interval: \"0\"");
+  assert_problem (MINIMAL "messages_per_connection = -1\n", "[smtp] messages_per_connection: \"-1\"");
+  assert_problem (MINIMAL "[limits]\nrecords_per_message = 5e3\n", "[limits] records_per_message: ");
+  assert_problem (MINIMAL "rate = fast\n", "[smtp] rate: not a rate");
+  assert_problem (MINIMAL "rate = 10/fortnight\n", "[smtp] rate: not a rate");
+}
+
+static void
+test_rates (void **state)
+{
+  static const struct { const char *text; guint per_hour; } rates[] = {
+    { "60", 3600 }, { "2/s", 7200 }, { "10 / min", 600 }, { "500/hour", 500 }, { "0", 0 },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (rates); i++)
+    {
+      g_autofree char *text = g_strdup_printf (MINIMAL "rate = %s\n", rates[i].text);
+      g_autoptr (Config) c = load (text);
+      assert_int_equal (c->smtp_rate, rates[i].per_hour);
+    }
+}
+
+static void
+test_bad_values (void **state)
+{
+  assert_problem (MINIMAL "[mailbox in]\nurl = maildir:x\nidle = perhaps\n",
+                  "[mailbox in] idle: \"perhaps\" is not true or false");
+  assert_problem (MINIMAL "[gateway]\nreference_prefix = ctc-1\n", "[gateway] reference_prefix: \"ctc-1\"");
+  assert_problem (MINIMAL "[gateway]\nlanguage = de\n", "[gateway] language: \"de\"");
+  assert_problem (MINIMAL "[gateway]\nname = CTC\\nBcc: x@y.example\n",
+                  "[gateway] name: contains a control character");
+  assert_problem (MINIMAL "[gateway]\ntrusted_authserv_id = mx one\n", "[gateway] trusted_authserv_id: ");
+  assert_problem (MINIMAL "[mailbox in]\nurl = maildir:x\nprocessed_folder = a/b\n",
+                  "[mailbox in] processed_folder: \"a/b\" is no Maildir folder name");
+}
+
+static void
+test_bad_addresses (void **state)
+{
+  assert_problem ("[gateway]\ndatabase = x.db\naddress = CTC <gw@un.example>\n[smtp]\nurl = maildir:o\n",
+                  "[gateway] address: \"CTC <gw@un.example>\" is not an email address");
+  assert_problem (MINIMAL "bounce_address = bounces\n", "[smtp] bounce_address: \"bounces\"");
+  assert_problem (MINIMAL "[gateway]\nstaff = desk@un.example, not an address\n",
+                  "[gateway] staff: \"not an address\" is not an email address");
+}
+
+static void
+test_address_valid (void **state)
+{
+  static const char *const good[] = {
+    "a@b", "first.last@un.example", "x+tag@sub.domain.example", "o'neil@x.ie",
+    "jos\xc3\xa9@ex.example", NULL };
+  static const char *const bad[] = {
+    "", "a", "@b", "a@", "a@@b", "a b@c", ".a@b", "a.@b", "a..b@c", "a@-b.example",
+    "a@b..example", "\"q\"@b", "a@b\r\nRCPT TO:<x@y>", "a@b c", "<a@b>", "a@b_c", NULL };
+  for (const char *const *g = good; *g != NULL; g++)
+    if (!config_address_valid (*g))
+      fail_msg ("refused %s", *g);
+  for (const char *const *b = bad; *b != NULL; b++)
+    if (config_address_valid (*b))
+      fail_msg ("accepted %s", *b);
+  assert_false (config_address_valid (NULL));
+}
+
+static void
+test_staff (void **state)
+{
+  g_autoptr (Config) c = load (MINIMAL "[gateway]\nstaff = Desk@UN.example; analyst@un.example,,\n");
+  assert_string_equal (c->staff[0], "desk@un.example");
+  assert_string_equal (c->staff[1], "analyst@un.example");
+  assert_null (c->staff[2]);
+  assert_true (config_is_staff (c, "DESK@un.example"));
+  assert_true (config_is_staff (c, "analyst@un.example"));
+  assert_false (config_is_staff (c, "other@un.example"));
+  assert_false (config_is_staff (c, NULL));
+}
+
+static void
+test_gateway_values (void **state)
+{
+  g_autoptr (Config) c = load (MINIMAL "[gateway]\nreference_prefix = UNX2\nlanguage = FR\n"
+                               "trusted_authserv_id = mx.un.example\n"
+                               "[smtp]\nbounce_address = bounces@un.example\n"
+                               "messages_per_connection = 5\n");
+  assert_string_equal (c->reference_prefix, "UNX2");
+  assert_string_equal (c->language, "fr");
+  assert_string_equal (c->trusted_authserv_id, "mx.un.example");
+  assert_string_equal (c->bounce_address, "bounces@un.example");
+  assert_int_equal (c->messages_per_connection, 5);
+}
+
+static void
+test_load_errors (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *missing = in_dir ("nowhere.conf");
+  assert_null (config_load (missing, &error));
+  assert_true (g_error_matches (error, CONFIG_ERROR, CONFIG_ERROR_READ));
+  assert_non_null (strstr (error->message, missing));
+  assert_non_null (strstr (error->message, "-c FILE"));
+  g_clear_error (&error);
+
+  g_autofree char *garbage = write_config ("this is not\nan ini file\n");
+  assert_null (config_load (garbage, &error));
+  assert_true (g_error_matches (error, CONFIG_ERROR, CONFIG_ERROR_READ));
+  g_clear_error (&error);
+
+  g_autofree char *invalid = write_config ("[gateway]\ndatabase = x.db\n[smtp]\nurl = maildir:o\n");
+  assert_null (config_load (invalid, &error));
+  assert_true (g_error_matches (error, CONFIG_ERROR, CONFIG_ERROR_INVALID));
+  assert_non_null (strstr (error->message, "[gateway] address: missing"));
+
+  g_autoptr (GPtrArray) problems = config_check (missing);
+  assert_int_equal (problems->len, 1);
+  assert_non_null (strstr (problems->pdata[0], "-c FILE"));
+}
+
+static void
+test_every_problem_listed (void **state)
+{
+  g_autofree char *path = write_config (
+      "[gateway]\nadress = a@b.example\ntimezone = Nowhere/Land\n"
+      "[smtp]\nurl = ftp://h\n[limits]\nmessage_size = big\n");
+  g_autoptr (GPtrArray) problems = config_check (path);
+  /* adress unknown (first: it explains what follows); database, address
+   * missing; timezone; url; message_size */
+  assert_int_equal (problems->len, 6);
+  assert_non_null (strstr (problems->pdata[0], "[gateway] adress: unknown key"));
+}
+
+/* The example file of the tree is a valid configuration. */
+static void
+test_example_file (void **state)
+{
+  const char *srcdir = g_getenv ("CTCGW_SRCDIR");
+  g_autofree char *path = g_build_filename (srcdir != NULL ? srcdir : ".", "ctcgw.conf.example", NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    skip ();
+  g_autoptr (GPtrArray) problems = config_check (path);
+  for (guint i = 0; i < problems->len; i++)
+    print_message ("problem: %s\n", (char *) problems->pdata[i]);
+  assert_int_equal (problems->len, 0);
+}
+
+static int
+setup (void **state)
+{
+  tmpdir = g_dir_make_tmp ("test-config-XXXXXX", NULL);
+  return tmpdir == NULL;
+}
+
+static int
+teardown (void **state)
+{
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
+  int status = system (cmd);
+  g_free (tmpdir);
+  return status != 0;
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_defaults),
+    cmocka_unit_test (test_mailbox_defaults),
+    cmocka_unit_test (test_inline_comments),
+    cmocka_unit_test (test_hash_inside_value),
+    cmocka_unit_test (test_relative_paths),
+    cmocka_unit_test (test_sizes),
+    cmocka_unit_test (test_bad_sizes),
+    cmocka_unit_test (test_limits),
+    cmocka_unit_test (test_missing),
+    cmocka_unit_test (test_unknown_keys),
+    cmocka_unit_test (test_unknown_sections),
+    cmocka_unit_test (test_digest_schedule_accepted),
+    cmocka_unit_test (test_no_mailbox_is_fine),
+    cmocka_unit_test (test_bad_urls),
+    cmocka_unit_test (test_bad_timezone),
+    cmocka_unit_test (test_password_file),
+    cmocka_unit_test (test_bad_numbers),
+    cmocka_unit_test (test_rates),
+    cmocka_unit_test (test_bad_values),
+    cmocka_unit_test (test_bad_addresses),
+    cmocka_unit_test (test_address_valid),
+    cmocka_unit_test (test_staff),
+    cmocka_unit_test (test_gateway_values),
+    cmocka_unit_test (test_load_errors),
+    cmocka_unit_test (test_every_problem_listed),
+    cmocka_unit_test (test_example_file),
+  };
+  return cmocka_run_group_tests (tests, setup, teardown);
+}

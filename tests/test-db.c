@@ -1,0 +1,418 @@
+/* Tests of gateway/db.c: schema files, reference data, references, names. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "gateway/db.h"
+#include "parsers/form.h"
+
+typedef struct {
+  char *dir;
+  char *path;
+  sqlite3 *db;
+} Fixture;
+
+/* A fresh directory for the database of one test. */
+static int
+setup (void **state)
+{
+  Fixture *fx = g_new0 (Fixture, 1);
+
+  fx->dir = g_dir_make_tmp ("ctcgw-test-db-XXXXXX", NULL);
+  assert_non_null (fx->dir);
+  fx->path = g_build_filename (fx->dir, "registers.db", NULL);
+  *state = fx;
+  return 0;
+}
+
+/* Removes the database, its WAL files and the directory. */
+static int
+teardown (void **state)
+{
+  Fixture *fx = *state;
+  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  db_close (fx->db);
+  for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *f = g_strconcat (fx->path, suffixes[i], NULL);
+      g_unlink (f);
+    }
+  g_rmdir (fx->dir);
+  g_free (fx->path);
+  g_free (fx->dir);
+  g_free (fx);
+  return 0;
+}
+
+/* A database at fx->path made by db_init. */
+static sqlite3 *
+init_db (Fixture *fx)
+{
+  g_autoptr (GError) error = NULL;
+  sqlite3 *db = db_open (fx->path, TRUE, &error);
+
+  assert_null (error);
+  assert_non_null (db);
+  assert_true (db_init (db, &error));
+  assert_null (error);
+  return db;
+}
+
+/* The one integer a query returns. */
+static gint64
+query_int (sqlite3 *db, const char *sql)
+{
+  g_autoptr (sqlite3_stmt) stmt = db_prepare (db, sql, NULL);
+
+  assert_non_null (stmt);
+  assert_int_equal (sqlite3_step (stmt), SQLITE_ROW);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+/* The connection writes a write-ahead log. */
+static void
+assert_journal_wal (sqlite3 *db)
+{
+  g_autoptr (sqlite3_stmt) stmt = db_prepare (db, "PRAGMA journal_mode", NULL);
+
+  assert_int_equal (sqlite3_step (stmt), SQLITE_ROW);
+  assert_string_equal ((const char *) sqlite3_column_text (stmt, 0), "wal");
+}
+
+/* "table=count ..." for every table, and the schema version. */
+static char *
+snapshot (sqlite3 *db)
+{
+  g_autoptr (sqlite3_stmt) stmt = db_prepare (db,
+    "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", NULL);
+  GString *s = g_string_new (NULL);
+
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *table = (const char *) sqlite3_column_text (stmt, 0);
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM \"%s\"", table);
+      g_string_append_printf (s, "%s=%" G_GINT64_FORMAT " ", table, query_int (db, sql));
+    }
+  g_string_append_printf (s, "version=%" G_GINT64_FORMAT,
+                          query_int (db, "PRAGMA user_version"));
+  return g_string_free (s, FALSE);
+}
+
+static void
+test_open_missing (void **state)
+{
+  Fixture *fx = *state;
+  g_autoptr (GError) error = NULL;
+
+  assert_null (db_open (fx->path, FALSE, &error));
+  assert_true (g_error_matches (error, DB_ERROR, DB_ERROR_SCHEMA));
+  assert_non_null (strstr (error->message, "run `ctcgw init`"));
+  assert_false (g_file_test (fx->path, G_FILE_TEST_EXISTS));
+}
+
+/* A file that exists but was never initialized is no database either. */
+static void
+test_open_uninitialized (void **state)
+{
+  Fixture *fx = *state;
+  g_autoptr (GError) error = NULL;
+
+  db_close (db_open (fx->path, TRUE, &error));
+  assert_null (error);
+  assert_null (db_open (fx->path, FALSE, &error));
+  assert_true (g_error_matches (error, DB_ERROR, DB_ERROR_SCHEMA));
+  assert_non_null (strstr (error->message, fx->path));
+}
+
+static void
+test_open_not_sqlite (void **state)
+{
+  Fixture *fx = *state;
+  g_autoptr (GError) error = NULL;
+
+  assert_true (g_file_set_contents (fx->path, "this is not a database, just text\n", -1, NULL));
+  assert_null (db_open (fx->path, FALSE, &error));
+  assert_true (g_error_matches (error, DB_ERROR, DB_ERROR_OPEN));
+}
+
+static void
+test_init_twice (void **state)
+{
+  Fixture *fx = *state;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  fx->db = init_db (fx);
+  first = snapshot (fx->db);
+  assert_int_equal (query_int (fx->db, "PRAGMA user_version"), db_schema_version ());
+  assert_true (db_schema_version () >= 2);
+  assert_true (db_init (fx->db, &error));
+  second = snapshot (fx->db);
+  assert_string_equal (first, second);
+  assert_int_equal (query_int (fx->db, "PRAGMA foreign_keys"), 1);
+  g_clear_pointer (&fx->db, db_close);
+
+  fx->db = db_open (fx->path, FALSE, &error);
+  assert_non_null (fx->db);
+  assert_null (error);
+  assert_journal_wal (fx->db);
+  assert_true (db_init (fx->db, &error));
+  g_free (second);
+  second = snapshot (fx->db);
+  assert_string_equal (first, second);
+}
+
+static void
+test_newer_schema (void **state)
+{
+  Fixture *fx = *state;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *pragma = g_strdup_printf ("PRAGMA user_version = %d", db_schema_version () + 1);
+
+  fx->db = init_db (fx);
+  assert_true (db_exec (fx->db, pragma, NULL));
+  g_clear_pointer (&fx->db, db_close);
+  assert_null (db_open (fx->path, FALSE, &error));
+  assert_true (g_error_matches (error, DB_ERROR, DB_ERROR_SCHEMA));
+  assert_non_null (strstr (error->message, "newer"));
+}
+
+/* Every entry of the iso-codes file is a state, none lost to an acronym. */
+static void
+test_countries_loaded (void **state)
+{
+  Fixture *fx = *state;
+  g_autofree char *json = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  fx->db = init_db (fx);
+  assert_true (g_file_get_contents (CTC_ISO3166_JSON, &json, NULL, NULL));
+  stmt = db_prepare (fx->db, "SELECT json_array_length (?1, '$.\"3166-1\"')", NULL);
+  sqlite3_bind_text (stmt, 1, json, -1, SQLITE_STATIC);
+  assert_int_equal (sqlite3_step (stmt), SQLITE_ROW);
+  assert_true (sqlite3_column_int (stmt, 0) > 240);
+  assert_int_equal (query_int (fx->db, "SELECT count(*) FROM entities WHERE kind = 'state'"),
+                    sqlite3_column_int (stmt, 0));
+}
+
+/* text resolves to the entity code want. */
+static void
+assert_resolves (sqlite3 *db, const char *text, const char *want)
+{
+  g_autofree char *suggestion = NULL;
+  g_autofree char *code = db_entity_resolve (db, text, &suggestion);
+
+  if (code == NULL)
+    fail_msg ("\"%s\" did not resolve (suggestion %s)", text, suggestion);
+  assert_string_equal (code, want);
+  assert_null (suggestion);
+}
+
+static void
+test_resolve_states (void **state)
+{
+  Fixture *fx = *state;
+  g_autofree char *suggestion = NULL;
+  g_autofree char *code = NULL;
+
+  fx->db = init_db (fx);
+  assert_resolves (fx->db, "KZ", "KZ");
+  assert_resolves (fx->db, "kz", "KZ");
+  assert_resolves (fx->db, "KAZ", "KZ");
+  assert_resolves (fx->db, "Kazakhstan", "KZ");
+  assert_resolves (fx->db, "  KAZAKHSTAN ", "KZ");
+  assert_resolves (fx->db, "Republic of Kazakhstan", "KZ");
+  assert_resolves (fx->db, "Bolivia", "BO");
+  assert_resolves (fx->db, "Bolivia, Plurinational State of", "BO");
+  assert_resolves (fx->db, "Côte d'Ivoire", "CI");
+  assert_resolves (fx->db, "CÔTE D'IVOIRE", "CI");
+  assert_resolves (fx->db, "cote d'ivoire", "CI");
+  assert_resolves (fx->db, "AU", "AU");
+
+  code = db_entity_resolve (fx->db, "Kazakstan", &suggestion);
+  assert_null (code);
+  assert_string_equal (suggestion, "Kazakhstan");
+  g_clear_pointer (&suggestion, g_free);
+  assert_null (db_entity_resolve (fx->db, "Qwxzzyq Republic of Nowhere", &suggestion));
+  assert_null (suggestion);
+  assert_null (db_entity_resolve (fx->db, "", &suggestion));
+  assert_null (db_entity_resolve (fx->db, "   ", NULL));
+  assert_null (db_entity_resolve (fx->db, "\xff\xfe", NULL));
+  assert_null (db_entity_resolve (fx->db, NULL, NULL));
+}
+
+static void
+test_resolve_organizations (void **state)
+{
+  Fixture *fx = *state;
+  const char *codes[] = { "UNODC", "OSCE", "CIS-ATC", "INTERPOL", "ICAO", "IMO", "FATF",
+                          "OHCHR", "EU", "OAS", "ASEAN", "UNOCT", "CTED", "IAEA", "WCO",
+                          "IOM", "UNHCR", "UNDP", "WB", "IMF", "COE", "OIC", "LAS", "SCO",
+                          "SADC", "ECOWAS", "IGAD", "APG", "EAG", "MONEYVAL", "EGMONT" };
+  g_autofree char *suggestion = NULL;
+  g_autofree char *code = NULL;
+
+  fx->db = init_db (fx);
+  for (gsize i = 0; i < G_N_ELEMENTS (codes); i++)
+    assert_resolves (fx->db, codes[i], codes[i]);
+  assert_resolves (fx->db, "unodc", "UNODC");
+  assert_resolves (fx->db, "cis-atc", "CIS-ATC");
+  assert_resolves (fx->db, "United Nations Office on Drugs and Crime", "UNODC");
+  assert_resolves (fx->db, "World Bank", "WB");
+  assert_resolves (fx->db, "Council of Europe", "COE");
+  assert_resolves (fx->db, "Egmont Group", "EGMONT");
+  assert_resolves (fx->db, "African Union", "AUC");
+  assert_int_equal (query_int (fx->db, "SELECT count(*) FROM entities"
+                                       " WHERE kind = 'organization' AND name = ''"), 0);
+
+  code = db_entity_resolve (fx->db, "UNDOC", &suggestion);
+  assert_null (code);
+  assert_string_equal (suggestion, "UNODC");
+}
+
+/* The areas of FORMS.md section 3, as the parser knows them. */
+static void
+test_areas (void **state)
+{
+  Fixture *fx = *state;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  guint n = 0;
+
+  fx->db = init_db (fx);
+  stmt = db_prepare (fx->db, "SELECT 1 FROM areas WHERE code = ?1 AND title != ''", NULL);
+  for (; form_areas[n] != NULL; n++)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_bind_text (stmt, 1, form_areas[n], -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) != SQLITE_ROW)
+        fail_msg ("area %s is missing", form_areas[n]);
+    }
+  assert_int_equal (n, 13);
+  assert_int_equal (query_int (fx->db, "SELECT count(*) FROM areas"), 13);
+  assert_int_equal (query_int (fx->db, "SELECT count(*) FROM areas WHERE code = 'safe-haven'"
+                                       " AND paragraph = '2 c–d'"), 1);
+}
+
+/* The reference db_next_reference gives, checked against want. */
+static void
+assert_next (sqlite3 *db, const char *prefix, const char *kind, int year, const char *want)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *reference = db_next_reference (db, prefix, kind, year, &error);
+
+  assert_null (error);
+  assert_non_null (reference);
+  assert_string_equal (reference, want);
+}
+
+static void
+test_references (void **state)
+{
+  Fixture *fx = *state;
+  g_autoptr (GError) error = NULL;
+
+  fx->db = init_db (fx);
+  assert_true (db_begin (fx->db, &error));
+  assert_next (fx->db, "CTC", "OFF", 2026, "CTC-OFF-2026-0001");
+  assert_next (fx->db, "CTC", "OFF", 2026, "CTC-OFF-2026-0002");
+  assert_next (fx->db, "CTC", "REQ", 2026, "CTC-REQ-2026-0001");
+  assert_next (fx->db, "CTC", "OFF", 2027, "CTC-OFF-2027-0001");
+  assert_next (fx->db, "CTC", "OFF", 2026, "CTC-OFF-2026-0003");
+  assert_next (fx->db, "CTC", "SUB", 2026, "CTC-SUB-2026-000001");
+  assert_next (fx->db, "UNX", "OFF", 2026, "UNX-OFF-2026-0001");
+  assert_true (db_commit (fx->db, &error));
+
+  /* A rolled-back allocation is not used up. */
+  assert_true (db_begin (fx->db, &error));
+  assert_next (fx->db, "CTC", "OFF", 2026, "CTC-OFF-2026-0004");
+  db_rollback (fx->db);
+  assert_next (fx->db, "CTC", "OFF", 2026, "CTC-OFF-2026-0004");
+  assert_int_equal (query_int (fx->db, "SELECT seq FROM counters WHERE prefix = 'CTC'"
+                                       " AND kind = 'OFF' AND year = 2027"), 1);
+}
+
+static void
+test_groups (void **state)
+{
+  Fixture *fx = *state;
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+
+  fx->db = init_db (fx);
+  assert_true (db_exec (fx->db, "INSERT INTO groups (name) VALUES ('Central Asia'),"
+                                " ('Amérique latine')", NULL));
+  a = db_group_resolve (fx->db, "central ASIA");
+  assert_string_equal (a, "Central Asia");
+  b = db_group_resolve (fx->db, "AMÉRIQUE LATINE");
+  assert_string_equal (b, "Amérique latine");
+  assert_null (db_group_resolve (fx->db, "Central Europe"));
+  assert_null (db_group_resolve (fx->db, ""));
+}
+
+static void
+test_missing_iso_codes (void **state)
+{
+  Fixture *fx = *state;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *bad = g_build_filename (fx->dir, "iso.json", NULL);
+
+  fx->db = init_db (fx);
+  assert_false (db_load_countries (fx->db, "/nonexistent/iso_3166-1.json", &error));
+  assert_non_null (strstr (error->message, "install the Debian package iso-codes"));
+  g_clear_error (&error);
+
+  assert_true (g_file_set_contents (bad, "{\"3166-1\": [", -1, NULL));
+  assert_false (db_load_countries (fx->db, bad, &error));
+  assert_non_null (error);
+  assert_true (sqlite3_get_autocommit (fx->db));
+  g_unlink (bad);
+}
+
+/* A second connection that cannot get the write lock says busy. */
+static void
+test_busy (void **state)
+{
+  Fixture *fx = *state;
+  g_autoptr (GError) error = NULL;
+  sqlite3 *other;
+
+  fx->db = init_db (fx);
+  other = db_open (fx->path, FALSE, &error);
+  assert_non_null (other);
+  sqlite3_busy_timeout (other, 0);
+  assert_true (db_begin (fx->db, &error));
+  assert_false (db_begin (other, &error));
+  assert_true (g_error_matches (error, DB_ERROR, DB_ERROR_BUSY));
+  db_rollback (fx->db);
+  db_close (other);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown (test_open_missing, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_open_uninitialized, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_open_not_sqlite, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_init_twice, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_newer_schema, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_countries_loaded, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_resolve_states, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_resolve_organizations, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_areas, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_references, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_groups, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_missing_iso_codes, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_busy, setup, teardown),
+  };
+
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}

@@ -1,6 +1,5 @@
 /* The message lifecycle: authorization, filing, answers, duplicates,
  * quarantine, limits. */
-#include "config.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -327,6 +326,17 @@ test_staff_may_file_for_anyone (void **state)
   assert_int_equal (count (f->db, "SELECT count(*) FROM requests WHERE state_code = 'KG'"), 1);
 }
 
+static void
+test_unanswerable_sender_still_taken_in (void **state)
+{
+  Fixture *f = *state;
+  assert_int_equal (process (f, message ("\"odd person\"@elsewhere.example", "odd@x", NULL,
+                                         offer_body)),
+                    INTAKE_QUARANTINED);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox"), 0);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM quarantine"), 1);
+}
+
 int
 main (void)
 {
@@ -345,6 +355,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_too_large_answered_not_kept_whole, setup, teardown),
     cmocka_unit_test_setup_teardown (test_update_names_changed_fields, setup, teardown),
     cmocka_unit_test_setup_teardown (test_staff_may_file_for_anyone, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_unanswerable_sender_still_taken_in, setup, teardown),
   };
   int failed = cmocka_run_group_tests_name ("intake", tests, NULL, NULL);
   g_mime_shutdown ();

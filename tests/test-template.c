@@ -1,0 +1,321 @@
+/* Tests of gateway/template.c: the renderer, loading with the English
+ * fallback, and message subjects. */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "gateway/template.h"
+
+/* Renders source with data (text mode) and fails on an error. */
+static char *
+render (const char *source, const TplData *data)
+{
+  g_autoptr (GError) error = NULL;
+  char *out = tpl_render_string (source, data, FALSE, &error);
+  if (out == NULL)
+    fail_msg ("render: %s", error->message);
+  return out;
+}
+
+static void
+assert_renders (const char *source, const TplData *data, const char *expected)
+{
+  g_autofree char *out = render (source, data);
+  assert_string_equal (out, expected);
+}
+
+/* Fails unless source is a syntax error whose message has each of the
+ * NULL-terminated strings. */
+static void
+assert_syntax_error (const char *source, ...)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TplData) data = tpl_data_new ();
+  g_autofree char *out = tpl_render_string (source, data, FALSE, &error);
+  assert_null (out);
+  assert_true (g_error_matches (error, TPL_ERROR, TPL_ERROR_SYNTAX));
+  va_list ap;
+  va_start (ap, source);
+  for (const char *s = va_arg (ap, const char *); s != NULL; s = va_arg (ap, const char *))
+    if (strstr (error->message, s) == NULL)
+      fail_msg ("\"%s\" not in: %s", s, error->message);
+  va_end (ap);
+}
+
+static void
+test_variables (void **state)
+{
+  g_autoptr (TplData) d = tpl_data_new ();
+  tpl_set (d, "name", "World");
+  tpl_set_printf (d, "count", "%d records", 3);
+  assert_renders ("Hello {{name}}, {{ count }}!", d, "Hello World, 3 records!");
+  assert_renders ("[{{unknown}}]", d, "[]");
+  assert_renders ("no tags at all\n", d, "no tags at all\n");
+  assert_renders ("", d, "");
+  tpl_set (d, "name", NULL);
+  assert_renders ("[{{name}}]", d, "[]");
+  tpl_set (d, "name", "again");
+  tpl_set (d, "name", "replaced");
+  assert_renders ("{{name}}", d, "replaced");
+}
+
+static void
+test_values_not_reread (void **state)
+{
+  g_autoptr (TplData) d = tpl_data_new ();
+  tpl_set (d, "evil", "{{secret}} {{#x}}");
+  tpl_set (d, "secret", "leaked");
+  assert_renders ("{{evil}}", d, "{{secret}} {{#x}}");
+}
+
+static void
+test_list_sections (void **state)
+{
+  g_autoptr (TplData) d = tpl_data_new ();
+  tpl_set (d, "ref", "SUB-1");
+  tpl_set (tpl_add (d, "records"), "line", "accepted CTC-OFF-2026-0042 (new)");
+  tpl_set (tpl_add (d, "records"), "line", "line 7: unknown field \"Emial\"; did you mean \"Email\"?");
+  assert_renders ("{{#records}}- {{line}} ({{ref}})\n{{/records}}", d,
+                  "- accepted CTC-OFF-2026-0042 (new) (SUB-1)\n"
+                  "- line 7: unknown field \"Emial\"; did you mean \"Email\"? (SUB-1)\n");
+}
+
+static void
+test_standalone_lines (void **state)
+{
+  g_autoptr (TplData) d = tpl_data_new ();
+  tpl_set (tpl_add (d, "items"), "line", "a");
+  tpl_set (tpl_add (d, "items"), "line", "b");
+  assert_renders ("top\n{{#items}}\n{{line}}\n{{/items}}\nend\n", d, "top\na\nb\nend\n");
+  assert_renders ("top\n  {{^items}}  \nnone\n{{/items}}\nend", d, "top\nend");
+  assert_renders ("{{#items}}\r\n{{line}}\r\n{{/items}}\r\n", d, "a\r\nb\r\n");
+  /* not alone on its line: the line stays */
+  assert_renders ("x {{#items}}{{line}}{{/items}} y\n", d, "x ab y\n");
+}
+
+static void
+test_nested_lists (void **state)
+{
+  g_autoptr (TplData) d = tpl_data_new ();
+  tpl_set (d, "sep", ":");
+  TplData *g1 = tpl_add (d, "groups");
+  tpl_set (g1, "name", "Central Asia");
+  tpl_set (tpl_add (g1, "members"), "code", "KZ");
+  tpl_set (tpl_add (g1, "members"), "code", "KG");
+  TplData *g2 = tpl_add (d, "groups");
+  tpl_set (g2, "name", "Empty");
+  assert_renders ("{{#groups}}{{name}}{{sep}}{{#members}} {{code}}/{{name}}{{/members}}"
+                  "{{^members}} none{{/members}};{{/groups}}", d,
+                  "Central Asia: KZ/Central Asia KG/Central Asia;Empty: none;");
+}
+
+static void
+test_boolean_sections (void **state)
+{
+  g_autoptr (TplData) d = tpl_data_new ();
+  tpl_set_bool (d, "yes", TRUE);
+  tpl_set_bool (d, "no", FALSE);
+  tpl_set (d, "text", "t");
+  tpl_set (d, "empty", "");
+  assert_renders ("{{#yes}}Y{{/yes}}{{#no}}N{{/no}}{{#text}}[{{text}}]{{/text}}"
+                  "{{#empty}}E{{/empty}}{{#absent}}A{{/absent}}", d, "Y[t]");
+  assert_renders ("{{yes}}{{no}}", d, "");
+}
+
+static void
+test_inverted_sections (void **state)
+{
+  g_autoptr (TplData) d = tpl_data_new ();
+  tpl_set_bool (d, "yes", TRUE);
+  tpl_set_bool (d, "no", FALSE);
+  tpl_set (d, "empty", "");
+  tpl_set (d, "text", "t");
+  tpl_add (d, "list");
+  assert_renders ("{{^absent}}1{{/absent}}{{^no}}2{{/no}}{{^empty}}3{{/empty}}"
+                  "{{^yes}}4{{/yes}}{{^text}}5{{/text}}{{^list}}6{{/list}}", d, "123");
+}
+
+static void
+test_add_replaces_non_list (void **state)
+{
+  g_autoptr (TplData) d = tpl_data_new ();
+  tpl_set (d, "rows", "a string");
+  tpl_set (tpl_add (d, "rows"), "v", "1");
+  assert_renders ("{{#rows}}{{v}}{{/rows}}", d, "1");
+}
+
+static void
+test_html_escaping (void **state)
+{
+  g_autoptr (TplData) d = tpl_data_new ();
+  g_autoptr (GError) error = NULL;
+  tpl_set (d, "v", "<b>\"Tom\" & 'Jerry'</b>");
+  g_autofree char *html = tpl_render_string ("<p>{{v}}</p>", d, TRUE, &error);
+  assert_string_equal (html, "<p>&lt;b&gt;&quot;Tom&quot; &amp; &apos;Jerry&apos;&lt;/b&gt;</p>");
+  g_autofree char *text = tpl_render_string ("<p>{{v}}</p>", d, FALSE, &error);
+  assert_string_equal (text, "<p><b>\"Tom\" & 'Jerry'</b></p>");
+}
+
+static void
+test_unbalanced (void **state)
+{
+  assert_syntax_error ("a\n{{#records}}\nx", "line 2", "{{#records}}", "never closed", NULL);
+  assert_syntax_error ("a\nb\n{{/records}}", "line 3", "{{/records}}", "closes no section", NULL);
+  assert_syntax_error ("{{#a}}\n{{^b}}\n{{/a}}\n{{/b}}", "line 3", "{{/a}}", "{{^b}}", "line 2", NULL);
+  assert_syntax_error ("x\n\nsome {{name", "line 3", "never closed", NULL);
+  assert_syntax_error ("{{#}}{{/}}", "line 1", "{{#}}", NULL);
+  assert_syntax_error ("{{{triple}}}", "line 1", NULL);
+  assert_syntax_error ("{{na me}}", "{{na me}}", NULL);
+}
+
+static void
+test_load_fallback (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *en = tpl_load ("ack", "en", "txt", &error);
+  g_autofree char *fr = tpl_load ("ack", "fr", "txt", &error);
+  g_autofree char *fr_ca = tpl_load ("ack", "fr-CA", "txt", &error);
+  g_autofree char *up = tpl_load ("ack", "FR", "txt", &error);
+  g_autofree char *none = tpl_load ("ack", "xx", "txt", &error);
+  g_autofree char *null_lang = tpl_load ("ack", NULL, "txt", &error);
+  g_autofree char *evil = tpl_load ("ack", "../../schema/001-registers", "txt", &error);
+  assert_non_null (en);
+  assert_non_null (fr);
+  assert_string_not_equal (en, fr);
+  assert_string_equal (fr_ca, fr);
+  assert_string_equal (up, fr);
+  assert_string_equal (none, en);
+  assert_string_equal (null_lang, en);
+  assert_string_equal (evil, en);
+  assert_null (error);
+}
+
+static void
+test_load_missing (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  assert_null (tpl_load ("no-such-template", "fr", "txt", &error));
+  assert_true (g_error_matches (error, TPL_ERROR, TPL_ERROR_NOT_FOUND));
+  assert_non_null (strstr (error->message, "no-such-template"));
+  g_clear_error (&error);
+  assert_null (tpl_load ("../schema/001-registers", "en", "sql", &error));
+  assert_true (g_error_matches (error, TPL_ERROR, TPL_ERROR_NOT_FOUND));
+}
+
+static TplData *
+ack_data (const char *subject)
+{
+  TplData *d = tpl_data_new ();
+  tpl_set (d, "subject", subject);
+  tpl_set (d, "reference", "CTC-SUB-2026-000123");
+  tpl_set (d, "sender_name", "Aigerim Nurlanovna");
+  tpl_set (tpl_add (d, "records"), "line", "accepted CTC-OFF-2026-0042 (new)");
+  tpl_set (tpl_add (d, "errors"), "line", "line 7: unknown field \"Emial\"; did you mean \"Email\"?");
+  tpl_set_bool (d, "has_errors", TRUE);
+  return d;
+}
+
+static void
+test_message_subject (void **state)
+{
+  g_autoptr (TplData) d = ack_data ("Offer of a workshop");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *subject = NULL;
+  g_autofree char *body = tpl_render_message ("ack", "en", d, &subject, &error);
+  assert_non_null (body);
+  assert_string_equal (subject, "Re: Offer of a workshop [CTC-SUB-2026-000123]");
+  assert_false (g_str_has_prefix (body, "Subject:"));
+  assert_non_null (strstr (body, "\naccepted CTC-OFF-2026-0042 (new)\n"));
+  assert_non_null (strstr (body, "\nline 7: unknown field \"Emial\"; did you mean \"Email\"?\n"));
+  assert_non_null (strstr (body, "Aigerim Nurlanovna"));
+  assert_null (strstr (body, "{{"));
+}
+
+static void
+test_subject_single_line (void **state)
+{
+  g_autoptr (TplData) d = ack_data ("Hello\r\nBcc: victim@example.org\n\nInjected body");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *subject = NULL;
+  g_autofree char *body = tpl_render_message ("ack", "en", d, &subject, &error);
+  assert_non_null (body);
+  assert_null (strpbrk (subject, "\r\n"));
+  assert_string_equal (subject, "Re: Hello Bcc: victim@example.org Injected body [CTC-SUB-2026-000123]");
+}
+
+/* Every answer template of every language renders with the data the intake
+ * gives it. */
+static void
+test_every_answer_template (void **state)
+{
+  static const char *const names[] = { "ack", "help", "quarantine" };
+  static const char *const langs[] = { "en", "fr", "es" };
+  for (gsize n = 0; n < G_N_ELEMENTS (names); n++)
+    for (gsize l = 0; l < G_N_ELEMENTS (langs); l++)
+      {
+        g_autoptr (TplData) d = ack_data ("Subject");
+        g_autoptr (GError) error = NULL;
+        g_autofree char *subject = NULL;
+        g_autofree char *body = tpl_render_message (names[n], langs[l], d, &subject, &error);
+        if (body == NULL)
+          fail_msg ("%s.%s: %s", names[n], langs[l], error->message);
+        assert_string_equal (subject, "Re: Subject [CTC-SUB-2026-000123]");
+        assert_non_null (strstr (body, "CTC-SUB-2026-000123"));
+        assert_true (g_utf8_validate (body, -1, NULL));
+        assert_null (strstr (body, "{{"));
+        tpl_set (d, "sender_name", "");
+        g_clear_pointer (&subject, g_free);
+        g_autofree char *anonymous = tpl_render_message (names[n], langs[l], d, &subject, &error);
+        assert_non_null (anonymous);
+        g_clear_pointer (&subject, g_free);
+      }
+}
+
+static void
+test_ack_without_errors (void **state)
+{
+  g_autoptr (TplData) d = tpl_data_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *subject = NULL;
+  tpl_set (d, "subject", "x");
+  tpl_set (d, "reference", "CTC-SUB-2026-000001");
+  tpl_set (tpl_add (d, "records"), "line", "accepted CTC-CP-2026-0007 (updated: Phone, Title)");
+  tpl_set_bool (d, "has_errors", FALSE);
+  g_autofree char *with = NULL;
+  g_autofree char *body = tpl_render_message ("ack", "en", d, &subject, &error);
+  tpl_set_bool (d, "has_errors", TRUE);
+  g_clear_pointer (&subject, g_free);
+  with = tpl_render_message ("ack", "en", d, &subject, &error);
+  assert_non_null (strstr (body, "accepted CTC-CP-2026-0007 (updated: Phone, Title)"));
+  assert_true (strlen (with) > strlen (body));
+  assert_non_null (strstr (body, "Hello,"));
+  assert_null (strstr (body, "Dear"));
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_variables),
+    cmocka_unit_test (test_values_not_reread),
+    cmocka_unit_test (test_list_sections),
+    cmocka_unit_test (test_standalone_lines),
+    cmocka_unit_test (test_nested_lists),
+    cmocka_unit_test (test_boolean_sections),
+    cmocka_unit_test (test_inverted_sections),
+    cmocka_unit_test (test_add_replaces_non_list),
+    cmocka_unit_test (test_html_escaping),
+    cmocka_unit_test (test_unbalanced),
+    cmocka_unit_test (test_load_fallback),
+    cmocka_unit_test (test_load_missing),
+    cmocka_unit_test (test_message_subject),
+    cmocka_unit_test (test_subject_single_line),
+    cmocka_unit_test (test_every_answer_template),
+    cmocka_unit_test (test_ack_without_errors),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
