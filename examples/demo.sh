@@ -19,7 +19,8 @@
 #   - the inbox is processed in file-name order (01-... to 17-...), so the
 #     Kazakh request of 03 is CTC-REQ-YEAR-0001, which the result of 04
 #     reports on;
-#   - no visit exists, so CTC-VIS-YEAR-0001 (16 and 17) is refused.
+#   - visits are created by staff, and the demo creates none, so the
+#     CTC-VIS-YEAR-0001 that 16 and 17 name does not exist.
 set -u
 
 examples=${1:?usage: demo.sh EXAMPLES-DIR}
@@ -44,7 +45,9 @@ heading () {
 }
 
 # Prints an answer from the outbox: who it went to, its subject and its
-# text, decoded (with python3 where there is one, else as stored).
+# text, decoded.  With python3 its email module does it; without, the body
+# is decoded here (quoted-printable or base64, then iconv from its charset)
+# and the headers are shown as they were sent.
 show_answer () {
   if command -v python3 >/dev/null 2>&1; then
     python3 - "$1" <<'EOF'
@@ -58,8 +61,50 @@ body = msg.get_body(preferencelist=("plain",))
 print((body.get_content() if body else "").rstrip())
 EOF
   else
-    sed -n '/^To:/p; /^Subject:/p; /^$/,$p' "$1"
+    show_answer_sh "$1"
   fi
+}
+
+show_answer_sh () {
+  headers=$(awk '/^$/ { exit }
+    /^[ \t]/ { line = line " " substr($0, 2); next }
+    { if (line != "") print line; line = $0 }
+    END { if (line != "") print line }' "$1")
+  printf '%s\n' "$headers" | grep '^To:'
+  printf '%s\n' "$headers" | grep '^Subject:'
+  echo
+  charset=$(printf '%s\n' "$headers" | grep -i '^Content-Type:' \
+    | sed -n 's/.*charset="\{0,1\}\([^";]*\).*/\1/p')
+  encoding=$(printf '%s\n' "$headers" | grep -i '^Content-Transfer-Encoding:' \
+    | awk '{ print tolower($2) }')
+  sed '1,/^$/d' "$1" | case $encoding in
+    quoted-printable) decode_qp ;;
+    base64) base64 -d ;;
+    *) cat ;;
+  esac | iconv -f "${charset:-us-ascii}" -t UTF-8
+}
+
+# Quoted-printable (RFC 2045) on stdin to bytes on stdout.
+decode_qp () {
+  LC_ALL=C awk 'BEGIN { for (i = 0; i < 256; i++) byte[sprintf("%02X", i)] = i }
+    {
+      line = $0
+      sub(/[ \t\r]+$/, "", line)
+      soft = substr(line, length(line)) == "="
+      if (soft) line = substr(line, 1, length(line) - 1)
+      while ((i = index(line, "=")) > 0) {
+        code = toupper(substr(line, i + 1, 2))
+        if (code in byte) {
+          printf "%s%c", substr(line, 1, i - 1), byte[code]
+          line = substr(line, i + 3)
+        } else {
+          printf "%s=", substr(line, 1, i - 1)
+          line = substr(line, i + 1)
+        }
+      }
+      printf "%s", line
+      if (!soft) printf "\n"
+    }'
 }
 
 [ -d "$examples/mail" ] || { echo "demo: no $examples/mail" >&2; exit 1; }

@@ -122,6 +122,9 @@ record_refusal (sqlite3 *db, const char *sender, FormRecord *rec, GPtrArray *ent
   for (guint i = 0; i < owners->len; i++)
     if (array_has (entities, g_ptr_array_index (owners, i)))
       return NULL;
+  /* A visit form naming no known visit is refused when it is filed. */
+  if (owners->len == 0 && rec->kind->owner_field == NULL)
+    return NULL;
   if (owners->len == 0)
     return g_strdup_printf ("%s line %u: the record names no entity that %s speaks for",
                             rec->kind->name, rec->line, sender);

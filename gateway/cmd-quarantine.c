@@ -128,7 +128,8 @@ quarantine_list (sqlite3 *db, const Config *config, const char *id, const char *
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (sqlite3_stmt) stmt = db_prepare (db,
-    "SELECT q.id, s.reference AS submission, s.received, s.from_addr AS \"from\","
+    "SELECT q.id, s.reference AS submission,"
+    " replace(substr(s.received, 1, 16), 'T', ' ') AS received, s.from_addr AS \"from\","
     " s.subject, q.reason FROM quarantine q LEFT JOIN submissions s"
     " ON s.id = q.submission_id WHERE q.state = 'waiting' ORDER BY q.id", &error);
 

@@ -195,7 +195,7 @@ command_parse_options (const char *command, const char *synopsis,
                        const char *summary, GOptionEntry *entries,
                        int *argc, char ***argv)
 {
-  g_autofree char *parameters = g_strdup_printf ("%s %s", command, synopsis);
+  g_autofree char *parameters = g_strchomp (g_strdup_printf ("%s %s", command, synopsis));
   g_autoptr (GOptionContext) context = g_option_context_new (parameters);
   g_autoptr (GError) error = NULL;
 
@@ -235,6 +235,15 @@ command_open_db (const Config *config, int *status)
   return db;
 }
 
+/* Characters that would let a value rewrite the screen or reorder the text
+ * around it: C0/C1 controls, line separators, bidirectional overrides. */
+static gboolean
+unprintable (gunichar c)
+{
+  return g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029
+         || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
+
 /* Text from the registers (written by outsiders) made safe for a terminal:
  * valid UTF-8, no control characters (newlines kept when asked). */
 char *
@@ -250,7 +259,7 @@ command_printable (const char *text, gboolean keep_newlines)
         g_string_append_c (out, '\n');
       else if (c == '\t' || c == '\n' || c == '\r')
         g_string_append_c (out, ' ');
-      else if (g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029)
+      else if (unprintable (c))
         g_string_append_c (out, '?');
       else
         g_string_append_unichar (out, c);
@@ -983,13 +992,18 @@ read_bounded (const char *path, gsize max, gsize *len, GError **error)
     }
   while ((n = fread (chunk, 1, sizeof chunk, f)) > 0 && buf->len + n <= max)
     g_byte_array_append (buf, (const guint8 *) chunk, n);
-  gboolean failed = ferror (f), too_large = n > 0;
+  int read_errno = ferror (f) ? (errno != 0 ? errno : EIO) : 0;
   fclose (f);
-  if (failed || too_large)
+  if (read_errno != 0)
     {
-      g_set_error (error, G_FILE_ERROR, failed ? G_FILE_ERROR_IO : G_FILE_ERROR_FAILED,
-                   failed ? "cannot read %s" : "%s is larger than %" G_GSIZE_FORMAT " bytes",
-                   path, max);
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, "cannot read %s: %s", path,
+                   g_strerror (read_errno));
+      return NULL;
+    }
+  if (n > 0)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+                   "%s is larger than %" G_GSIZE_FORMAT " bytes", path, max);
       return NULL;
     }
   *len = buf->len;

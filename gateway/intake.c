@@ -287,6 +287,28 @@ file_records (Intake *in, FormParse *parse, GError **error)
   return TRUE;
 }
 
+/* The subject without the "Re:" (or "AW:", "SV:") prefixes of earlier
+ * replies, so that the answer's "Re: " is the only one. */
+static char *
+reply_subject (const char *subject)
+{
+  static const char *const prefixes[] = { "re:", "aw:", "sv:", "réf:", "ref:", NULL };
+  const char *s = subject != NULL ? subject : "";
+  for (gboolean again = TRUE; again;)
+    {
+      again = FALSE;
+      while (g_ascii_isspace (*s))
+        s++;
+      for (guint i = 0; prefixes[i] != NULL; i++)
+        if (g_ascii_strncasecmp (s, prefixes[i], strlen (prefixes[i])) == 0)
+          {
+            s += strlen (prefixes[i]);
+            again = TRUE;
+          }
+    }
+  return g_strdup (s);
+}
+
 /* Queues the answer unless the message is automatic or its sender has had
  * enough answers this hour.  Returns the outbox id, 0 when none was sent,
  * -1 on failure. */
@@ -315,7 +337,8 @@ send_answer (Intake *in, const char *template, GError **error)
       log_warn ("intake", "submission=%s no-answer=rate-limit to=%s", in->reference, who);
       return 0;
     }
-  tpl_set (in->answer, "subject", in->msg->subject);
+  g_autofree char *subject = reply_subject (in->msg->subject);
+  tpl_set (in->answer, "subject", subject);
   tpl_set (in->answer, "reference", in->reference);
   tpl_set (in->answer, "sender_name", in->msg->from_name ? in->msg->from_name : "");
   gint64 id = answer_queue (in->db, in->config, in->msg, template, in->answer, in->id, error);

@@ -156,7 +156,7 @@ held_message two >"$TMP/held2.eml"
 check "deliver from a stranger" 0 sh -c '"$1" -c "$2" deliver <"$3"' - "$CTCGW" "$CONF" "$TMP/held1.eml"
 check "deliver another" 0 sh -c '"$1" -c "$2" deliver <"$3"' - "$CTCGW" "$CONF" "$TMP/held2.eml"
 check "quarantine list" 0 ctcgw quarantine list
-check_out "it lists the held submission" 'stranger1@elsewhere\.example'
+check_out "it lists the held submission" 'strangerone@elsewhere\.example'
 check_out "with its decoded subject" 'Предложение one'
 ID1=$(awk '/strangerone@/ {print $1}' "$OUT")
 ID2=$(awk '/strangertwo@/ {print $1}' "$OUT")

@@ -1,0 +1,96 @@
+#!/bin/sh
+# End to end over the examples: the demo's whole flow (import, a Maildir
+# inbox, `run --once`, a Maildir outbox) checked in the database and in the
+# answers, then `deliver` from standard input: duplicates, exit statuses and
+# a database that cannot be written.
+. "${CTCGW_SRCDIR:-.}/tests/lib.sh"
+need_ctcgw
+make_tmpdir
+command -v sqlite3 >/dev/null || skip_all "the sqlite3 shell is not installed"
+
+cd "$TMP" || exit 99
+check "the demo runs" 0 sh "$CTCGW_SRCDIR/examples/demo.sh" "$CTCGW_SRCDIR/examples"
+conf=$TMP/demo/ctcgw.conf
+db=$TMP/demo/registers.db
+year=$(date +%Y)
+q () { sqlite3 "$db" "$1"; }
+is () { # is NAME EXPECTED SQL
+  got=$(q "$3")
+  if [ "$got" = "$2" ]; then ok "$1"; else fail "$1" "expected $2, got $got: $3"; fi
+}
+
+is "every message is kept" 17 "SELECT count(*) FROM submissions WHERE class != 'import'"
+is "the inbox is empty afterwards" 0 "SELECT 0"
+left=$(find "$TMP/demo/inbox/new" "$TMP/demo/inbox/cur" -type f | wc -l)
+[ "$left" -eq 0 ] && ok "no message left in the inbox" || fail "no message left in the inbox" "$left left"
+moved=$(find "$TMP/demo/inbox/.Processed/cur" "$TMP/demo/inbox/.Rejected/cur" -type f 2>/dev/null | wc -l)
+[ "$moved" -eq 17 ] && ok "every message moved to a folder" || fail "every message moved to a folder" "$moved moved"
+
+is "the joint offer is filed with both providers" '["UNODC","OSCE"]' \
+   "SELECT providers FROM offers WHERE reference = 'CTC-OFF-$year-0001'"
+is "the Outlook HTML request is filed" 1 "SELECT count(*) FROM requests WHERE state_code = 'KZ'"
+is "the result names its request" "CTC-REQ-$year-0001" "SELECT target FROM results"
+is "the windows-1252 standard is UTF-8" 1 "SELECT count(*) FROM standards WHERE title LIKE '%–%' OR summary LIKE '%’%' OR title LIKE '%é%' OR summary LIKE '%é%'"
+is "two good inventory rows of the CSV are filed" 2 "SELECT count(*) FROM inventory"
+is "the French contact point is filed" 1 "SELECT count(*) FROM contacts WHERE entity = 'FR' AND languages = '[\"fr\"]' AND submission_id IS NOT NULL AND email LIKE 'claire%'"
+is "the update is in the history" 1 "SELECT count(*) FROM contacts_history h JOIN contacts c ON c.id = h.record_id WHERE c.reference = 'CTC-CP-$year-0001' AND h.action = 'update' AND h.field = 'Title'"
+is "the withdrawal is filed" withdrawn "SELECT state FROM contacts WHERE reference = 'CTC-CP-$year-0004'"
+is "the unknown sender waits in quarantine" 1 "SELECT count(*) FROM quarantine q JOIN submissions s ON s.id = q.submission_id WHERE s.from_addr = 'p.novak@osce.example' AND q.state = 'waiting'"
+is "nothing of the quarantined message is filed" 0 "SELECT count(*) FROM offers WHERE title LIKE '%border management%'"
+is "the out-of-office reply is kept, not filed" auto-reply "SELECT class FROM submissions WHERE from_addr = 's.volkov@cis-atc.example'"
+is "the bounce is kept as a delivery report" delivery-report "SELECT class FROM submissions WHERE from_addr LIKE 'mailer-daemon@%'"
+is "automatic messages get no answer" 0 "SELECT count(*) FROM outbox o JOIN submissions s ON s.id = o.submission_id WHERE s.class != 'submission'"
+is "every person's message gets exactly one answer" 0 "SELECT count(*) FROM submissions s WHERE s.class = 'submission' AND (SELECT count(*) FROM outbox o WHERE o.submission_id = s.id) != 1"
+is "every answer was delivered to the sink" 0 "SELECT count(*) FROM outbox WHERE state != 'sent'"
+
+files=$(find "$TMP/demo/outbox/new" -type f | wc -l)
+is "one file in the outbox Maildir per answer" "$files" "SELECT count(*) FROM outbox"
+
+answer_to () { # the answer file whose To is $1 and Subject matches $2
+  grep -l -i "^To: .*$1" "$TMP"/demo/outbox/new/* | xargs grep -l "$2" | head -n 1
+}
+a=$(answer_to m.rossi@osce.example "Subject:")
+if [ -n "$a" ] && grep -q '^Auto-Submitted: auto-replied' "$a" && grep -q '^In-Reply-To: <' "$a" \
+   && grep -q '^References: <' "$a"; then
+  ok "answers carry Auto-Submitted, In-Reply-To and References"
+else
+  fail "answers carry Auto-Submitted, In-Reply-To and References" "$a"
+fi
+if [ -n "$a" ] && grep -q 'line [0-9][0-9]*: unknown field "Emial"; did you mean "Email"?' "$a"; then
+  ok "the malformed form's answer names the line and the field"
+else
+  fail "the malformed form's answer names the line and the field" "$(cat "$a" 2>/dev/null | head -40)"
+fi
+b=$(answer_to claire.martin "Subject:")
+if [ -n "$b" ] && grep -q '^Subject: .*=?UTF-8?' "$b" && grep -q '^Bonjour' "$b"; then
+  ok "the French sender is answered in French, with an RFC 2047 subject"
+else
+  fail "the French sender is answered in French, with an RFC 2047 subject" "$(head -30 "$b" 2>/dev/null)"
+fi
+
+# deliver: one message on standard input.
+ctc () { "$CTCGW" -q -c "$conf" "$@"; }
+msg=$TMP/deliver.eml
+printf 'From: j.doe@unodc.example\nTo: intake@ctc.example\nSubject: Standard\nMessage-ID: <deliver-1@unodc.example>\n\nForm: standard\nTitle: Model law\nIssuer: UNODC\nAreas: criminal-justice\n' > "$msg"
+before=$(q "SELECT count(*) FROM standards")
+check "deliver takes a message in" 0 ctc deliver --mailbox mta < "$msg"
+check "deliver of the same message again succeeds" 0 ctc deliver --mailbox mta < "$msg"
+is "the same message is filed once" $((before + 1)) "SELECT count(*) FROM standards"
+is "the mailbox name is recorded" 1 "SELECT count(*) FROM submissions WHERE mailbox = 'mta'"
+check "deliver of bytes that are no message is taken in" 0 sh -c "printf '\\000\\001garbage' | $CTCGW -q -c $conf deliver"
+
+# A database that cannot be written: nothing stored, the MTA retries (75).
+chmod 0444 "$db"
+if [ "$(id -u)" -ne 0 ]; then
+  printf 'From: j.doe@unodc.example\nMessage-ID: <deliver-2@unodc.example>\n\nHello\n' > "$msg"
+  check "deliver to a read-only database asks the MTA to retry" 75 ctc deliver < "$msg"
+else
+  skip "deliver to a read-only database asks the MTA to retry" "root ignores file permissions"
+fi
+chmod 0644 "$db"
+mv "$db" "$db.away"
+printf 'From: j.doe@unodc.example\nMessage-ID: <deliver-3@unodc.example>\n\nHello\n' > "$msg"
+check "deliver without a database asks the MTA to retry" 75 ctc deliver < "$msg"
+check_err "and says to run init" "ctcgw init"
+mv "$db.away" "$db"
+finish

@@ -337,6 +337,30 @@ test_unanswerable_sender_still_taken_in (void **state)
   assert_int_equal (count (f->db, "SELECT count(*) FROM quarantine"), 1);
 }
 
+static void
+test_reply_subject_has_one_re (void **state)
+{
+  Fixture *f = *state;
+  const char *raw = "From: j.doe@unodc.example\r\nSubject: RE: Re: Offer\r\n"
+                    "Message-ID: <re1@unodc>\r\n\r\nForm: standard\r\nTitle: T\r\n"
+                    "Issuer: UNODC\r\nAreas: other\r\n";
+  assert_int_equal (process (f, g_bytes_new (raw, strlen (raw))), INTAKE_FILED);
+  g_autofree char *out = text (f->db, "SELECT raw FROM outbox");
+  assert_non_null (strstr (out, "Subject: Re: Offer [CTC-SUB-"));
+}
+
+static void
+test_unknown_visit_is_an_error_not_quarantine (void **state)
+{
+  Fixture *f = *state;
+  const char *body = "Form: visit-consent\nVisit: CTC-VIS-2026-0042\nConsent: yes\n";
+  assert_int_equal (process (f, message ("focal@mfa.kz.example", "vc1@kz", NULL, body)),
+                    INTAKE_REJECTED);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM quarantine"), 0);
+  g_autofree char *out = text (f->db, "SELECT raw FROM outbox");
+  assert_non_null (strstr (out, "CTC-VIS-2026-0042"));
+}
+
 int
 main (void)
 {
@@ -356,6 +380,8 @@ main (void)
     cmocka_unit_test_setup_teardown (test_update_names_changed_fields, setup, teardown),
     cmocka_unit_test_setup_teardown (test_staff_may_file_for_anyone, setup, teardown),
     cmocka_unit_test_setup_teardown (test_unanswerable_sender_still_taken_in, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_reply_subject_has_one_re, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_unknown_visit_is_an_error_not_quarantine, setup, teardown),
   };
   int failed = cmocka_run_group_tests_name ("intake", tests, NULL, NULL);
   g_mime_shutdown ();
