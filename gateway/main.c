@@ -10,6 +10,7 @@
 #include "gateway/commands.h"
 #include "gateway/config.h"
 #include "gateway/log.h"
+#include "parsers/form.h"
 
 #define DEFAULT_CONFIG "/etc/ctcgw/ctcgw.conf"
 
@@ -48,6 +49,21 @@ commands_help (void)
   g_string_append (s, "\n`ctcgw COMMAND --help` describes a command's options;"
                       " ctcgw(8) and ctcgw.conf(5) describe the rest.");
   return g_string_free (s, FALSE);
+}
+
+/* An unknown command: say which one was meant, where one is close. */
+static void
+unknown_command (const char *name, const char *help)
+{
+  const char *names[G_N_ELEMENTS (commands) + 1];
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    names[i] = commands[i].name;
+  names[G_N_ELEMENTS (commands)] = NULL;
+  const char *near = form_suggest (name, names);
+  if (near != NULL)
+    g_printerr ("ctcgw: unknown command \"%s\"; did you mean \"%s\"?\n", name, near);
+  else
+    g_printerr ("ctcgw: unknown command \"%s\"\n%s\n", name, help);
 }
 
 static int
@@ -112,7 +128,7 @@ main (int argc, char **argv)
   const Command *cmd = find_command (argv[1]);
   if (cmd == NULL)
     {
-      g_printerr ("ctcgw: unknown command \"%s\"\n%s\n", argv[1], help);
+      unknown_command (argv[1], help);
       return EX_USAGE;
     }
   g_mime_init ();

@@ -208,6 +208,7 @@ static const struct {
   { MAIL_OTHER, rule_other },
 };
 
+/* The first rule that finds a reason decides; no reason: a submission. */
 void
 mail_message_classify (MailMessage *msg, const char *own_address)
 {
@@ -228,6 +229,7 @@ mail_message_classify (MailMessage *msg, const char *own_address)
   msg->automatic = FALSE;
 }
 
+/* Names used in logs and in the database. */
 const char *
 mail_class_name (MailClass klass)
 {

@@ -73,6 +73,7 @@ static const char *const failure_words[] = {
   "unrouteable", "not a valid", "permanent", "error", "recipient", "rcpt to",
 };
 
+/* Frees a DsnRecipient (the recipients array owns them). */
 static void
 dsn_recipient_free (gpointer data)
 {
@@ -85,6 +86,7 @@ dsn_recipient_free (gpointer data)
   g_free (r);
 }
 
+/* Frees r and its recipients; NULL is allowed. */
 void
 dsn_report_free (DsnReport *r)
 {
@@ -105,6 +107,7 @@ part_is (GMimeObject *part, const char *type, const char *subtype)
   return g_mime_content_type_is_type (g_mime_object_get_content_type (part), type, subtype);
 }
 
+/* Mail systems sign bounces as MAILER-DAEMON or postmaster, spelt many ways. */
 gboolean
 dsn_is_system_address (const char *addr)
 {
@@ -169,6 +172,7 @@ parts_init (DsnParts *p, GMimeMessage *msg)
   find_parts (p, p->top, 0);
 }
 
+/* Frees what parts_init allocated. */
 static void
 parts_clear (DsnParts *p)
 {
@@ -304,6 +308,8 @@ header_sign (GMimeMessage *msg)
   return NULL;
 }
 
+/* Standard reports first, other report types excluded, then the signs of
+ * plain-text bounces. */
 const char *
 dsn_report_sign (GMimeMessage *msg)
 {
@@ -324,6 +330,7 @@ dsn_report_sign (GMimeMessage *msg)
   return sign;
 }
 
+/* See dsn_report_sign. */
 gboolean
 dsn_is_report (GMimeMessage *msg)
 {
@@ -757,6 +764,8 @@ sender_host (GMimeMessage *msg)
   return at != NULL && dsn_is_system_address (from) ? field_text (at + 1, 255) : NULL;
 }
 
+/* Delivery-status parts first; without recipients from them, the
+ * X-Failed-Recipients header, fields pasted as text, then the text itself. */
 DsnReport *
 dsn_parse (GMimeMessage *msg)
 {

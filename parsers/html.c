@@ -302,28 +302,32 @@ markup (HtmlOut *h, const char *s, gsize i, gsize len)
 static char *
 tidy_lines (const char *text)
 {
-  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
-  GString *out = g_string_new (NULL);
+  GString *out = g_string_sized_new (strlen (text) + 1);
   guint empty = 0;
 
-  for (guint i = 0; lines[i] != NULL; i++)
+  for (const char *line = text; *line != '\0';)
     {
-      g_strchomp (lines[i]);
-      if (*lines[i] == '\0')
+      const char *nl = strchr (line, '\n');
+      gsize n = nl != NULL ? (gsize) (nl - line) : strlen (line);
+      while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r'))
+        n--;
+      if (n == 0)
+        empty++;
+      else
         {
-          empty++;
-          continue;
+          if (out->len > 0)
+            g_string_append (out, empty > 0 ? "\n\n" : "\n");
+          g_string_append_len (out, line, (gssize) n);
+          empty = 0;
         }
-      if (out->len > 0)
-        g_string_append (out, empty > 0 ? "\n\n" : "\n");
-      g_string_append (out, lines[i]);
-      empty = 0;
+      line = nl != NULL ? nl + 1 : line + strlen (line);
     }
   if (out->len > 0)
     g_string_append_c (out, '\n');
   return g_string_free (out, FALSE);
 }
 
+/* Text runs and markup alternate; the result is tidied and valid UTF-8. */
 char *
 mail_html_to_text (const char *html, gsize len)
 {

@@ -149,6 +149,7 @@ decode_declared (const char *data, gsize len, const char *charset)
   return NULL;
 }
 
+/* Declared charset, then UTF-8, then windows-1252 (FORMS.md section 1). */
 char *
 mail_decode_text (const char *data, gsize len, const char *charset)
 {
@@ -511,6 +512,7 @@ name_has_ext (const char *name, const char *ext)
   return n > e && g_ascii_strcasecmp (name + n - e, ext) == 0;
 }
 
+/* Frees a MailText (the texts array owns them). */
 static void
 mail_text_free (gpointer data)
 {
@@ -521,6 +523,7 @@ mail_text_free (gpointer data)
   g_free (t);
 }
 
+/* Frees a MailAttachment (the attachments array owns them). */
 static void
 mail_attachment_free (gpointer data)
 {
@@ -702,6 +705,7 @@ read_parts (MailMessage *msg, const CtcLimits *limits)
 
 /* --- the message --------------------------------------------------------- */
 
+/* Frees msg and everything it owns; NULL is allowed. */
 void
 mail_message_free (MailMessage *msg)
 {
@@ -751,6 +755,8 @@ parse_mime (const char *data, gsize len, const CtcLimits *limits, GError **error
   return mime;
 }
 
+/* Limits first (size, headers), then GMime, then the MIME tree limits;
+ * only then headers, parts and the class are read. */
 MailMessage *
 mail_message_parse (GBytes *raw, const char *own_address,
                     const CtcLimits *limits, GError **error)

@@ -38,6 +38,8 @@ check_out "list --help describes --json" '--json'
 check "show --help without a configuration" 0 "$CTCGW" -c "$TMP/absent.conf" show --help
 check "an unknown command exits 64" 64 "$CTCGW" frobnicate
 check_err "an unknown command is named" 'frobnicate'
+check "a misspelt command exits 64" 64 "$CTCGW" delivr
+check_err "and the closest command is suggested" 'did you mean "deliver"'
 check "no command exits 64" 64 "$CTCGW"
 check "an unknown option of list exits 64" 64 ctcgw list entities --bogus
 
