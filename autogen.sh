@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 packages="autoconf automake pkg-config make gcc libc6-dev
   libglib2.0-dev libglib2.0-dev-bin libgmime-3.0-dev libsqlite3-dev sqlite3
   libcurl4-gnutls-dev libetpan-dev libical-dev libcsv-dev libcmocka-dev
-  iso-codes tzdata"
+  iso-codes tzdata dovecot-imapd dovecot-lmtpd postfix"
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -22,6 +22,8 @@ if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "autogen.sh: installing:$missing"
     export DEBIAN_FRONTEND=noninteractive
+    # Postfix is only run privately by the tests: no system configuration.
+    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
     apt-get update -q
     # shellcheck disable=SC2086
     apt-get install -y -q --no-install-recommends $missing

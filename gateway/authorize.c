@@ -66,6 +66,8 @@ static GPtrArray *
 sender_entities (sqlite3 *db, const MailMessage *msg)
 {
   GPtrArray *from = registers_sender_entities (db, msg->from_addr);
+  if (from == NULL)
+    from = g_ptr_array_new_with_free_func (g_free);
   if (msg->sender_addr == NULL)
     return from;
   g_autoptr (GPtrArray) sender = registers_sender_entities (db, msg->sender_addr);
@@ -90,47 +92,75 @@ default_owner (FormRecord *rec, GPtrArray *entities)
   rec->owner = g_strdup (code);
 }
 
-/* The entities rec speaks for, filling in defaults. */
-static GPtrArray *
-record_owners (sqlite3 *db, FormRecord *rec, GPtrArray *entities)
-{
-  if (rec->kind->owner_field == NULL)
-    {
-      GPtrArray *owners = g_ptr_array_new_with_free_func (g_free);
-      const char *visit = g_hash_table_lookup (rec->columns, "visit");
-      char *state = visit ? registers_visit_state (db, visit) : NULL;
-      if (state != NULL)
-        g_ptr_array_add (owners, state);
-      return owners;
-    }
-  if (rec->owners->len > 0)
-    return g_ptr_array_ref (rec->owners);
-  if (rec->reference != NULL)
-    {
-      GPtrArray *stored = registers_record_owners (db, rec);
-      return stored != NULL ? stored : g_ptr_array_new_with_free_func (g_free);
-    }
-  default_owner (rec, entities);
-  return g_ptr_array_ref (rec->owners);
-}
-
-/* Why the sender may not file rec, or NULL. */
+/* Why the sender, who speaks for entities, may not speak for owners. */
 static char *
-record_refusal (sqlite3 *db, const char *sender, FormRecord *rec, GPtrArray *entities)
+owners_refusal (const char *sender, const FormRecord *rec, GPtrArray *owners,
+                GPtrArray *entities)
 {
-  g_autoptr (GPtrArray) owners = record_owners (db, rec, entities);
   for (guint i = 0; i < owners->len; i++)
     if (array_has (entities, g_ptr_array_index (owners, i)))
       return NULL;
-  /* A visit form naming no known visit is refused when it is filed. */
-  if (owners->len == 0 && rec->kind->owner_field == NULL)
-    return NULL;
   if (owners->len == 0)
     return g_strdup_printf ("%s line %u: the record names no entity that %s speaks for",
                             rec->kind->name, rec->line, sender);
   return g_strdup_printf ("%s line %u: %s is not a contact point of %s",
                           rec->kind->name, rec->line, sender,
                           (const char *) g_ptr_array_index (owners, 0));
+}
+
+/* A visit form speaks for the visited State; one naming no known visit is
+ * refused when it is filed. */
+static char *
+visit_refusal (sqlite3 *db, const char *sender, const FormRecord *rec, GPtrArray *entities)
+{
+  const char *visit = g_hash_table_lookup (rec->columns, "visit");
+  char *state = visit ? registers_visit_state (db, visit) : NULL;
+  if (state == NULL)
+    return NULL;
+  g_autoptr (GPtrArray) owners = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (owners, state);
+  return owners_refusal (sender, rec, owners, entities);
+}
+
+/* An update or withdrawal: the sender must speak for the record as stored,
+ * and for the owners it gives it, if any.  A reference that names no record
+ * is refused when it is filed. */
+static char *
+update_refusal (sqlite3 *db, const char *sender, const FormRecord *rec, GPtrArray *entities)
+{
+  g_autoptr (GPtrArray) stored = registers_record_owners (db, rec);
+  char *refusal = stored != NULL ? owners_refusal (sender, rec, stored, entities) : NULL;
+  if (refusal == NULL && stored != NULL && rec->owners->len > 0)
+    refusal = owners_refusal (sender, rec, rec->owners, entities);
+  return refusal;
+}
+
+/* Why the sender may not file rec, or NULL. */
+static char *
+record_refusal (sqlite3 *db, const char *sender, FormRecord *rec, GPtrArray *entities)
+{
+  if (rec->kind->owner_field == NULL)
+    return visit_refusal (db, sender, rec, entities);
+  if (rec->reference != NULL)
+    return update_refusal (db, sender, rec, entities);
+  return owners_refusal (sender, rec, rec->owners, entities);
+}
+
+void
+authorize_defaults (sqlite3 *db, const MailMessage *msg, FormParse *parse)
+{
+  /* The author is From; whether a differing Sender may send for it is
+   * authorize_submission's question. */
+  g_autoptr (GPtrArray) entities = registers_sender_entities (db, msg->from_addr);
+  if (entities == NULL)
+    return;
+  for (guint i = 0; i < parse->records->len; i++)
+    {
+      FormRecord *rec = g_ptr_array_index (parse->records, i);
+      if (rec->kind != NULL && rec->problems->len == 0 && rec->kind->owner_field != NULL
+          && rec->reference == NULL && rec->owners->len == 0)
+        default_owner (rec, entities);
+    }
 }
 
 char *

@@ -9,10 +9,14 @@
 
 /* NULL when the sender of msg may file every checked record of parse; else
  * a new string saying why not, the reason the message is quarantined.
- * Records that speak for nobody yet (a result without Reporter) are given
- * the sender's entity.  On a database failure returns NULL with error set. */
+ * On a database failure returns NULL with error set. */
 char *authorize_submission (sqlite3 *db, const Config *config, const MailMessage *msg,
                             FormParse *parse, GError **error);
+
+/* Gives the records that name nobody (a result without Reporter,
+ * information without Entity) the sender's first entity.  Called before
+ * authorize_submission, and for staff-approved messages too. */
+void authorize_defaults (sqlite3 *db, const MailMessage *msg, FormParse *parse);
 
 /* TRUE when an Authentication-Results header from the trusted authserv-id
  * reports dmarc=fail, or dkim=fail together with spf=fail. */

@@ -3,9 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <glib-unix.h>
 
 #include "gateway/commands.h"
+#include "gateway/daemon.h"
+#include "gateway/source.h"
 #include "gateway/db.h"
 #include "gateway/intake.h"
 #include "gateway/log.h"
@@ -100,7 +101,8 @@ cmd_deliver (const Config *config, int argc, char **argv)
   if (db == NULL)
     return status == EX_CONFIG ? EX_TEMPFAIL : status;
   IntakeResult result = { 0 };
-  gboolean ok = intake_process (db, config, raw, mailbox ? mailbox : "stdin", &result, &error);
+  gboolean ok = intake_process_sized (db, config, raw, total, mailbox ? mailbox : "stdin",
+                                      &result, &error);
   db_close (db);
   if (!ok)
     {
@@ -111,83 +113,6 @@ cmd_deliver (const Config *config, int argc, char **argv)
     printf ("%s %s\n", intake_outcome_name (result.outcome), result.reference ? result.reference : "-");
   intake_result_clear (&result);
   return EX_OK;
-}
-
-/* One pass: every mailbox, then the outbox. */
-static gboolean
-run_pass (sqlite3 *db, const Config *config, GError **error)
-{
-  for (guint i = 0; i < config->mailboxes->len; i++)
-    {
-      const MailboxConfig *mbox = g_ptr_array_index (config->mailboxes, i);
-      guint count = 0;
-      if (config_maildir_path (mbox->url) == NULL)
-        {
-          log_warn ("run", "mailbox=%s skipped: only maildir: mailboxes are read by this build",
-                    mbox->name);
-          continue;
-        }
-      if (!maildir_intake (db, config, mbox, &count, error))
-        return FALSE;
-      log_debug ("run", "mailbox=%s taken=%u", mbox->name, count);
-    }
-  guint sent = 0;
-  return outbox_deliver (db, config, &sent, error);
-}
-
-typedef struct {
-  sqlite3 *db;
-  const Config *config;
-  GMainLoop *loop;
-  int status;
-} Daemon;
-
-static gboolean
-on_tick (gpointer data)
-{
-  Daemon *d = data;
-  g_autoptr (GError) error = NULL;
-  if (!run_pass (d->db, d->config, &error))
-    log_warn ("run", "pass failed, retrying at the next poll: %s", error->message);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-on_signal (gpointer data)
-{
-  Daemon *d = data;
-  log_info ("run", "stopping");
-  g_main_loop_quit (d->loop);
-  return G_SOURCE_REMOVE;
-}
-
-static guint
-poll_interval (const Config *config)
-{
-  guint interval = 60;
-  for (guint i = 0; i < config->mailboxes->len; i++)
-    {
-      const MailboxConfig *mbox = g_ptr_array_index (config->mailboxes, i);
-      interval = MIN (interval, MAX (mbox->poll_interval, 1u));
-    }
-  return interval;
-}
-
-/* The daemon: one GMainLoop with a poll timer and the signals as sources. */
-static int
-run_daemon (sqlite3 *db, const Config *config)
-{
-  Daemon d = { .db = db, .config = config, .loop = g_main_loop_new (NULL, FALSE) };
-  on_tick (&d);
-  guint timer = g_timeout_add_seconds (poll_interval (config), on_tick, &d);
-  guint term = g_unix_signal_add (SIGTERM, on_signal, &d);
-  guint intr = g_unix_signal_add (SIGINT, on_signal, &d);
-  g_main_loop_run (d.loop);
-  g_source_remove (timer);
-  g_source_remove (term);
-  g_source_remove (intr);
-  g_main_loop_unref (d.loop);
-  return d.status;
 }
 
 int
@@ -209,12 +134,13 @@ cmd_run (const Config *config, int argc, char **argv)
   g_autoptr (GError) error = NULL;
   if (once)
     {
-      status = run_pass (db, config, &error) ? EX_OK : EX_TEMPFAIL;
+      g_autoptr (GHashTable) sources = source_table_new ();
+      status = daemon_pass (db, config, sources, &error) ? EX_OK : EX_TEMPFAIL;
       if (status != EX_OK)
         g_printerr ("ctcgw: run: %s\n", error->message);
     }
   else
-    status = run_daemon (db, config);
+    status = daemon_run (db, config);
   db_close (db);
   return status;
 }

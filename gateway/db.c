@@ -2,7 +2,10 @@
  * and resolving the names of entities and groups. */
 #include "gateway/db.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <gio/gio.h>
 
@@ -529,4 +532,70 @@ db_group_resolve (sqlite3 *db, const char *text)
     if (row_matches_folded (stmt, 1, folded))
       return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   return NULL;
+}
+
+gboolean
+db_sync (sqlite3 *db, GError **error)
+{
+  const char *wal = sqlite3_filename_wal (sqlite3_db_filename (db, "main"));
+  int fd = wal != NULL ? open (wal, O_RDONLY | O_CLOEXEC) : -1;
+  if (fd < 0)
+    {
+      /* No WAL file: nothing is waiting in it; the checkpoint that removed
+       * it synced the database. */
+      if (wal == NULL || errno == ENOENT)
+        return TRUE;
+      g_set_error (error, DB_ERROR, DB_ERROR_FAILED, "cannot open %s: %s", wal,
+                   g_strerror (errno));
+      return FALSE;
+    }
+  int rc = fdatasync (fd);
+  int saved = errno;
+  close (fd);
+  if (rc == 0)
+    return TRUE;
+  g_set_error (error, DB_ERROR, DB_ERROR_FAILED, "cannot sync %s: %s", wal, g_strerror (saved));
+  return FALSE;
+}
+
+gboolean
+db_mailbox_state (sqlite3 *db, const char *name, guint32 *uidvalidity,
+                  guint32 *last_uid, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "SELECT uidvalidity, last_uid FROM mailbox_state WHERE name = ?1", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, name, -1, SQLITE_TRANSIENT);
+  *uidvalidity = *last_uid = 0;
+  int rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    {
+      *uidvalidity = (guint32) sqlite3_column_int64 (st, 0);
+      *last_uid = (guint32) sqlite3_column_int64 (st, 1);
+    }
+  else if (rc != SQLITE_DONE)
+    {
+      db_set_error (db, error, "reading the mailbox state");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+db_mailbox_state_set (sqlite3 *db, const char *name, guint32 uidvalidity,
+                      guint32 last_uid, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "INSERT INTO mailbox_state (name, uidvalidity, last_uid) VALUES (?1, ?2, ?3)"
+      " ON CONFLICT (name) DO UPDATE SET uidvalidity = ?2, last_uid = ?3", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (st, 2, uidvalidity);
+  sqlite3_bind_int64 (st, 3, last_uid);
+  if (sqlite3_step (st) == SQLITE_DONE)
+    return TRUE;
+  db_set_error (db, error, "saving the mailbox state");
+  return FALSE;
 }

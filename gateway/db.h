@@ -59,3 +59,15 @@ char *db_entity_resolve (sqlite3 *db, const char *text, char **suggestion);
 
 /* The group's name as stored, or NULL. */
 char *db_group_resolve (sqlite3 *db, const char *text);
+
+/* Makes every transaction committed so far durable.  Commits run with
+ * synchronous=NORMAL (no fsync each); a source calls this once per batch,
+ * before it moves the batch's messages away (group commit). */
+gboolean db_sync (sqlite3 *db, GError **error);
+
+/* The UIDVALIDITY and highest processed UID kept for an IMAP mailbox;
+ * 0 and 0 when none is kept yet. */
+gboolean db_mailbox_state (sqlite3 *db, const char *name, guint32 *uidvalidity,
+                           guint32 *last_uid, GError **error);
+gboolean db_mailbox_state_set (sqlite3 *db, const char *name, guint32 uidvalidity,
+                               guint32 last_uid, GError **error);

@@ -26,6 +26,9 @@ typedef struct {
   TplData *answer;      /* data of the acknowledgement */
   GPtrArray *errors;    /* the error lines of the answer, or NULL */
   guint filed;          /* records filed */
+  gsize size;           /* bytes of the whole message (raw may be its header only) */
+  FormParse *parse;     /* its records, read and checked before the transaction */
+  char *unread;         /* why nothing in the message was read, or NULL */
   IntakeOutcome outcome;
 } Intake;
 
@@ -360,8 +363,11 @@ answer_template (IntakeOutcome outcome)
 static gboolean
 process_submission (Intake *in, GError **error)
 {
-  g_autoptr (FormParse) parse = read_records (in->db, in->msg, &in->config->limits);
+  if (in->parse == NULL)
+    in->parse = read_records (in->db, in->msg, &in->config->limits);
+  FormParse *parse = in->parse;
   GError *local = NULL;
+  authorize_defaults (in->db, in->msg, parse);
   g_autofree char *refusal = in->approved ? NULL
       : authorize_submission (in->db, in->config, in->msg, parse, &local);
   if (local != NULL)
@@ -399,15 +405,13 @@ peek_headers (GBytes *raw, const Config *config, GBytes **kept)
   return mail_message_parse (*kept, config->address, &config->limits, NULL);
 }
 
+/* A person's message whose content could not be read (too large, too
+ * deeply nested): answered with the reason, nothing filed. */
 static gboolean
-process_too_large (Intake *in, gsize size, GError **error)
+process_unread (Intake *in, GError **error)
 {
   in->outcome = INTAKE_REJECTED;
-  g_autofree char *text = g_strdup_printf (
-      "the message is %" G_GSIZE_FORMAT " bytes, over the limit of %" G_GSIZE_FORMAT
-      " bytes: nothing in it was read; send the records in smaller messages",
-      size, in->config->limits.message_max);
-  answer_line (in, "errors", text);
+  answer_line (in, "errors", in->unread);
   tpl_set_bool (in->answer, "has_errors", TRUE);
   gint64 answer = send_answer (in, "ack", error);
   return answer >= 0 && set_outcome (in, answer, error);
@@ -418,7 +422,7 @@ static gboolean
 process_in_transaction (Intake *in, GBytes *raw, GBytes *stored, const char *sha,
                         const char *mailbox, GError **error)
 {
-  gsize size = g_bytes_get_size (raw);
+  gsize size = MAX (in->size, g_bytes_get_size (raw));
   if (!store_submission (in, stored, size, sha, mailbox, error))
     return FALSE;
   if (in->msg == NULL || in->msg->klass != MAIL_SUBMISSION)
@@ -426,8 +430,8 @@ process_in_transaction (Intake *in, GBytes *raw, GBytes *stored, const char *sha
       in->outcome = INTAKE_AUTOMATIC;
       return set_outcome (in, 0, error);
     }
-  if (size > in->config->limits.message_max)
-    return process_too_large (in, size, error);
+  if (in->unread != NULL)
+    return process_unread (in, error);
   return process_submission (in, error);
 }
 
@@ -437,6 +441,8 @@ intake_clear (Intake *in)
   g_clear_pointer (&in->msg, mail_message_free);
   g_clear_pointer (&in->reference, g_free);
   g_clear_pointer (&in->answer, tpl_data_free);
+  g_clear_pointer (&in->parse, form_parse_free);
+  g_clear_pointer (&in->unread, g_free);
 }
 
 static void
@@ -449,24 +455,34 @@ log_outcome (const Intake *in, const char *mailbox)
             in->reference ? in->reference : "-", intake_outcome_name (in->outcome));
 }
 
-/* Parses raw; a message that cannot be read at all is still kept. */
+/* Parses raw; a message that cannot be read at all is still kept, and one
+ * whose content cannot be read is answered from its header. */
 static void
 parse_message (Intake *in, GBytes *raw, GBytes **stored)
 {
   g_autoptr (GError) perr = NULL;
+  gsize size = MAX (in->size, g_bytes_get_size (raw));
   *stored = g_bytes_ref (raw);
-  if (g_bytes_get_size (raw) > in->config->limits.message_max)
+  if (size > in->config->limits.message_max)
     {
       g_bytes_unref (*stored);
       in->msg = peek_headers (raw, in->config, stored);
+      in->unread = g_strdup_printf ("the message is %" G_GSIZE_FORMAT " bytes, over the limit"
+          " of %" G_GSIZE_FORMAT " bytes: nothing in it was read; send the records in"
+          " smaller messages", size, in->config->limits.message_max);
       return;
     }
   in->msg = mail_message_parse (raw, in->config->address, &in->config->limits, &perr);
-  if (in->msg == NULL)
-    {
-      g_autofree char *why = log_escape (perr ? perr->message : "");
-      log_warn ("intake", "unreadable message kept: %s", why);
-    }
+  if (in->msg != NULL)
+    return;
+  g_autofree char *why = log_escape (perr ? perr->message : "");
+  log_warn ("intake", "unreadable message kept: %s", why);
+  if (!g_error_matches (perr, MAIL_ERROR, MAIL_ERROR_STRUCTURE))
+    return;
+  g_autoptr (GBytes) head = NULL;
+  in->msg = peek_headers (raw, in->config, &head);
+  in->unread = g_strdup_printf ("the message could not be read (%s): nothing in it was"
+                                " read; send the records as plain text", perr->message);
 }
 
 /* Seen-before check and processing, in one IMMEDIATE transaction so that
@@ -502,11 +518,22 @@ gboolean
 intake_process (sqlite3 *db, const Config *config, GBytes *raw, const char *mailbox,
                 IntakeResult *result, GError **error)
 {
-  Intake in = { .db = db, .config = config, .answer = tpl_data_new () };
+  return intake_process_sized (db, config, raw, g_bytes_get_size (raw), mailbox, result, error);
+}
+
+gboolean
+intake_process_sized (sqlite3 *db, const Config *config, GBytes *raw, gsize size,
+                      const char *mailbox, IntakeResult *result, GError **error)
+{
+  Intake in = { .db = db, .config = config, .answer = tpl_data_new (), .size = size };
   g_autoptr (GBytes) stored = NULL;
   g_autofree char *sha = sha256_hex (raw);
 
   parse_message (&in, raw, &stored);
+  /* Reading and checking the records takes the longest: it is done before
+   * the write transaction, which then holds its lock only to file. */
+  if (in.msg != NULL && in.msg->klass == MAIL_SUBMISSION && in.unread == NULL)
+    in.parse = read_records (db, in.msg, &config->limits);
   gboolean ok = process_once (&in, raw, stored, sha, mailbox, error);
   if (ok)
     {

@@ -30,6 +30,11 @@ const char *intake_outcome_name (IntakeOutcome outcome);
 gboolean intake_process (sqlite3 *db, const Config *config, GBytes *raw,
                          const char *mailbox, IntakeResult *result, GError **error);
 
+/* The same for a message of size bytes of which raw holds only the first
+ * part (its header, when it is over the size limit). */
+gboolean intake_process_sized (sqlite3 *db, const Config *config, GBytes *raw, gsize size,
+                               const char *mailbox, IntakeResult *result, GError **error);
+
 /* Files a quarantined submission as if its sender were authorized (staff
  * approved it) and answers it; the quarantine row becomes 'approved'. */
 gboolean intake_approve (sqlite3 *db, const Config *config, gint64 submission_id,

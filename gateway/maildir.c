@@ -12,6 +12,8 @@
 #include "gateway/intake.h"
 #include "gateway/log.h"
 #include "gateway/maildir.h"
+#include "gateway/db.h"
+#include "gateway/source.h"
 
 /* Sets a G_FILE_ERROR from errno value err; returns FALSE. */
 static gboolean
@@ -159,6 +161,9 @@ maildir_store (const char *dir, const char *data, gsize len, GError **error)
 
 /* --- intake -------------------------------------------------------------- */
 
+/* Messages filed between two syncs of the database. */
+#define MAILDIR_BATCH 256
+
 /* One message file of the mailbox. */
 typedef struct {
   char *path;
@@ -277,15 +282,21 @@ move_to_folder (const char *dir, const char *folder, const Entry *e, GError **er
   return TRUE;
 }
 
-/* Processes one file; *taken is FALSE when it vanished meanwhile. */
+/* Processes one file; *folder is where it goes once the batch is durable,
+ * NULL when the file vanished meanwhile. */
 static gboolean
-take_in (sqlite3 *db, const Config *config, const MailboxConfig *mbox, const char *dir,
-         const Entry *e, gboolean *taken, GError **error)
+take_in (sqlite3 *db, const Config *config, const MailboxConfig *mbox,
+         const Entry *e, const char **folder, GError **error)
 {
   GError *local = NULL;
-  g_autoptr (GBytes) raw = read_bounded (e->path, config->limits.message_max
-                                         + MAILDIR_READ_EXTRA, &local);
-  *taken = FALSE;
+  GStatBuf st = { 0 };
+  /* Past the limit only the size counts: one byte more is enough. */
+  g_autoptr (GBytes) raw = g_stat (e->path, &st) == 0
+      ? read_bounded (e->path, config->limits.message_max + 1, &local) : NULL;
+  if (raw == NULL && local == NULL)
+    local = g_error_new (G_FILE_ERROR, g_file_error_from_errno (errno), "cannot read %s: %s",
+                         e->path, g_strerror (errno));
+  *folder = NULL;
   if (raw == NULL)
     {
       gboolean gone = g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT);
@@ -296,16 +307,61 @@ take_in (sqlite3 *db, const Config *config, const MailboxConfig *mbox, const cha
       return gone;
     }
   IntakeResult result = { 0 };
-  if (!intake_process (db, config, raw, mbox->name, &result, error))
+  if (!intake_process_sized (db, config, raw, MAX ((gsize) st.st_size, g_bytes_get_size (raw)),
+                             mbox->name, &result, error))
     return FALSE;
-  const char *folder = result.outcome == INTAKE_REJECTED ? mbox->rejected_folder
-                                                         : mbox->processed_folder;
+  *folder = result.outcome == INTAKE_REJECTED ? mbox->rejected_folder
+                                              : mbox->processed_folder;
   g_autofree char *file = log_escape (e->name);
   log_debug ("maildir", "mailbox=%s file=%s outcome=%s folder=%s", mbox->name, file,
-             intake_outcome_name (result.outcome), folder);
+             intake_outcome_name (result.outcome), *folder);
   intake_result_clear (&result);
-  *taken = TRUE;
-  return move_to_folder (dir, folder, e, error);
+  return TRUE;
+}
+
+/* Group commit: the batch's transactions are made durable once, and only
+ * then are its files moved out of the inbox (STYLE.md: state before
+ * acknowledgement). */
+static gboolean
+finish_batch (sqlite3 *db, const char *dir, GPtrArray *taken, GPtrArray *folders,
+              GError **error)
+{
+  if (taken->len > 0 && !db_sync (db, error))
+    return FALSE;
+  for (guint i = 0; i < taken->len; i++)
+    if (!move_to_folder (dir, g_ptr_array_index (folders, i), g_ptr_array_index (taken, i), error))
+      return FALSE;
+  g_ptr_array_set_size (taken, 0);
+  g_ptr_array_set_size (folders, 0);
+  return TRUE;
+}
+
+/* Takes in every listed file, batch by batch. */
+static gboolean
+take_in_all (sqlite3 *db, const Config *config, const MailboxConfig *mbox,
+             const char *dir, GPtrArray *entries, guint *count, GError **error)
+{
+  g_autoptr (GPtrArray) taken = g_ptr_array_new ();
+  g_autoptr (GPtrArray) folders = g_ptr_array_new ();
+  for (guint i = 0; i < entries->len && !source_stop_requested; i++)
+    {
+      const char *folder;
+      Entry *e = g_ptr_array_index (entries, i);
+      if (!take_in (db, config, mbox, e, &folder, error))
+        {
+          /* What was filed before the failure still leaves the inbox. */
+          finish_batch (db, dir, taken, folders, NULL);
+          return FALSE;
+        }
+      if (folder == NULL)
+        continue;
+      g_ptr_array_add (taken, e);
+      g_ptr_array_add (folders, (gpointer) folder);
+      (*count)++;
+      if (taken->len >= MAILDIR_BATCH && !finish_batch (db, dir, taken, folders, error))
+        return FALSE;
+    }
+  return finish_batch (db, dir, taken, folders, error);
 }
 
 /* See maildir.h: one pass over new/ and cur/. */
@@ -326,12 +382,5 @@ maildir_intake (sqlite3 *db, const Config *config, const MailboxConfig *mbox,
   g_autoptr (GPtrArray) entries = list_messages (dir, error);
   if (entries == NULL)
     return FALSE;
-  for (guint i = 0; i < entries->len; i++)
-    {
-      gboolean taken;
-      if (!take_in (db, config, mbox, dir, g_ptr_array_index (entries, i), &taken, error))
-        return FALSE;
-      *count += taken;
-    }
-  return TRUE;
+  return take_in_all (db, config, mbox, dir, entries, count, error);
 }

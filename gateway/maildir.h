@@ -1,17 +1,16 @@
 /* Maildir as an intake source: files in new/ and cur/ are processed in name
- * order and, after their transaction commits, moved to the processed (or
- * rejected) folder, a Maildir++ subfolder ".Processed". */
+ * order and, once what was filed from them is durable, moved to the
+ * processed (or rejected) folder, a Maildir++ subfolder ".Processed". */
 #pragma once
 
 #include <glib.h>
 #include <sqlite3.h>
 #include "config.h"
 
-#define MAILDIR_READ_EXTRA (64u * 1024u * 1024u)
-
 /* One pass over the mailbox; *count is the number of messages taken in.
- * A file over limits.message_max is read up to MAILDIR_READ_EXTRA bytes past
- * the limit, enough for intake to answer that it is too large.  FALSE when
+ * Of a file over limits.message_max only the first limit + 1 bytes are read:
+ * enough for intake to answer that it is too large.  Messages are moved
+ * batch by batch, each batch after the database made it durable.  FALSE when
  * intake_process failed (temporarily: the file stays for the next pass) or
  * a file cannot be read or moved. */
 gboolean maildir_intake (sqlite3 *db, const Config *config, const MailboxConfig *mbox,

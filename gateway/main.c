@@ -80,7 +80,8 @@ run_command (const Command *cmd, int argc, char **argv)
         {
           g_printerr ("ctcgw: %s\n", error->message);
           g_printerr ("ctcgw: `ctcgw -c %s check-config` lists every problem\n", command_config_path);
-          return EX_CONFIG;
+          /* An MTA must retry, not bounce, what deliver could not store. */
+          return cmd->run == cmd_deliver ? EX_TEMPFAIL : EX_CONFIG;
         }
     }
   return cmd->run (config, argc, argv);

@@ -444,29 +444,46 @@ check_recipient (Check *c, const char *text)
 
 typedef char *(*Checker) (Check *c, const char *text);
 
+/* Items of one list value, at most. */
+#define LIST_ITEMS_MAX 1000
+/* Bad items of one list reported before the rest of it is left unchecked. */
+#define LIST_BAD_MAX 10
+
 /* Splits text on commas and semicolons and checks each item; the result is
- * a JSON array of the distinct normalized items, or NULL after problems. */
+ * a JSON array of the distinct normalized items, or NULL after problems.
+ * The work is bounded: a list of thousands of unknown names costs no more
+ * than LIST_BAD_MAX look-ups with suggestions. */
 static char *
 check_list (Check *c, const char *text, Checker item)
 {
   g_auto(GStrv) parts = g_strsplit_set (text, ",;", -1);
-  gboolean ok = TRUE;
-  for (guint i = 0; parts[i]; i++)
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  guint bad = 0;
+  for (guint i = 0; parts[i] && bad < LIST_BAD_MAX; i++)
     {
       g_strstrip (parts[i]);
       if (*parts[i] == '\0')
         continue;
+      if (c->items->len >= LIST_ITEMS_MAX)
+        {
+          problem (c, "more than %u items", LIST_ITEMS_MAX);
+          bad++;
+          break;
+        }
       char *value = item (c, parts[i]);
       if (value == NULL)
-        ok = FALSE;
-      else if (g_ptr_array_find_with_equal_func (c->items, value, g_str_equal, NULL))
+        bad++;
+      else if (g_hash_table_contains (seen, value))
         g_free (value);
       else
-        g_ptr_array_add (c->items, value);
+        {
+          g_ptr_array_add (c->items, value);
+          g_hash_table_add (seen, value);
+        }
     }
-  if (ok && c->items->len == 0)
+  if (bad == 0 && c->items->len == 0)
     problem (c, "no value given");
-  if (!ok || c->items->len == 0)
+  if (bad > 0 || c->items->len == 0)
     return NULL;
   return form_json_array ((const char *const *) c->items->pdata, c->items->len);
 }

@@ -93,4 +93,6 @@ printf 'From: j.doe@unodc.example\nMessage-ID: <deliver-3@unodc.example>\n\nHell
 check "deliver without a database asks the MTA to retry" 75 ctc deliver < "$msg"
 check_err "and says to run init" "ctcgw init"
 mv "$db.away" "$db"
+check "deliver with no configuration file asks the MTA to retry" 75 \
+  sh -c "$CTCGW -c $TMP/missing.conf deliver < $msg"
 finish

@@ -5,6 +5,7 @@
 #   . "$CTCGW_SRCDIR/tests/lib.sh"
 #   need_ctcgw                      # skip (77) when the program is not built
 #   make_tmpdir                     # $TMP, removed on exit
+#   at_exit 'stop_things'           # runs at exit, before $TMP is removed
 #   check "name" 0 "$CTCGW" --help  # runs it; passes when the status is 0
 #   check_out "name" 'regex'        # the last command's stdout matches
 #   check_err "name" 'regex'        # the last command's stderr matches
@@ -13,6 +14,7 @@
 TESTS_RUN=0
 TESTS_FAILED=0
 TMP=
+CLEANUP_HOOKS=
 OUT=
 ERR=
 STATUS=
@@ -53,11 +55,32 @@ skip_all () {
     exit 77
 }
 
+# Runs the hooks registered with at_exit (the last first), then removes
+# $TMP (kept when CTCGW_KEEP_TMP is set, to look into): the EXIT trap.
+run_cleanup_hooks () {
+    eval "$CLEANUP_HOOKS"
+    [ -n "$TMP" ] || return 0
+    if [ -n "${CTCGW_KEEP_TMP:-}" ]; then
+        echo "# kept $TMP (CTCGW_KEEP_TMP is set)"
+    else
+        rm -rf "$TMP"
+    fi
+}
+
+# at_exit COMMAND: runs the command line when the script exits, before $TMP
+# is removed (servers and background programs are stopped this way).
+at_exit () {
+    CLEANUP_HOOKS="$1
+$CLEANUP_HOOKS"
+    trap run_cleanup_hooks EXIT
+    trap 'exit 130' HUP INT PIPE TERM
+}
+
 # Makes $TMP, a private directory removed when the script exits.
 make_tmpdir () {
     TMP=$(mktemp -d "${TMPDIR:-/tmp}/ctcgw-test.XXXXXX") || { echo "mktemp failed" >&2; exit 99; }
-    trap 'rm -rf "$TMP"' EXIT
-    trap 'exit 130' INT TERM
+    trap run_cleanup_hooks EXIT
+    trap 'exit 130' HUP INT PIPE TERM
     OUT="$TMP/.stdout"
     ERR="$TMP/.stderr"
 }

@@ -41,6 +41,16 @@ fake_entity (gpointer data, const char *text, char **suggestion)
   return NULL;
 }
 
+/* Look-ups of entities, counted for the test of bounded work. */
+static guint lookups;
+
+static char *
+counting_entity (gpointer data, const char *text, char **suggestion)
+{
+  lookups++;
+  return fake_entity (data, text, suggestion);
+}
+
 /* The one group. */
 static char *
 fake_group (gpointer data, const char *text)
@@ -982,6 +992,29 @@ test_odd_input (void **state)
   assert_string_equal (col (rec, "issuer"), "Somebody");
 }
 
+/* A list of thousands of unknown names costs a bounded number of
+ * look-ups and problems, not one each. */
+static void
+test_long_list_bounded (void **state)
+{
+  GString *text = g_string_new ("Form: assistance-offer\nProvider: ");
+  for (int i = 0; i < 3000; i++)
+    g_string_append_printf (text, "%szz%d", i ? ", " : "", i);
+  g_string_append (text, "\nTitle: T\nAreas: other\n");
+  FormLookup counting = lookup;
+  counting.entity = counting_entity;
+  CtcLimits limits = ctc_limits_default ();
+  limits.value_max = 100000;
+  g_autoptr (FormParse) parse = form_parse_new ();
+  form_parse_text (parse, text->str, NULL, &limits);
+  lookups = 0;
+  form_check (parse, &counting, &limits);
+  FormRecord *rec = g_ptr_array_index (parse->records, 0);
+  assert_true (lookups <= 10);
+  assert_true (rec->problems->len >= 1 && rec->problems->len <= 10);
+  g_string_free (text, TRUE);
+}
+
 int
 main (void)
 {
@@ -1020,6 +1053,7 @@ main (void)
     cmocka_unit_test (test_problem_format),
     cmocka_unit_test (test_json_array),
     cmocka_unit_test (test_odd_input),
+    cmocka_unit_test (test_long_list_bounded),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

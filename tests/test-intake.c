@@ -361,6 +361,65 @@ test_unknown_visit_is_an_error_not_quarantine (void **state)
   assert_non_null (strstr (out, "CTC-VIS-2026-0042"));
 }
 
+static void
+test_update_of_another_entitys_record_quarantined (void **state)
+{
+  Fixture *f = *state;
+  assert_int_equal (process (f, message ("j.doe@unodc.example", "own1@unodc", NULL, offer_body)),
+                    INTAKE_FILED);
+  g_autofree char *ref = text (f->db, "SELECT reference FROM offers");
+  /* KZ's contact point names itself as the provider of UNODC's offer. */
+  g_autofree char *body = g_strdup_printf ("Form: assistance-offer\nReference: %s\n"
+                                           "Provider: KZ\nTitle: Taken over\n", ref);
+  assert_int_equal (process (f, message ("focal@mfa.kz.example", "take1@kz", NULL, body)),
+                    INTAKE_QUARANTINED);
+  g_autofree char *withdraw = g_strdup_printf ("Form: assistance-offer\nReference: %s\n"
+                                               "Action: withdraw\n", ref);
+  assert_int_equal (process (f, message ("focal@mfa.kz.example", "take2@kz", NULL, withdraw)),
+                    INTAKE_QUARANTINED);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM offers WHERE providers = '[\"UNODC\"]'"
+                                  " AND state = 'active' AND title NOT LIKE 'Taken%'"), 1);
+}
+
+static void
+test_too_deep_answered_not_automatic (void **state)
+{
+  Fixture *f = *state;
+  GString *m = g_string_new ("From: j.doe@unodc.example\r\nSubject: Deep\r\n"
+                             "Message-ID: <deep@unodc>\r\nMIME-Version: 1.0\r\n");
+  for (int i = 0; i < 40; i++)
+    g_string_append_printf (m, "Content-Type: multipart/mixed; boundary=\"b%d\"\r\n\r\n--b%d\r\n", i, i);
+  g_string_append (m, "Content-Type: text/plain\r\n\r\nForm: standard\r\n");
+  gsize len = m->len;
+  assert_int_equal (process (f, g_bytes_new_take (g_string_free (m, FALSE), len)), INTAKE_REJECTED);
+  g_autofree char *out = text (f->db, "SELECT raw FROM outbox");
+  assert_non_null (out);
+  assert_non_null (strstr (out, "could not be read"));
+  assert_int_equal (count (f->db, "SELECT count(*) FROM submissions WHERE from_addr = 'j.doe@unodc.example'"), 1);
+}
+
+static void
+test_approved_result_gets_the_default_reporter (void **state)
+{
+  Fixture *f = *state;
+  assert_int_equal (process (f, message ("j.doe@unodc.example", "rr1@unodc", NULL, offer_body)),
+                    INTAKE_FILED);
+  g_autofree char *ref = text (f->db, "SELECT reference FROM offers");
+  g_autofree char *body = g_strdup_printf ("Form: assistance-result\nReference: %s\n"
+                                           "Results: Draft law tabled\n", ref);
+  /* Sent with a Sender that is no contact point: quarantined, then approved. */
+  assert_int_equal (process (f, message ("j.doe@unodc.example", "rr2@unodc",
+                                         "Sender: relay@lists.example\r\n", body)),
+                    INTAKE_QUARANTINED);
+  gint64 id = count (f->db, "SELECT submission_id FROM quarantine");
+  IntakeResult r = { 0 };
+  g_autoptr (GError) error = NULL;
+  assert_true (intake_approve (f->db, f->config, id, &r, &error));
+  intake_result_clear (&r);
+  g_autofree char *reporter = text (f->db, "SELECT reporter FROM results");
+  assert_string_equal (reporter, "UNODC");
+}
+
 int
 main (void)
 {
@@ -382,6 +441,9 @@ main (void)
     cmocka_unit_test_setup_teardown (test_unanswerable_sender_still_taken_in, setup, teardown),
     cmocka_unit_test_setup_teardown (test_reply_subject_has_one_re, setup, teardown),
     cmocka_unit_test_setup_teardown (test_unknown_visit_is_an_error_not_quarantine, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_update_of_another_entitys_record_quarantined, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_too_deep_answered_not_automatic, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_approved_result_gets_the_default_reporter, setup, teardown),
   };
   int failed = cmocka_run_group_tests_name ("intake", tests, NULL, NULL);
   g_mime_shutdown ();

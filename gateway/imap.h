@@ -1,0 +1,78 @@
+/* An IMAP mailbox as an intake source, with libetpan: the protocol side
+ * only.  What is filed, and when a message may be moved, is decided by the
+ * caller (gateway/source.c).
+ *
+ * Ownership: imap_source_new() returns a new ImapSource owned by the caller;
+ * imap_source_fetch() returns a new array of ImapMessage owned by the
+ * caller (free function set). */
+#pragma once
+
+#include <glib.h>
+#include "config.h"
+
+typedef enum {
+  IMAP_ERROR_CONNECT,   /* cannot connect or the connection broke: retry later */
+  IMAP_ERROR_AUTH,      /* login refused: a configuration problem */
+  IMAP_ERROR_PROTOCOL,  /* the server said NO/BAD to a command */
+  IMAP_ERROR_CONFIG,    /* bad URL, unreadable password file */
+} ImapError;
+#define IMAP_ERROR imap_error_quark ()
+GQuark imap_error_quark (void);
+
+typedef struct _ImapSource ImapSource;
+
+typedef struct {
+  guint32 uid;
+  gsize size;       /* RFC822.SIZE as the server reports it */
+  GBytes *raw;      /* the whole message; for one over max_message, only its
+                       header (BODY.PEEK[HEADER]) */
+  gboolean truncated;
+} ImapMessage;
+
+ImapSource *imap_source_new (const MailboxConfig *mbox);
+void imap_source_free (ImapSource *src);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ImapSource, imap_source_free)
+
+/* Connects when not connected: TCP or TLS (imaps://), STARTTLS when the
+ * mailbox asks, LOGIN or AUTHENTICATE PLAIN with the password from the
+ * password file, SELECT of the URL's mailbox (default INBOX), and CREATE of
+ * the processed and rejected folders when missing.  Idempotent. */
+gboolean imap_source_connect (ImapSource *src, GError **error);
+gboolean imap_source_connected (ImapSource *src);
+void imap_source_disconnect (ImapSource *src);
+
+/* The selected mailbox's UIDVALIDITY (valid after connect). */
+guint32 imap_source_uidvalidity (ImapSource *src);
+
+/* The UIDs above after_uid (ascending; UID SEARCH UID after_uid+1:*,
+ * filtered: the server returns the highest UID even when it is lower). */
+GArray *imap_source_search (ImapSource *src, guint32 after_uid, GError **error);
+
+/* Fetches the messages of uids[from..] in one UID FETCH: at most
+ * max_count messages and about max_bytes of them (RFC822.SIZE first, then
+ * BODY.PEEK[] for those that fit; those over max_message get only their
+ * header).  Never sets \Seen.  Returns ImapMessage* in UID order. */
+GPtrArray *imap_source_fetch (ImapSource *src, const guint32 *uids, guint n,
+                              gsize max_bytes, gsize max_message, GError **error);
+
+/* Moves the messages to folder: UID MOVE where the server has MOVE, else
+ * UID COPY, UID STORE +FLAGS (\Deleted) and UID EXPUNGE (UIDPLUS) or
+ * EXPUNGE. */
+gboolean imap_source_move (ImapSource *src, const guint32 *uids, guint n,
+                           const char *folder, GError **error);
+
+/* IDLE (RFC 2177).  has_idle: the server advertises it.  idle_start sends
+ * IDLE and returns the socket to watch; idle_ready: after the socket became
+ * readable (or at once when libetpan already buffered data), whether the
+ * server reported something (EXISTS); idle_done sends DONE and reads the
+ * tagged answer. */
+gboolean imap_source_has_idle (ImapSource *src);
+gboolean imap_source_idle_start (ImapSource *src, int *fd, GError **error);
+gboolean imap_source_idle_buffered (ImapSource *src);
+/* idle_ready: reads what the server sent while idling (call it when the
+ * socket is readable or imap_source_idle_buffered() is TRUE).  *exists is
+ * TRUE when the server reported new messages (EXISTS) or ended the IDLE
+ * itself: then call imap_source_idle_done() and search.  FALSE when the
+ * connection broke (IMAP_ERROR_CONNECT; it is closed). */
+gboolean imap_source_idle_ready (ImapSource *src, gboolean *exists, GError **error);
+gboolean imap_source_idle_done (ImapSource *src, GError **error);

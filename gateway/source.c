@@ -1,0 +1,189 @@
+/* Intake sources: the order of steps that makes a crash harmless.  File a
+ * batch (one transaction per message), make it durable once, then move it
+ * out of the inbox; a message filed but not moved is seen again and
+ * recognized as a duplicate. */
+#include <string.h>
+
+#include "gateway/db.h"
+#include "gateway/intake.h"
+#include "gateway/log.h"
+#include "gateway/maildir.h"
+#include "gateway/source.h"
+
+volatile int source_stop_requested = 0;
+
+/* Where each message of a batch goes once the batch is durable. */
+typedef struct {
+  GArray *processed;   /* guint32 UIDs */
+  GArray *rejected;
+  guint32 last_done;   /* highest UID done with no failure before it */
+} Batch;
+
+static void
+batch_clear (Batch *b)
+{
+  g_array_set_size (b->processed, 0);
+  g_array_set_size (b->rejected, 0);
+}
+
+/* Makes the batch durable, moves it, and records how far the mailbox is done. */
+static gboolean
+finish_batch (sqlite3 *db, const MailboxConfig *mbox, ImapSource *src, Batch *b,
+              GError **error)
+{
+  if (b->processed->len == 0 && b->rejected->len == 0)
+    return TRUE;
+  gboolean ok = db_sync (db, error)
+      && (b->processed->len == 0
+          || imap_source_move (src, (guint32 *) b->processed->data, b->processed->len,
+                               mbox->processed_folder, error))
+      && (b->rejected->len == 0
+          || imap_source_move (src, (guint32 *) b->rejected->data, b->rejected->len,
+                               mbox->rejected_folder, error))
+      && db_mailbox_state_set (db, mbox->name, imap_source_uidvalidity (src), b->last_done,
+                               error);
+  batch_clear (b);
+  return ok;
+}
+
+/* Files one fetched message and notes where it goes. */
+static gboolean
+take_message (sqlite3 *db, const Config *config, const MailboxConfig *mbox,
+              const ImapMessage *m, Batch *b, GError **error)
+{
+  IntakeResult result = { 0 };
+  if (!intake_process_sized (db, config, m->raw, m->size, mbox->name, &result, error))
+    return FALSE;
+  GArray *to = result.outcome == INTAKE_REJECTED ? b->rejected : b->processed;
+  g_array_append_val (to, m->uid);
+  b->last_done = m->uid;
+  intake_result_clear (&result);
+  return TRUE;
+}
+
+/* Fetches and files uids[from..]; *taken is how many were done. */
+static gboolean
+take_fetched (sqlite3 *db, const Config *config, const MailboxConfig *mbox, ImapSource *src,
+              const guint32 *uids, guint n, Batch *b, guint *taken, GError **error)
+{
+  g_autoptr (GPtrArray) msgs = imap_source_fetch (src, uids, n, SOURCE_BATCH_BYTES,
+                                                  config->limits.message_max, error);
+  *taken = 0;
+  if (msgs == NULL)
+    return FALSE;
+  for (guint i = 0; i < msgs->len && !source_stop_requested; i++)
+    {
+      if (!take_message (db, config, mbox, g_ptr_array_index (msgs, i), b, error))
+        return FALSE;
+      (*taken)++;
+    }
+  /* The server may return fewer than asked (size limit): go on from there. */
+  if (msgs->len == 0)
+    {
+      g_set_error (error, IMAP_ERROR, IMAP_ERROR_PROTOCOL,
+                   "[mailbox %s] the server returned no message for UID %u", mbox->name, uids[0]);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The first UID not yet done: after a changed UIDVALIDITY, the beginning. */
+static gboolean
+starting_uid (sqlite3 *db, const MailboxConfig *mbox, ImapSource *src, guint32 *last,
+              GError **error)
+{
+  guint32 validity;
+  if (!db_mailbox_state (db, mbox->name, &validity, last, error))
+    return FALSE;
+  if (validity != imap_source_uidvalidity (src))
+    {
+      if (validity != 0)
+        log_warn ("imap", "mailbox=%s uidvalidity changed from %u to %u: scanning again",
+                  mbox->name, validity, imap_source_uidvalidity (src));
+      *last = 0;
+    }
+  return TRUE;
+}
+
+gboolean
+source_imap_pass (sqlite3 *db, const Config *config, const MailboxConfig *mbox,
+                  ImapSource *src, guint *count, GError **error)
+{
+  guint32 last;
+  *count = 0;
+  if (!imap_source_connect (src, error) || !starting_uid (db, mbox, src, &last, error))
+    return FALSE;
+  g_autoptr (GArray) uids = imap_source_search (src, last, error);
+  if (uids == NULL)
+    return FALSE;
+  Batch b = { g_array_new (FALSE, FALSE, sizeof (guint32)),
+              g_array_new (FALSE, FALSE, sizeof (guint32)), last };
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < uids->len && !source_stop_requested;)
+    {
+      guint taken, n = MIN (SOURCE_BATCH, uids->len - i);
+      ok = take_fetched (db, config, mbox, src, &g_array_index (uids, guint32, i), n, &b,
+                         &taken, error);
+      i += taken;
+      *count += taken;
+      /* What was filed before a failure still leaves the inbox. */
+      ok = finish_batch (db, mbox, src, &b, ok ? error : NULL) && ok;
+    }
+  g_array_unref (b.processed);
+  g_array_unref (b.rejected);
+  return ok;
+}
+
+GHashTable *
+source_table_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                (GDestroyNotify) imap_source_free);
+}
+
+ImapSource *
+source_imap (GHashTable *sources, const MailboxConfig *mbox)
+{
+  if (config_maildir_path (mbox->url) != NULL)
+    return NULL;
+  ImapSource *src = g_hash_table_lookup (sources, mbox->name);
+  if (src == NULL)
+    {
+      src = imap_source_new (mbox);
+      g_hash_table_insert (sources, g_strdup (mbox->name), src);
+    }
+  return src;
+}
+
+/* One pass over one mailbox. */
+static gboolean
+pass_one (sqlite3 *db, const Config *config, GHashTable *sources, const MailboxConfig *mbox,
+          GError **error)
+{
+  guint count = 0;
+  ImapSource *src = source_imap (sources, mbox);
+  gboolean ok = src != NULL ? source_imap_pass (db, config, mbox, src, &count, error)
+                            : maildir_intake (db, config, mbox, &count, error);
+  if (count > 0)
+    log_info ("source", "mailbox=%s taken=%u", mbox->name, count);
+  return ok;
+}
+
+gboolean
+source_pass_all (sqlite3 *db, const Config *config, GHashTable *sources, GError **error)
+{
+  gboolean ok = TRUE;
+  for (guint i = 0; i < config->mailboxes->len && !source_stop_requested; i++)
+    {
+      GError *local = NULL;
+      if (pass_one (db, config, sources, g_ptr_array_index (config->mailboxes, i), &local))
+        continue;
+      /* One mailbox failing does not keep the others from being read. */
+      if (ok)
+        g_propagate_error (error, local);
+      else
+        g_error_free (local);
+      ok = FALSE;
+    }
+  return ok;
+}

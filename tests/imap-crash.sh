@@ -1,0 +1,55 @@
+#!/bin/sh
+# Crash safety against a real Dovecot: `ctcgw run` is killed with SIGKILL
+# at random moments while it works through 1,000 messages, and started
+# again each time; after a last `run --once`, every message is filed
+# exactly once, every one is in Processed, and every answer is queued once.
+. "${CTCGW_SRCDIR:-.}/tests/lib.sh"
+. "${CTCGW_SRCDIR:-.}/tests/servers.sh"
+need_ctcgw
+make_tmpdir
+servers_start
+gateway_setup "$TMP/gw" || servers_fail "the gateway is set up" "ctcgw init or import failed"
+N=${CRASH_MESSAGES:-1000}
+KILLS=${CRASH_KILLS:-12}
+
+make_submissions 1 "$N" "$TMP/mail"
+check_true "$N messages are APPENDed to the INBOX" imap_append_dir gateway INBOX "$TMP/mail"
+
+# The moments: random, from 0.05 s to 0.8 s after each start (a start
+# takes a few tenths of a second: some kills fall in it, most in the work).
+seed=${CRASH_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}
+diag "kill moments drawn with seed $seed (CRASH_SEED=$seed reproduces them)"
+awk -v seed="$seed" -v n="$KILLS" 'BEGIN { srand (seed); for (i = 0; i < n; i++) printf "%.2f\n", 0.05 + rand () * 0.75 }' \
+  > "$TMP/moments"
+kills=0 busy=0
+t0=$(date +%s.%N)
+while read -r moment; do
+  gateway_start
+  sleep "$moment"
+  left=$(imap_count gateway INBOX)
+  alive "$GATEWAY_PID" || { diag "the daemon had exited before kill $((kills + 1))"; gateway_log 10; }
+  gateway_kill
+  kills=$((kills + 1))
+  [ "${left:-0}" -gt 0 ] && busy=$((busy + 1))
+  diag "kill $kills after $moment s: $left in the INBOX, $(q "SELECT count(*) FROM submissions WHERE class = 'submission'") filed"
+done < "$TMP/moments"
+[ "$kills" -ge 10 ] && ok "the daemon is killed $kills times ($busy with mail still in the INBOX)" \
+  || fail "the daemon is killed at least 10 times" "$kills kills"
+
+check "a last run --once succeeds" 0 gw -q run --once
+diag "kills and the last pass took $(elapsed "$t0") s"
+db_is "exactly $N submissions are filed" "$N" "SELECT count(*) FROM submissions WHERE class = 'submission'"
+db_is "none twice" "$N" "SELECT count(DISTINCT message_id) FROM submissions WHERE class = 'submission'"
+db_is "every one is filed, none rejected" "$N" "SELECT count(*) FROM submissions WHERE outcome = 'filed'"
+db_is "each record once" "$N" "SELECT (SELECT count(*) FROM offers) + (SELECT count(*) FROM standards)"
+n=$(imap_count gateway INBOX)
+[ "$n" = 0 ] && ok "the INBOX is empty" || fail "the INBOX is empty" "it holds ${n:-?}"
+n=$(imap_count gateway Processed)
+[ "$n" = "$N" ] && ok "Processed holds all $N" || fail "Processed holds all $N" "it holds ${n:-no folder}"
+doveadm -c "$DOVECOT_CONF" fetch -u gateway hdr.message-id mailbox Processed \
+  | sed -n 's/^hdr\.message-id: *//p' | sort -u | wc -l > "$TMP/distinct"
+[ "$(cat "$TMP/distinct")" = "$N" ] && ok "each of them once" || fail "each of them once" "$(cat "$TMP/distinct") different Message-IDs"
+db_is "every answer is queued once" "$N|$N" "SELECT count(*), count(DISTINCT submission_id) FROM outbox"
+db_is "every answer is delivered to the sink" "$N" "SELECT count(*) FROM outbox WHERE state = 'sent'"
+diag "answer files in the outbox Maildir: $(find "$GATEWAY_DIR/outbox/new" -type f | wc -l)"
+finish
