@@ -214,7 +214,20 @@ mailbox_encode (const char *name)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
-/* Host, port, TLS and mailbox from imap://host:port/MAILBOX or imaps://. */
+/* Whether s is a host name or address: no controls, spaces or '/'. */
+static gboolean
+host_valid (const char *s)
+{
+  if (s == NULL || *s == '\0')
+    return FALSE;
+  for (; *s != '\0'; s++)
+    if ((guchar) *s <= 0x20 || *s == 0x7f || *s == '/')
+      return FALSE;
+  return TRUE;
+}
+
+/* Host, port, TLS and mailbox (percent-decoded, default INBOX) from
+ * imap://host:port/MAILBOX or imaps://. */
 static gboolean
 parse_url (ImapSource *src, GError **error)
 {
@@ -222,11 +235,14 @@ parse_url (ImapSource *src, GError **error)
   const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : "";
   gboolean tls = g_ascii_strcasecmp (scheme, "imaps") == 0;
   if (uri == NULL || (!tls && g_ascii_strcasecmp (scheme, "imap") != 0)
-      || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+      || !host_valid (g_uri_get_host (uri)))
     return fail (src, error, IMAP_ERROR_CONFIG, "url: not an imap:// or imaps:// URL");
   const char *path = g_uri_get_path (uri);
   while (*path == '/')
     path++;
+  g_autofree char *box = mailbox_encode (*path != '\0' ? path : "INBOX");
+  if (box == NULL)
+    return fail (src, error, IMAP_ERROR_CONFIG, "url: the mailbox name is not valid");
   int port = g_uri_get_port (uri);
   g_free (src->host);
   g_free (src->mailbox);
@@ -252,7 +268,12 @@ static char *
 read_password (ImapSource *src, GError **error)
 {
   char buf[IMAP_PASSWORD_MAX + 2];
-  int fd = src->password_file ? open (src->password_file, O_RDONLY | O_CLOEXEC) : -1;
+  if (src->password_file == NULL)
+    {
+      fail (src, error, IMAP_ERROR_CONFIG, "password_file: not set");
+      return NULL;
+    }
+  int fd = open (src->password_file, O_RDONLY | O_CLOEXEC);
   ssize_t got = fd >= 0 ? read (fd, buf, sizeof buf - 1) : -1;
   int err = errno;
   if (fd >= 0)
@@ -260,7 +281,7 @@ read_password (ImapSource *src, GError **error)
   if (got < 0)
     {
       fail (src, error, IMAP_ERROR_CONFIG, "password_file: cannot read %s: %s",
-            src->password_file ? src->password_file : "(none)", g_strerror (err));
+            src->password_file, g_strerror (err));
       return NULL;
     }
   buf[got] = '\0';
@@ -456,8 +477,6 @@ static gboolean
 select_mailbox (ImapSource *src, GError **error)
 {
   g_autofree char *box = mailbox_encode (src->mailbox);
-  if (box == NULL)
-    return fail (src, error, IMAP_ERROR_CONFIG, "url: the mailbox name is not valid");
   if (!check (src, mailimap_select (src->imap, box), "SELECT", error))
     return FALSE;
   src->uidvalidity = src->imap->imap_selection_info->sel_uidvalidity;

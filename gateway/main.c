@@ -3,6 +3,7 @@
 #include "build-config.h"
 
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <gmime/gmime.h>
@@ -104,6 +105,8 @@ main (int argc, char **argv)
   g_autofree char *help = commands_help ();
 
   setlocale (LC_ALL, "");
+  /* A write to a server or a reader that went away is an error to handle. */
+  signal (SIGPIPE, SIG_IGN);
   g_option_context_set_summary (context, "The email intake and circulation gateway of the CTC secretariat.");
   g_option_context_set_description (context, help);
   g_option_context_add_main_entries (context, entries, NULL);

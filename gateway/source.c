@@ -61,28 +61,38 @@ take_message (sqlite3 *db, const Config *config, const MailboxConfig *mbox,
   return TRUE;
 }
 
-/* Fetches and files uids[from..]; *taken is how many were done. */
+/* How many of uids[0..n) are at or below uid (they are ascending). */
+static guint
+covered (const guint32 *uids, guint n, guint32 uid)
+{
+  guint k = 0;
+  while (k < n && uids[k] <= uid)
+    k++;
+  return k;
+}
+
+/* Fetches and files some of uids[0..n): *done is how many of the UIDs are
+ * dealt with (filed, or gone from the server meanwhile), *taken how many
+ * messages were filed. */
 static gboolean
 take_fetched (sqlite3 *db, const Config *config, const MailboxConfig *mbox, ImapSource *src,
-              const guint32 *uids, guint n, Batch *b, guint *taken, GError **error)
+              const guint32 *uids, guint n, Batch *b, guint *done, guint *taken, GError **error)
 {
   g_autoptr (GPtrArray) msgs = imap_source_fetch (src, uids, n, SOURCE_BATCH_BYTES,
                                                   config->limits.message_max, error);
-  *taken = 0;
+  *done = *taken = 0;
   if (msgs == NULL)
     return FALSE;
+  /* None returned: all of them were expunged by someone else. */
+  if (msgs->len == 0)
+    *done = n;
   for (guint i = 0; i < msgs->len && !source_stop_requested; i++)
     {
-      if (!take_message (db, config, mbox, g_ptr_array_index (msgs, i), b, error))
+      const ImapMessage *m = g_ptr_array_index (msgs, i);
+      if (!take_message (db, config, mbox, m, b, error))
         return FALSE;
       (*taken)++;
-    }
-  /* The server may return fewer than asked (size limit): go on from there. */
-  if (msgs->len == 0)
-    {
-      g_set_error (error, IMAP_ERROR, IMAP_ERROR_PROTOCOL,
-                   "[mailbox %s] the server returned no message for UID %u", mbox->name, uids[0]);
-      return FALSE;
+      *done = covered (uids, n, m->uid);
     }
   return TRUE;
 }
@@ -121,10 +131,10 @@ source_imap_pass (sqlite3 *db, const Config *config, const MailboxConfig *mbox,
   gboolean ok = TRUE;
   for (guint i = 0; ok && i < uids->len && !source_stop_requested;)
     {
-      guint taken, n = MIN (SOURCE_BATCH, uids->len - i);
+      guint done, taken, n = MIN (SOURCE_BATCH, uids->len - i);
       ok = take_fetched (db, config, mbox, src, &g_array_index (uids, guint32, i), n, &b,
-                         &taken, error);
-      i += taken;
+                         &done, &taken, error);
+      i += done;
       *count += taken;
       /* What was filed before a failure still leaves the inbox. */
       ok = finish_batch (db, mbox, src, &b, ok ? error : NULL) && ok;
