@@ -28,6 +28,7 @@ db.execute("COMMIT")
   while [ ! -e "$TMP/locked" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
   [ -e "$TMP/locked" ]
 }
+# unlock: the other process commits and ends.
 unlock () {
   exec 3>&-
   wait "$locker"

@@ -122,6 +122,8 @@ wait_dead () {
     return 0
 }
 
+# Dovecot's configuration: IMAP on IMAP_PORT, LMTP on a socket in its
+# base_dir, the users gateway and desk, mail in Maildirs owned by mail.
 write_dovecot_conf () {
     _sv_d=$SERVERS_DIR
     mkdir -p "$_sv_d/dovecot/run" "$_sv_d/dovecot/state" "$_sv_d/mail" || return 1
@@ -171,6 +173,8 @@ service lmtp {
 EOF
 }
 
+# Postfix's main.cf and master.cf: smtpd on SMTP_PORT, ctc.example
+# delivered to Dovecot over LMTP, every other destination refused.
 write_postfix_conf () {
     _sv_p=$POSTFIX_DIR
     mkdir -p "$_sv_p/queue" "$_sv_p/data" || return 1
@@ -236,18 +240,21 @@ EOF
     touch -d '2001-01-01 00:00:00' "$_sv_p/main.cf" "$_sv_p/master.cf"
 }
 
-# Starts the private Dovecot; dovecot_wait waits for its IMAP greeting.
+# Starts the private Dovecot, without waiting for it.
 dovecot_launch () {
     dovecot -c "$DOVECOT_CONF" </dev/null >>"$SERVERS_DIR/dovecot.out" 2>&1 \
         || servers_fail "Dovecot starts" "dovecot -c $DOVECOT_CONF failed"
 }
 
+# Waits for Dovecot's tagged greeting (a clash of ports shows here), then
+# reads its master's PID.
 dovecot_wait () {
     wait_greeting "$IMAP_PORT" "$SERVERS_TAG" \
         || servers_fail "Dovecot starts" "no IMAP greeting tagged $SERVERS_TAG on port $IMAP_PORT"
     DOVECOT_PID=$(cat "$SERVERS_DIR/dovecot/run/master.pid")
 }
 
+# Starts Dovecot again after dovecot_stop (restart tests).
 dovecot_start () {
     dovecot_launch
     dovecot_wait
@@ -289,11 +296,13 @@ postfix_launch () {
         && postfix -c "$POSTFIX_DIR" start; } </dev/null >"$POSTFIX_DIR/start.out" 2>&1
 }
 
+# Waits for the tagged SMTP banner of this run's Postfix.
 postfix_wait () {
     wait_greeting "$SMTP_PORT" "$SERVERS_TAG" \
         || servers_fail "Postfix starts" "no SMTP banner tagged $SERVERS_TAG on port $SMTP_PORT"
 }
 
+# Stops this run's Postfix by the PID of its master.
 postfix_stop () {
     [ -n "$POSTFIX_DIR" ] && [ -f "$POSTFIX_DIR/queue/pid/master.pid" ] || return 0
     _sv_pid=$(awk '{ print $1; exit }' "$POSTFIX_DIR/queue/pid/master.pid")
@@ -315,6 +324,7 @@ servers_start () {
     mkdir -p "$SERVERS_DIR" || servers_fail "the test servers start" "mkdir $SERVERS_DIR failed"
     # Dovecot's mail user and Postfix's lmtp client must traverse it.
     chmod 0711 "$TMP" "$SERVERS_DIR"
+    # shellcheck disable=SC2046 # two words: the two ports
     set -- $(free_ports 2)
     [ $# -eq 2 ] || servers_fail "the test servers start" "no free loopback ports found"
     IMAP_PORT=$1 SMTP_PORT=$2
@@ -332,6 +342,7 @@ servers_start () {
     diag "servers up in $SERVERS_STARTUP s: IMAP on $IMAP_PORT, SMTP on $SMTP_PORT ($SERVERS_DIR)"
 }
 
+# Stops both servers (at exit, through at_exit).
 servers_stop () {
     postfix_stop
     dovecot_stop
