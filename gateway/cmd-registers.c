@@ -10,6 +10,7 @@
 
 #include "gateway/commands.h"
 #include "gateway/db.h"
+#include "gateway/distribute.h"
 #include "gateway/intake.h"
 #include "parsers/form.h"
 
@@ -1101,7 +1102,27 @@ export_register (const Config *config, const RegisterQuery *reg, const char *for
   return write_output ("export", path, out);
 }
 
-/* `ctcgw export REGISTER [--format csv|json] [-o FILE]` */
+/* Writes the active contact points as vCard 4.0, the file that
+ * `distribute contacts` attaches. */
+static int
+export_vcard (const Config *config, const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  int status = EX_OK;
+  sqlite3 *db = command_open_db (config, &status);
+
+  if (db == NULL)
+    return status;
+  g_autoptr (GPtrArray) directory = distribute_directory (db, &error);
+  db_close (db);
+  if (directory == NULL)
+    return database_failed ("export", error);
+  g_autofree char *vcard = distribute_vcard (directory);
+  g_autoptr (GString) out = g_string_new (vcard);
+  return write_output ("export", path, out);
+}
+
+/* `ctcgw export REGISTER [--format csv|json|vcard] [-o FILE]` */
 int
 cmd_export (const Config *config, int argc, char **argv)
 {
@@ -1111,7 +1132,8 @@ cmd_export (const Config *config, int argc, char **argv)
   g_autofree char *summary = g_strdup_printf ("Export every column of a register.\n"
                                               "Registers: %s", names);
   GOptionEntry entries[] = {
-    { "format", 0, 0, G_OPTION_ARG_STRING, &format, "csv (the default) or json", "FORMAT" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, "csv (the default), json, or vcard for contacts",
+      "FORMAT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &path, "write to FILE, not standard output",
       "FILE" },
     { NULL }
@@ -1129,6 +1151,8 @@ cmd_export (const Config *config, int argc, char **argv)
     return unknown_word ("export", "format", fmt, export_formats);
   if (reg->no_export != NULL)
     return command_usage_error ("export", "%s cannot be exported: %s", reg->name, reg->no_export);
+  if (strcmp (fmt, "vcard") == 0 && strcmp (reg->name, "contacts") == 0)
+    return export_vcard (config, path);
   if (strcmp (fmt, "csv") != 0 && strcmp (fmt, "json") != 0)
     return command_usage_error ("export", "format %s is not available for %s", fmt, reg->name);
   return export_register (config, reg, fmt, path);

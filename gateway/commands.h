@@ -26,6 +26,12 @@ int cmd_import (const Config *config, int argc, char **argv);
 int cmd_export (const Config *config, int argc, char **argv);
 /* cmd-quarantine.c */
 int cmd_quarantine (const Config *config, int argc, char **argv);
+/* cmd-circular.c */
+int cmd_circular (const Config *config, int argc, char **argv);
+/* cmd-outbox.c */
+int cmd_outbox (const Config *config, int argc, char **argv);
+/* cmd-distribute.c */
+int cmd_distribute (const Config *config, int argc, char **argv);
 
 /* Parses a command's own options with GOptionContext; on a usage error
  * prints it with the command's --help hint and returns FALSE (the command

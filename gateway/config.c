@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "gateway/config.h"
+#include "gateway/schedule.h"
 #include "parsers/form.h"
 
 G_DEFINE_QUARK (ctcgw-config-error-quark, config_error)
@@ -25,14 +26,17 @@ static const char *const mailbox_keys[] = {
   "idle", "poll_interval", "starttls", NULL };
 static const char *const smtp_keys[] = {
   "url", "user", "password_file", "bounce_address", "messages_per_connection",
-  "rate", NULL };
+  "rate", "hard_bounces", "starttls", NULL };
 static const char *const limits_keys[] = {
   "message_size", "value_length", "fields_per_record", "records_per_message",
   "replies_per_sender_per_hour", NULL };
+static const char *const schedule_keys[] = {
+  "kind", "circular", "audience", "subject", "rrule", "start", "enabled", NULL };
+static const char *const schedule_kinds[] = { "circular", "distribute-contacts", NULL };
 static const char *const languages[] = { "ar", "en", "es", "fr", "ru", "zh", NULL };
 
-/* A kind of section: "mailbox" sections carry a name, [digest] and
- * [schedule NAME] take any key for now (keys == NULL). */
+/* A kind of section: "mailbox" and "schedule" sections carry a name,
+ * [digest] takes any key for now (keys == NULL). */
 typedef struct {
   const char *kind;
   gboolean named;
@@ -45,7 +49,7 @@ static const SectionKind section_kinds[] = {
   { "smtp", FALSE, smtp_keys },
   { "limits", FALSE, limits_keys },
   { "digest", FALSE, NULL },
-  { "schedule", TRUE, NULL },
+  { "schedule", TRUE, schedule_keys },
 };
 static const char *const section_names[] = {
   "gateway", "mailbox", "smtp", "limits", "digest", "schedule", NULL };
@@ -549,6 +553,27 @@ read_rate (Reader *r)
   return 0;
 }
 
+/* TRUE when an smtp:// url asks for STARTTLS ("?starttls"); a problem for
+ * any other query, or for STARTTLS on smtps:// (TLS from the start). */
+static gboolean
+smtp_url_starttls (Reader *r, const char *url)
+{
+  gboolean network = url != NULL && !g_str_has_prefix (url, "maildir:");
+  g_autoptr (GUri) uri = network ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+  const char *query = uri != NULL ? g_uri_get_query (uri) : NULL;
+  if (query == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (query, "starttls") != 0)
+    problem (r, "smtp", "url", "\"?%s\" is not understood: the only query is"
+             " ?starttls", query);
+  else if (strcmp (g_uri_get_scheme (uri), "smtps") == 0)
+    problem (r, "smtp", "url", "smtps:// is TLS from the start: remove ?starttls,"
+             " or write smtp:// to use STARTTLS");
+  else
+    return TRUE;
+  return FALSE;
+}
+
 /* [smtp]: the sink of everything sent. */
 static void
 read_smtp (Reader *r, Config *c)
@@ -564,6 +589,9 @@ read_smtp (Reader *r, Config *c)
   c->messages_per_connection = read_uint (r, "smtp", "messages_per_connection",
                                           1, 100000, 100);
   c->smtp_rate = read_rate (r);
+  c->hard_bounces = read_uint (r, "smtp", "hard_bounces", 1, 1000, 3);
+  c->smtp_starttls = read_bool (r, "smtp", "starttls", FALSE)
+                     || smtp_url_starttls (r, c->smtp_url);
 }
 
 /* [limits]: defaults from parsers/limits.h. */
@@ -674,6 +702,90 @@ read_mailboxes (Reader *r, Config *c)
     }
 }
 
+/* Frees one [schedule NAME]. */
+static void
+schedule_config_free (ScheduleConfig *s)
+{
+  g_free (s->name);
+  g_free (s->kind);
+  g_free (s->circular);
+  g_free (s->audience);
+  g_free (s->subject);
+  g_free (s->rrule);
+  g_free (s->start);
+  g_free (s);
+}
+
+/* A value that schedule.c checks (check returns NULL with error when it
+ * refuses it): the checked value, or NULL with a problem. */
+static char *
+read_schedule_value (Reader *r, const char *group, const char *key, const char *hint,
+                     char *(*check) (const char *, GError **))
+{
+  g_autofree char *value = read_required (r, group, key, hint);
+  g_autoptr (GError) error = NULL;
+  char *checked = value != NULL ? check (value, &error) : NULL;
+  if (value != NULL && checked == NULL)
+    problem (r, group, key, "%s", error->message);
+  return checked;
+}
+
+/* The RRULE as given when schedule_rrule_check() accepts it. */
+static char *
+rrule_checked (const char *rrule, GError **error)
+{
+  return schedule_rrule_check (rrule, error) ? g_strdup (rrule) : NULL;
+}
+
+/* kind: one of schedule_kinds; default circular. */
+static char *
+read_schedule_kind (Reader *r, const char *group)
+{
+  g_autofree char *value = read_value (r, group, "kind");
+  if (value == NULL || g_strv_contains (schedule_kinds, value))
+    return value != NULL ? g_steal_pointer (&value) : g_strdup ("circular");
+  problem (r, group, "kind", "\"%s\" is not a kind of schedule: write circular"
+           " or distribute-contacts", value);
+  return g_strdup ("circular");
+}
+
+/* One [schedule NAME] (ctcgw.conf(5)). */
+static ScheduleConfig *
+read_schedule (Reader *r, const char *group, const char *name)
+{
+  ScheduleConfig *s = g_new0 (ScheduleConfig, 1);
+  s->name = g_strdup (name);
+  s->kind = read_schedule_kind (r, group);
+  if (strcmp (s->kind, "circular") == 0)
+    s->circular = read_required (r, group, "circular", "name the template of the circular"
+                                 " (templates/NAME.en.txt)");
+  s->audience = read_value (r, group, "audience");
+  if (s->audience == NULL)
+    s->audience = g_strdup ("all");
+  s->subject = read_value (r, group, "subject");
+  s->rrule = read_schedule_value (r, group, "rrule", "write an iCalendar RRULE like"
+                                  " FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=15", rrule_checked);
+  s->start = read_schedule_value (r, group, "start", "write the first time, like"
+                                  " 2026-01-15T09:00", schedule_start_parse);
+  s->enabled = read_bool (r, group, "enabled", TRUE);
+  return s;
+}
+
+/* Every well-formed [schedule NAME], in file order. */
+static void
+read_schedules (Reader *r, Config *c)
+{
+  g_auto (GStrv) groups = g_key_file_get_groups (r->kf, NULL);
+  for (char **g = groups; *g != NULL; g++)
+    {
+      if (!g_str_has_prefix (*g, "schedule "))
+        continue;
+      g_autofree char *name = g_strstrip (g_strdup (*g + 9));
+      if (*name != '\0')
+        g_ptr_array_add (c->schedules, read_schedule (r, *g, name));
+    }
+}
+
 /* Reads the whole configuration from kf, adding every problem to problems. */
 static Config *
 config_from_keyfile (GKeyFile *kf, const char *path, GPtrArray *problems)
@@ -684,11 +796,13 @@ config_from_keyfile (GKeyFile *kf, const char *path, GPtrArray *problems)
   Config *c = g_new0 (Config, 1);
   c->path = g_strdup (path);
   c->mailboxes = g_ptr_array_new_with_free_func ((GDestroyNotify) mailbox_config_free);
+  c->schedules = g_ptr_array_new_with_free_func ((GDestroyNotify) schedule_config_free);
   check_sections (&r);
   read_gateway (&r, c);
   read_mailboxes (&r, c);
   read_smtp (&r, c);
   read_limits (&r, c);
+  read_schedules (&r, c);
   return c;
 }
 
@@ -775,6 +889,7 @@ config_free (Config *config)
   g_free (config->trusted_authserv_id);
   g_free (config->language);
   g_clear_pointer (&config->mailboxes, g_ptr_array_unref);
+  g_clear_pointer (&config->schedules, g_ptr_array_unref);
   g_free (config->smtp_url);
   g_free (config->smtp_user);
   g_free (config->smtp_password_file);

@@ -25,6 +25,17 @@ typedef struct {
 } MailboxConfig;
 
 typedef struct {
+  char *name;             /* from [schedule NAME] */
+  char *kind;             /* "circular" (default) or "distribute-contacts" */
+  char *circular;         /* kind circular: the template of the circular sent */
+  char *audience;         /* default "all" */
+  char *subject;          /* NULL: the template's */
+  char *rrule;            /* an RRULE that schedule_rrule_check() accepts */
+  char *start;            /* DTSTART, local time in [gateway] timezone: 2026-01-15T09:00:00 */
+  gboolean enabled;       /* default true */
+} ScheduleConfig;
+
+typedef struct {
   char *path;               /* the file read */
   /* [gateway] */
   char *database;
@@ -44,9 +55,13 @@ typedef struct {
   char *bounce_address;
   guint messages_per_connection;
   guint smtp_rate;          /* messages an hour at most, 0: no limit */
+  gboolean smtp_starttls;   /* STARTTLS required (key, or "?starttls" on the url) */
+  guint hard_bounces;       /* hard bounces before a contact point is bouncing */
   /* [limits] */
   CtcLimits limits;
   guint replies_per_sender_per_hour;
+  /* [schedule NAME] */
+  GPtrArray *schedules;     /* ScheduleConfig*, in file order */
 } Config;
 
 Config *config_load (const char *path, GError **error);

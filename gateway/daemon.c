@@ -12,6 +12,7 @@
 #include "gateway/imap.h"
 #include "gateway/log.h"
 #include "gateway/outbox.h"
+#include "gateway/schedule.h"
 #include "gateway/source.h"
 
 typedef struct {
@@ -34,6 +35,11 @@ daemon_pass (sqlite3 *db, const Config *config, GHashTable *sources, GError **er
   guint sent = 0;
   g_autoptr (GError) intake_error = NULL;
   gboolean intake_ok = source_pass_all (db, config, sources, &intake_error);
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GError) schedule_error = NULL;
+  /* A schedule that cannot run now is tried again at the next pass. */
+  if (!schedule_run_due (db, config, now, &schedule_error))
+    log_warn ("schedule", "%s", schedule_error->message);
   /* The outbox goes out even when a mailbox could not be read. */
   if (!outbox_deliver (db, config, &sent, error))
     return FALSE;
@@ -179,6 +185,8 @@ arm (Daemon *d, gboolean failed)
     {
       d->backoff = 1;
       seconds = poll_seconds (d->config, arm_idles (d));
+      g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+      seconds = MIN (seconds, schedule_seconds_until_due (d->db, now));
     }
   add_wait (d, g_timeout_add_seconds (seconds, on_wake, d));
 }

@@ -6,6 +6,8 @@
 
 #include "gateway/answer.h"
 #include "gateway/authorize.h"
+#include "gateway/bounce.h"
+#include "gateway/circular.h"
 #include "gateway/db.h"
 #include "gateway/intake.h"
 #include "gateway/log.h"
@@ -423,11 +425,16 @@ process_in_transaction (Intake *in, GBytes *raw, GBytes *stored, const char *sha
                         const char *mailbox, GError **error)
 {
   gsize size = MAX (in->size, g_bytes_get_size (raw));
-  if (!store_submission (in, stored, size, sha, mailbox, error))
+  if (!store_submission (in, stored, size, sha, mailbox, error)
+      || !circular_link_reply (in->db, in->config, in->id,
+                               in->msg != NULL ? in->msg->subject : NULL, error))
     return FALSE;
   if (in->msg == NULL || in->msg->klass != MAIL_SUBMISSION)
     {
       in->outcome = INTAKE_AUTOMATIC;
+      if (in->msg != NULL && in->msg->klass == MAIL_DELIVERY_REPORT
+          && !bounce_process (in->db, in->config, in->msg, in->id, error))
+        return FALSE;
       return set_outcome (in, 0, error);
     }
   if (in->unread != NULL)

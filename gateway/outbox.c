@@ -8,12 +8,17 @@
 #include "gateway/log.h"
 #include "gateway/maildir.h"
 #include "gateway/outbox.h"
+#include "gateway/smtp.h"
 
 G_DEFINE_QUARK (ctcgw-outbox-error-quark, outbox_error)
 
 /* Where outbox_message_new() leaves the envelope sender for outbox_queue(). */
 #define MAIL_FROM_KEY "ctcgw-mail-from"
 #define RETRY_BASE_SECONDS 60
+/* SMTP results are written in transactions of this many rows at most, and
+ * at most this long after the first of them came. */
+#define RESULTS_PER_COMMIT 32
+#define RESULTS_WAIT_US (200 * G_TIME_SPAN_MILLISECOND)
 
 static const char *const state_names[] = {
   [OUTBOX_QUEUED] = "queued", [OUTBOX_SENT] = "sent",
@@ -131,17 +136,42 @@ outbox_queue (sqlite3 *db, GMimeMessage *msg, const char *recipient,
   return sqlite3_last_insert_rowid (db);
 }
 
-/* The ids of the rows to send now: queued, or deferred and due. */
+/* How many more messages [smtp] rate allows now: the rate less what was
+ * sent in the last hour (G_MAXINT without a rate). */
+static gboolean
+rate_budget (sqlite3 *db, guint rate, gint64 *budget, GError **error)
+{
+  *budget = G_MAXINT;
+  if (rate == 0)
+    return TRUE;
+  g_autofree char *hour_ago = utc_time (-3600);
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "SELECT count(*) FROM outbox WHERE state = 'sent' AND sent >= ?1", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, hour_ago, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (st) != SQLITE_ROW)
+    {
+      db_set_error (db, error, "counting the messages sent");
+      return FALSE;
+    }
+  *budget = MAX ((gint64) rate - sqlite3_column_int64 (st, 0), 0);
+  return TRUE;
+}
+
+/* The ids of the rows to send now, at most limit: queued, or deferred and
+ * due. */
 static GArray *
-due_rows (sqlite3 *db, GError **error)
+due_rows (sqlite3 *db, gint64 limit, GError **error)
 {
   g_autofree char *now = utc_time (0);
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
       "SELECT id FROM outbox WHERE state = 'queued' OR (state = 'deferred'"
-      " AND (next_attempt IS NULL OR next_attempt <= ?1)) ORDER BY id", error);
+      " AND (next_attempt IS NULL OR next_attempt <= ?1)) ORDER BY id LIMIT ?2", error);
   if (st == NULL)
     return NULL;
   sqlite3_bind_text (st, 1, now, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (st, 2, limit);
   g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   int rc;
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
@@ -163,6 +193,7 @@ typedef struct {
   GBytes *raw;        /* NULL when the row holds no message */
   char *message_id;
   char *recipient;
+  char *mail_from;    /* the envelope sender of this try (SMTP) */
   gint64 tries;
 } OutboxRow;
 
@@ -173,8 +204,18 @@ outbox_row_clear (OutboxRow *row)
   g_clear_pointer (&row->raw, g_bytes_unref);
   g_clear_pointer (&row->message_id, g_free);
   g_clear_pointer (&row->recipient, g_free);
+  g_clear_pointer (&row->mail_from, g_free);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (OutboxRow, outbox_row_clear)
+
+/* Frees a row taken from the heap. */
+static void
+outbox_row_free (OutboxRow *row)
+{
+  outbox_row_clear (row);
+  g_free (row);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OutboxRow, outbox_row_free)
 
 /* Copies row id out of the database. */
 static gboolean
@@ -217,10 +258,9 @@ mark_sent (sqlite3 *db, gint64 id, GError **error)
   return FALSE;
 }
 
-/* Seconds to wait after try number tries (0 first): 60 s * 2^tries, at most
- * a day. */
-static gint64
-retry_delay (gint64 tries)
+/* See outbox.h: 60 s * 2^tries, at most a day. */
+gint64
+outbox_retry_delay (gint64 tries)
 {
   if (tries < 0)
     tries = 0;
@@ -230,13 +270,14 @@ retry_delay (gint64 tries)
 }
 
 /* A failed try: deferred until the back-off has passed, or failed for good
- * after OUTBOX_TRIES_MAX tries. */
+ * after OUTBOX_TRIES_MAX tries; logged unless quiet. */
 static gboolean
-defer_row (sqlite3 *db, const OutboxRow *row, const char *why, GError **error)
+defer_row (sqlite3 *db, const OutboxRow *row, const char *why, gboolean quiet,
+           GError **error)
 {
   gint64 tries = row->tries + 1;
   gboolean failed = tries >= OUTBOX_TRIES_MAX;
-  g_autofree char *next = failed ? NULL : utc_time (retry_delay (row->tries));
+  g_autofree char *next = failed ? NULL : utc_time (outbox_retry_delay (row->tries));
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
       "UPDATE outbox SET state = ?2, tries = ?3, next_attempt = ?4, last_error = ?5"
       " WHERE id = ?1", error);
@@ -253,6 +294,8 @@ defer_row (sqlite3 *db, const OutboxRow *row, const char *why, GError **error)
       db_set_error (db, error, "deferring a message");
       return FALSE;
     }
+  if (quiet)
+    return TRUE;
   g_autofree char *shown = log_escape (why);
   log_warn ("outbox", "id=%" G_GINT64_FORMAT " state=%s tries=%" G_GINT64_FORMAT
             " error=%s", row->id, failed ? "failed" : "deferred", tries, shown);
@@ -288,7 +331,7 @@ deliver_row (sqlite3 *db, const char *dir, gint64 id, guint *sent, GError **erro
     path = maildir_store_named (dir, name, g_bytes_get_data (row.raw, NULL),
                                 g_bytes_get_size (row.raw), &local);
   if (path == NULL)
-    return defer_row (db, &row, local->message, error);
+    return defer_row (db, &row, local->message, FALSE, error);
   if (!mark_sent (db, id, error))
     return FALSE;
   (*sent)++;
@@ -298,15 +341,191 @@ deliver_row (sqlite3 *db, const char *dir, gint64 id, guint *sent, GError **erro
   return TRUE;
 }
 
-/* An SMTP sink: the rows wait for the SMTP sender, which sends them. */
+/* A permanent failure (5xx): the row is failed at once. */
 static gboolean
-leave_for_smtp (sqlite3 *db, GError **error)
+fail_row (sqlite3 *db, const OutboxRow *row, const char *why, GError **error)
 {
-  g_autoptr (GArray) ids = due_rows (db, error);
-  if (ids == NULL)
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "UPDATE outbox SET state = 'failed', tries = tries + 1, next_attempt = NULL,"
+      " last_error = ?2 WHERE id = ?1", error);
+  if (st == NULL)
     return FALSE;
-  if (ids->len > 0)
-    log_info ("outbox", "sink=smtp due=%u: left queued for the SMTP sender", ids->len);
+  sqlite3_bind_int64 (st, 1, row->id);
+  sqlite3_bind_text (st, 2, why, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (st) != SQLITE_DONE)
+    {
+      db_set_error (db, error, "failing a message");
+      return FALSE;
+    }
+  g_autofree char *to = log_escape (row->recipient);
+  g_autofree char *shown = log_escape (why);
+  log_warn ("outbox", "id=%" G_GINT64_FORMAT " to=%s state=failed error=%s", row->id, to, shown);
+  return TRUE;
+}
+
+/* One SMTP result waiting to be written. */
+typedef struct {
+  OutboxRow *row;
+  SmtpOutcome outcome;
+  char *detail;
+  gboolean quiet;     /* not logged: a row that was not tried */
+} SmtpResult;
+
+/* One pass of the SMTP sink: rows are read as the sender asks for them,
+ * results are written in small transactions. */
+typedef struct {
+  sqlite3 *db;
+  const char *bounce;     /* the envelope sender, made VERP per row */
+  GArray *ids;            /* the due rows */
+  guint taken;            /* ids handed to the sender */
+  GHashTable *in_flight;  /* OutboxRow* by id, owned */
+  GArray *results;        /* SmtpResult, waiting to be written */
+  gint64 first_result;    /* monotonic time of results[0] */
+  guint *sent;
+} SmtpPass;
+
+/* Frees what a result holds. */
+static void
+smtp_result_clear (SmtpResult *r)
+{
+  g_clear_pointer (&r->row, outbox_row_free);
+  g_clear_pointer (&r->detail, g_free);
+}
+
+/* Writes one result into its row. */
+static gboolean
+record_result (SmtpPass *p, const SmtpResult *r, GError **error)
+{
+  if (r->outcome == SMTP_DEFERRED)
+    return defer_row (p->db, r->row, r->detail, r->quiet, error);
+  if (r->outcome == SMTP_FAILED)
+    return fail_row (p->db, r->row, r->detail, error);
+  if (!mark_sent (p->db, r->row->id, error))
+    return FALSE;
+  (*p->sent)++;
+  g_autofree char *to = log_escape (r->row->recipient);
+  g_autofree char *reply = log_escape (r->detail);
+  log_info ("outbox", "id=%" G_GINT64_FORMAT " to=%s sink=smtp state=sent reply=%s",
+            r->row->id, to, reply);
+  return TRUE;
+}
+
+/* Writes the waiting results in one transaction, made durable. */
+static gboolean
+flush_results (SmtpPass *p, GError **error)
+{
+  gboolean ok = p->results->len == 0 || db_begin (p->db, error);
+  for (guint i = 0; ok && i < p->results->len; i++)
+    ok = record_result (p, &g_array_index (p->results, SmtpResult, i), error);
+  if (p->results->len > 0 && ok)
+    ok = db_commit (p->db, error) && db_sync (p->db, error);
+  else if (p->results->len > 0)
+    db_rollback (p->db);
+  g_array_set_size (p->results, 0);
+  return ok;
+}
+
+/* The sender's SmtpNextFunc: the next due row that holds a message (one
+ * that holds none is deferred as the maildir sink does). */
+static gboolean
+smtp_next (gpointer data, SmtpMessage *msg, GError **error)
+{
+  SmtpPass *p = data;
+  while (p->taken < p->ids->len)
+    {
+      g_autoptr (OutboxRow) row = g_new0 (OutboxRow, 1);
+      if (!read_row (p->db, g_array_index (p->ids, gint64, p->taken++), row, error))
+        return FALSE;
+      if (row->raw == NULL)
+        {
+          SmtpResult r = { g_steal_pointer (&row), SMTP_DEFERRED,
+                           g_strdup ("the row holds no message"), FALSE };
+          g_array_append_val (p->results, r);
+          continue;
+        }
+      row->mail_from = smtp_verp_address (p->bounce, row->id);
+      if (row->mail_from == NULL)
+        row->mail_from = g_strdup (p->bounce);
+      *msg = (SmtpMessage) { row->id, row->mail_from, row->recipient, row->raw };
+      g_hash_table_insert (p->in_flight, &row->id, row);
+      g_steal_pointer (&row);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* The sender's SmtpDoneFunc: the result waits for the next transaction. */
+static gboolean
+smtp_done (gpointer data, gint64 id, SmtpOutcome outcome, const char *detail,
+           GError **error)
+{
+  SmtpPass *p = data;
+  gpointer row = NULL;
+  if (!g_hash_table_steal_extended (p->in_flight, &id, NULL, &row))
+    return TRUE;
+  SmtpResult r = { row, outcome, g_strdup (detail), FALSE };
+  g_array_append_val (p->results, r);
+  if (p->results->len == 1)
+    p->first_result = g_get_monotonic_time ();
+  if (p->results->len < RESULTS_PER_COMMIT
+      && g_get_monotonic_time () - p->first_result < RESULTS_WAIT_US)
+    return TRUE;
+  return flush_results (p, error);
+}
+
+/* The server could not be reached: the rows not tried in this pass are
+ * deferred with the others, for the same reason, and logged once. */
+static gboolean
+defer_untried (SmtpPass *p, const char *why, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (p->db, "SELECT tries FROM outbox WHERE id = ?1",
+                                            error);
+  guint untried = p->ids->len - p->taken;
+  if (st == NULL)
+    return FALSE;
+  while (p->taken < p->ids->len)
+    {
+      OutboxRow *row = g_new0 (OutboxRow, 1);
+      row->id = g_array_index (p->ids, gint64, p->taken++);
+      sqlite3_reset (st);
+      sqlite3_bind_int64 (st, 1, row->id);
+      row->tries = sqlite3_step (st) == SQLITE_ROW ? sqlite3_column_int64 (st, 0) : 0;
+      SmtpResult r = { row, SMTP_DEFERRED, g_strdup (why), TRUE };
+      g_array_append_val (p->results, r);
+    }
+  g_autofree char *shown = log_escape (why);
+  log_warn ("outbox", "sink=smtp error=%s deferred=%u not tried", shown, untried);
+  return TRUE;
+}
+
+/* Sends the due rows over SMTP.  A sink that cannot be used (password
+ * file, URL) leaves them for the next pass; only the database fails. */
+static gboolean
+deliver_smtp (sqlite3 *db, const Config *config, GArray *ids, guint *sent, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  g_autoptr (GHashTable) in_flight = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                                            (GDestroyNotify) outbox_row_free);
+  g_autoptr (GArray) results = g_array_new (FALSE, TRUE, sizeof (SmtpResult));
+  g_array_set_clear_func (results, (GDestroyNotify) smtp_result_clear);
+  SmtpPass p = { db, config->bounce_address != NULL ? config->bounce_address : config->address,
+                 ids, 0, in_flight, results, 0, sent };
+  gboolean sent_ok = smtp_send (config, smtp_next, smtp_done, &p, &local);
+  gboolean unreachable = g_error_matches (local, SMTP_ERROR, SMTP_ERROR_UNREACHABLE);
+  if (unreachable && !defer_untried (&p, local->message, error))
+    return FALSE;
+  if (!flush_results (&p, error))
+    return FALSE;
+  if (!sent_ok && local != NULL && local->domain != SMTP_ERROR)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (!sent_ok && !unreachable && local != NULL)
+    {
+      g_autofree char *shown = log_escape (local->message);
+      log_warn ("outbox", "sink=smtp error=%s left=%u", shown, ids->len - p.taken);
+    }
   return TRUE;
 }
 
@@ -315,14 +534,63 @@ gboolean
 outbox_deliver (sqlite3 *db, const Config *config, guint *sent, GError **error)
 {
   const char *dir = config_maildir_path (config->smtp_url);
+  gint64 budget = 0;
   *sent = 0;
-  if (dir == NULL)
-    return leave_for_smtp (db, error);
-  g_autoptr (GArray) ids = due_rows (db, error);
+  if (!rate_budget (db, config->smtp_rate, &budget, error))
+    return FALSE;
+  g_autoptr (GArray) ids = due_rows (db, budget, error);
   if (ids == NULL)
     return FALSE;
+  if (dir == NULL)
+    return ids->len == 0 || deliver_smtp (db, config, ids, sent, error);
   for (guint i = 0; i < ids->len; i++)
     if (!deliver_row (db, dir, g_array_index (ids, gint64, i), sent, error))
       return FALSE;
   return TRUE;
+}
+
+/* The state of row id, or NULL (error set) when there is no such row. */
+static char *
+row_state (sqlite3 *db, gint64 id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (db, "SELECT state FROM outbox WHERE id = ?1", error);
+  if (st == NULL)
+    return NULL;
+  sqlite3_bind_int64 (st, 1, id);
+  int rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    return g_strdup ((const char *) sqlite3_column_text (st, 0));
+  if (rc == SQLITE_DONE)
+    g_set_error (error, OUTBOX_ERROR, OUTBOX_ERROR_NOT_FOUND, "no message %" G_GINT64_FORMAT
+                 " in the outbox", id);
+  else
+    db_set_error (db, error, "reading the outbox");
+  return NULL;
+}
+
+/* See outbox.h. */
+gboolean
+outbox_retry (sqlite3 *db, gint64 id, GError **error)
+{
+  g_autofree char *state = row_state (db, id, error);
+  if (state == NULL)
+    return FALSE;
+  if (strcmp (state, "failed") != 0 && strcmp (state, "deferred") != 0)
+    {
+      g_set_error (error, OUTBOX_ERROR, OUTBOX_ERROR_STATE, "message %" G_GINT64_FORMAT
+                   " is %s: only failed or deferred messages are sent again", id, state);
+      return FALSE;
+    }
+  g_autofree char *now = utc_time (0);
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "UPDATE outbox SET state = 'queued', tries = 0, next_attempt = ?2"
+      " WHERE id = ?1 AND state IN ('failed', 'deferred')", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, id);
+  sqlite3_bind_text (st, 2, now, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (st) == SQLITE_DONE)
+    return TRUE;
+  db_set_error (db, error, "queueing a message again");
+  return FALSE;
 }

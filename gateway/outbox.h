@@ -14,6 +14,8 @@ typedef enum { OUTBOX_QUEUED, OUTBOX_SENT, OUTBOX_DEFERRED, OUTBOX_FAILED } Outb
 typedef enum {
   OUTBOX_ERROR_RECIPIENT,  /* the recipient is no plain addr-spec (or has CR/LF): permanent */
   OUTBOX_ERROR_MESSAGE,    /* the message has no Message-ID: a programming error */
+  OUTBOX_ERROR_NOT_FOUND,  /* outbox_retry: no such row */
+  OUTBOX_ERROR_STATE,      /* outbox_retry: the row is neither failed nor deferred */
 } OutboxError;
 #define OUTBOX_ERROR outbox_error_quark ()
 GQuark outbox_error_quark (void);
@@ -33,15 +35,28 @@ const char *outbox_state_name (OutboxState state);
 gint64 outbox_queue (sqlite3 *db, GMimeMessage *msg, const char *recipient,
                      gint64 submission_id, const char *kind, GError **error);
 
-/* Delivers every queued or due deferred row to the configured sink
- * ([smtp] url; maildir: writes each message as a file in PATH/new, through
- * PATH/tmp, fsync and rename).  *sent counts the rows delivered.  A row that
- * cannot be written is deferred (retried after 60 s * 2^tries, at most
- * OUTBOX_RETRY_MAX_SECONDS) and failed after OUTBOX_TRIES_MAX tries.  With
- * an smtp:// or smtps:// sink the rows stay queued for the SMTP sender and
- * *sent is 0.  FALSE only when the database fails. */
+/* Delivers every queued or due deferred row (at most what [smtp] rate
+ * leaves of the last hour) to the configured sink.  maildir: writes each
+ * message as a file in PATH/new, through PATH/tmp, fsync and rename.
+ * smtp:// and smtps:// send each row over SMTP (smtp.c) with the envelope
+ * sender smtp_verp_address (bounce_address or the gateway address, row
+ * id); a row is marked sent only once the server has accepted it, so a
+ * crash in between may send it twice, never lose it.  *sent counts the
+ * rows delivered.  A row that cannot be written, a 4xx or a connection
+ * failure defers the row (retried after outbox_retry_delay(tries)) and
+ * fails it after OUTBOX_TRIES_MAX tries; a 5xx fails it at once.  An SMTP
+ * sink that cannot be used (password file) leaves the rows as they are,
+ * with a warning.  FALSE only when the database fails. */
 gboolean outbox_deliver (sqlite3 *db, const Config *config, guint *sent,
                          GError **error);
+
+/* Seconds a row waits after its try number tries (0 the first): 60 s *
+ * 2^tries, at most OUTBOX_RETRY_MAX_SECONDS. */
+gint64 outbox_retry_delay (gint64 tries);
+
+/* Queues a failed or deferred row again: no tries, due now.  FALSE with
+ * OUTBOX_ERROR_NOT_FOUND, OUTBOX_ERROR_STATE or DB_ERROR. */
+gboolean outbox_retry (sqlite3 *db, gint64 id, GError **error);
 
 /* A new message From the gateway ("name <address>") with Date (in the
  * configured time zone), Message-ID (@ the domain of the address) and

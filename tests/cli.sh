@@ -92,8 +92,9 @@ check "export entities --format json" 0 ctcgw export entities --format json
 check_true "the JSON export is JSON" is_json "$OUT"
 check "export entities as CSV" 0 ctcgw export entities
 check_out "the CSV export holds KZ" '(^|,)KZ,'
-check "export contacts --format vcard exits 64" 64 ctcgw export contacts --format vcard
-check_err "it says vcard is not available" 'format vcard is not available for contacts'
+check "export offers --format vcard exits 64" 64 ctcgw export offers --format vcard
+check_err "it says vcard is not available" 'format vcard is not available for offers'
+check "export contacts --format vcard" 0 ctcgw export contacts --format vcard
 check "export --format xml exits 64" 64 ctcgw export offers --format xml
 check "export assessments exits 64" 64 ctcgw export assessments
 check_err "it says why" 'confidential'

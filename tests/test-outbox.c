@@ -383,16 +383,21 @@ test_deferred_then_sent (void **state)
   assert_null (why);
 }
 
+/* An SMTP server that cannot be reached defers the row with back-off. */
 static void
-test_smtp_sink_leaves_rows (void **state)
+test_smtp_sink_unreachable_defers (void **state)
 {
   Fixture *f = *state;
   config_free (f->config);
-  f->config = load_config (f->dir, "url = smtp://127.0.0.1:25");
+  f->config = load_config (f->dir, "url = smtp://127.0.0.1:1");
   gint64 id = queue (f, "a@b.example");
   assert_int_equal (deliver (f), 0);
   g_autofree char *st = column (f->db, "state", id);
-  assert_string_equal (st, "queued");
+  g_autofree char *tries = column (f->db, "tries", id);
+  g_autofree char *next = column (f->db, "next_attempt", id);
+  assert_string_equal (st, "deferred");
+  assert_string_equal (tries, "1");
+  assert_non_null (next);
 }
 
 /* CR and LF in a value cannot make a header line of their own. */
@@ -527,7 +532,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_redelivery_no_duplicate, setup, teardown),
     cmocka_unit_test_setup_teardown (test_deferral, setup, teardown),
     cmocka_unit_test_setup_teardown (test_deferred_then_sent, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_smtp_sink_leaves_rows, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_smtp_sink_unreachable_defers, setup, teardown),
     cmocka_unit_test_setup_teardown (test_no_header_injection, setup, teardown),
     cmocka_unit_test_setup_teardown (test_maildir_store, setup, teardown),
     cmocka_unit_test_setup_teardown (test_maildir_intake, setup, teardown),

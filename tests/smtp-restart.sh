@@ -1,0 +1,71 @@
+#!/bin/sh
+# Postfix stopped during a fan-out: the rows it did not accept are
+# deferred with back-off (a connection failure is no reason to fail a
+# row), none is failed; once Postfix is back and the back-off has passed,
+# every recipient gets the message exactly once.
+. "${CTCGW_SRCDIR:-.}/tests/lib.sh"
+. "${CTCGW_SRCDIR:-.}/tests/servers.sh"
+. "${CTCGW_SRCDIR:-.}/tests/smtp-lib.sh"
+need_ctcgw
+make_tmpdir
+servers_start
+smtp_gateway_setup "$TMP/gw" || servers_fail "the gateway is set up" "ctcgw init or import failed"
+
+N=1500
+add_users r%04d $N
+queue_fanout r%04d $N restart
+
+# The fan-out runs; Postfix stops once some of it is sent.
+"$CTCGW" -c "$GATEWAY_CONF" -q run --once >"$TMP/run1.log" 2>&1 &
+run_pid=$!
+sent=$(wait_sql "SELECT count(*) >= 100 FROM outbox WHERE state = 'sent'" 1 60)
+postfix_stop
+wait "$run_pid"
+status=$?
+[ "$status" = 0 ] && ok "the pass ends normally with Postfix gone" \
+    || { fail "the pass ends normally with Postfix gone" "exit status $status"; diag <"$TMP/run1.log"; }
+sent=$(q "SELECT count(*) FROM outbox WHERE state = 'sent'")
+deferred=$(q "SELECT count(*) FROM outbox WHERE state = 'deferred'")
+if [ "$sent" -ge 100 ] && [ "$sent" -lt $N ]; then
+    ok "Postfix stopped during the fan-out ($sent of $N sent)"
+else
+    fail "Postfix stopped during the fan-out" "$sent of $N sent"
+fi
+db_is "every other row is deferred, none failed or left queued" "$((N - sent))|0|0" \
+    "SELECT (SELECT count(*) FROM outbox WHERE state = 'deferred'),
+            (SELECT count(*) FROM outbox WHERE state = 'failed'),
+            (SELECT count(*) FROM outbox WHERE state = 'queued')"
+db_is "after one try, due again in a minute" 1 \
+    "SELECT min(tries = 1 AND next_attempt > strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+30 seconds')
+                AND next_attempt <= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '+61 seconds'))
+     FROM outbox WHERE state = 'deferred'"
+db_is "with the reason" 0 "SELECT count(*) FROM outbox WHERE state = 'deferred' AND coalesce(last_error, '') = ''"
+check "a pass before the back-off has passed" 0 gw -q run --once
+db_is "sends nothing" "$deferred" "SELECT count(*) FROM outbox WHERE state = 'deferred' AND tries = 1"
+
+postfix_launch || servers_fail "Postfix starts again" "postfix start failed"
+postfix_wait
+# The back-off passes.
+q "UPDATE outbox SET next_attempt = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 second') WHERE state = 'deferred'"
+check "a pass once Postfix is back" 0 gw -q run --once
+db_is "sends every deferred row" "$N" "SELECT count(*) FROM outbox WHERE state = 'sent'"
+if postfix_drain 180; then ok "Postfix delivers everything"; else fail "Postfix delivers everything" "its queue is not empty after 180 s"; fi
+got=$(accepted restart $N)
+[ "$got" = "1:$N" ] && ok "the gateway handed each of the $N messages to Postfix exactly once" \
+    || fail "the gateway handed each of the $N messages to Postfix exactly once" "times:messages = $got"
+# `postfix stop` cuts deliveries to Dovecot short: Postfix delivers those
+# queue files again after its restart, and Dovecot may hold both copies.
+# Those are the only second copies allowed.
+got=$(copies r%04d $N restart)
+again=$(redelivered restart)
+twice=$(echo "$got" | tr ' ' '\n' | sed -n 's/^2://p')
+case " $got" in
+  " 1:$N"|" 1:"*" 2:$twice")
+    if [ "${twice:-0}" -le "$again" ]; then
+        ok "each recipient has the message once (twice for ${twice:-0} of the $again Postfix delivered again)"
+    else
+        fail "each recipient has the message once" "copies:users = $got, Postfix delivered $again again"
+    fi ;;
+  *) fail "each recipient has the message once" "copies:users = $got, Postfix delivered $again again" ;;
+esac
+finish

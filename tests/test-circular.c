@@ -1,0 +1,406 @@
+/* Tests of gateway/circular.c: creating and sending circulars to an
+ * audience of a few contact points in a temporary database (one outbox row
+ * each, the language of each recipient, the reference in the subject,
+ * List-Id and Auto-Submitted), sending twice, the silent:sources audience,
+ * and replies linked to their circular by intake. */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <gmime/gmime.h>
+
+#include "gateway/audience.h"
+#include "gateway/circular.h"
+#include "gateway/db.h"
+#include "gateway/intake.h"
+#include "gateway/outbox.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)
+
+typedef struct {
+  char *dir;
+  Config *config;
+  sqlite3 *db;
+  GDateTime *now;
+} Fixture;
+
+static const char *conf_text =
+  "[gateway]\n"
+  "database = registers.db\n"
+  "address = gateway@ctc.example\n"
+  "name = CTC Executive Directorate\n"
+  "staff = desk@ctc.example\n"
+  "timezone = Europe/Vienna\n"
+  "[smtp]\n"
+  "url = maildir:outbox\n";
+
+static void
+exec_sql (sqlite3 *db, const char *sql)
+{
+  char *err = NULL;
+  if (sqlite3_exec (db, sql, NULL, NULL, &err) != SQLITE_OK)
+    fail_msg ("%s: %s", sql, err);
+}
+
+static gint64
+count (sqlite3 *db, const char *sql)
+{
+  sqlite3_stmt *st = NULL;
+  assert_int_equal (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), SQLITE_OK);
+  assert_int_equal (sqlite3_step (st), SQLITE_ROW);
+  gint64 n = sqlite3_column_int64 (st, 0);
+  sqlite3_finalize (st);
+  return n;
+}
+
+static int
+setup (void **state)
+{
+  Fixture *f = g_new0 (Fixture, 1);
+  g_autoptr (GError) error = NULL;
+  f->dir = g_dir_make_tmp ("ctcgw-circular-XXXXXX", NULL);
+  g_autofree char *conf = g_build_filename (f->dir, "ctcgw.conf", NULL);
+  g_file_set_contents (conf, conf_text, -1, NULL);
+  f->config = config_load (conf, &error);
+  assert_non_null (f->config);
+  f->db = db_open (f->config->database, TRUE, &error);
+  assert_non_null (f->db);
+  assert_true (db_init (f->db, &error));
+  /* Russian has no template: English.  The bouncing one gets nothing. */
+  exec_sql (f->db,
+      "INSERT INTO contacts (reference, entity, name, email, languages, status)"
+      " VALUES ('CTC-CP-2026-0001', 'KZ', 'Aigerim N', 'focal@mfa.kz.example', '[\"ru\",\"en\"]',"
+      " 'active'),"
+      " ('CTC-CP-2026-0002', 'UNODC', 'Jan Doe', 'j.doe@unodc.example', '[\"en\"]', 'active'),"
+      " ('CTC-CP-2026-0003', 'FR', 'Marie Dupont', 'm.dupont@diplomatie.fr.example', '[\"fr\"]',"
+      " 'active'),"
+      " ('CTC-CP-2026-0004', 'DE', 'Old Address', 'gone@de.example', '[\"en\"]', 'bouncing');");
+  f->now = g_date_time_new_utc (2026, 11, 2, 10, 0, 0);
+  *state = f;
+  return 0;
+}
+
+static int
+teardown (void **state)
+{
+  Fixture *f = *state;
+  db_close (f->db);
+  config_free (f->config);
+  g_date_time_unref (f->now);
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
+  assert_int_equal (system (cmd), 0);
+  g_free (f->dir);
+  g_free (f);
+  return 0;
+}
+
+/* A new circular; fails the test when it cannot be created. */
+static char *
+create (Fixture *f, const char *template, const char *audience, const char *subject)
+{
+  g_autoptr (GError) error = NULL;
+  char *ref = circular_create (f->db, f->config, template, audience, subject, f->now, &error);
+  if (ref == NULL)
+    fail_msg ("circular_create: %s", error->message);
+  return ref;
+}
+
+/* The message queued for recipient (the last one), parsed. */
+static GMimeMessage *
+queued_message (sqlite3 *db, const char *recipient)
+{
+  sqlite3_stmt *st = NULL;
+  assert_int_equal (sqlite3_prepare_v2 (db, "SELECT raw FROM outbox WHERE recipient = ?1"
+                                        " AND kind = 'circular' ORDER BY id DESC LIMIT 1",
+                                        -1, &st, NULL), SQLITE_OK);
+  sqlite3_bind_text (st, 1, recipient, -1, SQLITE_STATIC);
+  assert_int_equal (sqlite3_step (st), SQLITE_ROW);
+  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (
+      sqlite3_column_blob (st, 0), (size_t) sqlite3_column_bytes (st, 0));
+  sqlite3_finalize (st);
+  g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
+  GMimeMessage *msg = g_mime_parser_construct_message (parser, NULL);
+  assert_non_null (msg);
+  return msg;
+}
+
+/* The text of the message's plain body. */
+static char *
+body_text (GMimeMessage *msg)
+{
+  GMimeObject *part = g_mime_message_get_body (msg);
+  assert_true (GMIME_IS_TEXT_PART (part));
+  return g_mime_text_part_get_text (GMIME_TEXT_PART (part));
+}
+
+static void
+assert_circular_headers (GMimeMessage *msg, const char *ref)
+{
+  g_autofree char *suffix = g_strdup_printf (" [%s]", ref);
+  assert_true (g_str_has_suffix (g_mime_message_get_subject (msg), suffix));
+  assert_string_equal (g_mime_object_get_header (GMIME_OBJECT (msg), "List-Id"),
+                       "<circulars.ctc.example>");
+  assert_string_equal (g_mime_object_get_header (GMIME_OBJECT (msg), "Auto-Submitted"),
+                       "auto-generated");
+  assert_null (g_mime_object_get_header (GMIME_OBJECT (msg), "List-Unsubscribe"));
+  assert_non_null (g_mime_message_get_message_id (msg));
+}
+
+static void
+test_create_and_send (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *ref = create (f, "inventory-call", "all", NULL);
+  guint queued = 0;
+  assert_string_equal (ref, "CTC-CIR-2026-0001");
+  assert_true (circular_send (f->db, f->config, ref, FALSE, f->now, &queued, &error));
+  assert_int_equal (queued, 3);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'circular'"
+                                  " AND circular_id = 1 AND state = 'queued'"), 3);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox WHERE recipient = 'gone@de.example'"), 0);
+  assert_int_equal (count (f->db, "SELECT recipients FROM circulars WHERE id = 1"), 3);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM circulars WHERE sent IS NOT NULL"), 1);
+
+  g_autoptr (GMimeMessage) kz = queued_message (f->db, "focal@mfa.kz.example");
+  g_autoptr (GMimeMessage) fr = queued_message (f->db, "m.dupont@diplomatie.fr.example");
+  g_autoptr (GMimeMessage) un = queued_message (f->db, "j.doe@unodc.example");
+  assert_circular_headers (kz, ref);
+  assert_circular_headers (fr, ref);
+  assert_circular_headers (un, ref);
+  g_autofree char *kz_body = body_text (kz);
+  g_autofree char *fr_body = body_text (fr);
+  assert_non_null (strstr (kz_body, "Dear Aigerim N,"));
+  assert_non_null (strstr (kz_body, "Entity: KZ\n"));
+  assert_non_null (strstr (kz_body, "Year: 2026\n"));
+  assert_non_null (strstr (fr_body, "Chaque année"));
+  assert_non_null (strstr (fr_body, "Entity: FR\n"));
+  assert_true (g_str_has_prefix (g_mime_message_get_subject (fr), "Inventaire annuel"));
+  assert_true (g_str_has_prefix (g_mime_message_get_subject (kz), "Yearly inventory"));
+}
+
+static void
+test_second_send_refused (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *ref = create (f, "inventory-call", "all", NULL);
+  guint queued = 0;
+  assert_true (circular_send (f->db, f->config, ref, FALSE, f->now, &queued, &error));
+  assert_false (circular_send (f->db, f->config, "ctc-cir-2026-0001", FALSE, f->now, &queued,
+                               &error));
+  assert_true (g_error_matches (error, CIRCULAR_ERROR, CIRCULAR_ERROR_SENT));
+  assert_int_equal (queued, 0);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox"), 3);
+  g_clear_error (&error);
+  assert_true (circular_send (f->db, f->config, ref, TRUE, f->now, &queued, &error));
+  assert_int_equal (queued, 3);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox WHERE circular_id = 1"), 6);
+  assert_false (circular_send (f->db, f->config, "CTC-CIR-2026-0099", FALSE, f->now, &queued,
+                               &error));
+  assert_true (g_error_matches (error, CIRCULAR_ERROR, CIRCULAR_ERROR_NOT_FOUND));
+}
+
+static void
+test_create_refuses (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *long_subject = g_strnfill (CIRCULAR_SUBJECT_MAX + 1, 'x');
+  assert_null (circular_create (f->db, f->config, "no-such-template", "all", NULL, f->now, &error));
+  assert_true (g_error_matches (error, CIRCULAR_ERROR, CIRCULAR_ERROR_INVALID));
+  g_clear_error (&error);
+  assert_null (circular_create (f->db, f->config, "../ack", "all", NULL, f->now, &error));
+  g_clear_error (&error);
+  assert_null (circular_create (f->db, f->config, "inventory-call", "stats", NULL, f->now, &error));
+  assert_true (g_error_matches (error, AUDIENCE_ERROR, AUDIENCE_ERROR_INVALID));
+  assert_non_null (strstr (error->message, "did you mean \"states\""));
+  g_clear_error (&error);
+  assert_null (circular_create (f->db, f->config, "inventory-call", "all", "two\nlines", f->now,
+                                &error));
+  assert_true (g_error_matches (error, CIRCULAR_ERROR, CIRCULAR_ERROR_INVALID));
+  g_clear_error (&error);
+  assert_null (circular_create (f->db, f->config, "inventory-call", "all", long_subject, f->now,
+                                &error));
+  g_clear_error (&error);
+  assert_null (circular_create (f->db, f->config, "inventory-call", "silent:sources:0", NULL,
+                                f->now, &error));
+  assert_int_equal (count (f->db, "SELECT count(*) FROM circulars"), 0);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM counters WHERE kind = 'CIR'"), 0);
+}
+
+static void
+test_subject_given (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *ref = create (f, "inventory-call", "entities:FR", "Appel spécial — 2026");
+  guint queued = 0;
+  assert_true (circular_send (f->db, f->config, ref, FALSE, f->now, &queued, &error));
+  assert_int_equal (queued, 1);
+  g_autoptr (GMimeMessage) fr = queued_message (f->db, "m.dupont@diplomatie.fr.example");
+  g_autofree char *expected = g_strdup_printf ("Appel spécial — 2026 [%s]", ref);
+  assert_string_equal (g_mime_message_get_subject (fr), expected);
+}
+
+static void
+test_empty_audience (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *ref = create (f, "inventory-call", "entities:DE", NULL);
+  guint queued = 0;
+  assert_false (circular_send (f->db, f->config, ref, FALSE, f->now, &queued, &error));
+  assert_true (g_error_matches (error, CIRCULAR_ERROR, CIRCULAR_ERROR_EMPTY));
+  assert_int_equal (count (f->db, "SELECT count(*) FROM circulars WHERE sent IS NULL"), 1);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox"), 0);
+}
+
+/* KZ sent a source a month ago, FR ten months ago: FR and UNODC are silent. */
+static void
+test_silent_sources (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  exec_sql (f->db,
+      "INSERT INTO sources (reference, provider, title, kind, created, updated) VALUES"
+      " ('CTC-SRC-2026-0001', 'KZ', 'Guide', 'publication', '2026-10-01T00:00:00Z',"
+      "  '2026-10-01T00:00:00Z'),"
+      " ('CTC-SRC-2026-0002', 'FR', 'Roster', 'expert-roster', '2026-01-05T00:00:00Z',"
+      "  '2026-01-05T00:00:00Z');");
+  g_autoptr (GPtrArray) six = circular_recipients (f->db, "silent:sources:6", f->now, &error);
+  assert_non_null (six);
+  assert_int_equal (six->len, 2);
+  assert_string_equal (((Recipient *) six->pdata[0])->entity, "FR");
+  assert_string_equal (((Recipient *) six->pdata[1])->entity, "UNODC");
+  g_autoptr (GPtrArray) twelve = circular_recipients (f->db, "silent:sources:12", f->now, &error);
+  assert_int_equal (twelve->len, 1);
+  assert_null (circular_recipients (f->db, "silent:sources:x", f->now, &error));
+  assert_true (g_error_matches (error, AUDIENCE_ERROR, AUDIENCE_ERROR_INVALID));
+
+  g_autofree char *ref = create (f, "sources-reminder", "silent:sources:6", NULL);
+  guint queued = 0;
+  g_clear_error (&error);
+  assert_true (circular_send (f->db, f->config, ref, FALSE, f->now, &queued, &error));
+  assert_int_equal (queued, 2);
+  g_autoptr (GMimeMessage) un = queued_message (f->db, "j.doe@unodc.example");
+  g_autofree char *body = body_text (un);
+  assert_non_null (strstr (body, "in the last\n6 months"));
+  assert_non_null (strstr (body, "Provider: UNODC\n"));
+}
+
+/* A name from the registers cannot add a header; a bad address is skipped. */
+static void
+test_hostile_contact (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  exec_sql (f->db,
+      "INSERT INTO contacts (reference, entity, name, email, languages, status) VALUES"
+      " ('CTC-CP-2026-0010', 'IT', 'Eve' || char(13, 10) || 'Bcc: evil@attacker.example',"
+      "  'eve@it.example', '[\"en\"]', 'active'),"
+      " ('CTC-CP-2026-0011', 'ES', 'Bad', 'not an address', '[\"es\"]', 'active');");
+  g_autofree char *ref = create (f, "inventory-call", "entities:IT,ES", NULL);
+  guint queued = 0;
+  assert_true (circular_send (f->db, f->config, ref, FALSE, f->now, &queued, &error));
+  assert_int_equal (queued, 1);
+  g_autoptr (GMimeMessage) eve = queued_message (f->db, "eve@it.example");
+  assert_null (g_mime_object_get_header (GMIME_OBJECT (eve), "Bcc"));
+  InternetAddressList *to = g_mime_message_get_to (eve);
+  assert_int_equal (internet_address_list_length (to), 1);
+}
+
+static void
+test_reference_in_subject (void **state)
+{
+  static const struct { const char *subject; const char *ref; } cases[] = {
+    { "Re: Yearly inventory 2026 [CTC-CIR-2026-0001]", "CTC-CIR-2026-0001" },
+    { "AW: [ctc-cir-2026-0042] Antwort", "CTC-CIR-2026-0042" },
+    { "[list] Re: x [CTC-SUB-2026-000001] [CTC-CIR-2027-12345]", "CTC-CIR-2027-12345" },
+    { "Re: [CTC-CIR-2026-0001", NULL },
+    { "Re: CTC-CIR-2026-0001", NULL },
+    { "[XYZ-CIR-2026-0001]", NULL },
+    { "[CTC-CIR-26-0001]", NULL },
+    { "[CTC-CIR-2026-]", NULL },
+    { "[CTC-CIR-2026-1234567890]", NULL },
+    { "[CTC-CIR-2026-0001x]", NULL },
+    { "[", NULL },
+    { "", NULL },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *ref = circular_reference_in_subject ("CTC", cases[i].subject);
+      if (cases[i].ref == NULL)
+        assert_null (ref);
+      else
+        assert_string_equal (ref, cases[i].ref);
+    }
+  assert_null (circular_reference_in_subject ("CTC", NULL));
+}
+
+/* A reply from a contact point, through intake. */
+static GBytes *
+reply (const char *id, const char *subject)
+{
+  char *s = g_strdup_printf ("From: Marie Dupont <m.dupont@diplomatie.fr.example>\r\n"
+                             "To: gateway@ctc.example\r\nSubject: %s\r\n"
+                             "Message-ID: <%s>\r\nDate: Mon, 2 Nov 2026 10:00:00 +0000\r\n"
+                             "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+                             "Form: inventory\r\nEntity: FR\r\nKind: mechanism\r\n"
+                             "Title: Interministerial counter-terrorism unit\r\n", subject, id);
+  return g_bytes_new_take (s, strlen (s));
+}
+
+static void
+test_reply_linked (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *ref = create (f, "inventory-call", "all", NULL);
+  g_autofree char *other = create (f, "sources-reminder", "all", NULL);
+  g_autofree char *subject = g_strdup_printf ("Re: Inventaire annuel [%s]", other);
+  g_autoptr (GBytes) linked = reply ("r1@fr.example", subject);
+  g_autoptr (GBytes) unknown = reply ("r2@fr.example", "Re: x [CTC-CIR-2026-0099]");
+  g_autoptr (GBytes) plain = reply ("r3@fr.example", "Inventory");
+  IntakeResult result = { 0 };
+
+  assert_true (intake_process (f->db, f->config, linked, "test", &result, &error));
+  assert_int_equal (result.outcome, INTAKE_FILED);
+  gint64 sub = result.submission_id;
+  intake_result_clear (&result);
+  g_autofree char *sql = g_strdup_printf ("SELECT s.circular_id = c.id FROM submissions s,"
+                                          " circulars c WHERE s.id = %" G_GINT64_FORMAT
+                                          " AND c.reference = '%s'", sub, other);
+  assert_int_equal (count (f->db, sql), 1);
+  assert_true (intake_process (f->db, f->config, unknown, "test", &result, &error));
+  intake_result_clear (&result);
+  assert_true (intake_process (f->db, f->config, plain, "test", &result, &error));
+  intake_result_clear (&result);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM submissions WHERE circular_id IS NULL"), 2);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM submissions"), 3);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown (test_create_and_send, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_second_send_refused, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_create_refuses, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_subject_given, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_empty_audience, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_silent_sources, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_hostile_contact, setup, teardown),
+    cmocka_unit_test (test_reference_in_subject),
+    cmocka_unit_test_setup_teardown (test_reply_linked, setup, teardown),
+  };
+  g_mime_init ();
+  int failed = cmocka_run_group_tests_name ("circular", tests, NULL, NULL);
+  g_mime_shutdown ();
+  return failed;
+}

@@ -1,0 +1,544 @@
+/* The contact-list distribution: vCard escaping and folding, the CSV, the
+ * text table, and the messages it queues (parsed back with GMime). */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+#include <gmime/gmime.h>
+
+#include "gateway/audience.h"
+#include "gateway/config.h"
+#include "gateway/db.h"
+#include "gateway/distribute.h"
+#include "gateway/outbox.h"
+
+typedef struct {
+  char *dir;
+  Config *config;
+  sqlite3 *db;
+} Fixture;
+
+static const char *conf_text =
+  "[gateway]\n"
+  "database = registers.db\n"
+  "address = Gateway@CTC.example\n"
+  "name = CTC Executive Directorate\n"
+  "[smtp]\n"
+  "url = maildir:outbox\n";
+
+/* Five active contact points (one with every awkward character), and three
+ * that the directory leaves out. */
+static const char *data_sql =
+  "INSERT INTO contacts (reference, entity, name, email, title, office, phone, languages,"
+  " role, areas, status, state, updated) VALUES"
+  " ('CTC-CP-2026-0001', 'KZ', 'Aigerim Nurlanova', 'a.n@mfa.kz.example', 'Head',"
+  "  'Ministry of Foreign Affairs, Department; \"International\" Security\n2nd floor',"
+  "  '+7 7172 72 05 18', '[\"ru\",\"kk\",\"en\"]', 'focal-point', '[\"border-control\"]',"
+  "  'active', 'active', '2026-03-01T09:30:00Z'),"
+  " ('CTC-CP-2026-0002', 'FR', 'Marie Dupont', 'm.dupont@diplomatie.fr.example', NULL, NULL,"
+  "  NULL, '[\"fr\"]', 'alternate', NULL, 'active', 'active', '2026-03-02T10:00:00Z'),"
+  " ('CTC-CP-2026-0003', 'UNODC', 'Jan Doe', 'j.doe@unodc.example', 'Officer', NULL, NULL,"
+  "  '[\"en\"]', 'technical', NULL, 'active', 'active', 'not a time'),"
+  " ('CTC-CP-2026-0004', 'KG', 'Bakyt Osmonov', 'b.o@mfa.kg.example', NULL, NULL, NULL,"
+  "  '[\"ru\"]', 'focal-point', NULL, 'inactive', 'active', '2026-03-01T09:30:00Z'),"
+  " ('CTC-CP-2026-0005', 'KG', 'Withdrawn Person', 'w@mfa.kg.example', NULL, NULL, NULL,"
+  "  '[\"ru\"]', 'focal-point', NULL, 'active', 'withdrawn', '2026-03-01T09:30:00Z'),"
+  " ('CTC-CP-2026-0006', 'TJ', 'Bouncing Person', 'bounce@mfa.tj.example', NULL, NULL, NULL,"
+  "  '[\"ru\"]', 'focal-point', NULL, 'bouncing', 'active', '2026-03-01T09:30:00Z'),"
+  " ('CTC-CP-2026-0007', 'KZ', 'Abylai Sharipov-Kemelbekovich-Tokhtarovich-Zhaksylykovich',"
+  "  'a.very.long.address.of.the.secretariat.of.the.ministry@mfa.kz.example', NULL, NULL,"
+  "  '+7 7172 72 05 19 ext 1234567890', NULL, 'alternate', NULL, 'active', 'active',"
+  "  '2026-03-01T09:30:00Z'),"
+  " ('CTC-CP-2026-0008', 'KZ', 'Ержан Қасымов', 'e.k@mfa.kz.example', 'Главный специалист"
+  " отдела по борьбе с терроризмом и экстремизмом', NULL, NULL, '[\"kk\"]', 'technical', NULL,"
+  "  'active', 'active', '2026-03-01T09:30:00Z');";
+
+static int
+setup (void **state)
+{
+  Fixture *f = g_new0 (Fixture, 1);
+  g_autoptr (GError) error = NULL;
+  f->dir = g_dir_make_tmp ("ctcgw-distribute-XXXXXX", NULL);
+  g_autofree char *conf = g_build_filename (f->dir, "ctcgw.conf", NULL);
+  g_file_set_contents (conf, conf_text, -1, NULL);
+  f->config = config_load (conf, &error);
+  assert_non_null (f->config);
+  f->db = db_open (f->config->database, TRUE, &error);
+  assert_non_null (f->db);
+  assert_true (db_init (f->db, &error));
+  char *err = NULL;
+  if (sqlite3_exec (f->db, data_sql, NULL, NULL, &err) != SQLITE_OK)
+    fail_msg ("%s", err);
+  *state = f;
+  return 0;
+}
+
+static int
+teardown (void **state)
+{
+  Fixture *f = *state;
+  db_close (f->db);
+  config_free (f->config);
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
+  assert_int_equal (system (cmd), 0);
+  g_free (f->dir);
+  g_free (f);
+  return 0;
+}
+
+/* ---- a strict reading of vCard text (RFC 6350 section 3) --------------- */
+
+/* The logical lines of text: every physical line ends with CRLF, holds at
+ * most 75 octets of valid UTF-8; a line starting with a space continues
+ * the one before. */
+static GPtrArray *
+vcard_unfold (const char *text)
+{
+  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+  const char *p = text;
+
+  assert_true (g_str_has_suffix (text, "\r\n"));
+  while (*p != '\0')
+    {
+      const char *end = strstr (p, "\r\n");
+      assert_non_null (end);
+      assert_true (end - p <= 75);
+      assert_true (g_utf8_validate (p, end - p, NULL));
+      assert_null (memchr (p, '\n', end - p));
+      assert_null (memchr (p, '\r', end - p));
+      if (*p == ' ')
+        {
+          assert_true (lines->len > 0);
+          g_autofree char *previous = lines->pdata[lines->len - 1];
+          g_autofree char *more = g_strndup (p + 1, end - p - 1);
+          lines->pdata[lines->len - 1] = g_strconcat (previous, more, NULL);
+        }
+      else
+        g_ptr_array_add (lines, g_strndup (p, end - p));
+      p = end + 2;
+    }
+  return lines;
+}
+
+/* The property name of a logical line ("TEL" of "TEL;TYPE=work:...") */
+static char *
+vcard_name (const char *line)
+{
+  gsize n = strcspn (line, ";:");
+  assert_true (n > 0);
+  assert_true (strchr (line, ':') != NULL);
+  for (gsize i = 0; i < n; i++)
+    assert_true (g_ascii_isalnum (line[i]) || line[i] == '-');
+  return g_strndup (line, n);
+}
+
+/* Checks every card of text and returns how many there are; *fns receives
+ * the FN of each card, in order. */
+static guint
+vcard_check (const char *text, GPtrArray *fns)
+{
+  g_autoptr (GPtrArray) lines = vcard_unfold (text);
+  guint cards = 0, fn = 0, uid = 0;
+  gboolean inside = FALSE;
+
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const char *line = lines->pdata[i];
+      g_autofree char *name = vcard_name (line);
+      if (strcmp (line, "BEGIN:VCARD") == 0)
+        {
+          assert_false (inside);
+          assert_true (i + 1 < lines->len);
+          assert_string_equal (lines->pdata[i + 1], "VERSION:4.0");
+          inside = TRUE;
+          fn = uid = 0;
+          continue;
+        }
+      assert_true (inside);
+      if (strcmp (line, "END:VCARD") == 0)
+        {
+          assert_int_equal (fn, 1);
+          assert_int_equal (uid, 1);
+          inside = FALSE;
+          cards++;
+        }
+      else if (strcmp (name, "FN") == 0 && ++fn && fns != NULL)
+        g_ptr_array_add (fns, g_strdup (line + 3));
+      else if (strcmp (name, "UID") == 0)
+        uid++;
+    }
+  assert_false (inside);
+  return cards;
+}
+
+/* ---- unit cases ---------------------------------------------------------- */
+
+static void
+test_vcard_escape (void **state)
+{
+  const struct { const char *in, *out; } cases[] = {
+    { "plain", "plain" },
+    { "a,b", "a\\,b" },
+    { "a;b", "a\\;b" },
+    { "back\\slash", "back\\\\slash" },
+    { "two\nlines", "two\\nlines" },
+    { "crlf\r\nline", "crlf\\nline" },
+    { "bell\a tab\t", "bell tab" },
+    { "Côte d'Ivoire", "Côte d'Ivoire" },
+    { "", "" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *got = vcard_escape (cases[i].in);
+      assert_string_equal (got, cases[i].out);
+    }
+  g_autofree char *null = vcard_escape (NULL);
+  assert_string_equal (null, "");
+}
+
+/* Unfolds one folded content line back to "NAME:value". */
+static char *
+unfold_one (const char *text)
+{
+  g_autoptr (GPtrArray) lines = vcard_unfold (text);
+  assert_int_equal (lines->len, 1);
+  return g_strdup (lines->pdata[0]);
+}
+
+static void
+test_vcard_folding (void **state)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  vcard_append_line (out, "FN", "Short");
+  assert_string_equal (out->str, "FN:Short\r\n");
+
+  /* Exactly 75 octets: no fold; 76: one. */
+  g_autofree char *v72 = g_strnfill (72, 'x');
+  g_string_truncate (out, 0);
+  vcard_append_line (out, "FN", v72);
+  assert_int_equal (out->len, 75 + 2);
+  g_autofree char *v73 = g_strnfill (73, 'x');
+  g_string_truncate (out, 0);
+  vcard_append_line (out, "FN", v73);
+  assert_true (g_str_has_prefix (out->str + 77, " x\r\n"));
+
+  /* Long ASCII and long multi-byte values fold at 75 octets, never inside
+   * a character, and unfold to what was written. */
+  const char *values[] = { "ASCII text ", "Ержан Қасымов ", "日本語の名前", "a€" };
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      GString *long_value = g_string_new (NULL);
+      for (int k = 0; k < 40; k++)
+        g_string_append (long_value, values[i]);
+      g_autofree char *value = g_string_free (long_value, FALSE);
+      g_string_truncate (out, 0);
+      vcard_append_line (out, "NOTE", value);
+      g_autofree char *back = unfold_one (out->str);
+      g_autofree char *expected = g_strconcat ("NOTE:", value, NULL);
+      assert_string_equal (back, expected);
+    }
+}
+
+static void
+test_vcard_uid (void **state)
+{
+  g_autofree char *a = vcard_uid ("CTC-CP-2026-0001");
+  g_autofree char *again = vcard_uid ("CTC-CP-2026-0001");
+  g_autofree char *b = vcard_uid ("CTC-CP-2026-0002");
+  assert_string_equal (a, again);
+  assert_string_not_equal (a, b);
+  g_autoptr (GRegex) re = g_regex_new ("^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-"
+                                       "[89ab][0-9a-f]{3}-[0-9a-f]{12}$", 0, 0, NULL);
+  assert_true (g_regex_match (re, a, 0, NULL));
+  assert_true (g_regex_match (re, b, 0, NULL));
+}
+
+/* The directory: only active contact points, sorted by entity then name. */
+static void
+test_directory (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) dir = distribute_directory (f->db, &error);
+  assert_non_null (dir);
+  const char *expected[] = { "CTC-CP-2026-0002", "CTC-CP-2026-0007", "CTC-CP-2026-0001",
+                             "CTC-CP-2026-0008", "CTC-CP-2026-0003" };
+  assert_int_equal (dir->len, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < dir->len; i++)
+    assert_string_equal (((ContactPoint *) dir->pdata[i])->reference, expected[i]);
+  ContactPoint *kz = dir->pdata[2];
+  assert_string_equal (kz->entity_name, "Kazakhstan");
+  assert_string_equal (kz->languages, "ru, kk, en");
+  assert_string_equal (kz->areas, "border-control");
+}
+
+static void
+test_csv (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GPtrArray) dir = distribute_directory (f->db, NULL);
+  g_autofree char *csv = distribute_csv (dir);
+  assert_true (g_str_has_prefix (csv, "Entity,Name,Email,Title,Office,Phone,Languages,Role,"
+                                      "Areas\r\nFR,Marie Dupont,m.dupont@diplomatie.fr.example,"
+                                      ",,,fr,alternate,\r\n"));
+  assert_non_null (strstr (csv, "\r\nKZ,Aigerim Nurlanova,a.n@mfa.kz.example,Head,"
+                                "\"Ministry of Foreign Affairs, Department; \"\"International\"\""
+                                " Security\r\n2nd floor\",+7 7172 72 05 18,\"ru, kk, en\","
+                                "focal-point,border-control\r\n"));
+  assert_true (g_str_has_suffix (csv, "UNODC,Jan Doe,j.doe@unodc.example,Officer,,,en,"
+                                      "technical,\r\n"));
+  assert_null (strstr (csv, "Withdrawn"));
+  assert_null (strstr (csv, "Bouncing"));
+  assert_null (strstr (csv, "Bakyt"));
+}
+
+/* Columns that a line takes on a terminal. */
+static guint
+line_width (const char *s, gsize len)
+{
+  guint w = 0;
+  for (const char *p = s; p < s + len; p = g_utf8_next_char (p))
+    w += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
+  return w;
+}
+
+/* Every line fits 78 columns; long values wrap onto the next lines. */
+static void
+test_text_table (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GPtrArray) dir = distribute_directory (f->db, NULL);
+  g_autofree char *table = distribute_text_table (dir);
+  g_auto (GStrv) lines = g_strsplit (table, "\n", -1);
+
+  assert_string_equal (lines[0], "Entity");
+  assert_true (g_str_has_prefix (lines[1], "  Name "));
+  assert_true (g_str_has_prefix (lines[2], "  ------"));
+  assert_string_equal (lines[3], "France (FR)");
+  assert_true (g_str_has_prefix (lines[4], "  Marie Dupont "));
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (line_width (lines[i], strlen (lines[i])) > 78)
+      fail_msg ("line %u is wider than 78 columns: %s", i, lines[i]);
+  /* The long name and address are all there, over several lines. */
+  assert_non_null (strstr (table, "Kazakhstan"));
+  assert_non_null (strstr (table, "Ержан Қасымов"));
+  assert_non_null (strstr (table, "1234567890"));
+  assert_null (strstr (table, "a.very.long.address.of.the.secretariat.of.the.ministry@mfa.kz.example"));
+  assert_non_null (strstr (table, "a.very.long.address"));
+  assert_non_null (strstr (table, "Sharipov- "));
+  assert_null (strstr (table, "Withdrawn"));
+  /* The entity is named once, as the heading of its contact points. */
+  g_autoptr (GRegex) kz = g_regex_new ("^Kazakhstan", G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr (GMatchInfo) match = NULL;
+  guint count = 0;
+  g_regex_match (kz, table, 0, &match);
+  while (g_match_info_matches (match))
+    {
+      count++;
+      g_match_info_next (match, NULL);
+    }
+  assert_int_equal (count, 1);
+}
+
+/* The vCard file: one card per active contact point, in the directory's
+ * order, with the properties an address book reads. */
+static void
+test_vcard_file (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GPtrArray) dir = distribute_directory (f->db, NULL);
+  g_autofree char *vcf = distribute_vcard (dir);
+  g_autoptr (GPtrArray) fns = g_ptr_array_new_with_free_func (g_free);
+
+  assert_int_equal (vcard_check (vcf, fns), 5);
+  assert_string_equal (fns->pdata[0], "Marie Dupont");
+  assert_string_equal (fns->pdata[4], "Jan Doe");
+  g_autoptr (GPtrArray) lines = vcard_unfold (vcf);
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < lines->len; i++)
+    g_hash_table_add (seen, lines->pdata[i]);
+  const char *expected[] = {
+    "N:Nurlanova;Aigerim;;;",
+    "ORG:Kazakhstan;Ministry of Foreign Affairs\\, Department\\; \"International\""
+    " Security\\n2nd floor",
+    "ORG:France",
+    "TITLE:Head",
+    "EMAIL;TYPE=work:a.n@mfa.kz.example",
+    "TEL;TYPE=work,voice:+7 7172 72 05 18",
+    "LANG;PREF=1:ru", "LANG;PREF=2:kk", "LANG;PREF=3:en",
+    "KIND:individual",
+    "REV:20260301T093000Z",
+    "N:Қасымов;Ержан;;;",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    if (!g_hash_table_contains (seen, expected[i]))
+      fail_msg ("no line %s", expected[i]);
+  g_autofree char *uid = vcard_uid ("CTC-CP-2026-0001");
+  g_autofree char *uid_line = g_strconcat ("UID:", uid, NULL);
+  assert_true (g_hash_table_contains (seen, uid_line));
+  /* A time that cannot be read gives no REV; the card is still there. */
+  guint revs = 0;
+  for (guint i = 0; i < lines->len; i++)
+    revs += g_str_has_prefix (lines->pdata[i], "REV:");
+  assert_int_equal (revs, 4);
+}
+
+/* ---- the distribution ------------------------------------------------------ */
+
+/* The decoded content of a part. */
+static char *
+part_text (GMimeObject *obj)
+{
+  GMimeDataWrapper *content = g_mime_part_get_content (GMIME_PART (obj));
+  GMimeStream *mem = g_mime_stream_mem_new ();
+  g_mime_data_wrapper_write_to_stream (content, mem);
+  GByteArray *bytes = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (mem));
+  char *text = g_strndup ((const char *) bytes->data, bytes->len);
+  g_object_unref (mem);
+  return text;
+}
+
+/* Parses a raw message queued in the outbox. */
+static GMimeMessage *
+parse_raw (const void *raw, int len)
+{
+  GMimeStream *stream = g_mime_stream_mem_new_with_buffer (raw, len);
+  GMimeParser *parser = g_mime_parser_new_with_stream (stream);
+  GMimeMessage *msg = g_mime_parser_construct_message (parser, NULL);
+  g_object_unref (parser);
+  g_object_unref (stream);
+  assert_non_null (msg);
+  return msg;
+}
+
+/* Checks one queued message to recipient: headers, the body, and both
+ * attachments. */
+static void
+check_message (GMimeMessage *msg, const char *recipient, const char *subject_start)
+{
+  GMimeObject *obj = GMIME_OBJECT (msg);
+  assert_string_equal (g_mime_object_get_header (obj, "Auto-Submitted"), "auto-generated");
+  assert_string_equal (g_mime_object_get_header (obj, "List-Id"), "<contacts.ctc.example>");
+  InternetAddressList *to = g_mime_message_get_to (msg);
+  assert_int_equal (internet_address_list_length (to), 1);
+  assert_string_equal (internet_address_mailbox_get_addr (
+      INTERNET_ADDRESS_MAILBOX (internet_address_list_get_address (to, 0))), recipient);
+  assert_true (g_str_has_prefix (g_mime_message_get_subject (msg), subject_start));
+
+  GMimeObject *top = g_mime_message_get_mime_part (msg);
+  assert_true (GMIME_IS_MULTIPART (top));
+  assert_int_equal (g_mime_multipart_get_count (GMIME_MULTIPART (top)), 3);
+  GMimeObject *body = g_mime_multipart_get_part (GMIME_MULTIPART (top), 0);
+  GMimeObject *csv = g_mime_multipart_get_part (GMIME_MULTIPART (top), 1);
+  GMimeObject *vcf = g_mime_multipart_get_part (GMIME_MULTIPART (top), 2);
+  assert_true (g_mime_content_type_is_type (g_mime_object_get_content_type (body), "text", "plain"));
+  assert_true (g_mime_content_type_is_type (g_mime_object_get_content_type (csv), "text", "csv"));
+  assert_true (g_mime_content_type_is_type (g_mime_object_get_content_type (vcf), "text", "vcard"));
+  assert_string_equal (g_mime_part_get_filename (GMIME_PART (csv)), "contacts.csv");
+  assert_string_equal (g_mime_part_get_filename (GMIME_PART (vcf)), "contacts.vcf");
+  assert_true (g_mime_part_is_attachment (GMIME_PART (csv)));
+  assert_true (g_mime_part_is_attachment (GMIME_PART (vcf)));
+  assert_string_equal (g_mime_object_get_content_type_parameter (csv, "charset"), "utf-8");
+  assert_string_equal (g_mime_object_get_content_type_parameter (vcf, "charset"), "utf-8");
+
+  g_autofree char *text = part_text (body);
+  assert_non_null (strstr (text, "a.n@mfa.kz.example"));
+  assert_non_null (strstr (text, "------"));
+  g_autofree char *csv_text = part_text (csv);
+  assert_true (g_str_has_prefix (csv_text, "Entity,Name,Email,Title,Office,Phone,Languages,"
+                                           "Role,Areas\r\n"));
+  g_autofree char *vcf_text = part_text (vcf);
+  assert_int_equal (vcard_check (vcf_text, NULL), 5);
+  assert_non_null (strstr (vcf_text, "FN:Ержан Қасымов\r\n"));
+}
+
+static void
+test_distribute_all (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  guint queued = 0;
+
+  assert_true (distribute_contacts (f->db, f->config, "all", &queued, &error));
+  assert_int_equal (queued, 5);
+  sqlite3_stmt *st = NULL;
+  assert_int_equal (sqlite3_prepare_v2 (f->db, "SELECT recipient, raw, kind, state FROM outbox"
+                                        " ORDER BY id", -1, &st, NULL), SQLITE_OK);
+  const char *recipients[] = { "m.dupont@diplomatie.fr.example",
+                               "a.very.long.address.of.the.secretariat.of.the.ministry@mfa.kz.example",
+                               "a.n@mfa.kz.example", "e.k@mfa.kz.example", "j.doe@unodc.example" };
+  guint rows = 0;
+  while (sqlite3_step (st) == SQLITE_ROW)
+    {
+      assert_true (rows < G_N_ELEMENTS (recipients));
+      assert_string_equal (sqlite3_column_text (st, 0), recipients[rows]);
+      assert_string_equal (sqlite3_column_text (st, 2), "distribute");
+      assert_string_equal (sqlite3_column_text (st, 3), "queued");
+      g_autoptr (GMimeMessage) msg = parse_raw (sqlite3_column_blob (st, 1),
+                                                sqlite3_column_bytes (st, 1));
+      check_message (msg, recipients[rows], rows == 0 ? "Répertoire des points de contact"
+                                                      : "Directory of contact points");
+      rows++;
+    }
+  sqlite3_finalize (st);
+  assert_int_equal (rows, 5);
+}
+
+static void
+test_distribute_audience (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  guint queued = 0;
+
+  assert_true (distribute_contacts (f->db, f->config, "entities:FR,UNODC", &queued, &error));
+  assert_int_equal (queued, 2);
+  /* A bad audience queues nothing and says what was meant. */
+  assert_false (distribute_contacts (f->db, f->config, "entites:KZ", &queued, &error));
+  assert_true (g_error_matches (error, AUDIENCE_ERROR, AUDIENCE_ERROR_INVALID));
+  assert_non_null (strstr (error->message, "did you mean \"entities:KZ\""));
+  assert_int_equal (queued, 0);
+  sqlite3_stmt *st = NULL;
+  assert_int_equal (sqlite3_prepare_v2 (f->db, "SELECT count(*) FROM outbox", -1, &st, NULL),
+                    SQLITE_OK);
+  assert_int_equal (sqlite3_step (st), SQLITE_ROW);
+  assert_int_equal (sqlite3_column_int (st, 0), 2);
+  sqlite3_finalize (st);
+}
+
+/* An empty directory still makes valid (empty) attachments. */
+static void
+test_empty_directory (void **state)
+{
+  g_autoptr (GPtrArray) dir = g_ptr_array_new ();
+  g_autofree char *table = distribute_text_table (dir);
+  g_autofree char *csv = distribute_csv (dir);
+  g_autofree char *vcf = distribute_vcard (dir);
+  assert_true (g_str_has_prefix (table, "Entity\n  Name"));
+  assert_string_equal (csv, "Entity,Name,Email,Title,Office,Phone,Languages,Role,Areas\r\n");
+  assert_string_equal (vcf, "");
+}
+
+int
+main (void)
+{
+  g_mime_init ();
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_vcard_escape),
+    cmocka_unit_test (test_vcard_folding),
+    cmocka_unit_test (test_vcard_uid),
+    cmocka_unit_test (test_empty_directory),
+    cmocka_unit_test_setup_teardown (test_directory, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_csv, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_text_table, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_vcard_file, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_distribute_all, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_distribute_audience, setup, teardown),
+  };
+  int failed = cmocka_run_group_tests (tests, NULL, NULL);
+  g_mime_shutdown ();
+  return failed;
+}

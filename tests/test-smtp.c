@@ -1,0 +1,218 @@
+/* Tests of the pure parts of gateway/smtp.c and of the outbox's back-off:
+ * VERP addresses both ways, CRLF line ends, what a reply means, the URL
+ * given to libcurl.  Sending itself is tested against the real Postfix of
+ * tests/servers.sh (tests/smtp-*.sh). */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "gateway/outbox.h"
+#include "gateway/smtp.h"
+
+/* smtp_crlf on text, as a new string. */
+static char *
+crlf (const char *text)
+{
+  g_autoptr (GBytes) in = g_bytes_new (text, strlen (text));
+  g_autoptr (GBytes) out = smtp_crlf (in);
+  gsize len;
+  const char *data = g_bytes_get_data (out, &len);
+  return len > 0 ? g_strndup (data, len) : g_strdup ("");
+}
+
+static void
+test_verp_address (void **state)
+{
+  g_autofree char *a = smtp_verp_address ("bounces@ctc.example", 42);
+  g_autofree char *b = smtp_verp_address ("ctc.bounces+list@un.example", 7);
+  g_autofree char *c = smtp_verp_address ("b@ctc.example", G_MAXINT64);
+  assert_string_equal (a, "bounces+42@ctc.example");
+  assert_string_equal (b, "ctc.bounces+list+7@un.example");
+  assert_string_equal (c, "b+9223372036854775807@ctc.example");
+}
+
+/* No VERP address where there can be none. */
+static void
+test_verp_address_refused (void **state)
+{
+  g_autofree char *local60 = g_strnfill (60, 'a');
+  g_autofree char *long_bounce = g_strconcat (local60, "@ctc.example", NULL);
+  g_autofree char *fits = smtp_verp_address (long_bounce, 123);
+  g_autofree char *over = smtp_verp_address (long_bounce, 1234);
+  assert_non_null (fits);
+  assert_null (over);
+  assert_null (smtp_verp_address ("bounces@ctc.example", 0));
+  assert_null (smtp_verp_address ("bounces@ctc.example", -5));
+  assert_null (smtp_verp_address ("not an address", 1));
+  assert_null (smtp_verp_address ("a@b.example\r\nRCPT TO:<x@y>", 1));
+  assert_null (smtp_verp_address (NULL, 1));
+}
+
+static void
+test_verp_row_id (void **state)
+{
+  const char *bounce = "bounces@ctc.example";
+  assert_int_equal (smtp_verp_row_id (bounce, "bounces+42@ctc.example"), 42);
+  assert_int_equal (smtp_verp_row_id (bounce, "BOUNCES+42@CTC.Example"), 42);
+  assert_int_equal (smtp_verp_row_id (bounce, "bounces+999999999999999999@ctc.example"),
+                    G_GINT64_CONSTANT (999999999999999999));
+  assert_int_equal (smtp_verp_row_id ("a+list@un.example", "a+list+3@un.example"), 3);
+}
+
+/* Addresses that are no VERP address of bounce give 0. */
+static void
+test_verp_row_id_refused (void **state)
+{
+  const char *bounce = "bounces@ctc.example";
+  const char *const others[] = {
+    "bounces@ctc.example", "bounces+@ctc.example", "bounces+042@ctc.example",
+    "bounces+4x@ctc.example", "bounces+-4@ctc.example", "bounces+42@other.example",
+    "bouncesx+42@ctc.example", "other+42@ctc.example", "bounces+1000000000000000000@ctc.example",
+    "bounces+42", "", "@", "+42@ctc.example",
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (others); i++)
+    if (smtp_verp_row_id (bounce, others[i]) != 0)
+      fail_msg ("%s gave a row id", others[i]);
+  assert_int_equal (smtp_verp_row_id (NULL, "bounces+1@ctc.example"), 0);
+  assert_int_equal (smtp_verp_row_id (bounce, NULL), 0);
+}
+
+/* A VERP address made from a row id gives the row id back. */
+static void
+test_verp_round_trip (void **state)
+{
+  const gint64 ids[] = { 1, 9, 10, 300, 65536, G_GINT64_CONSTANT (123456789012345678) };
+  for (gsize i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autofree char *verp = smtp_verp_address ("bounces@ctc.example", ids[i]);
+      assert_int_equal (smtp_verp_row_id ("bounces@ctc.example", verp), ids[i]);
+    }
+}
+
+static void
+test_crlf (void **state)
+{
+  g_autofree char *lf = crlf ("From: a@b.example\nSubject: x\n\nbody\n.\n");
+  g_autofree char *mixed = crlf ("a\r\nb\nc\r\n");
+  g_autofree char *cr = crlf ("a\rb\r");
+  g_autofree char *start = crlf ("\nx");
+  g_autofree char *none = crlf ("no line end");
+  g_autofree char *empty = crlf ("");
+  assert_string_equal (lf, "From: a@b.example\r\nSubject: x\r\n\r\nbody\r\n.\r\n");
+  assert_string_equal (mixed, "a\r\nb\r\nc\r\n");
+  assert_string_equal (cr, "a\r\nb\r\n");
+  assert_string_equal (start, "\r\nx");
+  assert_string_equal (none, "no line end");
+  assert_string_equal (empty, "");
+}
+
+/* A message that already ends its lines with CRLF is not copied. */
+static void
+test_crlf_unchanged (void **state)
+{
+  const char text[] = "a\r\n\r\nb\r\n";
+  g_autoptr (GBytes) in = g_bytes_new (text, strlen (text));
+  g_autoptr (GBytes) out = smtp_crlf (in);
+  assert_ptr_equal (in, out);
+}
+
+/* Bytes that are no text (NUL) pass through; only line ends change. */
+static void
+test_crlf_binary (void **state)
+{
+  const char text[] = { 'a', '\0', '\n', '\0', '\r' };
+  const char want[] = { 'a', '\0', '\r', '\n', '\0', '\r', '\n' };
+  g_autoptr (GBytes) in = g_bytes_new (text, sizeof text);
+  g_autoptr (GBytes) out = smtp_crlf (in);
+  gsize len;
+  const char *data = g_bytes_get_data (out, &len);
+  assert_int_equal (len, sizeof want);
+  assert_memory_equal (data, want, sizeof want);
+}
+
+static void
+test_outcome (void **state)
+{
+  assert_int_equal (smtp_outcome (TRUE, SMTP_PHASE_DATA, 250), SMTP_SENT);
+  assert_int_equal (smtp_outcome (FALSE, SMTP_PHASE_RCPT, 550), SMTP_FAILED);
+  assert_int_equal (smtp_outcome (FALSE, SMTP_PHASE_MAIL, 553), SMTP_FAILED);
+  assert_int_equal (smtp_outcome (FALSE, SMTP_PHASE_DATA, 554), SMTP_FAILED);
+  assert_int_equal (smtp_outcome (FALSE, SMTP_PHASE_RCPT, 450), SMTP_DEFERRED);
+  assert_int_equal (smtp_outcome (FALSE, SMTP_PHASE_DATA, 452), SMTP_DEFERRED);
+  assert_int_equal (smtp_outcome (FALSE, SMTP_PHASE_RCPT, 421), SMTP_DEFERRED);
+  /* No reply: the connection broke. */
+  assert_int_equal (smtp_outcome (FALSE, SMTP_PHASE_DATA, 0), SMTP_DEFERRED);
+  assert_int_equal (smtp_outcome (FALSE, SMTP_PHASE_DATA, 354), SMTP_DEFERRED);
+  /* Before MAIL FROM nothing is about the message: a 5xx to AUTH defers. */
+  assert_int_equal (smtp_outcome (FALSE, SMTP_PHASE_SESSION, 535), SMTP_DEFERRED);
+  assert_int_equal (smtp_outcome (FALSE, SMTP_PHASE_SESSION, 0), SMTP_DEFERRED);
+}
+
+/* 60 s doubling with each try, at most a day. */
+static void
+test_retry_delay (void **state)
+{
+  assert_int_equal (outbox_retry_delay (0), 60);
+  assert_int_equal (outbox_retry_delay (1), 120);
+  assert_int_equal (outbox_retry_delay (2), 240);
+  assert_int_equal (outbox_retry_delay (10), 61440);
+  assert_int_equal (outbox_retry_delay (11), OUTBOX_RETRY_MAX_SECONDS);
+  assert_int_equal (outbox_retry_delay (63), OUTBOX_RETRY_MAX_SECONDS);
+  assert_int_equal (outbox_retry_delay (G_MAXINT64), OUTBOX_RETRY_MAX_SECONDS);
+  assert_int_equal (outbox_retry_delay (-3), 60);
+  for (gint64 t = 1; t < 40; t++)
+    assert_true (outbox_retry_delay (t) >= outbox_retry_delay (t - 1));
+}
+
+/* smtp_curl_url: url, starttls key -> URL, STARTTLS */
+static void
+check_url (const char *url, gboolean key, const char *want, gboolean want_tls)
+{
+  gboolean tls = !want_tls;
+  g_autofree char *got = smtp_curl_url (url, "ctc.example", key, &tls);
+  if (g_strcmp0 (got, want) != 0)
+    fail_msg ("%s gave %s, not %s", url, got ? got : "(null)", want ? want : "(null)");
+  if (want != NULL && tls != want_tls)
+    fail_msg ("%s: STARTTLS %d", url, tls);
+}
+
+static void
+test_curl_url (void **state)
+{
+  check_url ("smtp://127.0.0.1:2525", FALSE, "smtp://127.0.0.1:2525/ctc.example", FALSE);
+  check_url ("smtp://127.0.0.1:2525/", FALSE, "smtp://127.0.0.1:2525/ctc.example", FALSE);
+  check_url ("smtp://mx.un.example?starttls", FALSE, "smtp://mx.un.example/ctc.example", TRUE);
+  check_url ("smtp://mx.un.example:587/?STARTTLS", FALSE,
+             "smtp://mx.un.example:587/ctc.example", TRUE);
+  check_url ("smtp://mx.un.example", TRUE, "smtp://mx.un.example/ctc.example", TRUE);
+  check_url ("smtps://mx.un.example", TRUE, "smtps://mx.un.example/ctc.example", FALSE);
+  check_url ("smtp://mx.un.example/gw.un.example", FALSE,
+             "smtp://mx.un.example/gw.un.example", FALSE);
+  check_url ("smtp://mx.un.example?relay=1", FALSE, NULL, FALSE);
+  check_url ("imap://mx.un.example", FALSE, NULL, FALSE);
+  check_url ("maildir:/tmp/x", FALSE, NULL, FALSE);
+  check_url ("smtp://", FALSE, NULL, FALSE);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_verp_address),
+    cmocka_unit_test (test_verp_address_refused),
+    cmocka_unit_test (test_verp_row_id),
+    cmocka_unit_test (test_verp_row_id_refused),
+    cmocka_unit_test (test_verp_round_trip),
+    cmocka_unit_test (test_crlf),
+    cmocka_unit_test (test_crlf_unchanged),
+    cmocka_unit_test (test_crlf_binary),
+    cmocka_unit_test (test_outcome),
+    cmocka_unit_test (test_retry_delay),
+    cmocka_unit_test (test_curl_url),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
