@@ -590,8 +590,8 @@ read_smtp (Reader *r, Config *c)
                                           1, 100000, 100);
   c->smtp_rate = read_rate (r);
   c->hard_bounces = read_uint (r, "smtp", "hard_bounces", 1, 1000, 3);
-  c->smtp_starttls = read_bool (r, "smtp", "starttls", FALSE)
-                     || smtp_url_starttls (r, c->smtp_url);
+  gboolean url_starttls = smtp_url_starttls (r, c->smtp_url);
+  c->smtp_starttls = read_bool (r, "smtp", "starttls", FALSE) || url_starttls;
 }
 
 /* [limits]: defaults from parsers/limits.h. */

@@ -187,6 +187,7 @@ arm (Daemon *d, gboolean failed)
       seconds = poll_seconds (d->config, arm_idles (d));
       g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
       seconds = MIN (seconds, schedule_seconds_until_due (d->db, now));
+      seconds = MIN (seconds, outbox_seconds_until_due (d->db));
     }
   add_wait (d, g_timeout_add_seconds (seconds, on_wake, d));
 }

@@ -9,6 +9,7 @@
 #include "gateway/maildir.h"
 #include "gateway/outbox.h"
 #include "gateway/smtp.h"
+#include "gateway/source.h"
 
 G_DEFINE_QUARK (ctcgw-outbox-error-quark, outbox_error)
 
@@ -426,12 +427,13 @@ flush_results (SmtpPass *p, GError **error)
 }
 
 /* The sender's SmtpNextFunc: the next due row that holds a message (one
- * that holds none is deferred as the maildir sink does). */
+ * that holds none is deferred as the maildir sink does); none once the
+ * daemon is asked to stop. */
 static gboolean
 smtp_next (gpointer data, SmtpMessage *msg, GError **error)
 {
   SmtpPass *p = data;
-  while (p->taken < p->ids->len)
+  while (p->taken < p->ids->len && !source_stop_requested)
     {
       g_autoptr (OutboxRow) row = g_new0 (OutboxRow, 1);
       if (!read_row (p->db, g_array_index (p->ids, gint64, p->taken++), row, error))
@@ -474,10 +476,11 @@ smtp_done (gpointer data, gint64 id, SmtpOutcome outcome, const char *detail,
 }
 
 /* The server could not be reached: the rows not tried in this pass are
- * deferred with the others, for the same reason, and logged once. */
+ * deferred with the others ("not tried: " and the reason), logged once. */
 static gboolean
-defer_untried (SmtpPass *p, const char *why, GError **error)
+defer_untried (SmtpPass *p, const char *reason, GError **error)
 {
+  g_autofree char *why = g_strconcat ("not tried: ", reason, NULL);
   g_autoptr (sqlite3_stmt) st = db_prepare (p->db, "SELECT tries FROM outbox WHERE id = ?1",
                                             error);
   guint untried = p->ids->len - p->taken;
@@ -493,7 +496,7 @@ defer_untried (SmtpPass *p, const char *why, GError **error)
       SmtpResult r = { row, SMTP_DEFERRED, g_strdup (why), TRUE };
       g_array_append_val (p->results, r);
     }
-  g_autofree char *shown = log_escape (why);
+  g_autofree char *shown = log_escape (reason);
   log_warn ("outbox", "sink=smtp error=%s deferred=%u not tried", shown, untried);
   return TRUE;
 }
@@ -547,6 +550,21 @@ outbox_deliver (sqlite3 *db, const Config *config, guint *sent, GError **error)
     if (!deliver_row (db, dir, g_array_index (ids, gint64, i), sent, error))
       return FALSE;
   return TRUE;
+}
+
+/* See outbox.h. */
+guint
+outbox_seconds_until_due (sqlite3 *db)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "SELECT min(CAST(strftime('%s', next_attempt) AS INTEGER))"
+      " - CAST(strftime('%s', 'now') AS INTEGER)"
+      " FROM outbox WHERE state = 'deferred' AND next_attempt IS NOT NULL", NULL);
+  if (st == NULL || sqlite3_step (st) != SQLITE_ROW
+      || sqlite3_column_type (st, 0) == SQLITE_NULL)
+    return G_MAXUINT;
+  gint64 seconds = sqlite3_column_int64 (st, 0);
+  return (guint) CLAMP (seconds, 1, (gint64) G_MAXUINT);
 }
 
 /* The state of row id, or NULL (error set) when there is no such row. */

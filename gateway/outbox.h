@@ -54,6 +54,11 @@ gboolean outbox_deliver (sqlite3 *db, const Config *config, guint *sent,
  * 2^tries, at most OUTBOX_RETRY_MAX_SECONDS. */
 gint64 outbox_retry_delay (gint64 tries);
 
+/* Seconds until the first deferred row is due again (at least 1), or
+ * G_MAXUINT when none waits (or the database cannot say): when the daemon
+ * wakes up for the outbox. */
+guint outbox_seconds_until_due (sqlite3 *db);
+
 /* Queues a failed or deferred row again: no tries, due now.  FALSE with
  * OUTBOX_ERROR_NOT_FOUND, OUTBOX_ERROR_STATE or DB_ERROR. */
 gboolean outbox_retry (sqlite3 *db, gint64 id, GError **error);

@@ -1,14 +1,15 @@
-/* The SMTP sink: a few sessions driven by one poll() loop, each a libcurl
- * multi handle with one easy handle that sends one message (one MAIL FROM,
- * one RCPT TO) at a time.  A multi handle keeps its own connection cache:
- * with one per session, each session keeps its own connection for the next
- * message, and closes it after exactly messages_per_connection (libcurl
- * would hand the idle connections of one shared cache to any handle).  The
- * debug callback follows the commands and keeps the last reply, so that
- * each result says where the transaction stopped and what the server said. */
-
-#include <poll.h>
-#include <sys/select.h>
+/* The SMTP sink: a few sessions at once, each a thread with one libcurl
+ * easy handle that sends one message (one MAIL FROM, one RCPT TO) at a
+ * time and keeps its connection for the next, until it closes it after
+ * exactly messages_per_connection.  Threads, not libcurl's multi
+ * interface: libcurl's SMTP (7.88 and later) waits for the reply to the end
+ * of the data inside its "done" step, blocking, so on one multi handle the
+ * sessions take turns on the slowest reply of the transaction.  The
+ * threads only talk SMTP; the calling thread hands them messages, takes
+ * their results in order of arrival and is the only one that touches the
+ * outbox and the log.  The debug callback follows the commands and keeps
+ * the last reply, so that each result says where the transaction stopped
+ * and what the server said. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,43 +26,44 @@ G_DEFINE_QUARK (ctcgw-smtp-error-quark, smtp_error)
  * 4.5.3.2 allows 10 minutes after the data; 5 is what MTAs use). */
 #define CONNECT_TIMEOUT 30L
 #define REPLY_TIMEOUT 300L
-/* Milliseconds the loop waits for its sockets at most between two checks,
- * and at most while libcurl has a transfer but no socket yet. */
-#define POLL_MS 1000
-#define NO_SOCKET_MS 50
-/* Sockets one session watches at most (a connect may try two addresses). */
-#define SESSION_FDS_MAX 8
 /* The longest row id in decimal digits that a VERP address carries. */
 #define VERP_DIGITS_MAX 18
-#define LOCAL_PART_MAX 64
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CURLU, curl_url_cleanup)
 
-/* One session: a multi handle, its easy handle and the message it is
- * sending. */
+typedef struct Sender Sender;
+
+/* One session: a thread, its easy handle and the message it is sending.
+ * The thread owns the fields from easy to used while it sends; the
+ * calling thread reads them once the session is back on the results
+ * queue. */
 typedef struct {
-  CURLM *multi;
+  Sender *sender;
+  GThread *thread;
+  GAsyncQueue *work;          /* the session itself: send msg; NULL: stop */
+  SmtpMessage msg;            /* msg.id == 0: no message */
   CURL *easy;
   struct curl_slist *rcpt;
-  SmtpMessage msg;            /* msg.id == 0: no message */
   GBytes *wire;               /* msg.raw with CRLF line ends */
   gsize offset;               /* bytes of wire given to libcurl */
   SmtpPhase phase;
   char reply[SMTP_REPLY_MAX + 1];   /* the reply to the last command */
   char errbuf[CURL_ERROR_SIZE];
+  CURLcode result;
   guint used;                 /* messages sent over its connection */
-  gboolean busy;              /* the easy handle is in the multi handle */
   gboolean closing;           /* the connection ends with this message */
   gboolean quitting;          /* QUIT was sent: the replies are not the message's */
   gboolean retired;           /* failed before MAIL FROM: takes no more */
 } Session;
 
 /* One pass of the sender. */
-typedef struct {
+struct Sender {
   const Config *config;
   Session sessions[SMTP_SESSIONS_MAX];
-  guint active;               /* sessions with a transfer */
+  GAsyncQueue *results;       /* Session* whose message is done */
+  guint active;               /* sessions with a message */
   gboolean exhausted;         /* next has nothing more */
+  gboolean failed;            /* next or done failed: take nothing more */
   SmtpNextFunc next;
   SmtpDoneFunc done;
   gpointer data;
@@ -69,7 +71,7 @@ typedef struct {
   gboolean starttls;
   char *password;
   char *unreachable;          /* why the last session was retired */
-} Sender;
+};
 
 /* ---- pure helpers ---------------------------------------------------------- */
 
@@ -82,7 +84,8 @@ smtp_verp_address (const char *bounce, gint64 id)
     return NULL;
   g_autofree char *verp = g_strdup_printf ("%.*s+%" G_GINT64_FORMAT "%s",
                                            (int) (at - bounce), bounce, id, at);
-  if (strlen (verp) - strlen (at) > LOCAL_PART_MAX || !config_address_valid (verp))
+  /* config_address_valid() holds the local part to 64 bytes. */
+  if (!config_address_valid (verp))
     return NULL;
   return g_steal_pointer (&verp);
 }
@@ -120,6 +123,20 @@ smtp_verp_row_id (const char *bounce, const char *addr)
   return parse_row_id (addr + local + 1, alocal - local - 1);
 }
 
+/* An LF at p[i] that no CR comes before. */
+static inline gboolean
+bare_lf (const guint8 *p, gsize i)
+{
+  return p[i] == '\n' && (i == 0 || p[i - 1] != '\r');
+}
+
+/* A CR at p[i] that no LF comes after. */
+static inline gboolean
+bare_cr (const guint8 *p, gsize len, gsize i)
+{
+  return p[i] == '\r' && (i + 1 == len || p[i + 1] != '\n');
+}
+
 /* See smtp.h. */
 GBytes *
 smtp_crlf (GBytes *raw)
@@ -128,21 +145,20 @@ smtp_crlf (GBytes *raw)
   const guint8 *p = g_bytes_get_data (raw, &len);
   gsize bare = 0;
   for (gsize i = 0; i < len; i++)
-    if ((p[i] == '\n' && (i == 0 || p[i - 1] != '\r'))
-        || (p[i] == '\r' && (i + 1 == len || p[i + 1] != '\n')))
-      bare++;
+    bare += bare_lf (p, i) || bare_cr (p, len, i);
   if (bare == 0)
     return g_bytes_ref (raw);
-  GByteArray *out = g_byte_array_sized_new ((guint) (len + bare));
+  guint8 *out = g_malloc (len + bare);
+  gsize o = 0;
   for (gsize i = 0; i < len; i++)
     {
-      if (p[i] == '\n' && (i == 0 || p[i - 1] != '\r'))
-        g_byte_array_append (out, (const guint8 *) "\r", 1);
-      g_byte_array_append (out, &p[i], 1);
-      if (p[i] == '\r' && (i + 1 == len || p[i + 1] != '\n'))
-        g_byte_array_append (out, (const guint8 *) "\n", 1);
+      if (bare_lf (p, i))
+        out[o++] = '\r';
+      out[o++] = p[i];
+      if (bare_cr (p, len, i))
+        out[o++] = '\n';
     }
-  return g_byte_array_free_to_bytes (out);
+  return g_bytes_new_take (out, o);
 }
 
 /* See smtp.h. */
@@ -329,13 +345,13 @@ sender_prepare (Sender *s, GError **error)
 static gboolean
 session_init (Sender *s, Session *ss, GError **error)
 {
-  ss->multi = curl_multi_init ();
   CURL *e = ss->easy = curl_easy_init ();
-  if (ss->multi == NULL || e == NULL)
+  if (e == NULL)
     {
       g_set_error (error, SMTP_ERROR, SMTP_ERROR_LIBRARY, "libcurl: cannot make a handle");
       return FALSE;
     }
+  ss->sender = s;
   curl_easy_setopt (e, CURLOPT_URL, s->url);
   curl_easy_setopt (e, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
   curl_easy_setopt (e, CURLOPT_UPLOAD, 1L);
@@ -358,6 +374,61 @@ session_init (Sender *s, Session *ss, GError **error)
   return TRUE;
 }
 
+/* ---- a session's thread ------------------------------------------------------ */
+
+/* Counts the messages of the session's connection: a new connection (or
+ * none left open) starts the count again. */
+static void
+count_connection (Session *ss)
+{
+  long connects = 0;
+  curl_easy_getinfo (ss->easy, CURLINFO_NUM_CONNECTS, &connects);
+  if (ss->result != CURLE_OK || ss->closing)
+    ss->used = 0;
+  else if (connects > 0)
+    ss->used = 1;
+  else
+    ss->used++;
+}
+
+/* Sends the session's message, in the session's thread. */
+static void
+session_send (Session *ss)
+{
+  guint per_connection = MAX (ss->sender->config->messages_per_connection, 1u);
+  ss->wire = smtp_crlf (ss->msg.raw);
+  ss->offset = 0;
+  ss->phase = SMTP_PHASE_SESSION;
+  ss->reply[0] = ss->errbuf[0] = '\0';
+  ss->quitting = FALSE;
+  ss->rcpt = curl_slist_append (NULL, ss->msg.recipient);
+  ss->closing = ss->used + 1 >= per_connection;
+  curl_easy_setopt (ss->easy, CURLOPT_MAIL_FROM, ss->msg.mail_from);
+  curl_easy_setopt (ss->easy, CURLOPT_MAIL_RCPT, ss->rcpt);
+  curl_easy_setopt (ss->easy, CURLOPT_INFILESIZE_LARGE,
+                    (curl_off_t) g_bytes_get_size (ss->wire));
+  curl_easy_setopt (ss->easy, CURLOPT_FORBID_REUSE, ss->closing ? 1L : 0L);
+  ss->result = ss->rcpt != NULL ? curl_easy_perform (ss->easy) : CURLE_OUT_OF_MEMORY;
+  count_connection (ss);
+}
+
+/* A session's thread: sends what it is given until it is told to stop,
+ * then closes its connection (QUIT). */
+static gpointer
+session_thread (gpointer data)
+{
+  Session *ss = data;
+  while (g_async_queue_pop (ss->work) == ss)
+    {
+      session_send (ss);
+      g_async_queue_push (ss->sender->results, ss);
+    }
+  g_clear_pointer (&ss->easy, curl_easy_cleanup);
+  return NULL;
+}
+
+/* ---- the calling thread -------------------------------------------------------- */
+
 /* Frees what a session holds for its message. */
 static void
 session_clear_message (Session *ss)
@@ -374,8 +445,6 @@ wire_address_valid (const char *addr)
   return addr != NULL && strpbrk (addr, "\r\n<>") == NULL && config_address_valid (addr);
 }
 
-/* ---- the loop -------------------------------------------------------------- */
-
 /* A server's reply or libcurl's reason as text to keep: valid UTF-8,
  * control characters made spaces, at most SMTP_REPLY_MAX bytes. */
 static char *
@@ -388,106 +457,72 @@ clean_detail (const char *text)
   return g_strstrip (clean);
 }
 
-/* Reports the result of the session's message and frees it. */
+/* Reports the result of message id; after a failure of next or done,
+ * results are dropped. */
 static gboolean
-report (Sender *s, Session *ss, SmtpOutcome outcome, const char *detail, GError **error)
+report (Sender *s, gint64 id, SmtpOutcome outcome, const char *detail, GError **error)
 {
-  gint64 id = ss->msg.id;
   g_autofree char *clean = clean_detail (detail);
-  session_clear_message (ss);
-  return s->done (s->data, id, outcome, clean, error);
+  if (s->failed)
+    return TRUE;
+  s->failed = !s->done (s->data, id, outcome, clean, error);
+  return !s->failed;
 }
 
-/* Hands the session's message to libcurl. */
-static gboolean
-session_send (Sender *s, Session *ss, GError **error)
-{
-  guint per_connection = MAX (s->config->messages_per_connection, 1u);
-  ss->wire = smtp_crlf (ss->msg.raw);
-  ss->offset = 0;
-  ss->phase = SMTP_PHASE_SESSION;
-  ss->reply[0] = ss->errbuf[0] = '\0';
-  ss->quitting = FALSE;
-  ss->rcpt = curl_slist_append (NULL, ss->msg.recipient);
-  ss->closing = ss->used + 1 >= per_connection;
-  curl_easy_setopt (ss->easy, CURLOPT_MAIL_FROM, ss->msg.mail_from);
-  curl_easy_setopt (ss->easy, CURLOPT_MAIL_RCPT, ss->rcpt);
-  curl_easy_setopt (ss->easy, CURLOPT_INFILESIZE_LARGE,
-                    (curl_off_t) g_bytes_get_size (ss->wire));
-  curl_easy_setopt (ss->easy, CURLOPT_FORBID_REUSE, ss->closing ? 1L : 0L);
-  CURLMcode mc = curl_multi_add_handle (ss->multi, ss->easy);
-  if (mc != CURLM_OK)
-    {
-      g_set_error (error, SMTP_ERROR, SMTP_ERROR_LIBRARY, "libcurl: %s",
-                   curl_multi_strerror (mc));
-      return FALSE;
-    }
-  ss->busy = TRUE;
-  s->active++;
-  return TRUE;
-}
-
-/* Starts the session's next message: the next one from the outbox whose
+/* Gives the session its next message: the next one from the outbox whose
  * addresses can go on the wire (the others fail at once). */
 static gboolean
 session_start (Sender *s, Session *ss, GError **error)
 {
-  while (!s->exhausted && !ss->retired)
+  while (!s->exhausted && !s->failed && !ss->retired)
     {
       SmtpMessage msg = { 0 };
       g_autoptr (GError) local = NULL;
       if (!s->next (s->data, &msg, &local))
         {
           s->exhausted = TRUE;
-          if (local == NULL)
-            return TRUE;
-          g_propagate_error (error, g_steal_pointer (&local));
-          return FALSE;
+          s->failed = local != NULL;
+          if (local != NULL)
+            g_propagate_error (error, g_steal_pointer (&local));
+          return !s->failed;
         }
       ss->msg = msg;
       if (wire_address_valid (msg.recipient) && wire_address_valid (msg.mail_from))
-        return session_send (s, ss, error);
-      if (!report (s, ss, SMTP_FAILED, "not an address that can be sent to", error))
+        {
+          s->active++;
+          g_async_queue_push (ss->work, ss);
+          return TRUE;
+        }
+      session_clear_message (ss);
+      if (!report (s, msg.id, SMTP_FAILED, "not an address that can be sent to", error))
         return FALSE;
     }
   return TRUE;
 }
 
-/* Counts the messages of the session's connection: a new connection (or
- * none left open) starts the count again. */
-static void
-count_connection (Session *ss, gboolean ok)
-{
-  long connects = 0;
-  curl_easy_getinfo (ss->easy, CURLINFO_NUM_CONNECTS, &connects);
-  if (!ok || ss->closing)
-    ss->used = 0;
-  else if (connects > 0)
-    ss->used = 1;
-  else
-    ss->used++;
-}
-
-/* What to record about a transfer: the server's reply, else libcurl's. */
+/* What to record about a transfer: the server's reply when it accepted
+ * or refused; libcurl's reason when the transfer failed otherwise. */
 static const char *
-transfer_detail (const Session *ss, CURLcode rc)
+transfer_detail (const Session *ss)
 {
-  if (ss->reply[0] != '\0')
+  long code = reply_code (ss);
+  if (ss->reply[0] != '\0' && (ss->result == CURLE_OK || code >= 400))
     return ss->reply;
-  return ss->errbuf[0] != '\0' ? ss->errbuf : curl_easy_strerror (rc);
+  return ss->errbuf[0] != '\0' ? ss->errbuf : curl_easy_strerror (ss->result);
 }
 
-/* A transfer ended: its result goes to the outbox; a session that failed
- * before MAIL FROM is retired, the others take the next message. */
+/* A session is back: it takes its next message (unless it failed before
+ * MAIL FROM: then it is retired), then the result goes to the outbox. */
 static gboolean
-session_finished (Sender *s, Session *ss, CURLcode rc, GError **error)
+session_finished (Sender *s, Session *ss, GError **error)
 {
-  gboolean ok = rc == CURLE_OK;
+  gboolean ok = ss->result == CURLE_OK;
   SmtpOutcome outcome = smtp_outcome (ok, ss->phase, reply_code (ss));
-  count_connection (ss, ok);
+  gint64 id = ss->msg.id;
+  g_autofree char *detail = g_strdup (transfer_detail (ss));
   if (!ok && ss->phase == SMTP_PHASE_SESSION)
     {
-      g_autofree char *why = clean_detail (transfer_detail (ss, rc));
+      g_autofree char *why = clean_detail (transfer_detail (ss));
       g_autofree char *shown = log_escape (why);
       log_warn ("smtp", "session=%d error=%s: it stops for this pass",
                 (int) (ss - s->sessions), shown);
@@ -495,127 +530,52 @@ session_finished (Sender *s, Session *ss, CURLcode rc, GError **error)
       g_free (s->unreachable);
       s->unreachable = g_steal_pointer (&why);
     }
-  if (!report (s, ss, outcome, transfer_detail (ss, rc), error))
+  session_clear_message (ss);
+  if (!session_start (s, ss, error))
     return FALSE;
-  return session_start (s, ss, error);
+  return report (s, id, outcome, detail, error);
 }
 
-/* Takes the session's transfer out of its multi handle when it ended. */
-static gboolean
-collect (Sender *s, Session *ss, GError **error)
-{
-  CURLMsg *m;
-  int left;
-  while ((m = curl_multi_info_read (ss->multi, &left)) != NULL)
-    {
-      if (m->msg != CURLMSG_DONE)
-        continue;
-      CURLcode rc = m->data.result;
-      curl_multi_remove_handle (ss->multi, ss->easy);
-      ss->busy = FALSE;
-      s->active--;
-      if (!session_finished (s, ss, rc, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-/* Lets libcurl go on with every busy session, and collects what ended. */
-static gboolean
-perform_all (Sender *s, GError **error)
-{
-  for (guint i = 0; i < SMTP_SESSIONS_MAX; i++)
-    {
-      Session *ss = &s->sessions[i];
-      int running = 0;
-      if (!ss->busy)
-        continue;
-      CURLMcode mc = curl_multi_perform (ss->multi, &running);
-      if (mc != CURLM_OK)
-        {
-          g_set_error (error, SMTP_ERROR, SMTP_ERROR_LIBRARY, "libcurl: %s",
-                       curl_multi_strerror (mc));
-          return FALSE;
-        }
-      if (!collect (s, ss, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-/* Adds the sockets a session waits for to fds; lowers *timeout to its
- * timer. */
-static guint
-session_fds (Session *ss, struct pollfd *fds, guint n, long *timeout)
-{
-  fd_set rd, wr, ex;
-  int max_fd = -1;
-  long t = -1;
-  FD_ZERO (&rd);
-  FD_ZERO (&wr);
-  FD_ZERO (&ex);
-  if (curl_multi_fdset (ss->multi, &rd, &wr, &ex, &max_fd) != CURLM_OK)
-    max_fd = -1;
-  guint first = n;
-  for (int fd = 0; fd <= max_fd && n - first < SESSION_FDS_MAX; fd++)
-    if (FD_ISSET (fd, &rd) || FD_ISSET (fd, &wr) || FD_ISSET (fd, &ex))
-      fds[n++] = (struct pollfd) { fd, (short) ((FD_ISSET (fd, &rd) ? POLLIN : 0)
-                                                | (FD_ISSET (fd, &wr) ? POLLOUT : 0)
-                                                | (FD_ISSET (fd, &ex) ? POLLPRI : 0)), 0 };
-  if (n == first)
-    *timeout = MIN (*timeout, (long) NO_SOCKET_MS);
-  if (curl_multi_timeout (ss->multi, &t) == CURLM_OK && t >= 0)
-    *timeout = MIN (*timeout, t);
-  return n;
-}
-
-/* Waits until a socket of a busy session is ready or a timer is due. */
-static void
-wait_all (Sender *s)
-{
-  struct pollfd fds[SMTP_SESSIONS_MAX * SESSION_FDS_MAX];
-  long timeout = POLL_MS;
-  guint n = 0;
-  for (guint i = 0; i < SMTP_SESSIONS_MAX; i++)
-    if (s->sessions[i].busy)
-      n = session_fds (&s->sessions[i], fds, n, &timeout);
-  if (timeout > 0 && poll (fds, n, (int) timeout) < 0 && errno != EINTR)
-    log_warn ("smtp", "poll failed: %s", g_strerror (errno));
-}
-
-/* Drives the sessions until none has a message. */
+/* Takes the results until no session has a message.  After a failure it
+ * still waits for every session: their messages belong to the caller. */
 static gboolean
 sender_loop (Sender *s, GError **error)
 {
+  gboolean ok = TRUE;
   while (s->active > 0)
     {
-      if (!perform_all (s, error))
-        return FALSE;
-      if (s->active > 0)
-        wait_all (s);
+      Session *ss = g_async_queue_pop (s->results);
+      s->active--;
+      if (!session_finished (s, ss, ok ? error : NULL))
+        ok = FALSE;
     }
-  return TRUE;
+  return ok && !s->failed;
 }
 
-/* Frees the sessions (their connections end with QUIT) and the sender. */
+/* Stops the sessions' threads (their connections end with QUIT) and frees
+ * the sender. */
 static void
 sender_clear (Sender *s)
 {
   for (guint i = 0; i < SMTP_SESSIONS_MAX; i++)
     {
       Session *ss = &s->sessions[i];
-      if (ss->busy)
-        curl_multi_remove_handle (ss->multi, ss->easy);
-      session_clear_message (ss);
-      g_clear_pointer (&ss->multi, curl_multi_cleanup);
+      if (ss->thread != NULL)
+        {
+          g_async_queue_push (ss->work, s);
+          g_thread_join (ss->thread);
+        }
       g_clear_pointer (&ss->easy, curl_easy_cleanup);
+      g_clear_pointer (&ss->work, g_async_queue_unref);
+      session_clear_message (ss);
     }
+  g_clear_pointer (&s->results, g_async_queue_unref);
   g_free (s->url);
   g_free (s->unreachable);
   secret_free (s->password);
 }
 
-/* libcurl's global state, once for the process. */
+/* libcurl's global state, once for the process (before any thread). */
 static gboolean
 global_init (GError **error)
 {
@@ -632,15 +592,21 @@ global_init (GError **error)
   return FALSE;
 }
 
-/* The sessions, each started with a message. */
+/* The sessions and their threads, each started with a message. */
 static gboolean
 sender_start (Sender *s, GError **error)
 {
   if (!global_init (error) || !sender_prepare (s, error))
     return FALSE;
+  s->results = g_async_queue_new ();
   for (guint i = 0; i < SMTP_SESSIONS_MAX; i++)
-    if (!session_init (s, &s->sessions[i], error))
-      return FALSE;
+    {
+      Session *ss = &s->sessions[i];
+      if (!session_init (s, ss, error))
+        return FALSE;
+      ss->work = g_async_queue_new ();
+      ss->thread = g_thread_new ("ctcgw-smtp", session_thread, ss);
+    }
   for (guint i = 0; i < SMTP_SESSIONS_MAX && !s->exhausted; i++)
     if (!session_start (s, &s->sessions[i], error))
       return FALSE;
@@ -653,7 +619,8 @@ smtp_send (const Config *config, SmtpNextFunc next, SmtpDoneFunc done, gpointer 
            GError **error)
 {
   Sender s = { .config = config, .next = next, .done = done, .data = data };
-  gboolean ok = sender_start (&s, error) && sender_loop (&s, error);
+  gboolean ok = sender_start (&s, error);
+  ok = sender_loop (&s, ok ? error : NULL) && ok;
   if (ok && !s.exhausted)
     {
       g_set_error (error, SMTP_ERROR, SMTP_ERROR_UNREACHABLE, "%s",

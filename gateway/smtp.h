@@ -1,8 +1,9 @@
-/* The SMTP sink of the outbox: libcurl's multi interface drives a few SMTP
- * sessions at once from one loop, each reusing its connection for many
+/* The SMTP sink of the outbox: a few SMTP sessions at once (each a thread
+ * with its own libcurl handle), each reusing its connection for many
  * messages.  One message is one transaction with one recipient, so every
  * result belongs to one outbox row.  The outbox (outbox.c) hands messages
- * in and records the results; this module never touches the database. */
+ * in and records the results, in the calling thread; this module never
+ * touches the database. */
 #pragma once
 
 #include <glib.h>
@@ -46,18 +47,22 @@ typedef enum {
   SMTP_PHASE_DATA,     /* the DATA command, the data and the final reply */
 } SmtpPhase;
 
-/* Fills *msg with the next message to send; FALSE when there is none (or
- * when error is set: the database failed and the pass stops). */
+/* Fills *msg with the next message to send; FALSE when there is none or
+ * no more should be sent now (or with error set: the pass stops). */
 typedef gboolean (*SmtpNextFunc) (gpointer data, SmtpMessage *msg, GError **error);
 /* The result of message id; detail is the server's last reply or libcurl's
- * reason (escaped, bounded).  FALSE with error set stops the pass. */
+ * reason (valid UTF-8 without control characters, at most SMTP_REPLY_MAX
+ * bytes).  FALSE with error set stops the pass. */
 typedef gboolean (*SmtpDoneFunc) (gpointer data, gint64 id, SmtpOutcome outcome,
                                   const char *detail, GError **error);
 
 /* Sends every message that next gives to config's [smtp] url, through up
  * to SMTP_SESSIONS_MAX sessions, each closing its connection after
  * messages_per_connection messages, and reports each result through done
- * (in the order the server answers).  A session that fails before MAIL
+ * (in the order the server answers).  next and done are called in the
+ * calling thread only; a message whose addresses are no plain addr-spec
+ * (config_address_valid, no CR, LF or angle brackets) is failed without
+ * being sent.  A session that fails before MAIL
  * FROM (no connection, TLS, AUTH) takes no more messages.  FALSE when next
  * or done fail (their error); with SMTP_ERROR_CONFIG or SMTP_ERROR_LIBRARY
  * when the sink cannot be used (then nothing was taken from next); with

@@ -66,4 +66,11 @@ sleep 1
 postfix_drain 30
 got=$(copies c%04d $N fan)
 [ "$got" = "1:$N" ] && ok "the mailboxes still hold one copy each" || fail "the mailboxes still hold one copy each" "copies:users = $got"
+
+# STARTTLS required of a server that offers none: the row waits, deferred.
+sed 's|^url = smtp://\(.*\)$|url = smtp://\1?starttls|' "$GATEWAY_CONF" > "$GATEWAY_DIR/tls.conf"
+tls=$(queue_row c0001@ctc.example tls)
+check "a pass that requires STARTTLS" 0 "$CTCGW" -q -c "$GATEWAY_DIR/tls.conf" run --once
+db_is "defers the row when the server offers no STARTTLS" "deferred|1" "SELECT state, tries FROM outbox WHERE id = $tls"
+db_is "saying so" 1 "SELECT count(*) FROM outbox WHERE id = $tls AND last_error LIKE '%STARTTLS%'"
 finish

@@ -9,6 +9,7 @@
 #   postfix_drain SECONDS         # waits until Postfix's queue is empty
 #   copies FORMAT N TAG           # "COPIES:USERS ..." over the users FORMAT%(1..N)
 #   accepted TAG N                # "TIMES:MESSAGES ...": how often Postfix queued each
+#   accepted_twice TAG            # the numbers of those it queued more than once
 #   redelivered TAG               # how many of them Postfix delivered again after a restart
 #
 # FORMAT is a printf format with one %d (u%04d: u0001, u0002, ...).
@@ -79,16 +80,21 @@ queue_row () {
 }
 
 # postfix_drain SECONDS: waits until no message is in Postfix's queue;
-# fails when some still are after SECONDS.
+# fails (listing them as diagnostics) when some still are after SECONDS.
+# Only complete queue files count (Postfix sets their owner's execute
+# bit): a transaction cut short by `postfix stop` can leave an incomplete
+# one in incoming/, which Postfix never delivers.
 postfix_drain () {
     _sm_deadline=$(($(date +%s) + $1))
-    while [ "$(date +%s)" -lt "$_sm_deadline" ]; do
+    while :; do
         _sm_left=$(find "$POSTFIX_DIR/queue/maildrop" "$POSTFIX_DIR/queue/incoming" \
                         "$POSTFIX_DIR/queue/active" "$POSTFIX_DIR/queue/deferred" \
-                        -type f 2>/dev/null | head -n 1)
+                        -type f -perm -u+x 2>/dev/null | head -n 5)
         [ -z "$_sm_left" ] && return 0
+        [ "$(date +%s)" -lt "$_sm_deadline" ] || break
         sleep 0.2
     done
+    echo "$_sm_left" | diag
     return 1
 }
 
@@ -140,9 +146,18 @@ with open(log, errors="replace") as f:
         if m:
             queued.add(m.group(1))
 times = collections.Counter(ids[q] for q in queued if q in ids)
+if n == 0:
+    print(" ".join(str(i) for i in sorted(times) if times[i] > 1))
+    sys.exit(0)
 hist = collections.Counter(times.get(i, 0) for i in range(1, n + 1))
 print(" ".join("%d:%d" % (k, hist[k]) for k in sorted(hist)))
 PYEOF
+}
+
+# accepted_twice TAG: the numbers i of the messages <TAG-i@ctc.example>
+# that Postfix took into its queue more than once.
+accepted_twice () {
+    accepted "$1" 0
 }
 
 # redelivered TAG: how many messages of TAG Postfix itself delivered more

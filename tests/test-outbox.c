@@ -391,7 +391,10 @@ test_smtp_sink_unreachable_defers (void **state)
   config_free (f->config);
   f->config = load_config (f->dir, "url = smtp://127.0.0.1:1");
   gint64 id = queue (f, "a@b.example");
+  assert_int_equal (outbox_seconds_until_due (f->db), G_MAXUINT);
   assert_int_equal (deliver (f), 0);
+  guint wait = outbox_seconds_until_due (f->db);
+  assert_in_range (wait, 50, 60);
   g_autofree char *st = column (f->db, "state", id);
   g_autofree char *tries = column (f->db, "tries", id);
   g_autofree char *next = column (f->db, "next_attempt", id);

@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
+#include <glib/gstdio.h>
 
 #include "gateway/outbox.h"
 #include "gateway/smtp.h"
@@ -198,6 +199,48 @@ test_curl_url (void **state)
   check_url ("smtp://", FALSE, NULL, FALSE);
 }
 
+/* The problems of a configuration whose [smtp] section is smtp. */
+static GPtrArray *
+smtp_problems (const char *smtp, gboolean *starttls)
+{
+  g_autofree char *dir = g_dir_make_tmp ("test-smtp-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "ctcgw.conf", NULL);
+  g_autofree char *text = g_strdup_printf ("[gateway]\ndatabase = r.db\n"
+                                           "address = intake@ctc.example\n[smtp]\n%s\n", smtp);
+  assert_true (g_file_set_contents (path, text, -1, NULL));
+  GPtrArray *problems = config_check (path);
+  Config *config = config_load (path, NULL);
+  *starttls = config != NULL && config->smtp_starttls;
+  g_clear_pointer (&config, config_free);
+  g_unlink (path);
+  g_rmdir (dir);
+  return problems;
+}
+
+/* STARTTLS: the key, or ?starttls on an smtp:// URL; nothing else. */
+static void
+test_config_starttls (void **state)
+{
+  const struct { const char *smtp; guint problems; gboolean starttls; } cases[] = {
+    { "url = smtp://mx.un.example", 0, FALSE },
+    { "url = smtp://mx.un.example:587?starttls", 0, TRUE },
+    { "url = smtp://mx.un.example\nstarttls = true", 0, TRUE },
+    { "url = smtps://mx.un.example", 0, FALSE },
+    { "url = smtps://mx.un.example?starttls", 1, FALSE },
+    { "url = smtp://mx.un.example?relay\nstarttls = yes", 1, FALSE },
+    { "url = smtp://mx.un.example\nstarttls = sometimes", 1, FALSE },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gboolean starttls = FALSE;
+      g_autoptr (GPtrArray) problems = smtp_problems (cases[i].smtp, &starttls);
+      if (problems->len != cases[i].problems)
+        fail_msg ("%s: %u problems", cases[i].smtp, problems->len);
+      if (cases[i].problems == 0 && starttls != cases[i].starttls)
+        fail_msg ("%s: STARTTLS %d", cases[i].smtp, starttls);
+    }
+}
+
 int
 main (void)
 {
@@ -213,6 +256,7 @@ main (void)
     cmocka_unit_test (test_outcome),
     cmocka_unit_test (test_retry_delay),
     cmocka_unit_test (test_curl_url),
+    cmocka_unit_test (test_config_starttls),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
