@@ -17,7 +17,7 @@ G_DEFINE_QUARK (ctcgw-audience-error-quark, audience_error)
 static const char *const keywords[] = {
   "all", "states", "organizations", "group", "entities", "providers", NULL
 };
-static const char *const placeholders[] = {
+static const char *const argument_names[] = {
   NULL, NULL, NULL, "NAME", "CODE,CODE", "AREA", NULL
 };
 
@@ -90,10 +90,10 @@ unknown_form (const char *word, const char *arg, const char *audience, GError **
   int i = near != NULL ? keyword_index (near) : -1;
   g_autofree char *quoted = form_quote (audience);
 
-  if (i >= 0 && placeholders[i] != NULL)
+  if (i >= 0 && argument_names[i] != NULL)
     {
       g_autofree char *written = g_strdup_printf ("%s:%s", near, arg != NULL && *arg != '\0'
-                                                  ? arg : placeholders[i]);
+                                                  ? arg : argument_names[i]);
       invalid (error, "audience", audience, written);
     }
   else if (i >= 0)
@@ -195,7 +195,7 @@ resolve_argument (sqlite3 *db, const char *keyword, const char *arg, GError **er
       int i = keyword_index (keyword);
       g_set_error (error, AUDIENCE_ERROR, AUDIENCE_ERROR_INVALID,
                    "audience %s: needs a value (write %s:%s)", keyword, keyword,
-                   placeholders[i]);
+                   argument_names[i]);
       return NULL;
     }
   if (strcmp (keyword, "group") == 0)
@@ -236,13 +236,13 @@ audience_parse (sqlite3 *db, const char *audience, char **keyword, char **arg,
     }
   g_strstrip (text);
   int i = keyword_index (text);
-  if (i < 0 || (placeholders[i] == NULL && colon != NULL))
+  if (i < 0 || (argument_names[i] == NULL && colon != NULL))
     {
       unknown_form (text, value, audience, error);
       return FALSE;
     }
   *keyword = g_strdup (keywords[i]);
-  if (placeholders[i] == NULL)
+  if (argument_names[i] == NULL)
     return TRUE;
   *arg = resolve_argument (db, keywords[i], value, error);
   return *arg != NULL;
