@@ -40,6 +40,7 @@ struct _ImapSource {
   mailimap *imap;        /* NULL when not connected */
   guint32 uidvalidity;
   gboolean idling;
+  gboolean idle_news;    /* the server announced a change as IDLE began */
 };
 
 /* One FETCH response: what imap_source_fetch asks for. */
@@ -89,7 +90,7 @@ drop (ImapSource *src)
     }
   mailimap_free (src->imap);
   src->imap = NULL;
-  src->idling = FALSE;
+  src->idling = src->idle_news = FALSE;
   src->uidvalidity = 0;
 }
 
@@ -643,14 +644,36 @@ sort_unique (GArray *uids)
   g_array_set_size (uids, out);
 }
 
-GArray *
-imap_source_search (ImapSource *src, guint32 after_uid, GError **error)
+/* The number of messages the server has announced: an EXISTS sets it,
+ * each EXPUNGE lowers it by one (libetpan keeps it up to date). */
+static guint32
+announced (ImapSource *src)
 {
+  struct mailimap_selection_info *sel = src->imap->imap_selection_info;
+  return sel != NULL ? sel->sel_exists : 0;
+}
+
+/* Whether the last command's answer announced messages (EXISTS) beyond
+ * before, the count taken before it; its EXPUNGEs are added back. */
+static gboolean
+announced_new (ImapSource *src, guint32 before)
+{
+  struct mailimap_response_info *info = src->imap->imap_response_info;
+  guint expunged = info != NULL && info->rsp_expunged != NULL
+                   ? (guint) clist_count (info->rsp_expunged) : 0;
+  return (guint64) announced (src) + expunged > before;
+}
+
+GArray *
+imap_source_search (ImapSource *src, guint32 after_uid, gboolean *news, GError **error)
+{
+  *news = FALSE;
   if (!ready (src, error))
     return NULL;
   GArray *uids = g_array_new (FALSE, FALSE, sizeof (guint32));
   if (after_uid == G_MAXUINT32)
     return uids;
+  guint32 before = announced (src);
   /* UID n:* always matches the highest UID, even one below n. */
   struct mailimap_search_key *key = mailimap_search_key_new_uid (
       mailimap_set_new_interval (after_uid + 1, 0));
@@ -671,6 +694,7 @@ imap_source_search (ImapSource *src, guint32 after_uid, GError **error)
       g_array_unref (uids);
       return NULL;
     }
+  *news = announced_new (src, before);
   sort_unique (uids);
   return uids;
 }
@@ -926,9 +950,11 @@ imap_source_idle_start (ImapSource *src, int *fd, GError **error)
     return fail (src, error, IMAP_ERROR_CONNECT, "not connected");
   if (!src->idling)
     {
+      guint32 before = announced (src);
       if (!check (src, mailimap_idle (src->imap), "IDLE", error))
         return FALSE;
       src->idling = TRUE;
+      src->idle_news = announced (src) != before;
     }
   *fd = mailimap_idle_get_fd (src->imap);
   return TRUE;
@@ -938,7 +964,7 @@ gboolean
 imap_source_idle_buffered (ImapSource *src)
 {
   return src->idling && src->imap != NULL && src->imap->imap_stream != NULL
-         && src->imap->imap_stream->read_buffer_len > 0;
+         && (src->idle_news || src->imap->imap_stream->read_buffer_len > 0);
 }
 
 /* Whether line is "* <number> WORD" (EXISTS, EXPUNGE...). */
@@ -1018,7 +1044,7 @@ idle_read_response (ImapSource *src, gboolean *exists, GError **error)
     }
   if (is_idle_answer (src->imap, line))
     {
-      src->idling = FALSE;
+      src->idling = src->idle_news = FALSE;
       *exists = TRUE;
       return TRUE;
     }
@@ -1034,8 +1060,8 @@ idle_read_response (ImapSource *src, gboolean *exists, GError **error)
 gboolean
 imap_source_idle_ready (ImapSource *src, gboolean *exists, GError **error)
 {
-  *exists = FALSE;
-  while (src->idling)
+  *exists = src->idle_news;
+  while (src->idling && !*exists)
     {
       if (!idle_read_response (src, exists, error))
         return FALSE;
@@ -1050,6 +1076,6 @@ imap_source_idle_done (ImapSource *src, GError **error)
 {
   if (!src->idling)
     return TRUE;
-  src->idling = FALSE;
+  src->idling = src->idle_news = FALSE;
   return check (src, mailimap_idle_done (src->imap), "IDLE DONE", error);
 }

@@ -45,8 +45,12 @@ void imap_source_disconnect (ImapSource *src);
 guint32 imap_source_uidvalidity (ImapSource *src);
 
 /* The UIDs above after_uid (ascending; UID SEARCH UID after_uid+1:*,
- * filtered: the server returns the highest UID even when it is lower). */
-GArray *imap_source_search (ImapSource *src, guint32 after_uid, GError **error);
+ * filtered: the server returns the highest UID even when it is lower).
+ * *news is TRUE when the server's answer announced messages that arrived
+ * while it searched (they may be missing from the result, and IDLE will
+ * not announce them again): search again. */
+GArray *imap_source_search (ImapSource *src, guint32 after_uid, gboolean *news,
+                            GError **error);
 
 /* Fetches the messages of uids[from..] in one UID FETCH: at most
  * max_count messages and about max_bytes of them (RFC822.SIZE first, then

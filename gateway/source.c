@@ -115,6 +115,29 @@ starting_uid (sqlite3 *db, const MailboxConfig *mbox, ImapSource *src, guint32 *
   return TRUE;
 }
 
+/* Files the messages of uids in batches; *count grows by those filed. */
+static gboolean
+take_uids (sqlite3 *db, const Config *config, const MailboxConfig *mbox, ImapSource *src,
+           GArray *uids, Batch *b, guint *count, GError **error)
+{
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < uids->len && !source_stop_requested;)
+    {
+      guint done, taken, n = MIN (SOURCE_BATCH, uids->len - i);
+      ok = take_fetched (db, config, mbox, src, &g_array_index (uids, guint32, i), n, b,
+                         &done, &taken, error);
+      i += done;
+      *count += taken;
+      /* What was filed before a failure still leaves the inbox. */
+      ok = finish_batch (db, mbox, src, b, ok ? error : NULL) && ok;
+    }
+  return ok;
+}
+
+/* Searches and files until a search finds nothing and the server announced
+ * nothing new meanwhile: a message that arrives during a pass is announced
+ * once (in the answer to a MOVE or a SEARCH), and IDLE will not announce it
+ * again. */
 gboolean
 source_imap_pass (sqlite3 *db, const Config *config, const MailboxConfig *mbox,
                   ImapSource *src, guint *count, GError **error)
@@ -123,21 +146,16 @@ source_imap_pass (sqlite3 *db, const Config *config, const MailboxConfig *mbox,
   *count = 0;
   if (!imap_source_connect (src, error) || !starting_uid (db, mbox, src, &last, error))
     return FALSE;
-  g_autoptr (GArray) uids = imap_source_search (src, last, error);
-  if (uids == NULL)
-    return FALSE;
   Batch b = { g_array_new (FALSE, FALSE, sizeof (guint32)),
               g_array_new (FALSE, FALSE, sizeof (guint32)), last };
-  gboolean ok = TRUE;
-  for (guint i = 0; ok && i < uids->len && !source_stop_requested;)
+  gboolean ok = TRUE, again = TRUE;
+  for (guint empty = 0; ok && again && !source_stop_requested;)
     {
-      guint done, taken, n = MIN (SOURCE_BATCH, uids->len - i);
-      ok = take_fetched (db, config, mbox, src, &g_array_index (uids, guint32, i), n, &b,
-                         &done, &taken, error);
-      i += done;
-      *count += taken;
-      /* What was filed before a failure still leaves the inbox. */
-      ok = finish_batch (db, mbox, src, &b, ok ? error : NULL) && ok;
+      gboolean news;
+      g_autoptr (GArray) uids = imap_source_search (src, b.last_done, &news, error);
+      ok = uids != NULL && take_uids (db, config, mbox, src, uids, &b, count, error);
+      empty = uids != NULL && uids->len == 0 ? empty + 1 : 0;
+      again = uids != NULL && (uids->len > 0 || news) && empty < SOURCE_EMPTY_SEARCHES;
     }
   g_array_unref (b.processed);
   g_array_unref (b.rejected);

@@ -12,6 +12,9 @@
 #define SOURCE_BATCH 100
 /* Bytes fetched in one UID FETCH, at most. */
 #define SOURCE_BATCH_BYTES (32u * 1024u * 1024u)
+/* Searches in a row that may find nothing while the server announces new
+ * messages, before a pass gives up and waits. */
+#define SOURCE_EMPTY_SEARCHES 3
 
 /* Set from a signal handler: finish the message in hand, then stop. */
 extern volatile int source_stop_requested;

@@ -46,6 +46,20 @@ n=$(wait_count gateway Processed 3 5)
 [ "$n" = 3 ] && ok "IDLE goes on after each message" || fail "IDLE goes on after each message" "Processed holds ${n:-none}"
 db_is "each is answered once" 3 "SELECT count(*) FROM outbox"
 
+# A message stored while a pass is at work is announced once, in the answer
+# to one of the pass's own commands, and never again by IDLE: of a stream
+# of messages stored while the daemon files the first ones, the last must
+# be filed as soon as the others.
+make_submissions 10 209 "$TMP/stream"
+imap_append_dir gateway INBOX "$TMP/stream" || fail "200 messages are stored" "APPEND failed"
+got=$(wait_sql "SELECT count(*) FROM submissions WHERE message_id LIKE 'imap-%'" 203 20)
+if [ "$got" = 203 ]; then
+  ok "a stream of 200 messages stored while it files is filed whole"
+else
+  fail "a stream of 200 messages stored while it files is filed whole" "$((got - 3)) filed after 20 s"
+  gateway_log
+fi
+
 alive "$GATEWAY_PID" && ok "the daemon is still running" || { fail "the daemon is still running"; gateway_log; }
 gateway_stop
 [ "$GATEWAY_STATUS" = 0 ] && ok "SIGTERM stops it with status 0" || { fail "SIGTERM stops it with status 0" "status $GATEWAY_STATUS"; gateway_log; }
