@@ -64,24 +64,116 @@ db_rollback (sqlite3 *db)
     sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* Prepared statements kept per connection, by SQL text: preparing costs
+ * more than running most of the gateway's statements.  db_prepare lends a
+ * kept statement out and db_release (the g_autoptr cleanup) resets it and
+ * takes it back; one asked for while it is lent out is prepared afresh and
+ * finalized on release.  Connections are used from one thread. */
+typedef struct {
+  sqlite3_stmt *stmt;
+  gboolean lent;
+} Kept;
+
+static GHashTable *kept_by_db;     /* sqlite3* -> GHashTable (SQL -> Kept*) */
+static GHashTable *kept_by_stmt;   /* sqlite3_stmt* -> Kept* */
+
+/* The statements kept for db (created when create is TRUE). */
+static GHashTable *
+kept_table (sqlite3 *db, gboolean create)
+{
+  if (kept_by_db == NULL && create)
+    {
+      kept_by_db = g_hash_table_new_full (NULL, NULL, NULL,
+                                          (GDestroyNotify) g_hash_table_unref);
+      kept_by_stmt = g_hash_table_new (NULL, NULL);
+    }
+  GHashTable *kept = kept_by_db != NULL ? g_hash_table_lookup (kept_by_db, db) : NULL;
+  if (kept == NULL && create)
+    {
+      kept = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_hash_table_insert (kept_by_db, db, kept);
+    }
+  return kept;
+}
+
 /* A prepared statement, with the SQLite message as error on failure. */
 sqlite3_stmt *
 db_prepare (sqlite3 *db, const char *sql, GError **error)
 {
+  GHashTable *kept = kept_table (db, TRUE);
+  Kept *k = g_hash_table_lookup (kept, sql);
+  if (k != NULL && !k->lent)
+    {
+      k->lent = TRUE;
+      return k->stmt;
+    }
+  gboolean keep = k == NULL && g_hash_table_size (kept) < DB_KEPT_MAX;
   sqlite3_stmt *stmt = NULL;
+  if (sqlite3_prepare_v3 (db, sql, -1, keep ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, NULL)
+      != SQLITE_OK)
+    {
+      db_set_error (db, error, "preparing a statement");
+      sqlite3_finalize (stmt);
+      return NULL;
+    }
+  if (keep && stmt != NULL)
+    {
+      k = g_new0 (Kept, 1);
+      k->stmt = stmt;
+      k->lent = TRUE;
+      g_hash_table_insert (kept, g_strdup (sql), k);
+      g_hash_table_insert (kept_by_stmt, stmt, k);
+    }
+  return stmt;
+}
 
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK)
-    return stmt;
-  db_set_error (db, error, "preparing a statement");
-  return NULL;
+/* See db.h. */
+void
+db_release (sqlite3_stmt *stmt)
+{
+  Kept *k = kept_by_stmt != NULL ? g_hash_table_lookup (kept_by_stmt, stmt) : NULL;
+  if (k == NULL)
+    {
+      sqlite3_finalize (stmt);
+      return;
+    }
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  k->lent = FALSE;
+}
+
+/* Finalizes the statements kept for db. */
+static void
+forget_kept (sqlite3 *db)
+{
+  GHashTable *kept = kept_table (db, FALSE);
+  if (kept == NULL)
+    return;
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init (&it, kept);
+  while (g_hash_table_iter_next (&it, NULL, &value))
+    {
+      Kept *k = value;
+      g_hash_table_remove (kept_by_stmt, k->stmt);
+      sqlite3_finalize (k->stmt);
+    }
+  g_hash_table_remove (kept_by_db, db);
+  if (g_hash_table_size (kept_by_db) == 0)
+    {
+      g_clear_pointer (&kept_by_db, g_hash_table_unref);
+      g_clear_pointer (&kept_by_stmt, g_hash_table_unref);
+    }
 }
 
 /* Closes db; NULL is allowed, like free(). */
 void
 db_close (sqlite3 *db)
 {
-  if (db != NULL)
-    sqlite3_close_v2 (db);
+  if (db == NULL)
+    return;
+  forget_kept (db);
+  sqlite3_close_v2 (db);
 }
 
 /* The number NNN of a schema file name "NNN-name.sql", or 0. */

@@ -13,6 +13,8 @@ typedef enum {
   DB_ERROR_FAILED,    /* any other SQLite error */
 } DbError;
 #define DB_ERROR db_error_quark ()
+/* Prepared statements kept per connection, at most. */
+#define DB_KEPT_MAX 256
 GQuark db_error_quark (void);
 
 /* Opens (creating when create is TRUE) the database at path: WAL, foreign
@@ -41,10 +43,15 @@ void db_rollback (sqlite3 *db);
 /* Sets error from the last SQLite failure on db (busy -> DB_ERROR_BUSY). */
 void db_set_error (sqlite3 *db, GError **error, const char *what);
 
-/* A prepared statement; NULL with error set on failure.  Finalize with
- * sqlite3_finalize (or g_autoptr(sqlite3_stmt)). */
+/* A prepared statement; NULL with error set on failure.  Give it back with
+ * db_release (g_autoptr(sqlite3_stmt) does): the statements of up to
+ * DB_KEPT_MAX SQL texts are kept prepared for the next call. */
 sqlite3_stmt *db_prepare (sqlite3 *db, const char *sql, GError **error);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+/* Gives a statement of db_prepare back: reset and kept for the next
+ * db_prepare of the same SQL, or finalized.  g_autoptr (sqlite3_stmt) calls
+ * it; never sqlite3_finalize() a statement of db_prepare. */
+void db_release (sqlite3_stmt *stmt);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, db_release)
 
 /* Allocates the next reference PREFIX-KIND-YEAR-SEQ ("CTC-OFF-2026-0042";
  * SUB references have six digits).  Call inside the filing transaction. */

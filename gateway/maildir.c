@@ -2,6 +2,9 @@
  * sink, and read as an intake source whose messages move to a Maildir++
  * folder only after their transaction has committed. */
 
+#define _GNU_SOURCE     /* syncfs */
+#include "build-config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -55,14 +58,19 @@ write_all (int fd, const char *data, gsize len)
   return TRUE;
 }
 
-/* Writes path and makes it durable before anyone can see it renamed. */
+struct _MaildirBatch {
+  char *dir;
+  GPtrArray *names;    /* written into tmp/, not yet renamed */
+};
+
+/* Writes path (not yet durable: the batch syncs it). */
 static gboolean
-write_synced (const char *path, const char *data, gsize len, GError **error)
+write_file (const char *path, const char *data, gsize len, GError **error)
 {
   int fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0)
     return errno_error (error, errno, "create", path);
-  gboolean ok = write_all (fd, data, len) && fsync (fd) == 0;
+  gboolean ok = write_all (fd, data, len);
   int saved = errno;
   if (close (fd) != 0 && ok)
     {
@@ -75,17 +83,43 @@ write_synced (const char *path, const char *data, gsize len, GError **error)
   return errno_error (error, saved, "write", path);
 }
 
-/* Makes a rename into dir durable. */
+/* fsync of the file or directory at path. */
 static gboolean
-sync_dir (const char *dir, GError **error)
+sync_path (const char *path, int flags, GError **error)
 {
-  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC | flags, 0);
   if (fd < 0)
-    return errno_error (error, errno, "open", dir);
-  gboolean ok = fsync (fd) == 0 || errno == EINVAL;
+    return errno_error (error, errno, "open", path);
+  /* Some file systems cannot sync a directory: nothing more to do there. */
+  gboolean ok = fsync (fd) == 0 || ((flags & O_DIRECTORY) && errno == EINVAL);
   int saved = errno;
   close (fd);
-  return ok || errno_error (error, saved, "sync", dir);
+  return ok || errno_error (error, saved, "sync", path);
+}
+
+/* Makes every file written into tmp/ durable: one syncfs() of the file
+ * system where there is one, else an fsync of each. */
+static gboolean
+sync_written (MaildirBatch *b, GError **error)
+{
+#ifdef HAVE_SYNCFS
+  g_autofree char *tmp_dir = g_build_filename (b->dir, "tmp", NULL);
+  int fd = g_open (tmp_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (fd < 0)
+    return errno_error (error, errno, "open", tmp_dir);
+  gboolean ok = syncfs (fd) == 0;
+  int saved = errno;
+  close (fd);
+  return ok || errno_error (error, saved, "sync the file system of", tmp_dir);
+#else
+  for (guint i = 0; i < b->names->len; i++)
+    {
+      g_autofree char *tmp = g_build_filename (b->dir, "tmp", b->names->pdata[i], NULL);
+      if (!sync_path (tmp, 0, error))
+        return FALSE;
+    }
+  return TRUE;
+#endif
 }
 
 /* A file name that stays inside new/ and is not hidden. */
@@ -95,34 +129,79 @@ file_name_valid (const char *name)
   return name != NULL && name[0] != '\0' && name[0] != '.' && strchr (name, '/') == NULL;
 }
 
-/* See maildir.h: tmp/, fsync, rename into new/, fsync new/. */
-char *
-maildir_store_named (const char *dir, const char *name, const char *data, gsize len,
+MaildirBatch *
+maildir_batch_new (const char *dir, GError **error)
+{
+  if (!make_maildir (dir, error))
+    return NULL;
+  MaildirBatch *b = g_new0 (MaildirBatch, 1);
+  b->dir = g_strdup (dir);
+  b->names = g_ptr_array_new_with_free_func (g_free);
+  return b;
+}
+
+gboolean
+maildir_batch_write (MaildirBatch *b, const char *name, const char *data, gsize len,
                      GError **error)
 {
   if (!file_name_valid (name))
     {
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
                    "\"%s\" cannot name a file in a Maildir", name ? name : "");
-      return NULL;
+      return FALSE;
     }
-  if (!make_maildir (dir, error))
-    return NULL;
-  g_autofree char *tmp = g_build_filename (dir, "tmp", name, NULL);
-  g_autofree char *final = g_build_filename (dir, "new", name, NULL);
-  g_autofree char *new_dir = g_build_filename (dir, "new", NULL);
-  if (!write_synced (tmp, data, len, error))
-    return NULL;
-  if (g_rename (tmp, final) != 0)
+  g_autofree char *tmp = g_build_filename (b->dir, "tmp", name, NULL);
+  if (!write_file (tmp, data, len, error))
+    return FALSE;
+  g_ptr_array_add (b->names, g_strdup (name));
+  return TRUE;
+}
+
+gboolean
+maildir_batch_commit (MaildirBatch *b, GError **error)
+{
+  g_autofree char *new_dir = g_build_filename (b->dir, "new", NULL);
+  if (b->names->len == 0)
+    return TRUE;
+  if (!sync_written (b, error))
+    return FALSE;
+  while (b->names->len > 0)
     {
-      int saved = errno;
-      g_unlink (tmp);
-      errno_error (error, saved, "move the message to", final);
-      return NULL;
+      const char *name = b->names->pdata[b->names->len - 1];
+      g_autofree char *tmp = g_build_filename (b->dir, "tmp", name, NULL);
+      g_autofree char *final = g_build_filename (new_dir, name, NULL);
+      if (g_rename (tmp, final) != 0)
+        return errno_error (error, errno, "move the message to", final);
+      g_ptr_array_remove_index (b->names, b->names->len - 1);
     }
-  if (!sync_dir (new_dir, error))
+  return sync_path (new_dir, O_DIRECTORY, error);
+}
+
+void
+maildir_batch_free (MaildirBatch *b)
+{
+  if (b == NULL)
+    return;
+  for (guint i = 0; i < b->names->len; i++)
+    {
+      g_autofree char *tmp = g_build_filename (b->dir, "tmp", b->names->pdata[i], NULL);
+      g_unlink (tmp);
+    }
+  g_ptr_array_unref (b->names);
+  g_free (b->dir);
+  g_free (b);
+}
+
+/* See maildir.h: a batch of one. */
+char *
+maildir_store_named (const char *dir, const char *name, const char *data, gsize len,
+                     GError **error)
+{
+  g_autoptr (MaildirBatch) b = maildir_batch_new (dir, error);
+  if (b == NULL || !maildir_batch_write (b, name, data, len, error)
+      || !maildir_batch_commit (b, error))
     return NULL;
-  return g_steal_pointer (&final);
+  return g_build_filename (dir, "new", name, NULL);
 }
 
 /* The host name for a Maildir file name: '/' and ':' written as \057 and

@@ -16,8 +16,8 @@
 gboolean maildir_intake (sqlite3 *db, const Config *config, const MailboxConfig *mbox,
                          guint *count, GError **error);
 
-/* Writes data into the Maildir dir (creating tmp/new/cur): tmp name, fsync,
- * rename into new/.  Returns the final path (a new string); errors are
+/* Writes data into the Maildir dir (creating tmp/new/cur): tmp name, sync,
+ * rename into new/, sync new/.  Returns the final path (a new string); errors are
  * G_FILE_ERROR. */
 char *maildir_store (const char *dir, const char *data, gsize len, GError **error);
 
@@ -26,3 +26,16 @@ char *maildir_store (const char *dir, const char *data, gsize len, GError **erro
  * twice leaves one file. */
 char *maildir_store_named (const char *dir, const char *name, const char *data,
                            gsize len, GError **error);
+
+/* Files stored together and made durable once (the outbox sink): each is
+ * written into tmp/; commit makes all of them durable with one syncfs()
+ * (an fsync of each where there is none), renames each into new/ (replacing
+ * a file of the same name) and syncs new/ once.  Free removes from tmp/
+ * what was written and not committed.  Errors are G_FILE_ERROR. */
+typedef struct _MaildirBatch MaildirBatch;
+MaildirBatch *maildir_batch_new (const char *dir, GError **error);
+gboolean maildir_batch_write (MaildirBatch *b, const char *name, const char *data,
+                              gsize len, GError **error);
+gboolean maildir_batch_commit (MaildirBatch *b, GError **error);
+void maildir_batch_free (MaildirBatch *b);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MaildirBatch, maildir_batch_free)

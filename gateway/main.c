@@ -3,6 +3,7 @@
 #include "build-config.h"
 
 #include <locale.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +13,9 @@
 #include "gateway/config.h"
 #include "gateway/log.h"
 #include "parsers/form.h"
+
+/* Freed heap kept by the process rather than trimmed (see main). */
+#define MALLOC_KEEP_BYTES (64 * 1024 * 1024)
 
 #define DEFAULT_CONFIG "/etc/ctcgw/ctcgw.conf"
 
@@ -108,6 +112,10 @@ main (int argc, char **argv)
   g_autofree char *help = commands_help ();
 
   setlocale (LC_ALL, "");
+  /* Messages and IMAP batches of megabytes come and go: keep the freed
+   * heap for the next one instead of returning it to the kernel each time. */
+  mallopt (M_TRIM_THRESHOLD, MALLOC_KEEP_BYTES);
+  mallopt (M_TOP_PAD, MALLOC_KEEP_BYTES / 4);
   /* A write to a server or a reader that went away is an error to handle. */
   signal (SIGPIPE, SIG_IGN);
   g_option_context_set_summary (context, "The email intake and circulation gateway of the CTC secretariat.");

@@ -19,6 +19,8 @@ G_DEFINE_QUARK (ctcgw-outbox-error-quark, outbox_error)
 /* SMTP results are written in transactions of this many rows at most, and
  * at most this long after the first of them came. */
 #define RESULTS_PER_COMMIT 32
+/* Messages written into the maildir sink and made durable together. */
+#define OUTBOX_SINK_BATCH 256
 #define RESULTS_WAIT_US (200 * G_TIME_SPAN_MILLISECOND)
 
 static const char *const state_names[] = {
@@ -63,7 +65,9 @@ outbox_message_new (const Config *config, const char *auto_submitted)
   g_autoptr (GDateTime) now = now_in_zone (config->timezone);
   g_mime_message_set_date (msg, now);
   const char *at = config->address != NULL ? strrchr (config->address, '@') : NULL;
-  g_autofree char *id = g_mime_utils_generate_message_id (at != NULL ? at + 1 : "localhost");
+  /* A random UUID: GMime's generator opens /dev/urandom for every message. */
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *id = g_strdup_printf ("%s@%s", uuid, at != NULL ? at + 1 : "localhost");
   g_mime_message_set_message_id (msg, id);
   if (auto_submitted != NULL)
     g_mime_object_set_header (GMIME_OBJECT (msg), "Auto-Submitted", auto_submitted, NULL);
@@ -316,29 +320,82 @@ sink_file_name (const OutboxRow *row)
   return g_strdup_printf ("outbox-%010" G_GINT64_FORMAT "-%.12s.eml", row->id, hash);
 }
 
-/* Writes one row into the maildir sink and records what happened. */
+/* Writes row id into the sink's batch; a row that cannot be written is
+ * deferred.  *written: it is in the batch (then *row holds it). */
 static gboolean
-deliver_row (sqlite3 *db, const char *dir, gint64 id, guint *sent, GError **error)
+write_row (sqlite3 *db, MaildirBatch *batch, gint64 id, OutboxRow *row, gboolean *written,
+           GError **error)
 {
-  g_auto (OutboxRow) row = { 0 };
   g_autoptr (GError) local = NULL;
-  if (!read_row (db, id, &row, error))
+  *written = FALSE;
+  if (!read_row (db, id, row, error))
     return FALSE;
-  g_autofree char *name = sink_file_name (&row);
-  g_autofree char *path = NULL;
-  if (row.raw == NULL)
+  g_autofree char *name = sink_file_name (row);
+  if (row->raw == NULL)
     g_set_error (&local, OUTBOX_ERROR, OUTBOX_ERROR_MESSAGE, "the row holds no message");
   else
-    path = maildir_store_named (dir, name, g_bytes_get_data (row.raw, NULL),
-                                g_bytes_get_size (row.raw), &local);
-  if (path == NULL)
-    return defer_row (db, &row, local->message, FALSE, error);
-  if (!mark_sent (db, id, error))
+    *written = maildir_batch_write (batch, name, g_bytes_get_data (row->raw, NULL),
+                                    g_bytes_get_size (row->raw), &local);
+  return *written || defer_row (db, row, local->message, FALSE, error);
+}
+
+/* Marks the rows of a committed batch sent, in one transaction. */
+static gboolean
+mark_batch_sent (sqlite3 *db, GPtrArray *rows, guint *sent, GError **error)
+{
+  if (rows->len == 0)
+    return TRUE;
+  if (!db_begin (db, error))
     return FALSE;
-  (*sent)++;
-  g_autofree char *to = log_escape (row.recipient);
-  log_info ("outbox", "id=%" G_GINT64_FORMAT " to=%s sink=maildir file=%s state=sent",
-            id, to, name);
+  for (guint i = 0; i < rows->len; i++)
+    if (!mark_sent (db, ((OutboxRow *) rows->pdata[i])->id, error))
+      {
+        db_rollback (db);
+        return FALSE;
+      }
+  if (!db_commit (db, error))
+    return FALSE;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const OutboxRow *row = rows->pdata[i];
+      g_autofree char *name = sink_file_name (row);
+      g_autofree char *to = log_escape (row->recipient);
+      log_info ("outbox", "id=%" G_GINT64_FORMAT " to=%s sink=maildir file=%s state=sent",
+                row->id, to, name);
+    }
+  *sent += rows->len;
+  return TRUE;
+}
+
+/* Delivers ids[from..from+n) into the maildir sink as one batch made durable
+ * once; a row is marked sent only after its file is durable in new/ (a
+ * crash in between writes the same file again). */
+static gboolean
+deliver_maildir_batch (sqlite3 *db, const char *dir, const gint64 *ids, guint n,
+                       guint *sent, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  g_autoptr (MaildirBatch) batch = maildir_batch_new (dir, &local);
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) outbox_row_free);
+  for (guint i = 0; i < n && batch != NULL; i++)
+    {
+      g_autoptr (OutboxRow) row = g_new0 (OutboxRow, 1);
+      gboolean written;
+      if (!write_row (db, batch, ids[i], row, &written, error))
+        return FALSE;
+      if (written)
+        g_ptr_array_add (rows, g_steal_pointer (&row));
+    }
+  if (batch != NULL && maildir_batch_commit (batch, &local))
+    return mark_batch_sent (db, rows, sent, error);
+  /* The sink cannot be written: every row of the batch waits. */
+  for (guint i = 0; i < n; i++)
+    {
+      g_auto (OutboxRow) row = { 0 };
+      if (!read_row (db, ids[i], &row, error)
+          || !defer_row (db, &row, local->message, i > 0, error))
+        return FALSE;
+    }
   return TRUE;
 }
 
@@ -546,8 +603,9 @@ outbox_deliver (sqlite3 *db, const Config *config, guint *sent, GError **error)
     return FALSE;
   if (dir == NULL)
     return ids->len == 0 || deliver_smtp (db, config, ids, sent, error);
-  for (guint i = 0; i < ids->len; i++)
-    if (!deliver_row (db, dir, g_array_index (ids, gint64, i), sent, error))
+  for (guint i = 0; i < ids->len; i += OUTBOX_SINK_BATCH)
+    if (!deliver_maildir_batch (db, dir, &g_array_index (ids, gint64, i),
+                                MIN (OUTBOX_SINK_BATCH, ids->len - i), sent, error))
       return FALSE;
   return TRUE;
 }
