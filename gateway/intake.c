@@ -3,6 +3,7 @@
  * answer in the outbox (PRODUCT.md flow steps 1 and 2). */
 
 #include <string.h>
+#include <gnutls/crypto.h>
 
 #include "gateway/answer.h"
 #include "gateway/authorize.h"
@@ -53,10 +54,25 @@ intake_result_clear (IntakeResult *r)
   r->submission_id = 0;
 }
 
+/* GnuTLS's SHA-256 uses the processor's SHA extensions where it has them:
+ * several times faster than GLib's on every message. */
 static char *
 sha256_hex (GBytes *raw)
 {
-  return g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, raw);
+  guint8 digest[32];
+  gsize len;
+  const void *data = g_bytes_get_data (raw, &len);
+  if (gnutls_hash_fast (GNUTLS_DIG_SHA256, data, len, digest) != 0)
+    return g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, raw);
+  static const char digits[] = "0123456789abcdef";
+  char *hex = g_malloc (2 * sizeof digest + 1);
+  for (gsize i = 0; i < sizeof digest; i++)
+    {
+      hex[2 * i] = digits[digest[i] >> 4];
+      hex[2 * i + 1] = digits[digest[i] & 0xf];
+    }
+  hex[2 * sizeof digest] = '\0';
+  return hex;
 }
 
 /* A message is the same when its Message-ID and its bytes are (PRODUCT.md). */

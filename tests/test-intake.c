@@ -151,6 +151,19 @@ test_filed_and_answered (void **state)
   assert_non_null (strstr (raw, sub));
 }
 
+/* The stored SHA-256 is the standard one of the raw bytes (the duplicate
+ * check and `show` rely on it). */
+static void
+test_sha256_of_raw (void **state)
+{
+  Fixture *f = *state;
+  GBytes *raw = message ("j.doe@unodc.example", "h1@unodc", NULL, offer_body);
+  g_autofree char *expected = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, raw);
+  assert_int_equal (process (f, raw), INTAKE_FILED);
+  g_autofree char *stored = text (f->db, "SELECT sha256 FROM submissions WHERE message_id LIKE '%h1@unodc%'");
+  assert_string_equal (stored, expected);
+}
+
 static void
 test_duplicate_not_filed_twice (void **state)
 {
@@ -426,6 +439,7 @@ main (void)
   g_mime_init ();
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_filed_and_answered, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_sha256_of_raw, setup, teardown),
     cmocka_unit_test_setup_teardown (test_duplicate_not_filed_twice, setup, teardown),
     cmocka_unit_test_setup_teardown (test_unknown_sender_quarantined_then_approved, setup, teardown),
     cmocka_unit_test_setup_teardown (test_rejected_from_quarantine, setup, teardown),
