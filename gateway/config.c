@@ -25,7 +25,7 @@ static const char *const mailbox_keys[] = {
   "url", "user", "password_file", "processed_folder", "rejected_folder",
   "idle", "poll_interval", "starttls", NULL };
 static const char *const smtp_keys[] = {
-  "url", "user", "password_file", "bounce_address", "messages_per_connection",
+  "url", "user", "password_file", "bounce_address", "messages_per_connection", "sessions",
   "rate", "hard_bounces", "starttls", NULL };
 static const char *const limits_keys[] = {
   "message_size", "value_length", "fields_per_record", "records_per_message",
@@ -588,6 +588,8 @@ read_smtp (Reader *r, Config *c)
   c->bounce_address = read_address (r, "smtp", "bounce_address", NULL);
   c->messages_per_connection = read_uint (r, "smtp", "messages_per_connection",
                                           1, 100000, 100);
+  c->smtp_sessions = read_uint (r, "smtp", "sessions", 1, SMTP_SESSIONS_MAX,
+                                SMTP_SESSIONS_DEFAULT);
   c->smtp_rate = read_rate (r);
   c->hard_bounces = read_uint (r, "smtp", "hard_bounces", 1, 1000, 3);
   gboolean url_starttls = smtp_url_starttls (r, c->smtp_url);

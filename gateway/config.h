@@ -10,6 +10,10 @@ typedef enum {
   CONFIG_ERROR_INVALID,  /* a key is missing, unknown or has a bad value */
 } ConfigError;
 #define CONFIG_ERROR config_error_quark ()
+
+/* [smtp] sessions: SMTP sessions that send at the same time. */
+#define SMTP_SESSIONS_DEFAULT 4
+#define SMTP_SESSIONS_MAX 16
 GQuark config_error_quark (void);
 
 typedef struct {
@@ -54,6 +58,7 @@ typedef struct {
   char *smtp_password_file;
   char *bounce_address;
   guint messages_per_connection;
+  guint smtp_sessions;      /* SMTP sessions sending at once, 1..SMTP_SESSIONS_MAX */
   guint smtp_rate;          /* messages an hour at most, 0: no limit */
   gboolean smtp_starttls;   /* STARTTLS required (key, or "?starttls" on the url) */
   guint hard_bounces;       /* hard bounces before a contact point is bouncing */

@@ -599,7 +599,7 @@ sender_start (Sender *s, GError **error)
   if (!global_init (error) || !sender_prepare (s, error))
     return FALSE;
   s->results = g_async_queue_new ();
-  for (guint i = 0; i < SMTP_SESSIONS_MAX; i++)
+  for (guint i = 0; i < s->config->smtp_sessions; i++)
     {
       Session *ss = &s->sessions[i];
       if (!session_init (s, ss, error))
@@ -607,7 +607,7 @@ sender_start (Sender *s, GError **error)
       ss->work = g_async_queue_new ();
       ss->thread = g_thread_new ("ctcgw-smtp", session_thread, ss);
     }
-  for (guint i = 0; i < SMTP_SESSIONS_MAX && !s->exhausted; i++)
+  for (guint i = 0; i < s->config->smtp_sessions && !s->exhausted; i++)
     if (!session_start (s, &s->sessions[i], error))
       return FALSE;
   return TRUE;

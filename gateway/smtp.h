@@ -17,8 +17,6 @@ typedef enum {
 #define SMTP_ERROR smtp_error_quark ()
 GQuark smtp_error_quark (void);
 
-/* Sessions that send at the same time, at most. */
-#define SMTP_SESSIONS_MAX 4
 /* The longest server reply kept (in last_error and the log), in bytes. */
 #define SMTP_REPLY_MAX 300
 /* The longest password (the first line of the password file). */
@@ -57,7 +55,7 @@ typedef gboolean (*SmtpDoneFunc) (gpointer data, gint64 id, SmtpOutcome outcome,
                                   const char *detail, GError **error);
 
 /* Sends every message that next gives to config's [smtp] url, through up
- * to SMTP_SESSIONS_MAX sessions, each closing its connection after
+ * to config's smtp_sessions sessions, each closing its connection after
  * messages_per_connection messages, and reports each result through done
  * (in the order the server answers).  next and done are called in the
  * calling thread only; a message whose addresses are no plain addr-spec

@@ -47,12 +47,23 @@ else
     fail "connections are reused, for 40 messages at most" "$sessions sessions, at most ${most:-?} messages in one"
 fi
 
+# [smtp] sessions: that many connections at once, each kept for all its
+# messages when messages_per_connection allows.
+sed -e 's/^messages_per_connection = 40$/messages_per_connection = 1000\
+sessions = 3/' "$GATEWAY_CONF" > "$GATEWAY_DIR/three.conf"
+before=$(grep -c ' connect from ' "$POSTFIX_DIR/postfix.log")
+queue_fanout c%04d 60 three 5000 > /dev/null
+check "a pass with sessions = 3" 0 "$CTCGW" -q -c "$GATEWAY_DIR/three.conf" run --once
+db_is "sends the 60 rows" 60 "SELECT count(*) FROM outbox WHERE state = 'sent' AND message_id LIKE '<three-%'"
+opened=$(($(grep -c ' connect from ' "$POSTFIX_DIR/postfix.log") - before))
+[ "$opened" = 3 ] && ok "over 3 connections" || fail "over 3 connections" "$opened connections"
+
 # outbox list and retry.
 check "outbox list --state failed" 0 gw outbox list --state failed
 check_out "shows the refused row" "^ *$refused +failed .*someone@elsewhere.example"
 check "outbox list --json" 0 gw outbox list --json
 n=$(python3 -c 'import json, sys; print(sum(1 for r in json.load(open(sys.argv[1])) if r["state"] == "sent"))' "$OUT")
-[ "$n" = $N ] && ok "its JSON holds the $N sent rows" || fail "its JSON holds the $N sent rows" "it holds ${n:-none}"
+[ "$n" = $((N + 60)) ] && ok "its JSON holds the $((N + 60)) sent rows" || fail "its JSON holds the $((N + 60)) sent rows" "it holds ${n:-none}"
 check "outbox list --state nonsense is a usage error" 64 gw outbox list --state nonsense
 check "outbox retry of a sent row is refused" 65 gw outbox retry "$id"
 check "outbox retry of no row is refused" 65 gw outbox retry 999999
@@ -61,7 +72,7 @@ check "outbox retry of the failed row" 0 gw outbox retry "$refused"
 db_is "queues it again with no tries" "queued|0" "SELECT state, tries FROM outbox WHERE id = $refused"
 check "the next pass" 0 gw -q run --once
 db_is "fails it again" "failed|1" "SELECT state, tries FROM outbox WHERE id = $refused"
-db_is "and sends nothing twice" "$((N + 1))" "SELECT count(*) FROM outbox"
+db_is "and sends nothing twice" "$((N + 61))" "SELECT count(*) FROM outbox"
 sleep 1
 postfix_drain 30
 got=$(copies c%04d $N fan)

@@ -98,6 +98,7 @@ test_defaults (void **state)
   assert_string_equal (c->smtp_url, sink);
   assert_null (c->bounce_address);
   assert_int_equal (c->messages_per_connection, 100);
+  assert_int_equal (c->smtp_sessions, 4);
   assert_int_equal (c->smtp_rate, 0);
   assert_int_equal (c->limits.message_max, d.message_max);
   assert_int_equal (c->limits.value_max, d.value_max);
@@ -324,6 +325,8 @@ test_bad_numbers (void **state)
   assert_problem (MINIMAL "[mailbox in]\nurl = maildir:x\npoll_interval = 0\n",
                   "[mailbox in] poll_interval: \"0\"");
   assert_problem (MINIMAL "messages_per_connection = -1\n", "[smtp] messages_per_connection: \"-1\"");
+  assert_problem (MINIMAL "sessions = 17\n", "[smtp] sessions: \"17\"");
+  assert_problem (MINIMAL "sessions = 0\n", "[smtp] sessions: \"0\"");
   assert_problem (MINIMAL "[limits]\nrecords_per_message = 5e3\n", "[limits] records_per_message: ");
   assert_problem (MINIMAL "rate = fast\n", "[smtp] rate: not a rate");
   assert_problem (MINIMAL "rate = 10/fortnight\n", "[smtp] rate: not a rate");
@@ -404,12 +407,13 @@ test_gateway_values (void **state)
   g_autoptr (Config) c = load (MINIMAL "[gateway]\nreference_prefix = UNX2\nlanguage = FR\n"
                                "trusted_authserv_id = mx.un.example\n"
                                "[smtp]\nbounce_address = bounces@un.example\n"
-                               "messages_per_connection = 5\n");
+                               "messages_per_connection = 5\nsessions = 8\n");
   assert_string_equal (c->reference_prefix, "UNX2");
   assert_string_equal (c->language, "fr");
   assert_string_equal (c->trusted_authserv_id, "mx.un.example");
   assert_string_equal (c->bounce_address, "bounces@un.example");
   assert_int_equal (c->messages_per_connection, 5);
+  assert_int_equal (c->smtp_sessions, 8);
 }
 
 static void
