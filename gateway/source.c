@@ -149,13 +149,16 @@ source_imap_pass (sqlite3 *db, const Config *config, const MailboxConfig *mbox,
   Batch b = { g_array_new (FALSE, FALSE, sizeof (guint32)),
               g_array_new (FALSE, FALSE, sizeof (guint32)), last };
   gboolean ok = TRUE, again = TRUE;
+  /* Another search after each round that filed something; after one that
+   * found nothing only when the server announced mail, a few times. */
   for (guint empty = 0; ok && again && !source_stop_requested;)
     {
       gboolean news;
+      guint before = *count;
       g_autoptr (GArray) uids = imap_source_search (src, b.last_done, &news, error);
       ok = uids != NULL && take_uids (db, config, mbox, src, uids, &b, count, error);
-      empty = uids != NULL && uids->len == 0 ? empty + 1 : 0;
-      again = uids != NULL && (uids->len > 0 || news) && empty < SOURCE_EMPTY_SEARCHES;
+      empty = ok && uids->len == 0 ? empty + 1 : 0;
+      again = ok && (*count > before || (news && empty > 0 && empty < SOURCE_EMPTY_SEARCHES));
     }
   g_array_unref (b.processed);
   g_array_unref (b.rejected);
