@@ -11,6 +11,9 @@ ALTER TABLE meetings ADD COLUMN audience TEXT;
 ALTER TABLE meetings ADD COLUMN kind TEXT NOT NULL DEFAULT 'meeting'
   CHECK (kind IN ('meeting', 'visit'));
 
+-- The invitee's name, the CN of the ATTENDEE the invitations carry.
+ALTER TABLE attendance ADD COLUMN name TEXT;
+
 ALTER TABLE visits ADD COLUMN meeting_id INTEGER REFERENCES meetings (id);
 CREATE INDEX visits_meeting ON visits (meeting_id);
 
