@@ -557,6 +557,24 @@ store_change (sqlite3 *db, const Meeting *m, gboolean raised, GDateTime *now, GE
   return step_done (db, reset, "asking the invitees again", error);
 }
 
+/* A visit's row follows its invitation's dates and cancellation. */
+static gboolean
+sync_visit (sqlite3 *db, const Meeting *m, GDateTime *now, GError **error)
+{
+  g_autofree char *updated = utc_text (now);
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "UPDATE visits SET start_date = ?1, end_date = ?2, updated = ?3, status = CASE"
+      " WHEN ?4 = 'cancelled' THEN 'cancelled' ELSE status END WHERE meeting_id = ?5", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, m->start, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 2, m->end, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 3, updated, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 4, m->status, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (st, 5, m->id);
+  return step_done (db, st, "updating a visit", error);
+}
+
 /* Sends m (changed, SEQUENCE raised) to everyone invited. */
 static gboolean
 send_everyone (sqlite3 *db, const Config *config, const Meeting *m, InviteMethod method,
@@ -613,7 +631,7 @@ update_in (sqlite3 *db, const Config *config, const char *reference, const char 
   if (!*changed)
     return TRUE;
   m.sequence++;
-  return store_change (db, &m, TRUE, now, error)
+  return store_change (db, &m, TRUE, now, error) && sync_visit (db, &m, now, error)
          && send_everyone (db, config, &m, INVITE_REQUEST, now, sent, error);
 }
 
@@ -645,7 +663,7 @@ cancel_in (sqlite3 *db, const Config *config, const char *reference, GDateTime *
   m.sequence++;
   g_free (m.status);
   m.status = g_strdup ("cancelled");
-  return store_change (db, &m, FALSE, now, error)
+  return store_change (db, &m, FALSE, now, error) && sync_visit (db, &m, now, error)
          && send_everyone (db, config, &m, INVITE_CANCEL, now, sent, error);
 }
 

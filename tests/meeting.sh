@@ -196,6 +196,12 @@ done
 [ "$leaks" = 0 ] && ok "no list, show or export prints the assessment" || fail "no list, show or export prints the assessment"
 check "export assessments is refused" 64 ctcgw export assessments
 
+# --- a visit moved and cancelled -----------------------------------------------
+check "meeting update of the visit's dates" 0 ctcgw meeting update "$VIS" --start 2027-05-10 --end 2027-05-14
+check_out "asks the two again" "^$VIS updated, sent 2$"
+check "a visit's date with a time exits 65" 65 ctcgw meeting update "$VIS" --end 2027-05-14T10:00
+is "the visit follows" "2027-05-10|2027-05-14|planned" "SELECT start_date, end_date, status FROM visits"
+
 # --- the feed -----------------------------------------------------------------
 check "export meetings --format ics" 0 ctcgw export meetings --format ics -o "$TMP/feed.ics"
 check_true "one VCALENDAR with the meeting and the visit" python3 - "$TMP/feed.ics" <<'EOF'
@@ -203,8 +209,8 @@ import sys
 text = open(sys.argv[1], newline="").read()
 assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
 assert text.count("BEGIN:VEVENT") == 2, text.count("BEGIN:VEVENT")
-assert "STATUS:CANCELLED" in text and "DTSTART;VALUE=DATE:20270503" in text
-assert "DTEND;VALUE=DATE:20270508" in text and "TZID:Europe/Vienna" in text
+assert "STATUS:CANCELLED" in text and "DTSTART;VALUE=DATE:20270510" in text
+assert "DTEND;VALUE=DATE:20270515" in text and "TZID:Europe/Vienna" in text
 assert "METHOD:" not in text and "ATTENDEE" not in text
 EOF
 check "export visits --format ics is refused" 64 ctcgw export visits --format ics
