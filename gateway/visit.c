@@ -27,6 +27,7 @@ typedef struct {
   char *start;
   char *end;
   char *organizations;  /* JSON array of codes */
+  char *status;         /* planned, cancelled */
 } Visit;
 
 static void
@@ -38,6 +39,7 @@ visit_clear (Visit *v)
   g_free (v->start);
   g_free (v->end);
   g_free (v->organizations);
+  g_free (v->status);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Visit, visit_clear)
 
@@ -232,7 +234,7 @@ load_visit (sqlite3 *db, const char *reference, gint64 id, Visit *v, GError **er
 {
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
       "SELECT v.id, v.reference, v.state_code, coalesce(e.name, v.state_code), v.start_date,"
-      " v.end_date, v.organizations FROM visits v LEFT JOIN entities e ON e.code = v.state_code"
+      " v.end_date, v.organizations, v.status FROM visits v LEFT JOIN entities e ON e.code = v.state_code"
       " WHERE v.reference = upper(?1) OR v.id = ?2", error);
   if (st == NULL)
     return FALSE;
@@ -249,7 +251,7 @@ load_visit (sqlite3 *db, const char *reference, gint64 id, Visit *v, GError **er
     }
   v->id = sqlite3_column_int64 (st, 0);
   char **texts[] = { &v->reference, &v->state_code, &v->state_name, &v->start, &v->end,
-                     &v->organizations };
+                     &v->organizations, &v->status };
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
     *texts[i] = column_dup (st, (int) i + 1);
   return TRUE;
@@ -319,8 +321,12 @@ queue_text (sqlite3 *db, const Config *config, const char *template, const TplDa
   if (body == NULL)
     return FALSE;
   g_autofree char *full = g_strdup_printf ("%s [%s]", subject, v->reference);
+  g_autofree char *to_name = g_strdup (r->name != NULL ? r->name : "");
+  for (char *p = to_name; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      *p = ' ';
   g_autoptr (GMimeMessage) msg = outbox_message_new (config, "auto-generated");
-  g_mime_message_add_mailbox (msg, GMIME_ADDRESS_TYPE_TO, r->name, r->email);
+  g_mime_message_add_mailbox (msg, GMIME_ADDRESS_TYPE_TO, to_name, r->email);
   g_mime_message_set_subject (msg, full, "utf-8");
   GMimeTextPart *part = g_mime_text_part_new_with_subtype ("plain");
   g_mime_text_part_set_text (part, body);
@@ -409,6 +415,9 @@ request_in (sqlite3 *db, const Config *config, const char *reference, const char
   GDate due;
   if (!load_visit (db, reference, 0, &v, error) || !due_read (config, due_text, now, &due, error))
     return FALSE;
+  if (g_strcmp0 (v.status, "cancelled") == 0)
+    return refuse (error, VISIT_ERROR_INVALID, "%s is cancelled: nothing is sent for it",
+                   v.reference);
   g_autofree char *audience = organizations_audience (db, &v, error);
   g_autoptr (GPtrArray) recipients = audience == NULL ? NULL : recipients_of (db, audience, error);
   if (recipients == NULL)
@@ -501,6 +510,10 @@ remind_one (sqlite3 *db, const Config *config, gint64 id, gint64 visit_id, const
   return step_done (db, st, "recording a reminder", error);
 }
 
+/* A request whose visit is not cancelled: no reminder for those. */
+#define OPEN_VISIT \
+  "visit_id NOT IN (SELECT id FROM visits WHERE status = 'cancelled')"
+
 /* The next due reminder at now: its id, visit and due date; FALSE when
  * there is none (or on error, then set). */
 static gboolean
@@ -509,7 +522,8 @@ next_due (sqlite3 *db, GDateTime *now, gint64 *id, gint64 *visit_id, char **due,
   g_autofree char *limit = utc_text (now);
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
       "SELECT id, visit_id, due FROM visit_requests WHERE reminded IS NULL"
-      " AND remind_at IS NOT NULL AND remind_at <= ?1 ORDER BY remind_at, id LIMIT 1", error);
+      " AND remind_at IS NOT NULL AND remind_at <= ?1 AND " OPEN_VISIT
+      " ORDER BY remind_at, id LIMIT 1", error);
   if (st == NULL)
     return FALSE;
   sqlite3_bind_text (st, 1, limit, -1, SQLITE_TRANSIENT);
@@ -558,7 +572,7 @@ guint
 visit_seconds_until_due (sqlite3 *db, GDateTime *now)
 {
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
-      "SELECT min(remind_at) FROM visit_requests WHERE reminded IS NULL", NULL);
+      "SELECT min(remind_at) FROM visit_requests WHERE reminded IS NULL AND " OPEN_VISIT, NULL);
   if (st == NULL || sqlite3_step (st) != SQLITE_ROW || sqlite3_column_text (st, 0) == NULL)
     return G_MAXUINT;
   g_autoptr (GDateTime) next = g_date_time_new_from_iso8601 (

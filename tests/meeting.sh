@@ -214,4 +214,12 @@ assert "DTEND;VALUE=DATE:20270515" in text and "TZID:Europe/Vienna" in text
 assert "METHOD:" not in text and "ATTENDEE" not in text
 EOF
 check "export visits --format ics is refused" 64 ctcgw export visits --format ics
+
+# --- a cancelled visit --------------------------------------------------------
+q "INSERT INTO visit_requests (visit_id, due, remind_at) VALUES (1, '2099-04-20', '2020-01-01T00:00:00Z')"
+check "meeting cancel of the visit" 0 ctcgw meeting cancel "$VIS"
+is "the visit is cancelled" cancelled "SELECT status FROM visits"
+check "request-info for a cancelled visit exits 65" 65 ctcgw visit request-info "$VIS" --due 2099-04-20
+check "run --once" 0 ctcgw run --once
+is "no reminder for a cancelled visit" 1 "SELECT count(*) FROM outbox WHERE kind = 'visit-reminder'"
 finish
