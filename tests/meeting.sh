@@ -100,6 +100,8 @@ check "run --once" 0 ctcgw run --once
 is "twelve invitations sent" 12 "SELECT count(*) FROM outbox WHERE kind = 'invitation' AND state = 'sent'"
 [ "$(sink_count '^METHOD:CANCEL')" = 4 ] && ok "four CANCELs" || fail "four CANCELs" "$(sink_count '^METHOD:CANCEL')"
 [ "$(sink_count '^SEQUENCE:1')" = 4 ] && ok "four updates at SEQUENCE 1" || fail "four updates at SEQUENCE 1"
+[ "$(sink_count '^Subject: Annulation')" = 1 ] && ok "INTERPOL reads its cancellation in French" \
+    || fail "INTERPOL reads its cancellation in French" "$(sink_count '^Subject: Annulation')"
 
 # --- a visit ------------------------------------------------------------------
 check "visit create with a State that is no State exits 65" 65 ctcgw visit create --state UNODC --start 2027-05-03 --end 2027-05-07 --organizations OSCE
