@@ -150,13 +150,31 @@ invite_event_utc (const InviteEvent *ev, gboolean start)
   return (gint64) icaltime_as_timet_with_zone (t, zone);
 }
 
-/* A DTSTART or DTEND property: TZID=IANA name, or VALUE=DATE. */
+/* Whether tzid is libical's UTC, which has no VTIMEZONE: its times are
+ * written in UTC ("Z"). */
+static gboolean
+zone_is_utc (const char *tzid)
+{
+  return tzid != NULL
+         && icaltimezone_get_builtin_timezone (tzid) == icaltimezone_get_utc_timezone ();
+}
+
+/* Whether ev has times in a zone that needs its VTIMEZONE. */
+static gboolean
+needs_vtimezone (const InviteEvent *ev)
+{
+  return ev->tzid != NULL && !event_time (ev, TRUE).is_date && !zone_is_utc (ev->tzid);
+}
+
+/* A DTSTART or DTEND property: TZID=IANA name, UTC, or VALUE=DATE. */
 static icalproperty *
 time_property (const InviteEvent *ev, gboolean start)
 {
   struct icaltimetype t = event_time (ev, start);
+  if (!t.is_date && zone_is_utc (ev->tzid))
+    t.zone = icaltimezone_get_utc_timezone ();
   icalproperty *p = start ? icalproperty_new_dtstart (t) : icalproperty_new_dtend (t);
-  if (!t.is_date)
+  if (needs_vtimezone (ev))
     icalproperty_add_parameter (p, icalparameter_new_tzid (ev->tzid));
   return p;
 }
@@ -321,7 +339,7 @@ invite_calendar (const InviteEvent *ev, InviteMethod method, GDateTime *dtstamp,
   if (!invite_event_check (ev, error))
     return NULL;
   g_autoptr (icalcomponent) cal = vcalendar (methods[method]);
-  if (ev->tzid != NULL && !event_time (ev, TRUE).is_date)
+  if (needs_vtimezone (ev))
     icalcomponent_add_component (cal, vtimezone (ev->tzid,
                                                  utc_year (invite_event_utc (ev, TRUE)),
                                                  utc_year (invite_event_utc (ev, FALSE))));
@@ -358,8 +376,7 @@ invite_feed (const InviteEvent *events, guint n_events, GDateTime *dtstamp, GErr
     {
       const char *tzid = events[i].tzid;
       int first, last;
-      if (tzid == NULL || event_time (&events[i], TRUE).is_date
-          || !g_hash_table_add (zones, (gpointer) tzid))
+      if (!needs_vtimezone (&events[i]) || !g_hash_table_add (zones, (gpointer) tzid))
         continue;
       zone_years (events, n_events, tzid, &first, &last);
       icalcomponent_add_component (cal, vtimezone (tzid, first, last));

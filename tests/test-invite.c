@@ -293,6 +293,23 @@ test_all_day (void **state)
   assert_non_null (strstr (text, "DTEND;VALUE=DATE:20260509\r\n"));
 }
 
+/* UTC has no VTIMEZONE in libical's data: its times end in Z. */
+static void
+test_utc (void **state)
+{
+  InviteEvent ev = vienna_event ();
+  ev.tzid = "UTC";
+  g_autofree char *text = NULL;
+  g_autoptr (icalcomponent) cal = calendar (&ev, INVITE_REQUEST, &text);
+  assert_int_equal (icalcomponent_count_components (cal, ICAL_VTIMEZONE_COMPONENT), 0);
+  assert_null (strstr (text, "TZID"));
+  assert_non_null (strstr (text, "DTSTART:20260320T100000Z\r\n"));
+  assert_int_equal (invite_event_utc (&ev, TRUE), utc (2026, 3, 20, 10, 0));
+  g_autoptr (GDateTime) now = stamp ();
+  g_autofree char *feed = invite_feed (&ev, 1, now, NULL);
+  assert_null (strstr (feed, "TZID"));
+}
+
 static void
 test_feed (void **state)
 {
@@ -379,6 +396,7 @@ main (void)
     cmocka_unit_test (test_non_ascii),
     cmocka_unit_test (test_refused),
     cmocka_unit_test (test_all_day),
+    cmocka_unit_test (test_utc),
     cmocka_unit_test (test_feed),
     cmocka_unit_test (test_mime_body),
   };
