@@ -101,6 +101,19 @@ texts_check (const InviteEvent *ev, GError **error)
   return TRUE;
 }
 
+/* Whether the local time t exists in zone: not in the hour skipped when
+ * clocks go forward, which clients would each place differently. */
+static gboolean
+local_time_exists (struct icaltimetype t, const char *tzid)
+{
+  icaltimezone *zone = icaltimezone_get_builtin_timezone (tzid);
+  if (zone == NULL || t.is_date)
+    return TRUE;
+  time_t utc = icaltime_as_timet_with_zone (t, zone);
+  struct icaltimetype back = icaltime_from_timet_with_zone (utc, 0, zone);
+  return back.hour == t.hour && back.minute == t.minute && back.day == t.day;
+}
+
 /* See invite.h. */
 gboolean
 invite_event_check (const InviteEvent *ev, GError **error)
@@ -118,6 +131,10 @@ invite_event_check (const InviteEvent *ev, GError **error)
   if (!start.is_date && !invite_zone_known (ev->tzid))
     return refuse (error, "time zone %s: give an IANA name such as Europe/Vienna",
                    ev->tzid != NULL ? ev->tzid : "(none)");
+  if (!local_time_exists (start, ev->tzid) || !local_time_exists (end, ev->tzid))
+    return refuse (error, "%s: that local time does not exist in %s (the clocks go forward"
+                   " then)", local_time_exists (start, ev->tzid) ? ev->end : ev->start,
+                   ev->tzid);
   if (start.is_date ? icaltime_compare_date_only (end, start) < 0
                     : invite_event_utc (ev, FALSE) <= invite_event_utc (ev, TRUE))
     return refuse (error, "the end %s is not after the start %s", ev->end, ev->start);

@@ -278,6 +278,15 @@ test_refused (void **state)
   ev = vienna_event ();
   ev.location = "two\nlines";
   assert_false (invite_event_check (&ev, &error));
+  g_clear_error (&error);
+  /* 02:30 on 29 March 2026 does not exist in Vienna. */
+  ev = vienna_event ();
+  ev.start = "2026-03-29T02:30:00", ev.end = "2026-03-29T04:00:00";
+  assert_false (invite_event_check (&ev, &error));
+  assert_non_null (strstr (error->message, "does not exist"));
+  g_clear_error (&error);
+  ev.start = "2026-03-29T03:00:00";
+  assert_true (invite_event_check (&ev, &error));
 }
 
 /* A visit: whole days, no zone. */
