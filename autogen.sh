@@ -8,7 +8,10 @@ cd "$(dirname "$0")"
 packages="autoconf automake pkg-config make gcc libc6-dev
   libglib2.0-dev libglib2.0-dev-bin libgmime-3.0-dev libsqlite3-dev sqlite3
   libcurl4-gnutls-dev libetpan-dev libgnutls28-dev libical-dev libcsv-dev libcmocka-dev
-  iso-codes tzdata dovecot-imapd dovecot-lmtpd postfix python3-vobject"
+  iso-codes tzdata dovecot-imapd dovecot-lmtpd postfix python3-vobject python3-icalendar"
+# The tests read invitations with ical.js too: node and npm, from Debian
+# unless the machine has them already.
+command -v npm >/dev/null 2>&1 || packages="$packages nodejs npm"
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -32,6 +35,17 @@ if [ -n "$missing" ]; then
     echo "autogen.sh: install them as root with:" >&2
     echo "  apt-get install$missing" >&2
     exit 1
+  fi
+fi
+
+# ical.js, the parser of Thunderbird, for tests/invite-smtp.sh: installed
+# into tests/node from its package-lock.json.
+if [ ! -f tests/node/node_modules/ical.js/package.json ]; then
+  if command -v npm >/dev/null 2>&1; then
+    npm ci --prefix tests/node --no-audit --no-fund --loglevel=error \
+      || echo "autogen.sh: npm ci --prefix tests/node failed: tests/invite-smtp.sh will fail" >&2
+  else
+    echo "autogen.sh: npm is missing: install it, then run npm ci --prefix tests/node" >&2
   fi
 fi
 

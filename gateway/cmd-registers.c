@@ -12,6 +12,7 @@
 #include "gateway/db.h"
 #include "gateway/distribute.h"
 #include "gateway/intake.h"
+#include "gateway/meeting.h"
 #include "parsers/form.h"
 
 /* One register as `list` and `export` read it.  Every SQL text is fixed;
@@ -1122,7 +1123,27 @@ export_vcard (const Config *config, const char *path)
   return write_output ("export", path, out);
 }
 
-/* `ctcgw export REGISTER [--format csv|json|vcard] [-o FILE]` */
+/* Writes every meeting and visit as one iCalendar feed (meeting_feed():
+ * no attendee, never an assessment). */
+static int
+export_ics (const Config *config, const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  int status = EX_OK;
+  sqlite3 *db = command_open_db (config, &status);
+
+  if (db == NULL)
+    return status;
+  g_autofree char *feed = meeting_feed (db, config, now, &error);
+  db_close (db);
+  if (feed == NULL)
+    return database_failed ("export", error);
+  g_autoptr (GString) out = g_string_new (feed);
+  return write_output ("export", path, out);
+}
+
+/* `ctcgw export REGISTER [--format csv|json|vcard|ics] [-o FILE]` */
 int
 cmd_export (const Config *config, int argc, char **argv)
 {
@@ -1132,7 +1153,7 @@ cmd_export (const Config *config, int argc, char **argv)
   g_autofree char *summary = g_strdup_printf ("Export every column of a register.\n"
                                               "Registers: %s", names);
   GOptionEntry entries[] = {
-    { "format", 0, 0, G_OPTION_ARG_STRING, &format, "csv (the default), json, or vcard for contacts",
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, "csv (the default), json, vcard for contacts, ics for meetings",
       "FORMAT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &path, "write to FILE, not standard output",
       "FILE" },
@@ -1153,6 +1174,8 @@ cmd_export (const Config *config, int argc, char **argv)
     return command_usage_error ("export", "%s cannot be exported: %s", reg->name, reg->no_export);
   if (strcmp (fmt, "vcard") == 0 && strcmp (reg->name, "contacts") == 0)
     return export_vcard (config, path);
+  if (strcmp (fmt, "ics") == 0 && strcmp (reg->name, "meetings") == 0)
+    return export_ics (config, path);
   if (strcmp (fmt, "csv") != 0 && strcmp (fmt, "json") != 0)
     return command_usage_error ("export", "format %s is not available for %s", fmt, reg->name);
   return export_register (config, reg, fmt, path);

@@ -14,6 +14,7 @@
 #include "gateway/outbox.h"
 #include "gateway/schedule.h"
 #include "gateway/source.h"
+#include "gateway/visit.h"
 
 typedef struct {
   sqlite3 *db;
@@ -40,6 +41,10 @@ daemon_pass (sqlite3 *db, const Config *config, GHashTable *sources, GError **er
   /* A schedule that cannot run now is tried again at the next pass. */
   if (!schedule_run_due (db, config, now, &schedule_error))
     log_warn ("schedule", "%s", schedule_error->message);
+  g_autoptr (GError) remind_error = NULL;
+  /* Reminders before a visit's due date, likewise. */
+  if (!visit_remind_due (db, config, now, &remind_error))
+    log_warn ("visit", "%s", remind_error->message);
   /* The outbox goes out even when a mailbox could not be read. */
   if (!outbox_deliver (db, config, &sent, error))
     return FALSE;
@@ -187,6 +192,7 @@ arm (Daemon *d, gboolean failed)
       seconds = poll_seconds (d->config, arm_idles (d));
       g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
       seconds = MIN (seconds, schedule_seconds_until_due (d->db, now));
+      seconds = MIN (seconds, visit_seconds_until_due (d->db, now));
       seconds = MIN (seconds, outbox_seconds_until_due (d->db));
     }
   add_wait (d, g_timeout_add_seconds (seconds, on_wake, d));
