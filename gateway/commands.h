@@ -32,6 +32,8 @@ int cmd_circular (const Config *config, int argc, char **argv);
 int cmd_outbox (const Config *config, int argc, char **argv);
 /* cmd-distribute.c */
 int cmd_distribute (const Config *config, int argc, char **argv);
+/* cmd-digest.c */
+int cmd_digest (const Config *config, int argc, char **argv);
 
 /* Parses a command's own options with GOptionContext; on a usage error
  * prints it with the command's --help hint and returns FALSE (the command
