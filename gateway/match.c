@@ -18,24 +18,28 @@
   " FROM request_areas ra JOIN offer_terms ta ON ta.kind = 'area' AND ta.value = ra.area" \
   " AND ta.ends >= ?1) "
 
-/* Requests changed in the window, by their areas; offers changed in it, by
- * the States they reach (or, for "all", by their areas). */
+/* Requests changed in the window, by the beneficiaries that would reach
+ * them (their State, its groups, "all"); offers changed in it, by the
+ * States they reach and their areas (or, for "all", by their areas). */
 #define CANDIDATE_PAIRS_WINDOW \
-  "WITH pairs (rid, oid) AS (" \
-  "SELECT ra.request_id, ta.offer_id FROM requests r" \
-  " JOIN request_areas ra ON ra.request_id = r.id" \
-  " JOIN offer_terms ta ON ta.kind = 'area' AND ta.value = ra.area AND ta.ends >= ?1" \
-  " WHERE r.updated >= ?2 AND r.updated < ?3" \
-  " UNION SELECT r.id, o.id FROM offers o" \
-  " JOIN offer_reach x ON x.offer_id = o.id AND x.state != 'all' AND x.ends >= ?1" \
-  " JOIN requests r ON r.state_code = x.state" \
-  " WHERE o.updated >= ?2 AND o.updated < ?3" \
-  " UNION SELECT ra.request_id, o.id FROM offers o" \
-  " JOIN offer_terms tb ON tb.offer_id = o.id AND tb.kind = 'beneficiary'" \
+  "WITH req (id, state) AS (SELECT id, state_code FROM requests" \
+  " WHERE updated >= ?2 AND updated < ?3)," \
+  " keys (rid, value) AS (SELECT id, state FROM req UNION ALL SELECT id, 'all' FROM req" \
+  " UNION ALL SELECT req.id, g.name FROM req JOIN group_members m ON m.entity = req.state" \
+  " JOIN \"groups\" g ON g.id = m.group_id)," \
+  " changed (id) AS (SELECT id FROM offers WHERE updated >= ?2 AND updated < ?3)," \
+  " pairs (rid, oid) AS (" \
+  "SELECT k.rid, b.offer_id FROM keys k JOIN offer_terms b ON b.kind = 'beneficiary'" \
+  " AND b.value = k.value AND b.ends >= ?1" \
+  " UNION SELECT ra.request_id, c.id FROM changed c" \
+  " JOIN offer_reach x ON x.offer_id = c.id AND x.state != 'all' AND x.ends >= ?1" \
+  " JOIN offer_terms a ON a.offer_id = c.id AND a.kind = 'area'" \
+  " JOIN request_areas ra ON ra.state = x.state AND ra.area = a.value" \
+  " UNION SELECT ra.request_id, c.id FROM changed c" \
+  " JOIN offer_terms tb ON tb.offer_id = c.id AND tb.kind = 'beneficiary'" \
   " AND tb.value = 'all' AND tb.ends >= ?1" \
-  " JOIN offer_terms ta ON ta.offer_id = o.id AND ta.kind = 'area'" \
-  " JOIN request_areas ra ON ra.area = ta.value" \
-  " WHERE o.updated >= ?2 AND o.updated < ?3) "
+  " JOIN offer_terms a ON a.offer_id = c.id AND a.kind = 'area'" \
+  " JOIN request_areas ra ON ra.area = a.value) "
 
 #define CANDIDATE_RULES \
   "SELECT r.reference, r.state_code, o.reference, " JOINED ("o.providers") "," \
@@ -53,12 +57,23 @@
   " JOIN offer_terms b ON b.kind = 'area' AND b.value = a.value AND b.ends >= ?1" \
   " AND b.offer_id > a.offer_id WHERE a.kind = 'area' AND a.ends >= ?1) "
 
+/* Offers changed in the window, by the beneficiaries that reach a State
+ * they reach (that State, its groups, "all"); or, for those that reach
+ * "all", by their areas. */
 #define OVERLAP_PAIRS_WINDOW \
   "WITH changed (id) AS (SELECT id FROM offers WHERE updated >= ?2 AND updated < ?3)," \
-  " pairs (x, y) AS (SELECT DISTINCT min (a.offer_id, b.offer_id), max (a.offer_id, b.offer_id)" \
-  " FROM changed c JOIN offer_terms a ON a.offer_id = c.id AND a.kind = 'area' AND a.ends >= ?1" \
+  " xs (x, state) AS (SELECT c.id, r.state FROM changed c JOIN offer_reach r" \
+  " ON r.offer_id = c.id AND r.ends >= ?1)," \
+  " keys (x, value) AS (SELECT x, state FROM xs WHERE state != 'all'" \
+  " UNION SELECT x, 'all' FROM xs UNION SELECT xs.x, g.name FROM xs" \
+  " JOIN group_members m ON m.entity = xs.state JOIN \"groups\" g ON g.id = m.group_id)," \
+  " pairs (x, y) AS (SELECT min (k.x, b.offer_id), max (k.x, b.offer_id) FROM keys k" \
+  " JOIN offer_terms b ON b.kind = 'beneficiary' AND b.value = k.value AND b.ends >= ?1" \
+  " AND b.offer_id != k.x" \
+  " UNION SELECT min (a.offer_id, b.offer_id), max (a.offer_id, b.offer_id) FROM xs" \
+  " JOIN offer_terms a ON a.offer_id = xs.x AND a.kind = 'area'" \
   " JOIN offer_terms b ON b.kind = 'area' AND b.value = a.value AND b.ends >= ?1" \
-  " AND b.offer_id != a.offer_id) "
+  " AND b.offer_id != a.offer_id WHERE xs.state = 'all') "
 
 #define OVERLAP_RULES \
   "SELECT ox.reference, " JOINED ("ox.providers") ", oy.reference, " JOINED ("oy.providers") "," \

@@ -15,13 +15,19 @@ CREATE TABLE offer_terms (
 ) WITHOUT ROWID;
 CREATE INDEX offer_terms_offer ON offer_terms (offer_id, kind, value);
 
--- The areas of each active request, likewise.
+-- The areas of each active request with its State, likewise: the offers
+-- of a State and an area find their requests at once.
 CREATE TABLE request_areas (
+  state TEXT NOT NULL COLLATE NOCASE,
   area TEXT NOT NULL COLLATE NOCASE,
   request_id INTEGER NOT NULL REFERENCES requests (id) ON DELETE CASCADE,
-  PRIMARY KEY (area, request_id)
+  PRIMARY KEY (state, area, request_id)
 ) WITHOUT ROWID;
-CREATE INDEX request_areas_request ON request_areas (request_id);
+CREATE INDEX request_areas_area ON request_areas (area, request_id);
+CREATE INDEX request_areas_request ON request_areas (request_id, area);
+
+-- The groups a State is a member of.
+CREATE INDEX group_members_entity ON group_members (entity);
 
 -- A list column as a JSON array (a lone value stored as text is one item).
 CREATE VIEW offer_term_source AS
@@ -39,7 +45,7 @@ CREATE VIEW offer_term_source AS
      AND b.value IS NOT NULL AND b.value != '';
 
 CREATE VIEW request_area_source AS
-  SELECT r.id AS request_id, a.value AS area
+  SELECT r.id AS request_id, r.state_code AS state, a.value AS area
     FROM requests r, json_each (CASE WHEN json_valid (r.areas) THEN r.areas
                                      ELSE json_array (r.areas) END) a
    WHERE r.state = 'active' AND a.value IS NOT NULL AND a.value != '';
@@ -59,13 +65,13 @@ CREATE TRIGGER offer_terms_delete AFTER DELETE ON offers BEGIN
 END;
 
 CREATE TRIGGER request_areas_insert AFTER INSERT ON requests BEGIN
-  INSERT OR IGNORE INTO request_areas (area, request_id)
-    SELECT area, request_id FROM request_area_source WHERE request_id = new.id;
+  INSERT OR IGNORE INTO request_areas (state, area, request_id)
+    SELECT state, area, request_id FROM request_area_source WHERE request_id = new.id;
 END;
-CREATE TRIGGER request_areas_update AFTER UPDATE OF state, areas ON requests BEGIN
+CREATE TRIGGER request_areas_update AFTER UPDATE OF state, state_code, areas ON requests BEGIN
   DELETE FROM request_areas WHERE request_id = old.id;
-  INSERT OR IGNORE INTO request_areas (area, request_id)
-    SELECT area, request_id FROM request_area_source WHERE request_id = new.id;
+  INSERT OR IGNORE INTO request_areas (state, area, request_id)
+    SELECT state, area, request_id FROM request_area_source WHERE request_id = new.id;
 END;
 CREATE TRIGGER request_areas_delete AFTER DELETE ON requests BEGIN
   DELETE FROM request_areas WHERE request_id = old.id;
@@ -73,8 +79,8 @@ END;
 
 INSERT OR IGNORE INTO offer_terms (kind, value, ends, offer_id)
   SELECT kind, value, ends, offer_id FROM offer_term_source;
-INSERT OR IGNORE INTO request_areas (area, request_id)
-  SELECT area, request_id FROM request_area_source;
+INSERT OR IGNORE INTO request_areas (state, area, request_id)
+  SELECT state, area, request_id FROM request_area_source;
 
 -- The States an open offer reaches: those it names and the members of the
 -- groups it names ('all' stays 'all').

@@ -275,6 +275,13 @@ test_candidates_window (void **state)
   assert_pairs (pairs, expected, G_N_ELEMENTS (expected));
   g_autoptr (GPtrArray) two = match_candidates (f->db, DAY, &window, 2, &error);
   assert_pairs (two, expected, 2);
+  /* Requests changed alone find their offers through a group and "all". */
+  exec_sql (f->db, "UPDATE offers SET updated = '2026-01-10T10:00:00Z';"
+                   "UPDATE requests SET updated = '2026-01-10T10:00:00Z';"
+                   "UPDATE requests SET updated = '" DAY "T08:00:00Z'"
+                   " WHERE reference IN ('CTC-REQ-2026-0002', 'CTC-REQ-2026-0003');");
+  g_autoptr (GPtrArray) by_request = match_candidates (f->db, DAY, &window, 0, &error);
+  assert_pairs (by_request, expected + 1, 2);
   MatchWindow before = { "2026-11-01T00:00:00Z", DAY "T00:00:00Z" };
   g_autoptr (GPtrArray) none = match_candidates (f->db, DAY, &before, 0, &error);
   assert_non_null (none);
@@ -312,6 +319,16 @@ test_overlaps_window (void **state)
   };
   g_autoptr (GPtrArray) pairs = match_overlaps (f->db, DAY, &window, 0, &error);
   assert_pairs (pairs, expected, G_N_ELEMENTS (expected));
+  /* Through a State of a group, and through two groups. */
+  exec_sql (f->db, "UPDATE offers SET updated = '2026-01-10T10:00:00Z';"
+                   "UPDATE offers SET updated = '" DAY "T09:00:00Z'"
+                   " WHERE reference IN ('CTC-OFF-2026-0101', 'CTC-OFF-2026-0209');");
+  static const char *const by_groups[][2] = {
+    { "CTC-OFF-2026-0101", "CTC-OFF-2026-0201" },
+    { "CTC-OFF-2026-0109", "CTC-OFF-2026-0209" },
+  };
+  g_autoptr (GPtrArray) grouped = match_overlaps (f->db, DAY, &window, 0, &error);
+  assert_pairs (grouped, by_groups, G_N_ELEMENTS (by_groups));
 }
 
 /* Offers filed before schema 008 get their terms when it is applied: the
