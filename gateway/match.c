@@ -10,8 +10,10 @@
 #define JOINED(col) "(SELECT group_concat(value, ' ') FROM json_each(" LIST (col) "))"
 
 /* ?1 the day, ?2 and ?3 the window, ?4 the limit (-1: none).  Each query
- * first names pairs (rid, oid) or (x, y) that share an area, then keeps
- * those the rules allow. */
+ * first names pairs (rid, oid) or (x, y) that could meet, then keeps those
+ * the rules allow.  In a window, CROSS JOIN keeps SQLite's planner to the
+ * order written: from the few records changed to the index of terms, never
+ * through every term of a kind. */
 
 #define CANDIDATE_PAIRS_ALL \
   "WITH pairs (rid, oid) AS (SELECT DISTINCT ra.request_id, ta.offer_id" \
@@ -29,17 +31,19 @@
   " JOIN \"groups\" g ON g.id = m.group_id)," \
   " changed (id) AS (SELECT id FROM offers WHERE updated >= ?2 AND updated < ?3)," \
   " pairs (rid, oid) AS (" \
-  "SELECT k.rid, b.offer_id FROM keys k JOIN offer_terms b ON b.kind = 'beneficiary'" \
+  "SELECT k.rid, b.offer_id FROM keys k CROSS JOIN offer_terms b ON b.kind = 'beneficiary'" \
   " AND b.value = k.value AND b.ends >= ?1" \
+  " CROSS JOIN request_areas ra ON ra.request_id = k.rid" \
+  " CROSS JOIN offer_terms a ON a.offer_id = b.offer_id AND a.kind = 'area' AND a.value = ra.area" \
   " UNION SELECT ra.request_id, c.id FROM changed c" \
-  " JOIN offer_reach x ON x.offer_id = c.id AND x.state != 'all' AND x.ends >= ?1" \
-  " JOIN offer_terms a ON a.offer_id = c.id AND a.kind = 'area'" \
-  " JOIN request_areas ra ON ra.state = x.state AND ra.area = a.value" \
+  " CROSS JOIN offer_reach x ON x.offer_id = c.id AND x.state != 'all' AND x.ends >= ?1" \
+  " CROSS JOIN offer_terms a ON a.offer_id = c.id AND a.kind = 'area'" \
+  " CROSS JOIN request_areas ra ON ra.state = x.state AND ra.area = a.value" \
   " UNION SELECT ra.request_id, c.id FROM changed c" \
-  " JOIN offer_terms tb ON tb.offer_id = c.id AND tb.kind = 'beneficiary'" \
+  " CROSS JOIN offer_terms tb ON tb.offer_id = c.id AND tb.kind = 'beneficiary'" \
   " AND tb.value = 'all' AND tb.ends >= ?1" \
-  " JOIN offer_terms a ON a.offer_id = c.id AND a.kind = 'area'" \
-  " JOIN request_areas ra ON ra.area = a.value) "
+  " CROSS JOIN offer_terms a ON a.offer_id = c.id AND a.kind = 'area'" \
+  " CROSS JOIN request_areas ra ON ra.area = a.value) "
 
 #define CANDIDATE_RULES \
   "SELECT r.reference, r.state_code, o.reference, " JOINED ("o.providers") "," \
@@ -68,11 +72,13 @@
   " UNION SELECT x, 'all' FROM xs UNION SELECT xs.x, g.name FROM xs" \
   " JOIN group_members m ON m.entity = xs.state JOIN \"groups\" g ON g.id = m.group_id)," \
   " pairs (x, y) AS (SELECT min (k.x, b.offer_id), max (k.x, b.offer_id) FROM keys k" \
-  " JOIN offer_terms b ON b.kind = 'beneficiary' AND b.value = k.value AND b.ends >= ?1" \
+  " CROSS JOIN offer_terms b ON b.kind = 'beneficiary' AND b.value = k.value AND b.ends >= ?1" \
   " AND b.offer_id != k.x" \
+  " CROSS JOIN offer_terms a ON a.offer_id = k.x AND a.kind = 'area'" \
+  " CROSS JOIN offer_terms a2 ON a2.offer_id = b.offer_id AND a2.kind = 'area' AND a2.value = a.value" \
   " UNION SELECT min (a.offer_id, b.offer_id), max (a.offer_id, b.offer_id) FROM xs" \
-  " JOIN offer_terms a ON a.offer_id = xs.x AND a.kind = 'area'" \
-  " JOIN offer_terms b ON b.kind = 'area' AND b.value = a.value AND b.ends >= ?1" \
+  " CROSS JOIN offer_terms a ON a.offer_id = xs.x AND a.kind = 'area'" \
+  " CROSS JOIN offer_terms b ON b.kind = 'area' AND b.value = a.value AND b.ends >= ?1" \
   " AND b.offer_id != a.offer_id WHERE xs.state = 'all') "
 
 #define OVERLAP_RULES \
