@@ -290,7 +290,8 @@ table_for (TplData *data, GHashTable *tables, const DigestQuery *q)
   return table;
 }
 
-/* Adds one item: its cells, their line for the text, its commands. */
+/* Adds one item: its cells, their line for the text ("-" for an empty
+ * cell), its commands. */
 static void
 add_item (TplData *table, const char *const *cells, guint n_cells,
           const char *const *commands, guint n_commands)
@@ -301,8 +302,8 @@ add_item (TplData *table, const char *const *cells, guint n_cells,
     {
       g_autofree char *text = cell_text (cells[i]);
       tpl_set (tpl_add (item, "cells"), "cell", text);
-      if (*text != '\0')
-        g_string_append_printf (line, "%s%s", line->len > 0 ? "  " : "", text);
+      /* An empty cell still holds its place in the line. */
+      g_string_append_printf (line, "%s%s", i > 0 ? "  " : "", *text != '\0' ? text : "-");
     }
   tpl_set (item, "line", line->str);
   for (guint i = 0; i < n_commands; i++)

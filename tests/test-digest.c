@@ -211,7 +211,7 @@ test_every_section (void **state)
   assert_contains (arrived, "CTC-SUB-2026-000003  stranger@else.example  submission");
   assert_lacks (arrived, "CTC-SUB-2026-000004");
   g_autofree char *filed = section (t, "FILED, UPDATED OR WITHDRAWN");
-  assert_contains (filed, "CTC-OFF-2026-0001  new  CTC-SUB-2026-000001");
+  assert_contains (filed, "CTC-OFF-2026-0001  new  -  CTC-SUB-2026-000001");
   assert_contains (filed, "CTC-REQ-2026-0001  updated  Priority  CTC-SUB-2026-000001");
   assert_lacks (filed, "CTC-OFF-2026-0009");
   g_autofree char *errors = section (t, "ANSWERED WITH ERRORS");
