@@ -259,15 +259,15 @@ cell_text (const char *value)
 {
   g_autofree char *valid = g_utf8_make_valid (value != NULL ? value : "", -1);
   GString *s = g_string_new (NULL);
-  guint n = 0;
-  for (const char *p = valid; *p != '\0' && n < CELL_MAX; p = g_utf8_next_char (p), n++)
+  const char *p = valid;
+  for (guint n = 0; *p != '\0' && n < CELL_MAX; p = g_utf8_next_char (p), n++)
     {
       gunichar c = g_utf8_get_char (p);
       if (g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029)
         c = ' ';
       g_string_append_unichar (s, c);
     }
-  if (n == CELL_MAX && valid[s->len] != '\0')
+  if (*p != '\0')
     g_string_append (s, "\xe2\x80\xa6");
   return g_string_free (s, FALSE);
 }

@@ -275,6 +275,19 @@ test_text_width (void **state)
   assert_contains (d->text, "ctcgw quarantine approve 7");
 }
 
+#define B10 "bbbbbbbbbb"
+#define B58 B10 B10 B10 B10 B10 "bbbbbbbb"
+
+/* A value longer than a cell ends with an ellipsis, whatever its bytes. */
+static void
+test_long_values (void **state)
+{
+  Fixture *f = *state;
+  exec_sql (f->db, "UPDATE quarantine SET reason = 'a' || char(8232) || printf ('%.70c', 'b');");
+  g_autoptr (Digest) d = make (f, DAY);
+  assert_contains (d->html, "<td>a " B58 "\xe2\x80\xa6</td>");
+}
+
 static void
 test_wrap (void **state)
 {
@@ -429,6 +442,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_every_section, setup, teardown),
     cmocka_unit_test_setup_teardown (test_text_width, setup, teardown),
     cmocka_unit_test (test_wrap),
+    cmocka_unit_test_setup_teardown (test_long_values, setup, teardown),
     cmocka_unit_test_setup_teardown (test_html, setup, teardown),
     cmocka_unit_test_setup_teardown (test_html_escapes, setup, teardown),
     cmocka_unit_test_setup_teardown (test_empty_day, setup_empty, teardown),
