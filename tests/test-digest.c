@@ -286,6 +286,9 @@ test_long_values (void **state)
   exec_sql (f->db, "UPDATE quarantine SET reason = 'a' || char(8232) || printf ('%.70c', 'b');");
   g_autoptr (Digest) d = make (f, DAY);
   assert_contains (d->html, "<td>a " B58 "\xe2\x80\xa6</td>");
+  exec_sql (f->db, "UPDATE quarantine SET reason = 'a' || char(8232) || printf ('%.58c', 'b');");
+  g_autoptr (Digest) exact = make (f, DAY);
+  assert_contains (exact->html, "<td>a " B58 "</td>");
 }
 
 static void
