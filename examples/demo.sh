@@ -167,4 +167,9 @@ for f in "$demo"/outbox/new/*; do
   show_answer "$f"
 done
 
+heading "The staff digest of today"
+ctc digest --print --date "$(TZ=Europe/Vienna date +%Y-%m-%d)"
+ctc list requests --candidates
+ctc list offers --overlaps
+
 printf '\nThe demo left its database, inbox and outbox in %s.\n' "$demo"

@@ -10,6 +10,7 @@
 
 #include "gateway/commands.h"
 #include "gateway/db.h"
+#include "gateway/match.h"
 #include "gateway/distribute.h"
 #include "gateway/intake.h"
 #include "gateway/meeting.h"
@@ -757,11 +758,123 @@ list_register (sqlite3 *db, const RegisterQuery *reg, const char *state, gboolea
   return EX_OK;
 }
 
-/* `ctcgw list REGISTER [--json] [--state STATE]` */
+/* A string as JSON. */
+static void
+json_append_string (GString *out, const char *s)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = s != NULL ? s : ""; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_printf (out, "\\%c", *p);
+      else if ((guchar) *p < 0x20)
+        g_string_append_printf (out, "\\u%04x", (guchar) *p);
+      else
+        g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+/* Space-separated words as a JSON array of strings. */
+static void
+json_append_words (GString *out, const char *words)
+{
+  g_auto (GStrv) items = g_strsplit (words != NULL ? words : "", " ", -1);
+  g_string_append_c (out, '[');
+  guint n = 0;
+  for (char **it = items; *it != NULL; it++)
+    if (**it != '\0')
+      {
+        g_string_append (out, n++ > 0 ? "," : "");
+        json_append_string (out, *it);
+      }
+  g_string_append_c (out, ']');
+}
+
+/* The pairs as one JSON array; names[] names the first four fields. */
+static void
+pairs_json (GString *out, GPtrArray *pairs, const char *const names[4])
+{
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < pairs->len; i++)
+    {
+      const MatchPair *p = pairs->pdata[i];
+      const char *values[4] = { p->first, p->first_who, p->second, p->second_who };
+      g_string_append (out, i > 0 ? ",{" : "{");
+      for (int k = 0; k < 4; k++)
+        {
+          g_string_append_printf (out, "\"%s\":", names[k]);
+          if (g_str_has_suffix (names[k], "providers"))
+            json_append_words (out, values[k]);
+          else
+            json_append_string (out, values[k]);
+          g_string_append_c (out, ',');
+        }
+      g_string_append (out, "\"areas\":");
+      json_append_words (out, p->areas);
+      g_string_append_c (out, '}');
+    }
+  g_string_append (out, "]\n");
+}
+
+/* The pairs as an aligned table under the names. */
+static void
+pairs_table (GString *out, GPtrArray *pairs, const char *const names[4])
+{
+  int widths[4];
+  for (int k = 0; k < 4; k++)
+    widths[k] = strlen (names[k]);
+  for (guint i = 0; i < pairs->len; i++)
+    {
+      const MatchPair *p = pairs->pdata[i];
+      const char *values[4] = { p->first, p->first_who, p->second, p->second_who };
+      for (int k = 0; k < 4; k++)
+        widths[k] = MAX (widths[k], (int) g_utf8_strlen (values[k] ? values[k] : "", -1));
+    }
+  g_string_append_printf (out, "%-*s  %-*s  %-*s  %-*s  areas\n", widths[0], names[0],
+                          widths[1], names[1], widths[2], names[2], widths[3], names[3]);
+  for (guint i = 0; i < pairs->len; i++)
+    {
+      const MatchPair *p = pairs->pdata[i];
+      g_autofree char *first_who = command_printable (p->first_who, FALSE);
+      g_autofree char *second_who = command_printable (p->second_who, FALSE);
+      g_string_append_printf (out, "%-*s  %-*s  %-*s  %-*s  %s\n", widths[0], p->first,
+                              widths[1], first_who, widths[2], p->second, widths[3],
+                              second_who, p->areas);
+    }
+}
+
+/* `list requests --candidates` and `list offers --overlaps`: the pairs of
+ * match.c as of today, in the configured time zone. */
+static int
+list_pairs (sqlite3 *db, const Config *config, gboolean candidates, gboolean json)
+{
+  static const char *const candidate_names[4] = { "request", "state", "offer", "providers" };
+  static const char *const overlap_names[4] = { "offer", "providers", "other_offer",
+                                                "other_providers" };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GTimeZone) tz = config->timezone != NULL
+      ? g_time_zone_new_identifier (config->timezone) : NULL;
+  g_autoptr (GDateTime) now = tz != NULL ? g_date_time_new_now (tz) : g_date_time_new_now_utc ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autoptr (GPtrArray) pairs = candidates ? match_candidates (db, today, NULL, 0, &error)
+                                           : match_overlaps (db, today, NULL, 0, &error);
+  g_autoptr (GString) out = g_string_new (NULL);
+  if (pairs == NULL)
+    return database_failed ("list", error);
+  if (json)
+    pairs_json (out, pairs, candidates ? candidate_names : overlap_names);
+  else
+    pairs_table (out, pairs, candidates ? candidate_names : overlap_names);
+  return write_output ("list", NULL, out);
+}
+
+/* `ctcgw list REGISTER [--json] [--state STATE]`, `list requests
+ * --candidates`, `list offers --overlaps` */
 int
 cmd_list (const Config *config, int argc, char **argv)
 {
-  gboolean json = FALSE;
+  gboolean json = FALSE, candidates = FALSE, overlaps = FALSE;
   g_autofree char *state = NULL;
   g_autofree char *names = register_names ();
   g_autofree char *summary = g_strdup_printf ("List a register: its key columns as a table, or "
@@ -769,6 +882,10 @@ cmd_list (const Config *config, int argc, char **argv)
   GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "one JSON document with every column", NULL },
     { "state", 0, 0, G_OPTION_ARG_STRING, &state, "only the records in STATE", "STATE" },
+    { "candidates", 0, 0, G_OPTION_ARG_NONE, &candidates, "requests: each open request"
+      " with the offers that could meet it", NULL },
+    { "overlaps", 0, 0, G_OPTION_ARG_NONE, &overlaps, "offers: the pairs of offers that"
+      " overlap", NULL },
     { NULL }
   };
   int status = EX_OK;
@@ -780,10 +897,17 @@ cmd_list (const Config *config, int argc, char **argv)
   const RegisterQuery *reg = register_find ("list", argv[1]);
   if (reg == NULL || !state_check ("list", reg, state))
     return EX_USAGE;
+  if (candidates && strcmp (reg->name, "requests") != 0)
+    return command_usage_error ("list", "--candidates goes with the register requests");
+  if (overlaps && strcmp (reg->name, "offers") != 0)
+    return command_usage_error ("list", "--overlaps goes with the register offers");
+  if ((candidates || overlaps) && state != NULL)
+    return command_usage_error ("list", "--state does not go with --candidates or --overlaps");
   sqlite3 *db = command_open_db (config, &status);
   if (db == NULL)
     return status;
-  status = list_register (db, reg, state, json);
+  status = candidates || overlaps ? list_pairs (db, config, candidates, json)
+                                  : list_register (db, reg, state, json);
   db_close (db);
   return status;
 }

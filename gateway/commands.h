@@ -36,6 +36,8 @@ int cmd_distribute (const Config *config, int argc, char **argv);
 int cmd_meeting (const Config *config, int argc, char **argv);
 /* cmd-visit.c */
 int cmd_visit (const Config *config, int argc, char **argv);
+/* cmd-digest.c */
+int cmd_digest (const Config *config, int argc, char **argv);
 
 /* Parses a command's own options with GOptionContext; on a usage error
  * prints it with the command's --help hint and returns FALSE (the command

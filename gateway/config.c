@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -32,11 +33,13 @@ static const char *const limits_keys[] = {
   "replies_per_sender_per_hour", NULL };
 static const char *const schedule_keys[] = {
   "kind", "circular", "audience", "subject", "rrule", "start", "enabled", NULL };
-static const char *const schedule_kinds[] = { "circular", "distribute-contacts", NULL };
+static const char *const schedule_kinds[] = { "circular", "distribute-contacts", "digest", NULL };
+static const char *const digest_keys[] = {
+  "to", "time", "enabled", "stale_months", "silent_months", "visit_information_days",
+  "items", NULL };
 static const char *const languages[] = { "ar", "en", "es", "fr", "ru", "zh", NULL };
 
-/* A kind of section: "mailbox" and "schedule" sections carry a name,
- * [digest] takes any key for now (keys == NULL). */
+/* A kind of section: "mailbox" and "schedule" sections carry a name. */
 typedef struct {
   const char *kind;
   gboolean named;
@@ -48,7 +51,7 @@ static const SectionKind section_kinds[] = {
   { "mailbox", TRUE, mailbox_keys },
   { "smtp", FALSE, smtp_keys },
   { "limits", FALSE, limits_keys },
-  { "digest", FALSE, NULL },
+  { "digest", FALSE, digest_keys },
   { "schedule", TRUE, schedule_keys },
 };
 static const char *const section_names[] = {
@@ -302,11 +305,11 @@ read_address (Reader *r, const char *group, const char *key, const char *hint)
   return g_steal_pointer (&value);
 }
 
-/* The staff addresses, comma-separated, lower case. */
+/* Addresses separated by commas, lower case. */
 static char **
-read_staff (Reader *r)
+read_addresses (Reader *r, const char *group, const char *key)
 {
-  g_autofree char *value = read_value (r, "gateway", "staff");
+  g_autofree char *value = read_value (r, group, key);
   GPtrArray *staff = g_ptr_array_new ();
   g_auto (GStrv) items = g_strsplit_set (value != NULL ? value : "", ",;", -1);
   for (char **it = items; *it != NULL; it++)
@@ -317,7 +320,7 @@ read_staff (Reader *r)
       if (config_address_valid (*it))
         g_ptr_array_add (staff, g_ascii_strdown (*it, -1));
       else
-        problem (r, "gateway", "staff", "\"%s\" is not an email address: list"
+        problem (r, group, key, "\"%s\" is not an email address: list"
                  " addresses separated by commas", *it);
     }
   g_ptr_array_add (staff, NULL);
@@ -405,7 +408,7 @@ read_gateway (Reader *r, Config *c)
                              "set the address everything is sent from");
   c->name = read_value (r, "gateway", "name");
   c->reference_prefix = read_prefix (r);
-  c->staff = read_staff (r);
+  c->staff = read_addresses (r, "gateway", "staff");
   c->timezone = read_timezone (r);
   c->trusted_authserv_id = read_word (r, "gateway", "trusted_authserv_id");
   c->language = read_language (r);
@@ -746,8 +749,8 @@ read_schedule_kind (Reader *r, const char *group)
   g_autofree char *value = read_value (r, group, "kind");
   if (value == NULL || g_strv_contains (schedule_kinds, value))
     return value != NULL ? g_steal_pointer (&value) : g_strdup ("circular");
-  problem (r, group, "kind", "\"%s\" is not a kind of schedule: write circular"
-           " or distribute-contacts", value);
+  problem (r, group, "kind", "\"%s\" is not a kind of schedule: write circular,"
+           " distribute-contacts or digest", value);
   return g_strdup ("circular");
 }
 
@@ -788,6 +791,53 @@ read_schedules (Reader *r, Config *c)
     }
 }
 
+/* [digest] time: "HH:MM", local time in [gateway] timezone; default 07:00. */
+static char *
+read_digest_time (Reader *r)
+{
+  g_autofree char *value = read_value (r, "digest", "time");
+  guint hour = 7, minute = 0;
+  char end = 0;
+  if (value != NULL && (sscanf (value, "%2u:%2u%c", &hour, &minute, &end) != 2
+                        || hour > 23 || minute > 59))
+    {
+      problem (r, "digest", "time", "\"%s\" is not a time of day: write one like 07:00",
+               value);
+      hour = 7, minute = 0;
+    }
+  return g_strdup_printf ("2026-01-01T%02u:%02u:00", hour, minute);
+}
+
+/* [digest]: who gets it, what it reports, and its daily schedule (a
+ * schedule named "digest" of kind digest, when the section is there). */
+static void
+read_digest (Reader *r, Config *c)
+{
+  c->digest_to = read_addresses (r, "digest", "to");
+  if (c->digest_to[0] == NULL)
+    {
+      g_strfreev (c->digest_to);
+      c->digest_to = g_strdupv (c->staff);
+    }
+  c->digest_stale_months = read_uint (r, "digest", "stale_months", 1, 120, 6);
+  c->digest_silent_months = read_uint (r, "digest", "silent_months", 1, 120, 6);
+  c->digest_visit_days = read_uint (r, "digest", "visit_information_days", 1, 365, 14);
+  c->digest_items = read_uint (r, "digest", "items", 1, 100000, 50);
+  g_autofree char *start = read_digest_time (r);
+  if (!g_key_file_has_group (r->kf, "digest"))
+    return;
+  if (g_key_file_has_group (r->kf, "schedule digest"))
+    problem (r, "schedule digest", "kind", "the name digest is the schedule of [digest]:"
+             " rename the section");
+  ScheduleConfig *s = g_new0 (ScheduleConfig, 1);
+  s->name = g_strdup ("digest");
+  s->kind = g_strdup ("digest");
+  s->rrule = g_strdup ("FREQ=DAILY");
+  s->start = g_steal_pointer (&start);
+  s->enabled = read_bool (r, "digest", "enabled", TRUE);
+  g_ptr_array_add (c->schedules, s);
+}
+
 /* Reads the whole configuration from kf, adding every problem to problems. */
 static Config *
 config_from_keyfile (GKeyFile *kf, const char *path, GPtrArray *problems)
@@ -805,6 +855,7 @@ config_from_keyfile (GKeyFile *kf, const char *path, GPtrArray *problems)
   read_smtp (&r, c);
   read_limits (&r, c);
   read_schedules (&r, c);
+  read_digest (&r, c);
   return c;
 }
 
@@ -887,6 +938,7 @@ config_free (Config *config)
   g_free (config->name);
   g_free (config->reference_prefix);
   g_strfreev (config->staff);
+  g_strfreev (config->digest_to);
   g_free (config->timezone);
   g_free (config->trusted_authserv_id);
   g_free (config->language);

@@ -30,7 +30,7 @@ typedef struct {
 
 typedef struct {
   char *name;             /* from [schedule NAME] */
-  char *kind;             /* "circular" (default) or "distribute-contacts" */
+  char *kind;             /* "circular" (default), "distribute-contacts" or "digest" */
   char *circular;         /* kind circular: the template of the circular sent */
   char *audience;         /* default "all" */
   char *subject;          /* NULL: the template's */
@@ -65,8 +65,14 @@ typedef struct {
   /* [limits] */
   CtcLimits limits;
   guint replies_per_sender_per_hour;
-  /* [schedule NAME] */
+  /* [schedule NAME], then the digest's schedule "digest" when there is [digest] */
   GPtrArray *schedules;     /* ScheduleConfig*, in file order */
+  /* [digest] */
+  char **digest_to;         /* NULL-terminated, lower case; default the staff */
+  guint digest_stale_months;   /* requests with no change or result (F 7 e) */
+  guint digest_silent_months;  /* entities that sent nothing (F 7 b) */
+  guint digest_visit_days;     /* information for a visit is due this many days before it */
+  guint digest_items;          /* items a section shows at most */
 } Config;
 
 Config *config_load (const char *path, GError **error);

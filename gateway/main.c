@@ -24,7 +24,7 @@ static const Command commands[] = {
   { "check-config", "", "validate the configuration file and say what is wrong", FALSE, cmd_check_config },
   { "run", "[--once]", "the daemon in the foreground: intake and outbox; --once: one pass", TRUE, cmd_run },
   { "deliver", "[--mailbox NAME]", "process one message from standard input (for an MTA)", TRUE, cmd_deliver },
-  { "list", "REGISTER [--json]", "list a register", TRUE, cmd_list },
+  { "list", "REGISTER [--json] [--candidates|--overlaps]", "list a register; candidate offers of requests, overlapping offers", TRUE, cmd_list },
   { "show", "REFERENCE [--json]", "show one record and its history", TRUE, cmd_show },
   { "import", "REGISTER FILE.csv", "import records from CSV, with the checks of email", TRUE, cmd_import },
   { "export", "REGISTER [--format csv|json|vcard|ics] [-o FILE]", "export a register", TRUE, cmd_export },
@@ -34,6 +34,7 @@ static const Command commands[] = {
   { "distribute", "contacts [--to AUDIENCE]", "the directory of contact points to an audience (CSV and vCard)", TRUE, cmd_distribute },
   { "meeting", "create|invite|update|cancel|attendance", "meetings and their iCalendar invitations", TRUE, cmd_meeting },
   { "visit", "create|invite|request-info|assess|share", "country visits: invitations, information, the needs assessment", TRUE, cmd_visit },
+  { "digest", "[--print|--send] [--date YYYY-MM-DD]", "the daily digest to staff: print it or send it", TRUE, cmd_digest },
 };
 
 const char *command_config_path = DEFAULT_CONFIG;

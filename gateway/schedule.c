@@ -13,6 +13,7 @@
 #include "gateway/distribute.h"
 #include "gateway/log.h"
 #include "gateway/schedule.h"
+#include "gateway/digest.h"
 #include "parsers/form.h"
 
 G_DEFINE_QUARK (ctcgw-schedule-error-quark, schedule_error)
@@ -573,6 +574,21 @@ run_distribution (sqlite3 *db, const Config *config, const ScheduleRow *row, GEr
   return TRUE;
 }
 
+/* Runs a "digest" schedule: the digest of the day before now, queued to
+ * staff in its own transaction (a crash before the run is recorded queues
+ * it once more). */
+static gboolean
+run_digest (sqlite3 *db, const Config *config, const ScheduleRow *row, GDateTime *now,
+            GError **error)
+{
+  g_autofree char *day = digest_default_day (config, now);
+  guint queued = 0;
+  if (!digest_send (db, config, day, &queued, error))
+    return FALSE;
+  log_info ("schedule", "schedule=%s ran digest day=%s recipients=%u", row->name, day, queued);
+  return TRUE;
+}
+
 /* Runs row and records the run with next; FALSE with error when it failed. */
 static gboolean
 run_and_mark (sqlite3 *db, const Config *config, const ScheduleRow *row, GDateTime *now,
@@ -580,6 +596,9 @@ run_and_mark (sqlite3 *db, const Config *config, const ScheduleRow *row, GDateTi
 {
   if (g_strcmp0 (row->kind, "distribute-contacts") == 0)
     return run_distribution (db, config, row, error)
+           && mark_run (db, row->id, now, next, NULL, error);
+  if (g_strcmp0 (row->kind, "digest") == 0)
+    return run_digest (db, config, row, now, error)
            && mark_run (db, row->id, now, next, NULL, error);
   if (!db_begin (db, error))
     return FALSE;

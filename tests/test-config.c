@@ -270,6 +270,49 @@ test_digest_schedule_accepted (void **state)
                      "rrule = FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=15\nstart = 2026-01-15\n");
 }
 
+/* [digest]: its keys, defaults, and the daily schedule it makes. */
+static void
+test_digest (void **state)
+{
+  g_autoptr (Config) none = load ("[gateway]\ndatabase = reg.db\naddress = gw@un.example\n"
+                                  "staff = desk@un.example\n[smtp]\nurl = maildir:out\n");
+  assert_int_equal (none->schedules->len, 0);
+  assert_string_equal (none->digest_to[0], "desk@un.example");
+  assert_int_equal (none->digest_stale_months, 6);
+  assert_int_equal (none->digest_silent_months, 6);
+  assert_int_equal (none->digest_visit_days, 14);
+  assert_int_equal (none->digest_items, 50);
+
+  g_autoptr (Config) c = load (MINIMAL "[digest]\nto = A@un.example, b@un.example\n"
+                               "time = 06:30\nstale_months = 3\nitems = 5\n");
+  assert_string_equal (c->digest_to[0], "a@un.example");
+  assert_string_equal (c->digest_to[1], "b@un.example");
+  assert_null (c->digest_to[2]);
+  assert_int_equal (c->digest_stale_months, 3);
+  assert_int_equal (c->digest_items, 5);
+  assert_int_equal (c->schedules->len, 1);
+  ScheduleConfig *s = c->schedules->pdata[0];
+  assert_string_equal (s->name, "digest");
+  assert_string_equal (s->kind, "digest");
+  assert_string_equal (s->rrule, "FREQ=DAILY");
+  assert_string_equal (s->start, "2026-01-01T06:30:00");
+  assert_true (s->enabled);
+
+  g_autoptr (Config) off = load (MINIMAL "[digest]\nenabled = false\n");
+  assert_false (((ScheduleConfig *) off->schedules->pdata[0])->enabled);
+
+  assert_problem (MINIMAL "[digest]\ntime = 25:00\n",
+                  "[digest] time: \"25:00\" is not a time of day: write one like 07:00");
+  assert_problem (MINIMAL "[digest]\ntime = 7\n", "is not a time of day");
+  assert_problem (MINIMAL "[digest]\nto = not an address\n", "[digest] to:");
+  assert_problem (MINIMAL "[digest]\nstale_months = 0\n", "[digest] stale_months:");
+  assert_problem (MINIMAL "[digest]\nsilent_month = 3\n", "silent_month");
+  assert_problem (MINIMAL "[digest]\n[schedule digest]\nkind = digest\nrrule = FREQ=DAILY\n"
+                  "start = 2026-01-01\n", "the name digest is the schedule of [digest]");
+  assert_no_problem (MINIMAL "[schedule morning]\nkind = digest\nrrule = FREQ=DAILY\n"
+                     "start = 2026-01-01T08:00\n");
+}
+
 static void
 test_no_mailbox_is_fine (void **state)
 {
@@ -501,6 +544,7 @@ main (void)
     cmocka_unit_test (test_unknown_keys),
     cmocka_unit_test (test_unknown_sections),
     cmocka_unit_test (test_digest_schedule_accepted),
+    cmocka_unit_test (test_digest),
     cmocka_unit_test (test_no_mailbox_is_fine),
     cmocka_unit_test (test_bad_urls),
     cmocka_unit_test (test_bad_timezone),

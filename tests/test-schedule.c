@@ -295,8 +295,8 @@ test_config_problems (void **state)
       "[schedule a] start: " },
     { "[schedule a]\ncircular = x\nstart = 2026-01-01\n", "[schedule a] rrule: missing" },
     { "[schedule a]\nrrule = FREQ=DAILY\nstart = 2026-01-01\n", "[schedule a] circular: missing" },
-    { "[schedule a]\nkind = digest\nrrule = FREQ=DAILY\nstart = 2026-01-01\n",
-      "[schedule a] kind: " },
+    { "[schedule a]\nkind = report\nrrule = FREQ=DAILY\nstart = 2026-01-01\n",
+      "[schedule a] kind: \"report\" is not a kind of schedule" },
     { "[schedule a]\ncircular = x\nrrule = FREQ=DAILY\nstart = 2026-01-01\nwhen = now\n",
       "[schedule a] when: unknown key" },
   };
