@@ -54,8 +54,9 @@ commands_help (void)
   GString *s = g_string_new ("Commands:\n");
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      g_autofree char *synopsis = g_strdup_printf ("%s %s", commands[i].name, commands[i].args);
-      g_string_append_printf (s, "  %-36s %s\n", synopsis, commands[i].summary);
+      /* The synopses are too long for a column: the summary goes below. */
+      g_string_append_printf (s, "  %s %s\n      %s\n", commands[i].name, commands[i].args,
+                              commands[i].summary);
     }
   g_string_append (s, "\n`ctcgw COMMAND --help` describes a command's options;"
                       " ctcgw(8) and ctcgw.conf(5) describe the rest.");
