@@ -7,12 +7,8 @@
 #pragma once
 
 #include <glib.h>
+#include "parsers/limits.h"
 #include "parsers/message.h"
-
-#define CTC_CALENDAR_MAX            (512u * 1024u) /* bytes of one calendar part */
-#define CTC_CALENDAR_COMPONENTS_MAX 100u           /* BEGIN: lines of one calendar */
-#define CTC_CALENDAR_ATTENDEES_MAX  500u           /* ATTENDEEs of one event */
-#define CTC_CALENDAR_VALUE_MAX      1000u          /* characters kept of one text value */
 
 typedef enum {
   IMIP_ERROR_NO_CALENDAR,  /* the message carries no calendar part */

@@ -450,6 +450,54 @@ test_message_parts (void **state)
   assert_string_equal (attendee (m, 0)->partstat, "DECLINED");
 }
 
+/* A calendar in Latin-1, quoted-printable, attached to a mixed message;
+ * and one in UTF-8 with no charset at all. */
+static void
+test_charsets (void **state)
+{
+  static const char latin1[] =
+    "From: a@b.example\nSubject: Tentative\nMIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nMaybe.\n"
+    "--B\nContent-Type: text/calendar; charset=iso-8859-1; method=COUNTER; name=x.ics\n"
+    "Content-Disposition: attachment; filename=x.ics\n"
+    "Content-Transfer-Encoding: quoted-printable\n\n"
+    "BEGIN:VCALENDAR\r\nMETHOD:COUNTER\r\nBEGIN:VEVENT\r\nUID:u-1\r\n"
+    "LOCATION:Salle =E9t=E9=\r\n, Gen=E8ve\r\n"
+    "ATTENDEE;PARTSTAT=TENTATIVE:mailto:a@b.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    "--B--\n";
+  static const char utf8[] =
+    "From: a@b.example\nSubject: Accepted\nMIME-Version: 1.0\n"
+    "Content-Type: application/ics\n\n"
+    "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:u-2\r\n"
+    "COMMENT:Je serai l\xc3\xa0\r\n"
+    "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@b.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+  g_autoptr (MailMessage) m1 = parse_message (latin1, strlen (latin1));
+  g_autoptr (MailMessage) m2 = parse_message (utf8, strlen (utf8));
+  g_autoptr (ImipMessage) c1 = imip_parse (m1, NULL);
+  g_autoptr (ImipMessage) c2 = imip_parse (m2, NULL);
+
+  assert_int_equal (m1->klass, MAIL_CALENDAR_REPLY);
+  assert_non_null (c1);
+  assert_string_equal (c1->method, "COUNTER");
+  assert_string_equal (c1->location, "Salle \xc3\xa9t\xc3\xa9, Gen\xc3\xa8ve");
+  assert_int_equal (m2->klass, MAIL_CALENDAR_REPLY);
+  assert_non_null (c2);
+  assert_string_equal (c2->comment, "Je serai l\xc3\xa0");
+}
+
+/* Two calendars in one part: the first is read. */
+static void
+test_two_calendars (void **state)
+{
+  g_autoptr (ImipMessage) m = parse_ok (
+      "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:first\r\n"
+      "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@b.example\r\n" REPLY_TAIL
+      "BEGIN:VCALENDAR\r\nMETHOD:CANCEL\r\nBEGIN:VEVENT\r\nUID:second\r\n" REPLY_TAIL);
+
+  assert_string_equal (m->uid, "first");
+  assert_string_equal (m->method, "REPLY");
+}
+
 int
 main (void)
 {
@@ -464,6 +512,8 @@ main (void)
     cmocka_unit_test (test_limits),
     cmocka_unit_test (test_address),
     cmocka_unit_test (test_message_parts),
+    cmocka_unit_test (test_charsets),
+    cmocka_unit_test (test_two_calendars),
   };
   const struct CMUnitTest corpus_tests[] = {
     cmocka_unit_test_prestate (test_corpus_values, corpus),
