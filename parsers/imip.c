@@ -184,6 +184,77 @@ find_calendar (icalcomponent *root)
   return icalcomponent_get_first_component (root, ICAL_VCALENDAR_COMPONENT);
 }
 
+/* Entries of a BY… list of a recurrence rule. */
+static guint
+by_count (const short *by, guint size)
+{
+  guint n = 0;
+
+  while (n < size && by[n] != ICAL_RECURRENCE_ARRAY_MAX)
+    n++;
+  return n;
+}
+
+/* TRUE for a zone rule that changes the offset a few times a year at most,
+ * as real zones do (FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU, with BYHOUR=2 from
+ * Lotus Notes; every Sunday of the year only until a near UNTIL).  libical expands a
+ * zone's rules from their start to the year of the time it converts, so a
+ * rule of every minute would never end. */
+static gboolean
+zone_rule_bounded (icalproperty *p)
+{
+  icalvalue *v = value_of (p, ICAL_RECUR_VALUE);
+
+  if (v == NULL)
+    return FALSE;
+  struct icalrecurrencetype r = icalvalue_get_recur (v);
+  guint months = by_count (r.by_month, ICAL_BY_MONTH_SIZE);
+  guint days = by_count (r.by_day, ICAL_BY_DAY_SIZE);
+  guint monthdays = by_count (r.by_month_day, ICAL_BY_MONTHDAY_SIZE);
+  gboolean ends = (r.count > 0 && r.count <= 1000)
+      || (!icaltime_is_null_time (r.until) && r.until.year <= 2100);
+  return r.freq == ICAL_YEARLY_RECURRENCE && r.interval >= 1
+      && by_count (r.by_second, ICAL_BY_SECOND_SIZE) <= 1
+      && by_count (r.by_minute, ICAL_BY_MINUTE_SIZE) <= 1
+      && by_count (r.by_hour, ICAL_BY_HOUR_SIZE) <= 1
+      && by_count (r.by_year_day, ICAL_BY_YEARDAY_SIZE) == 0
+      && by_count (r.by_week_no, ICAL_BY_WEEKNO_SIZE) == 0
+      && by_count (r.by_set_pos, ICAL_BY_SETPOS_SIZE) <= 1
+      && months <= 1 && days <= 7 && monthdays <= 7
+      && (months == 1 || ends || (days == 0 && monthdays == 0));
+}
+
+/* TRUE when every rule of every observance of zone is bounded. */
+static gboolean
+zone_bounded (icalcomponent *zone)
+{
+  for (icalcomponent *obs = icalcomponent_get_first_component (zone, ICAL_ANY_COMPONENT);
+       obs != NULL; obs = icalcomponent_get_next_component (zone, ICAL_ANY_COMPONENT))
+    for (icalproperty *p = icalcomponent_get_first_property (obs, ICAL_RRULE_PROPERTY);
+         p != NULL; p = icalcomponent_get_next_property (obs, ICAL_RRULE_PROPERTY))
+      if (!zone_rule_bounded (p))
+        return FALSE;
+  return TRUE;
+}
+
+/* Drops the VTIMEZONEs of cal whose rules are not bounded: times in such a
+ * zone are then read as local times. */
+static void
+drop_unbounded_zones (icalcomponent *cal)
+{
+  g_autoptr (GPtrArray) bad = g_ptr_array_new ();
+
+  for (icalcomponent *z = icalcomponent_get_first_component (cal, ICAL_VTIMEZONE_COMPONENT);
+       z != NULL; z = icalcomponent_get_next_component (cal, ICAL_VTIMEZONE_COMPONENT))
+    if (!zone_bounded (z))
+      g_ptr_array_add (bad, z);
+  for (guint i = 0; i < bad->len; i++)
+    {
+      icalcomponent_remove_component (cal, g_ptr_array_index (bad, i));
+      icalcomponent_free (g_ptr_array_index (bad, i));
+    }
+}
+
 /* The event an answer is about: the first VEVENT (or VTODO) with a UID
  * that has no RECURRENCE-ID (the whole series), else the first with one. */
 static icalcomponent *
@@ -367,7 +438,10 @@ imip_parse_text (const char *text, gssize len, const char *fallback, GError **er
     g_set_error_literal (error, IMIP_ERROR, IMIP_ERROR_INVALID,
                          "the calendar holds no event with a UID");
   else
-    m = read_event (cal, ev, fallback, error);
+    {
+      drop_unbounded_zones (cal);
+      m = read_event (cal, ev, fallback, error);
+    }
   if (root != NULL)
     icalcomponent_free (root);
   return m;

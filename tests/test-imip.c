@@ -498,6 +498,43 @@ test_two_calendars (void **state)
   assert_string_equal (m->method, "REPLY");
 }
 
+/* Zones whose rules libical would expand without end are dropped: the
+ * time is then local; a real zone still gives UTC. */
+static void
+test_hostile_zones (void **state)
+{
+  static const char *const rules[] = {
+    "FREQ=MINUTELY", "FREQ=DAILY", "FREQ=YEARLY;BYMONTH=1,2,3,4,5,6,7,8,9,10,11,12",
+    "FREQ=YEARLY;BYMONTH=3;BYHOUR=0,1,2,3,4,5,6,7,8,9,10,11,12",
+    "FREQ=YEARLY;BYDAY=MO,TU,WE,TH,FR,SA,SU", "FREQ=YEARLY;BYYEARDAY=1,2,3",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (rules); i++)
+    {
+      g_autofree char *text = g_strdup_printf (
+          "BEGIN:VCALENDAR\r\nMETHOD:COUNTER\r\nBEGIN:VTIMEZONE\r\nTZID:Z\r\n"
+          "BEGIN:STANDARD\r\nDTSTART:19000101T000000\r\nRRULE:%s\r\n"
+          "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+          "BEGIN:VEVENT\r\nUID:z\r\nDTSTART;TZID=Z:20260310T090000\r\n"
+          "ATTENDEE:mailto:a@b.example\r\n" REPLY_TAIL, rules[i]);
+      g_autoptr (ImipMessage) m = parse_ok (text);
+      assert_string_equal (m->dtstart, "2026-03-10T09:00:00");
+    }
+  g_autoptr (ImipMessage) real = parse_ok (
+      "BEGIN:VCALENDAR\r\nMETHOD:COUNTER\r\nBEGIN:VTIMEZONE\r\nTZID:Z\r\n"
+      "BEGIN:STANDARD\r\nDTSTART:19701025T030000\r\n"
+      "RRULE:FREQ=YEARLY;BYMINUTE=0;BYHOUR=3;BYDAY=-1SU;BYMONTH=10\r\n"
+      "TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\n"
+      "BEGIN:DAYLIGHT\r\nDTSTART:19700329T020000\r\n"
+      "RRULE:FREQ=YEARLY;BYMINUTE=0;BYHOUR=2;BYDAY=-1SU;BYMONTH=3\r\n"
+      "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n"
+      "BEGIN:VEVENT\r\nUID:z\r\nDTSTART;TZID=Z:20260310T090000\r\n"
+      "DTEND;TZID=Z:20260710T090000\r\n"
+      "ATTENDEE:mailto:a@b.example\r\n" REPLY_TAIL);
+  assert_string_equal (real->dtstart, "2026-03-10T08:00:00Z");
+  assert_string_equal (real->dtend, "2026-07-10T07:00:00Z");
+}
+
 int
 main (void)
 {
@@ -514,6 +551,7 @@ main (void)
     cmocka_unit_test (test_message_parts),
     cmocka_unit_test (test_charsets),
     cmocka_unit_test (test_two_calendars),
+    cmocka_unit_test (test_hostile_zones),
   };
   const struct CMUnitTest corpus_tests[] = {
     cmocka_unit_test_prestate (test_corpus_values, corpus),
