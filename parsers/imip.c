@@ -220,34 +220,53 @@ zone_rule_bounded (icalproperty *p)
       && by_count (r.by_year_day, ICAL_BY_YEARDAY_SIZE) == 0
       && by_count (r.by_week_no, ICAL_BY_WEEKNO_SIZE) == 0
       && by_count (r.by_set_pos, ICAL_BY_SETPOS_SIZE) <= 1
-      && months <= 1 && days <= 7 && monthdays <= 7
+      && months <= 1 && days <= 1 && monthdays <= 7
       && (months == 1 || ends || (days == 0 && monthdays == 0));
 }
 
-/* TRUE when every rule of every observance of zone is bounded. */
-static gboolean
-zone_bounded (icalcomponent *zone)
+/* The number of RRULEs of zone, or -1 when one of them is not bounded or
+ * starts before 1600 (Outlook's zones start in 1601). */
+static int
+zone_rules (icalcomponent *zone)
 {
+  int rules = 0;
+
   for (icalcomponent *obs = icalcomponent_get_first_component (zone, ICAL_ANY_COMPONENT);
        obs != NULL; obs = icalcomponent_get_next_component (zone, ICAL_ANY_COMPONENT))
-    for (icalproperty *p = icalcomponent_get_first_property (obs, ICAL_RRULE_PROPERTY);
-         p != NULL; p = icalcomponent_get_next_property (obs, ICAL_RRULE_PROPERTY))
-      if (!zone_rule_bounded (p))
-        return FALSE;
-  return TRUE;
+    {
+      /* read before the loop: a get_first resets the component's iterator */
+      icalvalue *start = value_of (icalcomponent_get_first_property (obs, ICAL_DTSTART_PROPERTY),
+                                   ICAL_DATETIME_VALUE);
+      gboolean early = start == NULL || icalvalue_get_datetime (start).year < 1600;
+      for (icalproperty *p = icalcomponent_get_first_property (obs, ICAL_RRULE_PROPERTY);
+           p != NULL; p = icalcomponent_get_next_property (obs, ICAL_RRULE_PROPERTY))
+        {
+          if (early || !zone_rule_bounded (p))
+            return -1;
+          rules++;
+        }
+    }
+  return rules;
 }
 
-/* Drops the VTIMEZONEs of cal whose rules are not bounded: times in such a
- * zone are then read as local times. */
+/* Drops the VTIMEZONEs of cal whose rules are not bounded, and those past
+ * CTC_CALENDAR_ZONE_RULES_MAX rules in all: libical expands every rule
+ * year by year, slowly.  Times in a dropped zone are read as local times. */
 static void
 drop_unbounded_zones (icalcomponent *cal)
 {
   g_autoptr (GPtrArray) bad = g_ptr_array_new ();
+  int total = 0;
 
   for (icalcomponent *z = icalcomponent_get_first_component (cal, ICAL_VTIMEZONE_COMPONENT);
        z != NULL; z = icalcomponent_get_next_component (cal, ICAL_VTIMEZONE_COMPONENT))
-    if (!zone_bounded (z))
-      g_ptr_array_add (bad, z);
+    {
+      int rules = zone_rules (z);
+      if (rules < 0 || total + rules > (int) CTC_CALENDAR_ZONE_RULES_MAX)
+        g_ptr_array_add (bad, z);
+      else
+        total += rules;
+    }
   for (guint i = 0; i < bad->len; i++)
     {
       icalcomponent_remove_component (cal, g_ptr_array_index (bad, i));
@@ -299,7 +318,8 @@ param_string (icalproperty *prop, const char *name)
   return copy;
 }
 
-/* A time as text: UTC "…Z" when its zone is known, a date, or local time. */
+/* A time as text: UTC "…Z" when its zone is known, a date, or local time
+ * (also past CTC_CALENDAR_YEAR_MAX, where converting costs too much). */
 static char *
 time_text (struct icaltimetype t)
 {
@@ -307,8 +327,8 @@ time_text (struct icaltimetype t)
     return NULL;
   if (t.is_date)
     return g_strdup_printf ("%04d-%02d-%02d", t.year, t.month, t.day);
-  gboolean zoned = icaltime_is_utc (t) || t.zone != NULL;
-  if (zoned)
+  gboolean zoned = icaltime_is_utc (t) || (t.zone != NULL && t.year <= CTC_CALENDAR_YEAR_MAX);
+  if (zoned && !icaltime_is_utc (t))
     t = icaltime_convert_to_zone (t, icaltimezone_get_utc_timezone ());
   return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d%s", t.year, t.month, t.day,
                           t.hour, t.minute, t.second, zoned ? "Z" : "");

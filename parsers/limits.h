@@ -17,6 +17,8 @@
 #define CTC_CALENDAR_COMPONENTS_MAX 100u           /* BEGIN: lines of one calendar */
 #define CTC_CALENDAR_ATTENDEES_MAX 500u            /* ATTENDEEs of one event */
 #define CTC_CALENDAR_VALUE_MAX     1000u           /* characters kept of a calendar value */
+#define CTC_CALENDAR_ZONE_RULES_MAX 8u             /* VTIMEZONE RRULEs of one calendar */
+#define CTC_CALENDAR_YEAR_MAX      2100            /* last year converted to UTC */
 
 typedef struct {
   guint value_max;

@@ -520,6 +520,24 @@ test_hostile_zones (void **state)
       g_autoptr (ImipMessage) m = parse_ok (text);
       assert_string_equal (m->dtstart, "2026-03-10T09:00:00");
     }
+  /* more rules than CTC_CALENDAR_ZONE_RULES_MAX, or a rule from before 1600 */
+  GString *many = g_string_new ("BEGIN:VCALENDAR\r\nMETHOD:COUNTER\r\nBEGIN:VTIMEZONE\r\nTZID:Z\r\n");
+  for (guint i = 0; i <= CTC_CALENDAR_ZONE_RULES_MAX; i++)
+    g_string_append_printf (many, "BEGIN:STANDARD\r\nDTSTART:%u0101T000000\r\n"
+                            "RRULE:FREQ=YEARLY;BYMONTH=%u;BYDAY=-1SU\r\nTZOFFSETFROM:+0100\r\n"
+                            "TZOFFSETTO:+0200\r\nEND:STANDARD\r\n", 1970 + i, i % 12 + 1);
+  g_string_append (many, "END:VTIMEZONE\r\nBEGIN:VEVENT\r\nUID:z\r\n"
+                   "DTSTART;TZID=Z:20260310T090000\r\n" REPLY_TAIL);
+  g_autoptr (ImipMessage) dropped = parse_ok (many->str);
+  assert_string_equal (dropped->dtstart, "2026-03-10T09:00:00");
+  g_string_free (many, TRUE);
+  g_autoptr (ImipMessage) early = parse_ok (
+      "BEGIN:VCALENDAR\r\nMETHOD:COUNTER\r\nBEGIN:VTIMEZONE\r\nTZID:Z\r\n"
+      "BEGIN:STANDARD\r\nDTSTART:00010101T000000\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\n"
+      "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+      "BEGIN:VEVENT\r\nUID:z\r\nDTSTART;TZID=Z:20260310T090000\r\n" REPLY_TAIL);
+  assert_string_equal (early->dtstart, "2026-03-10T09:00:00");
+
   g_autoptr (ImipMessage) real = parse_ok (
       "BEGIN:VCALENDAR\r\nMETHOD:COUNTER\r\nBEGIN:VTIMEZONE\r\nTZID:Z\r\n"
       "BEGIN:STANDARD\r\nDTSTART:19701025T030000\r\n"
