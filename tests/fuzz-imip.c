@@ -10,10 +10,13 @@
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
-static const char reply_head[] =
-  "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REPLY\r\nBEGIN:VTIMEZONE\r\nTZID:Europe/Vienna\r\n"
-  "BEGIN:STANDARD\r\nDTSTART:19701025T030000\r\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r\n"
-  "TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+/* A REPLY cut where the input is spliced in: into the zone's rules, and
+ * into the event. */
+static const char zone_head[] =
+  "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:COUNTER\r\nBEGIN:VTIMEZONE\r\nTZID:Europe/Vienna\r\n"
+  "BEGIN:STANDARD\r\nDTSTART:19701025T030000\r\n";
+static const char zone_tail[] =
+  "\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
   "BEGIN:VEVENT\r\nUID:m-1@ctc.example\r\nSEQUENCE:2\r\nDTSTAMP:20260302T090000Z\r\n"
   "DTSTART;TZID=Europe/Vienna:20260310T090000\r\nDTEND;TZID=Europe/Vienna:20260310T170000\r\n"
   "ATTENDEE;PARTSTAT=DELEGATED;DELEGATED-TO=\"mailto:d@e.example\":mailto:a@b.example\r\n";
@@ -53,10 +56,19 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   parse_text ((const char *) data, size);
 
-  g_autoptr (GString) spliced = g_string_new (reply_head);
-  g_string_append_len (spliced, (const char *) data, size);
-  g_string_append (spliced, reply_tail);
-  parse_text (spliced->str, spliced->len);
+  g_autoptr (GString) event = g_string_new (zone_head);
+  g_string_append (event, "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10");
+  g_string_append (event, zone_tail);
+  g_string_append_len (event, (const char *) data, size);
+  g_string_append (event, reply_tail);
+  parse_text (event->str, event->len);
+
+  g_autoptr (GString) zone = g_string_new (zone_head);
+  g_string_append (zone, "RRULE:");
+  g_string_append_len (zone, (const char *) data, size);
+  g_string_append (zone, zone_tail);
+  g_string_append (zone, reply_tail);
+  parse_text (zone->str, zone->len);
 
   g_autoptr (GBytes) raw = g_bytes_new (data, size);
   g_autoptr (MailMessage) msg = mail_message_parse (raw, "gateway@ctc.example", NULL, NULL);

@@ -123,6 +123,11 @@ n=$(ls "$GATEWAY_DIR/outbox/new" | wc -l)
 n=$(imap_count gateway Processed)
 [ "$n" = 3 ] && ok "the three are moved to Processed" || fail "the three are moved to Processed" "Processed holds ${n:-no folder}"
 
+check "list calendar-replies shows them to staff" 0 gw list calendar-replies
+check_out "with the meeting and what became of each" "CTC-MTG-2026-0001.*h\.park@fatf\.example.*not-attendee"
+check "list counter-proposals --json" 0 gw list counter-proposals --json
+check_out "is an empty JSON array" '^\[\]$'
+
 # Staff approve the quarantined reply: it is filed, still unanswered.
 qid=$(q "SELECT q.id FROM quarantine q JOIN submissions s ON s.id = q.submission_id WHERE s.message_id = 'spoof-1@fatf.example'")
 check "staff approve the quarantined reply" 0 gw -q quarantine approve "$qid"
