@@ -400,7 +400,7 @@ process_reply (Intake *in, GError **error)
 {
   g_autofree char *refusal = NULL;
 
-  if (!replies_process (in->db, in->msg, in->id, in->approved, &refusal, error))
+  if (!replies_process (in->db, in->config, in->msg, in->id, in->approved, &refusal, error))
     return FALSE;
   if (refusal == NULL)
     return TRUE;

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "gateway/authorize.h"
 #include "gateway/db.h"
 #include "gateway/log.h"
 #include "gateway/replies.h"
@@ -264,7 +265,8 @@ not_attendee_reason (const Reply *r)
 
 /* The checks of replies_process, once the reply is read. */
 static gboolean
-check_and_file (Reply *r, gboolean approved, char **quarantine, GError **error)
+check_and_file (Reply *r, const Config *config, gboolean approved, char **quarantine,
+                GError **error)
 {
   ImipMessage *m = r->imip;
 
@@ -286,6 +288,13 @@ check_and_file (Reply *r, gboolean approved, char **quarantine, GError **error)
       *quarantine = not_attendee_reason (r);
       return record (r, "not-attendee", *quarantine, error);
     }
+  if (!approved && authorize_auth_failed (r->msg->auth_results, config->trusted_authserv_id))
+    {
+      *quarantine = g_strdup_printf ("calendar %s for UID %s: Authentication-Results from %s"
+                                     " report that the sender %s failed", m->method, m->uid,
+                                     config->trusted_authserv_id, r->msg->from_addr);
+      return record (r, "not-authenticated", *quarantine, error);
+    }
   if (m->sequence < r->meeting_sequence)
     {
       g_autofree char *why = g_strdup_printf ("SEQUENCE %" G_GINT64_FORMAT " is older than"
@@ -296,8 +305,8 @@ check_and_file (Reply *r, gboolean approved, char **quarantine, GError **error)
 }
 
 gboolean
-replies_process (sqlite3 *db, const MailMessage *msg, gint64 submission_id,
-                 gboolean approved, char **quarantine, GError **error)
+replies_process (sqlite3 *db, const Config *config, const MailMessage *msg,
+                 gint64 submission_id, gboolean approved, char **quarantine, GError **error)
 {
   g_autoptr (GError) unread = NULL;
   g_autoptr (ImipMessage) imip = imip_parse (msg, &unread);
@@ -306,5 +315,5 @@ replies_process (sqlite3 *db, const MailMessage *msg, gint64 submission_id,
   *quarantine = NULL;
   if (imip == NULL)
     return record (&r, "unreadable", unread->message, error);
-  return check_and_file (&r, approved, quarantine, error);
+  return check_and_file (&r, config, approved, quarantine, error);
 }

@@ -5,6 +5,7 @@
 
 #include <glib.h>
 #include <sqlite3.h>
+#include "config.h"
 #include "parsers/message.h"
 
 /* Files the calendar reply msg (stored as submission submission_id) in the
@@ -13,8 +14,10 @@
  * the From address is the replying ATTENDEE (RFC 6047 section 3: replies
  * can be spoofed), and when its SEQUENCE is not older than the meeting's;
  * a COUNTER that passes the same checks becomes a counter_proposals row.
- * When the sender is not the attendee, *quarantine is set to why (newly
- * allocated) and nothing is filed; approved (staff approved the message
- * from quarantine) skips that check.  FALSE only when the database fails. */
-gboolean replies_process (sqlite3 *db, const MailMessage *msg, gint64 submission_id,
-                          gboolean approved, char **quarantine, GError **error);
+ * When the sender is not the attendee, or the trusted Authentication-Results
+ * report that its From failed, *quarantine is set to why (newly allocated)
+ * and nothing is filed; approved (staff approved the message from
+ * quarantine) skips those checks.  FALSE only when the database fails. */
+gboolean replies_process (sqlite3 *db, const Config *config, const MailMessage *msg,
+                          gint64 submission_id, gboolean approved, char **quarantine,
+                          GError **error);

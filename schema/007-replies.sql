@@ -19,7 +19,8 @@ CREATE TABLE calendar_replies (
   attendee TEXT,               -- the attendee that is the sender, or NULL
   partstat TEXT,
   result TEXT NOT NULL CHECK (result IN ('filed', 'counter', 'unreadable', 'not-handled',
-    'unknown-uid', 'not-attendee', 'not-invited', 'older-sequence', 'older-reply')),
+    'unknown-uid', 'not-attendee', 'not-authenticated', 'not-invited', 'older-sequence',
+    'older-reply')),
   detail TEXT,                 -- what a person reads: why
   received TEXT NOT NULL DEFAULT (strftime ('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );

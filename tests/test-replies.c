@@ -25,6 +25,7 @@ static const char *conf_text =
   "database = registers.db\n"
   "address = gateway@ctc.example\n"
   "staff = desk@ctc.example\n"
+  "trusted_authserv_id = mx.ctc.example\n"
   "[smtp]\n"
   "url = maildir:outbox\n";
 
@@ -49,7 +50,7 @@ count (sqlite3 *db, const char *sql)
 
 /* The text of the first column of the first row, or NULL. */
 static char *
-text (sqlite3 *db, const char *sql)
+text_of (sqlite3 *db, const char *sql)
 {
   sqlite3_stmt *st = NULL;
   char *s = NULL;
@@ -63,7 +64,7 @@ text (sqlite3 *db, const char *sql)
 static void
 assert_text (sqlite3 *db, const char *sql, const char *expected)
 {
-  g_autofree char *got = text (db, sql);
+  g_autofree char *got = text_of (db, sql);
   if (g_strcmp0 (got, expected) != 0)
     fail_msg ("%s: \"%s\", expected \"%s\"", sql, got ? got : "(null)",
               expected ? expected : "(null)");
@@ -214,7 +215,7 @@ test_spoofed_reply_quarantined (void **state)
   assert_int_equal (take_in (f, raw), INTAKE_QUARANTINED);
   assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'head@mfa.kz.example'",
                "NEEDS-ACTION");
-  g_autofree char *reason = text (f->db, "SELECT reason FROM quarantine WHERE state = 'waiting'");
+  g_autofree char *reason = text_of (f->db, "SELECT reason FROM quarantine WHERE state = 'waiting'");
   assert_non_null (reason);
   assert_non_null (strstr (reason, "intruder@evil.example"));
   assert_non_null (strstr (reason, "head@mfa.kz.example"));
@@ -230,6 +231,26 @@ test_spoofed_reply_quarantined (void **state)
   assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'head@mfa.kz.example'",
                "ACCEPTED");
   assert_text (f->db, "SELECT state FROM quarantine", "approved");
+  assert_nothing_answered (f);
+}
+
+/* The attendee's address, but the trusted MTA says the From is forged. */
+static void
+test_failed_authentication_quarantined (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GBytes) body = reply ("head@mfa.kz.example", "r14@mfa", "REPLY",
+                                   "mtg-1@ctc.example", 2, "20260302T090000Z", HEAD_ACCEPTS);
+  g_autofree char *text = g_strdup_printf ("Authentication-Results: mx.ctc.example;"
+      " dmarc=fail header.from=mfa.kz.example\r\n%s", (const char *) g_bytes_get_data (body, NULL));
+  g_autoptr (GBytes) raw = g_bytes_new (text, strlen (text));
+
+  assert_int_equal (take_in (f, raw), INTAKE_QUARANTINED);
+  assert_text (f->db, "SELECT result FROM calendar_replies", "not-authenticated");
+  g_autofree char *reason = text_of (f->db, "SELECT reason FROM quarantine");
+  assert_non_null (strstr (reason, "mx.ctc.example"));
+  assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'head@mfa.kz.example'",
+               "NEEDS-ACTION");
   assert_nothing_answered (f);
 }
 
@@ -347,6 +368,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_reply_updates_attendance, setup, teardown),
     cmocka_unit_test_setup_teardown (test_answers_in_order, setup, teardown),
     cmocka_unit_test_setup_teardown (test_spoofed_reply_quarantined, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_failed_authentication_quarantined, setup, teardown),
     cmocka_unit_test_setup_teardown (test_older_sequence_ignored, setup, teardown),
     cmocka_unit_test_setup_teardown (test_unknown_uid_kept, setup, teardown),
     cmocka_unit_test_setup_teardown (test_delegation, setup, teardown),
