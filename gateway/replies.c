@@ -283,6 +283,8 @@ check_and_file (Reply *r, const Config *config, gboolean approved, char **quaran
   r->who = sender_attendee (m, r->msg->from_addr);
   if (r->who == NULL && approved && m->attendees->len > 0)
     r->who = g_ptr_array_index (m->attendees, 0);
+  if (r->who == NULL && (approved || m->attendees->len == 0))
+    return record (r, "not-attendee", "the reply names no attendee", error);
   if (r->who == NULL)
     {
       *quarantine = not_attendee_reason (r);

@@ -102,6 +102,9 @@ imip_address (const char *cal_address)
   if (len == 0 || len > 254 || at == NULL || at == addr || at[1] == '\0'
       || strchr (at + 1, '@') != NULL || !g_utf8_validate (addr, -1, NULL))
     return NULL;
+  for (const char *p = addr; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      return NULL;
   return g_utf8_strdown (addr, -1);
 }
 
@@ -297,14 +300,19 @@ find_event (icalcomponent *cal)
   return first;
 }
 
-/* A text value cut to CTC_CALENDAR_VALUE_MAX characters, or NULL. */
+/* A text value cut to CTC_CALENDAR_VALUE_MAX characters, its control
+ * characters (a "\n" of iCalendar text is one) made spaces, or NULL. */
 static char *
 clip (const char *value)
 {
   if (value == NULL || !g_utf8_validate (value, -1, NULL))
     return NULL;
   glong n = g_utf8_strlen (value, -1);
-  return g_utf8_substring (value, 0, MIN (n, (glong) CTC_CALENDAR_VALUE_MAX));
+  char *text = g_utf8_substring (value, 0, MIN (n, (glong) CTC_CALENDAR_VALUE_MAX));
+  for (char *p = text; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      *p = ' ';
+  return text;
 }
 
 /* A parameter of prop, newly allocated with g_malloc, or NULL. */

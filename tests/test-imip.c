@@ -287,7 +287,7 @@ test_counter (void **state)
       "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nMETHOD:COUNTER\r\n"
       "BEGIN:VEVENT\r\nUID:m-2\r\nDTSTAMP:20260302T090000Z\r\n"
       "DTSTART;VALUE=DATE:20260310\r\nDTEND:20260311T120000\r\n"
-      "LOCATION:Room S-2\\, Vienna\r\nCOMMENT:We cannot come on the 9th.\r\n"
+      "LOCATION:Room S-2\\, Vienna\r\nCOMMENT:We cannot come on the 9th.\\nOr the 10th.\r\n"
       "ATTENDEE;PARTSTAT=TENTATIVE:mailto:a@b.example\r\n" REPLY_TAIL);
 
   assert_string_equal (m->method, "COUNTER");
@@ -295,7 +295,7 @@ test_counter (void **state)
   assert_string_equal (m->dtstart, "2026-03-10");
   assert_string_equal (m->dtend, "2026-03-11T12:00:00");
   assert_string_equal (m->location, "Room S-2, Vienna");
-  assert_string_equal (m->comment, "We cannot come on the 9th.");
+  assert_string_equal (m->comment, "We cannot come on the 9th. Or the 10th.");
 }
 
 /* No METHOD: the Content-Type's method is used. */
@@ -410,7 +410,7 @@ test_address (void **state)
     { "mailto:A@B.Example", "a@b.example" }, { "MAILTO:x@y.example", "x@y.example" },
     { "x@y.example", "x@y.example" }, { "\"mailto:q@r.example\"", "q@r.example" },
     { "mailto:", NULL }, { "urn:uuid:1234", NULL }, { "mailto:a@@b", NULL },
-    { "mailto:@b.example", NULL }, { "mailto:a@", NULL },
+    { "mailto:@b.example", NULL }, { "mailto:a@", NULL }, { "mailto:a\x01b@c.example", NULL },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
