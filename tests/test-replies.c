@@ -356,6 +356,13 @@ test_unreadable_and_refresh (void **state)
                "unreadable: the calendar holds no event with a UID");
   assert_int_equal (take_in (f, refresh), INTAKE_AUTOMATIC);
   assert_text (f->db, "SELECT result FROM calendar_replies ORDER BY id DESC", "not-handled");
+  /* a REPLY that names no attendee answers for nobody: kept, not quarantined */
+  g_autoptr (GBytes) nobody = reply ("head@mfa.kz.example", "r15@mfa", "REPLY",
+                                     "mtg-1@ctc.example", 2, "20260302T090000Z", "");
+  assert_int_equal (take_in (f, nobody), INTAKE_AUTOMATIC);
+  assert_text (f->db, "SELECT result || ': ' || detail FROM calendar_replies ORDER BY id DESC",
+               "not-attendee: the reply names no attendee");
+  assert_int_equal (count (f->db, "SELECT count(*) FROM quarantine"), 0);
   assert_int_equal (count (f->db, "SELECT count(*) FROM attendance"
                                   " WHERE partstat <> 'NEEDS-ACTION'"), 0);
   assert_nothing_answered (f);
