@@ -277,26 +277,24 @@ drop_unbounded_zones (icalcomponent *cal)
     }
 }
 
-/* The event an answer is about: the first VEVENT (or VTODO) with a UID
- * that has no RECURRENCE-ID (the whole series), else the first with one. */
+/* The event an answer is about: the first VEVENT with a UID that has no
+ * RECURRENCE-ID (the whole series), else the first with one. */
 static icalcomponent *
 find_event (icalcomponent *cal)
 {
-  static const icalcomponent_kind kinds[] = { ICAL_VEVENT_COMPONENT, ICAL_VTODO_COMPONENT };
   icalcomponent *first = NULL;
 
-  for (gsize k = 0; k < G_N_ELEMENTS (kinds); k++)
-    for (icalcomponent *c = icalcomponent_get_first_component (cal, kinds[k]); c != NULL;
-         c = icalcomponent_get_next_component (cal, kinds[k]))
-      {
-        const char *uid = event_uid (c);
-        if (uid == NULL || *uid == '\0')
-          continue;
-        if (icalcomponent_get_first_property (c, ICAL_RECURRENCEID_PROPERTY) == NULL)
-          return c;
-        if (first == NULL)
-          first = c;
-      }
+  for (icalcomponent *c = icalcomponent_get_first_component (cal, ICAL_VEVENT_COMPONENT);
+       c != NULL; c = icalcomponent_get_next_component (cal, ICAL_VEVENT_COMPONENT))
+    {
+      const char *uid = event_uid (c);
+      if (uid == NULL || *uid == '\0')
+        continue;
+      if (icalcomponent_get_first_property (c, ICAL_RECURRENCEID_PROPERTY) == NULL)
+        return c;
+      if (first == NULL)
+        first = c;
+    }
   return first;
 }
 
