@@ -29,6 +29,7 @@ typedef struct {
 static const char *const record_states[] = { "active", "withdrawn", NULL };
 static const char *const quarantine_states[] = { "waiting", "approved", "rejected", NULL };
 static const char *const outbox_states[] = { "queued", "sent", "deferred", "failed", NULL };
+static const char *const counter_states[] = { "open", "accepted", "declined", NULL };
 
 /* A JSON list column shown as its items separated by spaces. */
 #define JOINED(col) \
@@ -92,6 +93,22 @@ static const RegisterQuery registers[] = {
     " LEFT JOIN meetings m ON m.id = a.meeting_id ORDER BY a.id",
     "SELECT a.*, m.reference AS meeting FROM attendance a"
     " LEFT JOIN meetings m ON m.id = a.meeting_id ORDER BY a.id", NULL, NULL },
+  { "calendar-replies",
+    "SELECT r.id, " MINUTE ("r.received", "received") ", m.reference AS meeting,"
+    " s.from_addr AS \"from\", r.method, r.partstat, r.result FROM calendar_replies r"
+    " LEFT JOIN meetings m ON m.id = r.meeting_id"
+    " LEFT JOIN submissions s ON s.id = r.submission_id ORDER BY r.id",
+    "SELECT r.*, m.reference AS meeting, s.from_addr FROM calendar_replies r"
+    " LEFT JOIN meetings m ON m.id = r.meeting_id"
+    " LEFT JOIN submissions s ON s.id = r.submission_id ORDER BY r.id", NULL, NULL },
+  { "counter-proposals",
+    "SELECT c.id, c.state, m.reference AS meeting, c.attendee, c.dtstart AS start,"
+    " c.dtend AS \"end\", c.location FROM counter_proposals c"
+    " LEFT JOIN meetings m ON m.id = c.meeting_id WHERE ?1 IS NULL OR c.state = ?1"
+    " ORDER BY c.id",
+    "SELECT c.*, m.reference AS meeting FROM counter_proposals c"
+    " LEFT JOIN meetings m ON m.id = c.meeting_id WHERE ?1 IS NULL OR c.state = ?1"
+    " ORDER BY c.id", counter_states, NULL },
   { "submissions",
     "SELECT reference, " MINUTE ("received", "received") ", from_addr AS \"from\","
     " class, outcome, subject FROM submissions ORDER BY id",

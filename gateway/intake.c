@@ -13,6 +13,7 @@
 #include "gateway/intake.h"
 #include "gateway/log.h"
 #include "gateway/registers.h"
+#include "gateway/replies.h"
 #include "parsers/form.h"
 #include "parsers/message.h"
 
@@ -198,7 +199,8 @@ quarantine (Intake *in, const char *reason, GError **error)
     return FALSE;
   sqlite3_bind_int64 (st, 1, in->id);
   sqlite3_bind_text (st, 2, reason, -1, SQLITE_TRANSIENT);
-  log_info ("intake", "submission=%s quarantined", in->reference);
+  log_info ("intake", "submission=%s id=%" G_GINT64_FORMAT " quarantined",
+            in->reference ? in->reference : "-", in->id);
   return step_done (in->db, st, "quarantining a submission", error);
 }
 
@@ -407,6 +409,32 @@ process_submission (Intake *in, GError **error)
   return answer >= 0 && set_outcome (in, answer, error);
 }
 
+/* A calendar reply: filed by replies.c, or quarantined when its sender is
+ * not the attendee it answers for; never answered. */
+static gboolean
+process_reply (Intake *in, GError **error)
+{
+  g_autofree char *refusal = NULL;
+
+  if (!replies_process (in->db, in->config, in->msg, in->id, in->approved, &refusal, error))
+    return FALSE;
+  if (refusal == NULL)
+    return TRUE;
+  in->outcome = INTAKE_QUARANTINED;
+  return quarantine (in, refusal, error);
+}
+
+/* What staff approved from quarantine: a calendar reply is filed, any
+ * other message processed as a submission. */
+static gboolean
+process_approved (Intake *in, GError **error)
+{
+  if (in->msg->klass != MAIL_CALENDAR_REPLY)
+    return process_submission (in, error);
+  in->outcome = INTAKE_AUTOMATIC;
+  return process_reply (in, error) && set_outcome (in, 0, error);
+}
+
 /* A message too large to read: only its headers are kept, and its sender is
  * told why nothing was read. */
 static MailMessage *
@@ -450,6 +478,9 @@ process_in_transaction (Intake *in, GBytes *raw, GBytes *stored, const char *sha
       in->outcome = INTAKE_AUTOMATIC;
       if (in->msg != NULL && in->msg->klass == MAIL_DELIVERY_REPORT
           && !bounce_process (in->db, in->config, in->msg, in->id, error))
+        return FALSE;
+      if (in->msg != NULL && in->msg->klass == MAIL_CALENDAR_REPLY && in->unread == NULL
+          && !process_reply (in, error))
         return FALSE;
       return set_outcome (in, 0, error);
     }
@@ -626,7 +657,7 @@ intake_approve (sqlite3 *db, const Config *config, gint64 submission_id,
   if (ok)
     {
       ok = load_quarantined (&in, submission_id, error)
-           && process_submission (&in, error)
+           && process_approved (&in, error)
            && decide_quarantine (db, submission_id, "approved", NULL, error)
            && db_commit (db, error);
       if (!ok)

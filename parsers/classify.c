@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "parsers/dsn.h"
+#include "parsers/imip.h"
 #include "parsers/message.h"
 
 /* A rule returns why msg is of its class (newly allocated), or NULL. */
@@ -74,15 +75,18 @@ rule_delivery_report (MailMessage *msg, const char *own_address)
   return sign != NULL ? g_strdup (sign) : NULL;
 }
 
-/* iMIP answers to an invitation: REPLY, COUNTER, REFRESH. */
+/* iMIP answers to an invitation: REPLY, COUNTER, REFRESH, named by the
+ * Content-Type's method or by the calendar's own METHOD (Google sends a
+ * COUNTER as method=REPLY), so that imip.c reads every one it names. */
 static char *
 rule_calendar_reply (MailMessage *msg, const char *own_address)
 {
-  static const char *const methods[] = { "REPLY", "COUNTER", "REFRESH" };
+  g_autofree char *inside = msg->calendar != NULL ? imip_text_method (msg->calendar) : NULL;
 
-  for (gsize i = 0; msg->calendar_method != NULL && i < G_N_ELEMENTS (methods); i++)
-    if (strcmp (msg->calendar_method, methods[i]) == 0)
-      return g_strdup_printf ("iCalendar METHOD:%s", methods[i]);
+  if (imip_method_is_reply (msg->calendar_method))
+    return g_strdup_printf ("iCalendar METHOD:%s", msg->calendar_method);
+  if (imip_method_is_reply (inside))
+    return g_strdup_printf ("iCalendar METHOD:%s", inside);
   return NULL;
 }
 

@@ -487,7 +487,8 @@ part_is_attachment (GMimeObject *part, const char *name)
   return name != NULL && g_mime_object_get_content_id (part) == NULL;
 }
 
-/* TRUE for parts that carry a calendar: text/calendar, application/ics. */
+/* TRUE for parts that carry a calendar: text/calendar, application/ics
+ * (and, in collect_leaf, any part named *.ics). */
 static gboolean
 part_is_calendar (GMimeObject *part)
 {
@@ -611,7 +612,8 @@ collect_leaf (MailCollect *c, GMimeObject *part)
 
   if (part_is_signature (part))
     return;
-  if (part_is_calendar (part) && c->calendar == NULL)
+  if ((part_is_calendar (part) || (name != NULL && name_has_ext (name, ".ics")))
+      && c->calendar == NULL)
     {
       c->calendar = part;
       return;

@@ -1,0 +1,386 @@
+/* Calendar replies through intake (gateway/replies.c): a REPLY updates
+ * attendance only for a known UID, from the attendee itself, with a
+ * SEQUENCE not older than the meeting's; a COUNTER is kept for staff;
+ * nothing is ever answered. */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "gateway/config.h"
+#include "gateway/db.h"
+#include "gateway/intake.h"
+
+typedef struct {
+  char *dir;
+  Config *config;
+  sqlite3 *db;
+} Fixture;
+
+static const char *conf_text =
+  "[gateway]\n"
+  "database = registers.db\n"
+  "address = gateway@ctc.example\n"
+  "staff = desk@ctc.example\n"
+  "trusted_authserv_id = mx.ctc.example\n"
+  "[smtp]\n"
+  "url = maildir:outbox\n";
+
+static void
+exec_sql (sqlite3 *db, const char *sql)
+{
+  char *err = NULL;
+  if (sqlite3_exec (db, sql, NULL, NULL, &err) != SQLITE_OK)
+    fail_msg ("%s: %s", sql, err);
+}
+
+static gint64
+count (sqlite3 *db, const char *sql)
+{
+  sqlite3_stmt *st = NULL;
+  assert_int_equal (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), SQLITE_OK);
+  assert_int_equal (sqlite3_step (st), SQLITE_ROW);
+  gint64 n = sqlite3_column_int64 (st, 0);
+  sqlite3_finalize (st);
+  return n;
+}
+
+/* The text of the first column of the first row, or NULL. */
+static char *
+text_of (sqlite3 *db, const char *sql)
+{
+  sqlite3_stmt *st = NULL;
+  char *s = NULL;
+  assert_int_equal (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), SQLITE_OK);
+  if (sqlite3_step (st) == SQLITE_ROW && sqlite3_column_type (st, 0) != SQLITE_NULL)
+    s = g_strdup ((const char *) sqlite3_column_text (st, 0));
+  sqlite3_finalize (st);
+  return s;
+}
+
+static void
+assert_text (sqlite3 *db, const char *sql, const char *expected)
+{
+  g_autofree char *got = text_of (db, sql);
+  if (g_strcmp0 (got, expected) != 0)
+    fail_msg ("%s: \"%s\", expected \"%s\"", sql, got ? got : "(null)",
+              expected ? expected : "(null)");
+}
+
+/* A meeting at SEQUENCE 2 to which head@ and focal@ were invited. */
+static int
+setup (void **state)
+{
+  Fixture *f = g_new0 (Fixture, 1);
+  g_autoptr (GError) error = NULL;
+  f->dir = g_dir_make_tmp ("ctcgw-replies-XXXXXX", NULL);
+  g_autofree char *conf = g_build_filename (f->dir, "ctcgw.conf", NULL);
+  g_file_set_contents (conf, conf_text, -1, NULL);
+  f->config = config_load (conf, &error);
+  assert_non_null (f->config);
+  f->db = db_open (f->config->database, TRUE, &error);
+  assert_non_null (f->db);
+  assert_true (db_init (f->db, &error));
+  exec_sql (f->db,
+      "INSERT INTO meetings (id, reference, title, start, uid, sequence)"
+      " VALUES (1, 'CTC-MTG-2026-0001', 'Briefing', '2026-03-10T09:00:00Z',"
+      " 'mtg-1@ctc.example', 2);"
+      "INSERT INTO attendance (meeting_id, entity, email) VALUES"
+      " (1, 'KZ', 'head@mfa.kz.example'), (1, 'KZ', 'focal@mfa.kz.example');");
+  *state = f;
+  return 0;
+}
+
+static int
+teardown (void **state)
+{
+  Fixture *f = *state;
+  db_close (f->db);
+  config_free (f->config);
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
+  assert_int_equal (system (cmd), 0);
+  g_free (f->dir);
+  g_free (f);
+  return 0;
+}
+
+/* A reply as clients send it: text and the calendar in an alternative. */
+static GBytes *
+reply (const char *from, const char *id, const char *method, const char *uid, int sequence,
+       const char *dtstamp, const char *attendee_lines)
+{
+  char *s = g_strdup_printf (
+      "From: %s\r\nTo: gateway@ctc.example\r\nSubject: Accepted: Briefing\r\n"
+      "Message-ID: <%s>\r\nDate: Mon, 2 Mar 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: multipart/alternative; boundary=\"b\"\r\n\r\n"
+      "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nI will attend.\r\n"
+      "--b\r\nContent-Type: text/calendar; charset=utf-8; method=%s\r\n\r\n"
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nMETHOD:%s\r\n"
+      "BEGIN:VEVENT\r\nUID:%s\r\nSEQUENCE:%d\r\nDTSTAMP:%s\r\n"
+      "DTSTART:20260310T090000Z\r\nDTEND:20260310T170000Z\r\n"
+      "ORGANIZER:mailto:gateway@ctc.example\r\n%s"
+      "END:VEVENT\r\nEND:VCALENDAR\r\n--b--\r\n",
+      from, id, method, method, uid, sequence, dtstamp, attendee_lines);
+  return g_bytes_new_take (s, strlen (s));
+}
+
+#define HEAD_ACCEPTS "ATTENDEE;CN=Head;PARTSTAT=ACCEPTED:mailto:head@mfa.kz.example\r\n"
+
+static IntakeOutcome
+take_in (Fixture *f, GBytes *raw)
+{
+  IntakeResult r = { 0 };
+  g_autoptr (GError) error = NULL;
+  assert_true (intake_process (f->db, f->config, raw, "intake", &r, &error));
+  IntakeOutcome outcome = r.outcome;
+  intake_result_clear (&r);
+  return outcome;
+}
+
+static void
+assert_nothing_answered (Fixture *f)
+{
+  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox"), 0);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM submissions"
+                                  " WHERE answer_outbox_id IS NOT NULL"), 0);
+}
+
+static void
+test_reply_updates_attendance (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GBytes) raw = reply ("Head <HEAD@Mfa.KZ.example>", "r1@mfa", "REPLY",
+                                  "mtg-1@ctc.example", 2, "20260302T090000Z", HEAD_ACCEPTS);
+
+  assert_int_equal (take_in (f, raw), INTAKE_AUTOMATIC);
+  assert_text (f->db, "SELECT partstat || ' ' || sequence || ' ' || replied FROM attendance"
+               " WHERE email = 'head@mfa.kz.example'", "ACCEPTED 2 2026-03-02T09:00:00Z");
+  assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'focal@mfa.kz.example'",
+               "NEEDS-ACTION");
+  assert_text (f->db, "SELECT class || ' ' || outcome FROM submissions",
+               "calendar-reply automatic");
+  assert_text (f->db, "SELECT result || ' ' || attendee FROM calendar_replies",
+               "filed head@mfa.kz.example");
+  assert_int_equal (count (f->db, "SELECT count(*) FROM attendance a JOIN submissions s"
+                                  " ON s.id = a.reply_submission_id"), 1);
+  assert_nothing_answered (f);
+
+  /* the same message again is a duplicate: nothing more */
+  assert_int_equal (take_in (f, raw), INTAKE_DUPLICATE);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM calendar_replies"), 1);
+}
+
+/* Each answer a client can give, and a declined one replaced by a later
+ * acceptance; a reply older than the one filed changes nothing. */
+static void
+test_answers_in_order (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GBytes) declined = reply ("focal@mfa.kz.example", "r2@mfa", "REPLY",
+      "mtg-1@ctc.example", 2, "20260302T100000Z",
+      "ATTENDEE;PARTSTAT=DECLINED:mailto:focal@mfa.kz.example\r\n");
+  g_autoptr (GBytes) tentative = reply ("focal@mfa.kz.example", "r3@mfa", "REPLY",
+      "mtg-1@ctc.example", 3, "20260302T110000Z",
+      "ATTENDEE;PARTSTAT=TENTATIVE:mailto:focal@mfa.kz.example\r\n");
+  g_autoptr (GBytes) stale = reply ("focal@mfa.kz.example", "r4@mfa", "REPLY",
+      "mtg-1@ctc.example", 3, "20260302T103000Z",
+      "ATTENDEE;PARTSTAT=ACCEPTED:mailto:focal@mfa.kz.example\r\n");
+
+  take_in (f, declined);
+  assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'focal@mfa.kz.example'",
+               "DECLINED");
+  take_in (f, tentative);
+  assert_text (f->db, "SELECT partstat || ' ' || sequence FROM attendance"
+               " WHERE email = 'focal@mfa.kz.example'", "TENTATIVE 3");
+  take_in (f, stale);
+  assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'focal@mfa.kz.example'",
+               "TENTATIVE");
+  assert_text (f->db, "SELECT result FROM calendar_replies ORDER BY id DESC", "older-reply");
+  assert_nothing_answered (f);
+}
+
+/* Another address answering for the attendee: quarantine, nothing filed;
+ * staff approve it, and then it is filed. */
+static void
+test_spoofed_reply_quarantined (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GBytes) raw = reply ("intruder@evil.example", "r5@evil", "REPLY",
+                                  "mtg-1@ctc.example", 2, "20260302T090000Z", HEAD_ACCEPTS);
+  g_autoptr (GError) error = NULL;
+
+  assert_int_equal (take_in (f, raw), INTAKE_QUARANTINED);
+  assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'head@mfa.kz.example'",
+               "NEEDS-ACTION");
+  g_autofree char *reason = text_of (f->db, "SELECT reason FROM quarantine WHERE state = 'waiting'");
+  assert_non_null (reason);
+  assert_non_null (strstr (reason, "intruder@evil.example"));
+  assert_non_null (strstr (reason, "head@mfa.kz.example"));
+  assert_non_null (strstr (reason, "RFC 6047"));
+  assert_text (f->db, "SELECT outcome FROM submissions", "quarantined");
+  assert_text (f->db, "SELECT result FROM calendar_replies", "not-attendee");
+  assert_nothing_answered (f);
+
+  IntakeResult r = { 0 };
+  gint64 id = count (f->db, "SELECT submission_id FROM quarantine");
+  assert_true (intake_approve (f->db, f->config, id, &r, &error));
+  intake_result_clear (&r);
+  assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'head@mfa.kz.example'",
+               "ACCEPTED");
+  assert_text (f->db, "SELECT state FROM quarantine", "approved");
+  assert_nothing_answered (f);
+}
+
+/* The attendee's address, but the trusted MTA says the From is forged. */
+static void
+test_failed_authentication_quarantined (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GBytes) body = reply ("head@mfa.kz.example", "r14@mfa", "REPLY",
+                                   "mtg-1@ctc.example", 2, "20260302T090000Z", HEAD_ACCEPTS);
+  g_autofree char *text = g_strdup_printf ("Authentication-Results: mx.ctc.example;"
+      " dmarc=fail header.from=mfa.kz.example\r\n%s", (const char *) g_bytes_get_data (body, NULL));
+  g_autoptr (GBytes) raw = g_bytes_new (text, strlen (text));
+
+  assert_int_equal (take_in (f, raw), INTAKE_QUARANTINED);
+  assert_text (f->db, "SELECT result FROM calendar_replies", "not-authenticated");
+  g_autofree char *reason = text_of (f->db, "SELECT reason FROM quarantine");
+  assert_non_null (strstr (reason, "mx.ctc.example"));
+  assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'head@mfa.kz.example'",
+               "NEEDS-ACTION");
+  assert_nothing_answered (f);
+}
+
+static void
+test_older_sequence_ignored (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GBytes) raw = reply ("head@mfa.kz.example", "r6@mfa", "REPLY",
+                                  "mtg-1@ctc.example", 1, "20260302T090000Z", HEAD_ACCEPTS);
+
+  assert_int_equal (take_in (f, raw), INTAKE_AUTOMATIC);
+  assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'head@mfa.kz.example'",
+               "NEEDS-ACTION");
+  assert_text (f->db, "SELECT result || ': ' || detail FROM calendar_replies",
+               "older-sequence: SEQUENCE 1 is older than the meeting's 2: ignored");
+  assert_int_equal (count (f->db, "SELECT count(*) FROM quarantine"), 0);
+  assert_nothing_answered (f);
+}
+
+static void
+test_unknown_uid_kept (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GBytes) raw = reply ("head@mfa.kz.example", "r7@mfa", "REPLY",
+                                  "someone-elses@calendar.example", 0, "20260302T090000Z",
+                                  HEAD_ACCEPTS);
+
+  assert_int_equal (take_in (f, raw), INTAKE_AUTOMATIC);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM submissions WHERE raw IS NOT NULL"), 1);
+  assert_text (f->db, "SELECT result || ' ' || uid FROM calendar_replies",
+               "unknown-uid someone-elses@calendar.example");
+  assert_int_equal (count (f->db, "SELECT count(*) FROM attendance"
+                                  " WHERE partstat <> 'NEEDS-ACTION'"), 0);
+  assert_nothing_answered (f);
+}
+
+/* Delegation: the invitee's row says to whom; the delegate's own answer
+ * then gets a row of its own, for the same entity. */
+static void
+test_delegation (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GBytes) delegated = reply ("head@mfa.kz.example", "r8@mfa", "REPLY",
+      "mtg-1@ctc.example", 2, "20260302T090000Z",
+      "ATTENDEE;PARTSTAT=DELEGATED;DELEGATED-TO=\"mailto:Deputy@mfa.kz.example\":"
+      "mailto:head@mfa.kz.example\r\n"
+      "ATTENDEE;DELEGATED-FROM=\"mailto:head@mfa.kz.example\";PARTSTAT=NEEDS-ACTION:"
+      "mailto:deputy@mfa.kz.example\r\n");
+  g_autoptr (GBytes) accepted = reply ("deputy@mfa.kz.example", "r9@mfa", "REPLY",
+      "mtg-1@ctc.example", 2, "20260302T100000Z",
+      "ATTENDEE;DELEGATED-FROM=\"mailto:head@mfa.kz.example\";PARTSTAT=ACCEPTED:"
+      "mailto:deputy@mfa.kz.example\r\n");
+  g_autoptr (GBytes) stranger = reply ("other@mfa.kz.example", "r10@mfa", "REPLY",
+      "mtg-1@ctc.example", 2, "20260302T100000Z",
+      "ATTENDEE;PARTSTAT=ACCEPTED:mailto:other@mfa.kz.example\r\n");
+
+  take_in (f, delegated);
+  assert_text (f->db, "SELECT partstat || ' ' || delegated_to FROM attendance"
+               " WHERE email = 'head@mfa.kz.example'", "DELEGATED deputy@mfa.kz.example");
+  take_in (f, accepted);
+  assert_text (f->db, "SELECT entity || ' ' || partstat FROM attendance"
+               " WHERE email = 'deputy@mfa.kz.example'", "KZ ACCEPTED");
+  assert_int_equal (take_in (f, stranger), INTAKE_AUTOMATIC);
+  assert_text (f->db, "SELECT result FROM calendar_replies ORDER BY id DESC", "not-invited");
+  assert_int_equal (count (f->db, "SELECT count(*) FROM attendance"), 3);
+  assert_nothing_answered (f);
+}
+
+static void
+test_counter_recorded (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GBytes) raw = reply ("head@mfa.kz.example", "r11@mfa", "COUNTER",
+      "mtg-1@ctc.example", 2, "20260302T090000Z",
+      "LOCATION:Vienna\r\nCOMMENT:The 11th suits us better.\r\n" HEAD_ACCEPTS);
+
+  assert_int_equal (take_in (f, raw), INTAKE_AUTOMATIC);
+  assert_text (f->db, "SELECT attendee || ' ' || dtstart || ' ' || location || ' ' || comment"
+               " || ' ' || state FROM counter_proposals",
+               "head@mfa.kz.example 2026-03-10T09:00:00Z Vienna The 11th suits us better. open");
+  assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'head@mfa.kz.example'",
+               "NEEDS-ACTION");
+  assert_text (f->db, "SELECT result FROM calendar_replies", "counter");
+  assert_nothing_answered (f);
+}
+
+/* A calendar reply that cannot be read, or a method not handled, is kept
+ * and recorded, never answered. */
+static void
+test_unreadable_and_refresh (void **state)
+{
+  Fixture *f = *state;
+  static const char broken[] =
+    "From: head@mfa.kz.example\r\nSubject: Accepted\r\nMessage-ID: <r12@mfa>\r\n"
+    "Content-Type: text/calendar; method=REPLY\r\n\r\nBEGIN:VCALENDAR\r\nMETHOD:REPLY\r\n"
+    "END:VCALENDAR\r\n";
+  g_autoptr (GBytes) raw = g_bytes_new_static (broken, strlen (broken));
+  g_autoptr (GBytes) refresh = reply ("head@mfa.kz.example", "r13@mfa", "REFRESH",
+                                      "mtg-1@ctc.example", 2, "20260302T090000Z", HEAD_ACCEPTS);
+
+  assert_int_equal (take_in (f, raw), INTAKE_AUTOMATIC);
+  assert_text (f->db, "SELECT result || ': ' || detail FROM calendar_replies",
+               "unreadable: the calendar holds no event with a UID");
+  assert_int_equal (take_in (f, refresh), INTAKE_AUTOMATIC);
+  assert_text (f->db, "SELECT result FROM calendar_replies ORDER BY id DESC", "not-handled");
+  /* a REPLY that names no attendee answers for nobody: kept, not quarantined */
+  g_autoptr (GBytes) nobody = reply ("head@mfa.kz.example", "r15@mfa", "REPLY",
+                                     "mtg-1@ctc.example", 2, "20260302T090000Z", "");
+  assert_int_equal (take_in (f, nobody), INTAKE_AUTOMATIC);
+  assert_text (f->db, "SELECT result || ': ' || detail FROM calendar_replies ORDER BY id DESC",
+               "not-attendee: the reply names no attendee");
+  assert_int_equal (count (f->db, "SELECT count(*) FROM quarantine"), 0);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM attendance"
+                                  " WHERE partstat <> 'NEEDS-ACTION'"), 0);
+  assert_nothing_answered (f);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown (test_reply_updates_attendance, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_answers_in_order, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_spoofed_reply_quarantined, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_failed_authentication_quarantined, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_older_sequence_ignored, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_unknown_uid_kept, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_delegation, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_counter_recorded, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_unreadable_and_refresh, setup, teardown),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
