@@ -102,6 +102,7 @@ static const DigestQuery queries[] = {
     "SELECT m.reference, replace (substr (m.start, 1, 16), 'T', ' '), m.title,"
     " coalesce (m.location, '') FROM meetings m"
     " WHERE m.start >= :until AND m.start < :horizon AND m.state = 'active'"
+    " AND m.kind = 'meeting'"   /* a visit's invitation: listed with the visits */
     " AND lower (m.status) != 'cancelled' ORDER BY m.start, m.reference LIMIT :limit",
     NULL, "ctcgw list meetings" },
   { "upcoming", "visits",

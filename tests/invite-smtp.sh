@@ -66,6 +66,59 @@ db_is "each invitee is in the attendance register, NEEDS-ACTION" \
 interpol1@ctc.example|NEEDS-ACTION|0" \
     "SELECT a.email, a.partstat, a.sequence FROM attendance a JOIN meetings m ON m.id = a.meeting_id WHERE m.reference = '$REF' ORDER BY a.email"
 step 2 update "$REF" --start 2027-04-02T10:00 --end 2027-04-02T12:30
+
+# The round trip: ICAO's contact point answers the invitation it received
+# as a client does (a REPLY built by python3-icalendar from the calendar in
+# its INBOX), the reply comes back through Postfix to the gateway's
+# mailbox, and the daemon files it in the attendance register.
+"$PY" - "$IMAP_PORT" > "$TMP/accept.eml" <<'EOF'
+import email, email.policy, imaplib, sys
+from datetime import datetime, timezone
+from email.mime.text import MIMEText
+from icalendar import Calendar, Event, vCalAddress
+m = imaplib.IMAP4("127.0.0.1", int(sys.argv[1]))
+m.login("icao1", "secret")
+m.select("INBOX")
+typ, data = m.search(None, "ALL")
+typ, msg_data = m.fetch(data[0].split()[-1], "(RFC822)")
+msg = email.message_from_bytes(msg_data[0][1], policy=email.policy.default)
+part = next(p for p in msg.walk() if p.get_content_type() == "text/calendar")
+got = Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")[0]
+cal = Calendar()
+cal.add("prodid", "-//Example//Client//EN")
+cal.add("version", "2.0")
+cal.add("method", "REPLY")
+ev = Event()
+for key in ("uid", "sequence", "summary", "organizer"):
+    ev.add(key, got[key])
+for key in ("dtstart", "dtend"):
+    ev.add(key, got.decoded(key))
+ev.add("dtstamp", datetime.now(timezone.utc))
+me = vCalAddress("mailto:icao1@ctc.example")
+me.params["PARTSTAT"] = "ACCEPTED"
+ev.add("attendee", me, encode=0)
+cal.add_component(ev)
+reply = MIMEText(cal.to_ical().decode(), "calendar", "utf-8")
+reply.set_param("method", "REPLY")
+reply["From"] = "icao1@ctc.example"
+reply["To"] = str(got["organizer"]).replace("mailto:", "")
+reply["Subject"] = "Accepted: " + str(got["summary"])
+reply["Message-ID"] = "<accept-1@icao.example>"
+sys.stdout.write(reply.as_string())
+EOF
+[ -s "$TMP/accept.eml" ] && ok "icao1 builds an ACCEPTED reply to the update it received" \
+    || fail "icao1 builds an ACCEPTED reply to the update it received"
+smtp_send icao1@ctc.example gateway@ctc.example < "$TMP/accept.eml"
+got=$(wait_count gateway INBOX 1 20)
+[ "$got" = 1 ] && ok "the reply reaches the gateway's INBOX" \
+    || fail "the reply reaches the gateway's INBOX" "it holds ${got:-none}"
+check "run --once reads it" 0 gw -q run --once
+db_is "icao1 has ACCEPTED at SEQUENCE 1, interpol1 still waits" \
+    "icao1@ctc.example|ACCEPTED|1
+interpol1@ctc.example|NEEDS-ACTION|1" \
+    "SELECT a.email, a.partstat, a.sequence FROM attendance a JOIN meetings m ON m.id = a.meeting_id WHERE m.reference = '$REF' ORDER BY a.email"
+db_is "and the reply is not answered" 0 \
+    "SELECT count(*) FROM outbox WHERE recipient = 'icao1@ctc.example' AND kind != 'invitation'"
 step 3 cancel "$REF"
 db_is "the meeting is cancelled at SEQUENCE 2" "cancelled|2" \
     "SELECT status, sequence FROM meetings WHERE reference = '$REF'"

@@ -93,6 +93,9 @@ static const char *day_sql =
   "INSERT INTO meetings (id, reference, title, start, location) VALUES"
   " (1, 'CTC-MTG-2026-0001', 'Regional workshop', '2026-12-05T09:00:00Z', 'Almaty'),"
   " (2, 'CTC-MTG-2026-0002', 'Far away', '2027-03-05T09:00:00Z', 'Vienna');"
+  /* A visit's invitation is a row of meetings too: listed as a visit only. */
+  "INSERT INTO meetings (id, reference, title, start, kind) VALUES"
+  " (3, 'CTC-VIS-2026-0001', 'Visit to Kyrgyzstan', '2026-12-03', 'visit');"
   "INSERT INTO attendance (meeting_id, entity, email, partstat, updated) VALUES"
   " (1, 'KZ', 'focal@mfa.kz.example', 'ACCEPTED', '2026-11-29T12:00:00Z'),"
   " (1, 'UNODC', 'j.doe@unodc.example', 'NEEDS-ACTION', '2026-11-20T12:00:00Z'),"
@@ -235,6 +238,7 @@ test_every_section (void **state)
   g_autofree char *upcoming = section (t, "MEETINGS AND VISITS IN THE NEXT 30 DAYS");
   assert_contains (upcoming, "CTC-MTG-2026-0001  2026-12-05 09:00  Regional workshop  Almaty");
   assert_contains (upcoming, "CTC-VIS-2026-0001  KG  2026-12-03  2026-12-05  UNODC OSCE");
+  assert_lacks (upcoming, "Visit to Kyrgyzstan");
   assert_lacks (upcoming, "CTC-MTG-2026-0002");
   assert_lacks (upcoming, "CTC-VIS-2026-0002");
   g_autofree char *overdue = section (t, "VISIT INFORMATION OVERDUE");
