@@ -37,7 +37,8 @@ gint64 outbox_queue (sqlite3 *db, GMimeMessage *msg, const char *recipient,
 
 /* Delivers every queued or due deferred row (at most what [smtp] rate
  * leaves of the last hour) to the configured sink.  maildir: writes each
- * message as a file in PATH/new, through PATH/tmp, fsync and rename.
+ * message as a file in PATH/new, through PATH/tmp, in batches made durable
+ * together (maildir_batch_*) before their rows are marked sent.
  * smtp:// and smtps:// send each row over SMTP (smtp.c) with the envelope
  * sender smtp_verp_address (bounce_address or the gateway address, row
  * id); a row is marked sent only once the server has accepted it, so a
