@@ -68,7 +68,8 @@ db_rollback (sqlite3 *db)
  * more than running most of the gateway's statements.  db_prepare lends a
  * kept statement out and db_release (the g_autoptr cleanup) resets it and
  * takes it back; one asked for while it is lent out is prepared afresh and
- * finalized on release.  Connections are used from one thread. */
+ * finalized on release.  The tables are the process's, hence the lock;
+ * a connection itself is used from one thread at a time. */
 typedef struct {
   sqlite3_stmt *stmt;
   gboolean lent;
@@ -76,6 +77,7 @@ typedef struct {
 
 static GHashTable *kept_by_db;     /* sqlite3* -> GHashTable (SQL -> Kept*) */
 static GHashTable *kept_by_stmt;   /* sqlite3_stmt* -> Kept* */
+static GMutex kept_lock;
 
 /* The statements kept for db (created when create is TRUE). */
 static GHashTable *
@@ -100,14 +102,16 @@ kept_table (sqlite3 *db, gboolean create)
 sqlite3_stmt *
 db_prepare (sqlite3 *db, const char *sql, GError **error)
 {
+  g_mutex_lock (&kept_lock);
   GHashTable *kept = kept_table (db, TRUE);
   Kept *k = g_hash_table_lookup (kept, sql);
-  if (k != NULL && !k->lent)
-    {
-      k->lent = TRUE;
-      return k->stmt;
-    }
+  gboolean lend = k != NULL && !k->lent;
+  if (lend)
+    k->lent = TRUE;
   gboolean keep = k == NULL && g_hash_table_size (kept) < DB_KEPT_MAX;
+  g_mutex_unlock (&kept_lock);
+  if (lend)
+    return k->stmt;
   sqlite3_stmt *stmt = NULL;
   if (sqlite3_prepare_v3 (db, sql, -1, keep ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, NULL)
       != SQLITE_OK)
@@ -116,7 +120,9 @@ db_prepare (sqlite3 *db, const char *sql, GError **error)
       sqlite3_finalize (stmt);
       return NULL;
     }
-  if (keep && stmt != NULL)
+  g_mutex_lock (&kept_lock);
+  /* Kept unless the same SQL was kept meanwhile. */
+  if (keep && stmt != NULL && !g_hash_table_contains (kept, sql))
     {
       k = g_new0 (Kept, 1);
       k->stmt = stmt;
@@ -124,6 +130,7 @@ db_prepare (sqlite3 *db, const char *sql, GError **error)
       g_hash_table_insert (kept, g_strdup (sql), k);
       g_hash_table_insert (kept_by_stmt, stmt, k);
     }
+  g_mutex_unlock (&kept_lock);
   return stmt;
 }
 
@@ -131,7 +138,9 @@ db_prepare (sqlite3 *db, const char *sql, GError **error)
 void
 db_release (sqlite3_stmt *stmt)
 {
+  g_mutex_lock (&kept_lock);
   Kept *k = kept_by_stmt != NULL ? g_hash_table_lookup (kept_by_stmt, stmt) : NULL;
+  g_mutex_unlock (&kept_lock);
   if (k == NULL)
     {
       sqlite3_finalize (stmt);
@@ -139,16 +148,22 @@ db_release (sqlite3_stmt *stmt)
     }
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
+  g_mutex_lock (&kept_lock);
   k->lent = FALSE;
+  g_mutex_unlock (&kept_lock);
 }
 
 /* Finalizes the statements kept for db. */
 static void
 forget_kept (sqlite3 *db)
 {
+  g_mutex_lock (&kept_lock);
   GHashTable *kept = kept_table (db, FALSE);
   if (kept == NULL)
-    return;
+    {
+      g_mutex_unlock (&kept_lock);
+      return;
+    }
   GHashTableIter it;
   gpointer value;
   g_hash_table_iter_init (&it, kept);
@@ -164,6 +179,7 @@ forget_kept (sqlite3 *db)
       g_clear_pointer (&kept_by_db, g_hash_table_unref);
       g_clear_pointer (&kept_by_stmt, g_hash_table_unref);
     }
+  g_mutex_unlock (&kept_lock);
 }
 
 /* Closes db; NULL is allowed, like free(). */

@@ -311,6 +311,30 @@ year_start (int year)
   return t;
 }
 
+/* Removes what libical adds to a VTIMEZONE and RFC 5545 does not define:
+ * TZUNTIL (RFC 7808, from the truncation) and X-LIC-LOCATION.  Strict
+ * clients warn about them.  Collected first: removing while iterating
+ * loses libical's place. */
+static void
+drop_private_properties (icalcomponent *vtz)
+{
+  GSList *drop = NULL;
+  for (icalproperty *p = icalcomponent_get_first_property (vtz, ICAL_ANY_PROPERTY); p != NULL;
+       p = icalcomponent_get_next_property (vtz, ICAL_ANY_PROPERTY))
+    {
+      const char *name = icalproperty_get_property_name (p);
+      if (name != NULL && (g_ascii_strcasecmp (name, "TZUNTIL") == 0
+                           || g_ascii_strncasecmp (name, "X-", 2) == 0))
+        drop = g_slist_prepend (drop, p);
+    }
+  for (GSList *l = drop; l != NULL; l = l->next)
+    {
+      icalcomponent_remove_property (vtz, l->data);
+      icalproperty_free (l->data);
+    }
+  g_slist_free (drop);
+}
+
 /* The VTIMEZONE of tzid from libical's built-in data, with the IANA name
  * as TZID (the built-in one carries a /freeassociation.sourceforge.net/
  * prefix) and only the rules in force from first_year to last_year. */
@@ -322,6 +346,7 @@ vtimezone (const char *tzid, int first_year, int last_year)
   icaltimezone_truncate_vtimezone (vtz, year_start (first_year), year_start (last_year + 1), 1);
   icalproperty *p = icalcomponent_get_first_property (vtz, ICAL_TZID_PROPERTY);
   icalproperty_set_tzid (p, tzid);
+  drop_private_properties (vtz);
   return vtz;
 }
 

@@ -367,6 +367,39 @@ mark_batch_sent (sqlite3 *db, GPtrArray *rows, guint *sent, GError **error)
   return TRUE;
 }
 
+/* The rows of a batch the sink could not take wait, in one transaction
+ * (one log line for them all). */
+static gboolean
+defer_rows (sqlite3 *db, GPtrArray *rows, const char *why, GError **error)
+{
+  if (rows->len == 0)
+    return TRUE;
+  if (!db_begin (db, error))
+    return FALSE;
+  for (guint i = 0; i < rows->len; i++)
+    if (!defer_row (db, rows->pdata[i], why, i > 0, error))
+      {
+        db_rollback (db);
+        return FALSE;
+      }
+  return db_commit (db, error);
+}
+
+/* The sink's folder cannot be made: ids[0..n) wait. */
+static gboolean
+defer_unwritten (sqlite3 *db, const gint64 *ids, guint n, const char *why, GError **error)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) outbox_row_free);
+  for (guint i = 0; i < n; i++)
+    {
+      OutboxRow *row = g_new0 (OutboxRow, 1);
+      g_ptr_array_add (rows, row);
+      if (!read_row (db, ids[i], row, error))
+        return FALSE;
+    }
+  return defer_rows (db, rows, why, error);
+}
+
 /* Delivers ids[from..from+n) into the maildir sink as one batch made durable
  * once; a row is marked sent only after its file is durable in new/ (a
  * crash in between writes the same file again). */
@@ -386,17 +419,11 @@ deliver_maildir_batch (sqlite3 *db, const char *dir, const gint64 *ids, guint n,
       if (written)
         g_ptr_array_add (rows, g_steal_pointer (&row));
     }
-  if (batch != NULL && maildir_batch_commit (batch, &local))
+  if (batch == NULL)
+    return defer_unwritten (db, ids, n, local->message, error);
+  if (maildir_batch_commit (batch, &local))
     return mark_batch_sent (db, rows, sent, error);
-  /* The sink cannot be written: every row of the batch waits. */
-  for (guint i = 0; i < n; i++)
-    {
-      g_auto (OutboxRow) row = { 0 };
-      if (!read_row (db, ids[i], &row, error)
-          || !defer_row (db, &row, local->message, i > 0, error))
-        return FALSE;
-    }
-  return TRUE;
+  return defer_rows (db, rows, local->message, error);
 }
 
 /* A permanent failure (5xx): the row is failed at once. */

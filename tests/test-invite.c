@@ -137,6 +137,9 @@ test_vtimezone (void **state)
   assert_null (strstr (text, "freeassociation"));
   assert_null (strstr (text, "LMT"));
   assert_null (strstr (text, "+0105"));
+  /* Only what RFC 5545 defines: no TZUNTIL (RFC 7808), no X-LIC-LOCATION. */
+  assert_null (strstr (text, "TZUNTIL"));
+  assert_null (strstr (text, "X-LIC"));
   /* Every TZID= names the IANA zone. */
   for (const char *p = strstr (text, "TZID="); p != NULL; p = strstr (p + 1, "TZID="))
     assert_int_equal (strncmp (p, "TZID=Europe/Vienna:", 19), 0);

@@ -301,6 +301,33 @@ test_redelivery_no_duplicate (void **state)
   assert_string_equal (s2, "sent");
 }
 
+/* A batch the sink cannot take (a rename into new/ fails) waits, and a row
+ * already deferred while the batch was written is deferred once, not twice. */
+static void
+test_sink_commit_failure_defers_once (void **state)
+{
+  Fixture *f = *state;
+  gint64 a = queue (f, "a@b.example");
+  gint64 b = queue (f, "c@d.example");
+  g_autofree char *no_raw = g_strdup_printf ("UPDATE outbox SET raw = NULL WHERE id = %"
+                                             G_GINT64_FORMAT, b);
+  exec (f->db, no_raw);
+  /* new/ holds a directory of the name row a's file takes */
+  g_autofree char *mid = column (f->db, "message_id", a);
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, mid, -1);
+  g_autofree char *name = g_strdup_printf ("outbox-%010" G_GINT64_FORMAT "-%.12s.eml", a, hash);
+  g_autofree char *blocker = g_build_filename (f->sink, "new", name, "x", NULL);
+  assert_int_equal (g_mkdir_with_parents (blocker, 0700), 0);
+
+  assert_int_equal (deliver (f), 0);
+  g_autofree char *state_a = column (f->db, "state", a);
+  g_autofree char *tries_a = column (f->db, "tries", a);
+  g_autofree char *tries_b = column (f->db, "tries", b);
+  assert_string_equal (state_a, "deferred");
+  assert_string_equal (tries_a, "1");
+  assert_string_equal (tries_b, "1");
+}
+
 /* Seconds from now to an ISO time of the database. */
 static gint64
 seconds_until (const char *iso)
@@ -537,6 +564,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_deferred_then_sent, setup, teardown),
     cmocka_unit_test_setup_teardown (test_smtp_sink_unreachable_defers, setup, teardown),
     cmocka_unit_test_setup_teardown (test_no_header_injection, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_sink_commit_failure_defers_once, setup, teardown),
     cmocka_unit_test_setup_teardown (test_maildir_store, setup, teardown),
     cmocka_unit_test_setup_teardown (test_maildir_intake, setup, teardown),
   };
