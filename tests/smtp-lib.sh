@@ -136,16 +136,18 @@ import re, sys, collections
 log, tag, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 msgid = re.compile(r": ([0-9A-F]+): message-id=<%s-(\d+)@ctc\.example>" % re.escape(tag))
 active = re.compile(r"postfix/qmgr\[\d+\]: ([0-9A-F]+): from=<")
-ids, queued = {}, set()
+# Postfix reuses a short queue id once its file is gone: each message-id
+# line starts a new life of the id, and each life counts once.
+life, counted, times = {}, set(), collections.Counter()
 with open(log, errors="replace") as f:
-    for line in f:
+    for number, line in enumerate(f):
         m = msgid.search(line)
         if m:
-            ids[m.group(1)] = int(m.group(2))
+            life[m.group(1)] = (int(m.group(2)), number)
         m = active.search(line)
-        if m:
-            queued.add(m.group(1))
-times = collections.Counter(ids[q] for q in queued if q in ids)
+        if m and m.group(1) in life and life[m.group(1)] not in counted:
+            counted.add(life[m.group(1)])
+            times[life[m.group(1)][0]] += 1
 if n == 0:
     print(" ".join(str(i) for i in sorted(times) if times[i] > 1))
     sys.exit(0)
@@ -170,15 +172,16 @@ import re, sys, collections
 log, tag = sys.argv[1], sys.argv[2]
 msgid = re.compile(r": ([0-9A-F]+): message-id=<%s-\d+@ctc\.example>" % re.escape(tag))
 active = re.compile(r"postfix/qmgr\[\d+\]: ([0-9A-F]+): from=<")
-ours, times = set(), collections.Counter()
+# A queue id's life begins at its message-id line (Postfix reuses ids).
+life, times = {}, collections.Counter()
 with open(log, errors="replace") as f:
-    for line in f:
+    for number, line in enumerate(f):
         m = msgid.search(line)
         if m:
-            ours.add(m.group(1))
+            life[m.group(1)] = number
         m = active.search(line)
-        if m:
-            times[m.group(1)] += 1
-print(sum(1 for q in ours if times[q] > 1))
+        if m and m.group(1) in life:
+            times[(m.group(1), life[m.group(1)])] += 1
+print(sum(1 for n in times.values() if n > 1))
 PYEOF
 }
