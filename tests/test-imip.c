@@ -388,7 +388,27 @@ test_limits (void **state)
   g_string_append (big, REPLY_TAIL);
   assert_error (big->str, big->len, IMIP_ERROR_TOO_MANY, "attendees");
 
-  /* deep nesting is refused before libical sees it */
+  /* BEGIN lines folded (RFC 5545 section 3.1) are components all the same:
+   * 5000 of them around a valid reply */
+  g_string_assign (big, REPLY_HEAD "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@b.example\r\n"
+                   "END:VEVENT\r\n");
+  for (guint i = 0; i < 5000; i++)
+    g_string_append (big, i % 2 ? "B\r\n EGIN:VTIMEZONE\r\nEND:VTIMEZONE\r\n"
+                     : "BEG\n\tIN:X-C\nEND:X-C\n");
+  g_string_append (big, "END:VCALENDAR\r\n");
+  assert_error (big->str, big->len, IMIP_ERROR_TOO_MANY, "components");
+  /* and so are BEGINs with parameters or a blank before the colon */
+  g_string_assign (big, REPLY_HEAD "END:VEVENT\r\n");
+  for (guint i = 0; i <= CTC_CALENDAR_COMPONENTS_MAX; i++)
+    g_string_append (big, i % 2 ? "BEGIN;X-P=1:X-C\r\nEND:X-C\r\n" : "BEGIN :X-C\r\nEND:X-C\r\n");
+  g_string_append (big, "END:VCALENDAR\r\n");
+  assert_error (big->str, big->len, IMIP_ERROR_TOO_MANY, "components");
+
+  /* deep nesting is refused before libical sees it, folded or not */
+  g_string_assign (big, "");
+  for (guint i = 0; i < 50000; i++)
+    g_string_append (big, "B\n EGIN:X\n");
+  assert_error (big->str, big->len, IMIP_ERROR_TOO_MANY, "components");
   g_string_assign (big, "");
   for (guint i = 0; i < 50000; i++)
     g_string_append (big, "BEGIN:X\n");
