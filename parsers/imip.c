@@ -119,7 +119,11 @@ unfold (const char *text, gsize len)
 
   for (gsize i = 0; i < len; i++)
     {
-      gsize brk = text[i] == '\n' ? 1 : text[i] == '\r' && i + 1 < len && text[i + 1] == '\n' ? 2 : 0;
+      gsize brk = 0;
+      if (text[i] == '\n')
+        brk = 1;
+      else if (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')
+        brk = 2;
       if (brk > 0 && i + brk < len && (text[i + brk] == ' ' || text[i + brk] == '\t'))
         i += brk;
       else
