@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "parsers/dsn.h"
+#include "parsers/form.h"
 #include "parsers/imip.h"
 #include "parsers/message.h"
 
@@ -75,19 +76,40 @@ rule_delivery_report (MailMessage *msg, const char *own_address)
   return sign != NULL ? g_strdup (sign) : NULL;
 }
 
+/* TRUE when the texts of msg hold records (FORMS.md sections 1, 2 and 4),
+ * read as intake reads them: quoted lines and text before Form: do not
+ * count.  A State's submission is one even when it carries a calendar. */
+static gboolean
+texts_hold_records (MailMessage *msg)
+{
+  CtcLimits limits = ctc_limits_default ();
+  g_autoptr (FormParse) parse = form_parse_new ();
+
+  for (guint i = 0; i < msg->texts->len && parse->records->len == 0; i++)
+    {
+      const MailText *t = g_ptr_array_index (msg->texts, i);
+      if (t->csv)
+        form_parse_csv (parse, t->text, t->length, t->name, &limits);
+      else
+        form_parse_text (parse, t->text, t->name, &limits);
+    }
+  return parse->records->len > 0;
+}
+
 /* iMIP answers to an invitation: REPLY, COUNTER, REFRESH, named by the
  * Content-Type's method or by the calendar's own METHOD (Google sends a
- * COUNTER as method=REPLY), so that imip.c reads every one it names. */
+ * COUNTER as method=REPLY), so that imip.c reads every one it names; not
+ * a message whose text holds records. */
 static char *
 rule_calendar_reply (MailMessage *msg, const char *own_address)
 {
   g_autofree char *inside = msg->calendar != NULL ? imip_text_method (msg->calendar) : NULL;
+  const char *method = imip_method_is_reply (msg->calendar_method) ? msg->calendar_method
+      : imip_method_is_reply (inside) ? inside : NULL;
 
-  if (imip_method_is_reply (msg->calendar_method))
-    return g_strdup_printf ("iCalendar METHOD:%s", msg->calendar_method);
-  if (imip_method_is_reply (inside))
-    return g_strdup_printf ("iCalendar METHOD:%s", inside);
-  return NULL;
+  if (method == NULL || texts_hold_records (msg))
+    return NULL;
+  return g_strdup_printf ("iCalendar METHOD:%s", method);
 }
 
 /* Headers that auto-responders set (X-Auto-Response-Suppress is not one:
@@ -179,7 +201,8 @@ automatic_header (MailMessage *msg)
 }
 
 /* Any other automatic mail: see automatic_header, reports, calendar
- * traffic that is not a reply, null or system return paths, own mail. */
+ * traffic (but not a submission that carries a calendar), null or system
+ * return paths, own mail. */
 static char *
 rule_other (MailMessage *msg, const char *own_address)
 {
@@ -190,7 +213,7 @@ rule_other (MailMessage *msg, const char *own_address)
     return why;
   if (report != NULL)
     return g_strdup (report);
-  if (msg->calendar_method != NULL)
+  if (msg->calendar_method != NULL && !texts_hold_records (msg))
     return g_strdup_printf ("iCalendar METHOD:%s", msg->calendar_method);
   if (msg->return_path != NULL && *msg->return_path == '\0')
     return g_strdup ("Return-Path: <>");

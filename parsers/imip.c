@@ -1,6 +1,7 @@
 /* Calendar replies read with libical: the METHOD, the event's UID, SEQUENCE
  * and DTSTAMP, its attendees and what a COUNTER proposes.  The limits are
- * checked on the text before libical sees it. */
+ * checked on the text before libical sees it, the number of components again
+ * on what libical made of it. */
 #include <string.h>
 #include <libical/ical.h>
 
@@ -108,16 +109,52 @@ imip_address (const char *cal_address)
   return g_utf8_strdown (addr, -1);
 }
 
-/* Counts the lines that begin a component, stopping past max. */
+/* text with its folded lines joined: a line break (CRLF or LF) followed by
+ * a space or a tab is removed (RFC 5545 section 3.1), as libical does, so
+ * that a BEGIN split over lines is seen. */
+static GString *
+unfold (const char *text, gsize len)
+{
+  GString *out = g_string_sized_new (len);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      gsize brk = 0;
+      if (text[i] == '\n')
+        brk = 1;
+      else if (text[i] == '\r' && i + 1 < len && text[i + 1] == '\n')
+        brk = 2;
+      if (brk > 0 && i + brk < len && (text[i + brk] == ' ' || text[i + brk] == '\t'))
+        i += brk;
+      else
+        g_string_append_c (out, text[i]);
+    }
+  return out;
+}
+
+/* TRUE for an unfolded line that libical reads as the start of a component:
+ * the name BEGIN, then ':' or parameters, blanks allowed before them. */
+static gboolean
+line_begins_component (const char *line, gsize len)
+{
+  if (len < 6 || g_ascii_strncasecmp (line, "BEGIN", 5) != 0)
+    return FALSE;
+  gsize i = 5 + strspn (line + 5, " \t");
+  return i < len && (line[i] == ':' || line[i] == ';');
+}
+
+/* Counts the lines of the unfolded text that begin a component, stopping
+ * past max. */
 static guint
 count_components (const char *text, gsize len, guint max)
 {
+  g_autoptr (GString) unfolded = unfold (text, len);
+  const char *end = unfolded->str + unfolded->len;
   guint n = 0;
-  const char *end = text + len;
 
-  for (const char *line = text; line != NULL && line < end && n <= max;)
+  for (const char *line = unfolded->str; line != NULL && line < end && n <= max;)
     {
-      if ((gsize) (end - line) >= 6 && g_ascii_strncasecmp (line, "BEGIN:", 6) == 0)
+      if (line_begins_component (line, end - line))
         n++;
       line = memchr (line, '\n', end - line);
       line = line != NULL ? line + 1 : NULL;
@@ -151,6 +188,34 @@ bounded_text (const char *text, gssize len, GError **error)
       return NULL;
     }
   return g_strndup (text, n);
+}
+
+/* The components under c, counted until past budget: a check of what
+ * libical made against the limit, whatever the text looked like.  The
+ * budget shrinks with depth, so the recursion is as deep as the limit. */
+static int
+components_under (icalcomponent *c, int budget)
+{
+  int n = 0;
+
+  for (icalcomponent *k = icalcomponent_get_first_component (c, ICAL_ANY_COMPONENT);
+       k != NULL && n <= budget; k = icalcomponent_get_next_component (c, ICAL_ANY_COMPONENT))
+    n += 1 + components_under (k, budget - n - 1);
+  return n;
+}
+
+/* FALSE, with the error, when root holds more components than allowed. */
+static gboolean
+tree_within_limit (icalcomponent *root, GError **error)
+{
+  int n = components_under (root, CTC_CALENDAR_COMPONENTS_MAX)
+      + (icalcomponent_isa (root) == ICAL_XROOT_COMPONENT ? 0 : 1);
+
+  if (n <= (int) CTC_CALENDAR_COMPONENTS_MAX)
+    return TRUE;
+  g_set_error (error, IMIP_ERROR, IMIP_ERROR_TOO_MANY,
+               "the calendar has more than %u components", CTC_CALENDAR_COMPONENTS_MAX);
+  return FALSE;
 }
 
 /* The value of p when it is of kind: a VALUE= parameter can give a property
@@ -445,6 +510,30 @@ read_event (icalcomponent *cal, icalcomponent *ev, const char *fallback, GError 
   return m;
 }
 
+/* The reply of a parsed calendar (root may be NULL), or NULL with the error. */
+static ImipMessage *
+read_root (icalcomponent *root, const char *fallback, GError **error)
+{
+  if (root != NULL && !tree_within_limit (root, error))
+    return NULL;
+  icalcomponent *cal = find_calendar (root);
+  icalcomponent *ev = cal != NULL ? find_event (cal) : NULL;
+  if (cal == NULL)
+    {
+      g_set_error_literal (error, IMIP_ERROR, IMIP_ERROR_INVALID,
+                           "the calendar part holds no VCALENDAR");
+      return NULL;
+    }
+  if (ev == NULL)
+    {
+      g_set_error_literal (error, IMIP_ERROR, IMIP_ERROR_INVALID,
+                           "the calendar holds no event with a UID");
+      return NULL;
+    }
+  drop_unbounded_zones (cal);
+  return read_event (cal, ev, fallback, error);
+}
+
 ImipMessage *
 imip_parse_text (const char *text, gssize len, const char *fallback, GError **error)
 {
@@ -454,20 +543,7 @@ imip_parse_text (const char *text, gssize len, const char *fallback, GError **er
     return NULL;
   imip_init ();
   icalcomponent *root = icalparser_parse_string (copy);
-  icalcomponent *cal = find_calendar (root);
-  icalcomponent *ev = cal != NULL ? find_event (cal) : NULL;
-  ImipMessage *m = NULL;
-  if (cal == NULL)
-    g_set_error_literal (error, IMIP_ERROR, IMIP_ERROR_INVALID,
-                         "the calendar part holds no VCALENDAR");
-  else if (ev == NULL)
-    g_set_error_literal (error, IMIP_ERROR, IMIP_ERROR_INVALID,
-                         "the calendar holds no event with a UID");
-  else
-    {
-      drop_unbounded_zones (cal);
-      m = read_event (cal, ev, fallback, error);
-    }
+  ImipMessage *m = read_root (root, fallback, error);
   if (root != NULL)
     icalcomponent_free (root);
   return m;

@@ -14,7 +14,7 @@
 #define CTC_HEADER_MAX             (1024u * 1024u) /* bytes of all headers */
 #define CTC_REPLIES_PER_HOUR_DEFAULT 10u
 #define CTC_CALENDAR_MAX           (512u * 1024u)  /* bytes of one calendar part */
-#define CTC_CALENDAR_COMPONENTS_MAX 100u           /* BEGIN: lines of one calendar */
+#define CTC_CALENDAR_COMPONENTS_MAX 100u           /* BEGINs of one calendar, unfolded */
 #define CTC_CALENDAR_ATTENDEES_MAX 500u            /* ATTENDEEs of one event */
 #define CTC_CALENDAR_VALUE_MAX     1000u           /* characters kept of a calendar value */
 #define CTC_CALENDAR_ZONE_RULES_MAX 8u             /* VTIMEZONE RRULEs of one calendar */

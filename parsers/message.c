@@ -2,6 +2,7 @@
  * the gateway needs and the texts records are read from (FORMS.md section 1). */
 #include <string.h>
 
+#include "parsers/imip.h"
 #include "parsers/message.h"
 
 G_DEFINE_QUARK (mail-error-quark, mail_error)
@@ -15,7 +16,7 @@ typedef struct {
   MailMessage *msg;
   GMimeObject *plain;      /* first text/plain body part */
   GMimeObject *html;       /* first text/html body part */
-  GMimeObject *calendar;   /* first text/calendar or application/ics part */
+  GMimeObject *calendar;   /* the calendar part chosen (choose_calendar) */
   GPtrArray *extra_texts;  /* MailText* of .txt and .csv attachments */
   gsize budget;            /* decoded attachment bytes still allowed */
   guint serial;            /* numbers generated attachment names */
@@ -487,8 +488,8 @@ part_is_attachment (GMimeObject *part, const char *name)
   return name != NULL && g_mime_object_get_content_id (part) == NULL;
 }
 
-/* TRUE for parts that carry a calendar: text/calendar, application/ics
- * (and, in collect_leaf, any part named *.ics). */
+/* TRUE for parts that carry a calendar by their type: text/calendar,
+ * application/ics (leaf_is_calendar adds any part named *.ics). */
 static gboolean
 part_is_calendar (GMimeObject *part)
 {
@@ -612,12 +613,8 @@ collect_leaf (MailCollect *c, GMimeObject *part)
 
   if (part_is_signature (part))
     return;
-  if ((part_is_calendar (part) || (name != NULL && name_has_ext (name, ".ics")))
-      && c->calendar == NULL)
-    {
-      c->calendar = part;
-      return;
-    }
+  if (part == c->calendar)
+    return;
   if (part_is_attachment (part, name))
     {
       collect_attachment (c, part, name);
@@ -672,6 +669,67 @@ calendar_method (GMimeObject *part, const char *text)
   return g_ascii_strup (value, -1);
 }
 
+/* The calendar a message is read for, with its text. */
+typedef struct {
+  GMimeObject *part;
+  char *text;
+  int rank;
+} CalendarChoice;
+
+/* TRUE for a leaf that carries a calendar: text/calendar, application/ics,
+ * or any part named *.ics. */
+static gboolean
+leaf_is_calendar (GMimeObject *part)
+{
+  g_autofree char *name = part_file_name (part);
+
+  return !part_is_signature (part)
+      && (part_is_calendar (part) || (name != NULL && name_has_ext (name, ".ics")));
+}
+
+/* How surely a calendar part is an attendee's answer: 2 for a text/calendar
+ * whose Content-Type names a reply method (what iMIP clients send), 1 for a
+ * part whose method or METHOD line is one (an attached reply.ics), 0 for
+ * any other calendar (a forwarded invitation, a published agenda). */
+static int
+calendar_rank (GMimeObject *part, const char *text)
+{
+  const char *param = g_mime_object_get_content_type_parameter (part, "method");
+  g_autofree char *method = calendar_method (part, text);
+  g_autofree char *inside = imip_text_method (text);
+
+  if (part_is (part, "text", "calendar") && param != NULL && imip_method_is_reply (method))
+    return 2;
+  return imip_method_is_reply (method) || imip_method_is_reply (inside) ? 1 : 0;
+}
+
+/* Walks the tree as collect_part does and keeps the first calendar part of
+ * the best rank: an unrelated .ics before the reply must not hide it. */
+static void
+choose_calendar (GMimeObject *part, CalendarChoice *best)
+{
+  if (part != NULL && GMIME_IS_MULTIPART (part))
+    {
+      GMimeMultipart *mp = GMIME_MULTIPART (part);
+      for (int i = 0; i < g_mime_multipart_get_count (mp); i++)
+        choose_calendar (g_mime_multipart_get_part (mp, i), best);
+      return;
+    }
+  if (part == NULL || !GMIME_IS_PART (part) || best->rank == 2 || !leaf_is_calendar (part))
+    return;
+  char *text = part_text (part);
+  int rank = calendar_rank (part, text);
+  if (best->part != NULL && rank <= best->rank)
+    {
+      g_free (text);
+      return;
+    }
+  g_free (best->text);
+  best->part = part;
+  best->text = text;
+  best->rank = rank;
+}
+
 /* The body text: the plain part, else the HTML part turned into text. */
 static char *
 body_text (MailCollect *c)
@@ -689,19 +747,23 @@ static void
 read_parts (MailMessage *msg, const CtcLimits *limits)
 {
   MailCollect c = { .msg = msg, .budget = limits->message_max };
+  GMimeObject *top = g_mime_message_get_mime_part (msg->mime);
+  CalendarChoice cal = { 0 };
 
+  choose_calendar (top, &cal);
+  c.calendar = cal.part;
   c.extra_texts = g_ptr_array_new ();
-  collect_part (&c, g_mime_message_get_mime_part (msg->mime));
+  collect_part (&c, top);
   char *body = body_text (&c);
   if (body != NULL)
     g_ptr_array_add (msg->texts, mail_text_new (NULL, body, FALSE));
   for (guint i = 0; i < c.extra_texts->len; i++)
     g_ptr_array_add (msg->texts, g_ptr_array_index (c.extra_texts, i));
   g_ptr_array_free (c.extra_texts, TRUE);
-  if (c.calendar != NULL)
+  if (cal.part != NULL)
     {
-      msg->calendar = part_text (c.calendar);
-      msg->calendar_method = calendar_method (c.calendar, msg->calendar);
+      msg->calendar = cal.text;
+      msg->calendar_method = calendar_method (cal.part, cal.text);
     }
 }
 

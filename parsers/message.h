@@ -53,7 +53,8 @@ typedef struct {
   char *auth_results;    /* Authentication-Results headers joined by '\n', or NULL */
   GPtrArray *texts;      /* MailText*: the body first (if any), then .txt/.csv */
   GPtrArray *attachments;/* MailAttachment*: every other attachment */
-  char *calendar;        /* the first text/calendar part, UTF-8, or NULL */
+  char *calendar;        /* the calendar part (text/calendar, application/ics or
+                          * *.ics) that is a reply, else the first one; UTF-8, or NULL */
   char *calendar_method; /* its METHOD (upper case), or NULL */
   MailClass klass;
   char *class_reason;    /* why: "Auto-Submitted: auto-replied" */

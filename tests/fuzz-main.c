@@ -16,7 +16,8 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 #define FUZZ_INPUT_MAX 65536
 
 /* Seeds: a message with a form body and a CSV attachment, a bare form,
- * a CSV file, and an automatic reply. */
+ * a CSV file, an automatic reply, and a calendar reply whose BEGIN lines
+ * are folded. */
 static const char *const seeds[] = {
   "From: Aigerim <a@mfa.example>\r\nTo: ctc@un.example\r\nSubject: Offer\r\n"
   "Message-ID: <1@mfa.example>\r\nMIME-Version: 1.0\r\n"
@@ -36,6 +37,12 @@ static const char *const seeds[] = {
   "contact-point;KG;;;\n",
   "From: a@b.example\nAuto-Submitted: auto-replied\nSubject: Out of office\n\n"
   "I am away.\n-----Original Message-----\nFrom: ctc\nSent: today\n\nForm: inventory\n",
+  "From: a@b.example\r\nSubject: Accepted\r\nMIME-Version: 1.0\r\n"
+  "Content-Type: text/calendar; method=REPLY\r\n\r\nBEGIN:VCALENDAR\r\nMETHOD:REPLY\r\n"
+  "B\r\n EGIN:VTIMEZONE\r\nTZID:Z\r\nBEG\n\tIN:STANDARD\r\nDTSTART:19701025T030000\r\n"
+  "TZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+  "BEGIN:VEVENT\r\nUID:m-1@ctc.example\r\nDTSTART;TZID=Z:20260310T090000\r\n"
+  "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@b.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
 };
 
 /* Fragments inserted by the mutator: the syntax the parsers care about. */
@@ -43,7 +50,7 @@ static const char *const tokens[] = {
   "Form:", "Form: contact-point\n", ":", "\n", "\r\n", ",", ";", "\"", "--\n",
   "---\n", ">", "  ", "\t", "\xef\xbb\xbf", "\xc3", "\xff", "=?utf-8?q?x?=",
   "--b\r\n", "Content-Type: text/plain\r\n\r\n", "wrote:\n", "Email: ",
-  "CTC-OFF-2026-0001", "\0",
+  "CTC-OFF-2026-0001", "\0", "\r\n ", "BEGIN:X\r\n", "B\r\n\tEGIN:X\r\n",
 };
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;

@@ -252,6 +252,49 @@ test_calendar (void **state)
     }
 }
 
+/* A State's message with records in its body and a calendar attached. */
+static MailMessage *
+submission_with_calendar (const char *body, const char *method)
+{
+  g_autofree char *text = g_strdup_printf (
+    "From: a@mfa.example\nSubject: Our contact point\nMIME-Version: 1.0\n"
+    "Content-Type: multipart/mixed; boundary=C\n\n"
+    "--C\nContent-Type: text/plain\n\n%s\n"
+    "--C\nContent-Type: text/calendar; method=%s; name=reply.ics\n"
+    "Content-Disposition: attachment; filename=reply.ics\n\n"
+    "BEGIN:VCALENDAR\r\nMETHOD:%s\r\nBEGIN:VEVENT\r\nUID:m-1@ctc.example\r\n"
+    "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@mfa.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    "--C--\n", body, method, method);
+  return parse (text);
+}
+
+/* Records in the text make a submission, whatever calendar rides along;
+ * a form only quoted, or none, leaves a calendar reply a reply. */
+static void
+test_calendar_with_records (void **state)
+{
+  static const char form[] =
+    "Dear colleagues,\n\nForm: contact-point\nEntity: KZ\nName: A. B.\n"
+    "Email: a@mfa.example\n\nWe also accept the meeting (attached).";
+  static const char quoted[] =
+    "Accepted.\n\n> Form: contact-point\n> Entity: KZ\n";
+  static const char *const methods[] = { "REPLY", "COUNTER", "PUBLISH", "REQUEST" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (methods); i++)
+    {
+      g_autoptr (MailMessage) msg = submission_with_calendar (form, methods[i]);
+      if (msg->klass != MAIL_SUBMISSION)
+        fail_msg ("%s: %s (%s)", methods[i], mail_class_name (msg->klass), msg->class_reason);
+      assert_false (msg->automatic);
+    }
+  g_autoptr (MailMessage) reply = submission_with_calendar (quoted, "REPLY");
+  assert_int_equal (reply->klass, MAIL_CALENDAR_REPLY);
+  g_autoptr (MailMessage) request = submission_with_calendar (quoted, "REQUEST");
+  assert_int_equal (request->klass, MAIL_OTHER);
+  g_autoptr (MailMessage) plain = submission_with_calendar ("Accepted.", "COUNTER");
+  assert_int_equal (plain->klass, MAIL_CALENDAR_REPLY);
+}
+
 /* --- auto-replies ----------------------------------------------------------- */
 
 static void
@@ -627,6 +670,7 @@ main (void)
     cmocka_unit_test (test_dsn_bounce_attached_by_person),
     cmocka_unit_test (test_system_address),
     cmocka_unit_test (test_calendar),
+    cmocka_unit_test (test_calendar_with_records),
     cmocka_unit_test (test_auto_reply),
     cmocka_unit_test (test_not_auto_reply),
     cmocka_unit_test (test_other),

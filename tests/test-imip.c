@@ -388,7 +388,27 @@ test_limits (void **state)
   g_string_append (big, REPLY_TAIL);
   assert_error (big->str, big->len, IMIP_ERROR_TOO_MANY, "attendees");
 
-  /* deep nesting is refused before libical sees it */
+  /* BEGIN lines folded (RFC 5545 section 3.1) are components all the same:
+   * 5000 of them around a valid reply */
+  g_string_assign (big, REPLY_HEAD "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@b.example\r\n"
+                   "END:VEVENT\r\n");
+  for (guint i = 0; i < 5000; i++)
+    g_string_append (big, i % 2 ? "B\r\n EGIN:VTIMEZONE\r\nEND:VTIMEZONE\r\n"
+                     : "BEG\n\tIN:X-C\nEND:X-C\n");
+  g_string_append (big, "END:VCALENDAR\r\n");
+  assert_error (big->str, big->len, IMIP_ERROR_TOO_MANY, "components");
+  /* and so are BEGINs with parameters or a blank before the colon */
+  g_string_assign (big, REPLY_HEAD "END:VEVENT\r\n");
+  for (guint i = 0; i <= CTC_CALENDAR_COMPONENTS_MAX; i++)
+    g_string_append (big, i % 2 ? "BEGIN;X-P=1:X-C\r\nEND:X-C\r\n" : "BEGIN :X-C\r\nEND:X-C\r\n");
+  g_string_append (big, "END:VCALENDAR\r\n");
+  assert_error (big->str, big->len, IMIP_ERROR_TOO_MANY, "components");
+
+  /* deep nesting is refused before libical sees it, folded or not */
+  g_string_assign (big, "");
+  for (guint i = 0; i < 50000; i++)
+    g_string_append (big, "B\n EGIN:X\n");
+  assert_error (big->str, big->len, IMIP_ERROR_TOO_MANY, "components");
   g_string_assign (big, "");
   for (guint i = 0; i < 50000; i++)
     g_string_append (big, "BEGIN:X\n");
@@ -485,6 +505,48 @@ test_charsets (void **state)
   assert_string_equal (c2->comment, "Je serai l\xc3\xa0");
 }
 
+/* A calendar part of a multipart/mixed message. */
+#define CAL_PART(type, name, method, uid) \
+  "--B\nContent-Type: " type "; name=" name "\nContent-Disposition: attachment; filename=" \
+  name "\n\nBEGIN:VCALENDAR\r\nMETHOD:" method "\r\nBEGIN:VEVENT\r\nUID:" uid "\r\n" \
+  "ATTENDEE;PARTSTAT=ACCEPTED:mailto:a@b.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+#define MIXED_HEAD "From: a@b.example\nSubject: Accepted\nMIME-Version: 1.0\n" \
+  "Content-Type: multipart/mixed; boundary=B\n\n--B\nContent-Type: text/plain\n\nYes.\n"
+
+/* Several calendar parts: the first reply is read, not an unrelated .ics
+ * before it; a text/calendar with method=REPLY wins over an attached .ics. */
+static void
+test_calendar_choice (void **state)
+{
+  static const char publish_first[] = MIXED_HEAD
+    CAL_PART ("application/octet-stream", "agenda.ics", "PUBLISH", "agenda")
+    CAL_PART ("text/calendar", "invite.ics", "REQUEST", "invite")
+    CAL_PART ("application/ics", "reply.ics", "REPLY", "reply")
+    CAL_PART ("application/ics", "later.ics", "COUNTER", "later") "--B--\n";
+  static const char typed_later[] = MIXED_HEAD
+    CAL_PART ("application/ics", "old.ics", "REPLY", "attached")
+    CAL_PART ("text/calendar; method=REPLY", "reply.ics", "REPLY", "typed") "--B--\n";
+  static const char none[] = MIXED_HEAD
+    CAL_PART ("application/ics", "agenda.ics", "PUBLISH", "agenda")
+    CAL_PART ("text/calendar", "cancel.ics", "CANCEL", "cancel") "--B--\n";
+  g_autoptr (MailMessage) m1 = parse_message (publish_first, strlen (publish_first));
+  g_autoptr (MailMessage) m2 = parse_message (typed_later, strlen (typed_later));
+  g_autoptr (MailMessage) m3 = parse_message (none, strlen (none));
+  g_autoptr (ImipMessage) c1 = imip_parse (m1, NULL);
+  g_autoptr (ImipMessage) c2 = imip_parse (m2, NULL);
+
+  assert_int_equal (m1->klass, MAIL_CALENDAR_REPLY);
+  assert_non_null (c1);
+  assert_string_equal (c1->uid, "reply");
+  assert_string_equal (c1->method, "REPLY");
+  assert_int_equal (m2->klass, MAIL_CALENDAR_REPLY);
+  assert_non_null (c2);
+  assert_string_equal (c2->uid, "typed");
+  /* no reply at all: the first calendar, which is not answered either */
+  assert_int_equal (m3->klass, MAIL_OTHER);
+  assert_string_equal (m3->calendar_method, "PUBLISH");
+}
+
 /* Two calendars in one part: the first is read. */
 static void
 test_two_calendars (void **state)
@@ -569,6 +631,7 @@ main (void)
     cmocka_unit_test (test_message_parts),
     cmocka_unit_test (test_charsets),
     cmocka_unit_test (test_two_calendars),
+    cmocka_unit_test (test_calendar_choice),
     cmocka_unit_test (test_hostile_zones),
   };
   const struct CMUnitTest corpus_tests[] = {

@@ -267,6 +267,30 @@ test_automatic_never_answered (void **state)
   assert_int_equal (count (f->db, "SELECT count(*) FROM submissions WHERE reference IS NULL"), 2);
 }
 
+/* A submission that also attaches a calendar reply is filed and answered,
+ * not taken for the reply. */
+static void
+test_submission_with_calendar_reply (void **state)
+{
+  Fixture *f = *state;
+  char *s = g_strdup_printf (
+      "From: j.doe@unodc.example\r\nTo: gateway@ctc.example\r\nSubject: Offer\r\n"
+      "Message-ID: <c1@unodc>\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: multipart/mixed; boundary=B\r\n\r\n"
+      "--B\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n"
+      "--B\r\nContent-Type: text/calendar; method=REPLY; name=reply.ics\r\n"
+      "Content-Disposition: attachment; filename=reply.ics\r\n\r\n"
+      "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:m-1@ctc.example\r\n"
+      "ATTENDEE;PARTSTAT=ACCEPTED:mailto:j.doe@unodc.example\r\nEND:VEVENT\r\n"
+      "END:VCALENDAR\r\n--B--\r\n", offer_body);
+
+  assert_int_equal (process (f, g_bytes_new_take (s, strlen (s))), INTAKE_FILED);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM offers"), 1);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox"), 1);
+  assert_int_equal (count (f->db, "SELECT count(*) FROM submissions"
+                                  " WHERE class = 'submission' AND reference IS NOT NULL"), 1);
+}
+
 static void
 test_reply_rate_limit (void **state)
 {
@@ -447,6 +471,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_errors_name_the_line, setup, teardown),
     cmocka_unit_test_setup_teardown (test_no_records_gets_help, setup, teardown),
     cmocka_unit_test_setup_teardown (test_automatic_never_answered, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_submission_with_calendar_reply, setup, teardown),
     cmocka_unit_test_setup_teardown (test_reply_rate_limit, setup, teardown),
     cmocka_unit_test_setup_teardown (test_authentication_failure_quarantines, setup, teardown),
     cmocka_unit_test_setup_teardown (test_too_large_answered_not_kept_whole, setup, teardown),
