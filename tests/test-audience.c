@@ -11,6 +11,7 @@
 #include "gateway/audience.h"
 #include "gateway/config.h"
 #include "gateway/db.h"
+#include "tests/fixture.h"
 
 typedef struct {
   char *dir;
@@ -55,18 +56,10 @@ static int
 setup (void **state)
 {
   Fixture *f = g_new0 (Fixture, 1);
-  g_autoptr (GError) error = NULL;
-  f->dir = g_dir_make_tmp ("ctcgw-audience-XXXXXX", NULL);
-  g_autofree char *conf = g_build_filename (f->dir, "ctcgw.conf", NULL);
-  g_file_set_contents (conf, conf_text, -1, NULL);
-  f->config = config_load (conf, &error);
-  assert_non_null (f->config);
-  f->db = db_open (f->config->database, TRUE, &error);
-  assert_non_null (f->db);
-  assert_true (db_init (f->db, &error));
-  char *err = NULL;
-  if (sqlite3_exec (f->db, data_sql, NULL, NULL, &err) != SQLITE_OK)
-    fail_msg ("%s", err);
+  f->dir = fixture_dir_new ("audience");
+  f->config = fixture_config (f->dir, conf_text);
+  f->db = fixture_db (f->config->database);
+  fixture_exec (f->db, data_sql);
   *state = f;
   return 0;
 }
@@ -77,9 +70,7 @@ teardown (void **state)
   Fixture *f = *state;
   db_close (f->db);
   config_free (f->config);
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
-  assert_int_equal (system (cmd), 0);
-  g_free (f->dir);
+  fixture_dir_free (f->dir);
   g_free (f);
   return 0;
 }

@@ -16,6 +16,7 @@
 #include "gateway/digest.h"
 #include "gateway/outbox.h"
 #include "gateway/schedule.h"
+#include "tests/fixture.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)
@@ -43,25 +44,6 @@ static const char *conf_text =
   "stale_months = 6\n"
   "silent_months = 3\n"
   "visit_information_days = 14\n";
-
-static void
-exec_sql (sqlite3 *db, const char *sql)
-{
-  char *err = NULL;
-  if (sqlite3_exec (db, sql, NULL, NULL, &err) != SQLITE_OK)
-    fail_msg ("%s: %s", sql, err);
-}
-
-static gint64
-count (sqlite3 *db, const char *sql)
-{
-  sqlite3_stmt *st = NULL;
-  assert_int_equal (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), SQLITE_OK);
-  assert_int_equal (sqlite3_step (st), SQLITE_ROW);
-  gint64 n = sqlite3_column_int64 (st, 0);
-  sqlite3_finalize (st);
-  return n;
-}
 
 /* One day of the gateway (2026-11-29 in Vienna) with an item for every
  * section, and rows of the day before that must not show. */
@@ -121,18 +103,12 @@ static Fixture *
 fixture_new (const char *sql)
 {
   Fixture *f = g_new0 (Fixture, 1);
-  g_autoptr (GError) error = NULL;
-  f->dir = g_dir_make_tmp ("ctcgw-digest-XXXXXX", NULL);
-  g_autofree char *conf = g_build_filename (f->dir, "ctcgw.conf", NULL);
-  g_file_set_contents (conf, conf_text, -1, NULL);
-  f->config = config_load (conf, &error);
-  assert_non_null (f->config);
-  f->db = db_open (f->config->database, TRUE, &error);
-  assert_non_null (f->db);
-  assert_true (db_init (f->db, &error));
+  f->dir = fixture_dir_new ("digest");
+  f->config = fixture_config (f->dir, conf_text);
+  f->db = fixture_db (f->config->database);
   /* Entities with no contact point are not silent: keep only a few. */
   if (sql != NULL)
-    exec_sql (f->db, sql);
+    fixture_exec (f->db, sql);
   return f;
 }
 
@@ -156,9 +132,7 @@ teardown (void **state)
   Fixture *f = *state;
   db_close (f->db);
   config_free (f->config);
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
-  assert_int_equal (system (cmd), 0);
-  g_free (f->dir);
+  fixture_dir_free (f->dir);
   g_free (f);
   return 0;
 }
@@ -267,10 +241,10 @@ static void
 test_text_width (void **state)
 {
   Fixture *f = *state;
-  exec_sql (f->db, "UPDATE submissions SET subject = 'A subject that goes on and on, far"
-                   " beyond the width of any terminal, with a very-long-word-that-cannot-be-"
-                   "broken-anywhere-at-all-in-the-middle-of-it-really' WHERE id = 3;"
-                   "UPDATE quarantine SET reason = 'a reason' || char(10) || 'on two lines';");
+  fixture_exec (f->db, "UPDATE submissions SET subject = 'A subject that goes on and on, far"
+                       " beyond the width of any terminal, with a very-long-word-that-cannot-be-"
+                       "broken-anywhere-at-all-in-the-middle-of-it-really' WHERE id = 3;"
+                       "UPDATE quarantine SET reason = 'a reason' || char(10) || 'on two lines';");
   g_autoptr (Digest) d = make (f, DAY);
   g_auto (GStrv) lines = g_strsplit (d->text, "\n", -1);
   for (char **l = lines; *l != NULL; l++)
@@ -287,10 +261,10 @@ static void
 test_long_values (void **state)
 {
   Fixture *f = *state;
-  exec_sql (f->db, "UPDATE quarantine SET reason = 'a' || char(8232) || printf ('%.70c', 'b');");
+  fixture_exec (f->db, "UPDATE quarantine SET reason = 'a' || char(8232) || printf ('%.70c', 'b');");
   g_autoptr (Digest) d = make (f, DAY);
   assert_contains (d->html, "<td>a " B58 "\xe2\x80\xa6</td>");
-  exec_sql (f->db, "UPDATE quarantine SET reason = 'a' || char(8232) || printf ('%.58c', 'b');");
+  fixture_exec (f->db, "UPDATE quarantine SET reason = 'a' || char(8232) || printf ('%.58c', 'b');");
   g_autoptr (Digest) exact = make (f, DAY);
   assert_contains (exact->html, "<td>a " B58 "</td>");
 }
@@ -331,7 +305,7 @@ static void
 test_html_escapes (void **state)
 {
   Fixture *f = *state;
-  exec_sql (f->db, "UPDATE submissions SET subject = '<script>alert(1)</script>' WHERE id = 3;");
+  fixture_exec (f->db, "UPDATE submissions SET subject = '<script>alert(1)</script>' WHERE id = 3;");
   g_autoptr (Digest) d = make (f, DAY);
   assert_lacks (d->html, "<script>");
   assert_contains (d->html, "&lt;script&gt;");
@@ -406,7 +380,7 @@ test_send (void **state)
   assert_contains (t, "ctcgw quarantine approve 7");
   g_autofree char *h = g_mime_text_part_get_text (GMIME_TEXT_PART (html));
   assert_contains (h, "<h2 id=\"quarantine\">");
-  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'digest'"), 2);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'digest'"), 2);
 }
 
 /* [digest] makes a daily schedule that queues the digest of the day
@@ -419,15 +393,15 @@ test_schedule (void **state)
   g_autoptr (GDateTime) before = g_date_time_new_utc (2026, 11, 30, 5, 0, 0);  /* 06:00 */
   g_autoptr (GDateTime) at = g_date_time_new_utc (2026, 11, 30, 6, 0, 30);     /* 07:00 */
   assert_true (schedule_run_due (f->db, f->config, before, &error));
-  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'digest'"), 0);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM schedules WHERE name = 'digest'"
-                                  " AND kind = 'digest' AND next_run = '2026-11-30T06:00:00Z'"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'digest'"), 0);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM schedules WHERE name = 'digest'"
+                                          " AND kind = 'digest' AND next_run = '2026-11-30T06:00:00Z'"), 1);
   assert_true (schedule_run_due (f->db, f->config, at, &error));
-  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'digest'"), 2);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'digest'"), 2);
   g_autoptr (GMimeMessage) msg = queued (f->db, "desk@ctc.example");
   assert_string_equal (g_mime_message_get_subject (msg), "Gateway digest for " DAY);
   assert_true (schedule_run_due (f->db, f->config, at, &error));
-  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'digest'"), 2);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'digest'"), 2);
 }
 
 static void

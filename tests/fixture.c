@@ -1,0 +1,112 @@
+/* Helpers the cmocka tests share (fixture.h). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <glib/gstdio.h>
+
+#include "gateway/db.h"
+#include "tests/fixture.h"
+
+char *
+fixture_dir_new (const char *name)
+{
+  g_autofree char *template = g_strdup_printf ("ctcgw-%s-XXXXXX", name);
+  g_autoptr (GError) error = NULL;
+  char *dir = g_dir_make_tmp (template, &error);
+  if (dir == NULL)
+    fail_msg ("%s", error->message);
+  return dir;
+}
+
+/* Removes path; a directory (not a link to one) with what it holds. */
+static void
+remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GDir) dir = g_dir_open (path, 0, &error);
+      if (dir == NULL)
+        fail_msg ("%s", error->message);
+      const char *name;
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          remove_tree (child);
+        }
+    }
+  if (g_remove (path) != 0)
+    fail_msg ("cannot remove %s: %s", path, g_strerror (errno));
+}
+
+void
+fixture_dir_free (char *dir)
+{
+  remove_tree (dir);
+  g_free (dir);
+}
+
+Config *
+fixture_config (const char *dir, const char *text)
+{
+  g_autofree char *path = g_build_filename (dir, "ctcgw.conf", NULL);
+  g_autoptr (GError) error = NULL;
+  assert_true (g_file_set_contents (path, text, -1, NULL));
+  Config *config = config_load (path, &error);
+  if (config == NULL)
+    fail_msg ("config_load: %s", error->message);
+  return config;
+}
+
+sqlite3 *
+fixture_db (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  sqlite3 *db = db_open (path, TRUE, &error);
+  if (db == NULL || !db_init (db, &error))
+    fail_msg ("database %s: %s", path, error->message);
+  return db;
+}
+
+void
+fixture_exec (sqlite3 *db, const char *sql)
+{
+  char *err = NULL;
+  if (sqlite3_exec (db, sql, NULL, NULL, &err) != SQLITE_OK)
+    fail_msg ("%s: %s", sql, err);
+}
+
+gint64
+fixture_count (sqlite3 *db, const char *sql)
+{
+  sqlite3_stmt *st = NULL;
+  assert_int_equal (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), SQLITE_OK);
+  assert_int_equal (sqlite3_step (st), SQLITE_ROW);
+  gint64 n = sqlite3_column_int64 (st, 0);
+  sqlite3_finalize (st);
+  return n;
+}
+
+char *
+fixture_text (sqlite3 *db, const char *sql)
+{
+  sqlite3_stmt *st = NULL;
+  char *s = NULL;
+  assert_int_equal (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), SQLITE_OK);
+  if (sqlite3_step (st) == SQLITE_ROW && sqlite3_column_type (st, 0) != SQLITE_NULL)
+    s = g_strdup ((const char *) sqlite3_column_text (st, 0));
+  sqlite3_finalize (st);
+  return s;
+}
+
+void
+fixture_assert_text (sqlite3 *db, const char *sql, const char *expected)
+{
+  g_autofree char *got = fixture_text (db, sql);
+  if (g_strcmp0 (got, expected) != 0)
+    fail_msg ("%s: \"%s\", expected \"%s\"", sql, got ? got : "(null)",
+              expected ? expected : "(null)");
+}

@@ -1,0 +1,31 @@
+/* What the cmocka tests share: a temporary directory, a configuration
+ * written into it, a database made by db_init, and one-value queries.
+ * Every helper fails the running test rather than return an error, so a
+ * test reads as the steps it takes.  Include after <cmocka.h>. */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+
+#include "gateway/config.h"
+
+/* A new empty directory under the temporary directory, named after the
+ * test (ctcgw-NAME-XXXXXX); the caller gives it to fixture_dir_free. */
+char *fixture_dir_new (const char *name);
+/* Removes dir and everything below it, then frees the string. */
+void fixture_dir_free (char *dir);
+
+/* Writes text as DIR/ctcgw.conf and loads it; the caller owns the Config. */
+Config *fixture_config (const char *dir, const char *text);
+/* The database at path, created and initialized; the caller closes it. */
+sqlite3 *fixture_db (const char *path);
+
+/* Runs sql (one or more statements). */
+void fixture_exec (sqlite3 *db, const char *sql);
+/* The first column of the first row of sql, as a number: a count. */
+gint64 fixture_count (sqlite3 *db, const char *sql);
+/* The first column of the first row of sql as new text, or NULL when there
+ * is no row or the value is NULL. */
+char *fixture_text (sqlite3 *db, const char *sql);
+/* Fails unless fixture_text gives expected (NULL for no value). */
+void fixture_assert_text (sqlite3 *db, const char *sql, const char *expected);
