@@ -71,6 +71,25 @@ fixture_db (const char *path)
   return db;
 }
 
+Gateway *
+fixture_gateway_new (const char *name, const char *text)
+{
+  Gateway *gw = g_new0 (Gateway, 1);
+  gw->dir = fixture_dir_new (name);
+  gw->config = fixture_config (gw->dir, text);
+  gw->db = fixture_db (gw->config->database);
+  return gw;
+}
+
+void
+fixture_gateway_free (Gateway *gw)
+{
+  db_close (gw->db);
+  config_free (gw->config);
+  fixture_dir_free (gw->dir);
+  g_free (gw);
+}
+
 void
 fixture_exec (sqlite3 *db, const char *sql)
 {

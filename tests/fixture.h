@@ -20,6 +20,20 @@ Config *fixture_config (const char *dir, const char *text);
 /* The database at path, created and initialized; the caller closes it. */
 sqlite3 *fixture_db (const char *path);
 
+/* What most tests run against: a directory of their own, a configuration
+ * written there and loaded, and the database it names, initialized. */
+typedef struct {
+  char *dir;
+  Config *config;
+  sqlite3 *db;
+} Gateway;
+
+/* A new Gateway in ctcgw-NAME-XXXXXX with text as its ctcgw.conf; the
+ * caller gives it to fixture_gateway_free. */
+Gateway *fixture_gateway_new (const char *name, const char *text);
+/* Closes the database, frees the configuration, removes the directory. */
+void fixture_gateway_free (Gateway *gw);
+
 /* Runs sql (one or more statements). */
 void fixture_exec (sqlite3 *db, const char *sql);
 /* The first column of the first row of sql, as a number: a count. */

@@ -13,11 +13,7 @@
 #include "gateway/db.h"
 #include "tests/fixture.h"
 
-typedef struct {
-  char *dir;
-  Config *config;
-  sqlite3 *db;
-} Fixture;
+typedef Gateway Fixture;
 
 static const char *conf_text =
   "[gateway]\n"
@@ -55,10 +51,7 @@ static const char *data_sql =
 static int
 setup (void **state)
 {
-  Fixture *f = g_new0 (Fixture, 1);
-  f->dir = fixture_dir_new ("audience");
-  f->config = fixture_config (f->dir, conf_text);
-  f->db = fixture_db (f->config->database);
+  Fixture *f = fixture_gateway_new ("audience", conf_text);
   fixture_exec (f->db, data_sql);
   *state = f;
   return 0;
@@ -67,11 +60,7 @@ setup (void **state)
 static int
 teardown (void **state)
 {
-  Fixture *f = *state;
-  db_close (f->db);
-  config_free (f->config);
-  fixture_dir_free (f->dir);
-  g_free (f);
+  fixture_gateway_free (*state);
   return 0;
 }
 

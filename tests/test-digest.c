@@ -23,11 +23,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)
 
 #define DAY "2026-11-29"
 
-typedef struct {
-  char *dir;
-  Config *config;
-  sqlite3 *db;
-} Fixture;
+typedef Gateway Fixture;
 
 static const char *conf_text =
   "[gateway]\n"
@@ -102,10 +98,7 @@ static const char *day_sql =
 static Fixture *
 fixture_new (const char *sql)
 {
-  Fixture *f = g_new0 (Fixture, 1);
-  f->dir = fixture_dir_new ("digest");
-  f->config = fixture_config (f->dir, conf_text);
-  f->db = fixture_db (f->config->database);
+  Fixture *f = fixture_gateway_new ("digest", conf_text);
   /* Entities with no contact point are not silent: keep only a few. */
   if (sql != NULL)
     fixture_exec (f->db, sql);
@@ -129,11 +122,7 @@ setup_empty (void **state)
 static int
 teardown (void **state)
 {
-  Fixture *f = *state;
-  db_close (f->db);
-  config_free (f->config);
-  fixture_dir_free (f->dir);
-  g_free (f);
+  fixture_gateway_free (*state);
   return 0;
 }
 

@@ -14,11 +14,7 @@
 #include "gateway/intake.h"
 #include "tests/fixture.h"
 
-typedef struct {
-  char *dir;
-  Config *config;
-  sqlite3 *db;
-} Fixture;
+typedef Gateway Fixture;
 
 static const char *conf_text =
   "[gateway]\n"
@@ -35,10 +31,7 @@ static const char *conf_text =
 static int
 setup (void **state)
 {
-  Fixture *f = g_new0 (Fixture, 1);
-  f->dir = fixture_dir_new ("intake");
-  f->config = fixture_config (f->dir, conf_text);
-  f->db = fixture_db (f->config->database);
+  Fixture *f = fixture_gateway_new ("intake", conf_text);
   fixture_exec (f->db,
       "INSERT INTO contacts (reference, entity, name, email, languages, role, status, state)"
       " VALUES ('CTC-CP-2026-0001', 'KZ', 'Aigerim N', 'focal@mfa.kz.example', '[\"en\"]',"
@@ -54,11 +47,7 @@ setup (void **state)
 static int
 teardown (void **state)
 {
-  Fixture *f = *state;
-  db_close (f->db);
-  config_free (f->config);
-  fixture_dir_free (f->dir);
-  g_free (f);
+  fixture_gateway_free (*state);
   return 0;
 }
 

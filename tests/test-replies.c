@@ -15,11 +15,7 @@
 #include "gateway/intake.h"
 #include "tests/fixture.h"
 
-typedef struct {
-  char *dir;
-  Config *config;
-  sqlite3 *db;
-} Fixture;
+typedef Gateway Fixture;
 
 static const char *conf_text =
   "[gateway]\n"
@@ -34,10 +30,7 @@ static const char *conf_text =
 static int
 setup (void **state)
 {
-  Fixture *f = g_new0 (Fixture, 1);
-  f->dir = fixture_dir_new ("replies");
-  f->config = fixture_config (f->dir, conf_text);
-  f->db = fixture_db (f->config->database);
+  Fixture *f = fixture_gateway_new ("replies", conf_text);
   fixture_exec (f->db,
       "INSERT INTO meetings (id, reference, title, start, uid, sequence)"
       " VALUES (1, 'CTC-MTG-2026-0001', 'Briefing', '2026-03-10T09:00:00Z',"
@@ -51,11 +44,7 @@ setup (void **state)
 static int
 teardown (void **state)
 {
-  Fixture *f = *state;
-  db_close (f->db);
-  config_free (f->config);
-  fixture_dir_free (f->dir);
-  g_free (f);
+  fixture_gateway_free (*state);
   return 0;
 }
 

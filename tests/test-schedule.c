@@ -18,11 +18,7 @@
 #include "gateway/schedule.h"
 #include "tests/fixture.h"
 
-typedef struct {
-  char *dir;
-  Config *config;
-  sqlite3 *db;
-} Fixture;
+typedef Gateway Fixture;
 
 #define CONF_HEAD \
   "[gateway]\ndatabase = registers.db\naddress = gateway@ctc.example\n" \
@@ -64,10 +60,7 @@ load (const char *dir, const char *conf_text, GError **error)
 static int
 setup (void **state)
 {
-  Fixture *f = g_new0 (Fixture, 1);
-  f->dir = fixture_dir_new ("schedule");
-  f->config = fixture_config (f->dir, conf_schedules);
-  f->db = fixture_db (f->config->database);
+  Fixture *f = fixture_gateway_new ("schedule", conf_schedules);
   fixture_exec (f->db,
       "INSERT INTO contacts (reference, entity, name, email, languages, status) VALUES"
       " ('CTC-CP-2026-0001', 'AT', 'Anna Berger', 'anna@bmi.at.example', '[\"de\"]', 'active'),"
@@ -79,11 +72,7 @@ setup (void **state)
 static int
 teardown (void **state)
 {
-  Fixture *f = *state;
-  db_close (f->db);
-  config_free (f->config);
-  fixture_dir_free (f->dir);
-  g_free (f);
+  fixture_gateway_free (*state);
   return 0;
 }
 
