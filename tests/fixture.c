@@ -10,6 +10,9 @@
 #include "gateway/db.h"
 #include "tests/fixture.h"
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)
+
 char *
 fixture_dir_new (const char *name)
 {
@@ -90,6 +93,13 @@ fixture_gateway_free (Gateway *gw)
   g_free (gw);
 }
 
+int
+fixture_gateway_teardown (void **state)
+{
+  fixture_gateway_free (*state);
+  return 0;
+}
+
 void
 fixture_exec (sqlite3 *db, const char *sql)
 {
@@ -128,4 +138,35 @@ fixture_assert_text (sqlite3 *db, const char *sql, const char *expected)
   if (g_strcmp0 (got, expected) != 0)
     fail_msg ("%s: \"%s\", expected \"%s\"", sql, got ? got : "(null)",
               expected ? expected : "(null)");
+}
+
+GMimeMessage *
+fixture_queued (sqlite3 *db, const char *kind, const char *recipient)
+{
+  sqlite3_stmt *st = NULL;
+  assert_int_equal (sqlite3_prepare_v2 (db, "SELECT raw FROM outbox WHERE recipient = ?1"
+                                        " AND kind = ?2 ORDER BY id DESC LIMIT 1",
+                                        -1, &st, NULL), SQLITE_OK);
+  sqlite3_bind_text (st, 1, recipient, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, kind, -1, SQLITE_STATIC);
+  assert_int_equal (sqlite3_step (st), SQLITE_ROW);
+  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (
+      sqlite3_column_blob (st, 0), (size_t) sqlite3_column_bytes (st, 0));
+  sqlite3_finalize (st);
+  g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
+  GMimeMessage *msg = g_mime_parser_construct_message (parser, NULL);
+  assert_non_null (msg);
+  return msg;
+}
+
+char *
+fixture_corpus_dir (void)
+{
+  const char *env = g_getenv ("CTCGW_CORPUS");
+  const char *src = g_getenv ("CTCGW_SRCDIR");
+  char *dir = env != NULL && *env != '\0' ? g_strdup (env)
+      : g_build_filename (src != NULL ? src : ".", "..", "shared", "corpus", NULL);
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    g_clear_pointer (&dir, g_free);
+  return dir;
 }

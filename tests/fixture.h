@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib.h>
+#include <gmime/gmime.h>
 #include <sqlite3.h>
 
 #include "gateway/config.h"
@@ -33,6 +34,8 @@ typedef struct {
 Gateway *fixture_gateway_new (const char *name, const char *text);
 /* Closes the database, frees the configuration, removes the directory. */
 void fixture_gateway_free (Gateway *gw);
+/* fixture_gateway_free as a cmocka teardown of a Gateway in *state. */
+int fixture_gateway_teardown (void **state);
 
 /* Runs sql (one or more statements). */
 void fixture_exec (sqlite3 *db, const char *sql);
@@ -43,3 +46,11 @@ gint64 fixture_count (sqlite3 *db, const char *sql);
 char *fixture_text (sqlite3 *db, const char *sql);
 /* Fails unless fixture_text gives expected (NULL for no value). */
 void fixture_assert_text (sqlite3 *db, const char *sql, const char *expected);
+
+/* The last message of kind queued in the outbox for recipient, parsed; the
+ * caller unrefs it. */
+GMimeMessage *fixture_queued (sqlite3 *db, const char *kind, const char *recipient);
+
+/* The directory of sample messages: $CTCGW_CORPUS, else ../shared/corpus
+ * beside $CTCGW_SRCDIR; NULL when it is not there (the test skips). */
+char *fixture_corpus_dir (void);

@@ -57,13 +57,6 @@ setup (void **state)
   return 0;
 }
 
-static int
-teardown (void **state)
-{
-  fixture_gateway_free (*state);
-  return 0;
-}
-
 /* The references of audience's recipients, space-separated. */
 static char *
 references (sqlite3 *db, const char *audience)
@@ -212,14 +205,14 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test_setup_teardown (test_all, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_states_and_organizations, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_group, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_entities, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_providers, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_recipient_fields, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_errors, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_bounds, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_all, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_states_and_organizations, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_group, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_entities, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_providers, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_recipient_fields, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_errors, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_bounds, setup, fixture_gateway_teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -329,19 +329,6 @@ test_intake_hook (void **state)
 /* The corpus directory (test_corpus reads it). */
 static const char *corpus_path;
 
-/* The corpus directory, or NULL when it is absent. */
-static char *
-corpus_dir (void)
-{
-  const char *env = g_getenv ("CTCGW_CORPUS");
-  const char *src = g_getenv ("CTCGW_SRCDIR");
-  char *dir = env != NULL && *env != '\0' ? g_strdup (env)
-      : g_build_filename (src != NULL ? src : ".", "..", "shared", "corpus", NULL);
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
-    g_clear_pointer (&dir, g_free);
-  return dir;
-}
-
 /* The first hard-bounced recipient of a report, or NULL. */
 static const DsnRecipient *
 first_hard (const DsnReport *dsn)
@@ -445,7 +432,7 @@ main (void)
   const struct CMUnitTest corpus_tests[] = {
     cmocka_unit_test_setup_teardown (test_corpus, setup, teardown),
   };
-  g_autofree char *corpus = corpus_dir ();
+  g_autofree char *corpus = fixture_corpus_dir ();
   corpus_path = corpus;
   int failed = cmocka_run_group_tests (tests, NULL, NULL);
   if (corpus == NULL)

@@ -20,9 +20,6 @@
 #include "gateway/outbox.h"
 #include "tests/fixture.h"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)
-
 typedef struct {
   char *dir;
   Config *config;
@@ -84,25 +81,6 @@ create (Fixture *f, const char *template, const char *audience, const char *subj
   return ref;
 }
 
-/* The message queued for recipient (the last one), parsed. */
-static GMimeMessage *
-queued_message (sqlite3 *db, const char *recipient)
-{
-  sqlite3_stmt *st = NULL;
-  assert_int_equal (sqlite3_prepare_v2 (db, "SELECT raw FROM outbox WHERE recipient = ?1"
-                                        " AND kind = 'circular' ORDER BY id DESC LIMIT 1",
-                                        -1, &st, NULL), SQLITE_OK);
-  sqlite3_bind_text (st, 1, recipient, -1, SQLITE_STATIC);
-  assert_int_equal (sqlite3_step (st), SQLITE_ROW);
-  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (
-      sqlite3_column_blob (st, 0), (size_t) sqlite3_column_bytes (st, 0));
-  sqlite3_finalize (st);
-  g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
-  GMimeMessage *msg = g_mime_parser_construct_message (parser, NULL);
-  assert_non_null (msg);
-  return msg;
-}
-
 /* The text of the message's plain body. */
 static char *
 body_text (GMimeMessage *msg)
@@ -141,9 +119,9 @@ test_create_and_send (void **state)
   assert_int_equal (fixture_count (f->db, "SELECT recipients FROM circulars WHERE id = 1"), 3);
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM circulars WHERE sent IS NOT NULL"), 1);
 
-  g_autoptr (GMimeMessage) kz = queued_message (f->db, "focal@mfa.kz.example");
-  g_autoptr (GMimeMessage) fr = queued_message (f->db, "m.dupont@diplomatie.fr.example");
-  g_autoptr (GMimeMessage) un = queued_message (f->db, "j.doe@unodc.example");
+  g_autoptr (GMimeMessage) kz = fixture_queued (f->db, "circular", "focal@mfa.kz.example");
+  g_autoptr (GMimeMessage) fr = fixture_queued (f->db, "circular", "m.dupont@diplomatie.fr.example");
+  g_autoptr (GMimeMessage) un = fixture_queued (f->db, "circular", "j.doe@unodc.example");
   assert_circular_headers (kz, ref);
   assert_circular_headers (fr, ref);
   assert_circular_headers (un, ref);
@@ -217,7 +195,7 @@ test_subject_given (void **state)
   guint queued = 0;
   assert_true (circular_send (f->db, f->config, ref, FALSE, f->now, &queued, &error));
   assert_int_equal (queued, 1);
-  g_autoptr (GMimeMessage) fr = queued_message (f->db, "m.dupont@diplomatie.fr.example");
+  g_autoptr (GMimeMessage) fr = fixture_queued (f->db, "circular", "m.dupont@diplomatie.fr.example");
   g_autofree char *expected = g_strdup_printf ("Appel spécial — 2026 [%s]", ref);
   assert_string_equal (g_mime_message_get_subject (fr), expected);
 }
@@ -262,7 +240,7 @@ test_silent_sources (void **state)
   g_clear_error (&error);
   assert_true (circular_send (f->db, f->config, ref, FALSE, f->now, &queued, &error));
   assert_int_equal (queued, 2);
-  g_autoptr (GMimeMessage) un = queued_message (f->db, "j.doe@unodc.example");
+  g_autoptr (GMimeMessage) un = fixture_queued (f->db, "circular", "j.doe@unodc.example");
   g_autofree char *body = body_text (un);
   assert_non_null (strstr (body, "in the last\n6 months"));
   assert_non_null (strstr (body, "Provider: UNODC\n"));
@@ -283,7 +261,7 @@ test_hostile_contact (void **state)
   guint queued = 0;
   assert_true (circular_send (f->db, f->config, ref, FALSE, f->now, &queued, &error));
   assert_int_equal (queued, 1);
-  g_autoptr (GMimeMessage) eve = queued_message (f->db, "eve@it.example");
+  g_autoptr (GMimeMessage) eve = fixture_queued (f->db, "circular", "eve@it.example");
   assert_null (g_mime_object_get_header (GMIME_OBJECT (eve), "Bcc"));
   InternetAddressList *to = g_mime_message_get_to (eve);
   assert_int_equal (internet_address_list_length (to), 1);

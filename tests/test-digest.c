@@ -18,9 +18,6 @@
 #include "gateway/schedule.h"
 #include "tests/fixture.h"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)
-
 #define DAY "2026-11-29"
 
 typedef Gateway Fixture;
@@ -116,13 +113,6 @@ static int
 setup_empty (void **state)
 {
   *state = fixture_new (NULL);
-  return 0;
-}
-
-static int
-teardown (void **state)
-{
-  fixture_gateway_free (*state);
   return 0;
 }
 
@@ -324,25 +314,6 @@ test_items_limit (void **state)
   assert_contains (arrived, "  more: ctcgw list submissions");
 }
 
-/* The message of one queued digest. */
-static GMimeMessage *
-queued (sqlite3 *db, const char *recipient)
-{
-  sqlite3_stmt *st = NULL;
-  assert_int_equal (sqlite3_prepare_v2 (db, "SELECT raw FROM outbox WHERE recipient = ?1"
-                                        " AND kind = 'digest' ORDER BY id DESC LIMIT 1",
-                                        -1, &st, NULL), SQLITE_OK);
-  sqlite3_bind_text (st, 1, recipient, -1, SQLITE_STATIC);
-  assert_int_equal (sqlite3_step (st), SQLITE_ROW);
-  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (
-      sqlite3_column_blob (st, 0), (size_t) sqlite3_column_bytes (st, 0));
-  sqlite3_finalize (st);
-  g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
-  GMimeMessage *msg = g_mime_parser_construct_message (parser, NULL);
-  assert_non_null (msg);
-  return msg;
-}
-
 static void
 test_send (void **state)
 {
@@ -351,7 +322,7 @@ test_send (void **state)
   guint n = 0;
   assert_true (digest_send (f->db, f->config, DAY, &n, &error));
   assert_int_equal (n, 2);
-  g_autoptr (GMimeMessage) msg = queued (f->db, "analyst@ctc.example");
+  g_autoptr (GMimeMessage) msg = fixture_queued (f->db, "digest", "analyst@ctc.example");
   assert_string_equal (g_mime_message_get_subject (msg), "Gateway digest for " DAY);
   assert_string_equal (g_mime_object_get_header (GMIME_OBJECT (msg), "Auto-Submitted"),
                        "auto-generated");
@@ -387,7 +358,7 @@ test_schedule (void **state)
                                           " AND kind = 'digest' AND next_run = '2026-11-30T06:00:00Z'"), 1);
   assert_true (schedule_run_due (f->db, f->config, at, &error));
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'digest'"), 2);
-  g_autoptr (GMimeMessage) msg = queued (f->db, "desk@ctc.example");
+  g_autoptr (GMimeMessage) msg = fixture_queued (f->db, "digest", "desk@ctc.example");
   assert_string_equal (g_mime_message_get_subject (msg), "Gateway digest for " DAY);
   assert_true (schedule_run_due (f->db, f->config, at, &error));
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'digest'"), 2);
@@ -409,16 +380,16 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test_setup_teardown (test_every_section, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_text_width, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_every_section, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_text_width, setup, fixture_gateway_teardown),
     cmocka_unit_test (test_wrap),
-    cmocka_unit_test_setup_teardown (test_long_values, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_html, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_html_escapes, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_empty_day, setup_empty, teardown),
-    cmocka_unit_test_setup_teardown (test_items_limit, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_send, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_schedule, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_long_values, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_html, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_html_escapes, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_empty_day, setup_empty, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_items_limit, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_send, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_schedule, setup, fixture_gateway_teardown),
     cmocka_unit_test (test_day_valid),
   };
   g_mime_init ();

@@ -62,13 +62,6 @@ setup (void **state)
   return 0;
 }
 
-static int
-teardown (void **state)
-{
-  fixture_gateway_free (*state);
-  return 0;
-}
-
 /* ---- a strict reading of vCard text (RFC 6350 section 3) --------------- */
 
 /* The logical lines of text: every physical line ends with CRLF, holds at
@@ -511,12 +504,12 @@ main (void)
     cmocka_unit_test (test_vcard_folding),
     cmocka_unit_test (test_vcard_uid),
     cmocka_unit_test (test_empty_directory),
-    cmocka_unit_test_setup_teardown (test_directory, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_csv, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_text_table, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_vcard_file, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_distribute_all, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_distribute_audience, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_directory, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_csv, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_text_table, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_vcard_file, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_distribute_all, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_distribute_audience, setup, fixture_gateway_teardown),
   };
   int failed = cmocka_run_group_tests (tests, NULL, NULL);
   g_mime_shutdown ();

@@ -44,13 +44,6 @@ setup (void **state)
   return 0;
 }
 
-static int
-teardown (void **state)
-{
-  fixture_gateway_free (*state);
-  return 0;
-}
-
 /* A message from `from` with extra headers and body. */
 static GBytes *
 message (const char *from, const char *id, const char *headers, const char *body)
@@ -386,26 +379,26 @@ main (void)
 {
   g_mime_init ();
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test_setup_teardown (test_filed_and_answered, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_sha256_of_raw, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_duplicate_not_filed_twice, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_unknown_sender_quarantined_then_approved, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_rejected_from_quarantine, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_speaking_for_another_entity, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_errors_name_the_line, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_no_records_gets_help, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_automatic_never_answered, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_reply_rate_limit, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_authentication_failure_quarantines, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_too_large_answered_not_kept_whole, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_update_names_changed_fields, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_staff_may_file_for_anyone, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_unanswerable_sender_still_taken_in, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_reply_subject_has_one_re, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_unknown_visit_is_an_error_not_quarantine, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_update_of_another_entitys_record_quarantined, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_too_deep_answered_not_automatic, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_approved_result_gets_the_default_reporter, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_filed_and_answered, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_sha256_of_raw, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_duplicate_not_filed_twice, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_unknown_sender_quarantined_then_approved, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_rejected_from_quarantine, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_speaking_for_another_entity, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_errors_name_the_line, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_no_records_gets_help, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_automatic_never_answered, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_reply_rate_limit, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_authentication_failure_quarantines, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_too_large_answered_not_kept_whole, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_update_names_changed_fields, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_staff_may_file_for_anyone, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_unanswerable_sender_still_taken_in, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_reply_subject_has_one_re, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_unknown_visit_is_an_error_not_quarantine, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_update_of_another_entitys_record_quarantined, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_too_deep_answered_not_automatic, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_approved_result_gets_the_default_reporter, setup, fixture_gateway_teardown),
   };
   int failed = cmocka_run_group_tests_name ("intake", tests, NULL, NULL);
   g_mime_shutdown ();

@@ -41,13 +41,6 @@ setup (void **state)
   return 0;
 }
 
-static int
-teardown (void **state)
-{
-  fixture_gateway_free (*state);
-  return 0;
-}
-
 /* A reply as clients send it: text and the calendar in an alternative. */
 static GBytes *
 reply (const char *from, const char *id, const char *method, const char *uid, int sequence,
@@ -313,15 +306,15 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test_setup_teardown (test_reply_updates_attendance, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_answers_in_order, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_spoofed_reply_quarantined, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_failed_authentication_quarantined, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_older_sequence_ignored, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_unknown_uid_kept, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_delegation, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_counter_recorded, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_unreadable_and_refresh, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_reply_updates_attendance, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_answers_in_order, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_spoofed_reply_quarantined, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_failed_authentication_quarantined, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_older_sequence_ignored, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_unknown_uid_kept, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_delegation, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_counter_recorded, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_unreadable_and_refresh, setup, fixture_gateway_teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

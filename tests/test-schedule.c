@@ -69,13 +69,6 @@ setup (void **state)
   return 0;
 }
 
-static int
-teardown (void **state)
-{
-  fixture_gateway_free (*state);
-  return 0;
-}
-
 /* The next occurrence as text ("-" when there is none). */
 static char *
 next_text (const char *rrule, const char *dtstart, const char *tzid, GDateTime *after,
@@ -420,12 +413,12 @@ main (void)
     cmocka_unit_test (test_after_and_count),
     cmocka_unit_test (test_invalid_rules),
     cmocka_unit_test (test_start_parse),
-    cmocka_unit_test_setup_teardown (test_config_problems, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_missed_runs_once, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_failure_recorded, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_config_changes, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_circular_schedule, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_distribution_kind, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_config_problems, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_missed_runs_once, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_failure_recorded, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_config_changes, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_circular_schedule, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_distribution_kind, setup, fixture_gateway_teardown),
   };
   g_mime_init ();
   int failed = cmocka_run_group_tests_name ("schedule", tests, NULL, NULL);
