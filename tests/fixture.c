@@ -160,6 +160,18 @@ fixture_queued (sqlite3 *db, const char *kind, const char *recipient)
 }
 
 char *
+fixture_part_text (GMimeObject *part)
+{
+  GMimeDataWrapper *content = g_mime_part_get_content (GMIME_PART (part));
+  GMimeStream *mem = g_mime_stream_mem_new ();
+  g_mime_data_wrapper_write_to_stream (content, mem);
+  GByteArray *bytes = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (mem));
+  char *text = g_strndup ((const char *) bytes->data, bytes->len);
+  g_object_unref (mem);
+  return text;
+}
+
+char *
 fixture_corpus_dir (void)
 {
   const char *env = g_getenv ("CTCGW_CORPUS");

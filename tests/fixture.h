@@ -51,6 +51,9 @@ void fixture_assert_text (sqlite3 *db, const char *sql, const char *expected);
  * caller unrefs it. */
 GMimeMessage *fixture_queued (sqlite3 *db, const char *kind, const char *recipient);
 
+/* The decoded content of a MIME part, as new text. */
+char *fixture_part_text (GMimeObject *part);
+
 /* The directory of sample messages: $CTCGW_CORPUS, else ../shared/corpus
  * beside $CTCGW_SRCDIR; NULL when it is not there (the test skips). */
 char *fixture_corpus_dir (void);

@@ -361,19 +361,6 @@ test_vcard_file (void **state)
 
 /* ---- the distribution ------------------------------------------------------ */
 
-/* The decoded content of a part. */
-static char *
-part_text (GMimeObject *obj)
-{
-  GMimeDataWrapper *content = g_mime_part_get_content (GMIME_PART (obj));
-  GMimeStream *mem = g_mime_stream_mem_new ();
-  g_mime_data_wrapper_write_to_stream (content, mem);
-  GByteArray *bytes = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (mem));
-  char *text = g_strndup ((const char *) bytes->data, bytes->len);
-  g_object_unref (mem);
-  return text;
-}
-
 /* Parses a raw message queued in the outbox. */
 static GMimeMessage *
 parse_raw (const void *raw, int len)
@@ -417,13 +404,13 @@ check_message (GMimeMessage *msg, const char *recipient, const char *subject_sta
   assert_string_equal (g_mime_object_get_content_type_parameter (csv, "charset"), "utf-8");
   assert_string_equal (g_mime_object_get_content_type_parameter (vcf, "charset"), "utf-8");
 
-  g_autofree char *text = part_text (body);
+  g_autofree char *text = fixture_part_text (body);
   assert_non_null (strstr (text, "a.n@mfa.kz.example"));
   assert_non_null (strstr (text, "------"));
-  g_autofree char *csv_text = part_text (csv);
+  g_autofree char *csv_text = fixture_part_text (csv);
   assert_true (g_str_has_prefix (csv_text, "Entity,Name,Email,Title,Office,Phone,Languages,"
                                            "Role,Areas\r\n"));
-  g_autofree char *vcf_text = part_text (vcf);
+  g_autofree char *vcf_text = fixture_part_text (vcf);
   assert_int_equal (vcard_check (vcf_text, NULL), 5);
   assert_non_null (strstr (vcf_text, "FN:Ержан Қасымов\r\n"));
 }
