@@ -5,10 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
-#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include <glib/gstdio.h>
 
 #include "gateway/config.h"
 #include "tests/fixture.h"

@@ -7,7 +7,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
-#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include <gmime/gmime.h>

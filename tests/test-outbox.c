@@ -7,7 +7,6 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include <glib/gstdio.h>

@@ -8,7 +8,6 @@
 
 #include <string.h>
 #include <glib.h>
-#include <glib/gstdio.h>
 
 #include "gateway/db.h"
 #include "gateway/registers.h"
