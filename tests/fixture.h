@@ -1,7 +1,8 @@
 /* What the cmocka tests share: a temporary directory, a configuration
- * written into it, a database made by db_init, and one-value queries.
- * Every helper fails the running test rather than return an error, so a
- * test reads as the steps it takes.  Include after <cmocka.h>. */
+ * written into it, a database made by db_init, one-value queries, the
+ * messages the outbox holds and the sample corpus.  Every helper fails the
+ * running test rather than return an error, so a test reads as the steps it
+ * takes.  Include after <cmocka.h>. */
 #pragma once
 
 #include <glib.h>
