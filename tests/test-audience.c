@@ -11,12 +11,9 @@
 #include "gateway/audience.h"
 #include "gateway/config.h"
 #include "gateway/db.h"
+#include "tests/fixture.h"
 
-typedef struct {
-  char *dir;
-  Config *config;
-  sqlite3 *db;
-} Fixture;
+typedef Gateway Fixture;
 
 static const char *conf_text =
   "[gateway]\n"
@@ -54,33 +51,9 @@ static const char *data_sql =
 static int
 setup (void **state)
 {
-  Fixture *f = g_new0 (Fixture, 1);
-  g_autoptr (GError) error = NULL;
-  f->dir = g_dir_make_tmp ("ctcgw-audience-XXXXXX", NULL);
-  g_autofree char *conf = g_build_filename (f->dir, "ctcgw.conf", NULL);
-  g_file_set_contents (conf, conf_text, -1, NULL);
-  f->config = config_load (conf, &error);
-  assert_non_null (f->config);
-  f->db = db_open (f->config->database, TRUE, &error);
-  assert_non_null (f->db);
-  assert_true (db_init (f->db, &error));
-  char *err = NULL;
-  if (sqlite3_exec (f->db, data_sql, NULL, NULL, &err) != SQLITE_OK)
-    fail_msg ("%s", err);
+  Fixture *f = fixture_gateway_new ("audience", conf_text);
+  fixture_exec (f->db, data_sql);
   *state = f;
-  return 0;
-}
-
-static int
-teardown (void **state)
-{
-  Fixture *f = *state;
-  db_close (f->db);
-  config_free (f->config);
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
-  assert_int_equal (system (cmd), 0);
-  g_free (f->dir);
-  g_free (f);
   return 0;
 }
 
@@ -232,14 +205,14 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test_setup_teardown (test_all, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_states_and_organizations, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_group, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_entities, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_providers, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_recipient_fields, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_errors, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_bounds, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_all, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_states_and_organizations, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_group, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_entities, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_providers, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_recipient_fields, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_errors, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_bounds, setup, fixture_gateway_teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

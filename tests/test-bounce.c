@@ -15,6 +15,7 @@
 #include "gateway/db.h"
 #include "gateway/intake.h"
 #include "parsers/dsn.h"
+#include "tests/fixture.h"
 
 typedef struct {
   char *dir;
@@ -43,55 +44,16 @@ typedef struct {
   const char *extra;        /* more header lines, or NULL */
 } ReportSpec;
 
-static void
-exec_sql (sqlite3 *db, const char *sql)
-{
-  char *err = NULL;
-  if (sqlite3_exec (db, sql, NULL, NULL, &err) != SQLITE_OK)
-    fail_msg ("%s: %s", sql, err);
-}
-
-/* The first column of the first row of sql, as a number. */
-static gint64
-number (sqlite3 *db, const char *sql)
-{
-  sqlite3_stmt *st = NULL;
-  assert_int_equal (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), SQLITE_OK);
-  assert_int_equal (sqlite3_step (st), SQLITE_ROW);
-  gint64 n = sqlite3_column_int64 (st, 0);
-  sqlite3_finalize (st);
-  return n;
-}
-
-/* The first column of the first row of sql as text ("" for NULL or none). */
-static char *
-text (sqlite3 *db, const char *sql)
-{
-  sqlite3_stmt *st = NULL;
-  char *s = NULL;
-  assert_int_equal (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), SQLITE_OK);
-  if (sqlite3_step (st) == SQLITE_ROW && sqlite3_column_type (st, 0) != SQLITE_NULL)
-    s = g_strdup ((const char *) sqlite3_column_text (st, 0));
-  sqlite3_finalize (st);
-  return s != NULL ? s : g_strdup ("");
-}
-
 /* A fresh database and a configuration with extra [smtp] lines. */
 static Fixture *
 fixture_new (const char *smtp_extra)
 {
   Fixture *f = g_new0 (Fixture, 1);
-  g_autoptr (GError) error = NULL;
-  f->dir = g_dir_make_tmp ("ctcgw-bounce-XXXXXX", NULL);
-  g_autofree char *conf = g_build_filename (f->dir, "ctcgw.conf", NULL);
   g_autofree char *all = g_strconcat (conf_text, smtp_extra, NULL);
-  g_file_set_contents (conf, all, -1, NULL);
-  f->config = config_load (conf, &error);
-  assert_non_null (f->config);
-  f->db = db_open (f->config->database, TRUE, &error);
-  assert_non_null (f->db);
-  assert_true (db_init (f->db, &error));
-  exec_sql (f->db,
+  f->dir = fixture_dir_new ("bounce");
+  f->config = fixture_config (f->dir, all);
+  f->db = fixture_db (f->config->database);
+  fixture_exec (f->db,
       "INSERT INTO contacts (reference, entity, name, email, status, state)"
       " VALUES ('CTC-CP-2026-0001', 'UNODC', 'Jan Doe', 'J.Doe@unodc.example', 'active', 'active'),"
       " ('CTC-CP-2026-0002', 'KZ', 'Aigerim N', 'focal@mfa.kz.example', 'active', 'active');");
@@ -111,9 +73,7 @@ teardown (void **state)
   Fixture *f = *state;
   db_close (f->db);
   config_free (f->config);
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
-  assert_int_equal (system (cmd), 0);
-  g_free (f->dir);
+  fixture_dir_free (f->dir);
   g_free (f);
   return 0;
 }
@@ -126,7 +86,7 @@ sent_row (Fixture *f, const char *recipient, const char *message_id)
       "INSERT INTO outbox (state, kind, recipient, message_id, raw, sent)"
       " VALUES ('sent', 'circular', '%s', '%s', 'x', '2026-11-30T10:00:00Z')",
       recipient, message_id);
-  exec_sql (f->db, sql);
+  fixture_exec (f->db, sql);
   return sqlite3_last_insert_rowid (f->db);
 }
 
@@ -134,8 +94,8 @@ sent_row (Fixture *f, const char *recipient, const char *message_id)
 static gint64
 report_row (Fixture *f)
 {
-  exec_sql (f->db, "INSERT INTO submissions (sha256, class, outcome)"
-                   " VALUES ('0', 'delivery-report', 'automatic')");
+  fixture_exec (f->db, "INSERT INTO submissions (sha256, class, outcome)"
+                       " VALUES ('0', 'delivery-report', 'automatic')");
   return sqlite3_last_insert_rowid (f->db);
 }
 
@@ -204,16 +164,14 @@ test_verp_match (void **state)
       G_GINT64_FORMAT " AND matched_by = 'verp' AND hard = 1 AND counted = 1"
       " AND recipient = 'jdoe@mail.unodc.example' AND status = '5.1.1' AND action = 'failed'"
       " AND diagnostic LIKE '5.1.1 mailbox problem%%'", id);
-  assert_int_equal (number (f->db, sql), 1);
-  assert_int_equal (number (f->db, "SELECT count(*) FROM bounces"), 1);
+  assert_int_equal (fixture_count (f->db, sql), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM bounces"), 1);
   g_autofree char *state_sql = g_strdup_printf ("SELECT state || ' ' || last_error FROM outbox"
                                                 " WHERE id = %" G_GINT64_FORMAT, id);
-  g_autofree char *row = text (f->db, state_sql);
-  assert_string_equal (row, "failed delivery report: 5.1.1 5.1.1 mailbox problem");
-  assert_int_equal (number (f->db, "SELECT bounces FROM contacts WHERE id = 1"), 1);
-  assert_int_equal (number (f->db, "SELECT bounces FROM contacts WHERE id = 2"), 0);
-  g_autofree char *status = text (f->db, "SELECT status FROM contacts WHERE id = 1");
-  assert_string_equal (status, "active");
+  fixture_assert_text (f->db, state_sql, "failed delivery report: 5.1.1 5.1.1 mailbox problem");
+  assert_int_equal (fixture_count (f->db, "SELECT bounces FROM contacts WHERE id = 1"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT bounces FROM contacts WHERE id = 2"), 0);
+  fixture_assert_text (f->db, "SELECT status FROM contacts WHERE id = 1", "active");
 }
 
 /* A report forwarded from elsewhere keeps the VERP address in
@@ -230,7 +188,7 @@ test_verp_delivered_to (void **state)
   process (f, &spec);
   g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM bounces WHERE outbox_id = %"
       G_GINT64_FORMAT " AND matched_by = 'verp' AND counted = 1", id);
-  assert_int_equal (number (f->db, sql), 1);
+  assert_int_equal (fixture_count (f->db, sql), 1);
 }
 
 /* A VERP address of no row, or of another domain, matches nothing: the
@@ -247,11 +205,11 @@ test_verp_unknown (void **state)
   ReportSpec odd = { "bounces+01@ctc.example, bounces+1x@ctc.example", "j.doe@unodc.example",
                      "failed", "5.1.1", "none@ctc.example", "Return-Path: <bounces@ctc.example>\r\n" };
   process (f, &odd);
-  assert_int_equal (number (f->db, "SELECT count(*) FROM bounces WHERE outbox_id IS NULL"
-                                   " AND matched_by IS NULL AND counted = 0 AND hard = 1"), 3);
-  assert_int_equal (number (f->db, "SELECT count(*) FROM bounces"), 3);
-  assert_int_equal (number (f->db, "SELECT bounces FROM contacts WHERE id = 1"), 0);
-  assert_int_equal (number (f->db, "SELECT count(*) FROM outbox WHERE state = 'sent'"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM bounces WHERE outbox_id IS NULL"
+                                          " AND matched_by IS NULL AND counted = 0 AND hard = 1"), 3);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM bounces"), 3);
+  assert_int_equal (fixture_count (f->db, "SELECT bounces FROM contacts WHERE id = 1"), 0);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE state = 'sent'"), 1);
 }
 
 /* Without a VERP address, the returned Message-ID and the recipient find
@@ -269,17 +227,17 @@ test_message_id_match (void **state)
   g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM bounces WHERE outbox_id = %"
       G_GINT64_FORMAT " AND matched_by = 'message-id' AND counted = 1"
       " AND recipient = 'j.doe@unodc.example'", id);
-  assert_int_equal (number (f->db, sql), 1);
-  assert_int_equal (number (f->db, "SELECT count(*) FROM bounces"), 1);
-  assert_int_equal (number (f->db, "SELECT count(*) FROM outbox WHERE state = 'failed'"), 1);
-  assert_int_equal (number (f->db, "SELECT bounces FROM contacts WHERE id = 1"), 1);
-  assert_int_equal (number (f->db, "SELECT bounces FROM contacts WHERE id = 2"), 0);
+  assert_int_equal (fixture_count (f->db, sql), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM bounces"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE state = 'failed'"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT bounces FROM contacts WHERE id = 1"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT bounces FROM contacts WHERE id = 2"), 0);
   /* The same Message-ID for a recipient it was not sent to: no match. */
   ReportSpec stranger = { "bounces@ctc.example", "x@unodc.example", "failed", "5.1.1",
                           "circ-3@ctc.example", NULL };
   process (f, &stranger);
-  assert_int_equal (number (f->db, "SELECT count(*) FROM bounces WHERE outbox_id IS NULL"
-                                   " AND recipient = 'x@unodc.example'"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM bounces WHERE outbox_id IS NULL"
+                                          " AND recipient = 'x@unodc.example'"), 1);
 }
 
 /* The third hard bounce (the default limit) marks the contact point
@@ -298,19 +256,16 @@ test_third_bounce (void **state)
   hard_bounce_verp (f, ids[0], "j.doe@unodc.example", "third-0@ctc.example");
   hard_bounce_verp (f, ids[0], "j.doe@unodc.example", "third-0@ctc.example");
   hard_bounce_verp (f, ids[1], "j.doe@unodc.example", "third-1@ctc.example");
-  assert_int_equal (number (f->db, "SELECT bounces FROM contacts WHERE id = 1"), 2);
-  g_autofree char *before = text (f->db, "SELECT status FROM contacts WHERE id = 1");
-  assert_string_equal (before, "active");
-  assert_int_equal (number (f->db, "SELECT count(*) FROM bounces WHERE counted = 0"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT bounces FROM contacts WHERE id = 1"), 2);
+  fixture_assert_text (f->db, "SELECT status FROM contacts WHERE id = 1", "active");
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM bounces WHERE counted = 0"), 1);
   hard_bounce_verp (f, ids[2], "j.doe@unodc.example", "third-2@ctc.example");
-  assert_int_equal (number (f->db, "SELECT bounces FROM contacts WHERE id = 1"), 3);
-  g_autofree char *after = text (f->db, "SELECT status FROM contacts WHERE id = 1");
-  assert_string_equal (after, "bouncing");
-  assert_int_equal (number (f->db, "SELECT count(*) FROM contacts_history WHERE record_id = 1"
+  assert_int_equal (fixture_count (f->db, "SELECT bounces FROM contacts WHERE id = 1"), 3);
+  fixture_assert_text (f->db, "SELECT status FROM contacts WHERE id = 1", "bouncing");
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM contacts_history WHERE record_id = 1"
       " AND field = 'Status' AND old_value = 'active' AND new_value = 'bouncing'"
       " AND action = 'update' AND submission_id = (SELECT max (id) FROM submissions)"), 1);
-  g_autofree char *other = text (f->db, "SELECT status FROM contacts WHERE id = 2");
-  assert_string_equal (other, "active");
+  fixture_assert_text (f->db, "SELECT status FROM contacts WHERE id = 2", "active");
 }
 
 /* A delay (4.x.x) is recorded, not counted, and leaves its row sent. */
@@ -326,16 +281,14 @@ test_soft_bounce (void **state)
                           NULL };
       process (f, &spec);
     }
-  assert_int_equal (number (f->db, "SELECT count(*) FROM bounces WHERE hard = 0 AND counted = 0"
-                                   " AND action = 'delayed' AND status = '4.2.2'"
-                                   " AND matched_by = 'verp'"), 4);
-  assert_int_equal (number (f->db, "SELECT bounces FROM contacts WHERE id = 1"), 0);
-  g_autofree char *status = text (f->db, "SELECT status FROM contacts WHERE id = 1");
-  assert_string_equal (status, "active");
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM bounces WHERE hard = 0 AND counted = 0"
+                                          " AND action = 'delayed' AND status = '4.2.2'"
+                                          " AND matched_by = 'verp'"), 4);
+  assert_int_equal (fixture_count (f->db, "SELECT bounces FROM contacts WHERE id = 1"), 0);
+  fixture_assert_text (f->db, "SELECT status FROM contacts WHERE id = 1", "active");
   g_autofree char *sql = g_strdup_printf ("SELECT state FROM outbox WHERE id = %"
                                           G_GINT64_FORMAT, id);
-  g_autofree char *row = text (f->db, sql);
-  assert_string_equal (row, "sent");
+  fixture_assert_text (f->db, sql, "sent");
 }
 
 /* [smtp] hard_bounces = 1: the first hard bounce is enough. */
@@ -346,8 +299,7 @@ test_configured_limit (void **state)
   assert_int_equal (f->config->hard_bounces, 1);
   gint64 id = sent_row (f, "focal@mfa.kz.example", "limit@ctc.example");
   hard_bounce_verp (f, id, "focal@mfa.kz.example", "limit@ctc.example");
-  g_autofree char *status = text (f->db, "SELECT status FROM contacts WHERE id = 2");
-  assert_string_equal (status, "bouncing");
+  fixture_assert_text (f->db, "SELECT status FROM contacts WHERE id = 2", "bouncing");
   void *fs = f;
   teardown (&fs);
 }
@@ -369,26 +321,13 @@ test_intake_hook (void **state)
   g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM bounces WHERE submission_id = %"
       G_GINT64_FORMAT " AND outbox_id = %" G_GINT64_FORMAT " AND counted = 1",
       result.submission_id, id);
-  assert_int_equal (number (f->db, sql), 1);
-  assert_int_equal (number (f->db, "SELECT count(*) FROM outbox"), 1);
+  assert_int_equal (fixture_count (f->db, sql), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox"), 1);
   intake_result_clear (&result);
 }
 
 /* The corpus directory (test_corpus reads it). */
 static const char *corpus_path;
-
-/* The corpus directory, or NULL when it is absent. */
-static char *
-corpus_dir (void)
-{
-  const char *env = g_getenv ("CTCGW_CORPUS");
-  const char *src = g_getenv ("CTCGW_SRCDIR");
-  char *dir = env != NULL && *env != '\0' ? g_strdup (env)
-      : g_build_filename (src != NULL ? src : ".", "..", "shared", "corpus", NULL);
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
-    g_clear_pointer (&dir, g_free);
-  return dir;
-}
 
 /* The first hard-bounced recipient of a report, or NULL. */
 static const DsnRecipient *
@@ -446,7 +385,7 @@ corpus_file (Fixture *f, const char *path, guint *matched)
   g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM bounces WHERE outbox_id = %"
       G_GINT64_FORMAT " AND submission_id = %" G_GINT64_FORMAT " AND matched_by = 'message-id'"
       " AND counted = 1", row, sub);
-  if (number (f->db, sql) != 1)
+  if (fixture_count (f->db, sql) != 1)
     fail_msg ("%s: the report of a row sent was not matched to it", path);
   (*matched)++;
   return TRUE;
@@ -471,9 +410,9 @@ test_corpus (void **state)
   printf ("# %u corpus reports processed, %u matched by Message-ID\n", files, matched);
   assert_true (files > 100);
   assert_true (matched > 20);
-  assert_true (number (f->db, "SELECT count(*) FROM bounces") > 100);
-  assert_int_equal (number (f->db, "SELECT count(*) FROM bounces WHERE outbox_id IS NOT NULL"
-                                   " AND matched_by IS NULL"), 0);
+  assert_true (fixture_count (f->db, "SELECT count(*) FROM bounces") > 100);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM bounces WHERE outbox_id IS NOT NULL"
+                                          " AND matched_by IS NULL"), 0);
 }
 
 int
@@ -493,7 +432,7 @@ main (void)
   const struct CMUnitTest corpus_tests[] = {
     cmocka_unit_test_setup_teardown (test_corpus, setup, teardown),
   };
-  g_autofree char *corpus = corpus_dir ();
+  g_autofree char *corpus = fixture_corpus_dir ();
   corpus_path = corpus;
   int failed = cmocka_run_group_tests (tests, NULL, NULL);
   if (corpus == NULL)

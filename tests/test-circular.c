@@ -8,7 +8,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
-#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include <gmime/gmime.h>
@@ -18,9 +17,7 @@
 #include "gateway/db.h"
 #include "gateway/intake.h"
 #include "gateway/outbox.h"
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)
+#include "tests/fixture.h"
 
 typedef struct {
   char *dir;
@@ -39,40 +36,15 @@ static const char *conf_text =
   "[smtp]\n"
   "url = maildir:outbox\n";
 
-static void
-exec_sql (sqlite3 *db, const char *sql)
-{
-  char *err = NULL;
-  if (sqlite3_exec (db, sql, NULL, NULL, &err) != SQLITE_OK)
-    fail_msg ("%s: %s", sql, err);
-}
-
-static gint64
-count (sqlite3 *db, const char *sql)
-{
-  sqlite3_stmt *st = NULL;
-  assert_int_equal (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), SQLITE_OK);
-  assert_int_equal (sqlite3_step (st), SQLITE_ROW);
-  gint64 n = sqlite3_column_int64 (st, 0);
-  sqlite3_finalize (st);
-  return n;
-}
-
 static int
 setup (void **state)
 {
   Fixture *f = g_new0 (Fixture, 1);
-  g_autoptr (GError) error = NULL;
-  f->dir = g_dir_make_tmp ("ctcgw-circular-XXXXXX", NULL);
-  g_autofree char *conf = g_build_filename (f->dir, "ctcgw.conf", NULL);
-  g_file_set_contents (conf, conf_text, -1, NULL);
-  f->config = config_load (conf, &error);
-  assert_non_null (f->config);
-  f->db = db_open (f->config->database, TRUE, &error);
-  assert_non_null (f->db);
-  assert_true (db_init (f->db, &error));
+  f->dir = fixture_dir_new ("circular");
+  f->config = fixture_config (f->dir, conf_text);
+  f->db = fixture_db (f->config->database);
   /* Russian has no template: English.  The bouncing one gets nothing. */
-  exec_sql (f->db,
+  fixture_exec (f->db,
       "INSERT INTO contacts (reference, entity, name, email, languages, status)"
       " VALUES ('CTC-CP-2026-0001', 'KZ', 'Aigerim N', 'focal@mfa.kz.example', '[\"ru\",\"en\"]',"
       " 'active'),"
@@ -92,9 +64,7 @@ teardown (void **state)
   db_close (f->db);
   config_free (f->config);
   g_date_time_unref (f->now);
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
-  assert_int_equal (system (cmd), 0);
-  g_free (f->dir);
+  fixture_dir_free (f->dir);
   g_free (f);
   return 0;
 }
@@ -108,25 +78,6 @@ create (Fixture *f, const char *template, const char *audience, const char *subj
   if (ref == NULL)
     fail_msg ("circular_create: %s", error->message);
   return ref;
-}
-
-/* The message queued for recipient (the last one), parsed. */
-static GMimeMessage *
-queued_message (sqlite3 *db, const char *recipient)
-{
-  sqlite3_stmt *st = NULL;
-  assert_int_equal (sqlite3_prepare_v2 (db, "SELECT raw FROM outbox WHERE recipient = ?1"
-                                        " AND kind = 'circular' ORDER BY id DESC LIMIT 1",
-                                        -1, &st, NULL), SQLITE_OK);
-  sqlite3_bind_text (st, 1, recipient, -1, SQLITE_STATIC);
-  assert_int_equal (sqlite3_step (st), SQLITE_ROW);
-  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (
-      sqlite3_column_blob (st, 0), (size_t) sqlite3_column_bytes (st, 0));
-  sqlite3_finalize (st);
-  g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
-  GMimeMessage *msg = g_mime_parser_construct_message (parser, NULL);
-  assert_non_null (msg);
-  return msg;
 }
 
 /* The text of the message's plain body. */
@@ -161,15 +112,15 @@ test_create_and_send (void **state)
   assert_string_equal (ref, "CTC-CIR-2026-0001");
   assert_true (circular_send (f->db, f->config, ref, FALSE, f->now, &queued, &error));
   assert_int_equal (queued, 3);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'circular'"
-                                  " AND circular_id = 1 AND state = 'queued'"), 3);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox WHERE recipient = 'gone@de.example'"), 0);
-  assert_int_equal (count (f->db, "SELECT recipients FROM circulars WHERE id = 1"), 3);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM circulars WHERE sent IS NOT NULL"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'circular'"
+                                          " AND circular_id = 1 AND state = 'queued'"), 3);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE recipient = 'gone@de.example'"), 0);
+  assert_int_equal (fixture_count (f->db, "SELECT recipients FROM circulars WHERE id = 1"), 3);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM circulars WHERE sent IS NOT NULL"), 1);
 
-  g_autoptr (GMimeMessage) kz = queued_message (f->db, "focal@mfa.kz.example");
-  g_autoptr (GMimeMessage) fr = queued_message (f->db, "m.dupont@diplomatie.fr.example");
-  g_autoptr (GMimeMessage) un = queued_message (f->db, "j.doe@unodc.example");
+  g_autoptr (GMimeMessage) kz = fixture_queued (f->db, "circular", "focal@mfa.kz.example");
+  g_autoptr (GMimeMessage) fr = fixture_queued (f->db, "circular", "m.dupont@diplomatie.fr.example");
+  g_autoptr (GMimeMessage) un = fixture_queued (f->db, "circular", "j.doe@unodc.example");
   assert_circular_headers (kz, ref);
   assert_circular_headers (fr, ref);
   assert_circular_headers (un, ref);
@@ -196,11 +147,11 @@ test_second_send_refused (void **state)
                                &error));
   assert_true (g_error_matches (error, CIRCULAR_ERROR, CIRCULAR_ERROR_SENT));
   assert_int_equal (queued, 0);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox"), 3);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox"), 3);
   g_clear_error (&error);
   assert_true (circular_send (f->db, f->config, ref, TRUE, f->now, &queued, &error));
   assert_int_equal (queued, 3);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox WHERE circular_id = 1"), 6);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE circular_id = 1"), 6);
   assert_false (circular_send (f->db, f->config, "CTC-CIR-2026-0099", FALSE, f->now, &queued,
                                &error));
   assert_true (g_error_matches (error, CIRCULAR_ERROR, CIRCULAR_ERROR_NOT_FOUND));
@@ -230,8 +181,8 @@ test_create_refuses (void **state)
   g_clear_error (&error);
   assert_null (circular_create (f->db, f->config, "inventory-call", "silent:sources:0", NULL,
                                 f->now, &error));
-  assert_int_equal (count (f->db, "SELECT count(*) FROM circulars"), 0);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM counters WHERE kind = 'CIR'"), 0);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM circulars"), 0);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM counters WHERE kind = 'CIR'"), 0);
 }
 
 static void
@@ -243,7 +194,7 @@ test_subject_given (void **state)
   guint queued = 0;
   assert_true (circular_send (f->db, f->config, ref, FALSE, f->now, &queued, &error));
   assert_int_equal (queued, 1);
-  g_autoptr (GMimeMessage) fr = queued_message (f->db, "m.dupont@diplomatie.fr.example");
+  g_autoptr (GMimeMessage) fr = fixture_queued (f->db, "circular", "m.dupont@diplomatie.fr.example");
   g_autofree char *expected = g_strdup_printf ("Appel spécial — 2026 [%s]", ref);
   assert_string_equal (g_mime_message_get_subject (fr), expected);
 }
@@ -257,8 +208,8 @@ test_empty_audience (void **state)
   guint queued = 0;
   assert_false (circular_send (f->db, f->config, ref, FALSE, f->now, &queued, &error));
   assert_true (g_error_matches (error, CIRCULAR_ERROR, CIRCULAR_ERROR_EMPTY));
-  assert_int_equal (count (f->db, "SELECT count(*) FROM circulars WHERE sent IS NULL"), 1);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox"), 0);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM circulars WHERE sent IS NULL"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox"), 0);
 }
 
 /* KZ sent a source a month ago, FR ten months ago: FR and UNODC are silent. */
@@ -267,7 +218,7 @@ test_silent_sources (void **state)
 {
   Fixture *f = *state;
   g_autoptr (GError) error = NULL;
-  exec_sql (f->db,
+  fixture_exec (f->db,
       "INSERT INTO sources (reference, provider, title, kind, created, updated) VALUES"
       " ('CTC-SRC-2026-0001', 'KZ', 'Guide', 'publication', '2026-10-01T00:00:00Z',"
       "  '2026-10-01T00:00:00Z'),"
@@ -288,7 +239,7 @@ test_silent_sources (void **state)
   g_clear_error (&error);
   assert_true (circular_send (f->db, f->config, ref, FALSE, f->now, &queued, &error));
   assert_int_equal (queued, 2);
-  g_autoptr (GMimeMessage) un = queued_message (f->db, "j.doe@unodc.example");
+  g_autoptr (GMimeMessage) un = fixture_queued (f->db, "circular", "j.doe@unodc.example");
   g_autofree char *body = body_text (un);
   assert_non_null (strstr (body, "in the last\n6 months"));
   assert_non_null (strstr (body, "Provider: UNODC\n"));
@@ -300,7 +251,7 @@ test_hostile_contact (void **state)
 {
   Fixture *f = *state;
   g_autoptr (GError) error = NULL;
-  exec_sql (f->db,
+  fixture_exec (f->db,
       "INSERT INTO contacts (reference, entity, name, email, languages, status) VALUES"
       " ('CTC-CP-2026-0010', 'IT', 'Eve' || char(13, 10) || 'Bcc: evil@attacker.example',"
       "  'eve@it.example', '[\"en\"]', 'active'),"
@@ -309,7 +260,7 @@ test_hostile_contact (void **state)
   guint queued = 0;
   assert_true (circular_send (f->db, f->config, ref, FALSE, f->now, &queued, &error));
   assert_int_equal (queued, 1);
-  g_autoptr (GMimeMessage) eve = queued_message (f->db, "eve@it.example");
+  g_autoptr (GMimeMessage) eve = fixture_queued (f->db, "circular", "eve@it.example");
   assert_null (g_mime_object_get_header (GMIME_OBJECT (eve), "Bcc"));
   InternetAddressList *to = g_mime_message_get_to (eve);
   assert_int_equal (internet_address_list_length (to), 1);
@@ -376,13 +327,13 @@ test_reply_linked (void **state)
   g_autofree char *sql = g_strdup_printf ("SELECT s.circular_id = c.id FROM submissions s,"
                                           " circulars c WHERE s.id = %" G_GINT64_FORMAT
                                           " AND c.reference = '%s'", sub, other);
-  assert_int_equal (count (f->db, sql), 1);
+  assert_int_equal (fixture_count (f->db, sql), 1);
   assert_true (intake_process (f->db, f->config, unknown, "test", &result, &error));
   intake_result_clear (&result);
   assert_true (intake_process (f->db, f->config, plain, "test", &result, &error));
   intake_result_clear (&result);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM submissions WHERE circular_id IS NULL"), 2);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM submissions"), 3);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM submissions WHERE circular_id IS NULL"), 2);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM submissions"), 3);
 }
 
 int

@@ -11,6 +11,7 @@
 
 #include "parsers/dsn.h"
 #include "parsers/message.h"
+#include "tests/fixture.h"
 
 #define OWN "gateway@ctc.example"
 
@@ -407,20 +408,6 @@ static const struct {
     "an abuse report that starts with a byte order mark, which hid its headers from the INDEX" },
 };
 
-/* The corpus directory, or NULL when it is absent. */
-static char *
-corpus_dir (void)
-{
-  const char *env = g_getenv ("CTCGW_CORPUS");
-  const char *src = g_getenv ("CTCGW_SRCDIR");
-  char *dir = env != NULL && *env != '\0' ? g_strdup (env)
-      : g_build_filename (src != NULL ? src : ".", "..", "shared", "corpus", NULL);
-
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
-    g_clear_pointer (&dir, g_free);
-  return dir;
-}
-
 /* Column index of name in the header row, or -1. */
 static int
 column (char **header, const char *name)
@@ -659,7 +646,7 @@ test_corpus (void **state)
 int
 main (void)
 {
-  g_autofree char *corpus = corpus_dir ();
+  g_autofree char *corpus = fixture_corpus_dir ();
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_dsn_standard),
     cmocka_unit_test (test_dsn_headers_part),

@@ -5,12 +5,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
-#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include <glib/gstdio.h>
 
 #include "gateway/config.h"
+#include "tests/fixture.h"
 
 #define MINIMAL \
   "[gateway]\n" \
@@ -39,12 +38,7 @@ write_config (const char *text)
 static Config *
 load (const char *text)
 {
-  g_autofree char *path = write_config (text);
-  g_autoptr (GError) error = NULL;
-  Config *c = config_load (path, &error);
-  if (c == NULL)
-    fail_msg ("config_load: %s", error->message);
-  return c;
+  return fixture_config (tmpdir, text);
 }
 
 static char *
@@ -515,17 +509,15 @@ test_example_file (void **state)
 static int
 setup (void **state)
 {
-  tmpdir = g_dir_make_tmp ("test-config-XXXXXX", NULL);
-  return tmpdir == NULL;
+  tmpdir = fixture_dir_new ("test-config");
+  return 0;
 }
 
 static int
 teardown (void **state)
 {
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
-  int status = system (cmd);
-  g_free (tmpdir);
-  return status != 0;
+  fixture_dir_free (tmpdir);
+  return 0;
 }
 
 int

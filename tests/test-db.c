@@ -11,6 +11,7 @@
 
 #include "gateway/db.h"
 #include "parsers/form.h"
+#include "tests/fixture.h"
 
 typedef struct {
   char *dir;
@@ -24,8 +25,7 @@ setup (void **state)
 {
   Fixture *fx = g_new0 (Fixture, 1);
 
-  fx->dir = g_dir_make_tmp ("ctcgw-test-db-XXXXXX", NULL);
-  assert_non_null (fx->dir);
+  fx->dir = fixture_dir_new ("test-db");
   fx->path = g_build_filename (fx->dir, "registers.db", NULL);
   *state = fx;
   return 0;
@@ -36,44 +36,12 @@ static int
 teardown (void **state)
 {
   Fixture *fx = *state;
-  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
 
   db_close (fx->db);
-  for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *f = g_strconcat (fx->path, suffixes[i], NULL);
-      g_unlink (f);
-    }
-  g_rmdir (fx->dir);
+  fixture_dir_free (fx->dir);
   g_free (fx->path);
-  g_free (fx->dir);
   g_free (fx);
   return 0;
-}
-
-/* A database at fx->path made by db_init. */
-static sqlite3 *
-init_db (Fixture *fx)
-{
-  g_autoptr (GError) error = NULL;
-  sqlite3 *db = db_open (fx->path, TRUE, &error);
-
-  assert_null (error);
-  assert_non_null (db);
-  assert_true (db_init (db, &error));
-  assert_null (error);
-  return db;
-}
-
-/* The one integer a query returns. */
-static gint64
-query_int (sqlite3 *db, const char *sql)
-{
-  g_autoptr (sqlite3_stmt) stmt = db_prepare (db, sql, NULL);
-
-  assert_non_null (stmt);
-  assert_int_equal (sqlite3_step (stmt), SQLITE_ROW);
-  return sqlite3_column_int64 (stmt, 0);
 }
 
 /* The connection writes a write-ahead log. */
@@ -98,10 +66,10 @@ snapshot (sqlite3 *db)
     {
       const char *table = (const char *) sqlite3_column_text (stmt, 0);
       g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM \"%s\"", table);
-      g_string_append_printf (s, "%s=%" G_GINT64_FORMAT " ", table, query_int (db, sql));
+      g_string_append_printf (s, "%s=%" G_GINT64_FORMAT " ", table, fixture_count (db, sql));
     }
   g_string_append_printf (s, "version=%" G_GINT64_FORMAT,
-                          query_int (db, "PRAGMA user_version"));
+                          fixture_count (db, "PRAGMA user_version"));
   return g_string_free (s, FALSE);
 }
 
@@ -150,14 +118,14 @@ test_init_twice (void **state)
   g_autofree char *first = NULL;
   g_autofree char *second = NULL;
 
-  fx->db = init_db (fx);
+  fx->db = fixture_db (fx->path);
   first = snapshot (fx->db);
-  assert_int_equal (query_int (fx->db, "PRAGMA user_version"), db_schema_version ());
+  assert_int_equal (fixture_count (fx->db, "PRAGMA user_version"), db_schema_version ());
   assert_true (db_schema_version () >= 2);
   assert_true (db_init (fx->db, &error));
   second = snapshot (fx->db);
   assert_string_equal (first, second);
-  assert_int_equal (query_int (fx->db, "PRAGMA foreign_keys"), 1);
+  assert_int_equal (fixture_count (fx->db, "PRAGMA foreign_keys"), 1);
   g_clear_pointer (&fx->db, db_close);
 
   fx->db = db_open (fx->path, FALSE, &error);
@@ -177,7 +145,7 @@ test_newer_schema (void **state)
   g_autoptr (GError) error = NULL;
   g_autofree char *pragma = g_strdup_printf ("PRAGMA user_version = %d", db_schema_version () + 1);
 
-  fx->db = init_db (fx);
+  fx->db = fixture_db (fx->path);
   assert_true (db_exec (fx->db, pragma, NULL));
   g_clear_pointer (&fx->db, db_close);
   assert_null (db_open (fx->path, FALSE, &error));
@@ -193,13 +161,13 @@ test_countries_loaded (void **state)
   g_autofree char *json = NULL;
   g_autoptr (sqlite3_stmt) stmt = NULL;
 
-  fx->db = init_db (fx);
+  fx->db = fixture_db (fx->path);
   assert_true (g_file_get_contents (CTC_ISO3166_JSON, &json, NULL, NULL));
   stmt = db_prepare (fx->db, "SELECT json_array_length (?1, '$.\"3166-1\"')", NULL);
   sqlite3_bind_text (stmt, 1, json, -1, SQLITE_STATIC);
   assert_int_equal (sqlite3_step (stmt), SQLITE_ROW);
   assert_true (sqlite3_column_int (stmt, 0) > 240);
-  assert_int_equal (query_int (fx->db, "SELECT count(*) FROM entities WHERE kind = 'state'"),
+  assert_int_equal (fixture_count (fx->db, "SELECT count(*) FROM entities WHERE kind = 'state'"),
                     sqlite3_column_int (stmt, 0));
 }
 
@@ -223,7 +191,7 @@ test_resolve_states (void **state)
   g_autofree char *suggestion = NULL;
   g_autofree char *code = NULL;
 
-  fx->db = init_db (fx);
+  fx->db = fixture_db (fx->path);
   assert_resolves (fx->db, "KZ", "KZ");
   assert_resolves (fx->db, "kz", "KZ");
   assert_resolves (fx->db, "KAZ", "KZ");
@@ -260,7 +228,7 @@ test_resolve_organizations (void **state)
   g_autofree char *suggestion = NULL;
   g_autofree char *code = NULL;
 
-  fx->db = init_db (fx);
+  fx->db = fixture_db (fx->path);
   for (gsize i = 0; i < G_N_ELEMENTS (codes); i++)
     assert_resolves (fx->db, codes[i], codes[i]);
   assert_resolves (fx->db, "unodc", "UNODC");
@@ -270,8 +238,8 @@ test_resolve_organizations (void **state)
   assert_resolves (fx->db, "Council of Europe", "COE");
   assert_resolves (fx->db, "Egmont Group", "EGMONT");
   assert_resolves (fx->db, "African Union", "AUC");
-  assert_int_equal (query_int (fx->db, "SELECT count(*) FROM entities"
-                                       " WHERE kind = 'organization' AND name = ''"), 0);
+  assert_int_equal (fixture_count (fx->db, "SELECT count(*) FROM entities"
+                                           " WHERE kind = 'organization' AND name = ''"), 0);
 
   code = db_entity_resolve (fx->db, "UNDOC", &suggestion);
   assert_null (code);
@@ -286,7 +254,7 @@ test_areas (void **state)
   g_autoptr (sqlite3_stmt) stmt = NULL;
   guint n = 0;
 
-  fx->db = init_db (fx);
+  fx->db = fixture_db (fx->path);
   stmt = db_prepare (fx->db, "SELECT 1 FROM areas WHERE code = ?1 AND title != ''", NULL);
   for (; form_areas[n] != NULL; n++)
     {
@@ -296,9 +264,9 @@ test_areas (void **state)
         fail_msg ("area %s is missing", form_areas[n]);
     }
   assert_int_equal (n, 13);
-  assert_int_equal (query_int (fx->db, "SELECT count(*) FROM areas"), 13);
-  assert_int_equal (query_int (fx->db, "SELECT count(*) FROM areas WHERE code = 'safe-haven'"
-                                       " AND paragraph = '2 c–d'"), 1);
+  assert_int_equal (fixture_count (fx->db, "SELECT count(*) FROM areas"), 13);
+  assert_int_equal (fixture_count (fx->db, "SELECT count(*) FROM areas WHERE code = 'safe-haven'"
+                                           " AND paragraph = '2 c–d'"), 1);
 }
 
 /* The reference db_next_reference gives, checked against want. */
@@ -319,7 +287,7 @@ test_references (void **state)
   Fixture *fx = *state;
   g_autoptr (GError) error = NULL;
 
-  fx->db = init_db (fx);
+  fx->db = fixture_db (fx->path);
   assert_true (db_begin (fx->db, &error));
   assert_next (fx->db, "CTC", "OFF", 2026, "CTC-OFF-2026-0001");
   assert_next (fx->db, "CTC", "OFF", 2026, "CTC-OFF-2026-0002");
@@ -335,8 +303,8 @@ test_references (void **state)
   assert_next (fx->db, "CTC", "OFF", 2026, "CTC-OFF-2026-0004");
   db_rollback (fx->db);
   assert_next (fx->db, "CTC", "OFF", 2026, "CTC-OFF-2026-0004");
-  assert_int_equal (query_int (fx->db, "SELECT seq FROM counters WHERE prefix = 'CTC'"
-                                       " AND kind = 'OFF' AND year = 2027"), 1);
+  assert_int_equal (fixture_count (fx->db, "SELECT seq FROM counters WHERE prefix = 'CTC'"
+                                           " AND kind = 'OFF' AND year = 2027"), 1);
 }
 
 static void
@@ -346,7 +314,7 @@ test_groups (void **state)
   g_autofree char *a = NULL;
   g_autofree char *b = NULL;
 
-  fx->db = init_db (fx);
+  fx->db = fixture_db (fx->path);
   assert_true (db_exec (fx->db, "INSERT INTO groups (name) VALUES ('Central Asia'),"
                                 " ('Amérique latine')", NULL));
   a = db_group_resolve (fx->db, "central ASIA");
@@ -364,7 +332,7 @@ test_missing_iso_codes (void **state)
   g_autoptr (GError) error = NULL;
   g_autofree char *bad = g_build_filename (fx->dir, "iso.json", NULL);
 
-  fx->db = init_db (fx);
+  fx->db = fixture_db (fx->path);
   assert_false (db_load_countries (fx->db, "/nonexistent/iso_3166-1.json", &error));
   assert_non_null (strstr (error->message, "install the Debian package iso-codes"));
   g_clear_error (&error);
@@ -384,7 +352,7 @@ test_busy (void **state)
   g_autoptr (GError) error = NULL;
   sqlite3 *other;
 
-  fx->db = init_db (fx);
+  fx->db = fixture_db (fx->path);
   other = db_open (fx->path, FALSE, &error);
   assert_non_null (other);
   sqlite3_busy_timeout (other, 0);

@@ -7,7 +7,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
-#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include <gmime/gmime.h>
@@ -16,17 +15,11 @@
 #include "gateway/digest.h"
 #include "gateway/outbox.h"
 #include "gateway/schedule.h"
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)
+#include "tests/fixture.h"
 
 #define DAY "2026-11-29"
 
-typedef struct {
-  char *dir;
-  Config *config;
-  sqlite3 *db;
-} Fixture;
+typedef Gateway Fixture;
 
 static const char *conf_text =
   "[gateway]\n"
@@ -43,25 +36,6 @@ static const char *conf_text =
   "stale_months = 6\n"
   "silent_months = 3\n"
   "visit_information_days = 14\n";
-
-static void
-exec_sql (sqlite3 *db, const char *sql)
-{
-  char *err = NULL;
-  if (sqlite3_exec (db, sql, NULL, NULL, &err) != SQLITE_OK)
-    fail_msg ("%s: %s", sql, err);
-}
-
-static gint64
-count (sqlite3 *db, const char *sql)
-{
-  sqlite3_stmt *st = NULL;
-  assert_int_equal (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), SQLITE_OK);
-  assert_int_equal (sqlite3_step (st), SQLITE_ROW);
-  gint64 n = sqlite3_column_int64 (st, 0);
-  sqlite3_finalize (st);
-  return n;
-}
 
 /* One day of the gateway (2026-11-29 in Vienna) with an item for every
  * section, and rows of the day before that must not show. */
@@ -120,19 +94,10 @@ static const char *day_sql =
 static Fixture *
 fixture_new (const char *sql)
 {
-  Fixture *f = g_new0 (Fixture, 1);
-  g_autoptr (GError) error = NULL;
-  f->dir = g_dir_make_tmp ("ctcgw-digest-XXXXXX", NULL);
-  g_autofree char *conf = g_build_filename (f->dir, "ctcgw.conf", NULL);
-  g_file_set_contents (conf, conf_text, -1, NULL);
-  f->config = config_load (conf, &error);
-  assert_non_null (f->config);
-  f->db = db_open (f->config->database, TRUE, &error);
-  assert_non_null (f->db);
-  assert_true (db_init (f->db, &error));
+  Fixture *f = fixture_gateway_new ("digest", conf_text);
   /* Entities with no contact point are not silent: keep only a few. */
   if (sql != NULL)
-    exec_sql (f->db, sql);
+    fixture_exec (f->db, sql);
   return f;
 }
 
@@ -147,19 +112,6 @@ static int
 setup_empty (void **state)
 {
   *state = fixture_new (NULL);
-  return 0;
-}
-
-static int
-teardown (void **state)
-{
-  Fixture *f = *state;
-  db_close (f->db);
-  config_free (f->config);
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
-  assert_int_equal (system (cmd), 0);
-  g_free (f->dir);
-  g_free (f);
   return 0;
 }
 
@@ -267,10 +219,10 @@ static void
 test_text_width (void **state)
 {
   Fixture *f = *state;
-  exec_sql (f->db, "UPDATE submissions SET subject = 'A subject that goes on and on, far"
-                   " beyond the width of any terminal, with a very-long-word-that-cannot-be-"
-                   "broken-anywhere-at-all-in-the-middle-of-it-really' WHERE id = 3;"
-                   "UPDATE quarantine SET reason = 'a reason' || char(10) || 'on two lines';");
+  fixture_exec (f->db, "UPDATE submissions SET subject = 'A subject that goes on and on, far"
+                       " beyond the width of any terminal, with a very-long-word-that-cannot-be-"
+                       "broken-anywhere-at-all-in-the-middle-of-it-really' WHERE id = 3;"
+                       "UPDATE quarantine SET reason = 'a reason' || char(10) || 'on two lines';");
   g_autoptr (Digest) d = make (f, DAY);
   g_auto (GStrv) lines = g_strsplit (d->text, "\n", -1);
   for (char **l = lines; *l != NULL; l++)
@@ -287,10 +239,10 @@ static void
 test_long_values (void **state)
 {
   Fixture *f = *state;
-  exec_sql (f->db, "UPDATE quarantine SET reason = 'a' || char(8232) || printf ('%.70c', 'b');");
+  fixture_exec (f->db, "UPDATE quarantine SET reason = 'a' || char(8232) || printf ('%.70c', 'b');");
   g_autoptr (Digest) d = make (f, DAY);
   assert_contains (d->html, "<td>a " B58 "\xe2\x80\xa6</td>");
-  exec_sql (f->db, "UPDATE quarantine SET reason = 'a' || char(8232) || printf ('%.58c', 'b');");
+  fixture_exec (f->db, "UPDATE quarantine SET reason = 'a' || char(8232) || printf ('%.58c', 'b');");
   g_autoptr (Digest) exact = make (f, DAY);
   assert_contains (exact->html, "<td>a " B58 "</td>");
 }
@@ -331,7 +283,7 @@ static void
 test_html_escapes (void **state)
 {
   Fixture *f = *state;
-  exec_sql (f->db, "UPDATE submissions SET subject = '<script>alert(1)</script>' WHERE id = 3;");
+  fixture_exec (f->db, "UPDATE submissions SET subject = '<script>alert(1)</script>' WHERE id = 3;");
   g_autoptr (Digest) d = make (f, DAY);
   assert_lacks (d->html, "<script>");
   assert_contains (d->html, "&lt;script&gt;");
@@ -361,25 +313,6 @@ test_items_limit (void **state)
   assert_contains (arrived, "  more: ctcgw list submissions");
 }
 
-/* The message of one queued digest. */
-static GMimeMessage *
-queued (sqlite3 *db, const char *recipient)
-{
-  sqlite3_stmt *st = NULL;
-  assert_int_equal (sqlite3_prepare_v2 (db, "SELECT raw FROM outbox WHERE recipient = ?1"
-                                        " AND kind = 'digest' ORDER BY id DESC LIMIT 1",
-                                        -1, &st, NULL), SQLITE_OK);
-  sqlite3_bind_text (st, 1, recipient, -1, SQLITE_STATIC);
-  assert_int_equal (sqlite3_step (st), SQLITE_ROW);
-  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (
-      sqlite3_column_blob (st, 0), (size_t) sqlite3_column_bytes (st, 0));
-  sqlite3_finalize (st);
-  g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
-  GMimeMessage *msg = g_mime_parser_construct_message (parser, NULL);
-  assert_non_null (msg);
-  return msg;
-}
-
 static void
 test_send (void **state)
 {
@@ -388,7 +321,7 @@ test_send (void **state)
   guint n = 0;
   assert_true (digest_send (f->db, f->config, DAY, &n, &error));
   assert_int_equal (n, 2);
-  g_autoptr (GMimeMessage) msg = queued (f->db, "analyst@ctc.example");
+  g_autoptr (GMimeMessage) msg = fixture_queued (f->db, "digest", "analyst@ctc.example");
   assert_string_equal (g_mime_message_get_subject (msg), "Gateway digest for " DAY);
   assert_string_equal (g_mime_object_get_header (GMIME_OBJECT (msg), "Auto-Submitted"),
                        "auto-generated");
@@ -406,7 +339,7 @@ test_send (void **state)
   assert_contains (t, "ctcgw quarantine approve 7");
   g_autofree char *h = g_mime_text_part_get_text (GMIME_TEXT_PART (html));
   assert_contains (h, "<h2 id=\"quarantine\">");
-  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'digest'"), 2);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'digest'"), 2);
 }
 
 /* [digest] makes a daily schedule that queues the digest of the day
@@ -419,15 +352,15 @@ test_schedule (void **state)
   g_autoptr (GDateTime) before = g_date_time_new_utc (2026, 11, 30, 5, 0, 0);  /* 06:00 */
   g_autoptr (GDateTime) at = g_date_time_new_utc (2026, 11, 30, 6, 0, 30);     /* 07:00 */
   assert_true (schedule_run_due (f->db, f->config, before, &error));
-  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'digest'"), 0);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM schedules WHERE name = 'digest'"
-                                  " AND kind = 'digest' AND next_run = '2026-11-30T06:00:00Z'"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'digest'"), 0);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM schedules WHERE name = 'digest'"
+                                          " AND kind = 'digest' AND next_run = '2026-11-30T06:00:00Z'"), 1);
   assert_true (schedule_run_due (f->db, f->config, at, &error));
-  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'digest'"), 2);
-  g_autoptr (GMimeMessage) msg = queued (f->db, "desk@ctc.example");
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'digest'"), 2);
+  g_autoptr (GMimeMessage) msg = fixture_queued (f->db, "digest", "desk@ctc.example");
   assert_string_equal (g_mime_message_get_subject (msg), "Gateway digest for " DAY);
   assert_true (schedule_run_due (f->db, f->config, at, &error));
-  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'digest'"), 2);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'digest'"), 2);
 }
 
 static void
@@ -446,16 +379,16 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test_setup_teardown (test_every_section, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_text_width, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_every_section, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_text_width, setup, fixture_gateway_teardown),
     cmocka_unit_test (test_wrap),
-    cmocka_unit_test_setup_teardown (test_long_values, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_html, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_html_escapes, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_empty_day, setup_empty, teardown),
-    cmocka_unit_test_setup_teardown (test_items_limit, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_send, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_schedule, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_long_values, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_html, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_html_escapes, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_empty_day, setup_empty, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_items_limit, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_send, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_schedule, setup, fixture_gateway_teardown),
     cmocka_unit_test (test_day_valid),
   };
   g_mime_init ();

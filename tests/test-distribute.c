@@ -14,12 +14,9 @@
 #include "gateway/db.h"
 #include "gateway/distribute.h"
 #include "gateway/outbox.h"
+#include "tests/fixture.h"
 
-typedef struct {
-  char *dir;
-  Config *config;
-  sqlite3 *db;
-} Fixture;
+typedef Gateway Fixture;
 
 static const char *conf_text =
   "[gateway]\n"
@@ -59,33 +56,9 @@ static const char *data_sql =
 static int
 setup (void **state)
 {
-  Fixture *f = g_new0 (Fixture, 1);
-  g_autoptr (GError) error = NULL;
-  f->dir = g_dir_make_tmp ("ctcgw-distribute-XXXXXX", NULL);
-  g_autofree char *conf = g_build_filename (f->dir, "ctcgw.conf", NULL);
-  g_file_set_contents (conf, conf_text, -1, NULL);
-  f->config = config_load (conf, &error);
-  assert_non_null (f->config);
-  f->db = db_open (f->config->database, TRUE, &error);
-  assert_non_null (f->db);
-  assert_true (db_init (f->db, &error));
-  char *err = NULL;
-  if (sqlite3_exec (f->db, data_sql, NULL, NULL, &err) != SQLITE_OK)
-    fail_msg ("%s", err);
+  Fixture *f = fixture_gateway_new ("distribute", conf_text);
+  fixture_exec (f->db, data_sql);
   *state = f;
-  return 0;
-}
-
-static int
-teardown (void **state)
-{
-  Fixture *f = *state;
-  db_close (f->db);
-  config_free (f->config);
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
-  assert_int_equal (system (cmd), 0);
-  g_free (f->dir);
-  g_free (f);
   return 0;
 }
 
@@ -388,19 +361,6 @@ test_vcard_file (void **state)
 
 /* ---- the distribution ------------------------------------------------------ */
 
-/* The decoded content of a part. */
-static char *
-part_text (GMimeObject *obj)
-{
-  GMimeDataWrapper *content = g_mime_part_get_content (GMIME_PART (obj));
-  GMimeStream *mem = g_mime_stream_mem_new ();
-  g_mime_data_wrapper_write_to_stream (content, mem);
-  GByteArray *bytes = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (mem));
-  char *text = g_strndup ((const char *) bytes->data, bytes->len);
-  g_object_unref (mem);
-  return text;
-}
-
 /* Parses a raw message queued in the outbox. */
 static GMimeMessage *
 parse_raw (const void *raw, int len)
@@ -444,13 +404,13 @@ check_message (GMimeMessage *msg, const char *recipient, const char *subject_sta
   assert_string_equal (g_mime_object_get_content_type_parameter (csv, "charset"), "utf-8");
   assert_string_equal (g_mime_object_get_content_type_parameter (vcf, "charset"), "utf-8");
 
-  g_autofree char *text = part_text (body);
+  g_autofree char *text = fixture_part_text (body);
   assert_non_null (strstr (text, "a.n@mfa.kz.example"));
   assert_non_null (strstr (text, "------"));
-  g_autofree char *csv_text = part_text (csv);
+  g_autofree char *csv_text = fixture_part_text (csv);
   assert_true (g_str_has_prefix (csv_text, "Entity,Name,Email,Title,Office,Phone,Languages,"
                                            "Role,Areas\r\n"));
-  g_autofree char *vcf_text = part_text (vcf);
+  g_autofree char *vcf_text = fixture_part_text (vcf);
   assert_int_equal (vcard_check (vcf_text, NULL), 5);
   assert_non_null (strstr (vcf_text, "FN:Ержан Қасымов\r\n"));
 }
@@ -531,12 +491,12 @@ main (void)
     cmocka_unit_test (test_vcard_folding),
     cmocka_unit_test (test_vcard_uid),
     cmocka_unit_test (test_empty_directory),
-    cmocka_unit_test_setup_teardown (test_directory, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_csv, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_text_table, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_vcard_file, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_distribute_all, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_distribute_audience, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_directory, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_csv, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_text_table, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_vcard_file, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_distribute_all, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_distribute_audience, setup, fixture_gateway_teardown),
   };
   int failed = cmocka_run_group_tests (tests, NULL, NULL);
   g_mime_shutdown ();

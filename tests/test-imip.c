@@ -11,22 +11,9 @@
 
 #include "parsers/imip.h"
 #include "parsers/message.h"
+#include "tests/fixture.h"
 
 #define OWN "gateway@ctc.example"
-
-/* The corpus directory, or NULL when it is absent. */
-static char *
-corpus_dir (void)
-{
-  const char *env = g_getenv ("CTCGW_CORPUS");
-  const char *src = g_getenv ("CTCGW_SRCDIR");
-  char *dir = env != NULL && *env != '\0' ? g_strdup (env)
-      : g_build_filename (src != NULL ? src : ".", "..", "shared", "corpus", NULL);
-
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
-    g_clear_pointer (&dir, g_free);
-  return dir;
-}
 
 /* Parses message text that must be accepted. */
 static MailMessage *
@@ -618,7 +605,7 @@ test_hostile_zones (void **state)
 int
 main (void)
 {
-  g_autofree char *corpus = corpus_dir ();
+  g_autofree char *corpus = fixture_corpus_dir ();
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_delegated),
     cmocka_unit_test (test_counter),

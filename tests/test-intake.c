@@ -12,12 +12,9 @@
 #include "gateway/config.h"
 #include "gateway/db.h"
 #include "gateway/intake.h"
+#include "tests/fixture.h"
 
-typedef struct {
-  char *dir;
-  Config *config;
-  sqlite3 *db;
-} Fixture;
+typedef Gateway Fixture;
 
 static const char *conf_text =
   "[gateway]\n"
@@ -31,53 +28,11 @@ static const char *conf_text =
   "message_size = 8K\n"
   "replies_per_sender_per_hour = 3\n";
 
-static void
-exec_sql (sqlite3 *db, const char *sql)
-{
-  char *err = NULL;
-  int rc = sqlite3_exec (db, sql, NULL, NULL, &err);
-  if (rc != SQLITE_OK)
-    fail_msg ("%s: %s", sql, err);
-}
-
-static gint64
-count (sqlite3 *db, const char *sql)
-{
-  sqlite3_stmt *st = NULL;
-  assert_int_equal (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), SQLITE_OK);
-  assert_int_equal (sqlite3_step (st), SQLITE_ROW);
-  gint64 n = sqlite3_column_int64 (st, 0);
-  sqlite3_finalize (st);
-  return n;
-}
-
-/* The text of the first column of the first row, or NULL. */
-static char *
-text (sqlite3 *db, const char *sql)
-{
-  sqlite3_stmt *st = NULL;
-  char *s = NULL;
-  assert_int_equal (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), SQLITE_OK);
-  if (sqlite3_step (st) == SQLITE_ROW && sqlite3_column_type (st, 0) != SQLITE_NULL)
-    s = g_strndup ((const char *) sqlite3_column_blob (st, 0), sqlite3_column_bytes (st, 0));
-  sqlite3_finalize (st);
-  return s;
-}
-
 static int
 setup (void **state)
 {
-  Fixture *f = g_new0 (Fixture, 1);
-  g_autoptr (GError) error = NULL;
-  f->dir = g_dir_make_tmp ("ctcgw-intake-XXXXXX", NULL);
-  g_autofree char *conf = g_build_filename (f->dir, "ctcgw.conf", NULL);
-  g_file_set_contents (conf, conf_text, -1, NULL);
-  f->config = config_load (conf, &error);
-  assert_non_null (f->config);
-  f->db = db_open (f->config->database, TRUE, &error);
-  assert_non_null (f->db);
-  assert_true (db_init (f->db, &error));
-  exec_sql (f->db,
+  Fixture *f = fixture_gateway_new ("intake", conf_text);
+  fixture_exec (f->db,
       "INSERT INTO contacts (reference, entity, name, email, languages, role, status, state)"
       " VALUES ('CTC-CP-2026-0001', 'KZ', 'Aigerim N', 'focal@mfa.kz.example', '[\"en\"]',"
       " 'focal-point', 'active', 'active'),"
@@ -86,19 +41,6 @@ setup (void **state)
       " ('CTC-CP-2026-0003', 'FR', 'Marie Dupont', 'm.dupont@diplomatie.fr.example', '[\"fr\"]',"
       " 'focal-point', 'active', 'active');");
   *state = f;
-  return 0;
-}
-
-static int
-teardown (void **state)
-{
-  Fixture *f = *state;
-  db_close (f->db);
-  config_free (f->config);
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
-  assert_int_equal (system (cmd), 0);
-  g_free (f->dir);
-  g_free (f);
   return 0;
 }
 
@@ -140,14 +82,14 @@ test_filed_and_answered (void **state)
   Fixture *f = *state;
   assert_int_equal (process (f, message ("j.doe@unodc.example", "o1@unodc", NULL, offer_body)),
                     INTAKE_FILED);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM offers WHERE providers = '[\"UNODC\"]'"), 1);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox"), 1);
-  g_autofree char *raw = text (f->db, "SELECT raw FROM outbox");
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers WHERE providers = '[\"UNODC\"]'"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox"), 1);
+  g_autofree char *raw = fixture_text (f->db, "SELECT raw FROM outbox");
   assert_non_null (strstr (raw, "In-Reply-To: <o1@unodc>"));
   assert_non_null (strstr (raw, "Auto-Submitted: auto-replied"));
   assert_non_null (strstr (raw, "accepted CTC-OFF-"));
   assert_non_null (strstr (raw, "To: j.doe@unodc.example"));
-  g_autofree char *sub = text (f->db, "SELECT reference FROM submissions");
+  g_autofree char *sub = fixture_text (f->db, "SELECT reference FROM submissions");
   assert_non_null (strstr (raw, sub));
 }
 
@@ -160,7 +102,7 @@ test_sha256_of_raw (void **state)
   GBytes *raw = message ("j.doe@unodc.example", "h1@unodc", NULL, offer_body);
   g_autofree char *expected = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, raw);
   assert_int_equal (process (f, raw), INTAKE_FILED);
-  g_autofree char *stored = text (f->db, "SELECT sha256 FROM submissions WHERE message_id LIKE '%h1@unodc%'");
+  g_autofree char *stored = fixture_text (f->db, "SELECT sha256 FROM submissions WHERE message_id LIKE '%h1@unodc%'");
   assert_string_equal (stored, expected);
 }
 
@@ -172,9 +114,9 @@ test_duplicate_not_filed_twice (void **state)
                     INTAKE_FILED);
   assert_int_equal (process (f, message ("j.doe@unodc.example", "o1@unodc", NULL, offer_body)),
                     INTAKE_DUPLICATE);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM offers"), 1);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM submissions"), 1);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM submissions"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox"), 1);
 }
 
 static void
@@ -183,20 +125,20 @@ test_unknown_sender_quarantined_then_approved (void **state)
   Fixture *f = *state;
   assert_int_equal (process (f, message ("someone@elsewhere.example", "q1@x", NULL, offer_body)),
                     INTAKE_QUARANTINED);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM offers"), 0);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM quarantine WHERE state = 'waiting'"), 1);
-  g_autofree char *raw = text (f->db, "SELECT raw FROM outbox");
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers"), 0);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM quarantine WHERE state = 'waiting'"), 1);
+  g_autofree char *raw = fixture_text (f->db, "SELECT raw FROM outbox");
   assert_non_null (raw);
   assert_null (strstr (raw, "accepted"));
 
-  gint64 id = count (f->db, "SELECT submission_id FROM quarantine");
+  gint64 id = fixture_count (f->db, "SELECT submission_id FROM quarantine");
   IntakeResult r = { 0 };
   g_autoptr (GError) error = NULL;
   assert_true (intake_approve (f->db, f->config, id, &r, &error));
   assert_int_equal (r.outcome, INTAKE_FILED);
   intake_result_clear (&r);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM offers"), 1);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM quarantine WHERE state = 'approved'"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM quarantine WHERE state = 'approved'"), 1);
   /* A decision is final. */
   assert_false (intake_approve (f->db, f->config, id, &r, &error));
 }
@@ -208,11 +150,11 @@ test_rejected_from_quarantine (void **state)
   g_autoptr (GError) error = NULL;
   assert_int_equal (process (f, message ("someone@elsewhere.example", "q2@x", NULL, offer_body)),
                     INTAKE_QUARANTINED);
-  gint64 id = count (f->db, "SELECT submission_id FROM quarantine");
+  gint64 id = fixture_count (f->db, "SELECT submission_id FROM quarantine");
   assert_true (intake_reject (f->db, id, "not a known sender", &error));
-  assert_int_equal (count (f->db, "SELECT count(*) FROM quarantine WHERE state = 'rejected'"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM quarantine WHERE state = 'rejected'"), 1);
   assert_false (intake_reject (f->db, id, NULL, &error));
-  assert_int_equal (count (f->db, "SELECT count(*) FROM offers"), 0);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers"), 0);
 }
 
 static void
@@ -223,8 +165,8 @@ test_speaking_for_another_entity (void **state)
                      "Description: Training of border guards\n";
   assert_int_equal (process (f, message ("focal@mfa.kz.example", "r1@kz", NULL, body)),
                     INTAKE_QUARANTINED);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM requests"), 0);
-  g_autofree char *reason = text (f->db, "SELECT reason FROM quarantine");
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM requests"), 0);
+  g_autofree char *reason = fixture_text (f->db, "SELECT reason FROM quarantine");
   assert_non_null (strstr (reason, "KG"));
 }
 
@@ -235,11 +177,11 @@ test_errors_name_the_line (void **state)
   const char *body = "Hello\n\nForm: contact-point\nEntity: KZ\nName: A B\nEmial: a@b.kz.example\n";
   assert_int_equal (process (f, message ("focal@mfa.kz.example", "e1@kz", NULL, body)),
                     INTAKE_REJECTED);
-  g_autofree char *raw = text (f->db, "SELECT raw FROM outbox");
+  g_autofree char *raw = fixture_text (f->db, "SELECT raw FROM outbox");
   assert_non_null (strstr (raw, "line 6"));
   assert_non_null (strstr (raw, "Emial"));
   assert_non_null (strstr (raw, "Email"));
-  assert_int_equal (count (f->db, "SELECT count(*) FROM submission_records WHERE how = 'refused'"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM submission_records WHERE how = 'refused'"), 1);
 }
 
 static void
@@ -248,7 +190,7 @@ test_no_records_gets_help (void **state)
   Fixture *f = *state;
   assert_int_equal (process (f, message ("focal@mfa.kz.example", "h1@kz", NULL, "What do I send?\n")),
                     INTAKE_NO_RECORDS);
-  g_autofree char *raw = text (f->db, "SELECT raw FROM outbox");
+  g_autofree char *raw = fixture_text (f->db, "SELECT raw FROM outbox");
   assert_non_null (strstr (raw, "assistance-offer"));
 }
 
@@ -262,9 +204,9 @@ test_automatic_never_answered (void **state)
   assert_int_equal (process (f, message ("j.doe@unodc.example", "a2@unodc",
                                          "Precedence: bulk\r\n", offer_body)),
                     INTAKE_AUTOMATIC);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox"), 0);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM offers"), 0);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM submissions WHERE reference IS NULL"), 2);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox"), 0);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers"), 0);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM submissions WHERE reference IS NULL"), 2);
 }
 
 /* A submission that also attaches a calendar reply is filed and answered,
@@ -285,9 +227,9 @@ test_submission_with_calendar_reply (void **state)
       "END:VCALENDAR\r\n--B--\r\n", offer_body);
 
   assert_int_equal (process (f, g_bytes_new_take (s, strlen (s))), INTAKE_FILED);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM offers"), 1);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox"), 1);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM submissions"
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM submissions"
                                   " WHERE class = 'submission' AND reference IS NOT NULL"), 1);
 }
 
@@ -301,8 +243,8 @@ test_reply_rate_limit (void **state)
       assert_int_equal (process (f, message ("focal@mfa.kz.example", id, NULL, "Hello?\n")),
                         INTAKE_NO_RECORDS);
     }
-  assert_int_equal (count (f->db, "SELECT count(*) FROM submissions"), 5);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox"), 3);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM submissions"), 5);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox"), 3);
 }
 
 static void
@@ -329,11 +271,11 @@ test_too_large_answered_not_kept_whole (void **state)
   g_autofree char *b = g_string_free (body, FALSE);
   assert_int_equal (process (f, message ("j.doe@unodc.example", "big@unodc", NULL, b)),
                     INTAKE_REJECTED);
-  assert_true (count (f->db, "SELECT length(raw) FROM submissions") < 8192);
-  assert_true (count (f->db, "SELECT size FROM submissions") > 20000);
-  g_autofree char *raw = text (f->db, "SELECT raw FROM outbox");
+  assert_true (fixture_count (f->db, "SELECT length(raw) FROM submissions") < 8192);
+  assert_true (fixture_count (f->db, "SELECT size FROM submissions") > 20000);
+  g_autofree char *raw = fixture_text (f->db, "SELECT raw FROM outbox");
   assert_non_null (strstr (raw, "limit"));
-  assert_int_equal (count (f->db, "SELECT count(*) FROM offers"), 0);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers"), 0);
 }
 
 static void
@@ -342,14 +284,14 @@ test_update_names_changed_fields (void **state)
   Fixture *f = *state;
   assert_int_equal (process (f, message ("j.doe@unodc.example", "u1@unodc", NULL, offer_body)),
                     INTAKE_FILED);
-  g_autofree char *ref = text (f->db, "SELECT reference FROM offers");
+  g_autofree char *ref = fixture_text (f->db, "SELECT reference FROM offers");
   g_autofree char *body = g_strdup_printf ("Form: assistance-offer\nReference: %s\n"
                                            "Title: Drafting workshop, second edition\n", ref);
   assert_int_equal (process (f, message ("j.doe@unodc.example", "u2@unodc", NULL, body)),
                     INTAKE_FILED);
-  g_autofree char *raw = text (f->db, "SELECT raw FROM outbox ORDER BY id DESC LIMIT 1");
+  g_autofree char *raw = fixture_text (f->db, "SELECT raw FROM outbox ORDER BY id DESC LIMIT 1");
   assert_non_null (strstr (raw, "(updated: Title)"));
-  assert_int_equal (count (f->db, "SELECT count(*) FROM offers"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers"), 1);
 }
 
 static void
@@ -360,7 +302,7 @@ test_staff_may_file_for_anyone (void **state)
                      "Description: Training of border guards\n";
   assert_int_equal (process (f, message ("Desk <DESK@ctc.example>", "s1@ctc", NULL, body)),
                     INTAKE_FILED);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM requests WHERE state_code = 'KG'"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM requests WHERE state_code = 'KG'"), 1);
 }
 
 static void
@@ -370,8 +312,8 @@ test_unanswerable_sender_still_taken_in (void **state)
   assert_int_equal (process (f, message ("\"odd person\"@elsewhere.example", "odd@x", NULL,
                                          offer_body)),
                     INTAKE_QUARANTINED);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox"), 0);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM quarantine"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox"), 0);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM quarantine"), 1);
 }
 
 static void
@@ -382,7 +324,7 @@ test_reply_subject_has_one_re (void **state)
                     "Message-ID: <re1@unodc>\r\n\r\nForm: standard\r\nTitle: T\r\n"
                     "Issuer: UNODC\r\nAreas: other\r\n";
   assert_int_equal (process (f, g_bytes_new (raw, strlen (raw))), INTAKE_FILED);
-  g_autofree char *out = text (f->db, "SELECT raw FROM outbox");
+  g_autofree char *out = fixture_text (f->db, "SELECT raw FROM outbox");
   assert_non_null (strstr (out, "Subject: Re: Offer [CTC-SUB-"));
 }
 
@@ -393,8 +335,8 @@ test_unknown_visit_is_an_error_not_quarantine (void **state)
   const char *body = "Form: visit-consent\nVisit: CTC-VIS-2026-0042\nConsent: yes\n";
   assert_int_equal (process (f, message ("focal@mfa.kz.example", "vc1@kz", NULL, body)),
                     INTAKE_REJECTED);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM quarantine"), 0);
-  g_autofree char *out = text (f->db, "SELECT raw FROM outbox");
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM quarantine"), 0);
+  g_autofree char *out = fixture_text (f->db, "SELECT raw FROM outbox");
   assert_non_null (strstr (out, "CTC-VIS-2026-0042"));
 }
 
@@ -404,7 +346,7 @@ test_update_of_another_entitys_record_quarantined (void **state)
   Fixture *f = *state;
   assert_int_equal (process (f, message ("j.doe@unodc.example", "own1@unodc", NULL, offer_body)),
                     INTAKE_FILED);
-  g_autofree char *ref = text (f->db, "SELECT reference FROM offers");
+  g_autofree char *ref = fixture_text (f->db, "SELECT reference FROM offers");
   /* KZ's contact point names itself as the provider of UNODC's offer. */
   g_autofree char *body = g_strdup_printf ("Form: assistance-offer\nReference: %s\n"
                                            "Provider: KZ\nTitle: Taken over\n", ref);
@@ -414,8 +356,8 @@ test_update_of_another_entitys_record_quarantined (void **state)
                                                "Action: withdraw\n", ref);
   assert_int_equal (process (f, message ("focal@mfa.kz.example", "take2@kz", NULL, withdraw)),
                     INTAKE_QUARANTINED);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM offers WHERE providers = '[\"UNODC\"]'"
-                                  " AND state = 'active' AND title NOT LIKE 'Taken%'"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers WHERE providers = '[\"UNODC\"]'"
+                                          " AND state = 'active' AND title NOT LIKE 'Taken%'"), 1);
 }
 
 static void
@@ -429,10 +371,10 @@ test_too_deep_answered_not_automatic (void **state)
   g_string_append (m, "Content-Type: text/plain\r\n\r\nForm: standard\r\n");
   gsize len = m->len;
   assert_int_equal (process (f, g_bytes_new_take (g_string_free (m, FALSE), len)), INTAKE_REJECTED);
-  g_autofree char *out = text (f->db, "SELECT raw FROM outbox");
+  g_autofree char *out = fixture_text (f->db, "SELECT raw FROM outbox");
   assert_non_null (out);
   assert_non_null (strstr (out, "could not be read"));
-  assert_int_equal (count (f->db, "SELECT count(*) FROM submissions WHERE from_addr = 'j.doe@unodc.example'"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM submissions WHERE from_addr = 'j.doe@unodc.example'"), 1);
 }
 
 static void
@@ -441,20 +383,19 @@ test_approved_result_gets_the_default_reporter (void **state)
   Fixture *f = *state;
   assert_int_equal (process (f, message ("j.doe@unodc.example", "rr1@unodc", NULL, offer_body)),
                     INTAKE_FILED);
-  g_autofree char *ref = text (f->db, "SELECT reference FROM offers");
+  g_autofree char *ref = fixture_text (f->db, "SELECT reference FROM offers");
   g_autofree char *body = g_strdup_printf ("Form: assistance-result\nReference: %s\n"
                                            "Results: Draft law tabled\n", ref);
   /* Sent with a Sender that is no contact point: quarantined, then approved. */
   assert_int_equal (process (f, message ("j.doe@unodc.example", "rr2@unodc",
                                          "Sender: relay@lists.example\r\n", body)),
                     INTAKE_QUARANTINED);
-  gint64 id = count (f->db, "SELECT submission_id FROM quarantine");
+  gint64 id = fixture_count (f->db, "SELECT submission_id FROM quarantine");
   IntakeResult r = { 0 };
   g_autoptr (GError) error = NULL;
   assert_true (intake_approve (f->db, f->config, id, &r, &error));
   intake_result_clear (&r);
-  g_autofree char *reporter = text (f->db, "SELECT reporter FROM results");
-  assert_string_equal (reporter, "UNODC");
+  fixture_assert_text (f->db, "SELECT reporter FROM results", "UNODC");
 }
 
 int
@@ -462,27 +403,27 @@ main (void)
 {
   g_mime_init ();
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test_setup_teardown (test_filed_and_answered, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_sha256_of_raw, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_duplicate_not_filed_twice, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_unknown_sender_quarantined_then_approved, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_rejected_from_quarantine, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_speaking_for_another_entity, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_errors_name_the_line, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_no_records_gets_help, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_automatic_never_answered, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_submission_with_calendar_reply, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_reply_rate_limit, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_authentication_failure_quarantines, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_too_large_answered_not_kept_whole, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_update_names_changed_fields, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_staff_may_file_for_anyone, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_unanswerable_sender_still_taken_in, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_reply_subject_has_one_re, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_unknown_visit_is_an_error_not_quarantine, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_update_of_another_entitys_record_quarantined, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_too_deep_answered_not_automatic, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_approved_result_gets_the_default_reporter, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_filed_and_answered, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_sha256_of_raw, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_duplicate_not_filed_twice, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_unknown_sender_quarantined_then_approved, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_rejected_from_quarantine, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_speaking_for_another_entity, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_errors_name_the_line, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_no_records_gets_help, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_automatic_never_answered, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_submission_with_calendar_reply, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_reply_rate_limit, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_authentication_failure_quarantines, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_too_large_answered_not_kept_whole, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_update_names_changed_fields, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_staff_may_file_for_anyone, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_unanswerable_sender_still_taken_in, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_reply_subject_has_one_re, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_unknown_visit_is_an_error_not_quarantine, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_update_of_another_entitys_record_quarantined, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_too_deep_answered_not_automatic, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_approved_result_gets_the_default_reporter, setup, fixture_gateway_teardown),
   };
   int failed = cmocka_run_group_tests_name ("intake", tests, NULL, NULL);
   g_mime_shutdown ();

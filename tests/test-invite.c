@@ -17,6 +17,7 @@
 #include <libical/ical.h>
 
 #include "gateway/invite.h"
+#include "tests/fixture.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (icalcomponent, icalcomponent_free)
 
@@ -346,19 +347,6 @@ test_feed (void **state)
   assert_int_equal (instant (cal, e, TRUE), utc (2027, 6, 1, 7, 0));
 }
 
-/* The decoded content of part. */
-static char *
-part_text (GMimeObject *part)
-{
-  GMimeDataWrapper *content = g_mime_part_get_content (GMIME_PART (part));
-  GMimeStream *mem = g_mime_stream_mem_new ();
-  g_mime_data_wrapper_write_to_stream (content, mem);
-  GByteArray *bytes = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (mem));
-  char *text = g_strndup ((const char *) bytes->data, bytes->len);
-  g_object_unref (mem);
-  return text;
-}
-
 static void
 test_mime_body (void **state)
 {
@@ -387,9 +375,9 @@ test_mime_body (void **state)
   GMimeObject *ics = g_mime_multipart_get_part (mixed, 1);
   assert_string_equal (g_mime_part_get_filename (GMIME_PART (ics)), "invite.ics");
   assert_string_equal (g_mime_object_get_disposition (ics), "attachment");
-  g_autofree char *attached = part_text (ics);
+  g_autofree char *attached = fixture_part_text (ics);
   assert_string_equal (attached, cal);
-  g_autofree char *shown = part_text (inline_cal);
+  g_autofree char *shown = fixture_part_text (inline_cal);
   g_autoptr (icalcomponent) parsed = icalparser_parse_string (shown);
   assert_int_equal (icalcomponent_get_method (parsed), ICAL_METHOD_REQUEST);
   g_object_unref (body);

@@ -8,13 +8,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
-#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "gateway/config.h"
 #include "gateway/db.h"
 #include "gateway/match.h"
+#include "tests/fixture.h"
 
 #define DAY "2026-11-29"
 
@@ -22,14 +22,6 @@ typedef struct {
   char *dir;
   sqlite3 *db;
 } Fixture;
-
-static void
-exec_sql (sqlite3 *db, const char *sql)
-{
-  char *err = NULL;
-  if (sqlite3_exec (db, sql, NULL, NULL, &err) != SQLITE_OK)
-    fail_msg ("%s: %s", sql, err);
-}
 
 /* Groups: Central Asia (KZ, KG), Neighbours (KG, UZ), Empty (none). */
 static const char *groups_sql =
@@ -160,13 +152,10 @@ static int
 setup (void **state)
 {
   Fixture *f = g_new0 (Fixture, 1);
-  g_autoptr (GError) error = NULL;
-  f->dir = g_dir_make_tmp ("ctcgw-match-XXXXXX", NULL);
+  f->dir = fixture_dir_new ("match");
   g_autofree char *path = g_build_filename (f->dir, "registers.db", NULL);
-  f->db = db_open (path, TRUE, &error);
-  assert_non_null (f->db);
-  assert_true (db_init (f->db, &error));
-  exec_sql (f->db, groups_sql);
+  f->db = fixture_db (path);
+  fixture_exec (f->db, groups_sql);
   *state = f;
   return 0;
 }
@@ -176,9 +165,7 @@ teardown (void **state)
 {
   Fixture *f = *state;
   db_close (f->db);
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
-  assert_int_equal (system (cmd), 0);
-  g_free (f->dir);
+  fixture_dir_free (f->dir);
   g_free (f);
   return 0;
 }
@@ -219,7 +206,7 @@ test_candidates (void **state)
 {
   Fixture *f = *state;
   g_autoptr (GError) error = NULL;
-  exec_sql (f->db, candidates_sql);
+  fixture_exec (f->db, candidates_sql);
   g_autoptr (GPtrArray) pairs = match_candidates (f->db, DAY, NULL, 0, &error);
   assert_pairs (pairs, expected_candidates, G_N_ELEMENTS (expected_candidates));
   const MatchPair *p = pairs->pdata[2];
@@ -235,13 +222,13 @@ test_candidates_follow_changes (void **state)
 {
   Fixture *f = *state;
   g_autoptr (GError) error = NULL;
-  exec_sql (f->db, candidates_sql);
-  exec_sql (f->db, "UPDATE offers SET status = 'completed' WHERE reference = 'CTC-OFF-2026-0001';"
-                   "UPDATE offers SET beneficiaries = '[\"DE\"]', areas = '[\"early-warning\"]'"
-                   " WHERE reference = 'CTC-OFF-2026-0002';"
-                   "UPDATE requests SET areas = '[\"other\"]' WHERE reference = 'CTC-REQ-2026-0003';"
-                   "DELETE FROM group_members WHERE entity = 'KG' AND group_id = 1;"
-                   "UPDATE offers SET end_date = '2027-01-01' WHERE reference = 'CTC-OFF-2026-0010';");
+  fixture_exec (f->db, candidates_sql);
+  fixture_exec (f->db, "UPDATE offers SET status = 'completed' WHERE reference = 'CTC-OFF-2026-0001';"
+                       "UPDATE offers SET beneficiaries = '[\"DE\"]', areas = '[\"early-warning\"]'"
+                       " WHERE reference = 'CTC-OFF-2026-0002';"
+                       "UPDATE requests SET areas = '[\"other\"]' WHERE reference = 'CTC-REQ-2026-0003';"
+                       "DELETE FROM group_members WHERE entity = 'KG' AND group_id = 1;"
+                       "UPDATE offers SET end_date = '2027-01-01' WHERE reference = 'CTC-OFF-2026-0010';");
   static const char *const expected[][2] = {
     { "CTC-REQ-2026-0003", "CTC-OFF-2026-0006" },
     { "CTC-REQ-2026-0004", "CTC-OFF-2026-0002" },
@@ -260,11 +247,11 @@ test_candidates_window (void **state)
 {
   Fixture *f = *state;
   g_autoptr (GError) error = NULL;
-  exec_sql (f->db, candidates_sql);
-  exec_sql (f->db, "UPDATE requests SET updated = '" DAY "T08:00:00Z'"
-                   " WHERE reference = 'CTC-REQ-2026-0001';"
-                   "UPDATE offers SET updated = '" DAY "T09:00:00Z'"
-                   " WHERE reference IN ('CTC-OFF-2026-0004', 'CTC-OFF-2026-0006');");
+  fixture_exec (f->db, candidates_sql);
+  fixture_exec (f->db, "UPDATE requests SET updated = '" DAY "T08:00:00Z'"
+                       " WHERE reference = 'CTC-REQ-2026-0001';"
+                       "UPDATE offers SET updated = '" DAY "T09:00:00Z'"
+                       " WHERE reference IN ('CTC-OFF-2026-0004', 'CTC-OFF-2026-0006');");
   MatchWindow window = { DAY "T00:00:00Z", "2026-11-30T00:00:00Z" };
   static const char *const expected[][2] = {
     { "CTC-REQ-2026-0001", "CTC-OFF-2026-0001" },
@@ -276,10 +263,10 @@ test_candidates_window (void **state)
   g_autoptr (GPtrArray) two = match_candidates (f->db, DAY, &window, 2, &error);
   assert_pairs (two, expected, 2);
   /* Requests changed alone find their offers through a group and "all". */
-  exec_sql (f->db, "UPDATE offers SET updated = '2026-01-10T10:00:00Z';"
-                   "UPDATE requests SET updated = '2026-01-10T10:00:00Z';"
-                   "UPDATE requests SET updated = '" DAY "T08:00:00Z'"
-                   " WHERE reference IN ('CTC-REQ-2026-0002', 'CTC-REQ-2026-0003');");
+  fixture_exec (f->db, "UPDATE offers SET updated = '2026-01-10T10:00:00Z';"
+                       "UPDATE requests SET updated = '2026-01-10T10:00:00Z';"
+                       "UPDATE requests SET updated = '" DAY "T08:00:00Z'"
+                       " WHERE reference IN ('CTC-REQ-2026-0002', 'CTC-REQ-2026-0003');");
   g_autoptr (GPtrArray) by_request = match_candidates (f->db, DAY, &window, 0, &error);
   assert_pairs (by_request, expected + 1, 2);
   MatchWindow before = { "2026-11-01T00:00:00Z", DAY "T00:00:00Z" };
@@ -293,7 +280,7 @@ test_overlaps (void **state)
 {
   Fixture *f = *state;
   g_autoptr (GError) error = NULL;
-  exec_sql (f->db, overlaps_sql);
+  fixture_exec (f->db, overlaps_sql);
   g_autoptr (GPtrArray) pairs = match_overlaps (f->db, DAY, NULL, 0, &error);
   assert_pairs (pairs, expected_overlaps, G_N_ELEMENTS (expected_overlaps));
   const MatchPair *p = pairs->pdata[0];
@@ -308,10 +295,10 @@ test_overlaps_window (void **state)
 {
   Fixture *f = *state;
   g_autoptr (GError) error = NULL;
-  exec_sql (f->db, overlaps_sql);
-  exec_sql (f->db, "UPDATE offers SET updated = '" DAY "T09:00:00Z'"
-                   " WHERE reference IN ('CTC-OFF-2026-0203', 'CTC-OFF-2026-0106',"
-                   " 'CTC-OFF-2026-0206', 'CTC-OFF-2026-0104');");
+  fixture_exec (f->db, overlaps_sql);
+  fixture_exec (f->db, "UPDATE offers SET updated = '" DAY "T09:00:00Z'"
+                       " WHERE reference IN ('CTC-OFF-2026-0203', 'CTC-OFF-2026-0106',"
+                       " 'CTC-OFF-2026-0206', 'CTC-OFF-2026-0104');");
   MatchWindow window = { DAY "T00:00:00Z", "2026-11-30T00:00:00Z" };
   static const char *const expected[][2] = {
     { "CTC-OFF-2026-0103", "CTC-OFF-2026-0203" },
@@ -320,9 +307,9 @@ test_overlaps_window (void **state)
   g_autoptr (GPtrArray) pairs = match_overlaps (f->db, DAY, &window, 0, &error);
   assert_pairs (pairs, expected, G_N_ELEMENTS (expected));
   /* Through a State of a group, and through two groups. */
-  exec_sql (f->db, "UPDATE offers SET updated = '2026-01-10T10:00:00Z';"
-                   "UPDATE offers SET updated = '" DAY "T09:00:00Z'"
-                   " WHERE reference IN ('CTC-OFF-2026-0101', 'CTC-OFF-2026-0209');");
+  fixture_exec (f->db, "UPDATE offers SET updated = '2026-01-10T10:00:00Z';"
+                       "UPDATE offers SET updated = '" DAY "T09:00:00Z'"
+                       " WHERE reference IN ('CTC-OFF-2026-0101', 'CTC-OFF-2026-0209');");
   static const char *const by_groups[][2] = {
     { "CTC-OFF-2026-0101", "CTC-OFF-2026-0201" },
     { "CTC-OFF-2026-0109", "CTC-OFF-2026-0209" },
@@ -337,9 +324,9 @@ static void
 test_terms_filled_from_offers (void **state)
 {
   Fixture *f = *state;
-  exec_sql (f->db, overlaps_sql);
-  exec_sql (f->db, "DELETE FROM offer_terms; INSERT INTO offer_terms"
-                   " SELECT kind, value, ends, offer_id FROM offer_term_source;");
+  fixture_exec (f->db, overlaps_sql);
+  fixture_exec (f->db, "DELETE FROM offer_terms; INSERT INTO offer_terms"
+                       " SELECT kind, value, ends, offer_id FROM offer_term_source;");
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) pairs = match_overlaps (f->db, DAY, NULL, 0, &error);
   assert_pairs (pairs, expected_overlaps, G_N_ELEMENTS (expected_overlaps));

@@ -7,7 +7,6 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include <glib/gstdio.h>
@@ -17,6 +16,7 @@
 #include "gateway/maildir.h"
 #include "gateway/outbox.h"
 #include "gateway/template.h"
+#include "tests/fixture.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)
@@ -36,29 +36,17 @@ load_config (const char *dir, const char *smtp)
   g_autofree char *text = g_strdup_printf (
       "[gateway]\ndatabase = reg.db\naddress = gw@un.example\n"
       "name = CTC Executive Directorate\n[smtp]\n%s\n", smtp);
-  g_autofree char *path = g_build_filename (dir, "ctcgw.conf", NULL);
-  g_autoptr (GError) error = NULL;
-  assert_true (g_file_set_contents (path, text, -1, NULL));
-  Config *config = config_load (path, &error);
-  if (config == NULL)
-    fail_msg ("%s", error->message);
-  return config;
+  return fixture_config (dir, text);
 }
 
 static int
 setup (void **state)
 {
   Fixture *f = g_new0 (Fixture, 1);
-  g_autoptr (GError) error = NULL;
-  f->dir = g_dir_make_tmp ("test-outbox-XXXXXX", NULL);
+  f->dir = fixture_dir_new ("outbox");
   f->sink = g_build_filename (f->dir, "out", NULL);
   f->config = load_config (f->dir, "url = maildir:out");
-  f->db = db_open (f->config->database, TRUE, &error);
-  if (f->db == NULL || !db_init (f->db, &error))
-    {
-      print_error ("database: %s\n", error->message);
-      return -1;
-    }
+  f->db = fixture_db (f->config->database);
   *state = f;
   return 0;
 }
@@ -67,14 +55,12 @@ static int
 teardown (void **state)
 {
   Fixture *f = *state;
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
   db_close (f->db);
   config_free (f->config);
-  int status = system (cmd);
-  g_free (f->dir);
+  fixture_dir_free (f->dir);
   g_free (f->sink);
   g_free (f);
-  return status != 0;
+  return 0;
 }
 
 /* A complete answer to recipient, as the gateway composes them. */
@@ -113,14 +99,6 @@ column (sqlite3 *db, const char *name, gint64 id)
   assert_int_equal (sqlite3_step (st), SQLITE_ROW);
   const char *text = (const char *) sqlite3_column_text (st, 0);
   return g_strdup (text);
-}
-
-static void
-exec (sqlite3 *db, const char *sql)
-{
-  g_autoptr (GError) error = NULL;
-  if (!db_exec (db, sql, &error))
-    fail_msg ("%s: %s", sql, error->message);
 }
 
 static guint
@@ -291,7 +269,7 @@ test_redelivery_no_duplicate (void **state)
   gint64 first = queue (f, "a@b.example");
   gint64 second = queue (f, "c@d.example");
   assert_int_equal (deliver (f), 2);
-  exec (f->db, "UPDATE outbox SET state = 'queued', sent = NULL");
+  fixture_exec (f->db, "UPDATE outbox SET state = 'queued', sent = NULL");
   assert_int_equal (deliver (f), 2);
   g_autoptr (GPtrArray) files = files_in (f->sink, "new");
   assert_int_equal (files->len, 2);
@@ -311,7 +289,7 @@ test_sink_commit_failure_defers_once (void **state)
   gint64 b = queue (f, "c@d.example");
   g_autofree char *no_raw = g_strdup_printf ("UPDATE outbox SET raw = NULL WHERE id = %"
                                              G_GINT64_FORMAT, b);
-  exec (f->db, no_raw);
+  fixture_exec (f->db, no_raw);
   /* new/ holds a directory of the name row a's file takes */
   g_autofree char *mid = column (f->db, "message_id", a);
   g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, mid, -1);
@@ -366,21 +344,21 @@ test_deferral (void **state)
   assert_string_equal (tries2, "1");
 
   /* due after three tries: waits 60 s * 2^3 */
-  exec (f->db, "UPDATE outbox SET tries = 3, next_attempt = '2000-01-01T00:00:00Z'");
+  fixture_exec (f->db, "UPDATE outbox SET tries = 3, next_attempt = '2000-01-01T00:00:00Z'");
   assert_int_equal (deliver (f), 0);
   g_autofree char *next3 = column (f->db, "next_attempt", id);
   wait = seconds_until (next3);
   assert_true (wait >= 475 && wait <= 481);
 
   /* the last wait: 60 s * 2^8 */
-  exec (f->db, "UPDATE outbox SET tries = 8, next_attempt = '2000-01-01T00:00:00Z'");
+  fixture_exec (f->db, "UPDATE outbox SET tries = 8, next_attempt = '2000-01-01T00:00:00Z'");
   assert_int_equal (deliver (f), 0);
   g_autofree char *next8 = column (f->db, "next_attempt", id);
   wait = seconds_until (next8);
   assert_true (wait >= 15355 && wait <= 15361);
 
   /* the tenth try fails for good */
-  exec (f->db, "UPDATE outbox SET tries = 9, next_attempt = '2000-01-01T00:00:00Z'");
+  fixture_exec (f->db, "UPDATE outbox SET tries = 9, next_attempt = '2000-01-01T00:00:00Z'");
   assert_int_equal (deliver (f), 0);
   g_autofree char *final = column (f->db, "state", id);
   g_autofree char *tries10 = column (f->db, "tries", id);
@@ -402,7 +380,7 @@ test_deferred_then_sent (void **state)
   g_autofree char *st = column (f->db, "state", id);
   assert_string_equal (st, "deferred");
   assert_int_equal (g_unlink (new_dir), 0);
-  exec (f->db, "UPDATE outbox SET next_attempt = '2000-01-01T00:00:00Z'");
+  fixture_exec (f->db, "UPDATE outbox SET next_attempt = '2000-01-01T00:00:00Z'");
   assert_int_equal (deliver (f), 1);
   g_autofree char *st2 = column (f->db, "state", id);
   g_autofree char *why = column (f->db, "last_error", id);

@@ -8,11 +8,11 @@
 
 #include <string.h>
 #include <glib.h>
-#include <glib/gstdio.h>
 
 #include "gateway/db.h"
 #include "gateway/registers.h"
 #include "parsers/form.h"
+#include "tests/fixture.h"
 
 #define VISIT "CTC-VIS-2026-0001"
 
@@ -32,11 +32,9 @@ setup (void **state)
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr (GError) error = NULL;
 
-  fx->dir = g_dir_make_tmp ("ctcgw-test-registers-XXXXXX", NULL);
+  fx->dir = fixture_dir_new ("test-registers");
   fx->path = g_build_filename (fx->dir, "registers.db", NULL);
-  fx->db = db_open (fx->path, TRUE, &error);
-  assert_non_null (fx->db);
-  assert_true (db_init (fx->db, &error));
+  fx->db = fixture_db (fx->path);
   assert_true (db_exec (fx->db, "INSERT INTO submissions (sha256) VALUES ('0000')", &error));
   fx->submission = sqlite3_last_insert_rowid (fx->db);
   assert_true (db_exec (fx->db, "INSERT INTO visits (reference, state_code)"
@@ -51,17 +49,10 @@ static int
 teardown (void **state)
 {
   Fixture *fx = *state;
-  const char *suffixes[] = { "", "-wal", "-shm" };
 
   db_close (fx->db);
-  for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *f = g_strconcat (fx->path, suffixes[i], NULL);
-      g_unlink (f);
-    }
-  g_rmdir (fx->dir);
+  fixture_dir_free (fx->dir);
   g_free (fx->path);
-  g_free (fx->dir);
   g_free (fx);
   return 0;
 }

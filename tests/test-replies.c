@@ -13,12 +13,9 @@
 #include "gateway/config.h"
 #include "gateway/db.h"
 #include "gateway/intake.h"
+#include "tests/fixture.h"
 
-typedef struct {
-  char *dir;
-  Config *config;
-  sqlite3 *db;
-} Fixture;
+typedef Gateway Fixture;
 
 static const char *conf_text =
   "[gateway]\n"
@@ -29,81 +26,18 @@ static const char *conf_text =
   "[smtp]\n"
   "url = maildir:outbox\n";
 
-static void
-exec_sql (sqlite3 *db, const char *sql)
-{
-  char *err = NULL;
-  if (sqlite3_exec (db, sql, NULL, NULL, &err) != SQLITE_OK)
-    fail_msg ("%s: %s", sql, err);
-}
-
-static gint64
-count (sqlite3 *db, const char *sql)
-{
-  sqlite3_stmt *st = NULL;
-  assert_int_equal (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), SQLITE_OK);
-  assert_int_equal (sqlite3_step (st), SQLITE_ROW);
-  gint64 n = sqlite3_column_int64 (st, 0);
-  sqlite3_finalize (st);
-  return n;
-}
-
-/* The text of the first column of the first row, or NULL. */
-static char *
-text_of (sqlite3 *db, const char *sql)
-{
-  sqlite3_stmt *st = NULL;
-  char *s = NULL;
-  assert_int_equal (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), SQLITE_OK);
-  if (sqlite3_step (st) == SQLITE_ROW && sqlite3_column_type (st, 0) != SQLITE_NULL)
-    s = g_strdup ((const char *) sqlite3_column_text (st, 0));
-  sqlite3_finalize (st);
-  return s;
-}
-
-static void
-assert_text (sqlite3 *db, const char *sql, const char *expected)
-{
-  g_autofree char *got = text_of (db, sql);
-  if (g_strcmp0 (got, expected) != 0)
-    fail_msg ("%s: \"%s\", expected \"%s\"", sql, got ? got : "(null)",
-              expected ? expected : "(null)");
-}
-
 /* A meeting at SEQUENCE 2 to which head@ and focal@ were invited. */
 static int
 setup (void **state)
 {
-  Fixture *f = g_new0 (Fixture, 1);
-  g_autoptr (GError) error = NULL;
-  f->dir = g_dir_make_tmp ("ctcgw-replies-XXXXXX", NULL);
-  g_autofree char *conf = g_build_filename (f->dir, "ctcgw.conf", NULL);
-  g_file_set_contents (conf, conf_text, -1, NULL);
-  f->config = config_load (conf, &error);
-  assert_non_null (f->config);
-  f->db = db_open (f->config->database, TRUE, &error);
-  assert_non_null (f->db);
-  assert_true (db_init (f->db, &error));
-  exec_sql (f->db,
+  Fixture *f = fixture_gateway_new ("replies", conf_text);
+  fixture_exec (f->db,
       "INSERT INTO meetings (id, reference, title, start, uid, sequence)"
       " VALUES (1, 'CTC-MTG-2026-0001', 'Briefing', '2026-03-10T09:00:00Z',"
       " 'mtg-1@ctc.example', 2);"
       "INSERT INTO attendance (meeting_id, entity, email) VALUES"
       " (1, 'KZ', 'head@mfa.kz.example'), (1, 'KZ', 'focal@mfa.kz.example');");
   *state = f;
-  return 0;
-}
-
-static int
-teardown (void **state)
-{
-  Fixture *f = *state;
-  db_close (f->db);
-  config_free (f->config);
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
-  assert_int_equal (system (cmd), 0);
-  g_free (f->dir);
-  g_free (f);
   return 0;
 }
 
@@ -143,9 +77,9 @@ take_in (Fixture *f, GBytes *raw)
 static void
 assert_nothing_answered (Fixture *f)
 {
-  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox"), 0);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM submissions"
-                                  " WHERE answer_outbox_id IS NOT NULL"), 0);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox"), 0);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM submissions"
+                                          " WHERE answer_outbox_id IS NOT NULL"), 0);
 }
 
 static void
@@ -156,21 +90,21 @@ test_reply_updates_attendance (void **state)
                                   "mtg-1@ctc.example", 2, "20260302T090000Z", HEAD_ACCEPTS);
 
   assert_int_equal (take_in (f, raw), INTAKE_AUTOMATIC);
-  assert_text (f->db, "SELECT partstat || ' ' || sequence || ' ' || replied FROM attendance"
-               " WHERE email = 'head@mfa.kz.example'", "ACCEPTED 2 2026-03-02T09:00:00Z");
-  assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'focal@mfa.kz.example'",
-               "NEEDS-ACTION");
-  assert_text (f->db, "SELECT class || ' ' || outcome FROM submissions",
-               "calendar-reply automatic");
-  assert_text (f->db, "SELECT result || ' ' || attendee FROM calendar_replies",
-               "filed head@mfa.kz.example");
-  assert_int_equal (count (f->db, "SELECT count(*) FROM attendance a JOIN submissions s"
-                                  " ON s.id = a.reply_submission_id"), 1);
+  fixture_assert_text (f->db, "SELECT partstat || ' ' || sequence || ' ' || replied FROM attendance"
+                       " WHERE email = 'head@mfa.kz.example'", "ACCEPTED 2 2026-03-02T09:00:00Z");
+  fixture_assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'focal@mfa.kz.example'",
+                       "NEEDS-ACTION");
+  fixture_assert_text (f->db, "SELECT class || ' ' || outcome FROM submissions",
+                       "calendar-reply automatic");
+  fixture_assert_text (f->db, "SELECT result || ' ' || attendee FROM calendar_replies",
+                       "filed head@mfa.kz.example");
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM attendance a JOIN submissions s"
+                                          " ON s.id = a.reply_submission_id"), 1);
   assert_nothing_answered (f);
 
   /* the same message again is a duplicate: nothing more */
   assert_int_equal (take_in (f, raw), INTAKE_DUPLICATE);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM calendar_replies"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM calendar_replies"), 1);
 }
 
 /* Each answer a client can give, and a declined one replaced by a later
@@ -190,15 +124,15 @@ test_answers_in_order (void **state)
       "ATTENDEE;PARTSTAT=ACCEPTED:mailto:focal@mfa.kz.example\r\n");
 
   take_in (f, declined);
-  assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'focal@mfa.kz.example'",
-               "DECLINED");
+  fixture_assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'focal@mfa.kz.example'",
+                       "DECLINED");
   take_in (f, tentative);
-  assert_text (f->db, "SELECT partstat || ' ' || sequence FROM attendance"
-               " WHERE email = 'focal@mfa.kz.example'", "TENTATIVE 3");
+  fixture_assert_text (f->db, "SELECT partstat || ' ' || sequence FROM attendance"
+                       " WHERE email = 'focal@mfa.kz.example'", "TENTATIVE 3");
   take_in (f, stale);
-  assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'focal@mfa.kz.example'",
-               "TENTATIVE");
-  assert_text (f->db, "SELECT result FROM calendar_replies ORDER BY id DESC", "older-reply");
+  fixture_assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'focal@mfa.kz.example'",
+                       "TENTATIVE");
+  fixture_assert_text (f->db, "SELECT result FROM calendar_replies ORDER BY id DESC", "older-reply");
   assert_nothing_answered (f);
 }
 
@@ -213,24 +147,24 @@ test_spoofed_reply_quarantined (void **state)
   g_autoptr (GError) error = NULL;
 
   assert_int_equal (take_in (f, raw), INTAKE_QUARANTINED);
-  assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'head@mfa.kz.example'",
-               "NEEDS-ACTION");
-  g_autofree char *reason = text_of (f->db, "SELECT reason FROM quarantine WHERE state = 'waiting'");
+  fixture_assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'head@mfa.kz.example'",
+                       "NEEDS-ACTION");
+  g_autofree char *reason = fixture_text (f->db, "SELECT reason FROM quarantine WHERE state = 'waiting'");
   assert_non_null (reason);
   assert_non_null (strstr (reason, "intruder@evil.example"));
   assert_non_null (strstr (reason, "head@mfa.kz.example"));
   assert_non_null (strstr (reason, "RFC 6047"));
-  assert_text (f->db, "SELECT outcome FROM submissions", "quarantined");
-  assert_text (f->db, "SELECT result FROM calendar_replies", "not-attendee");
+  fixture_assert_text (f->db, "SELECT outcome FROM submissions", "quarantined");
+  fixture_assert_text (f->db, "SELECT result FROM calendar_replies", "not-attendee");
   assert_nothing_answered (f);
 
   IntakeResult r = { 0 };
-  gint64 id = count (f->db, "SELECT submission_id FROM quarantine");
+  gint64 id = fixture_count (f->db, "SELECT submission_id FROM quarantine");
   assert_true (intake_approve (f->db, f->config, id, &r, &error));
   intake_result_clear (&r);
-  assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'head@mfa.kz.example'",
-               "ACCEPTED");
-  assert_text (f->db, "SELECT state FROM quarantine", "approved");
+  fixture_assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'head@mfa.kz.example'",
+                       "ACCEPTED");
+  fixture_assert_text (f->db, "SELECT state FROM quarantine", "approved");
   assert_nothing_answered (f);
 }
 
@@ -246,11 +180,11 @@ test_failed_authentication_quarantined (void **state)
   g_autoptr (GBytes) raw = g_bytes_new (text, strlen (text));
 
   assert_int_equal (take_in (f, raw), INTAKE_QUARANTINED);
-  assert_text (f->db, "SELECT result FROM calendar_replies", "not-authenticated");
-  g_autofree char *reason = text_of (f->db, "SELECT reason FROM quarantine");
+  fixture_assert_text (f->db, "SELECT result FROM calendar_replies", "not-authenticated");
+  g_autofree char *reason = fixture_text (f->db, "SELECT reason FROM quarantine");
   assert_non_null (strstr (reason, "mx.ctc.example"));
-  assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'head@mfa.kz.example'",
-               "NEEDS-ACTION");
+  fixture_assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'head@mfa.kz.example'",
+                       "NEEDS-ACTION");
   assert_nothing_answered (f);
 }
 
@@ -262,11 +196,11 @@ test_older_sequence_ignored (void **state)
                                   "mtg-1@ctc.example", 1, "20260302T090000Z", HEAD_ACCEPTS);
 
   assert_int_equal (take_in (f, raw), INTAKE_AUTOMATIC);
-  assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'head@mfa.kz.example'",
-               "NEEDS-ACTION");
-  assert_text (f->db, "SELECT result || ': ' || detail FROM calendar_replies",
-               "older-sequence: SEQUENCE 1 is older than the meeting's 2: ignored");
-  assert_int_equal (count (f->db, "SELECT count(*) FROM quarantine"), 0);
+  fixture_assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'head@mfa.kz.example'",
+                       "NEEDS-ACTION");
+  fixture_assert_text (f->db, "SELECT result || ': ' || detail FROM calendar_replies",
+                       "older-sequence: SEQUENCE 1 is older than the meeting's 2: ignored");
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM quarantine"), 0);
   assert_nothing_answered (f);
 }
 
@@ -279,11 +213,11 @@ test_unknown_uid_kept (void **state)
                                   HEAD_ACCEPTS);
 
   assert_int_equal (take_in (f, raw), INTAKE_AUTOMATIC);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM submissions WHERE raw IS NOT NULL"), 1);
-  assert_text (f->db, "SELECT result || ' ' || uid FROM calendar_replies",
-               "unknown-uid someone-elses@calendar.example");
-  assert_int_equal (count (f->db, "SELECT count(*) FROM attendance"
-                                  " WHERE partstat <> 'NEEDS-ACTION'"), 0);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM submissions WHERE raw IS NOT NULL"), 1);
+  fixture_assert_text (f->db, "SELECT result || ' ' || uid FROM calendar_replies",
+                       "unknown-uid someone-elses@calendar.example");
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM attendance"
+                                          " WHERE partstat <> 'NEEDS-ACTION'"), 0);
   assert_nothing_answered (f);
 }
 
@@ -308,14 +242,14 @@ test_delegation (void **state)
       "ATTENDEE;PARTSTAT=ACCEPTED:mailto:other@mfa.kz.example\r\n");
 
   take_in (f, delegated);
-  assert_text (f->db, "SELECT partstat || ' ' || delegated_to FROM attendance"
-               " WHERE email = 'head@mfa.kz.example'", "DELEGATED deputy@mfa.kz.example");
+  fixture_assert_text (f->db, "SELECT partstat || ' ' || delegated_to FROM attendance"
+                       " WHERE email = 'head@mfa.kz.example'", "DELEGATED deputy@mfa.kz.example");
   take_in (f, accepted);
-  assert_text (f->db, "SELECT entity || ' ' || partstat FROM attendance"
-               " WHERE email = 'deputy@mfa.kz.example'", "KZ ACCEPTED");
+  fixture_assert_text (f->db, "SELECT entity || ' ' || partstat FROM attendance"
+                       " WHERE email = 'deputy@mfa.kz.example'", "KZ ACCEPTED");
   assert_int_equal (take_in (f, stranger), INTAKE_AUTOMATIC);
-  assert_text (f->db, "SELECT result FROM calendar_replies ORDER BY id DESC", "not-invited");
-  assert_int_equal (count (f->db, "SELECT count(*) FROM attendance"), 3);
+  fixture_assert_text (f->db, "SELECT result FROM calendar_replies ORDER BY id DESC", "not-invited");
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM attendance"), 3);
   assert_nothing_answered (f);
 }
 
@@ -328,12 +262,12 @@ test_counter_recorded (void **state)
       "LOCATION:Vienna\r\nCOMMENT:The 11th suits us better.\r\n" HEAD_ACCEPTS);
 
   assert_int_equal (take_in (f, raw), INTAKE_AUTOMATIC);
-  assert_text (f->db, "SELECT attendee || ' ' || dtstart || ' ' || location || ' ' || comment"
-               " || ' ' || state FROM counter_proposals",
-               "head@mfa.kz.example 2026-03-10T09:00:00Z Vienna The 11th suits us better. open");
-  assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'head@mfa.kz.example'",
-               "NEEDS-ACTION");
-  assert_text (f->db, "SELECT result FROM calendar_replies", "counter");
+  fixture_assert_text (f->db, "SELECT attendee || ' ' || dtstart || ' ' || location || ' ' || comment"
+                       " || ' ' || state FROM counter_proposals",
+                       "head@mfa.kz.example 2026-03-10T09:00:00Z Vienna The 11th suits us better. open");
+  fixture_assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'head@mfa.kz.example'",
+                       "NEEDS-ACTION");
+  fixture_assert_text (f->db, "SELECT result FROM calendar_replies", "counter");
   assert_nothing_answered (f);
 }
 
@@ -352,19 +286,19 @@ test_unreadable_and_refresh (void **state)
                                       "mtg-1@ctc.example", 2, "20260302T090000Z", HEAD_ACCEPTS);
 
   assert_int_equal (take_in (f, raw), INTAKE_AUTOMATIC);
-  assert_text (f->db, "SELECT result || ': ' || detail FROM calendar_replies",
-               "unreadable: the calendar holds no event with a UID");
+  fixture_assert_text (f->db, "SELECT result || ': ' || detail FROM calendar_replies",
+                       "unreadable: the calendar holds no event with a UID");
   assert_int_equal (take_in (f, refresh), INTAKE_AUTOMATIC);
-  assert_text (f->db, "SELECT result FROM calendar_replies ORDER BY id DESC", "not-handled");
+  fixture_assert_text (f->db, "SELECT result FROM calendar_replies ORDER BY id DESC", "not-handled");
   /* a REPLY that names no attendee answers for nobody: kept, not quarantined */
   g_autoptr (GBytes) nobody = reply ("head@mfa.kz.example", "r15@mfa", "REPLY",
                                      "mtg-1@ctc.example", 2, "20260302T090000Z", "");
   assert_int_equal (take_in (f, nobody), INTAKE_AUTOMATIC);
-  assert_text (f->db, "SELECT result || ': ' || detail FROM calendar_replies ORDER BY id DESC",
-               "not-attendee: the reply names no attendee");
-  assert_int_equal (count (f->db, "SELECT count(*) FROM quarantine"), 0);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM attendance"
-                                  " WHERE partstat <> 'NEEDS-ACTION'"), 0);
+  fixture_assert_text (f->db, "SELECT result || ': ' || detail FROM calendar_replies ORDER BY id DESC",
+                       "not-attendee: the reply names no attendee");
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM quarantine"), 0);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM attendance"
+                                          " WHERE partstat <> 'NEEDS-ACTION'"), 0);
   assert_nothing_answered (f);
 }
 
@@ -372,15 +306,15 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test_setup_teardown (test_reply_updates_attendance, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_answers_in_order, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_spoofed_reply_quarantined, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_failed_authentication_quarantined, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_older_sequence_ignored, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_unknown_uid_kept, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_delegation, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_counter_recorded, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_unreadable_and_refresh, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_reply_updates_attendance, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_answers_in_order, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_spoofed_reply_quarantined, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_failed_authentication_quarantined, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_older_sequence_ignored, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_unknown_uid_kept, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_delegation, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_counter_recorded, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_unreadable_and_refresh, setup, fixture_gateway_teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

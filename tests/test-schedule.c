@@ -8,7 +8,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
-#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include <gmime/gmime.h>
@@ -16,12 +15,9 @@
 #include "gateway/circular.h"
 #include "gateway/db.h"
 #include "gateway/schedule.h"
+#include "tests/fixture.h"
 
-typedef struct {
-  char *dir;
-  Config *config;
-  sqlite3 *db;
-} Fixture;
+typedef Gateway Fixture;
 
 #define CONF_HEAD \
   "[gateway]\ndatabase = registers.db\naddress = gateway@ctc.example\n" \
@@ -52,37 +48,6 @@ utc (int y, int mo, int d, int h, int mi)
   return g_date_time_new_utc (y, mo, d, h, mi, 0);
 }
 
-static void
-exec_sql (sqlite3 *db, const char *sql)
-{
-  char *err = NULL;
-  if (sqlite3_exec (db, sql, NULL, NULL, &err) != SQLITE_OK)
-    fail_msg ("%s: %s", sql, err);
-}
-
-static gint64
-count (sqlite3 *db, const char *sql)
-{
-  sqlite3_stmt *st = NULL;
-  assert_int_equal (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), SQLITE_OK);
-  assert_int_equal (sqlite3_step (st), SQLITE_ROW);
-  gint64 n = sqlite3_column_int64 (st, 0);
-  sqlite3_finalize (st);
-  return n;
-}
-
-/* The text of the first column of the first row ("" for NULL). */
-static char *
-text (sqlite3 *db, const char *sql)
-{
-  sqlite3_stmt *st = NULL;
-  assert_int_equal (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), SQLITE_OK);
-  assert_int_equal (sqlite3_step (st), SQLITE_ROW);
-  char *s = g_strdup (sqlite3_column_text (st, 0) ? (const char *) sqlite3_column_text (st, 0) : "");
-  sqlite3_finalize (st);
-  return s;
-}
-
 static Config *
 load (const char *dir, const char *conf_text, GError **error)
 {
@@ -94,33 +59,12 @@ load (const char *dir, const char *conf_text, GError **error)
 static int
 setup (void **state)
 {
-  Fixture *f = g_new0 (Fixture, 1);
-  g_autoptr (GError) error = NULL;
-  f->dir = g_dir_make_tmp ("ctcgw-schedule-XXXXXX", NULL);
-  f->config = load (f->dir, conf_schedules, &error);
-  if (f->config == NULL)
-    fail_msg ("%s", error->message);
-  f->db = db_open (f->config->database, TRUE, &error);
-  assert_non_null (f->db);
-  assert_true (db_init (f->db, &error));
-  exec_sql (f->db,
+  Fixture *f = fixture_gateway_new ("schedule", conf_schedules);
+  fixture_exec (f->db,
       "INSERT INTO contacts (reference, entity, name, email, languages, status) VALUES"
       " ('CTC-CP-2026-0001', 'AT', 'Anna Berger', 'anna@bmi.at.example', '[\"de\"]', 'active'),"
       " ('CTC-CP-2026-0002', 'FR', 'Marie Dupont', 'marie@fr.example', '[\"fr\"]', 'active');");
   *state = f;
-  return 0;
-}
-
-static int
-teardown (void **state)
-{
-  Fixture *f = *state;
-  db_close (f->db);
-  config_free (f->config);
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
-  assert_int_equal (system (cmd), 0);
-  g_free (f->dir);
-  g_free (f);
   return 0;
 }
 
@@ -328,30 +272,29 @@ test_missed_runs_once (void **state)
   g_autoptr (GDateTime) next = utc (2026, 3, 11, 8, 0);
 
   assert_true (schedule_sync_config (f->db, f->config, first, &error));
-  g_autofree char *initial = text (f->db, "SELECT next_run FROM schedules WHERE name = 'inventory-call'");
-  assert_string_equal (initial, "2026-03-01T08:00:00Z");
-  assert_int_equal (count (f->db, "SELECT count(*) FROM schedules WHERE name = 'off'"
-                                  " AND enabled = 0 AND next_run IS NULL"), 1);
+  fixture_assert_text (f->db, "SELECT next_run FROM schedules WHERE name = 'inventory-call'", "2026-03-01T08:00:00Z");
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM schedules WHERE name = 'off'"
+                                          " AND enabled = 0 AND next_run IS NULL"), 1);
   assert_int_equal (schedule_seconds_until_due (f->db, first), 3600 + 1);
 
   assert_true (schedule_run_due (f->db, f->config, back, &error));
-  assert_int_equal (count (f->db, "SELECT count(*) FROM circulars WHERE template = 'inventory-call'"), 1);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'circular'"), 2);
-  g_autofree char *after = text (f->db, "SELECT next_run FROM schedules WHERE name = 'inventory-call'");
-  g_autofree char *last = text (f->db, "SELECT last_run FROM schedules WHERE name = 'inventory-call'");
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM circulars WHERE template = 'inventory-call'"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'circular'"), 2);
+  g_autofree char *after = fixture_text (f->db, "SELECT next_run FROM schedules WHERE name = 'inventory-call'");
+  g_autofree char *last = fixture_text (f->db, "SELECT last_run FROM schedules WHERE name = 'inventory-call'");
   assert_string_equal (after, "2026-03-11T08:00:00Z");
   assert_string_equal (last, "2026-03-10T12:00:00Z");
 
   /* Again at the same time: nothing is due. */
   assert_true (schedule_run_due (f->db, f->config, back, &error));
-  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox"), 2);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox"), 2);
   /* At the next occurrence: a new circular, with a new reference. */
   assert_true (schedule_run_due (f->db, f->config, next, &error));
-  assert_int_equal (count (f->db, "SELECT count(*) FROM circulars"), 2);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox"), 4);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM circulars WHERE recipients = 2"), 2);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM circulars"), 2);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox"), 4);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM circulars WHERE recipients = 2"), 2);
   /* The disabled schedule never ran. */
-  assert_int_equal (count (f->db, "SELECT count(*) FROM circulars WHERE template = 'sources-reminder'"), 0);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM circulars WHERE template = 'sources-reminder'"), 0);
 }
 
 /* A schedule whose audience no longer resolves is recorded and moves on;
@@ -365,12 +308,12 @@ test_failure_recorded (void **state)
   g_autoptr (GDateTime) now = utc (2026, 3, 2, 12, 0);
   assert_true (schedule_sync_config (f->db, f->config, first, &error));
   assert_true (schedule_run_due (f->db, f->config, now, &error));
-  g_autofree char *why = text (f->db, "SELECT last_error FROM schedules WHERE name = 'broken'");
-  g_autofree char *next = text (f->db, "SELECT next_run FROM schedules WHERE name = 'broken'");
+  g_autofree char *why = fixture_text (f->db, "SELECT last_error FROM schedules WHERE name = 'broken'");
+  g_autofree char *next = fixture_text (f->db, "SELECT next_run FROM schedules WHERE name = 'broken'");
   assert_non_null (strstr (why, "Nobody"));
   assert_string_equal (next, "2026-03-03T09:00:00Z");
-  assert_int_equal (count (f->db, "SELECT count(*) FROM circulars"), 1);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM counters WHERE kind = 'CIR' AND seq = 1"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM circulars"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM counters WHERE kind = 'CIR' AND seq = 1"), 1);
 }
 
 /* Changed, switched off and removed sections of the configuration. */
@@ -389,18 +332,17 @@ test_config_changes (void **state)
       &error);
   assert_non_null (changed);
   assert_true (schedule_sync_config (f->db, changed, later, &error));
-  g_autofree char *weekly = text (f->db, "SELECT next_run FROM schedules WHERE name = 'inventory-call'");
-  g_autofree char *on = text (f->db, "SELECT next_run FROM schedules WHERE name = 'off' AND enabled");
+  g_autofree char *weekly = fixture_text (f->db, "SELECT next_run FROM schedules WHERE name = 'inventory-call'");
+  g_autofree char *on = fixture_text (f->db, "SELECT next_run FROM schedules WHERE name = 'off' AND enabled");
   assert_string_equal (weekly, "2026-03-09T08:00:00Z");
   assert_string_equal (on, "2026-03-06T08:00:00Z");
-  assert_int_equal (count (f->db, "SELECT count(*) FROM schedules WHERE name = 'broken'"
-                                  " AND enabled = 0"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM schedules WHERE name = 'broken'"
+                                          " AND enabled = 0"), 1);
   /* Unchanged: nothing is written, next_run stays. */
   assert_true (schedule_sync_config (f->db, changed, first, &error));
-  g_autofree char *same = text (f->db, "SELECT next_run FROM schedules WHERE name = 'inventory-call'");
-  assert_string_equal (same, "2026-03-09T08:00:00Z");
+  fixture_assert_text (f->db, "SELECT next_run FROM schedules WHERE name = 'inventory-call'", "2026-03-09T08:00:00Z");
   assert_true (schedule_run_due (f->db, changed, later, &error));
-  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox"), 0);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox"), 0);
 }
 
 /* `circular schedule REF`: the same circular is sent again at each run. */
@@ -428,19 +370,17 @@ test_circular_schedule (void **state)
   assert_true (schedule_circular (f->db, f->config, ref, "FREQ=WEEKLY;BYDAY=MO",
                                   "2026-03-02T10:00", now, &next, &error));
   assert_string_equal (next, "2026-03-02T09:00:00Z");
-  g_autofree char *rrule = text (f->db, "SELECT rrule || ' ' || start FROM circulars");
-  assert_string_equal (rrule, "FREQ=WEEKLY;BYDAY=MO 2026-03-02T10:00:00");
+  fixture_assert_text (f->db, "SELECT rrule || ' ' || start FROM circulars", "FREQ=WEEKLY;BYDAY=MO 2026-03-02T10:00:00");
 
   assert_true (schedule_run_due (f->db, f->config, run, &error));
   assert_true (schedule_run_due (f->db, f->config, run, &error));
-  assert_int_equal (count (f->db, "SELECT count(*) FROM circulars"), 1);
-  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox WHERE circular_id = 1"), 1);
-  g_autofree char *after = text (f->db, "SELECT next_run FROM schedules WHERE origin = 'command'");
-  assert_string_equal (after, "2026-03-23T09:00:00Z");
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM circulars"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE circular_id = 1"), 1);
+  fixture_assert_text (f->db, "SELECT next_run FROM schedules WHERE origin = 'command'", "2026-03-23T09:00:00Z");
   assert_true (schedule_stop (f->db, ref, &error));
   g_autoptr (GDateTime) week = utc (2026, 3, 30, 12, 0);
   assert_true (schedule_run_due (f->db, f->config, week, &error));
-  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox WHERE circular_id = 1"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE circular_id = 1"), 1);
   assert_false (schedule_stop (f->db, "CTC-CIR-2026-0099", &error));
 }
 
@@ -458,9 +398,8 @@ test_distribution_kind (void **state)
   assert_non_null (config);
   assert_true (schedule_sync_config (f->db, config, first, &error));
   assert_true (schedule_run_due (f->db, config, now, &error));
-  assert_int_equal (count (f->db, "SELECT count(*) FROM outbox WHERE recipient = 'marie@fr.example'"), 1);
-  g_autofree char *next = text (f->db, "SELECT next_run FROM schedules WHERE name = 'contacts'");
-  assert_string_equal (next, "2026-05-01T07:00:00Z");
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE recipient = 'marie@fr.example'"), 1);
+  fixture_assert_text (f->db, "SELECT next_run FROM schedules WHERE name = 'contacts'", "2026-05-01T07:00:00Z");
 }
 
 int
@@ -473,12 +412,12 @@ main (void)
     cmocka_unit_test (test_after_and_count),
     cmocka_unit_test (test_invalid_rules),
     cmocka_unit_test (test_start_parse),
-    cmocka_unit_test_setup_teardown (test_config_problems, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_missed_runs_once, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_failure_recorded, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_config_changes, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_circular_schedule, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_distribution_kind, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_config_problems, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_missed_runs_once, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_failure_recorded, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_config_changes, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_circular_schedule, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_distribution_kind, setup, fixture_gateway_teardown),
   };
   g_mime_init ();
   int failed = cmocka_run_group_tests_name ("schedule", tests, NULL, NULL);
