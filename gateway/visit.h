@@ -66,6 +66,8 @@ gboolean visit_assess (sqlite3 *db, const char *reference, const char *text, con
  * each of their active contact points, recording each entity in
  * assessment_shares.  Refused with VISIT_ERROR_NO_CONSENT when there is
  * no consent, or it says no; *shared gets the entities it went to now
- * (codes), *skipped those named with no contact point. */
+ * (codes), *skipped those named with no contact point, *inactive those
+ * deactivated in the entities register (left out). */
 gboolean visit_share (sqlite3 *db, const Config *config, const char *reference, GDateTime *now,
-                      GPtrArray **shared, GPtrArray **skipped, GError **error);
+                      GPtrArray **shared, GPtrArray **skipped, GPtrArray **inactive,
+                      GError **error);

@@ -1,0 +1,8 @@
+-- Reminders of requests for information (006-meetings.sql): how many
+-- contact points each reminder went to, and why one could not be sent.
+-- A reminder that fails for a reason other than the database (every
+-- organization of the visit deactivated, a template that cannot be
+-- rendered) is recorded as done, reminders = 0 and last_error saying why,
+-- so the reminders after it still go out.
+ALTER TABLE visit_requests ADD COLUMN reminders INTEGER;
+ALTER TABLE visit_requests ADD COLUMN last_error TEXT;
