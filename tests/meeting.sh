@@ -265,6 +265,9 @@ check "KZ consents for the European Union by name" 0 deliver 'Aigerim Nurlanovna
 Visit: $VIS3
 Consent: yes
 Recipients: European Union"
+# Written straight into the register: intake stores codes, older rows
+# may not.
+q "UPDATE visit_consents SET recipients = '[\"European Union\"]' WHERE visit = '$VIS3'"
 check "visit share by name" 0 ctcgw visit share "$VIS3"
 check_out "shared with the EU" "^$VIS3 shared with EU$"
 check "visit share by name again" 0 ctcgw visit share "$VIS3"
