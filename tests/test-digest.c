@@ -261,13 +261,20 @@ test_every_section (void **state)
   assert_lacks (overdue, "CTC-VIS-2026-0005");  /* nothing was requested */
   assert_lacks (overdue, "CTC-VIS-2026-0006");  /* cancelled */
   assert_lacks (overdue, "CTC-VIS-2026-0007");  /* over */
-  g_autofree char *candidates = section (t, "OPEN REQUESTS WITH CANDIDATE OFFERS");
+  /* Only the pairs of the day, and the headings say so. */
+  g_autofree char *candidates = section (t, "CANDIDATE OFFERS: PAIRS WITH A REQUEST OR OFFER"
+                                            " FILED OR CHANGED ON " DAY "\n");
   assert_contains (candidates, "CTC-REQ-2026-0001  KZ  CTC-OFF-2026-0001  UNODC  border-control");
   assert_contains (candidates, "CTC-REQ-2026-0001  KZ  CTC-OFF-2026-0002  OSCE  border-control");
-  assert_contains (candidates, "ctcgw list requests --candidates");
-  g_autofree char *overlaps = section (t, "OFFERS THAT OVERLAP");
+  assert_contains (candidates, "  Only the pairs in which the request or the offer was filed"
+                               " or changed on\n  " DAY " are listed; every open request with"
+                               " its candidate offers:\n      ctcgw list requests --candidates");
+  g_autofree char *overlaps = section (t, "OVERLAPPING OFFERS: PAIRS WITH AN OFFER FILED OR"
+                                          " CHANGED ON " DAY "\n");
   assert_contains (overlaps, "CTC-OFF-2026-0001  UNODC  CTC-OFF-2026-0002  OSCE  border-control");
-  assert_contains (overlaps, "ctcgw list offers --overlaps");
+  assert_contains (overlaps, "  Only the pairs in which one of the offers was filed or"
+                             " changed on\n  " DAY " are listed; every pair of offers that"
+                             " overlap:\n      ctcgw list offers --overlaps");
   g_autofree char *stale = section (t, "REQUESTS WITH NO CHANGE AND NO RESULT REPORT FOR 6 MONTHS");
   assert_contains (stale, "CTC-REQ-2026-0002  UZ  2026-03-01  medium");
   assert_contains (stale, "ctcgw show CTC-REQ-2026-0002");
@@ -339,6 +346,12 @@ test_html (void **state)
     }
   assert_contains (d->html, "<td>stranger@else.example</td>");
   assert_contains (d->html, "<code>ctcgw quarantine approve 7</code>");
+  assert_contains (d->html, "<h2 id=\"candidates\">Candidate offers: pairs with a request or"
+                            " offer filed or changed on " DAY "</h2>");
+  assert_contains (d->html, "every open request with its candidate offers:"
+                            " <code>ctcgw list requests --candidates</code>");
+  assert_contains (d->html, "<h2 id=\"overlaps\">Overlapping offers: pairs with an offer"
+                            " filed or changed on " DAY "</h2>");
   assert_lacks (d->html, "http");
   assert_lacks (d->html, "src=");
 }
