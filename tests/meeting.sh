@@ -254,6 +254,11 @@ is "the reminder to nobody is done, with its reason" "0|1" \
 is "the later reminders went out, to UNODC" "$((before + 2))|j.doe@unodc.example" \
     "SELECT count(*), (SELECT group_concat(DISTINCT recipient) FROM outbox WHERE kind = 'visit-reminder' AND id > (SELECT max(id) FROM outbox WHERE kind <> 'visit-reminder')) FROM outbox WHERE kind = 'visit-reminder'"
 is "no reminder is left due" 0 "SELECT count(*) FROM visit_requests WHERE reminded IS NULL AND visit_id IN (SELECT id FROM visits WHERE status <> 'cancelled')"
+check "visit request-info with OSCE inactive" 0 ctcgw visit request-info "$VIS2" --due 2099-06-01
+check_out "goes to UNODC" "^$VIS2 requested 1, due 2099-06-01$"
+check_err "says OSCE was left out" 'organization=OSCE skipped: it is inactive'
+check "visit request-info with every organization inactive exits 65" 65 ctcgw visit request-info "$VIS_OSCE" --due 2099-06-01
+check_err "says why" 'every entity of the audience .* is inactive'
 check "visit share with OSCE inactive" 0 ctcgw visit share "$VIS2"
 check_out "shared with the EU" "^$VIS2 shared with EU$"
 check_out "not with OSCE, said so" "^$VIS2 not shared with OSCE: it is inactive"
