@@ -285,6 +285,14 @@ organizations_audience (sqlite3 *db, const Visit *v, GError **error)
   char *audience = audience_without_inactive (db, a, inactive, &local);
   if (audience == NULL && g_error_matches (local, AUDIENCE_ERROR, AUDIENCE_ERROR_DB))
     db_set_error (db, error, "reading a visit's organizations");
+  else if (audience == NULL && inactive->len > 0)
+    {
+      g_ptr_array_add (inactive, NULL);
+      g_autofree char *names = g_strjoinv (", ", (char **) inactive->pdata);
+      g_ptr_array_remove_index (inactive, inactive->len - 1);
+      refuse (error, VISIT_ERROR_INVALID, "every organization of %s is inactive in the entities"
+              " register (%s): nothing was sent", v->reference, names);
+    }
   else if (audience == NULL)
     refuse (error, VISIT_ERROR_INVALID, "%s: %s", v->reference, local->message);
   for (guint i = 0; i < inactive->len; i++)
