@@ -50,7 +50,10 @@ gboolean visit_request_info (sqlite3 *db, const Config *config, const char *refe
 /* Sends the reminders that are due at now (template visit-reminder) to
  * the contact points of the organizations that have sent no
  * visit-information for the visit; each request once, in its own
- * transaction.  FALSE only for a database failure. */
+ * transaction.  A reminder that fails otherwise (every organization
+ * deactivated, a template that cannot be rendered) is recorded as done,
+ * with reminders = 0 and its last_error, so the later ones still go out.
+ * FALSE only for a database failure. */
 gboolean visit_remind_due (sqlite3 *db, const Config *config, GDateTime *now, GError **error);
 
 /* Seconds until the next reminder is due (at least 1), or G_MAXUINT. */
