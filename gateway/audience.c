@@ -311,3 +311,76 @@ audience_resolve (sqlite3 *db, const char *audience, GError **error)
     }
   return out;
 }
+
+/* The code of the inactive entity text names, or NULL (in *code) when
+ * text names an active entity or none at all. */
+static gboolean
+inactive_code (sqlite3 *db, const char *text, char **code, GError **error)
+{
+  g_autofree char *active = db_entity_resolve (db, text, NULL);
+  *code = NULL;
+  if (active != NULL)
+    return TRUE;
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "SELECT code FROM entities WHERE active = 0 AND (code = ?1 OR alpha3 = ?1 OR name = ?1"
+      " OR official_name = ?1 OR iso_name = ?1) ORDER BY code = ?1 DESC LIMIT 1", NULL);
+  int rc = SQLITE_ERROR;
+  if (st != NULL)
+    {
+      sqlite3_bind_text (st, 1, text, -1, SQLITE_STATIC);
+      rc = sqlite3_step (st);
+    }
+  if (rc == SQLITE_ROW)
+    *code = g_strdup ((const char *) sqlite3_column_text (st, 0));
+  else if (rc != SQLITE_DONE)
+    {
+      g_set_error (error, AUDIENCE_ERROR, AUDIENCE_ERROR_DB, "reading the entities: %s",
+                   sqlite3_errmsg (db));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* See audience.h. */
+char *
+audience_without_inactive (sqlite3 *db, const char *audience, GPtrArray *inactive,
+                           GError **error)
+{
+  if (!audience_readable (audience, error))
+    return NULL;
+  g_autofree char *text = g_strdup (audience);
+  char *colon = strchr (text, ':');
+  if (colon == NULL)
+    return g_strdup (audience);
+  *colon = '\0';
+  if (g_ascii_strcasecmp (g_strstrip (text), "entities") != 0)
+    return g_strdup (audience);
+  g_auto (GStrv) items = g_strsplit (colon + 1, ",", AUDIENCE_ENTITIES_MAX + 1);
+  g_autoptr (GString) kept = g_string_new ("entities:");
+  guint n_kept = 0, n_dropped = 0;
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      g_autofree char *code = NULL;
+      const char *item = g_strstrip (items[i]);
+      if (*item == '\0')
+        continue;
+      if (!inactive_code (db, item, &code, error))
+        return NULL;
+      if (code == NULL)
+        {
+          g_string_append_printf (kept, "%s%s", n_kept++ > 0 ? "," : "", item);
+          continue;
+        }
+      n_dropped++;
+      if (!g_ptr_array_find_with_equal_func (inactive, code, g_str_equal, NULL))
+        g_ptr_array_add (inactive, g_steal_pointer (&code));
+    }
+  if (n_dropped > 0 && n_kept == 0)
+    {
+      g_autofree char *quoted = form_quote (audience);
+      g_set_error (error, AUDIENCE_ERROR, AUDIENCE_ERROR_INVALID,
+                   "every entity of the audience %s is inactive", quoted);
+      return NULL;
+    }
+  return n_dropped > 0 ? g_string_free (g_steal_pointer (&kept), FALSE) : g_strdup (audience);
+}

@@ -37,3 +37,12 @@ void recipient_free (Recipient *r);
  * (AUDIENCE_ERROR_INVALID naming the closest valid form) when the audience
  * is not one of the forms above or names an unknown group, entity or area. */
 GPtrArray *audience_resolve (sqlite3 *db, const char *audience, GError **error);
+
+/* The audience without the entities of an entities: form that are
+ * registered but no longer active (a visit or a meeting may name one that
+ * was deactivated since); their codes are added to inactive, once each.
+ * Any other audience is returned as it is.  NULL with error when every
+ * entity it names is inactive (AUDIENCE_ERROR_INVALID, naming them) or the
+ * database fails (AUDIENCE_ERROR_DB). */
+char *audience_without_inactive (sqlite3 *db, const char *audience, GPtrArray *inactive,
+                                 GError **error);

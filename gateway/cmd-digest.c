@@ -49,7 +49,7 @@ digest_print (sqlite3 *db, const Config *config, const char *day, gboolean html,
 
 /* Queues the digest to the [digest] addresses. */
 static int
-digest_queue (sqlite3 *db, const Config *config, const char *day)
+digest_do_send (sqlite3 *db, const Config *config, const char *day)
 {
   g_autoptr (GError) error = NULL;
   guint queued = 0;
@@ -104,7 +104,7 @@ cmd_digest (const Config *config, int argc, char **argv)
   sqlite3 *db = command_open_db (config, &status);
   if (db == NULL)
     return status;
-  status = send ? digest_queue (db, config, day) : digest_print (db, config, day, html, queries);
+  status = send ? digest_do_send (db, config, day) : digest_print (db, config, day, html, queries);
   db_close (db);
   return status;
 }

@@ -68,10 +68,14 @@ meeting_do_invite (sqlite3 *db, const Config *config, const char *ref, const Mee
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   guint invited = 0, before = 0;
-  if (!meeting_invite (db, config, ref, now, &invited, &before, &error))
+  g_autoptr (GPtrArray) inactive = g_ptr_array_new_with_free_func (g_free);
+  if (!meeting_invite (db, config, ref, now, &invited, &before, inactive, &error))
     return failed (error);
   g_autofree char *shown = g_ascii_strup (ref, -1);
   printf ("%s invited %u (before: %u)\n", shown, invited, before);
+  for (guint i = 0; i < inactive->len; i++)
+    printf ("%s did not invite %s: it is inactive in the entities register\n", shown,
+            (char *) inactive->pdata[i]);
   return EX_OK;
 }
 

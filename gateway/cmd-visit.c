@@ -67,10 +67,14 @@ visit_do_invite (sqlite3 *db, const Config *config, const char *ref, const Visit
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   guint invited = 0, before = 0;
-  if (!meeting_invite (db, config, ref, now, &invited, &before, &error))
+  g_autoptr (GPtrArray) inactive = g_ptr_array_new_with_free_func (g_free);
+  if (!meeting_invite (db, config, ref, now, &invited, &before, inactive, &error))
     return failed (error);
   g_autofree char *shown = g_ascii_strup (ref, -1);
   printf ("%s invited %u (before: %u)\n", shown, invited, before);
+  for (guint i = 0; i < inactive->len; i++)
+    printf ("%s did not invite %s: it is inactive in the entities register\n", shown,
+            (char *) inactive->pdata[i]);
   return EX_OK;
 }
 
@@ -129,7 +133,8 @@ visit_do_share (sqlite3 *db, const Config *config, const char *ref, const VisitO
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr (GPtrArray) shared = NULL;
   g_autoptr (GPtrArray) skipped = NULL;
-  if (!visit_share (db, config, ref, now, &shared, &skipped, &error))
+  g_autoptr (GPtrArray) inactive = NULL;
+  if (!visit_share (db, config, ref, now, &shared, &skipped, &inactive, &error))
     return failed (error);
   g_autofree char *shown = g_ascii_strup (ref, -1);
   for (guint i = 0; i < shared->len; i++)
@@ -137,7 +142,10 @@ visit_do_share (sqlite3 *db, const Config *config, const char *ref, const VisitO
   for (guint i = 0; i < skipped->len; i++)
     printf ("%s not shared with %s: it has no active contact point\n", shown,
             (char *) skipped->pdata[i]);
-  if (shared->len == 0 && skipped->len == 0)
+  for (guint i = 0; i < inactive->len; i++)
+    printf ("%s not shared with %s: it is inactive in the entities register\n", shown,
+            (char *) inactive->pdata[i]);
+  if (shared->len == 0 && skipped->len == 0 && inactive->len == 0)
     printf ("%s already shared with everyone the consent names\n", shown);
   return EX_OK;
 }

@@ -71,7 +71,7 @@ typedef struct {
   char **digest_to;         /* NULL-terminated, lower case; default the staff */
   guint digest_stale_months;   /* requests with no change or result (F 7 e) */
   guint digest_silent_months;  /* entities that sent nothing (F 7 b) */
-  guint digest_visit_days;     /* information for a visit is due this many days before it */
+  guint digest_visit_days;     /* read and unused: a request's due date decides now */
   guint digest_items;          /* items a section shows at most */
 } Config;
 

@@ -24,7 +24,6 @@ typedef struct {
   char *next_day;     /* :next_day, the date after day */
   char *horizon_day;  /* :horizon_day, DIGEST_AHEAD_DAYS after next_day */
   char *horizon;      /* :horizon, its first moment, UTC */
-  char *visit_day;    /* :visit_day, the last start of a visit whose information is due */
   char *stale;        /* :stale, no change since then makes a request stale, UTC */
   char *silent;       /* :silent, nothing sent since then makes an entity silent, UTC */
   gint64 limit;       /* :limit, one more than the items shown */
@@ -112,15 +111,22 @@ static const DigestQuery queries[] = {
     " AND lower (v.status) NOT IN ('cancelled', 'completed')"
     " ORDER BY v.start_date, v.reference LIMIT :limit",
     NULL, "ctcgw list visits" },
+  /* Information requested (visit request-info) whose due date has passed,
+   * by the organizations of a visit not over yet that sent none; a later
+   * request for the same visit moves its due date. */
   { "overdue", "overdue",
-    "SELECT v.reference, v.state_code, v.start_date, o.value FROM visits v,"
+    "SELECT v.reference, v.state_code, r.due, o.value FROM visit_requests r"
+    " JOIN visits v ON v.id = r.visit_id,"
     " json_each (CASE WHEN json_valid (v.organizations) THEN v.organizations"
     " ELSE json_array (v.organizations) END) o"
-    " WHERE v.start_date >= :next_day AND v.start_date <= :visit_day AND v.state = 'active'"
-    " AND lower (v.status) NOT IN ('cancelled', 'completed') AND o.value IS NOT NULL"
+    " WHERE r.due < :day AND coalesce (v.end_date, v.start_date) >= :day"
+    " AND NOT EXISTS (SELECT 1 FROM visit_requests later WHERE later.visit_id = r.visit_id"
+    " AND (later.due > r.due OR (later.due = r.due AND later.id > r.id)))"
+    " AND v.state = 'active' AND lower (v.status) NOT IN ('cancelled', 'completed')"
+    " AND o.value IS NOT NULL"
     " AND NOT EXISTS (SELECT 1 FROM visit_information i WHERE i.visit = v.reference"
     " AND i.entity = o.value COLLATE NOCASE AND i.state = 'active')"
-    " ORDER BY v.start_date, v.reference, o.value LIMIT :limit",
+    " ORDER BY r.due, v.reference, o.value LIMIT :limit",
     NULL, "ctcgw list visits" },
   { "candidates", "candidates", NULL, match_candidates, "ctcgw list requests --candidates" },
   { "overlaps", "overlaps", NULL, match_overlaps, "ctcgw list offers --overlaps" },
@@ -163,7 +169,6 @@ bounds_clear (Bounds *b)
   g_free (b->next_day);
   g_free (b->horizon_day);
   g_free (b->horizon);
-  g_free (b->visit_day);
   g_free (b->stale);
   g_free (b->silent);
 }
@@ -212,7 +217,6 @@ bounds_init (Bounds *b, const Config *config, const char *day)
   g_autoptr (GDateTime) start = g_date_time_new (tz, y, m, d, 0, 0, 0);
   g_autoptr (GDateTime) end = g_date_time_add_days (start, 1);
   g_autoptr (GDateTime) horizon = g_date_time_add_days (end, DIGEST_AHEAD_DAYS);
-  g_autoptr (GDateTime) visit = g_date_time_add_days (end, (gint) config->digest_visit_days);
   g_autoptr (GDateTime) stale = g_date_time_add_months (end, -(gint) config->digest_stale_months);
   g_autoptr (GDateTime) silent = g_date_time_add_months (end, -(gint) config->digest_silent_months);
 
@@ -222,7 +226,6 @@ bounds_init (Bounds *b, const Config *config, const char *day)
   b->next_day = g_date_time_format (end, "%Y-%m-%d");
   b->horizon_day = g_date_time_format (horizon, "%Y-%m-%d");
   b->horizon = utc_text (horizon);
-  b->visit_day = g_date_time_format (visit, "%Y-%m-%d");
   b->stale = utc_text (stale);
   b->silent = utc_text (silent);
   b->limit = (gint64) config->digest_items + 1;
@@ -245,7 +248,6 @@ bind_bounds (sqlite3_stmt *stmt, const Bounds *b)
   bind_named (stmt, ":next_day", b->next_day);
   bind_named (stmt, ":horizon_day", b->horizon_day);
   bind_named (stmt, ":horizon", b->horizon);
-  bind_named (stmt, ":visit_day", b->visit_day);
   bind_named (stmt, ":stale", b->stale);
   bind_named (stmt, ":silent", b->silent);
   int i = sqlite3_bind_parameter_index (stmt, ":limit");
@@ -512,6 +514,24 @@ digest_message (const Config *config, const Digest *digest, const char *to)
 }
 
 gboolean
+digest_queue (sqlite3 *db, const Config *config, const Digest *digest, guint *queued,
+              GError **error)
+{
+  *queued = 0;
+  for (char **to = config->digest_to; to != NULL && *to != NULL; to++)
+    {
+      g_autoptr (GMimeMessage) msg = digest_message (config, digest, *to);
+      if (outbox_queue (db, msg, *to, 0, "digest", error) == 0)
+        {
+          *queued = 0;
+          return FALSE;
+        }
+      (*queued)++;
+    }
+  return TRUE;
+}
+
+gboolean
 digest_send (sqlite3 *db, const Config *config, const char *day, guint *queued,
              GError **error)
 {
@@ -523,16 +543,9 @@ digest_send (sqlite3 *db, const Config *config, const char *day, guint *queued,
     return TRUE;
   if (!db_begin (db, error))
     return FALSE;
-  for (char **to = config->digest_to; *to != NULL; to++)
-    {
-      g_autoptr (GMimeMessage) msg = digest_message (config, digest, *to);
-      if (outbox_queue (db, msg, *to, 0, "digest", error) == 0)
-        {
-          db_rollback (db);
-          *queued = 0;
-          return FALSE;
-        }
-      (*queued)++;
-    }
-  return db_commit (db, error);
+  if (digest_queue (db, config, digest, queued, error) && db_commit (db, error))
+    return TRUE;
+  db_rollback (db);
+  *queued = 0;
+  return FALSE;
 }

@@ -41,6 +41,13 @@ gboolean digest_day_valid (const char *day);
  * fails. */
 Digest *digest_make (sqlite3 *db, const Config *config, const char *day, GError **error);
 
+/* Queues digest to each [digest] to address as multipart/alternative
+ * (text and HTML) inside the caller's transaction, so that what records
+ * the sending (a schedule's run) commits with it; *queued gets the number
+ * of messages. */
+gboolean digest_queue (sqlite3 *db, const Config *config, const Digest *digest, guint *queued,
+                       GError **error);
+
 /* Makes the digest of day and queues it to each [digest] to address as
  * multipart/alternative (text and HTML), in one transaction; *queued gets
  * the number of messages.  No addresses: nothing is queued. */

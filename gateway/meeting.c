@@ -465,17 +465,22 @@ add_attendee (sqlite3 *db, const Meeting *m, const Recipient *r, gboolean *added
 }
 
 /* The recipients of m's audience; MEETING_ERROR_INVALID when it no longer
- * resolves. */
+ * resolves.  Entities deactivated since it was written are left out and
+ * added to inactive. */
 static GPtrArray *
-audience_of (sqlite3 *db, const Meeting *m, GError **error)
+audience_of (sqlite3 *db, const Meeting *m, GPtrArray *inactive, GError **error)
 {
   g_autoptr (GError) local = NULL;
-  GPtrArray *recipients = audience_resolve (db, m->audience, &local);
+  g_autofree char *audience = audience_without_inactive (db, m->audience, inactive, &local);
+  GPtrArray *recipients = audience == NULL ? NULL : audience_resolve (db, audience, &local);
   if (recipients == NULL && g_error_matches (local, AUDIENCE_ERROR, AUDIENCE_ERROR_DB))
     db_set_error (db, error, "resolving an audience");
   else if (recipients == NULL)
     g_set_error (error, MEETING_ERROR, MEETING_ERROR_INVALID, "%s: audience %s: %s",
                  m->reference, m->audience, local->message);
+  for (guint i = 0; i < inactive->len; i++)
+    log_warn ("meeting", "meeting=%s entity=%s skipped: it is inactive", m->reference,
+              (char *) inactive->pdata[i]);
   return recipients;
 }
 
@@ -497,12 +502,12 @@ only_new (GPtrArray *everyone, GHashTable *added)
 /* meeting_invite inside the caller's transaction. */
 static gboolean
 invite_in (sqlite3 *db, const Config *config, const char *reference, GDateTime *now,
-           guint *invited, guint *before, GError **error)
+           guint *invited, guint *before, GPtrArray *inactive, GError **error)
 {
   g_auto (Meeting) m = { 0 };
   if (!load_open (db, reference, &m, error))
     return FALSE;
-  g_autoptr (GPtrArray) recipients = audience_of (db, &m, error);
+  g_autoptr (GPtrArray) recipients = audience_of (db, &m, inactive, error);
   if (recipients == NULL)
     return FALSE;
   g_autoptr (GHashTable) added = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -527,14 +532,16 @@ invite_in (sqlite3 *db, const Config *config, const char *reference, GDateTime *
 /* See meeting.h. */
 gboolean
 meeting_invite (sqlite3 *db, const Config *config, const char *reference, GDateTime *now,
-                guint *invited, guint *before, GError **error)
+                guint *invited, guint *before, GPtrArray *inactive, GError **error)
 {
   *invited = *before = 0;
   if (!db_begin (db, error))
     return FALSE;
-  if (invite_in (db, config, reference, now, invited, before, error) && db_commit (db, error))
+  if (invite_in (db, config, reference, now, invited, before, inactive, error)
+      && db_commit (db, error))
     return TRUE;
   db_rollback (db);
+  g_ptr_array_set_size (inactive, 0);
   *invited = 0;
   return FALSE;
 }

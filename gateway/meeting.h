@@ -54,9 +54,11 @@ char *meeting_create (sqlite3 *db, const Config *config, const MeetingNew *m, GD
 /* Invites those of the meeting's audience not invited yet: an attendance
  * row each and a REQUEST (listing every invitee) to each of them, in one
  * transaction.  *invited counts the new ones, *before those invited
- * already. */
+ * already; the entities of an entities: audience deactivated since are
+ * left out and added to inactive (an array of strings the caller owns). */
 gboolean meeting_invite (sqlite3 *db, const Config *config, const char *reference,
-                         GDateTime *now, guint *invited, guint *before, GError **error);
+                         GDateTime *now, guint *invited, guint *before, GPtrArray *inactive,
+                         GError **error);
 
 /* Changes start, end and location (NULL: unchanged); when that is a
  * significant change, raises SEQUENCE and sends the REQUEST to everyone

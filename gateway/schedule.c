@@ -575,16 +575,24 @@ run_distribution (sqlite3 *db, const Config *config, const ScheduleRow *row, GEr
 }
 
 /* Runs a "digest" schedule: the digest of the day before now, queued to
- * staff in its own transaction (a crash before the run is recorded queues
- * it once more). */
+ * staff in the transaction that records the run, so that it is queued
+ * once however the process ends. */
 static gboolean
 run_digest (sqlite3 *db, const Config *config, const ScheduleRow *row, GDateTime *now,
-            GError **error)
+            GDateTime *next, GError **error)
 {
   g_autofree char *day = digest_default_day (config, now);
   guint queued = 0;
-  if (!digest_send (db, config, day, &queued, error))
+  /* Made before the write lock is taken: it only reads. */
+  g_autoptr (Digest) digest = digest_make (db, config, day, error);
+  if (digest == NULL || !db_begin (db, error))
     return FALSE;
+  if (!digest_queue (db, config, digest, &queued, error)
+      || !mark_run (db, row->id, now, next, NULL, error) || !db_commit (db, error))
+    {
+      db_rollback (db);
+      return FALSE;
+    }
   log_info ("schedule", "schedule=%s ran digest day=%s recipients=%u", row->name, day, queued);
   return TRUE;
 }
@@ -598,8 +606,7 @@ run_and_mark (sqlite3 *db, const Config *config, const ScheduleRow *row, GDateTi
     return run_distribution (db, config, row, error)
            && mark_run (db, row->id, now, next, NULL, error);
   if (g_strcmp0 (row->kind, "digest") == 0)
-    return run_digest (db, config, row, now, error)
-           && mark_run (db, row->id, now, next, NULL, error);
+    return run_digest (db, config, row, now, next, error);
   if (!db_begin (db, error))
     return FALSE;
   if (run_circular (db, config, row, now, error) && mark_run (db, row->id, now, next, NULL, error)

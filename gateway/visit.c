@@ -274,8 +274,31 @@ organizations_audience (sqlite3 *db, const Visit *v, GError **error)
     }
   const char *a = (const char *) sqlite3_column_text (st, 0);
   if (a == NULL)
-    refuse (error, VISIT_ERROR_INVALID, "%s names no organization", v->reference);
-  return g_strdup (a);
+    {
+      refuse (error, VISIT_ERROR_INVALID, "%s names no organization", v->reference);
+      return NULL;
+    }
+  /* An organization deactivated since the visit was created no longer
+   * resolves: it is left out, and said so, so the others still hear. */
+  g_autoptr (GPtrArray) inactive = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) local = NULL;
+  char *audience = audience_without_inactive (db, a, inactive, &local);
+  if (audience == NULL && g_error_matches (local, AUDIENCE_ERROR, AUDIENCE_ERROR_DB))
+    db_set_error (db, error, "reading a visit's organizations");
+  else if (audience == NULL && inactive->len > 0)
+    {
+      g_ptr_array_add (inactive, NULL);
+      g_autofree char *names = g_strjoinv (", ", (char **) inactive->pdata);
+      g_ptr_array_remove_index (inactive, inactive->len - 1);
+      refuse (error, VISIT_ERROR_INVALID, "every organization of %s is inactive in the entities"
+              " register (%s): nothing was sent", v->reference, names);
+    }
+  else if (audience == NULL)
+    refuse (error, VISIT_ERROR_INVALID, "%s: %s", v->reference, local->message);
+  for (guint i = 0; i < inactive->len; i++)
+    log_warn ("visit", "visit=%s organization=%s skipped: it is inactive", v->reference,
+              (char *) inactive->pdata[i]);
+  return audience;
 }
 
 /* Resolves audience; a failure of the database stays DB_ERROR. */
@@ -501,13 +524,35 @@ remind_one (sqlite3 *db, const Config *config, gint64 id, gint64 visit_id, const
     }
   g_autofree char *at = utc_text (now);
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
-      "UPDATE visit_requests SET reminded = ?1 WHERE id = ?2", error);
+      "UPDATE visit_requests SET reminded = ?1, reminders = ?3 WHERE id = ?2", error);
   if (st == NULL)
     return FALSE;
   sqlite3_bind_text (st, 1, at, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (st, 2, id);
+  sqlite3_bind_int64 (st, 3, queued);
   log_info ("visit", "visit=%s reminded=%u due=%s", v.reference, queued, due);
   return step_done (db, st, "recording a reminder", error);
+}
+
+/* Records request id as done without a reminder: it could not be sent
+ * for a reason that trying again does not mend (message). */
+static gboolean
+remind_failed (sqlite3 *db, gint64 id, const char *message, GDateTime *now, GError **error)
+{
+  g_autofree char *at = utc_text (now);
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "UPDATE visit_requests SET reminded = ?1, reminders = 0, last_error = ?2 WHERE id = ?3",
+      error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, at, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 2, message, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (st, 3, id);
+  if (!step_done (db, st, "recording a failed reminder", error))
+    return FALSE;
+  g_autofree char *why = log_escape (message);
+  log_warn ("visit", "request=%" G_GINT64_FORMAT " reminder not sent: %s", id, why);
+  return TRUE;
 }
 
 /* A request whose visit is not cancelled: no reminder for those. */
@@ -558,11 +603,22 @@ visit_remind_due (sqlite3 *db, const Config *config, GDateTime *now, GError **er
         }
       if (!db_begin (db, error))
         return FALSE;
-      if (!remind_one (db, config, id, visit_id, due, now, error) || !db_commit (db, error))
+      if (remind_one (db, config, id, visit_id, due, now, &local) && db_commit (db, &local))
+        continue;
+      db_rollback (db);
+      if (local == NULL)
+        g_set_error_literal (&local, VISIT_ERROR, VISIT_ERROR_INVALID, "no reminder was sent");
+      /* Only a failing database is worth trying again; anything else
+       * would fail at every pass and hold back every later reminder. */
+      if (local->domain == DB_ERROR || !remind_failed (db, id, local->message, now, error))
         {
-          db_rollback (db);
+          if (local->domain == DB_ERROR)
+            g_propagate_error (error, local);
+          else
+            g_error_free (local);
           return FALSE;
         }
+      g_error_free (local);
     }
   return TRUE;
 }
@@ -706,7 +762,9 @@ shared_before (sqlite3 *db, gint64 id, const char *entity, gboolean *before, GEr
   return FALSE;
 }
 
-/* Records that assessment id went to entity. */
+/* Records that assessment id goes to entity (a code), before anything is
+ * queued: an entity that is not in the register fails here, so nothing
+ * is sent unrecorded. */
 static gboolean
 record_share (sqlite3 *db, gint64 id, const char *entity, GDateTime *now, GError **error)
 {
@@ -719,19 +777,71 @@ record_share (sqlite3 *db, gint64 id, const char *entity, GDateTime *now, GError
   sqlite3_bind_int64 (st, 1, id);
   sqlite3_bind_text (st, 2, entity, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (st, 3, at, -1, SQLITE_TRANSIENT);
+  if (!step_done (db, st, "recording a sharing", error))
+    return FALSE;
+  if (sqlite3_changes (db) != 1)
+    return refuse (error, VISIT_ERROR_INVALID, "%s is not in the entities register: the needs"
+                   " assessment was not shared", entity);
+  return TRUE;
+}
+
+/* Takes back the record of a sharing that reached nobody. */
+static gboolean
+unrecord_share (sqlite3 *db, gint64 id, const char *entity, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "DELETE FROM assessment_shares WHERE assessment_id = ?1 AND entity = ?2 COLLATE NOCASE",
+      error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, id);
+  sqlite3_bind_text (st, 2, entity, -1, SQLITE_TRANSIENT);
   return step_done (db, st, "recording a sharing", error);
 }
 
-/* Sends the assessment to the contact points of entity; *sent FALSE when
- * it has none. */
-static gboolean
-share_with (sqlite3 *db, const Config *config, const Visit *v, const char *text,
-            const char *entity, gboolean *sent, GError **error)
+/* What became of the sharing with one entity. */
+typedef enum { SHARE_SENT, SHARE_NO_CONTACT, SHARE_INACTIVE } ShareOutcome;
+
+/* The contact points of entity, or an empty array with *inactive TRUE
+ * when the entity was deactivated. */
+static GPtrArray *
+share_recipients (sqlite3 *db, const char *entity, gboolean *inactive, GError **error)
 {
-  g_autofree char *audience = g_strdup_printf ("entities:%s", entity);
-  g_autoptr (GPtrArray) recipients = recipients_of (db, audience, error);
+  g_autofree char *written = g_strdup_printf ("entities:%s", entity);
+  g_autoptr (GPtrArray) dropped = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) local = NULL;
+  g_autofree char *audience = audience_without_inactive (db, written, dropped, &local);
+  *inactive = dropped->len > 0;
+  if (*inactive)
+    return g_ptr_array_new ();
+  if (audience == NULL && g_error_matches (local, AUDIENCE_ERROR, AUDIENCE_ERROR_DB))
+    {
+      db_set_error (db, error, "resolving an audience");
+      return NULL;
+    }
+  if (audience == NULL)
+    {
+      refuse (error, VISIT_ERROR_INVALID, "%s", local->message);
+      return NULL;
+    }
+  return recipients_of (db, audience, error);
+}
+
+/* Sends assessment id (text) to the contact points of entity, recorded
+ * first. */
+static gboolean
+share_with (sqlite3 *db, const Config *config, const Visit *v, gint64 id, const char *text,
+            const char *entity, GDateTime *now, ShareOutcome *outcome, GError **error)
+{
+  gboolean inactive = FALSE;
+  g_autoptr (GPtrArray) recipients = share_recipients (db, entity, &inactive, error);
   guint queued = 0;
   if (recipients == NULL)
+    return FALSE;
+  *outcome = inactive ? SHARE_INACTIVE : SHARE_NO_CONTACT;
+  if (recipients->len == 0)
+    return TRUE;
+  if (!record_share (db, id, entity, now, error))
     return FALSE;
   for (guint i = 0; i < recipients->len; i++)
     {
@@ -741,14 +851,22 @@ share_with (sqlite3 *db, const Config *config, const Visit *v, const char *text,
                        "assessment", &queued, error))
         return FALSE;
     }
-  *sent = queued > 0;
-  return TRUE;
+  if (queued > 0)
+    *outcome = SHARE_SENT;
+  return queued > 0 || unrecord_share (db, id, entity, error);
 }
+
+/* The lists of visit_share. */
+typedef struct {
+  GPtrArray *shared, *skipped, *inactive;
+} ShareLists;
+
+static const char *const outcome_names[] = { "shared", "skipped-no-contact", "skipped-inactive" };
 
 /* visit_share inside the caller's transaction. */
 static gboolean
 share_in (sqlite3 *db, const Config *config, const char *reference, GDateTime *now,
-          GPtrArray *shared, GPtrArray *skipped, GError **error)
+          const ShareLists *lists, GError **error)
 {
   g_auto (Visit) v = { 0 };
   g_autofree char *text = NULL;
@@ -761,18 +879,22 @@ share_in (sqlite3 *db, const Config *config, const char *reference, GDateTime *n
     return FALSE;
   for (guint i = 0; i < entities->len; i++)
     {
-      const char *entity = entities->pdata[i];
-      gboolean before = FALSE, sent = FALSE;
+      /* A consent may name an entity by its name: shared and recorded
+       * under its code. */
+      g_autofree char *code = db_entity_resolve (db, entities->pdata[i], NULL);
+      const char *entity = code != NULL ? code : entities->pdata[i];
+      gboolean before = FALSE;
+      ShareOutcome outcome = SHARE_NO_CONTACT;
       if (!shared_before (db, id, entity, &before, error))
         return FALSE;
       if (before)
         continue;
-      if (!share_with (db, config, &v, text, entity, &sent, error)
-          || (sent && !record_share (db, id, entity, now, error)))
+      if (!share_with (db, config, &v, id, text, entity, now, &outcome, error))
         return FALSE;
-      g_ptr_array_add (sent ? shared : skipped, g_strdup (entity));
+      GPtrArray *to[] = { lists->shared, lists->skipped, lists->inactive };
+      g_ptr_array_add (to[outcome], g_strdup (entity));
       log_info ("visit", "visit=%s assessment=%" G_GINT64_FORMAT " entity=%s %s", v.reference,
-                id, entity, sent ? "shared" : "skipped-no-contact");
+                id, entity, outcome_names[outcome]);
     }
   return TRUE;
 }
@@ -780,16 +902,21 @@ share_in (sqlite3 *db, const Config *config, const char *reference, GDateTime *n
 /* See visit.h. */
 gboolean
 visit_share (sqlite3 *db, const Config *config, const char *reference, GDateTime *now,
-             GPtrArray **shared, GPtrArray **skipped, GError **error)
+             GPtrArray **shared, GPtrArray **skipped, GPtrArray **inactive, GError **error)
 {
-  *shared = g_ptr_array_new_with_free_func (g_free);
-  *skipped = g_ptr_array_new_with_free_func (g_free);
+  ShareLists lists = { g_ptr_array_new_with_free_func (g_free),
+                       g_ptr_array_new_with_free_func (g_free),
+                       g_ptr_array_new_with_free_func (g_free) };
+  *shared = lists.shared;
+  *skipped = lists.skipped;
+  *inactive = lists.inactive;
   if (!db_begin (db, error))
     return FALSE;
-  if (share_in (db, config, reference, now, *shared, *skipped, error) && db_commit (db, error))
+  if (share_in (db, config, reference, now, &lists, error) && db_commit (db, error))
     return TRUE;
   db_rollback (db);
   g_ptr_array_set_size (*shared, 0);
   g_ptr_array_set_size (*skipped, 0);
+  g_ptr_array_set_size (*inactive, 0);
   return FALSE;
 }

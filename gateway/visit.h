@@ -50,7 +50,10 @@ gboolean visit_request_info (sqlite3 *db, const Config *config, const char *refe
 /* Sends the reminders that are due at now (template visit-reminder) to
  * the contact points of the organizations that have sent no
  * visit-information for the visit; each request once, in its own
- * transaction.  FALSE only for a database failure. */
+ * transaction.  A reminder that fails otherwise (every organization
+ * deactivated, a template that cannot be rendered) is recorded as done,
+ * with reminders = 0 and its last_error, so the later ones still go out.
+ * FALSE only for a database failure. */
 gboolean visit_remind_due (sqlite3 *db, const Config *config, GDateTime *now, GError **error);
 
 /* Seconds until the next reminder is due (at least 1), or G_MAXUINT. */
@@ -66,6 +69,8 @@ gboolean visit_assess (sqlite3 *db, const char *reference, const char *text, con
  * each of their active contact points, recording each entity in
  * assessment_shares.  Refused with VISIT_ERROR_NO_CONSENT when there is
  * no consent, or it says no; *shared gets the entities it went to now
- * (codes), *skipped those named with no contact point. */
+ * (codes), *skipped those named with no contact point, *inactive those
+ * deactivated in the entities register (left out). */
 gboolean visit_share (sqlite3 *db, const Config *config, const char *reference, GDateTime *now,
-                      GPtrArray **shared, GPtrArray **skipped, GError **error);
+                      GPtrArray **shared, GPtrArray **skipped, GPtrArray **inactive,
+                      GError **error);

@@ -67,6 +67,7 @@ INSERT INTO attendance (meeting_id, entity, email, partstat, updated) VALUES
  (1, 'FR', 'm.dupont@fr.example', 'NEEDS-ACTION', '2026-11-20T12:00:00Z');
 INSERT INTO visits (reference, state_code, start_date, organizations) VALUES
  ('CTC-VIS-2026-0001', 'KG', '2026-12-03', '["OSCE"]');
+INSERT INTO visit_requests (visit_id, due) VALUES (1, '2026-11-25');
 INSERT INTO requests (reference, state_code, areas, description, updated) VALUES
  ('CTC-REQ-2026-0001', 'KG', '["border-control"]', 'D', '2026-11-29T09:00:00Z'),
  ('CTC-REQ-2026-0002', 'UZ', '["other"]', 'D', '2026-01-29T09:00:00Z');
@@ -81,7 +82,8 @@ check "digest --print" 0 ctcgw digest --print --date 2026-11-29
 for title in "WHAT ARRIVED" "FILED, UPDATED OR WITHDRAWN" "ANSWERED WITH ERRORS" \
     "QUARANTINE WAITING" "SENDS THAT FAILED" "MEETING AND VISIT ANSWERS" \
     "MEETINGS AND VISITS IN THE NEXT 30 DAYS" "VISIT INFORMATION OVERDUE" \
-    "OPEN REQUESTS WITH CANDIDATE OFFERS" "OFFERS THAT OVERLAP" \
+    "CANDIDATE OFFERS: PAIRS WITH A REQUEST OR OFFER FILED OR CHANGED ON 2026-11-29" \
+    "OVERLAPPING OFFERS: PAIRS WITH AN OFFER FILED OR CHANGED ON 2026-11-29" \
     "REQUESTS WITH NO CHANGE" "ENTITIES THAT HAVE SENT NOTHING"; do
     check_out "the text has $title" "^$title"
 done
@@ -150,8 +152,8 @@ if command -v pdftotext >/dev/null; then
     for title in "What arrived" "Filed, updated or withdrawn" "Answered with errors" \
         "Quarantine waiting for a decision" "Sends that failed and contact points that bounce" \
         "Meeting and visit answers" "Meetings and visits in the next 30 days" \
-        "Visit information overdue" "Open requests with candidate offers" \
-        "Offers that overlap" "Requests with no change and no result report" \
+        "Visit information overdue" "Candidate offers: pairs with a request" \
+        "Overlapping offers: pairs with an offer" "Requests with no change and no result report" \
         "Entities that have sent nothing"; do
         check_true "the rendered text shows $title" grep -q "$title" "$TMP/digest.txt"
     done

@@ -224,4 +224,59 @@ is "the visit is cancelled" cancelled "SELECT status FROM visits"
 check "request-info for a cancelled visit exits 65" 65 ctcgw visit request-info "$VIS" --due 2099-04-20
 check "run --once" 0 ctcgw run --once
 is "no reminder for a cancelled visit" 1 "SELECT count(*) FROM outbox WHERE kind = 'visit-reminder'"
+# --- an organization deactivated ------------------------------------------------
+# A visit keeps the organizations it was created with; one deactivated
+# since is left out, said so, and holds back no other reminder or sharing.
+check "a visit of OSCE alone" 0 ctcgw visit create --state KZ --start 2027-06-01 --end 2027-06-02 --organizations OSCE
+VIS_OSCE=$(cat "$OUT")
+check "a visit of OSCE and UNODC" 0 ctcgw visit create --state KZ --start 2027-06-07 --end 2027-06-09 --organizations 'OSCE,UNODC'
+VIS2=$(cat "$OUT")
+check "a visit of UNODC" 0 ctcgw visit create --state KZ --start 2027-07-05 --end 2027-07-07 --organizations UNODC
+VIS3=$(cat "$OUT")
+for v in "$VIS_OSCE" "$VIS2" "$VIS3"; do
+    check "request-info $v" 0 ctcgw visit request-info "$v" --due 2099-05-20
+done
+check "visit assess $VIS2" 0 ctcgw visit assess "$VIS2" --file "$TMP/assessment.txt"
+check "KZ consents for OSCE and the EU" 0 deliver 'Aigerim Nurlanovna <focal@mfa.kz.example>' \
+    "Form: visit-consent
+Visit: $VIS2
+Consent: yes
+Recipients: OSCE, EU"
+q "UPDATE entities SET active = 0 WHERE code = 'OSCE'"
+check "visit invite with OSCE inactive" 0 ctcgw visit invite "$VIS2"
+check_out "invites UNODC" "^$VIS2 invited 1 \\(before: 0\\)$"
+check_out "says OSCE was left out" "^$VIS2 did not invite OSCE: it is inactive"
+q "UPDATE visit_requests SET remind_at = '2020-01-0' || visit_id || 'T00:00:00Z' WHERE visit_id IN (SELECT id FROM visits WHERE reference IN ('$VIS_OSCE', '$VIS2', '$VIS3'))"
+before=$(q "SELECT count(*) FROM outbox WHERE kind = 'visit-reminder'")
+check "run --once with a reminder that cannot go out" 0 ctcgw run --once
+is "the reminder to nobody is done, with its reason" "0|1" \
+    "SELECT reminders, last_error LIKE '%inactive%' FROM visit_requests r JOIN visits v ON v.id = r.visit_id WHERE v.reference = '$VIS_OSCE' AND reminded IS NOT NULL"
+is "the later reminders went out, to UNODC" "$((before + 2))|j.doe@unodc.example" \
+    "SELECT count(*), (SELECT group_concat(DISTINCT recipient) FROM outbox WHERE kind = 'visit-reminder' AND id > (SELECT max(id) FROM outbox WHERE kind <> 'visit-reminder')) FROM outbox WHERE kind = 'visit-reminder'"
+is "no reminder is left due" 0 "SELECT count(*) FROM visit_requests WHERE reminded IS NULL AND visit_id IN (SELECT id FROM visits WHERE status <> 'cancelled')"
+check "visit request-info with OSCE inactive" 0 ctcgw visit request-info "$VIS2" --due 2099-06-01
+check_out "goes to UNODC" "^$VIS2 requested 1, due 2099-06-01$"
+check_err "says OSCE was left out" 'organization=OSCE skipped: it is inactive'
+check "visit request-info with every organization inactive exits 65" 65 ctcgw visit request-info "$VIS_OSCE" --due 2099-06-01
+check_err "says why" "every organization of $VIS_OSCE is inactive in the entities register \\(OSCE\\)"
+check "visit share with OSCE inactive" 0 ctcgw visit share "$VIS2"
+check_out "shared with the EU" "^$VIS2 shared with EU$"
+check_out "not with OSCE, said so" "^$VIS2 not shared with OSCE: it is inactive"
+# A consent that names an entity by its name: recorded under its code, so
+# a second share sends nothing again.
+check "visit assess $VIS3" 0 ctcgw visit assess "$VIS3" --file "$TMP/assessment.txt"
+check "KZ consents for the European Union by name" 0 deliver 'Aigerim Nurlanovna <focal@mfa.kz.example>' \
+    "Form: visit-consent
+Visit: $VIS3
+Consent: yes
+Recipients: European Union"
+# Written straight into the register: intake stores codes, older rows
+# may not.
+q "UPDATE visit_consents SET recipients = '[\"European Union\"]' WHERE visit = '$VIS3'"
+check "visit share by name" 0 ctcgw visit share "$VIS3"
+check_out "shared with the EU" "^$VIS3 shared with EU$"
+check "visit share by name again" 0 ctcgw visit share "$VIS3"
+check_out "sends nothing twice" 'already shared'
+is "every sharing is recorded" "$(q "SELECT count(*) FROM outbox WHERE kind = 'assessment'")" \
+    "SELECT count(*) FROM assessment_shares"
 finish

@@ -77,6 +77,17 @@ static const char *day_sql =
   "INSERT INTO visits (reference, state_code, start_date, end_date, organizations) VALUES"
   " ('CTC-VIS-2026-0001', 'KG', '2026-12-03', '2026-12-05', '[\"UNODC\", \"OSCE\"]'),"
   " ('CTC-VIS-2026-0002', 'UZ', '2027-02-03', '2027-02-05', '[\"IOM\"]');"
+  /* Requests for information: overdue when the due date is before the
+   * day, the visit not over, cancelled or asked again with a later date. */
+  "INSERT INTO visits (id, reference, state_code, start_date, end_date, organizations, status)"
+  " VALUES (3, 'CTC-VIS-2026-0003', 'TJ', '2026-12-07', '2026-12-08', '[\"OSCE\"]', 'planned'),"
+  " (4, 'CTC-VIS-2026-0004', 'TM', '2026-12-09', '2026-12-10', '[\"OSCE\"]', 'planned'),"
+  " (5, 'CTC-VIS-2026-0005', 'AF', '2026-12-04', '2026-12-05', '[\"EU\"]', 'planned'),"
+  " (6, 'CTC-VIS-2026-0006', 'MN', '2026-12-11', '2026-12-12', '[\"EU\"]', 'cancelled'),"
+  " (7, 'CTC-VIS-2026-0007', 'PK', '2026-11-20', '2026-11-21', '[\"EU\"]', 'planned');"
+  "INSERT INTO visit_requests (visit_id, due) VALUES (1, '2026-11-25'), (2, '2026-12-15'),"
+  " (3, '2026-11-20'), (3, '2026-12-01'), (4, '2026-11-29'), (6, '2026-11-20'),"
+  " (7, '2026-11-10');"
   "INSERT INTO visit_information (reference, visit, entity, information) VALUES"
   " ('CTC-VIN-2026-0001', 'CTC-VIS-2026-0001', 'UNODC', 'Our team of three.');"
   "INSERT INTO requests (reference, state_code, areas, description, updated) VALUES"
@@ -194,15 +205,28 @@ test_every_section (void **state)
   assert_lacks (upcoming, "CTC-MTG-2026-0002");
   assert_lacks (upcoming, "CTC-VIS-2026-0002");
   g_autofree char *overdue = section (t, "VISIT INFORMATION OVERDUE");
-  assert_contains (overdue, "CTC-VIS-2026-0001  KG  2026-12-03  OSCE");
+  assert_contains (overdue, "CTC-VIS-2026-0001  KG  2026-11-25  OSCE");
   assert_lacks (overdue, "UNODC");
-  g_autofree char *candidates = section (t, "OPEN REQUESTS WITH CANDIDATE OFFERS");
+  assert_lacks (overdue, "CTC-VIS-2026-0002");  /* not due yet */
+  assert_lacks (overdue, "CTC-VIS-2026-0003");  /* asked again, due later */
+  assert_lacks (overdue, "CTC-VIS-2026-0004");  /* due on the day itself */
+  assert_lacks (overdue, "CTC-VIS-2026-0005");  /* nothing was requested */
+  assert_lacks (overdue, "CTC-VIS-2026-0006");  /* cancelled */
+  assert_lacks (overdue, "CTC-VIS-2026-0007");  /* over */
+  /* Only the pairs of the day, and the headings say so. */
+  g_autofree char *candidates = section (t, "CANDIDATE OFFERS: PAIRS WITH A REQUEST OR OFFER"
+                                            " FILED OR CHANGED ON " DAY "\n");
   assert_contains (candidates, "CTC-REQ-2026-0001  KZ  CTC-OFF-2026-0001  UNODC  border-control");
   assert_contains (candidates, "CTC-REQ-2026-0001  KZ  CTC-OFF-2026-0002  OSCE  border-control");
-  assert_contains (candidates, "ctcgw list requests --candidates");
-  g_autofree char *overlaps = section (t, "OFFERS THAT OVERLAP");
+  assert_contains (candidates, "  Only the pairs in which the request or the offer was filed"
+                               " or changed on\n  " DAY " are listed; every open request with"
+                               " its candidate offers:\n      ctcgw list requests --candidates");
+  g_autofree char *overlaps = section (t, "OVERLAPPING OFFERS: PAIRS WITH AN OFFER FILED OR"
+                                          " CHANGED ON " DAY "\n");
   assert_contains (overlaps, "CTC-OFF-2026-0001  UNODC  CTC-OFF-2026-0002  OSCE  border-control");
-  assert_contains (overlaps, "ctcgw list offers --overlaps");
+  assert_contains (overlaps, "  Only the pairs in which one of the offers was filed or"
+                             " changed on\n  " DAY " are listed; every pair of offers that"
+                             " overlap:\n      ctcgw list offers --overlaps");
   g_autofree char *stale = section (t, "REQUESTS WITH NO CHANGE AND NO RESULT REPORT FOR 6 MONTHS");
   assert_contains (stale, "CTC-REQ-2026-0002  UZ  2026-03-01  medium");
   assert_contains (stale, "ctcgw show CTC-REQ-2026-0002");
@@ -274,6 +298,12 @@ test_html (void **state)
     }
   assert_contains (d->html, "<td>stranger@else.example</td>");
   assert_contains (d->html, "<code>ctcgw quarantine approve 7</code>");
+  assert_contains (d->html, "<h2 id=\"candidates\">Candidate offers: pairs with a request or"
+                            " offer filed or changed on " DAY "</h2>");
+  assert_contains (d->html, "every open request with its candidate offers:"
+                            " <code>ctcgw list requests --candidates</code>");
+  assert_contains (d->html, "<h2 id=\"overlaps\">Overlapping offers: pairs with an offer"
+                            " filed or changed on " DAY "</h2>");
   assert_lacks (d->html, "http");
   assert_lacks (d->html, "src=");
 }
@@ -363,6 +393,28 @@ test_schedule (void **state)
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'digest'"), 2);
 }
 
+/* The digest is queued in the transaction that records the schedule's
+ * run: when the run cannot be recorded, nothing is queued, and the next
+ * pass queues it once. */
+static void
+test_schedule_one_transaction (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) before = g_date_time_new_utc (2026, 11, 30, 5, 0, 0);
+  g_autoptr (GDateTime) at = g_date_time_new_utc (2026, 11, 30, 6, 0, 30);
+  assert_true (schedule_run_due (f->db, f->config, before, &error));
+  fixture_exec (f->db, "CREATE TEMP TRIGGER no_mark BEFORE UPDATE OF last_run ON schedules"
+                   " BEGIN SELECT RAISE (ABORT, 'disk I/O error'); END;");
+  assert_false (schedule_run_due (f->db, f->config, at, &error));
+  g_clear_error (&error);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'digest'"), 0);
+  fixture_exec (f->db, "DROP TRIGGER no_mark;");
+  assert_true (schedule_run_due (f->db, f->config, at, &error));
+  assert_true (schedule_run_due (f->db, f->config, at, &error));
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'digest'"), 2);
+}
+
 static void
 test_day_valid (void **state)
 {
@@ -389,6 +441,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_items_limit, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_send, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_schedule, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_schedule_one_transaction, setup, fixture_gateway_teardown),
     cmocka_unit_test (test_day_valid),
   };
   g_mime_init ();
