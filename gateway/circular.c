@@ -42,14 +42,6 @@ circular_clear (Circular *c)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Circular, circular_clear)
 
-/* A time as the database writes them: 2026-01-31T12:00:00Z. */
-static char *
-utc_text (GDateTime *t)
-{
-  g_autoptr (GDateTime) utc = g_date_time_to_utc (t);
-  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
-}
-
 /* now in the configured time zone (UTC when GLib does not know it). */
 static GDateTime *
 local_time (const Config *config, GDateTime *now)
@@ -101,7 +93,7 @@ static GPtrArray *
 silent_recipients (sqlite3 *db, int months, GDateTime *now, GError **error)
 {
   g_autoptr (GDateTime) since = g_date_time_add_months (now, -months);
-  g_autofree char *cutoff = utc_text (since);
+  g_autofree char *cutoff = db_time_text (since);
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
       "SELECT 1 FROM sources WHERE provider = ?1 COLLATE NOCASE"
       " AND (created >= ?2 OR updated >= ?2) LIMIT 1", NULL);
@@ -192,7 +184,7 @@ insert_circular (sqlite3 *db, const Config *config, const char *template,
                  const char *audience, const char *subject, GDateTime *now,
                  Circular *c, GError **error)
 {
-  g_autofree char *created = utc_text (now);
+  g_autofree char *created = db_time_text (now);
   c->reference = db_next_reference (db, config->reference_prefix, "CIR",
                                     g_date_time_get_year (now), error);
   g_autoptr (sqlite3_stmt) st = c->reference == NULL ? NULL : db_prepare (db,
@@ -237,13 +229,6 @@ circular_create (sqlite3 *db, const Config *config, const char *template,
   return g_steal_pointer (&c.reference);
 }
 
-/* A copy of the text of column i, or NULL. */
-static char *
-column_dup (sqlite3_stmt *st, int i)
-{
-  return g_strdup ((const char *) sqlite3_column_text (st, i));
-}
-
 /* Loads the circular whose id is id, or (id 0) whose reference is
  * reference; CIRCULAR_ERROR_NOT_FOUND when there is none. */
 static gboolean
@@ -270,7 +255,7 @@ load_circular (sqlite3 *db, gint64 id, const char *reference, Circular *c, GErro
   char **fields[] = { &c->reference, &c->state, &c->template, &c->audience, &c->subject,
                       &c->sent };
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    *fields[i] = column_dup (st, (int) i + 1);
+    *fields[i] = db_column_dup (st, (int) i + 1);
   return TRUE;
 }
 
@@ -399,7 +384,7 @@ queue_one (sqlite3 *db, const Config *config, const Circular *c, const Recipient
 static gboolean
 mark_sent (sqlite3 *db, const Circular *c, GDateTime *now, guint queued, GError **error)
 {
-  g_autofree char *sent = utc_text (now);
+  g_autofree char *sent = db_time_text (now);
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
       "UPDATE circulars SET sent = ?1, updated = ?1, recipients = ?2 WHERE id = ?3", error);
   if (st == NULL)

@@ -38,13 +38,6 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Held, held_clear)
   " FROM quarantine q LEFT JOIN submissions s ON s.id = q.submission_id" \
   " WHERE q.id = ?1 OR s.reference = ?2 ORDER BY q.id DESC LIMIT 1"
 
-/* A copy of the text of column i, or NULL. */
-static char *
-column_dup (sqlite3_stmt *stmt, int i)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, i));
-}
-
 /* Finds the quarantine row that text names: its number in `quarantine
  * list`, or the submission's reference.  held->id stays 0 when none. */
 static gboolean
@@ -65,10 +58,10 @@ held_find (sqlite3 *db, const char *text, Held *held, GError **error)
     {
       held->id = sqlite3_column_int64 (stmt, 0);
       held->submission_id = sqlite3_column_int64 (stmt, 1);
-      held->reference = column_dup (stmt, 2);
-      held->state = column_dup (stmt, 3);
-      held->decided = column_dup (stmt, 4);
-      held->decided_reason = column_dup (stmt, 5);
+      held->reference = db_column_dup (stmt, 2);
+      held->state = db_column_dup (stmt, 3);
+      held->decided = db_column_dup (stmt, 4);
+      held->decided_reason = db_column_dup (stmt, 5);
     }
   else if (rc != SQLITE_DONE)
     {

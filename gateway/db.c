@@ -153,6 +153,33 @@ db_release (sqlite3_stmt *stmt)
   g_mutex_unlock (&kept_lock);
 }
 
+/* See db.h. */
+gboolean
+db_step_done (sqlite3 *db, sqlite3_stmt *st, const char *what, GError **error)
+{
+  if (sqlite3_step (st) == SQLITE_DONE)
+    return TRUE;
+  db_set_error (db, error, what);
+  return FALSE;
+}
+
+/* See db.h. */
+char *
+db_column_dup (sqlite3_stmt *st, int i)
+{
+  return g_strdup ((const char *) sqlite3_column_text (st, i));
+}
+
+/* See db.h. */
+char *
+db_time_text (GDateTime *t)
+{
+  if (t == NULL)
+    return NULL;
+  g_autoptr (GDateTime) utc = g_date_time_to_utc (t);
+  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+}
+
 /* Finalizes the statements kept for db. */
 static void
 forget_kept (sqlite3 *db)

@@ -51,6 +51,17 @@ sqlite3_stmt *db_prepare (sqlite3 *db, const char *sql, GError **error);
  * db_prepare of the same SQL, or finalized.  g_autoptr (sqlite3_stmt) calls
  * it; never sqlite3_finalize() a statement of db_prepare. */
 void db_release (sqlite3_stmt *stmt);
+
+/* Steps st to its end: TRUE at SQLITE_DONE, else FALSE with error set
+ * (what: the step, for the message). */
+gboolean db_step_done (sqlite3 *db, sqlite3_stmt *st, const char *what, GError **error);
+
+/* A copy of the text of column i of the current row, or NULL. */
+char *db_column_dup (sqlite3_stmt *st, int i);
+
+/* A time as the database stores them, in UTC: 2026-01-31T12:00:00Z; NULL
+ * for NULL. */
+char *db_time_text (GDateTime *t);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, db_release)
 
 /* Allocates the next reference PREFIX-KIND-YEAR-SEQ ("CTC-OFF-2026-0042";

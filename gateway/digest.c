@@ -200,13 +200,6 @@ digest_default_day (const Config *config, GDateTime *now)
   return g_date_time_format (before, "%Y-%m-%d");
 }
 
-static char *
-utc_text (GDateTime *t)
-{
-  g_autoptr (GDateTime) utc = g_date_time_to_utc (t);
-  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
-}
-
 /* The bounds of the digest of day (digest_day_valid) in the zone. */
 static void
 bounds_init (Bounds *b, const Config *config, const char *day)
@@ -221,13 +214,13 @@ bounds_init (Bounds *b, const Config *config, const char *day)
   g_autoptr (GDateTime) silent = g_date_time_add_months (end, -(gint) config->digest_silent_months);
 
   b->day = g_strdup (day);
-  b->since = utc_text (start);
-  b->until = utc_text (end);
+  b->since = db_time_text (start);
+  b->until = db_time_text (end);
   b->next_day = g_date_time_format (end, "%Y-%m-%d");
   b->horizon_day = g_date_time_format (horizon, "%Y-%m-%d");
-  b->horizon = utc_text (horizon);
-  b->stale = utc_text (stale);
-  b->silent = utc_text (silent);
+  b->horizon = db_time_text (horizon);
+  b->stale = db_time_text (stale);
+  b->silent = db_time_text (silent);
   b->limit = (gint64) config->digest_items + 1;
 }
 

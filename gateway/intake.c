@@ -97,15 +97,6 @@ already_seen (sqlite3 *db, const char *message_id, const char *sha, gboolean *se
   return TRUE;
 }
 
-static gboolean
-step_done (sqlite3 *db, sqlite3_stmt *st, const char *what, GError **error)
-{
-  if (sqlite3_step (st) == SQLITE_DONE)
-    return TRUE;
-  db_set_error (db, error, what);
-  return FALSE;
-}
-
 static int
 current_year (void)
 {
@@ -147,7 +138,7 @@ store_submission (Intake *in, GBytes *stored, gsize size, const char *sha,
   sqlite3_bind_text (st, 8, m ? mail_class_name (m->klass) : "unreadable", -1, SQLITE_STATIC);
   sqlite3_bind_blob64 (st, 9, data, len, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (st, 10, (sqlite3_int64) size);
-  if (!step_done (in->db, st, "storing a submission", error))
+  if (!db_step_done (in->db, st, "storing a submission", error))
     return FALSE;
   in->id = sqlite3_last_insert_rowid (in->db);
   return TRUE;
@@ -164,7 +155,7 @@ set_outcome (Intake *in, gint64 answer_id, GError **error)
   if (answer_id > 0)
     sqlite3_bind_int64 (st, 2, answer_id);
   sqlite3_bind_int64 (st, 3, in->id);
-  return step_done (in->db, st, "recording an outcome", error);
+  return db_step_done (in->db, st, "recording an outcome", error);
 }
 
 /* What became of one record, for `show SUB-…` and the digest. */
@@ -186,7 +177,7 @@ log_record (Intake *in, const FormRecord *rec, const FiledRecord *filed,
   sqlite3_bind_text (st, 4, how, -1, SQLITE_STATIC);
   sqlite3_bind_text (st, 5, changed, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (st, 6, problems, -1, SQLITE_TRANSIENT);
-  return step_done (in->db, st, "recording a record", error);
+  return db_step_done (in->db, st, "recording a record", error);
 }
 
 static gboolean
@@ -201,7 +192,7 @@ quarantine (Intake *in, const char *reason, GError **error)
   sqlite3_bind_text (st, 2, reason, -1, SQLITE_TRANSIENT);
   log_info ("intake", "submission=%s id=%" G_GINT64_FORMAT " quarantined",
             in->reference ? in->reference : "-", in->id);
-  return step_done (in->db, st, "quarantining a submission", error);
+  return db_step_done (in->db, st, "quarantining a submission", error);
 }
 
 /* The records of every text of the message (FORMS.md section 1), checked. */
@@ -639,7 +630,7 @@ decide_quarantine (sqlite3 *db, gint64 submission_id, const char *state,
   sqlite3_bind_text (st, 1, state, -1, SQLITE_STATIC);
   sqlite3_bind_text (st, 2, reason, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (st, 3, submission_id);
-  if (!step_done (db, st, "deciding on a quarantined submission", error))
+  if (!db_step_done (db, st, "deciding on a quarantined submission", error))
     return FALSE;
   if (sqlite3_changes (db) == 1)
     return TRUE;
@@ -709,7 +700,7 @@ store_import (Intake *in, const char *path, const char *data, gsize len, GError 
   sqlite3_bind_text (st, 4, base, -1, SQLITE_TRANSIENT);
   sqlite3_bind_blob64 (st, 5, data, len, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (st, 6, (sqlite3_int64) len);
-  if (!step_done (in->db, st, "storing an import", error))
+  if (!db_step_done (in->db, st, "storing an import", error))
     return FALSE;
   in->id = sqlite3_last_insert_rowid (in->db);
   return TRUE;

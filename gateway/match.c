@@ -110,12 +110,6 @@ match_pair_free (MatchPair *pair)
   g_free (pair);
 }
 
-static char *
-column_dup (sqlite3_stmt *stmt, int i)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, i));
-}
-
 /* Runs one of the queries above and reads its five columns as pairs. */
 static GPtrArray *
 read_pairs (sqlite3 *db, const char *sql, const char *day, const MatchWindow *window,
@@ -137,11 +131,11 @@ read_pairs (sqlite3 *db, const char *sql, const char *day, const MatchWindow *wi
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       MatchPair *pair = g_new0 (MatchPair, 1);
-      pair->first = column_dup (stmt, 0);
-      pair->first_who = column_dup (stmt, 1);
-      pair->second = column_dup (stmt, 2);
-      pair->second_who = column_dup (stmt, 3);
-      pair->areas = column_dup (stmt, 4);
+      pair->first = db_column_dup (stmt, 0);
+      pair->first_who = db_column_dup (stmt, 1);
+      pair->second = db_column_dup (stmt, 2);
+      pair->second_who = db_column_dup (stmt, 3);
+      pair->areas = db_column_dup (stmt, 4);
       g_ptr_array_add (pairs, pair);
     }
   if (rc != SQLITE_DONE)

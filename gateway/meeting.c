@@ -64,30 +64,6 @@ invitee_free (Invitee *i)
   g_free (i);
 }
 
-/* A time as the database writes them: 2026-01-31T12:00:00Z. */
-static char *
-utc_text (GDateTime *t)
-{
-  g_autoptr (GDateTime) utc = g_date_time_to_utc (t);
-  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
-}
-
-static gboolean
-step_done (sqlite3 *db, sqlite3_stmt *st, const char *what, GError **error)
-{
-  if (sqlite3_step (st) == SQLITE_DONE)
-    return TRUE;
-  db_set_error (db, error, what);
-  return FALSE;
-}
-
-/* A copy of the text of column i, or NULL. */
-static char *
-column_dup (sqlite3_stmt *st, int i)
-{
-  return g_strdup ((const char *) sqlite3_column_text (st, i));
-}
-
 /* A start or end as the command line gives it, in the form stored: a date
  * for a visit, "YYYY-MM-DDTHH:MM:SS" for a meeting. */
 static char *
@@ -163,7 +139,7 @@ check_new (sqlite3 *db, const Config *config, const Meeting *m, GError **error)
 static gboolean
 insert_row (sqlite3 *db, Meeting *m, GDateTime *now, GError **error)
 {
-  g_autofree char *created = utc_text (now);
+  g_autofree char *created = db_time_text (now);
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
       "INSERT INTO meetings (reference, kind, title, start, \"end\", tz, location, uid,"
       " sequence, status, audience, created, updated)"
@@ -174,7 +150,7 @@ insert_row (sqlite3 *db, Meeting *m, GDateTime *now, GError **error)
                           m->location, m->uid, m->audience, created };
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
     sqlite3_bind_text (st, (int) i + 1, texts[i], -1, SQLITE_TRANSIENT);
-  if (!step_done (db, st, "storing a meeting", error))
+  if (!db_step_done (db, st, "storing a meeting", error))
     return FALSE;
   m->id = sqlite3_last_insert_rowid (db);
   return TRUE;
@@ -265,7 +241,7 @@ load_meeting (sqlite3 *db, const char *reference, Meeting *m, GError **error)
   char **texts[] = { &m->reference, &m->kind, &m->title, &m->start, &m->end, &m->tz,
                      &m->location, &m->uid, &m->status, &m->audience };
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
-    *texts[i] = column_dup (st, (int) i + 1);
+    *texts[i] = db_column_dup (st, (int) i + 1);
   m->sequence = sqlite3_column_int64 (st, 11);
   return TRUE;
 }
@@ -302,10 +278,10 @@ load_invitees (sqlite3 *db, gint64 id, GError **error)
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     {
       Invitee *i = g_new0 (Invitee, 1);
-      i->email = column_dup (st, 0);
-      i->name = column_dup (st, 1);
-      i->entity = column_dup (st, 2);
-      i->language = column_dup (st, 3);
+      i->email = db_column_dup (st, 0);
+      i->name = db_column_dup (st, 1);
+      i->entity = db_column_dup (st, 2);
+      i->language = db_column_dup (st, 3);
       g_ptr_array_add (out, i);
     }
   if (rc != SQLITE_DONE)
@@ -458,7 +434,7 @@ add_attendee (sqlite3 *db, const Meeting *m, const Recipient *r, gboolean *added
   sqlite3_bind_text (st, 3, r->email, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (st, 4, r->name, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (st, 5, m->sequence);
-  if (!step_done (db, st, "recording an invitee", error))
+  if (!db_step_done (db, st, "recording an invitee", error))
     return FALSE;
   *added = sqlite3_changes (db) > 0;
   return TRUE;
@@ -551,7 +527,7 @@ meeting_invite (sqlite3 *db, const Config *config, const char *reference, GDateT
 static gboolean
 store_change (sqlite3 *db, const Meeting *m, gboolean raised, GDateTime *now, GError **error)
 {
-  g_autofree char *updated = utc_text (now);
+  g_autofree char *updated = db_time_text (now);
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
       "UPDATE meetings SET start = ?1, \"end\" = ?2, location = ?3, status = ?4,"
       " sequence = ?5, updated = ?6 WHERE id = ?7", error);
@@ -566,21 +542,21 @@ store_change (sqlite3 *db, const Meeting *m, gboolean raised, GDateTime *now, GE
   sqlite3_bind_int64 (st, 5, m->sequence);
   sqlite3_bind_text (st, 6, updated, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (st, 7, m->id);
-  if (!step_done (db, st, "updating a meeting", error))
+  if (!db_step_done (db, st, "updating a meeting", error))
     return FALSE;
   if (!raised)
     return TRUE;
   sqlite3_bind_int64 (reset, 1, m->sequence);
   sqlite3_bind_text (reset, 2, updated, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (reset, 3, m->id);
-  return step_done (db, reset, "asking the invitees again", error);
+  return db_step_done (db, reset, "asking the invitees again", error);
 }
 
 /* A visit's row follows its invitation's dates and cancellation. */
 static gboolean
 sync_visit (sqlite3 *db, const Meeting *m, GDateTime *now, GError **error)
 {
-  g_autofree char *updated = utc_text (now);
+  g_autofree char *updated = db_time_text (now);
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
       "UPDATE visits SET start_date = ?1, end_date = ?2, updated = ?3, status = CASE"
       " WHEN ?4 = 'cancelled' THEN 'cancelled' ELSE status END WHERE meeting_id = ?5", error);
@@ -591,7 +567,7 @@ sync_visit (sqlite3 *db, const Meeting *m, GDateTime *now, GError **error)
   sqlite3_bind_text (st, 3, updated, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (st, 4, m->status, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (st, 5, m->id);
-  return step_done (db, st, "updating a visit", error);
+  return db_step_done (db, st, "updating a visit", error);
 }
 
 /* Sends m (changed, SEQUENCE raised) to everyone invited. */

@@ -35,15 +35,6 @@ partstat_known (const char *partstat)
   return FALSE;
 }
 
-static gboolean
-step_done (sqlite3 *db, sqlite3_stmt *st, const char *what, GError **error)
-{
-  if (sqlite3_step (st) == SQLITE_DONE)
-    return TRUE;
-  db_set_error (db, error, what);
-  return FALSE;
-}
-
 /* The calendar_replies row and the log line: what became of the reply. */
 static gboolean
 record (Reply *r, const char *result, const char *detail, GError **error)
@@ -77,7 +68,7 @@ record (Reply *r, const char *result, const char *detail, GError **error)
   g_autofree char *why = log_escape (detail != NULL ? detail : "");
   log_info ("replies", "submission=%" G_GINT64_FORMAT " uid=%s attendee=%s result=%s%s%s",
             r->submission_id, uid, who, result, detail ? " detail=" : "", detail ? why : "");
-  return step_done (r->db, st, "recording a calendar reply", error);
+  return db_step_done (r->db, st, "recording a calendar reply", error);
 }
 
 /* Finds the meeting (or visit) of the reply's UID; meeting_id stays 0. */
@@ -172,7 +163,7 @@ add_delegate (Reply *r, gint64 *id, GError **error)
     return FALSE;
   sqlite3_bind_int64 (st, 1, r->meeting_id);
   sqlite3_bind_text (st, 2, r->who->address, -1, SQLITE_STATIC);
-  if (!step_done (r->db, st, "adding a delegate", error))
+  if (!db_step_done (r->db, st, "adding a delegate", error))
     return FALSE;
   if (sqlite3_changes (r->db) == 1)
     *id = sqlite3_last_insert_rowid (r->db);
@@ -195,7 +186,7 @@ update_attendance (Reply *r, gint64 id, GError **error)
   sqlite3_bind_text (st, 4, r->imip->dtstamp, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (st, 5, r->submission_id);
   sqlite3_bind_int64 (st, 6, id);
-  return step_done (r->db, st, "updating attendance", error);
+  return db_step_done (r->db, st, "updating attendance", error);
 }
 
 /* A REPLY from an attendee: their answer, unless a later one was filed. */
@@ -246,7 +237,7 @@ file_counter (Reply *r, GError **error)
   sqlite3_bind_text (st, 6, m->dtend, -1, SQLITE_STATIC);
   sqlite3_bind_text (st, 7, m->location, -1, SQLITE_STATIC);
   sqlite3_bind_text (st, 8, m->comment, -1, SQLITE_STATIC);
-  return step_done (r->db, st, "recording a counter proposal", error)
+  return db_step_done (r->db, st, "recording a counter proposal", error)
       && record (r, "counter", "proposal kept for staff", error);
 }
 

@@ -252,23 +252,6 @@ schedule_next (const char *rrule, const char *dtstart, const char *tzid,
   return ok ? g_date_time_new_from_unix_utc ((gint64) found) : NULL;
 }
 
-/* A UTC time as the database writes them, or NULL for NULL. */
-static char *
-utc_text (GDateTime *t)
-{
-  return t != NULL ? g_date_time_format (t, "%Y-%m-%dT%H:%M:%SZ") : NULL;
-}
-
-/* Steps st to its end; FALSE with error on failure. */
-static gboolean
-step_done (sqlite3 *db, sqlite3_stmt *st, const char *what, GError **error)
-{
-  if (sqlite3_step (st) == SQLITE_DONE)
-    return TRUE;
-  db_set_error (db, error, what);
-  return FALSE;
-}
-
 /* The id of the active circular reference; SCHEDULE_ERROR_NOT_FOUND. */
 static gint64
 active_circular (sqlite3 *db, const char *reference, GError **error)
@@ -315,8 +298,8 @@ store_circular_schedule (sqlite3 *db, gint64 id, const char *rrule, const char *
   sqlite3_bind_int64 (own, 1, id);
   sqlite3_bind_text (own, 2, rrule, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (own, 3, dtstart, -1, SQLITE_TRANSIENT);
-  return step_done (db, st, "storing a schedule", error)
-         && step_done (db, own, "storing a circular's schedule", error);
+  return db_step_done (db, st, "storing a schedule", error)
+         && db_step_done (db, own, "storing a circular's schedule", error);
 }
 
 /* The first occurrence at or after now, required to exist. */
@@ -342,7 +325,7 @@ schedule_circular (sqlite3 *db, const Config *config, const char *reference,
   g_autofree char *dtstart = schedule_start_parse (start, error);
   g_autoptr (GDateTime) next = dtstart != NULL
       ? first_occurrence (rrule, dtstart, config->timezone, now, error) : NULL;
-  g_autofree char *next_text = utc_text (next);
+  g_autofree char *next_text = db_time_text (next);
   if (next == NULL || !db_begin (db, error))
     return FALSE;
   gint64 id = active_circular (db, reference, error);
@@ -369,7 +352,7 @@ schedule_stop (sqlite3 *db, const char *reference, GError **error)
   if (st == NULL)
     return FALSE;
   sqlite3_bind_text (st, 1, reference, -1, SQLITE_TRANSIENT);
-  if (!step_done (db, st, "stopping a schedule", error))
+  if (!db_step_done (db, st, "stopping a schedule", error))
     return FALSE;
   if (sqlite3_changes (db) > 0)
     return TRUE;
@@ -431,7 +414,7 @@ store_config (sqlite3 *db, const ScheduleConfig *s, const char *tzid, const char
   bind_config (st, s, tzid);
   sqlite3_bind_text (st, 10, next, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (st, 11, problem, -1, SQLITE_TRANSIENT);
-  return step_done (db, st, "storing a schedule", error);
+  return db_step_done (db, st, "storing a schedule", error);
 }
 
 /* Brings one [schedule NAME] into the database when it changed. */
@@ -450,7 +433,7 @@ sync_one (sqlite3 *db, const ScheduleConfig *s, const char *tzid, GDateTime *now
     return TRUE;
   g_autoptr (GDateTime) next = s->enabled
       ? first_occurrence (s->rrule, s->start, tzid, now, &problem) : NULL;
-  g_autofree char *next_text = utc_text (next);
+  g_autofree char *next_text = db_time_text (next);
   if (problem != NULL)
     log_warn ("schedule", "schedule=%s does not run: %s", s->name, problem->message);
   log_info ("schedule", "schedule=%s from the configuration enabled=%d next=%s", s->name,
@@ -472,7 +455,7 @@ disable_removed (sqlite3 *db, const Config *config, GError **error)
   if (st == NULL)
     return FALSE;
   sqlite3_bind_text (st, 1, json, -1, SQLITE_TRANSIENT);
-  return step_done (db, st, "disabling a schedule", error);
+  return db_step_done (db, st, "disabling a schedule", error);
 }
 
 /* See schedule.h. */
@@ -484,13 +467,6 @@ schedule_sync_config (sqlite3 *db, const Config *config, GDateTime *now, GError 
     if (!sync_one (db, config->schedules->pdata[i], tzid, now, error))
       return FALSE;
   return disable_removed (db, config, error);
-}
-
-/* A copy of the text of column i, or NULL. */
-static char *
-column_dup (sqlite3_stmt *st, int i)
-{
-  return g_strdup ((const char *) sqlite3_column_text (st, i));
 }
 
 /* Loads schedule id into row. */
@@ -514,7 +490,7 @@ load_row (sqlite3 *db, gint64 id, ScheduleRow *row, GError **error)
                      &row->subject, &row->rrule, &row->dtstart, &row->tzid };
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
     if (texts[i] != NULL)
-      *texts[i] = column_dup (st, (int) i);
+      *texts[i] = db_column_dup (st, (int) i);
   return TRUE;
 }
 
@@ -523,8 +499,8 @@ static gboolean
 mark_run (sqlite3 *db, gint64 id, GDateTime *now, GDateTime *next, const char *problem,
           GError **error)
 {
-  g_autofree char *last = utc_text (now);
-  g_autofree char *next_text = utc_text (next);
+  g_autofree char *last = db_time_text (now);
+  g_autofree char *next_text = db_time_text (next);
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
       "UPDATE schedules SET last_run = ?1, next_run = ?2, last_error = ?3 WHERE id = ?4", error);
   if (st == NULL)
@@ -533,7 +509,7 @@ mark_run (sqlite3 *db, gint64 id, GDateTime *now, GDateTime *next, const char *p
   sqlite3_bind_text (st, 2, next_text, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (st, 3, problem, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (st, 4, id);
-  return step_done (db, st, "recording a schedule's run", error);
+  return db_step_done (db, st, "recording a schedule's run", error);
 }
 
 /* Sends the circular of a "circular" schedule, inside the transaction. */
@@ -651,7 +627,7 @@ run_one (sqlite3 *db, const Config *config, gint64 id, GDateTime *now, GError **
 static GArray *
 due_ids (sqlite3 *db, GDateTime *now, GError **error)
 {
-  g_autofree char *limit = utc_text (now);
+  g_autofree char *limit = db_time_text (now);
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
       "SELECT id FROM schedules WHERE enabled = 1 AND next_run IS NOT NULL"
       " AND next_run <= ?1 ORDER BY next_run, id", error);

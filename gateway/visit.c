@@ -54,28 +54,6 @@ refuse (GError **error, int code, const char *fmt, ...)
   return FALSE;
 }
 
-static char *
-utc_text (GDateTime *t)
-{
-  g_autoptr (GDateTime) utc = g_date_time_to_utc (t);
-  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
-}
-
-static gboolean
-step_done (sqlite3 *db, sqlite3_stmt *st, const char *what, GError **error)
-{
-  if (sqlite3_step (st) == SQLITE_DONE)
-    return TRUE;
-  db_set_error (db, error, what);
-  return FALSE;
-}
-
-static char *
-column_dup (sqlite3_stmt *st, int i)
-{
-  return g_strdup ((const char *) sqlite3_column_text (st, i));
-}
-
 /* The configured zone (UTC when GLib does not know it). */
 static GTimeZone *
 local_zone (const Config *config)
@@ -170,7 +148,7 @@ insert_visit (sqlite3 *db, const char *reference, const char *state, const char 
               const char *end, const char *organizations, gint64 meeting_id, GDateTime *now,
               GError **error)
 {
-  g_autofree char *created = utc_text (now);
+  g_autofree char *created = db_time_text (now);
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
       "INSERT INTO visits (reference, state_code, start_date, end_date, organizations,"
       " status, meeting_id, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, 'planned', ?6, ?7, ?7)",
@@ -182,7 +160,7 @@ insert_visit (sqlite3 *db, const char *reference, const char *state, const char 
     sqlite3_bind_text (st, (int) i + 1, texts[i], -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (st, 6, meeting_id);
   sqlite3_bind_text (st, 7, created, -1, SQLITE_TRANSIENT);
-  return step_done (db, st, "storing a visit", error);
+  return db_step_done (db, st, "storing a visit", error);
 }
 
 /* visit_create inside the caller's transaction. */
@@ -253,7 +231,7 @@ load_visit (sqlite3 *db, const char *reference, gint64 id, Visit *v, GError **er
   char **texts[] = { &v->reference, &v->state_code, &v->state_name, &v->start, &v->end,
                      &v->organizations, &v->status };
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
-    *texts[i] = column_dup (st, (int) i + 1);
+    *texts[i] = db_column_dup (st, (int) i + 1);
   return TRUE;
 }
 
@@ -386,7 +364,7 @@ reminder_time (const Config *config, GDate *due, GDateTime *now)
                                             : NULL;
   if (at == NULL || g_date_time_compare (at, now) <= 0)
     return NULL;
-  return utc_text (at);
+  return db_time_text (at);
 }
 
 /* Reads due: a date YYYY-MM-DD, today (in the configured zone) or later. */
@@ -415,7 +393,7 @@ static gboolean
 insert_request (sqlite3 *db, const Visit *v, const char *due, const char *remind_at,
                 guint recipients, GDateTime *now, GError **error)
 {
-  g_autofree char *created = utc_text (now);
+  g_autofree char *created = db_time_text (now);
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
       "INSERT INTO visit_requests (visit_id, due, remind_at, recipients, created)"
       " VALUES (?1, ?2, ?3, ?4, ?5)", error);
@@ -426,7 +404,7 @@ insert_request (sqlite3 *db, const Visit *v, const char *due, const char *remind
   sqlite3_bind_text (st, 3, remind_at, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (st, 4, recipients);
   sqlite3_bind_text (st, 5, created, -1, SQLITE_TRANSIENT);
-  return step_done (db, st, "recording a request for information", error);
+  return db_step_done (db, st, "recording a request for information", error);
 }
 
 /* visit_request_info inside the caller's transaction. */
@@ -488,7 +466,7 @@ informed (sqlite3 *db, const Visit *v, GError **error)
   g_autoptr (GHashTable) set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   int rc;
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    g_hash_table_add (set, column_dup (st, 0));
+    g_hash_table_add (set, db_column_dup (st, 0));
   if (rc != SQLITE_DONE)
     {
       db_set_error (db, error, "reading the visit's information");
@@ -522,7 +500,7 @@ remind_one (sqlite3 *db, const Config *config, gint64 id, gint64 visit_id, const
       if (!queue_text (db, config, "visit-reminder", data, &v, r, "visit-reminder", &queued, error))
         return FALSE;
     }
-  g_autofree char *at = utc_text (now);
+  g_autofree char *at = db_time_text (now);
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
       "UPDATE visit_requests SET reminded = ?1, reminders = ?3 WHERE id = ?2", error);
   if (st == NULL)
@@ -531,7 +509,7 @@ remind_one (sqlite3 *db, const Config *config, gint64 id, gint64 visit_id, const
   sqlite3_bind_int64 (st, 2, id);
   sqlite3_bind_int64 (st, 3, queued);
   log_info ("visit", "visit=%s reminded=%u due=%s", v.reference, queued, due);
-  return step_done (db, st, "recording a reminder", error);
+  return db_step_done (db, st, "recording a reminder", error);
 }
 
 /* Records request id as done without a reminder: it could not be sent
@@ -539,7 +517,7 @@ remind_one (sqlite3 *db, const Config *config, gint64 id, gint64 visit_id, const
 static gboolean
 remind_failed (sqlite3 *db, gint64 id, const char *message, GDateTime *now, GError **error)
 {
-  g_autofree char *at = utc_text (now);
+  g_autofree char *at = db_time_text (now);
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
       "UPDATE visit_requests SET reminded = ?1, reminders = 0, last_error = ?2 WHERE id = ?3",
       error);
@@ -548,7 +526,7 @@ remind_failed (sqlite3 *db, gint64 id, const char *message, GDateTime *now, GErr
   sqlite3_bind_text (st, 1, at, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (st, 2, message, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (st, 3, id);
-  if (!step_done (db, st, "recording a failed reminder", error))
+  if (!db_step_done (db, st, "recording a failed reminder", error))
     return FALSE;
   g_autofree char *why = log_escape (message);
   log_warn ("visit", "request=%" G_GINT64_FORMAT " reminder not sent: %s", id, why);
@@ -564,7 +542,7 @@ remind_failed (sqlite3 *db, gint64 id, const char *message, GDateTime *now, GErr
 static gboolean
 next_due (sqlite3 *db, GDateTime *now, gint64 *id, gint64 *visit_id, char **due, GError **error)
 {
-  g_autofree char *limit = utc_text (now);
+  g_autofree char *limit = db_time_text (now);
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
       "SELECT id, visit_id, due FROM visit_requests WHERE reminded IS NULL"
       " AND remind_at IS NOT NULL AND remind_at <= ?1 AND " OPEN_VISIT
@@ -581,7 +559,7 @@ next_due (sqlite3 *db, GDateTime *now, gint64 *id, gint64 *visit_id, char **due,
     }
   *id = sqlite3_column_int64 (st, 0);
   *visit_id = sqlite3_column_int64 (st, 1);
-  *due = column_dup (st, 2);
+  *due = db_column_dup (st, 2);
   return TRUE;
 }
 
@@ -661,7 +639,7 @@ visit_assess (sqlite3 *db, const char *reference, const char *text, const char *
   sqlite3_bind_int64 (st, 1, v.id);
   sqlite3_bind_text (st, 2, text, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (st, 3, by, -1, SQLITE_TRANSIENT);
-  if (!step_done (db, st, "storing an assessment", error))
+  if (!db_step_done (db, st, "storing an assessment", error))
     return FALSE;
   log_info ("visit", "visit=%s assessment=%" G_GINT64_FORMAT " stored", v.reference,
             (gint64) sqlite3_last_insert_rowid (db));
@@ -687,7 +665,7 @@ latest_assessment (sqlite3 *db, const Visit *v, gint64 *id, char **text, GError 
       return FALSE;
     }
   *id = sqlite3_column_int64 (st, 0);
-  *text = column_dup (st, 1);
+  *text = db_column_dup (st, 1);
   return TRUE;
 }
 
@@ -719,9 +697,9 @@ consented (sqlite3 *db, const Visit *v, GError **error)
   int rc;
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     if (sqlite3_column_type (st, 0) != SQLITE_NULL)
-      consent = column_dup (st, 0);
+      consent = db_column_dup (st, 0);
     else if (!g_ptr_array_find_with_equal_func (out, sqlite3_column_text (st, 1), g_str_equal, NULL))
-      g_ptr_array_add (out, column_dup (st, 1));
+      g_ptr_array_add (out, db_column_dup (st, 1));
   if (rc != SQLITE_DONE)
     {
       db_set_error (db, error, "reading the visit's consent");
@@ -768,7 +746,7 @@ shared_before (sqlite3 *db, gint64 id, const char *entity, gboolean *before, GEr
 static gboolean
 record_share (sqlite3 *db, gint64 id, const char *entity, GDateTime *now, GError **error)
 {
-  g_autofree char *at = utc_text (now);
+  g_autofree char *at = db_time_text (now);
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
       "INSERT INTO assessment_shares (assessment_id, entity, shared)"
       " SELECT ?1, code, ?3 FROM entities WHERE code = ?2 COLLATE NOCASE", error);
@@ -777,7 +755,7 @@ record_share (sqlite3 *db, gint64 id, const char *entity, GDateTime *now, GError
   sqlite3_bind_int64 (st, 1, id);
   sqlite3_bind_text (st, 2, entity, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (st, 3, at, -1, SQLITE_TRANSIENT);
-  if (!step_done (db, st, "recording a sharing", error))
+  if (!db_step_done (db, st, "recording a sharing", error))
     return FALSE;
   if (sqlite3_changes (db) != 1)
     return refuse (error, VISIT_ERROR_INVALID, "%s is not in the entities register: the needs"
@@ -796,7 +774,7 @@ unrecord_share (sqlite3 *db, gint64 id, const char *entity, GError **error)
     return FALSE;
   sqlite3_bind_int64 (st, 1, id);
   sqlite3_bind_text (st, 2, entity, -1, SQLITE_TRANSIENT);
-  return step_done (db, st, "recording a sharing", error);
+  return db_step_done (db, st, "recording a sharing", error);
 }
 
 /* What became of the sharing with one entity. */
