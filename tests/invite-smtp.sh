@@ -21,11 +21,12 @@ SRC=${CTCGW_SRCDIR:-.}
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 command -v node >/dev/null 2>&1 || skip_all "node is needed for ical.js (./autogen.sh installs it)"
+# A tree made by `make dist` has no node_modules (autogen.sh makes them).
+[ -f "$SRC/tests/node/node_modules/ical.js/package.json" ] \
+    || skip_all "ical.js is not installed in tests/node: ./autogen.sh runs npm ci --prefix tests/node"
 servers_start
 "$PY" -c 'import icalendar' 2>/dev/null \
     || servers_fail "python3-icalendar is installed" "./autogen.sh installs it as root"
-[ -f "$SRC/tests/node/node_modules/ical.js/package.json" ] \
-    || servers_fail "ical.js is installed in tests/node" "./autogen.sh runs npm ci --prefix tests/node"
 
 smtp_gateway_setup "$TMP/gw" || servers_fail "the gateway is set up" "ctcgw init or import failed"
 # The organizer is the address whose mailbox the daemon reads.
