@@ -18,8 +18,6 @@
 #define IMAP_TIMEOUT 60
 /* Longest password (the first line of the password file). */
 #define IMAP_PASSWORD_MAX 1024
-/* Largest literal skipped in what the server sends during IDLE. */
-#define IMAP_IDLE_LITERAL_MAX (1024 * 1024)
 /* Longest certificate chain checked. */
 #define IMAP_CHAIN_MAX 16
 
@@ -965,110 +963,6 @@ imap_source_idle_buffered (ImapSource *src)
 {
   return src->idling && src->imap != NULL && src->imap->imap_stream != NULL
          && (src->idle_news || src->imap->imap_stream->read_buffer_len > 0);
-}
-
-/* Whether line is "* <number> WORD" (EXISTS, EXPUNGE...). */
-static gboolean
-untagged_is (const char *line, const char *word)
-{
-  if (line[0] != '*' || line[1] != ' ' || !g_ascii_isdigit (line[2]))
-    return FALSE;
-  const char *p = line + 2;
-  while (g_ascii_isdigit (*p))
-    p++;
-  gsize n = strlen (word);
-  return *p == ' ' && g_ascii_strncasecmp (p + 1, word, n) == 0
-         && strchr (" \r\n", p[1 + n]) != NULL;
-}
-
-/* The size of the literal that ends an IMAP line ("{12}", "{12+}"), or -1. */
-static gint64
-literal_size (const char *line)
-{
-  gsize len = strlen (line);
-  while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-    len--;
-  if (len < 3 || line[len - 1] != '}')
-    return -1;
-  gsize open = len - 1;
-  while (open > 0 && line[open - 1] != '{')
-    open--;
-  if (open == 0)
-    return -1;
-  g_autofree char *digits = g_strndup (line + open, len - 1 - open);
-  g_strdelimit (digits, "+", '\0');
-  guint64 n;
-  if (!g_ascii_string_to_unsigned (digits, 10, 0, G_MAXINT64, &n, NULL))
-    return -1;
-  return (gint64) n;
-}
-
-/* Reads and drops n bytes of a literal. */
-static gboolean
-skip_literal (mailstream *s, guint64 n)
-{
-  char buf[4096];
-  while (n > 0)
-    {
-      ssize_t got = mailstream_read (s, buf, MIN (n, sizeof buf));
-      if (got <= 0)
-        return FALSE;
-      n -= got;
-    }
-  return TRUE;
-}
-
-/* Whether line is the tagged answer to our IDLE (libetpan's tags are the
- * command's number). */
-static gboolean
-is_idle_answer (mailimap *imap, const char *line)
-{
-  char tag[16];
-  int len = g_snprintf (tag, sizeof tag, "%d ", imap->imap_tag);
-  return strncmp (line, tag, len) == 0;
-}
-
-/* Reads one response sent during IDLE, literals and all; EXISTS sets
- * *exists.  A tagged answer means the server ended the IDLE itself. */
-static gboolean
-idle_read_response (ImapSource *src, gboolean *exists, GError **error)
-{
-  char *line = mailimap_read_line (src->imap);
-  if (line == NULL || *line == '\0')
-    return imap_fail (src, MAILIMAP_ERROR_STREAM, "IDLE", error);
-  if (g_ascii_strncasecmp (line, "* BYE", 5) == 0)
-    {
-      g_autofree char *why = log_escape (g_strchomp (line));
-      drop (src);
-      return fail (src, error, IMAP_ERROR_CONNECT, "the server closed the connection: %s", why);
-    }
-  if (is_idle_answer (src->imap, line))
-    {
-      src->idling = src->idle_news = FALSE;
-      *exists = TRUE;
-      return TRUE;
-    }
-  if (untagged_is (line, "EXISTS"))
-    *exists = TRUE;
-  for (gint64 n; (n = literal_size (line)) >= 0;)
-    if (n > IMAP_IDLE_LITERAL_MAX || !skip_literal (src->imap->imap_stream, n)
-        || (line = mailimap_read_line (src->imap)) == NULL || *line == '\0')
-      return imap_fail (src, MAILIMAP_ERROR_STREAM, "IDLE", error);
-  return TRUE;
-}
-
-gboolean
-imap_source_idle_ready (ImapSource *src, gboolean *exists, GError **error)
-{
-  *exists = src->idle_news;
-  while (src->idling && !*exists)
-    {
-      if (!idle_read_response (src, exists, error))
-        return FALSE;
-      if (!imap_source_idle_buffered (src))
-        break;
-    }
-  return TRUE;
 }
 
 gboolean

@@ -66,17 +66,11 @@ gboolean imap_source_move (ImapSource *src, const guint32 *uids, guint n,
                            const char *folder, GError **error);
 
 /* IDLE (RFC 2177).  has_idle: the server advertises it.  idle_start sends
- * IDLE and returns the socket to watch; idle_ready: after the socket became
- * readable (or at once when libetpan already buffered data), whether the
- * server reported something (EXISTS); idle_done sends DONE and reads the
- * tagged answer. */
+ * IDLE and returns the socket to watch; idle_buffered: there is something
+ * to read already (in libetpan's buffer, or announced as IDLE began), so
+ * wake at once; idle_done sends DONE and reads the tagged answer (what the
+ * server sent meanwhile included).  Any wake-up ends the IDLE and searches. */
 gboolean imap_source_has_idle (ImapSource *src);
 gboolean imap_source_idle_start (ImapSource *src, int *fd, GError **error);
 gboolean imap_source_idle_buffered (ImapSource *src);
-/* idle_ready: reads what the server sent while idling (call it when the
- * socket is readable or imap_source_idle_buffered() is TRUE).  *exists is
- * TRUE when the server reported new messages (EXISTS) or ended the IDLE
- * itself: then call imap_source_idle_done() and search.  FALSE when the
- * connection broke (IMAP_ERROR_CONNECT; it is closed). */
-gboolean imap_source_idle_ready (ImapSource *src, gboolean *exists, GError **error);
 gboolean imap_source_idle_done (ImapSource *src, GError **error);
