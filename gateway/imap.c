@@ -869,10 +869,21 @@ fetch_bodies (ImapSource *src, GPtrArray *msgs, gboolean truncated, gsize max_me
   return TRUE;
 }
 
+/* How many of uids[0..n) (ascending) are at or below uid. */
+static guint
+covered (const guint32 *uids, guint n, guint32 uid)
+{
+  guint k = 0;
+  while (k < n && uids[k] <= uid)
+    k++;
+  return k;
+}
+
 GPtrArray *
 imap_source_fetch (ImapSource *src, const guint32 *uids, guint n,
-                   gsize max_bytes, gsize max_message, GError **error)
+                   gsize max_bytes, gsize max_message, guint *done, GError **error)
 {
+  *done = 0;
   if (!ready (src, error))
     return NULL;
   if (n == 0)
@@ -892,6 +903,9 @@ imap_source_fetch (ImapSource *src, const guint32 *uids, guint n,
   for (guint i = msgs->len; i-- > 0;)
     if (((ImapMessage *) g_ptr_array_index (msgs, i))->raw == NULL)
       g_ptr_array_remove_index (msgs, i);
+  /* None returned: all of them were expunged by someone else. */
+  *done = msgs->len == 0 ? n
+      : covered (uids, n, ((ImapMessage *) g_ptr_array_index (msgs, msgs->len - 1))->uid);
   return msgs;
 }
 

@@ -52,12 +52,14 @@ guint32 imap_source_uidvalidity (ImapSource *src);
 GArray *imap_source_search (ImapSource *src, guint32 after_uid, gboolean *news,
                             GError **error);
 
-/* Fetches the messages of uids[from..] in one UID FETCH: at most
- * max_count messages and about max_bytes of them (RFC822.SIZE first, then
- * BODY.PEEK[] for those that fit; those over max_message get only their
- * header).  Never sets \Seen.  Returns ImapMessage* in UID order. */
+/* Fetches messages of uids[0..n) (ascending): about max_bytes of them
+ * (RFC822.SIZE first, then BODY.PEEK[] for those that fit; those over
+ * max_message get only their header).  Never sets \Seen.  Returns
+ * ImapMessage* in UID order; *done is how many of the UIDs the answer
+ * deals with (fetched, or gone from the server meanwhile). */
 GPtrArray *imap_source_fetch (ImapSource *src, const guint32 *uids, guint n,
-                              gsize max_bytes, gsize max_message, GError **error);
+                              gsize max_bytes, gsize max_message, guint *done,
+                              GError **error);
 
 /* Moves the messages to folder: UID MOVE where the server has MOVE, else
  * UID COPY, UID STORE +FLAGS (\Deleted) and UID EXPUNGE (UIDPLUS) or

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "gateway/db.h"
+#include "gateway/fetcher.h"
 #include "gateway/intake.h"
 #include "gateway/log.h"
 #include "gateway/maildir.h"
@@ -61,38 +62,17 @@ take_message (sqlite3 *db, const Config *config, const MailboxConfig *mbox,
   return TRUE;
 }
 
-/* How many of uids[0..n) are at or below uid (they are ascending). */
-static guint
-covered (const guint32 *uids, guint n, guint32 uid)
-{
-  guint k = 0;
-  while (k < n && uids[k] <= uid)
-    k++;
-  return k;
-}
-
-/* Fetches and files some of uids[0..n): *done is how many of the UIDs are
- * dealt with (filed, or gone from the server meanwhile), *taken how many
- * messages were filed. */
+/* Files the fetched messages (ImapMessage*) into b; *count grows by those
+ * filed. */
 static gboolean
-take_fetched (sqlite3 *db, const Config *config, const MailboxConfig *mbox, ImapSource *src,
-              const guint32 *uids, guint n, Batch *b, guint *done, guint *taken, GError **error)
+file_fetched (sqlite3 *db, const Config *config, const MailboxConfig *mbox, GPtrArray *msgs,
+              Batch *b, guint *count, GError **error)
 {
-  g_autoptr (GPtrArray) msgs = imap_source_fetch (src, uids, n, SOURCE_BATCH_BYTES,
-                                                  config->limits.message_max, error);
-  *done = *taken = 0;
-  if (msgs == NULL)
-    return FALSE;
-  /* None returned: all of them were expunged by someone else. */
-  if (msgs->len == 0)
-    *done = n;
   for (guint i = 0; i < msgs->len && !source_stop_requested; i++)
     {
-      const ImapMessage *m = g_ptr_array_index (msgs, i);
-      if (!take_message (db, config, mbox, m, b, error))
+      if (!take_message (db, config, mbox, g_ptr_array_index (msgs, i), b, error))
         return FALSE;
-      (*taken)++;
-      *done = covered (uids, n, m->uid);
+      (*count)++;
     }
   return TRUE;
 }
@@ -115,7 +95,8 @@ starting_uid (sqlite3 *db, const MailboxConfig *mbox, ImapSource *src, guint32 *
   return TRUE;
 }
 
-/* Files the messages of uids in batches; *count grows by those filed. */
+/* Files the messages of uids in batches on the one connection; *count
+ * grows by those filed. */
 static gboolean
 take_uids (sqlite3 *db, const Config *config, const MailboxConfig *mbox, ImapSource *src,
            GArray *uids, Batch *b, guint *count, GError **error)
@@ -123,15 +104,94 @@ take_uids (sqlite3 *db, const Config *config, const MailboxConfig *mbox, ImapSou
   gboolean ok = TRUE;
   for (guint i = 0; ok && i < uids->len && !source_stop_requested;)
     {
-      guint done, taken, n = MIN (SOURCE_BATCH, uids->len - i);
-      ok = take_fetched (db, config, mbox, src, &g_array_index (uids, guint32, i), n, b,
-                         &done, &taken, error);
+      guint done;
+      g_autoptr (GPtrArray) msgs = imap_source_fetch (src, &g_array_index (uids, guint32, i),
+                                                      MIN (SOURCE_BATCH, uids->len - i),
+                                                      SOURCE_BATCH_BYTES,
+                                                      config->limits.message_max, &done, error);
+      ok = msgs != NULL && file_fetched (db, config, mbox, msgs, b, count, error);
       i += done;
-      *count += taken;
       /* What was filed before a failure still leaves the inbox. */
       ok = finish_batch (db, mbox, src, b, ok ? error : NULL) && ok;
     }
   return ok;
+}
+
+/* Makes the batch durable and gives it to the fetcher to move. */
+static gboolean
+hand_over (sqlite3 *db, Fetcher *f, Batch *b, GError **error)
+{
+  if (b->processed->len == 0 && b->rejected->len == 0)
+    return TRUE;
+  if (!db_sync (db, error))
+    return FALSE;
+  fetcher_move (f, b->processed, b->rejected, b->last_done);
+  b->processed = g_array_new (FALSE, FALSE, sizeof (guint32));
+  b->rejected = g_array_new (FALSE, FALSE, sizeof (guint32));
+  return TRUE;
+}
+
+/* Records how far the mailbox is done by the moves the fetcher has made
+ * (all of them, ending it, when finish). */
+static gboolean
+settle_moves (sqlite3 *db, const MailboxConfig *mbox, ImapSource *src, Fetcher *f,
+              gboolean finish, GError **error)
+{
+  gboolean moved;
+  guint32 last_done = 0;
+  GError *local = NULL;
+  gboolean ok = finish ? fetcher_finish (f, &moved, &last_done, &local)
+                       : fetcher_moved (f, &moved, &last_done, &local);
+  gboolean kept = !moved || db_mailbox_state_set (db, mbox->name, imap_source_uidvalidity (src),
+                                                  last_done, ok ? error : NULL);
+  if (!ok)
+    g_propagate_error (error, local);
+  return ok && kept;
+}
+
+/* A server that refuses a second connection (a limit of connections per
+ * user, say) still has its mail read, on the first one. */
+static gboolean
+one_connection (sqlite3 *db, const Config *config, const MailboxConfig *mbox, ImapSource *src,
+                Fetcher *f, const GError *why, GArray *uids, Batch *b, guint *count,
+                GError **error)
+{
+  g_autofree char *reason = log_escape (why->message);
+  log_warn ("imap", "mailbox=%s second connection failed, reading on one: %s", mbox->name,
+            reason);
+  fetcher_finish (f, NULL, NULL, NULL);
+  return take_uids (db, config, mbox, src, uids, b, count, error);
+}
+
+/* The same for a list longer than a batch: a second connection fetches the
+ * next batches and moves the durable ones while this thread files. */
+static gboolean
+take_uids_ahead (sqlite3 *db, const Config *config, const MailboxConfig *mbox,
+                 ImapSource *src, GArray *uids, Batch *b, guint *count, GError **error)
+{
+  Fetcher *f = fetcher_start (mbox, imap_source_uidvalidity (src), (guint32 *) uids->data,
+                              uids->len, SOURCE_BATCH, SOURCE_BATCH_BYTES,
+                              config->limits.message_max);
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < uids->len && !source_stop_requested;)
+    {
+      g_autoptr (FetchedBatch) fetched = fetcher_next (f);
+      if (fetched->error != NULL && i == 0)
+        return one_connection (db, config, mbox, src, f, fetched->error, uids, b, count, error);
+      if (fetched->error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&fetched->error));
+          ok = FALSE;
+        }
+      else if (fetched->done == 0)
+        break;
+      else
+        ok = file_fetched (db, config, mbox, fetched->msgs, b, count, error);
+      i += fetched->done;
+      ok = hand_over (db, f, b, ok ? error : NULL) && ok;
+      ok = settle_moves (db, mbox, src, f, FALSE, ok ? error : NULL) && ok;
+    }
+  return settle_moves (db, mbox, src, f, TRUE, ok ? error : NULL) && ok;
 }
 
 /* Searches and files until a search finds nothing and the server announced
@@ -156,7 +216,10 @@ source_imap_pass (sqlite3 *db, const Config *config, const MailboxConfig *mbox,
       gboolean news;
       guint before = *count;
       g_autoptr (GArray) uids = imap_source_search (src, b.last_done, &news, error);
-      ok = uids != NULL && take_uids (db, config, mbox, src, uids, &b, count, error);
+      ok = uids != NULL
+           && (uids->len > SOURCE_BATCH
+               ? take_uids_ahead (db, config, mbox, src, uids, &b, count, error)
+               : take_uids (db, config, mbox, src, uids, &b, count, error));
       empty = ok && uids->len == 0 ? empty + 1 : 0;
       again = ok && (*count > before || (news && empty > 0 && empty < SOURCE_EMPTY_SEARCHES));
     }

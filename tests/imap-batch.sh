@@ -15,10 +15,19 @@ check_true "$N messages are APPENDed to the INBOX" imap_append_dir gateway INBOX
 n=$(imap_count gateway INBOX)
 [ "$n" = $N ] && ok "the INBOX holds $N messages" || fail "the INBOX holds $N messages" "it holds ${n:-none}"
 
+# Logins of the gateway so far, in Dovecot's log.
+logins () {
+  grep -c 'Login: user=<gateway>' "$SERVERS_DIR/dovecot.log"
+}
+
+before=$(logins)
 t0=$(date +%s.%N)
 check "run --once succeeds" 0 gw -q run --once
 took=$(elapsed "$t0")
 diag "run --once took $took s for $N messages"
+n=$(($(logins) - before))
+[ "$n" = 2 ] && ok "a second connection fetches ahead and moves what is filed" \
+  || fail "a second connection fetches ahead and moves what is filed" "$n logins"
 
 db_is "all $N are filed as submissions" $N \
   "SELECT count(*) FROM submissions WHERE class = 'submission' AND outcome = 'filed' AND mailbox = 'intake'"
@@ -65,4 +74,20 @@ fi
 check "a second run --once succeeds" 0 gw -q run --once
 db_is "and files nothing more" $N "SELECT count(*) FROM submissions WHERE class = 'submission'"
 db_is "nor answers again" $N "SELECT count(*) FROM outbox"
+
+# A server that takes one connection a user: the pass reads on that one.
+printf 'protocol imap {\n  mail_max_userip_connections = 1\n}\n' >> "$DOVECOT_CONF"
+dovecot_stop
+dovecot_start
+make_submissions $((N + 1)) $((2 * N)) "$TMP/more"
+check_true "$N more messages are APPENDed" imap_append_dir gateway INBOX "$TMP/more"
+check "with one connection allowed, run --once succeeds" 0 gw run --once
+check_err "it says the second connection failed" 'second connection failed, reading on one'
+db_is "all $((2 * N)) are filed" $((2 * N)) \
+  "SELECT count(*) FROM submissions WHERE class = 'submission' AND outcome = 'filed'"
+n=$(imap_count gateway INBOX)
+[ "$n" = 0 ] && ok "the INBOX is empty again" || fail "the INBOX is empty again" "it holds ${n:-?} messages"
+n=$(imap_count gateway Processed)
+[ "$n" = $((2 * N)) ] && ok "Processed holds all $((2 * N))" \
+  || fail "Processed holds all $((2 * N))" "it holds ${n:-no folder}"
 finish

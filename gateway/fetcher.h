@@ -1,0 +1,52 @@
+/* A second connection to an IMAP mailbox, in a thread of its own, so that
+ * the server's work overlaps the filing: it fetches the next batches while
+ * the caller files one, and moves each batch out of the inbox once the
+ * caller has made it durable.  The caller keeps the database; this thread
+ * never touches it.
+ *
+ * Ownership: fetcher_start() returns a Fetcher that fetcher_finish() ends
+ * and frees; fetcher_next() returns a FetchedBatch owned by the caller. */
+#pragma once
+
+#include <glib.h>
+#include "config.h"
+
+/* Batches fetched ahead of the one being filed, at most. */
+#define FETCHER_AHEAD 2
+
+typedef struct _Fetcher Fetcher;
+
+typedef struct {
+  GPtrArray *msgs;   /* ImapMessage*, in UID order; NULL with error */
+  guint done;        /* UIDs of the list this batch deals with (filed, or gone) */
+  GError *error;     /* connecting or fetching failed */
+} FetchedBatch;
+
+void fetched_batch_free (FetchedBatch *b);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FetchedBatch, fetched_batch_free)
+
+/* Connects a second time to mbox and fetches uids[0..n) (ascending, copied)
+ * in batches of at most batch messages and batch_bytes bytes, each message
+ * at most max_message bytes (as imap_source_fetch).  uidvalidity is the
+ * caller's: a different one on the second connection fails the first
+ * batch. */
+Fetcher *fetcher_start (const MailboxConfig *mbox, guint32 uidvalidity, const guint32 *uids,
+                        guint n, guint batch, gsize batch_bytes, gsize max_message);
+
+/* The next batch, waiting for it; one with done == 0 and no message when
+ * the list is exhausted. */
+FetchedBatch *fetcher_next (Fetcher *f);
+
+/* Moves processed and rejected (UIDs, taken over) to their folders after
+ * the moves asked before; last_done is reported back once they are moved. */
+void fetcher_move (Fetcher *f, GArray *processed, GArray *rejected, guint32 last_done);
+
+/* The last_done of the latest move finished since the last call (*moved
+ * FALSE when none), without waiting.  FALSE with error set when a move
+ * failed: the moves after it are not made. */
+gboolean fetcher_moved (Fetcher *f, gboolean *moved, guint32 *last_done, GError **error);
+
+/* Waits for the moves asked, closes the second connection and frees f;
+ * reports like fetcher_moved (moved and last_done may be NULL when no move
+ * was asked). */
+gboolean fetcher_finish (Fetcher *f, gboolean *moved, guint32 *last_done, GError **error);
