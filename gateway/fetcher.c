@@ -5,7 +5,6 @@
  * moves a batch the filing thread has made durable. */
 
 #include "gateway/fetcher.h"
-#include "gateway/imap.h"
 
 typedef enum { JOB_FETCH, JOB_MOVE, JOB_END } JobKind;
 
@@ -29,9 +28,7 @@ struct _Fetcher {
   guint32 uidvalidity;      /* the filing thread's */
   GArray *uids;             /* all to fetch, ascending */
   guint next;               /* the first of uids not yet fetched */
-  guint batch;
-  gsize batch_bytes;
-  gsize max_message;
+  FetcherPlan plan;         /* its uids and n unused: see uids */
   GError *connect_error;    /* why the connection could not be made */
   GAsyncQueue *jobs;        /* Job*, filing thread to fetching thread */
   GAsyncQueue *batches;     /* FetchedBatch* */
@@ -45,6 +42,7 @@ fetched_batch_free (FetchedBatch *b)
   if (b == NULL)
     return;
   g_clear_pointer (&b->msgs, g_ptr_array_unref);
+  g_clear_pointer (&b->prepared, g_ptr_array_unref);
   g_clear_error (&b->error);
   g_free (b);
 }
@@ -85,19 +83,31 @@ connect_checked (Fetcher *f)
                  f->uidvalidity, imap_source_uidvalidity (f->src));
 }
 
+/* The work of prepare on each message of b. */
+static void
+prepare_batch (Fetcher *f, FetchedBatch *b)
+{
+  b->prepared = g_ptr_array_new_full (b->msgs->len, f->plan.prepared_free);
+  for (guint i = 0; i < b->msgs->len; i++)
+    g_ptr_array_add (b->prepared, f->plan.prepare (g_ptr_array_index (b->msgs, i), f->plan.data));
+}
+
 /* The next batch of the list (empty once it is exhausted). */
 static FetchedBatch *
 fetch_batch (Fetcher *f)
 {
   FetchedBatch *b = g_new0 (FetchedBatch, 1);
-  guint n = MIN (f->batch, f->uids->len - f->next);
+  guint n = MIN (f->plan.batch, f->uids->len - f->next);
   if (f->connect_error != NULL)
     b->error = g_error_copy (f->connect_error);
   else if (n == 0)
     b->msgs = g_ptr_array_new ();
   else
     b->msgs = imap_source_fetch (f->src, &g_array_index (f->uids, guint32, f->next), n,
-                                 f->batch_bytes, f->max_message, &b->done, &b->error);
+                                 f->plan.batch_bytes, f->plan.max_message, &b->done,
+                                 &b->error);
+  if (b->msgs != NULL)
+    prepare_batch (f, b);
   f->next += b->done;
   return b;
 }
@@ -142,19 +152,18 @@ fetcher_thread (gpointer data)
 }
 
 Fetcher *
-fetcher_start (const MailboxConfig *mbox, guint32 uidvalidity, const guint32 *uids, guint n,
-               guint batch, gsize batch_bytes, gsize max_message)
+fetcher_start (const MailboxConfig *mbox, guint32 uidvalidity, const FetcherPlan *plan)
 {
   Fetcher *f = g_new0 (Fetcher, 1);
   f->src = imap_source_new (mbox);
   f->processed_folder = g_strdup (mbox->processed_folder);
   f->rejected_folder = g_strdup (mbox->rejected_folder);
   f->uidvalidity = uidvalidity;
-  f->uids = g_array_sized_new (FALSE, FALSE, sizeof (guint32), n);
-  g_array_append_vals (f->uids, uids, n);
-  f->batch = MAX (batch, 1);
-  f->batch_bytes = batch_bytes;
-  f->max_message = max_message;
+  f->uids = g_array_sized_new (FALSE, FALSE, sizeof (guint32), plan->n);
+  g_array_append_vals (f->uids, plan->uids, plan->n);
+  f->plan = *plan;
+  f->plan.uids = NULL;
+  f->plan.batch = MAX (plan->batch, 1);
   f->jobs = g_async_queue_new_full ((GDestroyNotify) job_free);
   f->batches = g_async_queue_new_full ((GDestroyNotify) fetched_batch_free);
   f->moves = g_async_queue_new_full ((GDestroyNotify) moved_free);

@@ -10,6 +10,7 @@
 
 #include <glib.h>
 #include "config.h"
+#include "imap.h"
 
 /* Batches fetched ahead of the one being filed, at most. */
 #define FETCHER_AHEAD 2
@@ -17,21 +18,39 @@
 typedef struct _Fetcher Fetcher;
 
 typedef struct {
-  GPtrArray *msgs;   /* ImapMessage*, in UID order; NULL with error */
-  guint done;        /* UIDs of the list this batch deals with (filed, or gone) */
-  GError *error;     /* connecting or fetching failed */
+  GPtrArray *msgs;      /* ImapMessage*, in UID order; NULL with error */
+  GPtrArray *prepared;  /* what prepare made of each of msgs, in the same order */
+  guint done;           /* UIDs of the list this batch deals with (filed, or gone) */
+  GError *error;        /* connecting or fetching failed */
 } FetchedBatch;
+
+/* Work on a fetched message that can be done in the fetching thread
+ * (parsing, say); its result is freed with the GDestroyNotify given. */
+typedef gpointer (*FetcherPrepareFunc) (const ImapMessage *m, gpointer data);
 
 void fetched_batch_free (FetchedBatch *b);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FetchedBatch, fetched_batch_free)
 
-/* Connects a second time to mbox and fetches uids[0..n) (ascending, copied)
- * in batches of at most batch messages and batch_bytes bytes, each message
- * at most max_message bytes (as imap_source_fetch).  uidvalidity is the
- * caller's: a different one on the second connection fails the first
+/* What to fetch: uids[0..n) (ascending, copied) in batches of at most
+ * batch messages and batch_bytes bytes, each message at most max_message
+ * bytes (as imap_source_fetch), each passed to prepare (with data, which
+ * must stay valid until fetcher_finish). */
+typedef struct {
+  const guint32 *uids;
+  guint n;
+  guint batch;
+  gsize batch_bytes;
+  gsize max_message;
+  FetcherPrepareFunc prepare;
+  gpointer data;
+  GDestroyNotify prepared_free;
+} FetcherPlan;
+
+/* Connects a second time to mbox and fetches as plan says.  uidvalidity is
+ * the caller's: a different one on the second connection fails the first
  * batch. */
-Fetcher *fetcher_start (const MailboxConfig *mbox, guint32 uidvalidity, const guint32 *uids,
-                        guint n, guint batch, gsize batch_bytes, gsize max_message);
+Fetcher *fetcher_start (const MailboxConfig *mbox, guint32 uidvalidity,
+                        const FetcherPlan *plan);
 
 /* The next batch, waiting for it; one with done == 0 and no message when
  * the list is exhausted. */

@@ -195,9 +195,10 @@ quarantine (Intake *in, const char *reason, GError **error)
   return db_step_done (in->db, st, "quarantining a submission", error);
 }
 
-/* The records of every text of the message (FORMS.md section 1), checked. */
+/* The records of every text of the message (FORMS.md section 1), not yet
+ * checked against the registers. */
 static FormParse *
-read_records (sqlite3 *db, const MailMessage *msg, const CtcLimits *limits)
+read_forms (const MailMessage *msg, const CtcLimits *limits)
 {
   FormParse *parse = form_parse_new ();
   for (guint i = 0; i < msg->texts->len; i++)
@@ -208,6 +209,14 @@ read_records (sqlite3 *db, const MailMessage *msg, const CtcLimits *limits)
       else
         form_parse_text (parse, t->text, t->name, limits);
     }
+  return parse;
+}
+
+/* The same, checked. */
+static FormParse *
+read_records (sqlite3 *db, const MailMessage *msg, const CtcLimits *limits)
+{
+  FormParse *parse = read_forms (msg, limits);
   FormLookup lookup = registers_lookup (db);
   form_check (parse, &lookup, limits);
   return parse;
@@ -503,31 +512,32 @@ log_outcome (const Intake *in, const char *mailbox)
 /* Parses raw; a message that cannot be read at all is still kept, and one
  * whose content cannot be read is answered from its header. */
 static void
-parse_message (Intake *in, GBytes *raw, GBytes **stored)
+parse_message (IntakeParsed *p, const Config *config)
 {
   g_autoptr (GError) perr = NULL;
-  gsize size = MAX (in->size, g_bytes_get_size (raw));
-  *stored = g_bytes_ref (raw);
-  if (size > in->config->limits.message_max)
+  GBytes *raw = p->raw;
+  gsize size = MAX (p->size, g_bytes_get_size (raw));
+  p->stored = g_bytes_ref (raw);
+  if (size > config->limits.message_max)
     {
-      g_bytes_unref (*stored);
-      in->msg = peek_headers (raw, in->config, stored);
-      in->unread = g_strdup_printf ("the message is %" G_GSIZE_FORMAT " bytes, over the limit"
+      g_bytes_unref (p->stored);
+      p->msg = peek_headers (raw, config, &p->stored);
+      p->unread = g_strdup_printf ("the message is %" G_GSIZE_FORMAT " bytes, over the limit"
           " of %" G_GSIZE_FORMAT " bytes: nothing in it was read; send the records in"
-          " smaller messages", size, in->config->limits.message_max);
+          " smaller messages", size, config->limits.message_max);
       return;
     }
-  in->msg = mail_message_parse (raw, in->config->address, &in->config->limits, &perr);
-  if (in->msg != NULL)
+  p->msg = mail_message_parse (raw, config->address, &config->limits, &perr);
+  if (p->msg != NULL)
     return;
   g_autofree char *why = log_escape (perr ? perr->message : "");
   log_warn ("intake", "unreadable message kept: %s", why);
   if (!g_error_matches (perr, MAIL_ERROR, MAIL_ERROR_STRUCTURE))
     return;
   g_autoptr (GBytes) head = NULL;
-  in->msg = peek_headers (raw, in->config, &head);
-  in->unread = g_strdup_printf ("the message could not be read (%s): nothing in it was"
-                                " read; send the records as plain text", perr->message);
+  p->msg = peek_headers (raw, config, &head);
+  p->unread = g_strdup_printf ("the message could not be read (%s): nothing in it was"
+                               " read; send the records as plain text", perr->message);
 }
 
 /* Seen-before check and processing, in one IMMEDIATE transaction so that
@@ -570,22 +580,58 @@ gboolean
 intake_process_sized (sqlite3 *db, const Config *config, GBytes *raw, gsize size,
                       const char *mailbox, IntakeResult *result, GError **error)
 {
-  Intake in = { .db = db, .config = config, .answer = tpl_data_new (), .size = size };
-  g_autoptr (GBytes) stored = NULL;
-  g_autofree char *sha = sha256_hex (raw);
+  return intake_file (db, config, intake_parse (config, raw, size), mailbox, result, error);
+}
 
-  parse_message (&in, raw, &stored);
-  /* Reading and checking the records takes the longest: it is done before
-   * the write transaction, which then holds its lock only to file. */
-  if (in.msg != NULL && in.msg->klass == MAIL_SUBMISSION && in.unread == NULL)
-    in.parse = read_records (db, in.msg, &config->limits);
-  gboolean ok = process_once (&in, raw, stored, sha, mailbox, error);
+IntakeParsed *
+intake_parse (const Config *config, GBytes *raw, gsize size)
+{
+  IntakeParsed *p = g_new0 (IntakeParsed, 1);
+  p->raw = g_bytes_ref (raw);
+  p->size = size;
+  p->sha = sha256_hex (raw);
+  parse_message (p, config);
+  /* Reading the records takes long: it is done before the write
+   * transaction, which then holds its lock only to check and file. */
+  if (p->msg != NULL && p->msg->klass == MAIL_SUBMISSION && p->unread == NULL)
+    p->parse = read_forms (p->msg, &config->limits);
+  return p;
+}
+
+void
+intake_parsed_free (IntakeParsed *p)
+{
+  if (p == NULL)
+    return;
+  g_clear_pointer (&p->raw, g_bytes_unref);
+  g_clear_pointer (&p->stored, g_bytes_unref);
+  g_free (p->sha);
+  g_clear_pointer (&p->msg, mail_message_free);
+  g_free (p->unread);
+  g_clear_pointer (&p->parse, form_parse_free);
+  g_free (p);
+}
+
+gboolean
+intake_file (sqlite3 *db, const Config *config, IntakeParsed *p, const char *mailbox,
+             IntakeResult *result, GError **error)
+{
+  Intake in = { .db = db, .config = config, .answer = tpl_data_new (), .size = p->size,
+                .msg = g_steal_pointer (&p->msg), .unread = g_steal_pointer (&p->unread),
+                .parse = g_steal_pointer (&p->parse) };
+  if (in.parse != NULL)
+    {
+      FormLookup lookup = registers_lookup (db);
+      form_check (in.parse, &lookup, &config->limits);
+    }
+  gboolean ok = process_once (&in, p->raw, p->stored, p->sha, mailbox, error);
   if (ok)
     {
       log_outcome (&in, mailbox);
       take_result (&in, result);
     }
   intake_clear (&in);
+  intake_parsed_free (p);
   return ok;
 }
 

@@ -5,6 +5,8 @@
 #include <glib.h>
 #include <sqlite3.h>
 #include "config.h"
+#include "parsers/form.h"
+#include "parsers/message.h"
 
 typedef enum {
   INTAKE_FILED,        /* records filed (some may have been refused) */
@@ -34,6 +36,26 @@ gboolean intake_process (sqlite3 *db, const Config *config, GBytes *raw,
  * part (its header, when it is over the size limit). */
 gboolean intake_process_sized (sqlite3 *db, const Config *config, GBytes *raw, gsize size,
                                const char *mailbox, IntakeResult *result, GError **error);
+
+/* A message read before its transaction (parsed, its records read but
+ * not yet checked against the registers): intake_parse touches no
+ * database, so it may run in another thread than intake_file.
+ * intake_file takes p over and frees it; FALSE as intake_process. */
+typedef struct {
+  GBytes *raw;
+  gsize size;           /* bytes of the whole message (raw may be its header only) */
+  GBytes *stored;       /* what is kept: raw, or its header when it cannot be read */
+  char *sha;            /* SHA-256 of raw, hex */
+  MailMessage *msg;     /* NULL when not even its header could be read */
+  char *unread;         /* why nothing in it was read, or NULL */
+  FormParse *parse;     /* its records, for a submission */
+} IntakeParsed;
+
+IntakeParsed *intake_parse (const Config *config, GBytes *raw, gsize size);
+void intake_parsed_free (IntakeParsed *p);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeParsed, intake_parsed_free)
+gboolean intake_file (sqlite3 *db, const Config *config, IntakeParsed *p,
+                      const char *mailbox, IntakeResult *result, GError **error);
 
 /* Files a quarantined submission as if its sender were authorized (staff
  * approved it) and answers it; the quarantine row becomes 'approved'. */

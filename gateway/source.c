@@ -47,30 +47,34 @@ finish_batch (sqlite3 *db, const MailboxConfig *mbox, ImapSource *src, Batch *b,
   return ok;
 }
 
-/* Files one fetched message and notes where it goes. */
+/* Files one message, read beforehand, and notes where it goes. */
 static gboolean
-take_message (sqlite3 *db, const Config *config, const MailboxConfig *mbox,
-              const ImapMessage *m, Batch *b, GError **error)
+take_message (sqlite3 *db, const Config *config, const MailboxConfig *mbox, guint32 uid,
+              IntakeParsed *parsed, Batch *b, GError **error)
 {
   IntakeResult result = { 0 };
-  if (!intake_process_sized (db, config, m->raw, m->size, mbox->name, &result, error))
+  if (!intake_file (db, config, parsed, mbox->name, &result, error))
     return FALSE;
   GArray *to = result.outcome == INTAKE_REJECTED ? b->rejected : b->processed;
-  g_array_append_val (to, m->uid);
-  b->last_done = m->uid;
+  g_array_append_val (to, uid);
+  b->last_done = uid;
   intake_result_clear (&result);
   return TRUE;
 }
 
-/* Files the fetched messages (ImapMessage*) into b; *count grows by those
- * filed. */
+/* Files the fetched messages (ImapMessage*) into b, each read by
+ * intake_parse in this thread or, when prepared is not NULL, beforehand;
+ * *count grows by those filed. */
 static gboolean
 file_fetched (sqlite3 *db, const Config *config, const MailboxConfig *mbox, GPtrArray *msgs,
-              Batch *b, guint *count, GError **error)
+              GPtrArray *prepared, Batch *b, guint *count, GError **error)
 {
   for (guint i = 0; i < msgs->len && !source_stop_requested; i++)
     {
-      if (!take_message (db, config, mbox, g_ptr_array_index (msgs, i), b, error))
+      const ImapMessage *m = g_ptr_array_index (msgs, i);
+      IntakeParsed *parsed = prepared != NULL ? g_steal_pointer (&prepared->pdata[i])
+                                              : intake_parse (config, m->raw, m->size);
+      if (!take_message (db, config, mbox, m->uid, parsed, b, error))
         return FALSE;
       (*count)++;
     }
@@ -109,7 +113,7 @@ take_uids (sqlite3 *db, const Config *config, const MailboxConfig *mbox, ImapSou
                                                       MIN (SOURCE_BATCH, uids->len - i),
                                                       SOURCE_BATCH_BYTES,
                                                       config->limits.message_max, &done, error);
-      ok = msgs != NULL && file_fetched (db, config, mbox, msgs, b, count, error);
+      ok = msgs != NULL && file_fetched (db, config, mbox, msgs, NULL, b, count, error);
       i += done;
       /* What was filed before a failure still leaves the inbox. */
       ok = finish_batch (db, mbox, src, b, ok ? error : NULL) && ok;
@@ -149,6 +153,13 @@ settle_moves (sqlite3 *db, const MailboxConfig *mbox, ImapSource *src, Fetcher *
   return ok && kept;
 }
 
+/* Reads a fetched message in the fetching thread (FetcherPrepareFunc). */
+static gpointer
+parse_fetched (const ImapMessage *m, gpointer config)
+{
+  return intake_parse (config, m->raw, m->size);
+}
+
 /* A server that refuses a second connection (a limit of connections per
  * user, say) still has its mail read, on the first one. */
 static gboolean
@@ -169,9 +180,10 @@ static gboolean
 take_uids_ahead (sqlite3 *db, const Config *config, const MailboxConfig *mbox,
                  ImapSource *src, GArray *uids, Batch *b, guint *count, GError **error)
 {
-  Fetcher *f = fetcher_start (mbox, imap_source_uidvalidity (src), (guint32 *) uids->data,
-                              uids->len, SOURCE_BATCH, SOURCE_BATCH_BYTES,
-                              config->limits.message_max);
+  FetcherPlan plan = { (guint32 *) uids->data, uids->len, SOURCE_BATCH, SOURCE_BATCH_BYTES,
+                       config->limits.message_max, parse_fetched, (gpointer) config,
+                       (GDestroyNotify) intake_parsed_free };
+  Fetcher *f = fetcher_start (mbox, imap_source_uidvalidity (src), &plan);
   gboolean ok = TRUE;
   for (guint i = 0; ok && i < uids->len && !source_stop_requested;)
     {
@@ -186,7 +198,7 @@ take_uids_ahead (sqlite3 *db, const Config *config, const MailboxConfig *mbox,
       else if (fetched->done == 0)
         break;
       else
-        ok = file_fetched (db, config, mbox, fetched->msgs, b, count, error);
+        ok = file_fetched (db, config, mbox, fetched->msgs, fetched->prepared, b, count, error);
       i += fetched->done;
       ok = hand_over (db, f, b, ok ? error : NULL) && ok;
       ok = settle_moves (db, mbox, src, f, FALSE, ok ? error : NULL) && ok;
