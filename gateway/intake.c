@@ -595,6 +595,10 @@ intake_parse (const Config *config, GBytes *raw, gsize size)
    * transaction, which then holds its lock only to check and file. */
   if (p->msg != NULL && p->msg->klass == MAIL_SUBMISSION && p->unread == NULL)
     p->parse = read_forms (p->msg, &config->limits);
+  /* Filing a submission reads the fields taken out of the message, never
+   * its MIME tree: the tree goes now, in the reading thread. */
+  if (p->msg != NULL && p->msg->klass == MAIL_SUBMISSION)
+    g_clear_object (&p->msg->mime);
   return p;
 }
 
