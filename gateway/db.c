@@ -682,10 +682,21 @@ db_group_resolve (sqlite3 *db, const char *text)
   return NULL;
 }
 
+char *
+db_wal_path (sqlite3 *db)
+{
+  return g_strdup (sqlite3_filename_wal (sqlite3_db_filename (db, "main")));
+}
+
 gboolean
 db_sync (sqlite3 *db, GError **error)
 {
-  const char *wal = sqlite3_filename_wal (sqlite3_db_filename (db, "main"));
+  return db_sync_wal (sqlite3_filename_wal (sqlite3_db_filename (db, "main")), error);
+}
+
+gboolean
+db_sync_wal (const char *wal, GError **error)
+{
   int fd = wal != NULL ? open (wal, O_RDONLY | O_CLOEXEC) : -1;
   if (fd < 0)
     {

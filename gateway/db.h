@@ -83,6 +83,12 @@ char *db_group_resolve (sqlite3 *db, const char *text);
  * before it moves the batch's messages away (group commit). */
 gboolean db_sync (sqlite3 *db, GError **error);
 
+/* The same from any thread, given the path of the database's write-ahead
+ * log (db_wal_path, NULL when there is none): a sync of the file covers
+ * every transaction committed before it, whichever connection wrote it. */
+char *db_wal_path (sqlite3 *db);
+gboolean db_sync_wal (const char *wal, GError **error);
+
 /* The UIDVALIDITY and highest processed UID kept for an IMAP mailbox;
  * 0 and 0 when none is kept yet. */
 gboolean db_mailbox_state (sqlite3 *db, const char *name, guint32 *uidvalidity,

@@ -2,7 +2,7 @@
  * a queue of jobs from the filing thread, done in order.  A FETCH job is a
  * credit for one more batch (the filing thread gives one back for each
  * batch it takes, so at most FETCHER_AHEAD wait in memory); a MOVE job
- * moves a batch the filing thread has made durable. */
+ * makes a batch the filing thread has committed durable, then moves it. */
 
 #include "gateway/fetcher.h"
 
@@ -118,7 +118,8 @@ move_batch (Fetcher *f, Job *job)
 {
   Moved *m = g_new0 (Moved, 1);
   m->last_done = job->last_done;
-  if (imap_source_move (f->src, (guint32 *) job->processed->data, job->processed->len,
+  if (f->plan.durable (f->plan.durable_data, &m->error)
+      && imap_source_move (f->src, (guint32 *) job->processed->data, job->processed->len,
                         f->processed_folder, &m->error))
     imap_source_move (f->src, (guint32 *) job->rejected->data, job->rejected->len,
                       f->rejected_folder, &m->error);

@@ -27,14 +27,19 @@ typedef struct {
 /* Work on a fetched message that can be done in the fetching thread
  * (parsing, say); its result is freed with the GDestroyNotify given. */
 typedef gpointer (*FetcherPrepareFunc) (const ImapMessage *m, gpointer data);
+/* Makes what was filed durable, in the fetching thread, before a batch is
+ * moved; FALSE with error set keeps the batch (and those after) in the
+ * inbox. */
+typedef gboolean (*FetcherDurableFunc) (gpointer data, GError **error);
 
 void fetched_batch_free (FetchedBatch *b);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FetchedBatch, fetched_batch_free)
 
 /* What to fetch: uids[0..n) (ascending, copied) in batches of at most
  * batch messages and batch_bytes bytes, each message at most max_message
- * bytes (as imap_source_fetch), each passed to prepare (with data, which
- * must stay valid until fetcher_finish). */
+ * bytes (as imap_source_fetch), each passed to prepare (with data); and
+ * durable (with durable_data) before each move.  The data must stay valid
+ * until fetcher_finish. */
 typedef struct {
   const guint32 *uids;
   guint n;
@@ -44,6 +49,8 @@ typedef struct {
   FetcherPrepareFunc prepare;
   gpointer data;
   GDestroyNotify prepared_free;
+  FetcherDurableFunc durable;
+  gpointer durable_data;
 } FetcherPlan;
 
 /* Connects a second time to mbox and fetches as plan says.  uidvalidity is
@@ -56,8 +63,10 @@ Fetcher *fetcher_start (const MailboxConfig *mbox, guint32 uidvalidity,
  * the list is exhausted. */
 FetchedBatch *fetcher_next (Fetcher *f);
 
-/* Moves processed and rejected (UIDs, taken over) to their folders after
- * the moves asked before; last_done is reported back once they are moved. */
+/* Makes the batch durable (the plan's durable) and moves processed and
+ * rejected (UIDs, taken over) to their folders, after the moves asked
+ * before; last_done is reported back once they are moved.  Everything of
+ * the batch must be committed before this call. */
 void fetcher_move (Fetcher *f, GArray *processed, GArray *rejected, guint32 last_done);
 
 /* The last_done of the latest move finished since the last call (*moved

@@ -121,18 +121,23 @@ take_uids (sqlite3 *db, const Config *config, const MailboxConfig *mbox, ImapSou
   return ok;
 }
 
-/* Makes the batch durable and gives it to the fetcher to move. */
-static gboolean
-hand_over (sqlite3 *db, Fetcher *f, Batch *b, GError **error)
+/* Gives the filed batch to the fetcher, to make durable and move. */
+static void
+hand_over (Fetcher *f, Batch *b)
 {
   if (b->processed->len == 0 && b->rejected->len == 0)
-    return TRUE;
-  if (!db_sync (db, error))
-    return FALSE;
+    return;
   fetcher_move (f, b->processed, b->rejected, b->last_done);
   b->processed = g_array_new (FALSE, FALSE, sizeof (guint32));
   b->rejected = g_array_new (FALSE, FALSE, sizeof (guint32));
-  return TRUE;
+}
+
+/* The database's write-ahead log made durable, in the fetching thread
+ * (FetcherDurableFunc). */
+static gboolean
+sync_wal (gpointer wal, GError **error)
+{
+  return db_sync_wal (wal, error);
 }
 
 /* Records how far the mailbox is done by the moves the fetcher has made
@@ -180,9 +185,10 @@ static gboolean
 take_uids_ahead (sqlite3 *db, const Config *config, const MailboxConfig *mbox,
                  ImapSource *src, GArray *uids, Batch *b, guint *count, GError **error)
 {
+  g_autofree char *wal = db_wal_path (db);
   FetcherPlan plan = { (guint32 *) uids->data, uids->len, SOURCE_BATCH, SOURCE_BATCH_BYTES,
                        config->limits.message_max, parse_fetched, (gpointer) config,
-                       (GDestroyNotify) intake_parsed_free };
+                       (GDestroyNotify) intake_parsed_free, sync_wal, wal };
   Fetcher *f = fetcher_start (mbox, imap_source_uidvalidity (src), &plan);
   gboolean ok = TRUE;
   for (guint i = 0; ok && i < uids->len && !source_stop_requested;)
@@ -200,7 +206,7 @@ take_uids_ahead (sqlite3 *db, const Config *config, const MailboxConfig *mbox,
       else
         ok = file_fetched (db, config, mbox, fetched->msgs, fetched->prepared, b, count, error);
       i += fetched->done;
-      ok = hand_over (db, f, b, ok ? error : NULL) && ok;
+      hand_over (f, b);
       ok = settle_moves (db, mbox, src, f, FALSE, ok ? error : NULL) && ok;
     }
   return settle_moves (db, mbox, src, f, TRUE, ok ? error : NULL) && ok;
