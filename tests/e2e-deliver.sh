@@ -34,6 +34,16 @@ is "the windows-1252 standard is UTF-8" 1 "SELECT count(*) FROM standards WHERE 
 is "two good inventory rows of the CSV are filed" 2 "SELECT count(*) FROM inventory"
 is "the French contact point is filed" 1 "SELECT count(*) FROM contacts WHERE entity = 'FR' AND languages = '[\"fr\"]' AND submission_id IS NOT NULL AND email LIKE 'claire%'"
 is "the update is in the history" 1 "SELECT count(*) FROM contacts_history h JOIN contacts c ON c.id = h.record_id WHERE c.reference = 'CTC-CP-$year-0001' AND h.action = 'update' AND h.field = 'Title'"
+is "the information ahead of the visit is filed" UNODC \
+   "SELECT entity FROM visit_information WHERE visit = 'CTC-VIS-$year-0001'"
+is "the State's consent to share the assessment is filed" 'yes|["all-donors"]' \
+   "SELECT consent, recipients FROM visit_consents WHERE visit = 'CTC-VIS-$year-0001'"
+is "a record of every form kind is filed" 9 \
+   "SELECT (SELECT count(*) > 0 FROM contacts WHERE submission_id IN (SELECT id FROM submissions WHERE class = 'submission'))
+         + (SELECT count(*) > 0 FROM offers) + (SELECT count(*) > 0 FROM requests)
+         + (SELECT count(*) > 0 FROM results) + (SELECT count(*) > 0 FROM sources)
+         + (SELECT count(*) > 0 FROM standards) + (SELECT count(*) > 0 FROM inventory)
+         + (SELECT count(*) > 0 FROM visit_information) + (SELECT count(*) > 0 FROM visit_consents)"
 is "the withdrawal is filed" withdrawn "SELECT state FROM contacts WHERE reference = 'CTC-CP-$year-0004'"
 is "the unknown sender waits in quarantine" 1 "SELECT count(*) FROM quarantine q JOIN submissions s ON s.id = q.submission_id WHERE s.from_addr = 'p.novak@osce.example' AND q.state = 'waiting'"
 is "nothing of the quarantined message is filed" 0 "SELECT count(*) FROM offers WHERE title LIKE '%border management%'"
