@@ -98,6 +98,30 @@ else
   skip "deliver to a read-only database asks the MTA to retry" "root ignores file permissions"
 fi
 chmod 0644 "$db"
+# A database that another process holds locked for longer than the busy
+# timeout: nothing stored, the MTA retries (75).  Unlike a read-only file
+# this also holds for root.  The lock is held by a sqlite3 shell that reads
+# its commands from a FIFO, so the test decides when it ends.
+printf 'From: j.doe@unodc.example\nMessage-ID: <deliver-4@unodc.example>\n\nHello\n' > "$msg"
+mkfifo "$TMP/locker"
+sqlite3 "$db" < "$TMP/locker" > /dev/null 2>&1 &
+locker=$!
+exec 3> "$TMP/locker"
+echo 'BEGIN EXCLUSIVE; SELECT 1;' >&3
+tries=0
+while sqlite3 "$db" '.timeout 0' 'BEGIN IMMEDIATE;' 'ROLLBACK;' > /dev/null 2>&1 && [ $tries -lt 100 ]; do
+  sleep 0.1
+  tries=$((tries + 1))
+done
+check "deliver to a database locked by another process asks the MTA to retry" 75 ctc deliver < "$msg"
+check_err "and says that nothing was stored" 'nothing was stored'
+echo 'ROLLBACK;' >&3
+exec 3>&-
+wait "$locker"
+is "nothing of that message was stored" 0 "SELECT count(*) FROM submissions WHERE message_id = 'deliver-4@unodc.example'"
+check "once the lock is gone, the retry takes it in" 0 ctc deliver < "$msg"
+is "and keeps it once" 1 "SELECT count(*) FROM submissions WHERE message_id = 'deliver-4@unodc.example'"
+
 mv "$db" "$db.away"
 printf 'From: j.doe@unodc.example\nMessage-ID: <deliver-3@unodc.example>\n\nHello\n' > "$msg"
 check "deliver without a database asks the MTA to retry" 75 ctc deliver < "$msg"
