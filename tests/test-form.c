@@ -548,6 +548,14 @@ test_suggest (void **state)
   assert_null (form_suggest ("", keys));
   assert_null (form_suggest (NULL, keys));
   assert_string_equal (form_suggest ("terorist-finacing", form_areas), "terrorist-financing");
+  /* Far in edits, but one area shares a word with it. */
+  assert_string_equal (form_suggest ("border-security", form_areas), "border-control");
+  assert_string_equal (form_suggest ("Financing of terrorism", form_areas), "terrorist-financing");
+  assert_string_equal (form_suggest ("human rights law", form_areas), "human-rights");
+  /* Two candidates share as many words: no guess; short words do not count. */
+  const char *visits[] = { "visit-information", "visit-consent", "of-the-and", NULL };
+  assert_null (form_suggest ("visit-dates", visits));
+  assert_null (form_suggest ("rest-of-the-text", visits));
   g_autofree char *long_word = g_strnfill (5000, 'a');
   assert_null (form_suggest (long_word, keys));
 }
