@@ -53,6 +53,27 @@ check_err "it says to run init" 'init'
 check "init" 0 ctcgw init
 check "init again" 0 ctcgw init
 
+# --- init upgrades a database that an older ctcgw made ------------------------
+if command -v sqlite3 >/dev/null; then
+    OLD="$TMP/old.sqlite"
+    cat "$CTCGW_SRCDIR/schema/001-registers.sql" "$CTCGW_SRCDIR/schema/002-reference.sql" \
+        | sqlite3 "$OLD"
+    sqlite3 "$OLD" "INSERT INTO groups (name) VALUES ('Central Asia'); PRAGMA user_version = 2"
+    sed "s|^database = .*|database = $OLD|" "$CONF" >"$TMP/old.conf"
+    LATEST=$(ls "$CTCGW_SRCDIR/schema" | sed -n 's/^0*\([0-9][0-9]*\)-.*\.sql$/\1/p' | sort -n | tail -n 1)
+    check "init upgrades a database of schema version 2" 0 "$CTCGW" -c "$TMP/old.conf" init
+    check_out "it says the version it is at" "schema version $LATEST"
+    check_true "the database is at the latest version" \
+        test "$(sqlite3 "$OLD" 'PRAGMA user_version')" = "$LATEST"
+    check_true "what it held is kept" \
+        test "$(sqlite3 "$OLD" "SELECT name FROM groups")" = "Central Asia"
+    check_true "the tables of later versions are there" \
+        test "$(sqlite3 "$OLD" "SELECT count(*) FROM sqlite_master WHERE name = 'circulars'")" = 1
+    check "the upgraded database is usable" 0 "$CTCGW" -c "$TMP/old.conf" list circulars
+else
+    skip "init upgrades a database of schema version 2" "the sqlite3 shell is not installed"
+fi
+
 # --- list -------------------------------------------------------------------
 check "list entities" 0 ctcgw list entities
 check_out "entities include KZ" '(^|[[:space:]])KZ([[:space:]]|$)'
