@@ -305,6 +305,24 @@ test_limits (void **state)
   assert_problem (parse, "standard.csv row 3: field \"Title\" is longer than 5 characters");
 }
 
+/* A file with bytes but no row, and a header wider than any record may be. */
+static void
+test_no_header_and_wide_header (void **state)
+{
+  CtcLimits limits = ctc_limits_default ();
+  g_autoptr(FormParse) empty = form_parse_new ();
+  form_parse_csv (empty, "\n\n", 2, "standard.csv", &limits);
+  assert_int_equal (empty->records->len, 0);
+  assert_problem (empty, "standard.csv: no header row");
+
+  limits.fields_max = 2;
+  g_autoptr(FormParse) wide = form_parse_new ();
+  const char *data = "Title,Issuer,Areas,Url,Citation,Year,Summary,Reference,Extra\n"
+                     "T,UNODC,other\n";
+  form_parse_csv (wide, data, strlen (data), "standard.csv", &limits);
+  assert_problem (wide, "standard.csv row 1: more than 8 columns");
+}
+
 int
 main (void)
 {
@@ -319,6 +337,7 @@ main (void)
     cmocka_unit_test (test_invalid),
     cmocka_unit_test (test_header_keys),
     cmocka_unit_test (test_limits),
+    cmocka_unit_test (test_no_header_and_wide_header),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

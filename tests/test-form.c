@@ -1023,6 +1023,24 @@ test_long_list_bounded (void **state)
   g_string_free (text, TRUE);
 }
 
+/* A list of more items than any list may hold, each of them valid. */
+static void
+test_list_items_limit (void **state)
+{
+  GString *text = g_string_new ("Form: assistance-offer\nProvider: UNODC\nTitle: T\n"
+                                "Areas: other\nContacts: ");
+  for (int i = 0; i < 1001; i++)
+    g_string_append_printf (text, "%sa%d@unodc.example", i ? ", " : "", i);
+  g_string_append (text, "\n");
+  CtcLimits limits = ctc_limits_default ();
+  limits.value_max = 100000;
+  g_autoptr (FormParse) parse = form_parse_new ();
+  form_parse_text (parse, text->str, NULL, &limits);
+  form_check (parse, &lookup, &limits);
+  assert_problem (only_record (parse), "line 5: field \"Contacts\": more than 1000 items");
+  g_string_free (text, TRUE);
+}
+
 int
 main (void)
 {
@@ -1062,6 +1080,7 @@ main (void)
     cmocka_unit_test (test_json_array),
     cmocka_unit_test (test_odd_input),
     cmocka_unit_test (test_long_list_bounded),
+    cmocka_unit_test (test_list_items_limit),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
