@@ -162,6 +162,13 @@ EOF
 check "an import with only bad rows exits 65" 65 ctcgw import contacts "$TMP/bad.csv"
 check_err "it names the problem" 'Emial'
 check_out "it says nothing was imported" 'imported 0 records'
+cat >"$TMP/offers-for-contacts.csv" <<'EOF'
+Form,Provider,Title,Areas
+assistance-offer,UNODC,Workshop,other
+EOF
+check "an import of another form's rows exits 65" 65 ctcgw import contacts "$TMP/offers-for-contacts.csv"
+check_err "it names the file, the row, the field and the form" \
+    'offers-for-contacts\.csv row 2: field "Form": assistance-offer records cannot be imported into contacts'
 check "import into an unknown register exits 64" 64 ctcgw import contcts "$TMP/contacts.csv"
 check "import of a missing file fails" 66 ctcgw import contacts "$TMP/absent.csv"
 
