@@ -172,6 +172,43 @@ check_err "it names the file, the row, the field and the form" \
 check "import into an unknown register exits 64" 64 ctcgw import contcts "$TMP/contacts.csv"
 check "import of a missing file fails" 66 ctcgw import contacts "$TMP/absent.csv"
 
+# --- import entities and groups: what staff add to the reference data --------
+cat >"$TMP/entities.csv" <<'EOF'
+Code,Name,Kind,Active
+gctf,Global Counterterrorism Forum,,
+UNOCT,United Nations Office of Counter-Terrorism,organization,no
+KZ,Kazakhstan,organization,
+x y,Bad code,,
+EOF
+check "import entities" 0 ctcgw import entities "$TMP/entities.csv"
+check_out "it files the good rows" 'imported 2 records'
+check_err "a State stays a State" 'entities\.csv row 4: field "Kind": KZ is a state in the entities register'
+check_err "a bad code names its row and field" 'entities\.csv row 5: field "Code": "x y" is not a code'
+check "list entities after import" 0 ctcgw list entities
+check_out "the new organization is listed, in capitals" '^GCTF +organization +Global Counterterrorism Forum'
+check_true "a row with Active no deactivates the entity" \
+    test "$(sqlite3 "$TMP/db.sqlite" "SELECT active FROM entities WHERE code = 'UNOCT'")" = 0
+cat >"$TMP/groups.csv" <<'EOF'
+Group,Members,Description
+Central Asia,"KZ, Kyrgyzstan, TJ, TM, UZ",The five States of Central Asia
+Donors,"KZ, UNODC",
+EOF
+check "import groups" 0 ctcgw import groups "$TMP/groups.csv"
+check_out "it files the group of States" 'imported 1 record$'
+check_err "a member that is not a State is refused" 'groups\.csv row 3: field "Members": UNODC is not a State'
+check "list groups" 0 ctcgw list groups
+check_out "the group is listed with its members" '^Central Asia +KG KZ TJ TM UZ'
+cat >"$TMP/offers.csv" <<'EOF'
+Provider,Title,Areas,Beneficiaries
+GCTF,Regional workshop,border-control,Central Asia
+EOF
+check "an offer of the new organization to the group" 0 ctcgw import offers "$TMP/offers.csv"
+check_out "is filed" 'imported 1 record$'
+printf 'Group,Members\nCentral Asia,"KZ; KG"\n' >"$TMP/groups2.csv"
+check "import a known group again" 0 ctcgw import groups "$TMP/groups2.csv"
+check "list groups again" 0 ctcgw list groups
+check_out "its members are those of the new row" '^Central Asia +KG KZ( |$)'
+
 # --- quarantine, with held submissions -------------------------------------------
 held_message () {
     printf 'From: Stranger <stranger%s@elsewhere.example>\n' "$1"
