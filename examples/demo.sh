@@ -19,8 +19,9 @@
 #   - the inbox is processed in file-name order (01-... to 17-...), so the
 #     Kazakh request of 03 is CTC-REQ-YEAR-0001, which the result of 04
 #     reports on;
-#   - visits are created by staff, and the demo creates none, so the
-#     CTC-VIS-YEAR-0001 that 16 and 17 name does not exist.
+#   - visits are created by staff: the demo creates one visit to Kazakhstan
+#     before the pass, CTC-VIS-YEAR-0001, which 16 (information from UNODC
+#     ahead of it) and 17 (Kazakhstan's consent) name.
 set -u
 
 examples=${1:?usage: demo.sh EXAMPLES-DIR}
@@ -134,6 +135,8 @@ heading "Setting up $demo"
 ctc check-config
 ctc init
 ctc import contacts "$examples/contacts.csv"
+ctc visit create --state KZ --start "$((year + 1))-04-13" --end "$((year + 1))-04-17" \
+  --organizations UNODC,OSCE
 
 heading "Sample submissions dropped into the inbox"
 for f in "$examples"/mail/*.eml; do
@@ -151,10 +154,11 @@ heading "What arrived"
 ctc list submissions
 
 heading "What was filed"
-for register in contacts offers requests results sources standards inventory; do
+for register in contacts offers requests results sources standards inventory visits; do
   ctc list "$register"
 done
 ctc show "CTC-CP-$year-0001"
+ctc show "CTC-VIS-$year-0001"
 
 heading "What waits for staff"
 ctc quarantine list

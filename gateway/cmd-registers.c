@@ -10,6 +10,7 @@
 
 #include "gateway/commands.h"
 #include "gateway/db.h"
+#include "gateway/directory.h"
 #include "gateway/match.h"
 #include "gateway/distribute.h"
 #include "gateway/intake.h"
@@ -1154,13 +1155,16 @@ read_bounded (const char *path, gsize max, gsize *len, GError **error)
   return (char *) g_byte_array_free (g_steal_pointer (&buf), FALSE);
 }
 
-/* The register names that a form files into: what `import` takes. */
+/* What `import` takes: the registers that a form files into, then the
+ * entities and groups that staff keep. */
 static GPtrArray *
 import_registers (void)
 {
   GPtrArray *names = g_ptr_array_new ();
   for (guint i = 0; form_kinds[i] != NULL; i++)
     g_ptr_array_add (names, (gpointer) form_kinds[i]->register_name);
+  g_ptr_array_add (names, (gpointer) form_entity.register_name);
+  g_ptr_array_add (names, (gpointer) form_group.register_name);
   g_ptr_array_add (names, NULL);
   return names;
 }
@@ -1179,8 +1183,11 @@ import_data (const Config *config, const char *register_name, const char *path,
 
   if (db == NULL)
     return status;
-  gboolean ok = intake_import (db, config, register_name, name, data, len,
-                               problems, &filed, &error);
+  gboolean ok = directory_register (register_name)
+                ? directory_import (db, config, register_name, name, data, len,
+                                    problems, &filed, &error)
+                : intake_import (db, config, register_name, name, data, len,
+                                 problems, &filed, &error);
   db_close (db);
   if (!ok)
     return database_failed ("import", error);
@@ -1201,6 +1208,8 @@ cmd_import (const Config *config, int argc, char **argv)
   g_autofree char *list = g_strjoinv (", ", (char **) names->pdata);
   g_autofree char *summary = g_strdup_printf ("Import records from CSV (a header row of the "
                                               "form's fields), with the checks of email.\n"
+                                              "entities: Code,Name,Kind,Active; groups: "
+                                              "Group,Members,Description.\n"
                                               "Registers: %s", list);
   g_autoptr (GError) error = NULL;
   GOptionEntry entries[] = { { NULL } };

@@ -780,8 +780,8 @@ read_import (sqlite3 *db, const struct form_kind *kind, const char *path,
           p->source = g_strdup (base);
         }
       if (rec->kind != NULL && rec->kind != kind)
-        form_record_problem (rec, rec->line, "Form", "a %s record cannot be imported into %s",
-                             rec->kind->name, kind->register_name);
+        form_record_problem (rec, rec->line, "Form", "field \"Form\": %s records cannot be"
+                             " imported into %s", rec->kind->name, kind->register_name);
     }
   return parse;
 }

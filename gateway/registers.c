@@ -133,7 +133,8 @@ field_written (const FormRecord *rec, const FormFieldSpec *spec)
   return FALSE;
 }
 
-/* Adds a problem about field (may be NULL) to the record: it is not filed. */
+/* Adds a problem about field (may be NULL) to the record: it is not filed.
+ * The answer names the field as the parser's problems do: `field "Visit": ...`. */
 static void G_GNUC_PRINTF (3, 4)
 refuse (Filing *f, const char *field, const char *fmt, ...)
 {
@@ -143,8 +144,11 @@ refuse (Filing *f, const char *field, const char *fmt, ...)
   va_start (args, fmt);
   message = g_strdup_vprintf (fmt, args);
   va_end (args);
-  form_record_problem (f->rec, form_record_line (f->rec, field != NULL ? field : "Form"),
-                       field, "%s", message);
+  if (field != NULL)
+    form_record_problem (f->rec, form_record_line (f->rec, field), field,
+                         "field \"%s\": %s", field, message);
+  else
+    form_record_problem (f->rec, form_record_line (f->rec, "Form"), NULL, "%s", message);
   f->refused = TRUE;
 }
 
@@ -279,7 +283,7 @@ check_target (Filing *f, const FormFieldSpec *spec, GError **error)
   if (!reference_exists (f, table_of_ref_kind (ref_kind), value, &found, error))
     return FALSE;
   if (!found)
-    refuse (f, spec->name, "reference %s not found in %s", value, table_of_ref_kind (ref_kind));
+    refuse (f, spec->name, "%s is not in the %s register", value, table_of_ref_kind (ref_kind));
   return TRUE;
 }
 
@@ -305,7 +309,7 @@ check_required (Filing *f)
     {
       const FormFieldSpec *spec = &f->kind->fields[i];
       if (spec->required && spec->column != NULL && column_value (f->rec, spec) == NULL)
-        refuse (f, spec->name, "%s is required", spec->name);
+        refuse (f, spec->name, "a new record needs a value");
     }
 }
 
@@ -737,7 +741,7 @@ file_existing (Filing *f, GError **error)
     return FALSE;
   if (id == 0)
     {
-      refuse (f, "Reference", "reference %s not found in %s", reference, f->kind->register_name);
+      refuse (f, "Reference", "%s is not in the %s register", reference, f->kind->register_name);
       return TRUE;
     }
   if (f->rec->withdraw)

@@ -148,9 +148,12 @@ read_record (CsvReader *r)
     }
   const char *form = r->form_column >= 0 && (guint) r->form_column < r->cells->len
                      ? r->cells->pdata[r->form_column] : "";
-  if (*form == '\0' && r->file_kind)
+  gboolean of_file_kind = *form == '\0' && r->file_kind;
+  if (of_file_kind)
     form = r->file_kind->name;
   FormRecord *rec = form_record_new (form, r->filename, r->row, TRUE);
+  if (of_file_kind)
+    rec->kind = r->file_kind;   /* a staff-only kind is not in form_kinds */
   g_ptr_array_add (r->parse->records, rec);
   for (guint i = 0; i < r->cells->len && i < r->header->len; i++)
     add_cell (r, rec, i);
@@ -219,10 +222,10 @@ run_parser (CsvReader *r, const char *data, gsize len)
   csv_free (&p);
 }
 
-/* Reads a CSV attachment: see form.h. */
-void
-form_parse_csv (FormParse *parse, const char *data, gsize len,
-                const char *filename, const CtcLimits *limits)
+/* Reads data as CSV whose rows are of file_kind unless a Form column says. */
+static void
+parse_csv (FormParse *parse, const char *data, gsize len, const char *filename,
+           const struct form_kind *file_kind, const CtcLimits *limits)
 {
   CsvReader r = { .parse = parse, .filename = filename, .form_column = -1,
                   .limits = limits ? *limits : ctc_limits_default () };
@@ -233,7 +236,7 @@ form_parse_csv (FormParse *parse, const char *data, gsize len,
       data += 3;
       len -= 3;
     }
-  r.file_kind = kind_from_filename (filename);
+  r.file_kind = file_kind;
   r.cells = g_ptr_array_new_with_free_func (g_free);
   r.cells_max = MAX (r.limits.fields_max, 1) * 4;
   run_parser (&r, data ? data : "", len);
@@ -242,4 +245,21 @@ form_parse_csv (FormParse *parse, const char *data, gsize len,
   g_ptr_array_unref (r.cells);
   if (r.header)
     g_ptr_array_unref (r.header);
+}
+
+/* Reads a CSV attachment: see form.h. */
+void
+form_parse_csv (FormParse *parse, const char *data, gsize len,
+                const char *filename, const CtcLimits *limits)
+{
+  parse_csv (parse, data, len, filename, kind_from_filename (filename), limits);
+}
+
+/* Reads a staff import of kind: see form.h. */
+void
+form_parse_csv_as (FormParse *parse, const char *data, gsize len,
+                   const char *filename, const struct form_kind *kind,
+                   const CtcLimits *limits)
+{
+  parse_csv (parse, data, len, filename, kind, limits);
 }

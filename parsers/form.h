@@ -62,6 +62,12 @@ extern const struct form_kind form_inventory;
 extern const struct form_kind form_visit_information;
 extern const struct form_kind form_visit_consent;
 
+/* Rows of a staff import into the entities and groups registers: kinds of
+ * their own so that CSV rows get the checks and problems of forms, but no
+ * form of email (they are not in form_kinds). */
+extern const struct form_kind form_entity;
+extern const struct form_kind form_group;
+
 /* All kinds, NULL-terminated, in the order of FORMS.md. */
 extern const struct form_kind *const form_kinds[];
 
@@ -135,6 +141,12 @@ void form_parse_text (FormParse *parse, const char *text, const char *source,
  * spreadsheet shows them: the header is row 1, the first record row 2. */
 void form_parse_csv (FormParse *parse, const char *data, gsize len,
                      const char *filename, const CtcLimits *limits);
+
+/* form_parse_csv for a file whose every row is of kind, whatever its name
+ * (a staff import). */
+void form_parse_csv_as (FormParse *parse, const char *data, gsize len,
+                        const char *filename, const struct form_kind *kind,
+                        const CtcLimits *limits);
 
 /* Checks every record of parse against its kind: required fields, values,
  * repeated keys, unknown keys (with the closest valid one), and normalizes

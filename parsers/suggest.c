@@ -43,8 +43,68 @@ distance (const gunichar *a, glong la, const gunichar *b, glong lb)
   return result;
 }
 
+/* Words shorter than this are not matched by shared_word(): "of", "and". */
+#define SUGGEST_WORD_MIN 4
+
+/* The words of text (split at space, '-' and '_'), case-folded, each of
+ * SUGGEST_WORD_MIN characters or more.  New NULL-terminated array. */
+static char **
+words_of (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  g_autofree char *folded = g_utf8_casefold (valid, -1);
+  g_auto (GStrv) parts = g_strsplit_set (folded, " -_", -1);
+  GPtrArray *words = g_ptr_array_new ();
+
+  for (char **p = parts; *p; p++)
+    if (g_utf8_strlen (*p, -1) >= SUGGEST_WORD_MIN)
+      g_ptr_array_add (words, g_strdup (*p));
+  g_ptr_array_add (words, NULL);
+  return (char **) g_ptr_array_free (words, FALSE);
+}
+
+/* How many words of a are also words of b. */
+static guint
+shared_words (char **a, char **b)
+{
+  guint n = 0;
+  for (char **w = a; *w; w++)
+    n += g_strv_contains ((const char *const *) b, *w);
+  return n;
+}
+
+/* When nothing is a few edits away, the one candidate that shares the most
+ * words with word: "border-security" is closest to "border-control", far as
+ * the edits are.  NULL when none shares a word, or two share as many. */
+static const char *
+shared_word (const char *word, const char *const *candidates)
+{
+  g_auto (GStrv) mine = words_of (word);
+  const char *best = NULL;
+  guint best_count = 0;
+  gboolean tie = FALSE;
+
+  if (mine[0] == NULL)
+    return NULL;
+  for (const char *const *c = candidates; *c; c++)
+    {
+      g_auto (GStrv) theirs = words_of (*c);
+      guint n = shared_words (mine, theirs);
+      if (n > best_count)
+        {
+          best = *c;
+          best_count = n;
+          tie = FALSE;
+        }
+      else if (n > 0 && n == best_count)
+        tie = TRUE;
+    }
+  return tie ? NULL : best;
+}
+
 /* The closest candidate: see form.h.  Close enough means at most
- * max(2, length/3) edits, and fewer edits than the word has characters. */
+ * max(2, length/3) edits, and fewer edits than the word has characters;
+ * failing that, the one candidate that shares a word with it. */
 const char *
 form_suggest (const char *word, const char *const *candidates)
 {
@@ -72,5 +132,5 @@ form_suggest (const char *word, const char *const *candidates)
           best_distance = dist;
         }
     }
-  return best;
+  return best != NULL ? best : shared_word (word, candidates);
 }

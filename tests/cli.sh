@@ -53,6 +53,27 @@ check_err "it says to run init" 'init'
 check "init" 0 ctcgw init
 check "init again" 0 ctcgw init
 
+# --- init upgrades a database that an older ctcgw made ------------------------
+if command -v sqlite3 >/dev/null; then
+    OLD="$TMP/old.sqlite"
+    cat "$CTCGW_SRCDIR/schema/001-registers.sql" "$CTCGW_SRCDIR/schema/002-reference.sql" \
+        | sqlite3 "$OLD"
+    sqlite3 "$OLD" "INSERT INTO groups (name) VALUES ('Central Asia'); PRAGMA user_version = 2"
+    sed "s|^database = .*|database = $OLD|" "$CONF" >"$TMP/old.conf"
+    LATEST=$(ls "$CTCGW_SRCDIR/schema" | sed -n 's/^0*\([0-9][0-9]*\)-.*\.sql$/\1/p' | sort -n | tail -n 1)
+    check "init upgrades a database of schema version 2" 0 "$CTCGW" -c "$TMP/old.conf" init
+    check_out "it says the version it is at" "schema version $LATEST"
+    check_true "the database is at the latest version" \
+        test "$(sqlite3 "$OLD" 'PRAGMA user_version')" = "$LATEST"
+    check_true "what it held is kept" \
+        test "$(sqlite3 "$OLD" "SELECT name FROM groups")" = "Central Asia"
+    check_true "the tables of later versions are there" \
+        test "$(sqlite3 "$OLD" "SELECT count(*) FROM sqlite_master WHERE name = 'circulars'")" = 1
+    check "the upgraded database is usable" 0 "$CTCGW" -c "$TMP/old.conf" list circulars
+else
+    skip "init upgrades a database of schema version 2" "the sqlite3 shell is not installed"
+fi
+
 # --- list -------------------------------------------------------------------
 check "list entities" 0 ctcgw list entities
 check_out "entities include KZ" '(^|[[:space:]])KZ([[:space:]]|$)'
@@ -141,8 +162,52 @@ EOF
 check "an import with only bad rows exits 65" 65 ctcgw import contacts "$TMP/bad.csv"
 check_err "it names the problem" 'Emial'
 check_out "it says nothing was imported" 'imported 0 records'
+cat >"$TMP/offers-for-contacts.csv" <<'EOF'
+Form,Provider,Title,Areas
+assistance-offer,UNODC,Workshop,other
+EOF
+check "an import of another form's rows exits 65" 65 ctcgw import contacts "$TMP/offers-for-contacts.csv"
+check_err "it names the file, the row, the field and the form" \
+    'offers-for-contacts\.csv row 2: field "Form": assistance-offer records cannot be imported into contacts'
 check "import into an unknown register exits 64" 64 ctcgw import contcts "$TMP/contacts.csv"
 check "import of a missing file fails" 66 ctcgw import contacts "$TMP/absent.csv"
+
+# --- import entities and groups: what staff add to the reference data --------
+cat >"$TMP/entities.csv" <<'EOF'
+Code,Name,Kind,Active
+gctf,Global Counterterrorism Forum,,
+UNOCT,United Nations Office of Counter-Terrorism,organization,no
+KZ,Kazakhstan,organization,
+x y,Bad code,,
+EOF
+check "import entities" 0 ctcgw import entities "$TMP/entities.csv"
+check_out "it files the good rows" 'imported 2 records'
+check_err "a State stays a State" 'entities\.csv row 4: field "Kind": KZ is a state in the entities register'
+check_err "a bad code names its row and field" 'entities\.csv row 5: field "Code": "x y" is not a code'
+check "list entities after import" 0 ctcgw list entities
+check_out "the new organization is listed, in capitals" '^GCTF +organization +Global Counterterrorism Forum'
+check_true "a row with Active no deactivates the entity" \
+    test "$(sqlite3 "$TMP/db.sqlite" "SELECT active FROM entities WHERE code = 'UNOCT'")" = 0
+cat >"$TMP/groups.csv" <<'EOF'
+Group,Members,Description
+Central Asia,"KZ, Kyrgyzstan, TJ, TM, UZ",The five States of Central Asia
+Donors,"KZ, UNODC",
+EOF
+check "import groups" 0 ctcgw import groups "$TMP/groups.csv"
+check_out "it files the group of States" 'imported 1 record$'
+check_err "a member that is not a State is refused" 'groups\.csv row 3: field "Members": UNODC is not a State'
+check "list groups" 0 ctcgw list groups
+check_out "the group is listed with its members" '^Central Asia +KG KZ TJ TM UZ'
+cat >"$TMP/offers.csv" <<'EOF'
+Provider,Title,Areas,Beneficiaries
+GCTF,Regional workshop,border-control,Central Asia
+EOF
+check "an offer of the new organization to the group" 0 ctcgw import offers "$TMP/offers.csv"
+check_out "is filed" 'imported 1 record$'
+printf 'Group,Members\nCentral Asia,"KZ; KG"\n' >"$TMP/groups2.csv"
+check "import a known group again" 0 ctcgw import groups "$TMP/groups2.csv"
+check "list groups again" 0 ctcgw list groups
+check_out "its members are those of the new row" '^Central Asia +KG KZ( |$)'
 
 # --- quarantine, with held submissions -------------------------------------------
 held_message () {

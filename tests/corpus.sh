@@ -1,7 +1,8 @@
 #!/bin/sh
 # Every file of the corpus of real mail goes through `ctcgw deliver`: none may
-# crash it or be refused (exit 0 each), nothing automatic is filed as a
-# submission, and nothing automatic gets an answer.
+# crash it or be refused (exit 0 each), each is kept with the class its folder
+# and INDEX.tsv call for, nothing automatic is filed as a submission, and
+# nothing automatic gets an answer.
 set -u
 corpus=${CTCGW_CORPUS:-${CTCGW_SRCDIR:-.}/../shared/corpus}
 if [ ! -d "$corpus/dsn" ]; then
@@ -48,6 +49,64 @@ if [ "$answered" -ne 0 ]; then
   echo "FAIL: $answered answers went to automatic messages"
   failures=$((failures + 1))
 fi
+automatic=$(q "SELECT count(*) FROM outbox o JOIN submissions s ON o.submission_id = s.id WHERE s.class != 'submission'")
+if [ "$automatic" -ne 0 ]; then
+  echo "FAIL: $automatic answers went to messages that are not submissions"
+  failures=$((failures + 1))
+fi
+
+# The class each file must have, from its folder and its INDEX.tsv row (the
+# rules of tests/test-classify.c), as "PATH<TAB>CLASS" lines.  mime/ and
+# imip/ics/ are only checked for not crashing, as are imip/ files without
+# a METHOD.
+expected () {
+  for folder in dsn autoreply autoreply/negative imip forms; do
+    awk -F '\t' -v dir="$corpus/$folder" -v folder="$folder" '
+      NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+      $1 == "" { next }
+      {
+        tree = $(col["mime_tree"]); method = $(col["ical_METHOD"])
+        from = tolower($(col["from"]))
+        if (match(from, /<[^>]*>/)) from = substr(from, RSTART + 1, RLENGTH - 2)
+        local = from; sub(/@.*/, "", local); gsub(/[-_.]/, "", local)
+        system_from = local == "mailerdaemon" || local == "postmaster"
+        class = ""
+        if ($1 == "mimekit__feedback-report.txt") class = "other"
+        else if (folder == "dsn")
+          class = tree ~ /disposition-notification|feedback-report/ ? "other" : "delivery-report"
+        else if (folder == "autoreply")
+          class = tree ~ /delivery-status/ ? "delivery-report" : "auto-reply"
+        else if (folder == "autoreply/negative")
+          class = system_from ? "delivery-report" : "submission"
+        else if (folder == "imip" && method != "")
+          class = method ~ /REPLY|COUNTER|REFRESH/ ? "calendar-reply" : "other"
+        else if (folder == "forms")
+          class = "submission"
+        if (class != "") print dir "/" $1 "\t" class
+      }' "$corpus/$folder/INDEX.tsv"
+  done
+}
+q "SELECT sha256, class FROM submissions" > "$dir/classes"
+expected > "$dir/expected"
+checked=0 wrong=0
+tab=$(printf '\t')
+while IFS=$tab read -r path want; do
+  [ -f "$path" ] || continue
+  sha=$(sha256sum < "$path" | cut -c1-64)
+  got=$(awk -F '|' -v sha="$sha" '$1 == sha { print $2; exit }' "$dir/classes")
+  checked=$((checked + 1))
+  if [ "$got" != "$want" ]; then
+    echo "FAIL: ${path#"$corpus"/} was classified ${got:-(not kept)}, expected $want"
+    wrong=$((wrong + 1))
+  fi
+done < "$dir/expected"
+echo "classification checked for $checked files, $wrong wrong"
+if [ "$checked" -eq 0 ]; then
+  echo "FAIL: no file's classification was checked"
+  failures=$((failures + 1))
+fi
+failures=$((failures + wrong))
+
 reports=$(q "SELECT count(*) FROM submissions WHERE mailbox = 'dsn' AND class = 'delivery-report'")
 echo "delivery reports recognized: $reports"
 q "SELECT mailbox, class, count(*) FROM submissions GROUP BY 1, 2 ORDER BY 1, 2"

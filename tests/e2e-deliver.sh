@@ -34,6 +34,16 @@ is "the windows-1252 standard is UTF-8" 1 "SELECT count(*) FROM standards WHERE 
 is "two good inventory rows of the CSV are filed" 2 "SELECT count(*) FROM inventory"
 is "the French contact point is filed" 1 "SELECT count(*) FROM contacts WHERE entity = 'FR' AND languages = '[\"fr\"]' AND submission_id IS NOT NULL AND email LIKE 'claire%'"
 is "the update is in the history" 1 "SELECT count(*) FROM contacts_history h JOIN contacts c ON c.id = h.record_id WHERE c.reference = 'CTC-CP-$year-0001' AND h.action = 'update' AND h.field = 'Title'"
+is "the information ahead of the visit is filed" UNODC \
+   "SELECT entity FROM visit_information WHERE visit = 'CTC-VIS-$year-0001'"
+is "the State's consent to share the assessment is filed" 'yes|["all-donors"]' \
+   "SELECT consent, recipients FROM visit_consents WHERE visit = 'CTC-VIS-$year-0001'"
+is "a record of every form kind is filed" 9 \
+   "SELECT (SELECT count(*) > 0 FROM contacts WHERE submission_id IN (SELECT id FROM submissions WHERE class = 'submission'))
+         + (SELECT count(*) > 0 FROM offers) + (SELECT count(*) > 0 FROM requests)
+         + (SELECT count(*) > 0 FROM results) + (SELECT count(*) > 0 FROM sources)
+         + (SELECT count(*) > 0 FROM standards) + (SELECT count(*) > 0 FROM inventory)
+         + (SELECT count(*) > 0 FROM visit_information) + (SELECT count(*) > 0 FROM visit_consents)"
 is "the withdrawal is filed" withdrawn "SELECT state FROM contacts WHERE reference = 'CTC-CP-$year-0004'"
 is "the unknown sender waits in quarantine" 1 "SELECT count(*) FROM quarantine q JOIN submissions s ON s.id = q.submission_id WHERE s.from_addr = 'p.novak@osce.example' AND q.state = 'waiting'"
 is "nothing of the quarantined message is filed" 0 "SELECT count(*) FROM offers WHERE title LIKE '%border management%'"
@@ -88,6 +98,30 @@ else
   skip "deliver to a read-only database asks the MTA to retry" "root ignores file permissions"
 fi
 chmod 0644 "$db"
+# A database that another process holds locked for longer than the busy
+# timeout: nothing stored, the MTA retries (75).  Unlike a read-only file
+# this also holds for root.  The lock is held by a sqlite3 shell that reads
+# its commands from a FIFO, so the test decides when it ends.
+printf 'From: j.doe@unodc.example\nMessage-ID: <deliver-4@unodc.example>\n\nHello\n' > "$msg"
+mkfifo "$TMP/locker"
+sqlite3 "$db" < "$TMP/locker" > /dev/null 2>&1 &
+locker=$!
+exec 3> "$TMP/locker"
+echo 'BEGIN EXCLUSIVE; SELECT 1;' >&3
+tries=0
+while sqlite3 "$db" '.timeout 0' 'BEGIN IMMEDIATE;' 'ROLLBACK;' > /dev/null 2>&1 && [ $tries -lt 100 ]; do
+  sleep 0.1
+  tries=$((tries + 1))
+done
+check "deliver to a database locked by another process asks the MTA to retry" 75 ctc deliver < "$msg"
+check_err "and says that nothing was stored" 'nothing was stored'
+echo 'ROLLBACK;' >&3
+exec 3>&-
+wait "$locker"
+is "nothing of that message was stored" 0 "SELECT count(*) FROM submissions WHERE message_id = 'deliver-4@unodc.example'"
+check "once the lock is gone, the retry takes it in" 0 ctc deliver < "$msg"
+is "and keeps it once" 1 "SELECT count(*) FROM submissions WHERE message_id = 'deliver-4@unodc.example'"
+
 mv "$db" "$db.away"
 printf 'From: j.doe@unodc.example\nMessage-ID: <deliver-3@unodc.example>\n\nHello\n' > "$msg"
 check "deliver without a database asks the MTA to retry" 75 ctc deliver < "$msg"

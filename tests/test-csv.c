@@ -305,6 +305,52 @@ test_limits (void **state)
   assert_problem (parse, "standard.csv row 3: field \"Title\" is longer than 5 characters");
 }
 
+/* A file with bytes but no row, and a header wider than any record may be. */
+static void
+test_no_header_and_wide_header (void **state)
+{
+  CtcLimits limits = ctc_limits_default ();
+  g_autoptr(FormParse) empty = form_parse_new ();
+  form_parse_csv (empty, "\n\n", 2, "standard.csv", &limits);
+  assert_int_equal (empty->records->len, 0);
+  assert_problem (empty, "standard.csv: no header row");
+
+  limits.fields_max = 2;
+  g_autoptr(FormParse) wide = form_parse_new ();
+  const char *data = "Title,Issuer,Areas,Url,Citation,Year,Summary,Reference,Extra\n"
+                     "T,UNODC,other\n";
+  form_parse_csv (wide, data, strlen (data), "standard.csv", &limits);
+  assert_problem (wide, "standard.csv row 1: more than 8 columns");
+}
+
+/* A staff import of entities: every row is of the kind asked for, whatever
+ * the file's name; codes are kept in capitals and checked. */
+static void
+test_staff_kind (void **state)
+{
+  g_autoptr(FormParse) parse = form_parse_new ();
+  const char *data = "Code,Name,Kind,Active\ngctf,Forum,,\nx y,Bad,,\nABC,Three,state,\n"
+                     "NEW,New,organisation,maybe\n";
+  form_parse_csv_as (parse, data, strlen (data), "new-orgs.csv", &form_entity, NULL);
+  form_check (parse, &lookup, NULL);
+  assert_int_equal (parse->records->len, 4);
+  FormRecord *rec = parse->records->pdata[0];
+  assert_ptr_equal (rec->kind, &form_entity);
+  assert_int_equal (rec->problems->len, 0);
+  assert_string_equal (col (rec, "code"), "GCTF");
+  assert_string_equal (col (rec, "kind"), "organization");
+  assert_string_equal (col (rec, "active"), "yes");
+  assert_problem (parse, "new-orgs.csv row 3: field \"Code\": \"x y\" is not a code: 2 to 20"
+                  " letters, digits and '-', like UNODC or CIS-ATC");
+  assert_problem (parse, "new-orgs.csv row 4: field \"Code\": \"ABC\" is not a State's code:"
+                  " two letters (ISO 3166-1 alpha-2)");
+  assert_problem (parse, "new-orgs.csv row 5: field \"Kind\": \"organisation\" is not one of"
+                  " organization, state; did you mean \"organization\"?");
+  /* Neither kind is a form of email. */
+  assert_null (form_kind_find ("entity"));
+  assert_null (form_kind_find ("group"));
+}
+
 int
 main (void)
 {
@@ -319,6 +365,8 @@ main (void)
     cmocka_unit_test (test_invalid),
     cmocka_unit_test (test_header_keys),
     cmocka_unit_test (test_limits),
+    cmocka_unit_test (test_no_header_and_wide_header),
+    cmocka_unit_test (test_staff_kind),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -548,6 +548,14 @@ test_suggest (void **state)
   assert_null (form_suggest ("", keys));
   assert_null (form_suggest (NULL, keys));
   assert_string_equal (form_suggest ("terorist-finacing", form_areas), "terrorist-financing");
+  /* Far in edits, but one area shares a word with it. */
+  assert_string_equal (form_suggest ("border-security", form_areas), "border-control");
+  assert_string_equal (form_suggest ("Financing of terrorism", form_areas), "terrorist-financing");
+  assert_string_equal (form_suggest ("human rights law", form_areas), "human-rights");
+  /* Two candidates share as many words: no guess; short words do not count. */
+  const char *visits[] = { "visit-information", "visit-consent", "of-the-and", NULL };
+  assert_null (form_suggest ("visit-dates", visits));
+  assert_null (form_suggest ("rest-of-the-text", visits));
   g_autofree char *long_word = g_strnfill (5000, 'a');
   assert_null (form_suggest (long_word, keys));
 }
@@ -1015,6 +1023,24 @@ test_long_list_bounded (void **state)
   g_string_free (text, TRUE);
 }
 
+/* A list of more items than any list may hold, each of them valid. */
+static void
+test_list_items_limit (void **state)
+{
+  GString *text = g_string_new ("Form: assistance-offer\nProvider: UNODC\nTitle: T\n"
+                                "Areas: other\nContacts: ");
+  for (int i = 0; i < 1001; i++)
+    g_string_append_printf (text, "%sa%d@unodc.example", i ? ", " : "", i);
+  g_string_append (text, "\n");
+  CtcLimits limits = ctc_limits_default ();
+  limits.value_max = 100000;
+  g_autoptr (FormParse) parse = form_parse_new ();
+  form_parse_text (parse, text->str, NULL, &limits);
+  form_check (parse, &lookup, &limits);
+  assert_problem (only_record (parse), "line 5: field \"Contacts\": more than 1000 items");
+  g_string_free (text, TRUE);
+}
+
 int
 main (void)
 {
@@ -1054,6 +1080,7 @@ main (void)
     cmocka_unit_test (test_json_array),
     cmocka_unit_test (test_odd_input),
     cmocka_unit_test (test_long_list_bounded),
+    cmocka_unit_test (test_list_items_limit),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -317,6 +317,7 @@ test_withdraw (void **state)
   assert_int_equal (out.how, FILED_REFUSED);
   assert_null (out.reference);
   problem = only_problem (rec);
+  assert_true (g_str_has_prefix (problem, "line 3: field \"Reference\": "));
   assert_non_null (strstr (problem, "withdrawn"));
   filed_record_clear (&out);
   form_record_free (rec);
@@ -327,7 +328,8 @@ test_unknown_reference (void **state)
 {
   Fixture *fx = *state;
   g_autofree char *missing = ref (fx, "OFF", 9999);
-  g_autofree char *want = g_strdup_printf ("line 3: reference %s not found in offers", missing);
+  g_autofree char *want = g_strdup_printf ("line 3: field \"Reference\": %s is not in the offers register",
+                                           missing);
   FormRecord *rec = record ("assistance-offer", missing, "title", "x", NULL);
   FiledRecord out = { 0 };
   g_autofree char *problem = NULL;
@@ -354,6 +356,7 @@ test_reference_of_other_register (void **state)
   file (fx, rec, &out);
   assert_int_equal (out.how, FILED_REFUSED);
   problem = only_problem (rec);
+  assert_true (g_str_has_prefix (problem, "line 3: field \"Reference\": "));
   assert_non_null (strstr (problem, req));
   assert_non_null (strstr (problem, "Form: assistance-request"));
   assert_int_equal (query_int (fx->db, "SELECT count(*) FROM requests_history WHERE action = ?1",
@@ -372,7 +375,8 @@ test_result_target (void **state)
   FormRecord *rec = record ("assistance-result", NULL, "target", missing, "results", "x", NULL);
   FiledRecord out = { 0 };
   g_autofree char *problem = NULL;
-  g_autofree char *want = g_strdup_printf ("line 3: reference %s not found in requests", missing);
+  g_autofree char *want = g_strdup_printf ("line 3: field \"Reference\": %s is not in the requests register",
+                                           missing);
 
   file (fx, rec, &out);
   assert_int_equal (out.how, FILED_REFUSED);
@@ -386,6 +390,7 @@ test_result_target (void **state)
   assert_int_equal (out.how, FILED_REFUSED);
   g_free (problem);
   problem = only_problem (rec);
+  assert_true (g_str_has_prefix (problem, "line 3: field \"Reference\": "));
   assert_non_null (strstr (problem, "a request or an offer"));
   assert_int_equal (query_int (fx->db, "SELECT count(*) FROM results WHERE results = ?1", "x"), 0);
   filed_record_clear (&out);
@@ -403,10 +408,13 @@ test_refused_leaves_nothing (void **state)
   FiledRecord out = { 0 };
   g_autofree char *first = NULL;
   g_autofree char *want = ref (fx, "OFF", 1);
+  g_autofree char *problem = NULL;
 
   file (fx, rec, &out);
   assert_int_equal (out.how, FILED_REFUSED);
-  assert_int_equal (rec->problems->len, 1);
+  problem = only_problem (rec);
+  assert_string_equal (problem, "line 3: field \"Visit\": CTC-VIS-2026-0999 is not in the visits"
+                       " register");
   filed_record_clear (&out);
   form_record_free (rec);
 
@@ -421,6 +429,24 @@ test_refused_leaves_nothing (void **state)
   assert_string_equal (first, want);
   assert_int_equal (query_int (fx->db, "SELECT count(*) FROM offers_history"
                                " WHERE new_value = ?1", "bogus"), 0);
+}
+
+/* A new record without a required value names the field that lacks it. */
+static void
+test_required_names_field (void **state)
+{
+  Fixture *fx = *state;
+  FormRecord *rec = record ("assistance-offer", NULL, "title", "x", "areas", "[\"other\"]", NULL);
+  FiledRecord out = { 0 };
+  g_autofree char *problem = NULL;
+
+  file (fx, rec, &out);
+  assert_int_equal (out.how, FILED_REFUSED);
+  problem = only_problem (rec);
+  assert_string_equal (problem, "line 3: field \"Provider\": a new record needs a value");
+  assert_int_equal (query_int (fx->db, "SELECT count(*) FROM offers WHERE title = ?1", "x"), 0);
+  filed_record_clear (&out);
+  form_record_free (rec);
 }
 
 /* A record that arrives with problems is not filed at all. */
@@ -676,6 +702,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_reference_of_other_register, setup, teardown),
     cmocka_unit_test_setup_teardown (test_result_target, setup, teardown),
     cmocka_unit_test_setup_teardown (test_refused_leaves_nothing, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_required_names_field, setup, teardown),
     cmocka_unit_test_setup_teardown (test_record_with_problems, setup, teardown),
     cmocka_unit_test_setup_teardown (test_contact_sent_again, setup, teardown),
     cmocka_unit_test_setup_teardown (test_contact_replaces, setup, teardown),

@@ -1,0 +1,59 @@
+/* entity: a row of a staff import into the entities register (FORMS.md
+ * section 3: "the entities register ships a starter set; staff add more").
+ * Not a form of email: it is not in form_kinds. */
+#include "parsers/form.h"
+
+#include <string.h>
+
+/* Longest entity code: "CIS-ATC", "MENAFATF" and the like fit. */
+#define ENTITY_CODE_MAX 20
+
+static const char *const kinds[] = { "organization", "state", NULL };
+static const char *const yes_no[] = { "yes", "no", NULL };
+
+static const FormFieldSpec fields[] = {
+  { "Code", "code", FIELD_TEXT, TRUE, NULL, NULL },
+  { "Name", "name", FIELD_TEXT, TRUE, NULL, NULL },
+  { "Kind", "kind", FIELD_CHOICE, FALSE, kinds, "organization" },
+  { "Active", "active", FIELD_CHOICE, FALSE, yes_no, "yes" },
+};
+
+/* Whether code is 2 to ENTITY_CODE_MAX ASCII letters, digits and inner '-'. */
+static gboolean
+code_is_valid (const char *code)
+{
+  gsize len = strlen (code);
+  if (len < 2 || len > ENTITY_CODE_MAX || code[0] == '-' || code[len - 1] == '-')
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isalnum (code[i]) && code[i] != '-')
+      return FALSE;
+  return TRUE;
+}
+
+/* Code is kept in capitals; a State's is two letters (ISO 3166-1). */
+static void
+validate (FormRecord *rec)
+{
+  const char *code = g_hash_table_lookup (rec->columns, "code");
+  const char *kind = g_hash_table_lookup (rec->columns, "kind");
+  guint line = form_record_line (rec, "Code");
+  if (code == NULL)
+    return;
+  g_autofree char *quoted = form_quote (code);
+  if (!code_is_valid (code))
+    form_record_problem (rec, line, "Code", "field \"Code\": %s is not a code: 2 to %d"
+                         " letters, digits and '-', like UNODC or CIS-ATC", quoted,
+                         ENTITY_CODE_MAX);
+  else if (g_strcmp0 (kind, "state") == 0
+           && (strlen (code) != 2 || !g_ascii_isalpha (code[0]) || !g_ascii_isalpha (code[1])))
+    form_record_problem (rec, line, "Code", "field \"Code\": %s is not a State's code:"
+                         " two letters (ISO 3166-1 alpha-2)", quoted);
+  else
+    g_hash_table_replace (rec->columns, g_strdup ("code"), g_ascii_strup (code, -1));
+}
+
+const struct form_kind form_entity = {
+  "entity", "entities", NULL, NULL,
+  fields, G_N_ELEMENTS (fields), validate,
+};
