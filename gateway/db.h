@@ -84,8 +84,9 @@ char *db_group_resolve (sqlite3 *db, const char *text);
 gboolean db_sync (sqlite3 *db, GError **error);
 
 /* The same from any thread, given the path of the database's write-ahead
- * log (db_wal_path, NULL when there is none): a sync of the file covers
- * every transaction committed before it, whichever connection wrote it. */
+ * log (db_wal_path: a new string, NULL when there is none): a sync of the
+ * file covers every transaction committed before it, whichever connection
+ * wrote it. */
 char *db_wal_path (sqlite3 *db);
 gboolean db_sync_wal (const char *wal, GError **error);
 

@@ -1,21 +1,24 @@
-/* The fetching thread of a large pass: one IMAP connection of its own and
- * a queue of jobs from the filing thread, done in order.  A FETCH job is a
- * credit for one more batch (the filing thread gives one back for each
- * batch it takes, so at most FETCHER_AHEAD wait in memory); a MOVE job
- * makes a batch the filing thread has committed durable, then moves it. */
+/* The fetching thread of a large pass: one IMAP connection of its own, a
+ * queue of jobs from the filing thread, and a queue of moves.  A FETCH job
+ * is a credit for one more batch (the filing thread gives one back for
+ * each batch it takes, so at most FETCHER_AHEAD wait in memory); every
+ * job first lets the thread make the batches queued to move durable and
+ * move them, in order, so that a move never waits behind fetches.  A
+ * thread, because libetpan's calls block. */
 
 #include "gateway/fetcher.h"
+#include "gateway/threads.h"
 
-typedef enum { JOB_FETCH, JOB_MOVE, JOB_END } JobKind;
+typedef enum { JOB_FETCH, JOB_WAKE, JOB_END } JobKind;
 
+/* A batch the filing thread has committed, to make durable and move. */
 typedef struct {
-  JobKind kind;
-  GArray *processed;   /* guint32 UIDs, for JOB_MOVE */
+  GArray *processed;   /* guint32 UIDs */
   GArray *rejected;
   guint32 last_done;
-} Job;
+} Move;
 
-/* What a move job reports back. */
+/* What a move reports back. */
 typedef struct {
   guint32 last_done;
   GError *error;
@@ -28,11 +31,15 @@ struct _Fetcher {
   guint32 uidvalidity;      /* the filing thread's */
   GArray *uids;             /* all to fetch, ascending */
   guint next;               /* the first of uids not yet fetched */
-  FetcherPlan plan;         /* its uids and n unused: see uids */
+  FetcherPlan plan;         /* plan.uids is not kept: see uids */
   GError *connect_error;    /* why the connection could not be made */
-  GAsyncQueue *jobs;        /* Job*, filing thread to fetching thread */
-  GAsyncQueue *batches;     /* FetchedBatch* */
-  GAsyncQueue *moves;       /* Moved* */
+  GError *fetch_error;      /* the first fetch that failed: no more are tried */
+  gboolean move_failed;     /* no more moves are tried */
+  gint cancelled;           /* fetcher_finish began: fetch nothing more */
+  GAsyncQueue *jobs;        /* GINT_TO_POINTER (JobKind + 1) */
+  GAsyncQueue *moves;       /* Move*, filing thread to fetching thread */
+  GAsyncQueue *batches;     /* FetchedBatch*, back */
+  GAsyncQueue *moved;       /* Moved*, back */
   GThread *thread;
 };
 
@@ -48,11 +55,11 @@ fetched_batch_free (FetchedBatch *b)
 }
 
 static void
-job_free (Job *job)
+move_free (Move *m)
 {
-  g_clear_pointer (&job->processed, g_array_unref);
-  g_clear_pointer (&job->rejected, g_array_unref);
-  g_free (job);
+  g_clear_pointer (&m->processed, g_array_unref);
+  g_clear_pointer (&m->rejected, g_array_unref);
+  g_free (m);
 }
 
 static void
@@ -63,22 +70,21 @@ moved_free (Moved *m)
 }
 
 static void
-push_job (Fetcher *f, JobKind kind, GArray *processed, GArray *rejected, guint32 last_done)
+push_job (Fetcher *f, JobKind kind)
 {
-  Job *job = g_new0 (Job, 1);
-  *job = (Job) { kind, processed, rejected, last_done };
-  g_async_queue_push (f->jobs, job);
+  g_async_queue_push (f->jobs, GINT_TO_POINTER (kind + 1));
 }
 
-/* Connects, and refuses a mailbox that changed its UIDVALIDITY since the
- * filing thread selected it: the UIDs to fetch would name other messages. */
+/* Connects, and fetches nothing from a mailbox that changed its
+ * UIDVALIDITY since the filing thread selected it: the UIDs to fetch would
+ * name other messages. */
 static void
 connect_checked (Fetcher *f)
 {
   if (!imap_source_connect (f->src, &f->connect_error))
     return;
   if (imap_source_uidvalidity (f->src) != f->uidvalidity)
-    g_set_error (&f->connect_error, IMAP_ERROR, IMAP_ERROR_PROTOCOL,
+    g_set_error (&f->fetch_error, IMAP_ERROR, IMAP_ERROR_PROTOCOL,
                  "the mailbox's UIDVALIDITY changed from %u to %u during the pass",
                  f->uidvalidity, imap_source_uidvalidity (f->src));
 }
@@ -89,18 +95,22 @@ prepare_batch (Fetcher *f, FetchedBatch *b)
 {
   b->prepared = g_ptr_array_new_full (b->msgs->len, f->plan.prepared_free);
   for (guint i = 0; i < b->msgs->len; i++)
-    g_ptr_array_add (b->prepared, f->plan.prepare (g_ptr_array_index (b->msgs, i), f->plan.data));
+    g_ptr_array_add (b->prepared,
+                     f->plan.prepare (g_ptr_array_index (b->msgs, i), f->plan.prepare_data));
 }
 
-/* The next batch of the list (empty once it is exhausted). */
+/* The next batch of the list: empty once it is exhausted or the filing
+ * thread has stopped; after a failure, the same failure without asking the
+ * server again. */
 static FetchedBatch *
 fetch_batch (Fetcher *f)
 {
   FetchedBatch *b = g_new0 (FetchedBatch, 1);
   guint n = MIN (f->plan.batch, f->uids->len - f->next);
-  if (f->connect_error != NULL)
-    b->error = g_error_copy (f->connect_error);
-  else if (n == 0)
+  b->unconnected = f->connect_error != NULL;
+  if (f->connect_error != NULL || f->fetch_error != NULL)
+    b->error = g_error_copy (f->connect_error != NULL ? f->connect_error : f->fetch_error);
+  else if (n == 0 || g_atomic_int_get (&f->cancelled))
     b->msgs = g_ptr_array_new ();
   else
     b->msgs = imap_source_fetch (f->src, &g_array_index (f->uids, guint32, f->next), n,
@@ -108,52 +118,79 @@ fetch_batch (Fetcher *f)
                                  &b->error);
   if (b->msgs != NULL)
     prepare_batch (f, b);
+  else if (f->fetch_error == NULL && !b->unconnected)
+    f->fetch_error = g_error_copy (b->error);
   f->next += b->done;
   return b;
 }
 
-/* Moves one durable batch to its folders. */
+/* Makes one committed batch durable and moves it to its folders. */
 static Moved *
-move_batch (Fetcher *f, Job *job)
+move_batch (Fetcher *f, Move *move)
 {
   Moved *m = g_new0 (Moved, 1);
-  m->last_done = job->last_done;
-  if (f->plan.durable (f->plan.durable_data, &m->error)
-      && imap_source_move (f->src, (guint32 *) job->processed->data, job->processed->len,
-                        f->processed_folder, &m->error))
-    imap_source_move (f->src, (guint32 *) job->rejected->data, job->rejected->len,
-                      f->rejected_folder, &m->error);
+  m->last_done = move->last_done;
+  gboolean ok = f->plan.durable (f->plan.durable_data, &m->error)
+      && imap_source_move (f->src, (guint32 *) move->processed->data, move->processed->len,
+                           f->processed_folder, &m->error)
+      && imap_source_move (f->src, (guint32 *) move->rejected->data, move->rejected->len,
+                           f->rejected_folder, &m->error);
+  f->move_failed = !ok;
   return m;
+}
+
+/* Every move queued so far, in order.  After a failed one, the later ones
+ * would record a last_done beyond messages still in the inbox. */
+static void
+run_moves (Fetcher *f)
+{
+  Move *move;
+  while ((move = g_async_queue_try_pop (f->moves)) != NULL)
+    {
+      if (!f->move_failed)
+        g_async_queue_push (f->moved, move_batch (f, move));
+      move_free (move);
+    }
 }
 
 static gpointer
 fetcher_thread (gpointer data)
 {
   Fetcher *f = data;
-  gboolean end = FALSE, move_failed = FALSE;
+  JobKind kind;
   connect_checked (f);
-  while (!end)
+  do
     {
-      Job *job = g_async_queue_pop (f->jobs);
-      end = job->kind == JOB_END;
-      if (job->kind == JOB_FETCH)
+      kind = GPOINTER_TO_INT (g_async_queue_pop (f->jobs)) - 1;
+      run_moves (f);
+      if (kind == JOB_FETCH)
         g_async_queue_push (f->batches, fetch_batch (f));
-      /* After a failed move, the later ones would record a last_done
-       * beyond messages still in the inbox. */
-      else if (job->kind == JOB_MOVE && !move_failed)
-        {
-          Moved *m = move_batch (f, job);
-          move_failed = m->error != NULL;
-          g_async_queue_push (f->moves, m);
-        }
-      job_free (job);
     }
+  while (kind != JOB_END);
   imap_source_disconnect (f->src);
   return NULL;
 }
 
+/* Frees what fetcher_start made. */
+static void
+fetcher_free (Fetcher *f)
+{
+  g_async_queue_unref (f->jobs);
+  g_async_queue_unref (f->moves);
+  g_async_queue_unref (f->batches);
+  g_async_queue_unref (f->moved);
+  imap_source_free (f->src);
+  g_free (f->processed_folder);
+  g_free (f->rejected_folder);
+  g_array_unref (f->uids);
+  g_clear_error (&f->connect_error);
+  g_clear_error (&f->fetch_error);
+  g_free (f);
+}
+
 Fetcher *
-fetcher_start (const MailboxConfig *mbox, guint32 uidvalidity, const FetcherPlan *plan)
+fetcher_start (const MailboxConfig *mbox, guint32 uidvalidity, const FetcherPlan *plan,
+               GError **error)
 {
   Fetcher *f = g_new0 (Fetcher, 1);
   f->src = imap_source_new (mbox);
@@ -165,67 +202,69 @@ fetcher_start (const MailboxConfig *mbox, guint32 uidvalidity, const FetcherPlan
   f->plan = *plan;
   f->plan.uids = NULL;
   f->plan.batch = MAX (plan->batch, 1);
-  f->jobs = g_async_queue_new_full ((GDestroyNotify) job_free);
+  f->jobs = g_async_queue_new ();
+  f->moves = g_async_queue_new_full ((GDestroyNotify) move_free);
   f->batches = g_async_queue_new_full ((GDestroyNotify) fetched_batch_free);
-  f->moves = g_async_queue_new_full ((GDestroyNotify) moved_free);
+  f->moved = g_async_queue_new_full ((GDestroyNotify) moved_free);
   for (guint i = 0; i < FETCHER_AHEAD; i++)
-    push_job (f, JOB_FETCH, NULL, NULL, 0);
-  f->thread = g_thread_new ("fetcher", fetcher_thread, f);
-  return f;
+    push_job (f, JOB_FETCH);
+  f->thread = threads_start ("ctcgw-fetch", fetcher_thread, f, error);
+  if (f->thread != NULL)
+    return f;
+  fetcher_free (f);
+  return NULL;
 }
 
 FetchedBatch *
 fetcher_next (Fetcher *f)
 {
   FetchedBatch *b = g_async_queue_pop (f->batches);
-  push_job (f, JOB_FETCH, NULL, NULL, 0);
+  push_job (f, JOB_FETCH);
   return b;
 }
 
 void
 fetcher_move (Fetcher *f, GArray *processed, GArray *rejected, guint32 last_done)
 {
-  push_job (f, JOB_MOVE, processed, rejected, last_done);
+  Move *move = g_new0 (Move, 1);
+  *move = (Move) { processed, rejected, last_done };
+  g_async_queue_push (f->moves, move);
+  push_job (f, JOB_WAKE);
 }
 
 gboolean
 fetcher_moved (Fetcher *f, gboolean *moved, guint32 *last_done, GError **error)
 {
   Moved *m;
-  gboolean ignored;
-  guint32 ignored_uid;
-  if (moved == NULL)
-    moved = &ignored, last_done = &ignored_uid;
-  *moved = FALSE;
-  while ((m = g_async_queue_try_pop (f->moves)) != NULL)
+  gboolean any = FALSE;
+  guint32 last = 0;
+  gboolean ok = TRUE;
+  while (ok && (m = g_async_queue_try_pop (f->moved)) != NULL)
     {
-      if (m->error != NULL)
+      ok = m->error == NULL;
+      if (ok)
         {
-          g_propagate_error (error, g_steal_pointer (&m->error));
-          moved_free (m);
-          return FALSE;
+          any = TRUE;
+          last = m->last_done;
         }
-      *moved = TRUE;
-      *last_done = m->last_done;
+      else
+        g_propagate_error (error, g_steal_pointer (&m->error));
       moved_free (m);
     }
-  return TRUE;
+  if (moved != NULL)
+    *moved = any;
+  if (last_done != NULL && any)
+    *last_done = last;
+  return ok;
 }
 
 gboolean
 fetcher_finish (Fetcher *f, gboolean *moved, guint32 *last_done, GError **error)
 {
-  push_job (f, JOB_END, NULL, NULL, 0);
+  g_atomic_int_set (&f->cancelled, 1);
+  push_job (f, JOB_END);
   g_thread_join (f->thread);
   gboolean ok = fetcher_moved (f, moved, last_done, error);
-  g_async_queue_unref (f->jobs);
-  g_async_queue_unref (f->batches);
-  g_async_queue_unref (f->moves);
-  imap_source_free (f->src);
-  g_free (f->processed_folder);
-  g_free (f->rejected_folder);
-  g_array_unref (f->uids);
-  g_clear_error (&f->connect_error);
-  g_free (f);
+  fetcher_free (f);
   return ok;
 }

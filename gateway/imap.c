@@ -899,13 +899,15 @@ imap_source_fetch (ImapSource *src, const guint32 *uids, guint n,
       g_ptr_array_unref (msgs);
       return NULL;
     }
+  /* Done: the UIDs up to the last one planned (those missing were expunged
+   * by someone else), or all when the server has none of them; not those
+   * left for the next batch by max_bytes. */
+  *done = msgs->len == 0 ? n
+      : covered (uids, n, ((ImapMessage *) g_ptr_array_index (msgs, msgs->len - 1))->uid);
   /* A message expunged by someone else between the two fetches. */
   for (guint i = msgs->len; i-- > 0;)
     if (((ImapMessage *) g_ptr_array_index (msgs, i))->raw == NULL)
       g_ptr_array_remove_index (msgs, i);
-  /* None returned: all of them were expunged by someone else. */
-  *done = msgs->len == 0 ? n
-      : covered (uids, n, ((ImapMessage *) g_ptr_array_index (msgs, msgs->len - 1))->uid);
   return msgs;
 }
 

@@ -36,6 +36,16 @@ typedef struct {
   IntakeOutcome outcome;
 } Intake;
 
+struct _IntakeParsed {
+  GBytes *raw;
+  gsize size;           /* bytes of the whole message (raw may be its header only) */
+  GBytes *stored;       /* what is kept: raw, or its header when it cannot be read */
+  char *sha;            /* SHA-256 of raw, hex */
+  MailMessage *msg;     /* NULL when not even its header could be read */
+  char *unread;         /* why nothing in it was read, or NULL */
+  FormParse *parse;     /* its records, for a submission */
+};
+
 static const char *const outcome_names[] = {
   [INTAKE_FILED] = "filed", [INTAKE_REJECTED] = "rejected",
   [INTAKE_QUARANTINED] = "quarantined", [INTAKE_NO_RECORDS] = "no-records",
@@ -592,7 +602,8 @@ intake_parse (const Config *config, GBytes *raw, gsize size)
   p->sha = sha256_hex (raw);
   parse_message (p, config);
   /* Reading the records takes long: it is done before the write
-   * transaction, which then holds its lock only to check and file. */
+   * transaction (and they are checked against the registers just before
+   * it), which then holds its lock only to file. */
   if (p->msg != NULL && p->msg->klass == MAIL_SUBMISSION && p->unread == NULL)
     p->parse = read_forms (p->msg, &config->limits);
   /* Filing a submission reads the fields taken out of the message, never

@@ -5,8 +5,6 @@
 #include <glib.h>
 #include <sqlite3.h>
 #include "config.h"
-#include "parsers/form.h"
-#include "parsers/message.h"
 
 typedef enum {
   INTAKE_FILED,        /* records filed (some may have been refused) */
@@ -41,15 +39,7 @@ gboolean intake_process_sized (sqlite3 *db, const Config *config, GBytes *raw, g
  * not yet checked against the registers): intake_parse touches no
  * database, so it may run in another thread than intake_file.
  * intake_file takes p over and frees it; FALSE as intake_process. */
-typedef struct {
-  GBytes *raw;
-  gsize size;           /* bytes of the whole message (raw may be its header only) */
-  GBytes *stored;       /* what is kept: raw, or its header when it cannot be read */
-  char *sha;            /* SHA-256 of raw, hex */
-  MailMessage *msg;     /* NULL when not even its header could be read */
-  char *unread;         /* why nothing in it was read, or NULL */
-  FormParse *parse;     /* its records, for a submission */
-} IntakeParsed;
+typedef struct _IntakeParsed IntakeParsed;
 
 IntakeParsed *intake_parse (const Config *config, GBytes *raw, gsize size);
 void intake_parsed_free (IntakeParsed *p);

@@ -19,6 +19,7 @@
 
 #include "gateway/log.h"
 #include "gateway/smtp.h"
+#include "gateway/threads.h"
 
 G_DEFINE_QUARK (ctcgw-smtp-error-quark, smtp_error)
 
@@ -605,7 +606,9 @@ sender_start (Sender *s, GError **error)
       if (!session_init (s, ss, error))
         return FALSE;
       ss->work = g_async_queue_new ();
-      ss->thread = g_thread_new ("ctcgw-smtp", session_thread, ss);
+      ss->thread = threads_start ("ctcgw-smtp", session_thread, ss, error);
+      if (ss->thread == NULL)
+        return FALSE;
     }
   for (guint i = 0; i < s->config->smtp_sessions && !s->exhausted; i++)
     if (!session_start (s, &s->sessions[i], error))

@@ -166,50 +166,88 @@ parse_fetched (const ImapMessage *m, gpointer config)
 }
 
 /* A server that refuses a second connection (a limit of connections per
- * user, say) still has its mail read, on the first one. */
+ * user, say), or a system that refuses a thread: the mail is read on the
+ * first connection alone. */
 static gboolean
 one_connection (sqlite3 *db, const Config *config, const MailboxConfig *mbox, ImapSource *src,
-                Fetcher *f, const GError *why, GArray *uids, Batch *b, guint *count,
-                GError **error)
+                const GError *why, GArray *uids, Batch *b, guint *count, GError **error)
 {
   g_autofree char *reason = log_escape (why->message);
   log_warn ("imap", "mailbox=%s second connection failed, reading on one: %s", mbox->name,
             reason);
-  fetcher_finish (f, NULL, NULL, NULL);
   return take_uids (db, config, mbox, src, uids, b, count, error);
 }
 
-/* The same for a list longer than a batch: a second connection fetches the
- * next batches and moves the durable ones while this thread files. */
+/* Files the batches the fetcher brings, handing each over to be moved.
+ * When the second connection could not be made, the first batch says so:
+ * FALSE with *refused set (and nothing done). */
 static gboolean
-take_uids_ahead (sqlite3 *db, const Config *config, const MailboxConfig *mbox,
-                 ImapSource *src, GArray *uids, Batch *b, guint *count, GError **error)
+take_fetched (sqlite3 *db, const Config *config, const MailboxConfig *mbox, ImapSource *src,
+              Fetcher *f, GArray *uids, Batch *b, guint *count, GError **refused,
+              GError **error)
 {
-  g_autofree char *wal = db_wal_path (db);
-  FetcherPlan plan = { (guint32 *) uids->data, uids->len, SOURCE_BATCH, SOURCE_BATCH_BYTES,
-                       config->limits.message_max, parse_fetched, (gpointer) config,
-                       (GDestroyNotify) intake_parsed_free, sync_wal, wal };
-  Fetcher *f = fetcher_start (mbox, imap_source_uidvalidity (src), &plan);
   gboolean ok = TRUE;
   for (guint i = 0; ok && i < uids->len && !source_stop_requested;)
     {
       g_autoptr (FetchedBatch) fetched = fetcher_next (f);
-      if (fetched->error != NULL && i == 0)
-        return one_connection (db, config, mbox, src, f, fetched->error, uids, b, count, error);
+      if (fetched->unconnected)
+        {
+          g_propagate_error (refused, g_steal_pointer (&fetched->error));
+          return FALSE;
+        }
       if (fetched->error != NULL)
         {
           g_propagate_error (error, g_steal_pointer (&fetched->error));
           ok = FALSE;
         }
-      else if (fetched->done == 0)
-        break;
       else
         ok = file_fetched (db, config, mbox, fetched->msgs, fetched->prepared, b, count, error);
+      /* The fetcher goes through uids as this loop does: a batch that is
+       * done with none of them cannot come before the end. */
+      g_assert (!ok || fetched->done > 0);
       i += fetched->done;
       hand_over (f, b);
       ok = settle_moves (db, mbox, src, f, FALSE, ok ? error : NULL) && ok;
     }
-  return settle_moves (db, mbox, src, f, TRUE, ok ? error : NULL) && ok;
+  return ok;
+}
+
+/* The same for a list longer than a batch: a second connection fetches the
+ * next batches, reads them and moves the durable ones while this thread
+ * files. */
+static gboolean
+take_uids_ahead (sqlite3 *db, const Config *config, const MailboxConfig *mbox,
+                 ImapSource *src, GArray *uids, Batch *b, guint *count, GError **error)
+{
+  g_autofree char *wal = db_wal_path (db);
+  FetcherPlan plan = {
+    .uids = (guint32 *) uids->data, .n = uids->len,
+    .batch = SOURCE_BATCH, .batch_bytes = SOURCE_BATCH_BYTES,
+    .max_message = config->limits.message_max,
+    .prepare = parse_fetched, .prepare_data = (gpointer) config,
+    .prepared_free = (GDestroyNotify) intake_parsed_free,
+    .durable = sync_wal, .durable_data = wal,
+  };
+  g_autoptr (GError) refused = NULL;
+  Fetcher *f = fetcher_start (mbox, imap_source_uidvalidity (src), &plan, &refused);
+  if (f == NULL)
+    return one_connection (db, config, mbox, src, refused, uids, b, count, error);
+  gboolean ok = take_fetched (db, config, mbox, src, f, uids, b, count, &refused, error);
+  ok = settle_moves (db, mbox, src, f, TRUE, ok ? error : NULL) && ok;
+  if (refused != NULL)
+    return one_connection (db, config, mbox, src, refused, uids, b, count, error);
+  return ok;
+}
+
+/* Files the messages of uids: over one connection, or two for more than a
+ * batch. */
+static gboolean
+take_all (sqlite3 *db, const Config *config, const MailboxConfig *mbox, ImapSource *src,
+          GArray *uids, Batch *b, guint *count, GError **error)
+{
+  if (uids->len > SOURCE_BATCH)
+    return take_uids_ahead (db, config, mbox, src, uids, b, count, error);
+  return take_uids (db, config, mbox, src, uids, b, count, error);
 }
 
 /* Searches and files until a search finds nothing and the server announced
@@ -234,10 +272,7 @@ source_imap_pass (sqlite3 *db, const Config *config, const MailboxConfig *mbox,
       gboolean news;
       guint before = *count;
       g_autoptr (GArray) uids = imap_source_search (src, b.last_done, &news, error);
-      ok = uids != NULL
-           && (uids->len > SOURCE_BATCH
-               ? take_uids_ahead (db, config, mbox, src, uids, &b, count, error)
-               : take_uids (db, config, mbox, src, uids, &b, count, error));
+      ok = uids != NULL && take_all (db, config, mbox, src, uids, &b, count, error);
       empty = ok && uids->len == 0 ? empty + 1 : 0;
       again = ok && (*count > before || (news && empty > 0 && empty < SOURCE_EMPTY_SEARCHES));
     }

@@ -1,7 +1,7 @@
 #!/bin/sh
-# Crash safety against a real Dovecot: `ctcgw run` is killed with SIGKILL
-# at random moments while it works through 1,000 messages, and started
-# again each time; after a last `run --once`, every message is filed
+# Crash safety against a real Dovecot: `ctcgw run` is stopped with SIGTERM
+# in the middle of a pass, then killed with SIGKILL at random moments while
+# it works through 1,000 messages, and started again each time; after a last `run --once`, every message is filed
 # exactly once, every one is in Processed, and every answer is queued once.
 . "${CTCGW_SRCDIR:-.}/tests/lib.sh"
 . "${CTCGW_SRCDIR:-.}/tests/servers.sh"
@@ -14,6 +14,21 @@ KILLS=${CRASH_KILLS:-12}
 
 make_submissions 1 "$N" "$TMP/mail"
 check_true "$N messages are APPENDed to the INBOX" imap_append_dir gateway INBOX "$TMP/mail"
+
+# SIGTERM in the middle of the pass: the daemon stops within the 10 s of
+# gateway_stop with status 0, and what it filed has left the INBOX (the
+# batches the second connection was to move are moved before it exits).
+gateway_start
+wait_sql "SELECT count(*) >= 150 FROM submissions WHERE class = 'submission'" 1 10 >/dev/null
+gateway_stop
+[ "$GATEWAY_STATUS" = 0 ] && ok "SIGTERM in the middle of a pass stops the daemon with status 0" \
+  || { fail "SIGTERM in the middle of a pass stops the daemon with status 0" "status $GATEWAY_STATUS"; gateway_log 10; }
+filed=$(q "SELECT count(*) FROM submissions WHERE class = 'submission'")
+left=$(imap_count gateway INBOX)
+diag "after SIGTERM: $filed filed, $left in the INBOX"
+[ "$((filed + left))" = "$N" ] && [ "$left" -gt 0 ] \
+  && ok "it stopped before the end, and every message it filed has left the INBOX" \
+  || fail "it stopped before the end, and every message it filed has left the INBOX" "$filed filed, $left in the INBOX"
 
 # The moments: random, from 0.03 s to 0.23 s after each start (a start
 # takes about a tenth of a second: some kills fall in it, most in the work).
