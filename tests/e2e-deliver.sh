@@ -107,12 +107,15 @@ mkfifo "$TMP/locker"
 sqlite3 "$db" < "$TMP/locker" > /dev/null 2>&1 &
 locker=$!
 exec 3> "$TMP/locker"
-echo 'BEGIN EXCLUSIVE; SELECT 1;' >&3
+# The locker waits for the lock (.timeout): a probe below may hold it for
+# an instant as the locker begins.
+printf '.timeout 10000\nBEGIN EXCLUSIVE; SELECT 1;\n' >&3
 tries=0
 while sqlite3 "$db" '.timeout 0' 'BEGIN IMMEDIATE;' 'ROLLBACK;' > /dev/null 2>&1 && [ $tries -lt 100 ]; do
   sleep 0.1
   tries=$((tries + 1))
 done
+[ $tries -lt 100 ] || diag "the locker did not take the lock within 10 s"
 check "deliver to a database locked by another process asks the MTA to retry" 75 ctc deliver < "$msg"
 check_err "and says that nothing was stored" 'nothing was stored'
 echo 'ROLLBACK;' >&3
