@@ -39,6 +39,7 @@ struct _ImapSource {
   guint32 uidvalidity;
   gboolean idling;
   gboolean idle_news;    /* the server announced a change as IDLE began */
+  gint64 second_refused; /* see imap_source_second_refused */
 };
 
 /* One FETCH response: what imap_source_fetch asks for. */
@@ -592,6 +593,18 @@ guint32
 imap_source_uidvalidity (ImapSource *src)
 {
   return src->uidvalidity;
+}
+
+gint64
+imap_source_second_refused (ImapSource *src)
+{
+  return src->second_refused;
+}
+
+void
+imap_source_set_second_refused (ImapSource *src, gint64 when)
+{
+  src->second_refused = when;
 }
 
 /* Commands need a selected mailbox and no IDLE in progress. */

@@ -44,6 +44,12 @@ void imap_source_disconnect (ImapSource *src);
 /* The selected mailbox's UIDVALIDITY (valid after connect). */
 guint32 imap_source_uidvalidity (ImapSource *src);
 
+/* When a second connection to the same mailbox was last refused
+ * (g_get_monotonic_time), 0 when never: kept here for the caller, which
+ * decides when to ask again (gateway/source.c). */
+gint64 imap_source_second_refused (ImapSource *src);
+void imap_source_set_second_refused (ImapSource *src, gint64 when);
+
 /* The UIDs above after_uid (ascending; UID SEARCH UID after_uid+1:*,
  * filtered: the server returns the highest UID even when it is lower).
  * *news is TRUE when the server's answer announced messages that arrived

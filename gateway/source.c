@@ -173,8 +173,9 @@ one_connection (sqlite3 *db, const Config *config, const MailboxConfig *mbox, Im
                 const GError *why, GArray *uids, Batch *b, guint *count, GError **error)
 {
   g_autofree char *reason = log_escape (why->message);
-  log_warn ("imap", "mailbox=%s second connection failed, reading on one: %s", mbox->name,
-            reason);
+  log_warn ("imap", "mailbox=%s second connection failed, reading on one for an hour: %s",
+            mbox->name, reason);
+  imap_source_set_second_refused (src, g_get_monotonic_time ());
   return take_uids (db, config, mbox, src, uids, b, count, error);
 }
 
@@ -240,12 +241,14 @@ take_uids_ahead (sqlite3 *db, const Config *config, const MailboxConfig *mbox,
 }
 
 /* Files the messages of uids: over one connection, or two for more than a
- * batch. */
+ * batch unless the server refused the second lately. */
 static gboolean
 take_all (sqlite3 *db, const Config *config, const MailboxConfig *mbox, ImapSource *src,
           GArray *uids, Batch *b, guint *count, GError **error)
 {
-  if (uids->len > SOURCE_BATCH)
+  gint64 refused = imap_source_second_refused (src);
+  gboolean one = refused != 0 && g_get_monotonic_time () - refused < SOURCE_SECOND_RETRY;
+  if (uids->len > SOURCE_BATCH && !one)
     return take_uids_ahead (db, config, mbox, src, uids, b, count, error);
   return take_uids (db, config, mbox, src, uids, b, count, error);
 }

@@ -15,6 +15,9 @@
 /* Searches in a row that may find nothing while the server announces new
  * messages, before a pass gives up and waits. */
 #define SOURCE_EMPTY_SEARCHES 3
+/* How long a mailbox whose server refused a second connection is read over
+ * one before the second is asked for again. */
+#define SOURCE_SECOND_RETRY G_TIME_SPAN_HOUR
 
 /* Set from a signal handler: finish the message in hand, then stop. */
 extern volatile int source_stop_requested;

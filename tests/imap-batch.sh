@@ -90,4 +90,27 @@ n=$(imap_count gateway INBOX)
 n=$(imap_count gateway Processed)
 [ "$n" = $((2 * N)) ] && ok "Processed holds all $((2 * N))" \
   || fail "Processed holds all $((2 * N))" "it holds ${n:-no folder}"
+
+# The daemon asks once: a second large pass within the hour reads on one
+# connection without trying the refused login again.  Each batch of mail
+# appears at once (renamed into the Maildir's new/), so each pass is large.
+appear () {
+  _md=$SERVERS_DIR/mail/gateway
+  mkdir -p "$_md/tmp/stage" && cp "$1"/*.eml "$_md/tmp/stage/" && chown -R mail:mail "$_md/tmp/stage" \
+    && mv "$_md"/tmp/stage/*.eml "$_md/new/"
+}
+make_submissions $((2 * N + 1)) $((3 * N)) "$TMP/third"
+make_submissions $((3 * N + 1)) $((4 * N)) "$TMP/fourth"
+appear "$TMP/third"
+gateway_start
+filed="SELECT count(*) FROM submissions WHERE class = 'submission'"
+wait_sql "$filed" $((3 * N)) 30 >/dev/null
+db_is "the daemon files a third batch of $N" $((3 * N)) "$filed"
+appear "$TMP/fourth"
+wait_sql "$filed" $((4 * N)) 30 >/dev/null
+db_is "and a fourth" $((4 * N)) "$filed"
+gateway_stop
+n=$(grep -c 'second connection failed' "$GATEWAY_DIR/run.log")
+[ "$n" = 1 ] && ok "the refused second connection is asked for once" \
+  || { fail "the refused second connection is asked for once" "$n warnings"; gateway_log 20; }
 finish
