@@ -198,6 +198,15 @@ arm (Daemon *d, gboolean failed)
   add_wait (d, g_timeout_add_seconds (seconds, on_wake, d));
 }
 
+/* SIGTERM or SIGINT: the loop ends (the message in hand was finished). */
+static void
+stop (Daemon *d)
+{
+  log_info ("daemon", "stopping");
+  disarm (d);
+  g_main_loop_quit (d->loop);
+}
+
 /* A connection failure is retried with back-off; anything else at the
  * next poll. */
 static void
@@ -215,7 +224,7 @@ wake (Daemon *d)
         g_hash_table_remove_all (d->sources);
     }
   if (source_stop_requested)
-    g_main_loop_quit (d->loop);
+    stop (d);
   else
     arm (d, !ok);
 }
@@ -247,9 +256,7 @@ on_signal_pipe (gint fd, GIOCondition condition, gpointer data)
     ;
   if (source_stop_requested)
     {
-      log_info ("daemon", "stopping");
-      disarm (d);
-      g_main_loop_quit (d->loop);
+      stop (d);
       return G_SOURCE_CONTINUE;
     }
   if (reload_requested)
