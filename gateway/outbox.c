@@ -466,6 +466,7 @@ typedef struct {
   GHashTable *in_flight;  /* OutboxRow* by id, owned */
   GArray *results;        /* SmtpResult, waiting to be written */
   gint64 first_result;    /* monotonic time of results[0] */
+  guint untried;          /* rows taken that no session could send */
   guint *sent;
 } SmtpPass;
 
@@ -549,7 +550,11 @@ smtp_done (gpointer data, gint64 id, SmtpOutcome outcome, const char *detail,
   gpointer row = NULL;
   if (!g_hash_table_steal_extended (p->in_flight, &id, NULL, &row))
     return TRUE;
-  SmtpResult r = { row, outcome, g_strdup (detail), FALSE };
+  gboolean untried = outcome == SMTP_UNTRIED;
+  SmtpResult r = { row, untried ? SMTP_DEFERRED : outcome,
+                   untried ? g_strconcat ("not tried: ", detail, NULL) : g_strdup (detail),
+                   untried };
+  p->untried += untried;
   g_array_append_val (p->results, r);
   if (p->results->len == 1)
     p->first_result = g_get_monotonic_time ();
@@ -567,7 +572,7 @@ defer_untried (SmtpPass *p, const char *reason, GError **error)
   g_autofree char *why = g_strconcat ("not tried: ", reason, NULL);
   g_autoptr (sqlite3_stmt) st = db_prepare (p->db, "SELECT tries FROM outbox WHERE id = ?1",
                                             error);
-  guint untried = p->ids->len - p->taken;
+  guint untried = p->ids->len - p->taken + p->untried;
   if (st == NULL)
     return FALSE;
   while (p->taken < p->ids->len)
@@ -596,7 +601,7 @@ deliver_smtp (sqlite3 *db, const Config *config, GArray *ids, guint *sent, GErro
   g_autoptr (GArray) results = g_array_new (FALSE, TRUE, sizeof (SmtpResult));
   g_array_set_clear_func (results, (GDestroyNotify) smtp_result_clear);
   SmtpPass p = { db, config->bounce_address != NULL ? config->bounce_address : config->address,
-                 ids, 0, in_flight, results, 0, sent };
+                 ids, 0, in_flight, results, 0, 0, sent };
   gboolean sent_ok = smtp_send (config, smtp_next, smtp_done, &p, &local);
   gboolean unreachable = g_error_matches (local, SMTP_ERROR, SMTP_ERROR_UNREACHABLE);
   if (unreachable && !defer_untried (&p, local->message, error))

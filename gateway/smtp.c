@@ -5,11 +5,14 @@
  * interface: libcurl's SMTP (7.88 and later) waits for the reply to the end
  * of the data inside its "done" step, blocking, so on one multi handle the
  * sessions take turns on the slowest reply of the transaction.  The
- * threads only talk SMTP; the calling thread hands them messages, takes
- * their results in order of arrival and is the only one that touches the
- * outbox and the log.  The debug callback follows the commands and keeps
- * the last reply, so that each result says where the transaction stopped
- * and what the server said. */
+ * threads only talk SMTP: they take messages from one queue, which the
+ * calling thread keeps two a session ahead (a session that ends a
+ * transaction starts the next at once, without waiting for that thread),
+ * and hand back results, which the calling thread takes in order of
+ * arrival; it is the only one that touches the outbox and the log.  The
+ * debug callback follows the commands and keeps the last reply, so that
+ * each result says where the transaction stopped and what the server
+ * said. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -34,18 +37,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CURLU, curl_url_cleanup)
 
 typedef struct Sender Sender;
 
-/* One session: a thread, its easy handle and the message it is sending.
- * The thread owns the fields from easy to used while it sends; the
- * calling thread reads them once the session is back on the results
- * queue. */
+/* One session: a thread, its easy handle and the message it is sending,
+ * all its own once it runs. */
 typedef struct {
   Sender *sender;
   GThread *thread;
-  GAsyncQueue *work;          /* the session itself: send msg; NULL: stop */
-  SmtpMessage msg;            /* msg.id == 0: no message */
   CURL *easy;
   struct curl_slist *rcpt;
-  GBytes *wire;               /* msg.raw with CRLF line ends */
+  GBytes *wire;               /* msg->raw with CRLF line ends */
   gsize offset;               /* bytes of wire given to libcurl */
   SmtpPhase phase;
   char reply[SMTP_REPLY_MAX + 1];   /* the reply to the last command */
@@ -54,15 +53,30 @@ typedef struct {
   guint used;                 /* messages sent over its connection */
   gboolean closing;           /* the connection ends with this message */
   gboolean quitting;          /* QUIT was sent: the replies are not the message's */
-  gboolean retired;           /* failed before MAIL FROM: takes no more */
 } Session;
+
+/* What a session hands back for one message. */
+typedef struct {
+  Session *session;
+  SmtpMessage *msg;
+  SmtpOutcome outcome;
+  char *detail;               /* the server's last reply or libcurl's reason */
+  gboolean retired;           /* failed before MAIL FROM: the session stops */
+} Result;
+
+/* Messages the calling thread keeps in the queue a live session. */
+#define AHEAD_PER_SESSION 2
 
 /* One pass of the sender. */
 struct Sender {
   const Config *config;
   Session sessions[SMTP_SESSIONS_MAX];
-  GAsyncQueue *results;       /* Session* whose message is done */
-  guint active;               /* sessions with a message */
+  GAsyncQueue *work;          /* SmtpMessage* to send; the Sender itself: stop */
+  GAsyncQueue *results;       /* Result* */
+  guint started;              /* sessions whose thread runs */
+  guint live;                 /* of those, the ones not retired */
+  guint given;                /* messages in work or being sent */
+  guint untried;              /* messages given that no session could send */
   gboolean exhausted;         /* next has nothing more */
   gboolean failed;            /* next or done failed: take nothing more */
   SmtpNextFunc next;
@@ -392,37 +406,60 @@ count_connection (Session *ss)
     ss->used++;
 }
 
-/* Sends the session's message, in the session's thread. */
-static void
-session_send (Session *ss)
+/* What to record about a transfer: the server's reply when it accepted
+ * or refused; libcurl's reason when the transfer failed otherwise. */
+static const char *
+transfer_detail (const Session *ss)
+{
+  long code = reply_code (ss);
+  if (ss->reply[0] != '\0' && (ss->result == CURLE_OK || code >= 400))
+    return ss->reply;
+  return ss->errbuf[0] != '\0' ? ss->errbuf : curl_easy_strerror (ss->result);
+}
+
+/* Sends msg, in the session's thread; its result, for the calling thread. */
+static Result *
+session_send (Session *ss, SmtpMessage *msg)
 {
   guint per_connection = MAX (ss->sender->config->messages_per_connection, 1u);
-  ss->wire = smtp_crlf (ss->msg.raw);
+  ss->wire = smtp_crlf (msg->raw);
   ss->offset = 0;
   ss->phase = SMTP_PHASE_SESSION;
   ss->reply[0] = ss->errbuf[0] = '\0';
   ss->quitting = FALSE;
-  ss->rcpt = curl_slist_append (NULL, ss->msg.recipient);
+  ss->rcpt = curl_slist_append (NULL, msg->recipient);
   ss->closing = ss->used + 1 >= per_connection;
-  curl_easy_setopt (ss->easy, CURLOPT_MAIL_FROM, ss->msg.mail_from);
+  curl_easy_setopt (ss->easy, CURLOPT_MAIL_FROM, msg->mail_from);
   curl_easy_setopt (ss->easy, CURLOPT_MAIL_RCPT, ss->rcpt);
   curl_easy_setopt (ss->easy, CURLOPT_INFILESIZE_LARGE,
                     (curl_off_t) g_bytes_get_size (ss->wire));
   curl_easy_setopt (ss->easy, CURLOPT_FORBID_REUSE, ss->closing ? 1L : 0L);
   ss->result = ss->rcpt != NULL ? curl_easy_perform (ss->easy) : CURLE_OUT_OF_MEMORY;
   count_connection (ss);
+  gboolean ok = ss->result == CURLE_OK;
+  Result *r = g_new0 (Result, 1);
+  *r = (Result) { ss, msg, smtp_outcome (ok, ss->phase, reply_code (ss)),
+                  g_strdup (transfer_detail (ss)), !ok && ss->phase == SMTP_PHASE_SESSION };
+  g_clear_pointer (&ss->rcpt, curl_slist_free_all);
+  g_clear_pointer (&ss->wire, g_bytes_unref);
+  return r;
 }
 
-/* A session's thread: sends what it is given until it is told to stop,
- * then closes its connection (QUIT). */
+/* A session's thread: sends messages from the queue until it is told to
+ * stop or cannot reach the server, then closes its connection (QUIT). */
 static gpointer
 session_thread (gpointer data)
 {
   Session *ss = data;
-  while (g_async_queue_pop (ss->work) == ss)
+  Sender *s = ss->sender;
+  gpointer item;
+  while ((item = g_async_queue_pop (s->work)) != s)
     {
-      session_send (ss);
-      g_async_queue_push (ss->sender->results, ss);
+      Result *r = session_send (ss, item);
+      gboolean retired = r->retired;
+      g_async_queue_push (s->results, r);
+      if (retired)
+        break;
     }
   g_clear_pointer (&ss->easy, curl_easy_cleanup);
   return NULL;
@@ -430,14 +467,15 @@ session_thread (gpointer data)
 
 /* ---- the calling thread -------------------------------------------------------- */
 
-/* Frees what a session holds for its message. */
+/* Frees a result and its message. */
 static void
-session_clear_message (Session *ss)
+result_free (Result *r)
 {
-  g_clear_pointer (&ss->rcpt, curl_slist_free_all);
-  g_clear_pointer (&ss->wire, g_bytes_unref);
-  memset (&ss->msg, 0, sizeof ss->msg);
+  g_free (r->msg);
+  g_free (r->detail);
+  g_free (r);
 }
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Result, result_free)
 
 /* An address that goes into an SMTP command: a plain addr-spec only. */
 static gboolean
@@ -470,84 +508,102 @@ report (Sender *s, gint64 id, SmtpOutcome outcome, const char *detail, GError **
   return !s->failed;
 }
 
-/* Gives the session its next message: the next one from the outbox whose
- * addresses can go on the wire (the others fail at once). */
+/* Takes the next message from next into the queue, unless its addresses
+ * cannot go on the wire (then it fails at once); FALSE when next or done
+ * failed. */
 static gboolean
-session_start (Sender *s, Session *ss, GError **error)
+give_next (Sender *s, GError **error)
 {
-  while (!s->exhausted && !s->failed && !ss->retired)
+  SmtpMessage msg = { 0 };
+  g_autoptr (GError) local = NULL;
+  if (!s->next (s->data, &msg, &local))
     {
-      SmtpMessage msg = { 0 };
-      g_autoptr (GError) local = NULL;
-      if (!s->next (s->data, &msg, &local))
-        {
-          s->exhausted = TRUE;
-          s->failed = local != NULL;
-          if (local != NULL)
-            g_propagate_error (error, g_steal_pointer (&local));
-          return !s->failed;
-        }
-      ss->msg = msg;
-      if (wire_address_valid (msg.recipient) && wire_address_valid (msg.mail_from))
-        {
-          s->active++;
-          g_async_queue_push (ss->work, ss);
-          return TRUE;
-        }
-      session_clear_message (ss);
-      if (!report (s, msg.id, SMTP_FAILED, "not an address that can be sent to", error))
-        return FALSE;
+      s->exhausted = TRUE;
+      s->failed = local != NULL;
+      if (local != NULL)
+        g_propagate_error (error, g_steal_pointer (&local));
+      return !s->failed;
     }
+  if (wire_address_valid (msg.recipient) && wire_address_valid (msg.mail_from))
+    {
+      s->given++;
+      g_async_queue_push (s->work, g_memdup2 (&msg, sizeof msg));
+      return TRUE;
+    }
+  return report (s, msg.id, SMTP_FAILED, "not an address that can be sent to", error);
+}
+
+/* Keeps AHEAD_PER_SESSION messages a live session in the queue. */
+static gboolean
+fill_queue (Sender *s, GError **error)
+{
+  while (!s->exhausted && !s->failed && s->given < AHEAD_PER_SESSION * s->live)
+    if (!give_next (s, error))
+      return FALSE;
   return TRUE;
 }
 
-/* What to record about a transfer: the server's reply when it accepted
- * or refused; libcurl's reason when the transfer failed otherwise. */
-static const char *
-transfer_detail (const Session *ss)
-{
-  long code = reply_code (ss);
-  if (ss->reply[0] != '\0' && (ss->result == CURLE_OK || code >= 400))
-    return ss->reply;
-  return ss->errbuf[0] != '\0' ? ss->errbuf : curl_easy_strerror (ss->result);
-}
-
-/* A session is back: it takes its next message (unless it failed before
- * MAIL FROM: then it is retired), then the result goes to the outbox. */
+/* Takes back what no session will send: after a failure, unreported;
+ * when every session is retired, reported as not tried. */
 static gboolean
-session_finished (Sender *s, Session *ss, GError **error)
+take_back (Sender *s, GError **error)
 {
-  gboolean ok = ss->result == CURLE_OK;
-  SmtpOutcome outcome = smtp_outcome (ok, ss->phase, reply_code (ss));
-  gint64 id = ss->msg.id;
-  g_autofree char *detail = g_strdup (transfer_detail (ss));
-  if (!ok && ss->phase == SMTP_PHASE_SESSION)
+  gboolean ok = TRUE;
+  SmtpMessage *msg;
+  while ((msg = g_async_queue_try_pop (s->work)) != NULL)
     {
-      g_autofree char *why = clean_detail (transfer_detail (ss));
-      g_autofree char *shown = log_escape (why);
-      log_warn ("smtp", "session=%d error=%s: it stops for this pass",
-                (int) (ss - s->sessions), shown);
-      ss->retired = TRUE;
-      g_free (s->unreachable);
-      s->unreachable = g_steal_pointer (&why);
+      s->given--;
+      s->untried += !s->failed;
+      if (ok && !s->failed)
+        ok = report (s, msg->id, SMTP_UNTRIED,
+                     s->unreachable != NULL ? s->unreachable : "no session could send", error);
+      g_free (msg);
     }
-  session_clear_message (ss);
-  if (!session_start (s, ss, error))
-    return FALSE;
-  return report (s, id, outcome, detail, error);
+  return ok;
 }
 
-/* Takes the results until no session has a message.  After a failure it
- * still waits for every session: their messages belong to the caller. */
+/* A session that could not reach the server stops; the last one's reason
+ * is kept. */
+static void
+retire (Sender *s, const Result *r)
+{
+  g_autofree char *why = clean_detail (r->detail);
+  g_autofree char *shown = log_escape (why);
+  log_warn ("smtp", "session=%d error=%s: it stops for this pass",
+            (int) (r->session - s->sessions), shown);
+  s->live--;
+  g_free (s->unreachable);
+  s->unreachable = g_steal_pointer (&why);
+}
+
+/* Takes one result: the queue is filled again first, so that the sessions
+ * never wait for what done does. */
+static gboolean
+take_result (Sender *s, Result *r, GError **error)
+{
+  s->given--;
+  if (r->retired)
+    retire (s, r);
+  if (!fill_queue (s, error))
+    return FALSE;
+  return report (s, r->msg->id, r->outcome, r->detail, error);
+}
+
+/* Takes the results until no message is given out.  After a failure it
+ * takes back what waits in the queue and still waits for every session:
+ * their messages belong to the caller. */
 static gboolean
 sender_loop (Sender *s, GError **error)
 {
   gboolean ok = TRUE;
-  while (s->active > 0)
+  while (s->given > 0)
     {
-      Session *ss = g_async_queue_pop (s->results);
-      s->active--;
-      if (!session_finished (s, ss, ok ? error : NULL))
+      if ((s->failed || s->live == 0) && !take_back (s, ok ? error : NULL))
+        ok = FALSE;
+      if (s->given == 0)
+        break;
+      g_autoptr (Result) r = g_async_queue_pop (s->results);
+      if (!take_result (s, r, ok ? error : NULL))
         ok = FALSE;
     }
   return ok && !s->failed;
@@ -558,18 +614,16 @@ sender_loop (Sender *s, GError **error)
 static void
 sender_clear (Sender *s)
 {
+  for (guint i = 0; i < s->started; i++)
+    g_async_queue_push (s->work, s);
   for (guint i = 0; i < SMTP_SESSIONS_MAX; i++)
     {
       Session *ss = &s->sessions[i];
       if (ss->thread != NULL)
-        {
-          g_async_queue_push (ss->work, s);
-          g_thread_join (ss->thread);
-        }
+        g_thread_join (ss->thread);
       g_clear_pointer (&ss->easy, curl_easy_cleanup);
-      g_clear_pointer (&ss->work, g_async_queue_unref);
-      session_clear_message (ss);
     }
+  g_clear_pointer (&s->work, g_async_queue_unref);
   g_clear_pointer (&s->results, g_async_queue_unref);
   g_free (s->url);
   g_free (s->unreachable);
@@ -593,27 +647,26 @@ global_init (GError **error)
   return FALSE;
 }
 
-/* The sessions and their threads, each started with a message. */
+/* The sessions and their threads, then the first messages. */
 static gboolean
 sender_start (Sender *s, GError **error)
 {
   if (!global_init (error) || !sender_prepare (s, error))
     return FALSE;
+  s->work = g_async_queue_new ();
   s->results = g_async_queue_new ();
   for (guint i = 0; i < s->config->smtp_sessions; i++)
     {
       Session *ss = &s->sessions[i];
       if (!session_init (s, ss, error))
         return FALSE;
-      ss->work = g_async_queue_new ();
       ss->thread = threads_start ("ctcgw-smtp", session_thread, ss, error);
       if (ss->thread == NULL)
         return FALSE;
+      s->started++;
+      s->live++;
     }
-  for (guint i = 0; i < s->config->smtp_sessions && !s->exhausted; i++)
-    if (!session_start (s, &s->sessions[i], error))
-      return FALSE;
-  return TRUE;
+  return fill_queue (s, error);
 }
 
 /* See smtp.h. */
@@ -624,7 +677,7 @@ smtp_send (const Config *config, SmtpNextFunc next, SmtpDoneFunc done, gpointer 
   Sender s = { .config = config, .next = next, .done = done, .data = data };
   gboolean ok = sender_start (&s, error);
   ok = sender_loop (&s, ok ? error : NULL) && ok;
-  if (ok && !s.exhausted)
+  if (ok && (!s.exhausted || s.untried > 0))
     {
       g_set_error (error, SMTP_ERROR, SMTP_ERROR_UNREACHABLE, "%s",
                    s.unreachable != NULL ? s.unreachable : "no session could send");

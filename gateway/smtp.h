@@ -35,6 +35,7 @@ typedef enum {
   SMTP_SENT,      /* the server accepted the message (250 after the data) */
   SMTP_DEFERRED,  /* 4xx, or no answer: the connection failed */
   SMTP_FAILED,    /* 5xx to MAIL, RCPT, DATA or the data */
+  SMTP_UNTRIED,   /* not sent: every session stopped before it (the reason why) */
 } SmtpOutcome;
 
 /* Where a transaction stood when it ended. */
@@ -58,15 +59,17 @@ typedef gboolean (*SmtpDoneFunc) (gpointer data, gint64 id, SmtpOutcome outcome,
  * to config's smtp_sessions sessions, each closing its connection after
  * messages_per_connection messages, and reports each result through done
  * (in the order the server answers).  next and done are called in the
- * calling thread only; a message whose addresses are no plain addr-spec
+ * calling thread only; next is asked a few messages ahead of the sessions
+ * (two a session).  A message whose addresses are no plain addr-spec
  * (config_address_valid, no CR, LF or angle brackets) is failed without
- * being sent.  A session that fails before MAIL
- * FROM (no connection, TLS, AUTH) takes no more messages.  FALSE when next
- * or done fail (their error); with SMTP_ERROR_CONFIG or SMTP_ERROR_LIBRARY
- * when the sink cannot be used (then nothing was taken from next); with
- * SMTP_ERROR_UNREACHABLE (the server's or libcurl's reason) when every
- * session failed before next was done: what next has not given was not
- * tried. */
+ * being sent.  A session that fails before MAIL FROM (no connection, TLS,
+ * AUTH) takes no more messages.  FALSE when next or done fail (their
+ * error; the messages taken and not yet sent are then not reported); with
+ * SMTP_ERROR_CONFIG or SMTP_ERROR_LIBRARY when the sink cannot be used
+ * (then nothing was taken from next); with SMTP_ERROR_UNREACHABLE (the
+ * server's or libcurl's reason) when every session failed while messages
+ * were left: those taken are reported SMTP_UNTRIED, and what next has not
+ * given was not tried either. */
 gboolean smtp_send (const Config *config, SmtpNextFunc next, SmtpDoneFunc done,
                     gpointer data, GError **error);
 

@@ -408,6 +408,49 @@ test_smtp_sink_unreachable_defers (void **state)
   assert_non_null (next);
 }
 
+/* The count of outbox rows that one SQL condition holds for. */
+static gint64
+rows_where (sqlite3 *db, const char *condition)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM outbox WHERE %s", condition);
+  g_autoptr (sqlite3_stmt) st = db_prepare (db, sql, NULL);
+  assert_non_null (st);
+  assert_int_equal (sqlite3_step (st), SQLITE_ROW);
+  return sqlite3_column_int64 (st, 0);
+}
+
+/* With no server, each of 3 sessions tries one of n rows and stops; the
+ * rows the sender had taken ahead for the sessions (two a session), and
+ * those it never took, are deferred as not tried: none is lost or left
+ * queued. */
+static void
+unreachable_rows (Fixture *f, int n)
+{
+  config_free (f->config);
+  f->config = load_config (f->dir, "url = smtp://127.0.0.1:1\nsessions = 3");
+  for (int i = 0; i < n; i++)
+    {
+      g_autofree char *to = g_strdup_printf ("u%d@b.example", i);
+      queue (f, to);
+    }
+  assert_int_equal (deliver (f), 0);
+  assert_int_equal (rows_where (f->db, "state = 'deferred' AND tries = 1"), n);
+  assert_int_equal (rows_where (f->db, "last_error LIKE 'not tried: %'"), n - 3);
+  assert_int_equal (rows_where (f->db, "last_error NOT LIKE 'not tried: %'"), 3);
+}
+
+static void
+test_smtp_sink_unreachable_takes_back (void **state)
+{
+  unreachable_rows (*state, 20);
+}
+
+static void
+test_smtp_sink_unreachable_all_taken (void **state)
+{
+  unreachable_rows (*state, 5);
+}
+
 /* CR and LF in a value cannot make a header line of their own. */
 static void
 test_no_header_injection (void **state)
@@ -541,6 +584,8 @@ main (void)
     cmocka_unit_test_setup_teardown (test_deferral, setup, teardown),
     cmocka_unit_test_setup_teardown (test_deferred_then_sent, setup, teardown),
     cmocka_unit_test_setup_teardown (test_smtp_sink_unreachable_defers, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_smtp_sink_unreachable_takes_back, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_smtp_sink_unreachable_all_taken, setup, teardown),
     cmocka_unit_test_setup_teardown (test_no_header_injection, setup, teardown),
     cmocka_unit_test_setup_teardown (test_sink_commit_failure_defers_once, setup, teardown),
     cmocka_unit_test_setup_teardown (test_maildir_store, setup, teardown),
