@@ -15,6 +15,9 @@
 #define CELL_MAX 60
 /* Days ahead that "the next 30 days" covers. */
 #define DIGEST_AHEAD_DAYS 30
+/* A meeting's start: a wall time in its zone, which is the gateway's
+ * unless the meeting names another (then it is compared as if it were). */
+#define WALL_TIME "%Y-%m-%dT%H:%M:%S"
 
 /* The bounds of a digest, bound to the queries by name. */
 typedef struct {
@@ -24,6 +27,8 @@ typedef struct {
   char *next_day;     /* :next_day, the date after day */
   char *horizon_day;  /* :horizon_day, DIGEST_AHEAD_DAYS after next_day */
   char *horizon;      /* :horizon, its first moment, UTC */
+  char *until_local;  /* :until_local, :until as a wall time in the gateway's zone */
+  char *horizon_local; /* :horizon_local, :horizon as a wall time in the gateway's zone */
   char *stale;        /* :stale, no change since then makes a request stale, UTC */
   char *silent;       /* :silent, nothing sent since then makes an entity silent, UTC */
   gint64 limit;       /* :limit, one more than the items shown */
@@ -93,14 +98,14 @@ static const DigestQuery queries[] = {
   { "answers", "unanswered",
     "SELECT m.reference, replace (substr (m.start, 1, 16), 'T', ' '), coalesce (a.entity, ''),"
     " a.email FROM meetings m JOIN attendance a ON a.meeting_id = m.id"
-    " WHERE m.start >= :until AND m.start < :horizon AND m.state = 'active'"
+    " WHERE m.start >= :until_local AND m.start < :horizon_local AND m.state = 'active'"
     " AND lower (m.status) != 'cancelled' AND upper (a.partstat) = 'NEEDS-ACTION'"
     " ORDER BY m.start, m.reference, a.email LIMIT :limit",
     NULL, "ctcgw list attendance" },
   { "upcoming", "meetings",
     "SELECT m.reference, replace (substr (m.start, 1, 16), 'T', ' '), m.title,"
     " coalesce (m.location, '') FROM meetings m"
-    " WHERE m.start >= :until AND m.start < :horizon AND m.state = 'active'"
+    " WHERE m.start >= :until_local AND m.start < :horizon_local AND m.state = 'active'"
     " AND m.kind = 'meeting'"   /* a visit's invitation: listed with the visits */
     " AND lower (m.status) != 'cancelled' ORDER BY m.start, m.reference LIMIT :limit",
     NULL, "ctcgw list meetings" },
@@ -169,6 +174,8 @@ bounds_clear (Bounds *b)
   g_free (b->next_day);
   g_free (b->horizon_day);
   g_free (b->horizon);
+  g_free (b->until_local);
+  g_free (b->horizon_local);
   g_free (b->stale);
   g_free (b->silent);
 }
@@ -219,6 +226,8 @@ bounds_init (Bounds *b, const Config *config, const char *day)
   b->next_day = g_date_time_format (end, "%Y-%m-%d");
   b->horizon_day = g_date_time_format (horizon, "%Y-%m-%d");
   b->horizon = db_time_text (horizon);
+  b->until_local = g_date_time_format (end, WALL_TIME);
+  b->horizon_local = g_date_time_format (horizon, WALL_TIME);
   b->stale = db_time_text (stale);
   b->silent = db_time_text (silent);
   b->limit = (gint64) config->digest_items + 1;
@@ -241,6 +250,8 @@ bind_bounds (sqlite3_stmt *stmt, const Bounds *b)
   bind_named (stmt, ":next_day", b->next_day);
   bind_named (stmt, ":horizon_day", b->horizon_day);
   bind_named (stmt, ":horizon", b->horizon);
+  bind_named (stmt, ":until_local", b->until_local);
+  bind_named (stmt, ":horizon_local", b->horizon_local);
   bind_named (stmt, ":stale", b->stale);
   bind_named (stmt, ":silent", b->silent);
   int i = sqlite3_bind_parameter_index (stmt, ":limit");

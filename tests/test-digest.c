@@ -102,6 +102,19 @@ static const char *day_sql =
   " ('CTC-OFF-2026-0002', '[\"OSCE\"]', 'T', '[\"border-control\"]', '[\"all\"]',"
   "  '2026-05-01T09:00:00Z');";
 
+/* Meetings at the edges of the next 30 days of 2026-11-29 in Vienna: a
+ * meeting keeps its start as a wall time in the gateway's zone. */
+static const char *edges_sql =
+  "INSERT INTO meetings (id, reference, title, start, location) VALUES"
+  " (1, 'CTC-MTG-2026-0011', 'Late on the day', '2026-11-29T23:30:00', 'Vienna'),"
+  " (2, 'CTC-MTG-2026-0012', 'Just after midnight', '2026-11-30T00:30:00', 'Vienna'),"
+  " (3, 'CTC-MTG-2026-0013', 'Last evening', '2026-12-29T23:30:00', 'Vienna'),"
+  " (4, 'CTC-MTG-2026-0014', 'Past the horizon', '2026-12-30T00:30:00', 'Vienna');"
+  "INSERT INTO attendance (meeting_id, entity, email, partstat, updated) VALUES"
+  " (1, 'FR', 'a@fr.example', 'NEEDS-ACTION', '2026-11-20T12:00:00Z'),"
+  " (3, 'FR', 'b@fr.example', 'NEEDS-ACTION', '2026-11-20T12:00:00Z'),"
+  " (4, 'FR', 'c@fr.example', 'NEEDS-ACTION', '2026-11-20T12:00:00Z');";
+
 static Fixture *
 fixture_new (const char *sql)
 {
@@ -123,6 +136,13 @@ static int
 setup_empty (void **state)
 {
   *state = fixture_new (NULL);
+  return 0;
+}
+
+static int
+setup_edges (void **state)
+{
+  *state = fixture_new (edges_sql);
   return 0;
 }
 
@@ -160,6 +180,24 @@ assert_lacks (const char *text, const char *part)
 {
   if (strstr (text, part) != NULL)
     fail_msg ("\"%s\" should not be in:\n%s", part, text);
+}
+
+/* The next 30 days start and end at midnight in the gateway's zone (an
+ * hour after midnight UTC in Vienna's winter). */
+static void
+test_upcoming_edges (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (Digest) d = make (f, DAY);
+  g_autofree char *upcoming = section (d->text, "MEETINGS AND VISITS IN THE NEXT 30 DAYS");
+  assert_lacks (upcoming, "CTC-MTG-2026-0011");
+  assert_contains (upcoming, "CTC-MTG-2026-0012  2026-11-30 00:30  Just after midnight");
+  assert_contains (upcoming, "CTC-MTG-2026-0013  2026-12-29 23:30  Last evening");
+  assert_lacks (upcoming, "CTC-MTG-2026-0014");
+  g_autofree char *answers = section (d->text, "MEETING AND VISIT ANSWERS");
+  assert_contains (answers, "CTC-MTG-2026-0013  2026-12-29 23:30  FR  b@fr.example");
+  assert_lacks (answers, "a@fr.example");
+  assert_lacks (answers, "c@fr.example");
 }
 
 static void
@@ -432,6 +470,7 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_every_section, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_upcoming_edges, setup_edges, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_text_width, setup, fixture_gateway_teardown),
     cmocka_unit_test (test_wrap),
     cmocka_unit_test_setup_teardown (test_long_values, setup, fixture_gateway_teardown),
