@@ -227,7 +227,7 @@ cmd_meeting (const Config *config, int argc, char **argv)
     { "start", 0, 0, G_OPTION_ARG_STRING, &o.start, "create, update: the start, local time in the zone", "DATETIME" },
     { "end", 0, 0, G_OPTION_ARG_STRING, &o.end, "create, update: the end, local time in the zone", "DATETIME" },
     { "tz", 0, 0, G_OPTION_ARG_STRING, &o.tz, "create: the IANA time zone (Europe/Vienna)", "ZONE" },
-    { "location", 0, 0, G_OPTION_ARG_STRING, &o.location, "create, update: the place", "TEXT" },
+    { "location", 0, 0, G_OPTION_ARG_STRING, &o.location, "create, update: the place (update: \"\" removes it)", "TEXT" },
     { "attendees", 0, 0, G_OPTION_ARG_STRING, &o.attendees, "create: who is invited (an audience, see ctcgw(8))", "AUDIENCE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "attendance: one JSON document", NULL },
     { NULL }

@@ -599,7 +599,7 @@ apply_change (const Config *config, Meeting *m, const char *start, const char *e
   g_free (m->start), g_free (m->end);
   m->start = s, m->end = e;
   if (location != NULL)
-    g_free (m->location), m->location = g_strdup (location);
+    g_free (m->location), m->location = location[0] != '\0' ? g_strdup (location) : NULL;
   if (s == NULL || e == NULL)
     return FALSE;
   InviteEvent a = event_of (config, &before), b = event_of (config, m);

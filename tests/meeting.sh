@@ -279,4 +279,14 @@ check "visit share by name again" 0 ctcgw visit share "$VIS3"
 check_out "sends nothing twice" 'already shared'
 is "every sharing is recorded" "$(q "SELECT count(*) FROM outbox WHERE kind = 'assessment'")" \
     "SELECT count(*) FROM assessment_shares"
+
+# --- a place removed ---------------------------------------------------------
+check "a second meeting" 0 ctcgw meeting create --title 'Follow-up' \
+    --start 2027-05-19T10:00 --end 2027-05-19T12:00 --tz Europe/Vienna --location 'VIC' \
+    --attendees organizations
+MTG2=$(cat "$OUT")
+check "update --location '' removes the place" 0 ctcgw meeting update "$MTG2" --location ''
+check_out "a change" "^$MTG2 updated, sent 0$"
+is "no location, SEQUENCE 1" "1|1" \
+    "SELECT location IS NULL, sequence FROM meetings WHERE reference = '$MTG2'"
 finish
