@@ -75,13 +75,36 @@ clean_method (const char *value, gsize len)
   return g_ascii_strup (v, -1);
 }
 
+/* The first max bytes at most of the content line at line, unfolded (a
+ * line end before a space or a tab is no end, RFC 5545 3.1), without its
+ * line end; their count. */
+static gsize
+unfolded_line (const char *line, char *out, gsize max)
+{
+  gsize n = 0;
+  const char *p = line;
+  while (*p != '\0' && n < max)
+    {
+      gsize end = p[0] == '\r' && p[1] == '\n' ? 2 : p[0] == '\n' || p[0] == '\r' ? 1 : 0;
+      if (end == 0)
+        out[n++] = *p++;
+      else if (p[end] == ' ' || p[end] == '\t')
+        p += end + 1;
+      else
+        break;
+    }
+  return n;
+}
+
 char *
 imip_text_method (const char *text)
 {
+  char buf[sizeof "METHOD:" + IMIP_METHOD_MAX + 8];
   for (const char *line = text; line != NULL && *line != '\0';)
     {
-      if (g_ascii_strncasecmp (line, "METHOD:", 7) == 0)
-        return clean_method (line + 7, strcspn (line + 7, "\r\n"));
+      gsize n = unfolded_line (line, buf, sizeof buf);
+      if (n >= 7 && g_ascii_strncasecmp (buf, "METHOD:", 7) == 0)
+        return clean_method (buf + 7, n - 7);
       line = strchr (line, '\n');
       line = line != NULL ? line + 1 : NULL;
     }

@@ -299,6 +299,29 @@ test_method_fallback (void **state)
   assert_null (m->dtstamp);
 }
 
+/* The cheap look at METHOD for classification reads folded lines too. */
+static void
+test_text_method_folded (void **state)
+{
+  static const struct { const char *text, *method; } cases[] = {
+    { "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\n", "REPLY" },
+    { "BEGIN:VCALENDAR\r\nMETH\r\n OD:REPLY\r\n", "REPLY" },
+    { "BEGIN:VCALENDAR\nMETHOD:COUN\n\tTER\nEND:VCALENDAR\n", "COUNTER" },
+    { "BEGIN:VCALENDAR\r\nMETHOD:\r\n REQUEST \r\n", "REQUEST" },
+    { "BEGIN:VCALENDAR\r\nMETHOD:RE\r\nPLY:x\r\n", "RE" },
+    { "BEGIN:VCALENDAR\r\nX-METHOD:REPLY\r\n", NULL },
+    { "BEGIN:VCALENDAR\r\nMETHOD:REPLY;X\r\n", NULL },
+    { "BEGIN:VCALENDAR\r\nMETHOD:ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJ\r\n", NULL },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *method = imip_text_method (cases[i].text);
+      if (g_strcmp0 (method, cases[i].method) != 0)
+        fail_msg ("case %zu: %s, not %s", i, method != NULL ? method : "(none)",
+                  cases[i].method != NULL ? cases[i].method : "(none)");
+    }
+}
+
 /* A series and one of its occurrences: the series is the one read. */
 static void
 test_recurrence (void **state)
@@ -610,6 +633,7 @@ main (void)
     cmocka_unit_test (test_delegated),
     cmocka_unit_test (test_counter),
     cmocka_unit_test (test_method_fallback),
+    cmocka_unit_test (test_text_method_folded),
     cmocka_unit_test (test_recurrence),
     cmocka_unit_test (test_wrong_value_types),
     cmocka_unit_test (test_malformed),
