@@ -15,8 +15,8 @@
 #define CELL_MAX 60
 /* Days ahead that "the next 30 days" covers. */
 #define DIGEST_AHEAD_DAYS 30
-/* A meeting's start: a wall time in its zone, which is the gateway's
- * unless the meeting names another (then it is compared as if it were). */
+/* A meeting keeps its start as a wall time of its zone (most often the
+ * gateway's): the digest compares it with wall times of the gateway's zone. */
 #define WALL_TIME "%Y-%m-%dT%H:%M:%S"
 
 /* The bounds of a digest, bound to the queries by name. */
