@@ -102,7 +102,8 @@ imip_text_method (const char *text)
   char buf[sizeof "METHOD:" + IMIP_METHOD_MAX + 8];
   for (const char *line = text; line != NULL && *line != '\0';)
     {
-      gsize n = unfolded_line (line, buf, sizeof buf);
+      /* A continuation line is read with the line it continues. */
+      gsize n = *line == ' ' || *line == '\t' ? 0 : unfolded_line (line, buf, sizeof buf);
       if (n >= 7 && g_ascii_strncasecmp (buf, "METHOD:", 7) == 0)
         return clean_method (buf + 7, n - 7);
       line = strchr (line, '\n');

@@ -312,6 +312,7 @@ test_text_method_folded (void **state)
     { "BEGIN:VCALENDAR\r\nX-METHOD:REPLY\r\n", NULL },
     { "BEGIN:VCALENDAR\r\nMETHOD:REPLY;X\r\n", NULL },
     { "BEGIN:VCALENDAR\r\nMETHOD:ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJ\r\n", NULL },
+    { "BEGIN:VCALENDAR\r\nX-A:1\r\n METHOD:REPLY\r\n", NULL },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -320,6 +321,21 @@ test_text_method_folded (void **state)
         fail_msg ("case %zu: %s, not %s", i, method != NULL ? method : "(none)",
                   cases[i].method != NULL ? cases[i].method : "(none)");
     }
+}
+
+/* A line of 200,000 folds: each line end is looked at from the line it
+ * belongs to (read again from every continuation line, the look would
+ * take time quadratic in the calendar's size). */
+static void
+test_text_method_many_folds (void **state)
+{
+  GString *text = g_string_new ("BEGIN:VCALENDAR\r\nX-A:");
+  for (int i = 0; i < 200000; i++)
+    g_string_append (text, "\r\n ");
+  g_string_append (text, "\r\nMETHOD:REPLY\r\n");
+  g_autofree char *method = imip_text_method (text->str);
+  assert_string_equal (method, "REPLY");
+  g_string_free (text, TRUE);
 }
 
 /* A series and one of its occurrences: the series is the one read. */
@@ -634,6 +650,7 @@ main (void)
     cmocka_unit_test (test_counter),
     cmocka_unit_test (test_method_fallback),
     cmocka_unit_test (test_text_method_folded),
+    cmocka_unit_test (test_text_method_many_folds),
     cmocka_unit_test (test_recurrence),
     cmocka_unit_test (test_wrong_value_types),
     cmocka_unit_test (test_malformed),
