@@ -6,13 +6,13 @@
  * of the data inside its "done" step, blocking, so on one multi handle the
  * sessions take turns on the slowest reply of the transaction.  The
  * threads only talk SMTP: they take messages from one queue, which the
- * calling thread keeps two a session ahead (a session that ends a
- * transaction starts the next at once, without waiting for that thread),
- * and hand back results, which the calling thread takes in order of
- * arrival; it is the only one that touches the outbox and the log.  The
- * debug callback follows the commands and keeps the last reply, so that
- * each result says where the transaction stopped and what the server
- * said. */
+ * calling thread keeps filled so that a session that ends a transaction
+ * finds its next message waiting (two messages a session are given out:
+ * the one it sends and the next), and hand back results, which the calling
+ * thread takes in order of arrival; it is the only one that touches the
+ * outbox and the log.  The debug callback follows the commands and keeps
+ * the last reply, so that each result says where the transaction stopped
+ * and what the server said. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -64,7 +64,7 @@ typedef struct {
   gboolean retired;           /* failed before MAIL FROM: the session stops */
 } Result;
 
-/* Messages the calling thread keeps in the queue a live session. */
+/* Messages given out a live session: the one it sends and the next. */
 #define AHEAD_PER_SESSION 2
 
 /* One pass of the sender. */
@@ -79,6 +79,7 @@ struct Sender {
   guint untried;              /* messages given that no session could send */
   gboolean exhausted;         /* next has nothing more */
   gboolean failed;            /* next or done failed: take nothing more */
+  gboolean unreported;        /* done failed: report nothing more */
   SmtpNextFunc next;
   SmtpDoneFunc done;
   gpointer data;
@@ -496,16 +497,17 @@ clean_detail (const char *text)
   return g_strstrip (clean);
 }
 
-/* Reports the result of message id; after a failure of next or done,
- * results are dropped. */
+/* Reports the result of message id; after a failure of done, results
+ * are dropped. */
 static gboolean
 report (Sender *s, gint64 id, SmtpOutcome outcome, const char *detail, GError **error)
 {
   g_autofree char *clean = clean_detail (detail);
-  if (s->failed)
+  if (s->unreported)
     return TRUE;
-  s->failed = !s->done (s->data, id, outcome, clean, error);
-  return !s->failed;
+  s->unreported = !s->done (s->data, id, outcome, clean, error);
+  s->failed = s->failed || s->unreported;
+  return !s->unreported;
 }
 
 /* Takes the next message from next into the queue, unless its addresses
@@ -533,7 +535,7 @@ give_next (Sender *s, GError **error)
   return report (s, msg.id, SMTP_FAILED, "not an address that can be sent to", error);
 }
 
-/* Keeps AHEAD_PER_SESSION messages a live session in the queue. */
+/* Gives out AHEAD_PER_SESSION messages a live session. */
 static gboolean
 fill_queue (Sender *s, GError **error)
 {
@@ -576,17 +578,17 @@ retire (Sender *s, const Result *r)
   s->unreachable = g_steal_pointer (&why);
 }
 
-/* Takes one result: the queue is filled again first, so that the sessions
- * never wait for what done does. */
+/* Takes one result, then fills the queue again (the sessions meanwhile
+ * send what waits there). */
 static gboolean
 take_result (Sender *s, Result *r, GError **error)
 {
   s->given--;
   if (r->retired)
     retire (s, r);
-  if (!fill_queue (s, error))
+  if (!report (s, r->msg->id, r->outcome, r->detail, error))
     return FALSE;
-  return report (s, r->msg->id, r->outcome, r->detail, error);
+  return fill_queue (s, error);
 }
 
 /* Takes the results until no message is given out.  After a failure it

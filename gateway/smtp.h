@@ -59,12 +59,14 @@ typedef gboolean (*SmtpDoneFunc) (gpointer data, gint64 id, SmtpOutcome outcome,
  * to config's smtp_sessions sessions, each closing its connection after
  * messages_per_connection messages, and reports each result through done
  * (in the order the server answers).  next and done are called in the
- * calling thread only; next is asked a few messages ahead of the sessions
- * (two a session).  A message whose addresses are no plain addr-spec
- * (config_address_valid, no CR, LF or angle brackets) is failed without
- * being sent.  A session that fails before MAIL FROM (no connection, TLS,
- * AUTH) takes no more messages.  FALSE when next or done fail (their
- * error; the messages taken and not yet sent are then not reported); with
+ * calling thread only; next is asked ahead of the sessions (up to two
+ * messages a session: the one it sends and the next).  A message whose
+ * addresses are no plain addr-spec (config_address_valid, no CR, LF or
+ * angle brackets) is failed without being sent.  A session that fails
+ * before MAIL FROM (no connection, TLS, AUTH) takes no more messages.
+ * FALSE when next or done fail (their error): nothing more is taken, the
+ * messages taken and not yet sent are not reported, and the results of
+ * those being sent still are unless done failed; with
  * SMTP_ERROR_CONFIG or SMTP_ERROR_LIBRARY when the sink cannot be used
  * (then nothing was taken from next); with SMTP_ERROR_UNREACHABLE (the
  * server's or libcurl's reason) when every session failed while messages

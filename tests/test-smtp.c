@@ -1,14 +1,19 @@
 /* Tests of the pure parts of gateway/smtp.c and of the outbox's back-off:
  * VERP addresses both ways, CRLF line ends, what a reply means, the URL
- * given to libcurl.  Sending itself is tested against the real Postfix of
- * tests/servers.sh (tests/smtp-*.sh). */
+ * given to libcurl; and of what smtp_send reports, against Postfix's
+ * smtp-sink.  Sending through the outbox is tested against the real
+ * Postfix of tests/servers.sh (tests/smtp-*.sh). */
 
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include <cmocka.h>
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 
 #include "gateway/outbox.h"
@@ -241,6 +246,200 @@ test_config_starttls (void **state)
     }
 }
 
+/* ---- smtp_send against smtp-sink ------------------------------------------- */
+
+/* Postfix's smtp-sink on a free loopback port, writing each message it
+ * takes into a file of dir. */
+typedef struct {
+  char *dir;
+  GPid pid;
+  guint16 port;
+} Sink;
+
+static guint16
+free_port (void)
+{
+  g_autoptr (GSocket) sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                           G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr (GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (lo, 0);
+  assert_true (g_socket_bind (sock, any, FALSE, NULL));
+  g_autoptr (GSocketAddress) bound = g_socket_get_local_address (sock, NULL);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+/* Waits up to 5 s for the sink to take connections. */
+static gboolean
+sink_listening (const Sink *k)
+{
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  for (int i = 0; i < 100; i++)
+    {
+      g_autoptr (GSocketConnection) c = g_socket_client_connect_to_host (client, "127.0.0.1",
+                                                                        k->port, NULL, NULL);
+      if (c != NULL)
+        return TRUE;
+      g_usleep (50 * G_TIME_SPAN_MILLISECOND);
+    }
+  return FALSE;
+}
+
+/* FALSE when smtp-sink is not installed (Debian package postfix). */
+static gboolean
+sink_start (Sink *k)
+{
+  g_autofree char *found = g_find_program_in_path ("smtp-sink");
+  const char *path = found != NULL ? found : "/usr/sbin/smtp-sink";
+  if (!g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
+    return FALSE;
+  k->dir = g_dir_make_tmp ("test-smtp-sink-XXXXXX", NULL);
+  assert_non_null (k->dir);
+  assert_int_equal (g_chmod (k->dir, 0777), 0);   /* written as nobody when run as root */
+  k->port = free_port ();
+  g_autofree char *dump = g_build_filename (k->dir, "m.", NULL);
+  g_autofree char *where = g_strdup_printf ("127.0.0.1:%u", k->port);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (gpointer) path);
+  if (geteuid () == 0)
+    {
+      g_ptr_array_add (argv, "-u");
+      g_ptr_array_add (argv, "nobody");
+    }
+  g_ptr_array_add (argv, "-d");
+  g_ptr_array_add (argv, dump);
+  g_ptr_array_add (argv, where);
+  g_ptr_array_add (argv, "16");
+  g_ptr_array_add (argv, NULL);
+  assert_true (g_spawn_async (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                              NULL, NULL, &k->pid, NULL));
+  assert_true (sink_listening (k));
+  return TRUE;
+}
+
+/* The messages the sink took. */
+static guint
+sink_count (const Sink *k)
+{
+  guint n = 0;
+  g_autoptr (GDir) d = g_dir_open (k->dir, 0, NULL);
+  while (d != NULL && g_dir_read_name (d) != NULL)
+    n++;
+  return n;
+}
+
+static void
+sink_stop (Sink *k)
+{
+  kill (k->pid, SIGTERM);
+  waitpid (k->pid, NULL, 0);
+  g_spawn_close_pid (k->pid);
+  g_autoptr (GDir) d = g_dir_open (k->dir, 0, NULL);
+  const char *name;
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (k->dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (k->dir);
+  g_free (k->dir);
+}
+
+/* What the sender is given and what it reports. */
+typedef struct {
+  guint total;      /* messages next gives */
+  guint fail_at;    /* next fails on this call (from 1), 0: never */
+  guint asked;
+  guint sent;       /* SMTP_SENT reported */
+  guint other;      /* any other result */
+  GBytes *raw;
+} Feed;
+
+static gboolean
+feed_next (gpointer data, SmtpMessage *msg, GError **error)
+{
+  Feed *f = data;
+  f->asked++;
+  if (f->asked == f->fail_at)
+    {
+      g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_IO, "the outbox cannot be read");
+      return FALSE;
+    }
+  if (f->asked > f->total)
+    return FALSE;
+  *msg = (SmtpMessage) { f->asked, "bounces@ctc.example", "u@ctc.example", f->raw };
+  return TRUE;
+}
+
+static gboolean
+feed_done (gpointer data, gint64 id, SmtpOutcome outcome, const char *detail, GError **error)
+{
+  Feed *f = data;
+  if (outcome == SMTP_SENT)
+    f->sent++;
+  else
+    f->other++;
+  return TRUE;
+}
+
+/* Sends feed through 3 sessions to the sink; the error of smtp_send. */
+static GError *
+send_to_sink (Feed *feed, guint *taken)
+{
+  Sink k = { 0 };
+  if (!sink_start (&k))
+    skip ();
+  g_autofree char *dir = g_dir_make_tmp ("test-smtp-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "ctcgw.conf", NULL);
+  g_autofree char *text = g_strdup_printf (
+      "[gateway]\ndatabase = r.db\naddress = intake@ctc.example\n"
+      "[smtp]\nurl = smtp://127.0.0.1:%u\nsessions = 3\n", k.port);
+  assert_true (g_file_set_contents (path, text, -1, NULL));
+  Config *config = config_load (path, NULL);
+  assert_non_null (config);
+  const char *body = "From: intake@ctc.example\nTo: u@ctc.example\nSubject: s\n\ntext\n";
+  feed->raw = g_bytes_new_static (body, strlen (body));
+  GError *error = NULL;
+  smtp_send (config, feed_next, feed_done, feed, &error);
+  *taken = sink_count (&k);
+  g_bytes_unref (feed->raw);
+  config_free (config);
+  g_unlink (path);
+  g_rmdir (dir);
+  sink_stop (&k);
+  return error;
+}
+
+/* Every message is sent over the sessions and reported once. */
+static void
+test_send_all (void **state)
+{
+  Feed feed = { .total = 40 };
+  guint taken = 0;
+  g_autoptr (GError) error = send_to_sink (&feed, &taken);
+  assert_null (error);
+  assert_int_equal (feed.sent, 40);
+  assert_int_equal (feed.other, 0);
+  assert_int_equal (taken, 40);
+}
+
+/* next fails part way: nothing more is taken, and every message the
+ * server took is still reported sent (only those not yet sent are not). */
+static void
+test_next_fails (void **state)
+{
+  for (guint fail_at = 1; fail_at <= 12; fail_at++)
+    {
+      Feed feed = { .total = 40, .fail_at = fail_at };
+      guint taken = 0;
+      g_autoptr (GError) error = send_to_sink (&feed, &taken);
+      assert_true (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_IO));
+      assert_int_equal (feed.asked, fail_at);
+      if (feed.sent != taken || feed.other != 0)
+        fail_msg ("next failing at call %u: %u reported sent, %u taken by the server, %u other",
+                  fail_at, feed.sent, taken, feed.other);
+    }
+}
+
 int
 main (void)
 {
@@ -257,6 +456,8 @@ main (void)
     cmocka_unit_test (test_retry_delay),
     cmocka_unit_test (test_curl_url),
     cmocka_unit_test (test_config_starttls),
+    cmocka_unit_test (test_send_all),
+    cmocka_unit_test (test_next_fails),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
