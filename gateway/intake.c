@@ -222,13 +222,20 @@ read_forms (const MailMessage *msg, const CtcLimits *limits)
   return parse;
 }
 
-/* The same, checked. */
+/* Checks the records of parse against the registers. */
+static void
+check_records (sqlite3 *db, FormParse *parse, const CtcLimits *limits)
+{
+  FormLookup lookup = registers_lookup (db);
+  form_check (parse, &lookup, limits);
+}
+
+/* The records of the message, checked. */
 static FormParse *
 read_records (sqlite3 *db, const MailMessage *msg, const CtcLimits *limits)
 {
   FormParse *parse = read_forms (msg, limits);
-  FormLookup lookup = registers_lookup (db);
-  form_check (parse, &lookup, limits);
+  check_records (db, parse, limits);
   return parse;
 }
 
@@ -635,10 +642,7 @@ intake_file (sqlite3 *db, const Config *config, IntakeParsed *p, const char *mai
                 .msg = g_steal_pointer (&p->msg), .unread = g_steal_pointer (&p->unread),
                 .parse = g_steal_pointer (&p->parse) };
   if (in.parse != NULL)
-    {
-      FormLookup lookup = registers_lookup (db);
-      form_check (in.parse, &lookup, &config->limits);
-    }
+    check_records (db, in.parse, &config->limits);
   gboolean ok = process_once (&in, p->raw, p->stored, p->sha, mailbox, error);
   if (ok)
     {

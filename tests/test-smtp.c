@@ -18,6 +18,7 @@
 
 #include "gateway/outbox.h"
 #include "gateway/smtp.h"
+#include "tests/fixture.h"
 
 /* smtp_crlf on text, as a new string. */
 static char *
@@ -292,8 +293,7 @@ sink_start (Sink *k)
   const char *path = found != NULL ? found : "/usr/sbin/smtp-sink";
   if (!g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
     return FALSE;
-  k->dir = g_dir_make_tmp ("test-smtp-sink-XXXXXX", NULL);
-  assert_non_null (k->dir);
+  k->dir = fixture_dir_new ("smtp-sink");
   assert_int_equal (g_chmod (k->dir, 0777), 0);   /* written as nobody when run as root */
   k->port = free_port ();
   g_autofree char *dump = g_build_filename (k->dir, "m.", NULL);
@@ -333,15 +333,7 @@ sink_stop (Sink *k)
   kill (k->pid, SIGTERM);
   waitpid (k->pid, NULL, 0);
   g_spawn_close_pid (k->pid);
-  g_autoptr (GDir) d = g_dir_open (k->dir, 0, NULL);
-  const char *name;
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (k->dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (k->dir);
-  g_free (k->dir);
+  fixture_dir_free (k->dir);
 }
 
 /* What the sender is given and what it reports. */
@@ -388,14 +380,11 @@ send_to_sink (Feed *feed, guint *taken)
   Sink k = { 0 };
   if (!sink_start (&k))
     skip ();
-  g_autofree char *dir = g_dir_make_tmp ("test-smtp-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "ctcgw.conf", NULL);
+  char *dir = fixture_dir_new ("smtp");
   g_autofree char *text = g_strdup_printf (
       "[gateway]\ndatabase = r.db\naddress = intake@ctc.example\n"
       "[smtp]\nurl = smtp://127.0.0.1:%u\nsessions = 3\n", k.port);
-  assert_true (g_file_set_contents (path, text, -1, NULL));
-  Config *config = config_load (path, NULL);
-  assert_non_null (config);
+  Config *config = fixture_config (dir, text);
   const char *body = "From: intake@ctc.example\nTo: u@ctc.example\nSubject: s\n\ntext\n";
   feed->raw = g_bytes_new_static (body, strlen (body));
   GError *error = NULL;
@@ -403,8 +392,7 @@ send_to_sink (Feed *feed, guint *taken)
   *taken = sink_count (&k);
   g_bytes_unref (feed->raw);
   config_free (config);
-  g_unlink (path);
-  g_rmdir (dir);
+  fixture_dir_free (dir);
   sink_stop (&k);
   return error;
 }
