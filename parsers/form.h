@@ -6,7 +6,7 @@
 #pragma once
 
 #include <glib.h>
-#include "limits.h"
+#include "parsers/limits.h"
 
 typedef enum {
   FIELD_TEXT,          /* free text, may span lines */

@@ -8,7 +8,7 @@
 
 #include <glib.h>
 #include <gmime/gmime.h>
-#include "limits.h"
+#include "parsers/limits.h"
 
 typedef enum {
   MAIL_SUBMISSION,       /* a person's message: parsed for records, answered */

@@ -7,7 +7,7 @@
 #include <cmocka.h>
 #include <glib/gstdio.h>
 
-#include "gateway/db.h"
+#include "gateway/store/db.h"
 #include "tests/fixture.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)

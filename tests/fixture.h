@@ -9,7 +9,7 @@
 #include <gmime/gmime.h>
 #include <sqlite3.h>
 
-#include "gateway/config.h"
+#include "gateway/base/config.h"
 
 /* A new empty directory under the temporary directory, named after the
  * test (ctcgw-NAME-XXXXXX); the caller gives it to fixture_dir_free. */

@@ -8,9 +8,9 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "gateway/audience.h"
-#include "gateway/config.h"
-#include "gateway/db.h"
+#include "gateway/store/audience.h"
+#include "gateway/base/config.h"
+#include "gateway/store/db.h"
 #include "tests/fixture.h"
 
 typedef Gateway Fixture;

@@ -10,10 +10,10 @@
 #include <string.h>
 #include <gmime/gmime.h>
 
-#include "gateway/bounce.h"
-#include "gateway/config.h"
-#include "gateway/db.h"
-#include "gateway/intake.h"
+#include "gateway/flows/bounce.h"
+#include "gateway/base/config.h"
+#include "gateway/store/db.h"
+#include "gateway/flows/intake.h"
 #include "parsers/dsn.h"
 #include "tests/fixture.h"
 

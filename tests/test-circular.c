@@ -12,11 +12,11 @@
 #include <cmocka.h>
 #include <gmime/gmime.h>
 
-#include "gateway/audience.h"
-#include "gateway/circular.h"
-#include "gateway/db.h"
-#include "gateway/intake.h"
-#include "gateway/outbox.h"
+#include "gateway/store/audience.h"
+#include "gateway/flows/circular.h"
+#include "gateway/store/db.h"
+#include "gateway/flows/intake.h"
+#include "gateway/flows/outbox.h"
 #include "tests/fixture.h"
 
 typedef struct {

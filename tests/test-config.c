@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "gateway/config.h"
+#include "gateway/base/config.h"
 #include "tests/fixture.h"
 
 #define MINIMAL \

@@ -9,7 +9,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "gateway/db.h"
+#include "gateway/store/db.h"
 #include "parsers/form.h"
 #include "tests/fixture.h"
 

@@ -11,10 +11,10 @@
 #include <cmocka.h>
 #include <gmime/gmime.h>
 
-#include "gateway/db.h"
-#include "gateway/digest.h"
-#include "gateway/outbox.h"
-#include "gateway/schedule.h"
+#include "gateway/store/db.h"
+#include "gateway/flows/digest.h"
+#include "gateway/flows/outbox.h"
+#include "gateway/flows/schedule.h"
 #include "tests/fixture.h"
 
 #define DAY "2026-11-29"

@@ -9,11 +9,11 @@
 #include <string.h>
 #include <gmime/gmime.h>
 
-#include "gateway/audience.h"
-#include "gateway/config.h"
-#include "gateway/db.h"
-#include "gateway/distribute.h"
-#include "gateway/outbox.h"
+#include "gateway/store/audience.h"
+#include "gateway/base/config.h"
+#include "gateway/store/db.h"
+#include "gateway/flows/distribute.h"
+#include "gateway/flows/outbox.h"
 #include "tests/fixture.h"
 
 typedef Gateway Fixture;

@@ -9,9 +9,9 @@
 #include <string.h>
 #include <gmime/gmime.h>
 
-#include "gateway/config.h"
-#include "gateway/db.h"
-#include "gateway/intake.h"
+#include "gateway/base/config.h"
+#include "gateway/store/db.h"
+#include "gateway/flows/intake.h"
 #include "tests/fixture.h"
 
 typedef Gateway Fixture;

@@ -16,7 +16,7 @@
 #include <gmime/gmime.h>
 #include <libical/ical.h>
 
-#include "gateway/invite.h"
+#include "gateway/mail/invite.h"
 #include "tests/fixture.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (icalcomponent, icalcomponent_free)

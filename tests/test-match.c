@@ -11,9 +11,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "gateway/config.h"
-#include "gateway/db.h"
-#include "gateway/match.h"
+#include "gateway/base/config.h"
+#include "gateway/store/db.h"
+#include "gateway/store/match.h"
 #include "tests/fixture.h"
 
 #define DAY "2026-11-29"

@@ -11,11 +11,11 @@
 #include <cmocka.h>
 #include <glib/gstdio.h>
 
-#include "gateway/db.h"
-#include "gateway/intake.h"
-#include "gateway/maildir.h"
-#include "gateway/outbox.h"
-#include "gateway/template.h"
+#include "gateway/store/db.h"
+#include "gateway/flows/intake.h"
+#include "gateway/mail/maildir.h"
+#include "gateway/flows/outbox.h"
+#include "gateway/base/template.h"
 #include "tests/fixture.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)

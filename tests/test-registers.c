@@ -9,8 +9,8 @@
 #include <string.h>
 #include <glib.h>
 
-#include "gateway/db.h"
-#include "gateway/registers.h"
+#include "gateway/store/db.h"
+#include "gateway/store/registers.h"
 #include "parsers/form.h"
 #include "tests/fixture.h"
 

@@ -12,9 +12,9 @@
 #include <cmocka.h>
 #include <gmime/gmime.h>
 
-#include "gateway/circular.h"
-#include "gateway/db.h"
-#include "gateway/schedule.h"
+#include "gateway/flows/circular.h"
+#include "gateway/store/db.h"
+#include "gateway/flows/schedule.h"
 #include "tests/fixture.h"
 
 typedef Gateway Fixture;

@@ -16,8 +16,8 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
-#include "gateway/outbox.h"
-#include "gateway/smtp.h"
+#include "gateway/flows/outbox.h"
+#include "gateway/mail/smtp.h"
 #include "tests/fixture.h"
 
 /* smtp_crlf on text, as a new string. */

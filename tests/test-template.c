@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "gateway/template.h"
+#include "gateway/base/template.h"
 
 /* Renders source with data (text mode) and fails on an error. */
 static char *

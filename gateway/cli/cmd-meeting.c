@@ -1,0 +1,252 @@
+/* `ctcgw meeting create|invite|update|cancel|attendance`: staff plan
+ * meetings and send their iCalendar invitations (meeting.c). */
+#include <stdio.h>
+#include <string.h>
+#include <sqlite3.h>
+
+#include "gateway/store/audience.h"
+#include "gateway/cli/commands.h"
+#include "gateway/store/db.h"
+#include "gateway/flows/meeting.h"
+
+#define SYNOPSIS "create --title TEXT --start DATETIME --end DATETIME --tz ZONE" \
+  " [--location TEXT] --attendees AUDIENCE | invite REF | update REF [--start DATETIME]" \
+  " [--end DATETIME] [--location TEXT] | cancel REF | attendance REF [--json]"
+
+typedef struct {
+  char *title;
+  char *start;
+  char *end;
+  char *tz;
+  char *location;
+  char *attendees;
+  gboolean json;
+} MeetingOptions;
+
+static void
+meeting_options_clear (MeetingOptions *o)
+{
+  g_free (o->title);
+  g_free (o->start);
+  g_free (o->end);
+  g_free (o->tz);
+  g_free (o->location);
+  g_free (o->attendees);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MeetingOptions, meeting_options_clear)
+
+/* Prints error and gives the exit status that goes with it. */
+static int
+failed (const GError *error)
+{
+  g_autofree char *message = command_printable (error->message, FALSE);
+  g_printerr ("ctcgw meeting: %s\n", message);
+  if (error->domain == DB_ERROR)
+    return command_error_status (error);
+  return EX_DATAERR;
+}
+
+/* `meeting create`: prints the new reference. */
+static int
+meeting_do_create (sqlite3 *db, const Config *config, const char *ref, const MeetingOptions *o)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  MeetingNew m = { .kind = "meeting", .title = o->title, .start = o->start, .end = o->end,
+                   .tz = o->tz, .location = o->location, .audience = o->attendees };
+  g_autofree char *reference = meeting_create (db, config, &m, now, &error);
+  if (reference == NULL)
+    return failed (error);
+  printf ("%s\n", reference);
+  return EX_OK;
+}
+
+/* `meeting invite REF`: those of the audience not invited yet. */
+static int
+meeting_do_invite (sqlite3 *db, const Config *config, const char *ref, const MeetingOptions *o)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  guint invited = 0, before = 0;
+  g_autoptr (GPtrArray) inactive = g_ptr_array_new_with_free_func (g_free);
+  if (!meeting_invite (db, config, ref, now, &invited, &before, inactive, &error))
+    return failed (error);
+  g_autofree char *shown = g_ascii_strup (ref, -1);
+  printf ("%s invited %u (before: %u)\n", shown, invited, before);
+  for (guint i = 0; i < inactive->len; i++)
+    printf ("%s did not invite %s: it is inactive in the entities register\n", shown,
+            (char *) inactive->pdata[i]);
+  return EX_OK;
+}
+
+/* `meeting update REF`: the REQUEST again when something changed. */
+static int
+meeting_do_update (sqlite3 *db, const Config *config, const char *ref, const MeetingOptions *o)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  gboolean changed = FALSE;
+  guint sent = 0;
+  if (!meeting_update (db, config, ref, o->start, o->end, o->location, now, &changed, &sent,
+                       &error))
+    return failed (error);
+  g_autofree char *shown = g_ascii_strup (ref, -1);
+  if (changed)
+    printf ("%s updated, sent %u\n", shown, sent);
+  else
+    printf ("%s unchanged\n", shown);
+  return EX_OK;
+}
+
+/* `meeting cancel REF`: the CANCEL to everyone invited. */
+static int
+meeting_do_cancel (sqlite3 *db, const Config *config, const char *ref, const MeetingOptions *o)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  guint sent = 0;
+  if (!meeting_cancel (db, config, ref, now, &sent, &error))
+    return failed (error);
+  g_autofree char *shown = g_ascii_strup (ref, -1);
+  printf ("%s cancelled, sent %u\n", shown, sent);
+  return EX_OK;
+}
+
+#define ATTENDANCE_SQL \
+  "SELECT entity, email, name, partstat, sequence, updated FROM attendance" \
+  " WHERE meeting_id = ?1 ORDER BY id"
+
+/* `meeting attendance REF [--json]`: the attendance register's rows. */
+static int
+meeting_do_attendance (sqlite3 *db, const Config *config, const char *ref,
+                       const MeetingOptions *o)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 id = meeting_id (db, ref, &error);
+  if (id <= 0)
+    return failed (error);
+  g_autoptr (sqlite3_stmt) st = db_prepare (db, o->json
+      ? "SELECT json_group_array(json_object('entity', entity, 'email', email, 'name', name,"
+        " 'partstat', partstat, 'sequence', sequence, 'updated', updated))"
+        " FROM (" ATTENDANCE_SQL ")"
+      : ATTENDANCE_SQL, &error);
+  if (st == NULL)
+    return failed (error);
+  sqlite3_bind_int64 (st, 1, id);
+  if (!o->json)
+    return command_print_table (db, st, &error) ? EX_OK : failed (error);
+  if (sqlite3_step (st) != SQLITE_ROW)
+    {
+      db_set_error (db, &error, "reading the attendance register");
+      return failed (error);
+    }
+  printf ("%s\n", sqlite3_column_text (st, 0));
+  return EX_OK;
+}
+
+typedef struct {
+  const char *name;
+  gboolean takes_ref;
+  int (*run) (sqlite3 *db, const Config *config, const char *ref, const MeetingOptions *o);
+} MeetingAction;
+
+static const MeetingAction actions[] = {
+  { "create", FALSE, meeting_do_create },
+  { "invite", TRUE, meeting_do_invite },
+  { "update", TRUE, meeting_do_update },
+  { "cancel", TRUE, meeting_do_cancel },
+  { "attendance", TRUE, meeting_do_attendance },
+};
+
+static const MeetingAction *
+action_find (const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (actions); i++)
+    if (strcmp (actions[i].name, name) == 0)
+      return &actions[i];
+  return NULL;
+}
+
+/* The first option given that action does not take, or NULL. */
+static const char *
+stray_option (const char *action, const MeetingOptions *o)
+{
+  gboolean create = strcmp (action, "create") == 0;
+  gboolean update = strcmp (action, "update") == 0;
+  if (!create && (o->title || o->tz || o->attendees))
+    return o->title ? "--title" : o->tz ? "--tz" : "--attendees";
+  if (!create && !update && (o->start || o->end || o->location))
+    return o->start ? "--start" : o->end ? "--end" : "--location";
+  if (o->json && strcmp (action, "attendance") != 0)
+    return "--json";
+  return NULL;
+}
+
+/* What is missing in the options of action, or NULL. */
+static const char *
+options_problem (const char *action, const MeetingOptions *o)
+{
+  if (strcmp (action, "create") == 0
+      && (!o->title || !o->start || !o->end || !o->tz || !o->attendees))
+    return "create needs --title, --start, --end, --tz and --attendees";
+  if (strcmp (action, "update") == 0 && !o->start && !o->end && !o->location)
+    return "update needs --start, --end or --location";
+  return NULL;
+}
+
+/* Checks the words and options of the command line. */
+static const MeetingAction *
+check_arguments (int argc, char **argv, const MeetingOptions *o)
+{
+  const MeetingAction *action = argc >= 2 ? action_find (argv[1]) : NULL;
+  const char *stray = action != NULL ? stray_option (action->name, o) : NULL;
+  const char *problem = action != NULL ? options_problem (action->name, o) : NULL;
+
+  if (action == NULL)
+    command_usage_error ("meeting", "say create, invite REF, update REF, cancel REF"
+                                    " or attendance REF");
+  else if (argc != (action->takes_ref ? 3 : 2))
+    command_usage_error ("meeting", action->takes_ref ? "%s takes one REF"
+                                                      : "%s takes no argument", action->name);
+  else if (stray != NULL)
+    command_usage_error ("meeting", "%s does not go with %s", stray, action->name);
+  else if (problem != NULL)
+    command_usage_error ("meeting", "%s", problem);
+  else
+    return action;
+  return NULL;
+}
+
+/* `ctcgw meeting create | invite REF | update REF | cancel REF | attendance REF` */
+int
+cmd_meeting (const Config *config, int argc, char **argv)
+{
+  g_auto (MeetingOptions) o = { 0 };
+  GOptionEntry entries[] = {
+    { "title", 0, 0, G_OPTION_ARG_STRING, &o.title, "create: the title", "TEXT" },
+    { "start", 0, 0, G_OPTION_ARG_STRING, &o.start, "create, update: the start, local time in the zone", "DATETIME" },
+    { "end", 0, 0, G_OPTION_ARG_STRING, &o.end, "create, update: the end, local time in the zone", "DATETIME" },
+    { "tz", 0, 0, G_OPTION_ARG_STRING, &o.tz, "create: the IANA time zone (Europe/Vienna)", "ZONE" },
+    { "location", 0, 0, G_OPTION_ARG_STRING, &o.location, "create, update: the place (update: \"\" removes it)", "TEXT" },
+    { "attendees", 0, 0, G_OPTION_ARG_STRING, &o.attendees, "create: who is invited (an audience, see ctcgw(8))", "AUDIENCE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "attendance: one JSON document", NULL },
+    { NULL }
+  };
+  int status = EX_OK;
+
+  if (!command_parse_options ("meeting", SYNOPSIS, "Plan meetings and send their iCalendar"
+                              " invitations, updates and cancellations.\nREF is the meeting's"
+                              " reference (CTC-MTG-2026-0001); DATETIME is"
+                              " YYYY-MM-DDTHH:MM in the meeting's zone.",
+                              entries, &argc, &argv))
+    return EX_USAGE;
+  const MeetingAction *action = check_arguments (argc, argv, &o);
+  if (action == NULL)
+    return EX_USAGE;
+  sqlite3 *db = command_open_db (config, &status);
+  if (db == NULL)
+    return status;
+  status = action->run (db, config, action->takes_ref ? argv[2] : NULL, &o);
+  db_close (db);
+  return status;
+}

@@ -1,0 +1,376 @@
+/* `ctcgw quarantine`: staff review of the submissions held because their
+ * sender was not authorized (FORMS.md section 6). */
+#include <stdio.h>
+#include <string.h>
+#include <sqlite3.h>
+
+#include "gateway/cli/commands.h"
+#include "gateway/store/db.h"
+#include "gateway/flows/intake.h"
+#include "parsers/message.h"
+
+/* Lines of the message text that `quarantine show` prints at most. */
+#define SHOW_LINES_MAX 200
+
+/* One quarantine row, found by its id or its submission's reference. */
+typedef struct {
+  gint64 id;              /* 0: no such row */
+  gint64 submission_id;
+  char *reference;
+  char *state;
+  char *decided;
+  char *decided_reason;
+} Held;
+
+/* Frees the strings of held (for g_auto). */
+static void
+held_clear (Held *held)
+{
+  g_free (held->reference);
+  g_free (held->state);
+  g_free (held->decided);
+  g_free (held->decided_reason);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Held, held_clear)
+
+#define HELD_SQL \
+  "SELECT q.id, q.submission_id, s.reference, q.state, q.decided, q.decided_reason" \
+  " FROM quarantine q LEFT JOIN submissions s ON s.id = q.submission_id" \
+  " WHERE q.id = ?1 OR s.reference = ?2 ORDER BY q.id DESC LIMIT 1"
+
+/* Finds the quarantine row that text names: its number in `quarantine
+ * list`, or the submission's reference.  held->id stays 0 when none. */
+static gboolean
+held_find (sqlite3 *db, const char *text, Held *held, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = db_prepare (db, HELD_SQL, error);
+  g_autofree char *reference = g_ascii_strup (text, -1);
+  guint64 number = 0;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  if (g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &number, NULL))
+    sqlite3_bind_int64 (stmt, 1, (gint64) number);
+  sqlite3_bind_text (stmt, 2, reference, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      held->id = sqlite3_column_int64 (stmt, 0);
+      held->submission_id = sqlite3_column_int64 (stmt, 1);
+      held->reference = db_column_dup (stmt, 2);
+      held->state = db_column_dup (stmt, 3);
+      held->decided = db_column_dup (stmt, 4);
+      held->decided_reason = db_column_dup (stmt, 5);
+    }
+  else if (rc != SQLITE_DONE)
+    {
+      db_set_error (db, error, "reading the quarantine");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Prints a failure of the database and gives its status. */
+static int
+failed (const GError *error)
+{
+  g_printerr ("ctcgw quarantine: %s\n", error->message);
+  return command_error_status (error);
+}
+
+/* The row that text names, or an error (status in *status) when none. */
+static gboolean
+held_get (sqlite3 *db, const char *text, Held *held, int *status)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!held_find (db, text, held, &error))
+    {
+      *status = failed (error);
+      return FALSE;
+    }
+  if (held->id == 0)
+    {
+      g_autofree char *shown = command_printable (text, FALSE);
+      g_printerr ("ctcgw quarantine: nothing is held as %s "
+                  "(`ctcgw quarantine list` shows what is)\n", shown);
+      *status = EX_DATAERR;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Refuses to decide again on a row that was already decided. */
+static gboolean
+held_waiting (const Held *held)
+{
+  if (g_strcmp0 (held->state, "waiting") == 0)
+    return TRUE;
+  g_autofree char *reason = command_printable (held->decided_reason, FALSE);
+  g_printerr ("ctcgw quarantine: %" G_GINT64_FORMAT " (%s) was already %s on %s%s%s\n",
+              held->id, held->reference ? held->reference : "", held->state,
+              held->decided ? held->decided : "an unknown date",
+              *reason ? ": " : "", reason);
+  return FALSE;
+}
+
+/* `quarantine list`: what waits for a decision. */
+static int
+quarantine_list (sqlite3 *db, const Config *config, const char *id, const char *reason)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (sqlite3_stmt) stmt = db_prepare (db,
+    "SELECT q.id, s.reference AS submission,"
+    " replace(substr(s.received, 1, 16), 'T', ' ') AS received, s.from_addr AS \"from\","
+    " s.subject, q.reason FROM quarantine q LEFT JOIN submissions s"
+    " ON s.id = q.submission_id WHERE q.state = 'waiting' ORDER BY q.id", &error);
+
+  if (stmt == NULL || !command_print_table (db, stmt, &error))
+    return failed (error);
+  return EX_OK;
+}
+
+/* Prints the metadata of the held submission and the decision so far. */
+static gboolean
+show_metadata (sqlite3 *db, gint64 id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = db_prepare (db,
+    "SELECT q.id, s.reference AS submission, s.received, s.mailbox, s.from_addr AS \"from\","
+    " s.sender_addr AS sender, s.subject, s.size, q.reason, q.state, q.decided,"
+    " q.decided_reason FROM quarantine q JOIN submissions s ON s.id = q.submission_id"
+    " WHERE q.id = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      db_set_error (db, error, "reading the quarantine");
+      return FALSE;
+    }
+  command_print_row (stmt);
+  return TRUE;
+}
+
+/* Prints at most SHOW_LINES_MAX lines of text, made safe for a terminal. */
+static void
+print_lines (const char *text)
+{
+  g_autofree char *clean = command_printable (text, TRUE);
+  g_auto (GStrv) lines = g_strsplit (clean, "\n", SHOW_LINES_MAX + 1);
+  guint n = g_strv_length (lines);
+
+  for (guint i = 0; i < n && i < SHOW_LINES_MAX; i++)
+    printf ("  %s\n", lines[i]);
+  if (n > SHOW_LINES_MAX)
+    printf ("  […]\n");
+}
+
+/* Prints a header of the parsed message, decoded, when it has it. */
+static void
+print_header (GMimeMessage *mime, const char *name)
+{
+  const char *value = g_mime_object_get_header (GMIME_OBJECT (mime), name);
+  if (value == NULL)
+    return;
+  g_autofree char *decoded = g_mime_utils_header_decode_text (NULL, value);
+  g_autofree char *clean = command_printable (decoded, FALSE);
+  printf ("  %s: %s\n", name, clean);
+}
+
+/* Prints the message as a reviewer needs it: headers, body, attachments. */
+static void
+print_message (const MailMessage *msg)
+{
+  const MailText *body = msg->texts->len > 0 ? msg->texts->pdata[0] : NULL;
+
+  print_header (msg->mime, "From");
+  print_header (msg->mime, "Sender");
+  print_header (msg->mime, "Date");
+  print_header (msg->mime, "Subject");
+  printf ("\n");
+  print_lines (body != NULL ? body->text : "");
+  for (guint i = body != NULL && body->name == NULL ? 1 : 0; i < msg->texts->len; i++)
+    {
+      const MailText *t = msg->texts->pdata[i];
+      g_autofree char *name = command_printable (t->name, FALSE);
+      printf ("  attachment %s (%" G_GSIZE_FORMAT " bytes of text)\n", name, t->length);
+    }
+  for (guint i = 0; i < msg->attachments->len; i++)
+    {
+      const MailAttachment *a = msg->attachments->pdata[i];
+      g_autofree char *name = command_printable (a->name, FALSE);
+      g_autofree char *type = command_printable (a->content_type, FALSE);
+      printf ("  attachment %s (%s, %" G_GSIZE_FORMAT " bytes)\n", name, type,
+              g_bytes_get_size (a->data));
+    }
+}
+
+/* The raw message of the submission. */
+static GBytes *
+raw_message (sqlite3 *db, gint64 submission_id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = db_prepare (db, "SELECT raw FROM submissions WHERE id = ?1",
+                                              error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, submission_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      db_set_error (db, error, "reading the message");
+      return NULL;
+    }
+  return g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+}
+
+/* Prints the stored message, parsed, or as it is when it does not parse. */
+static gboolean
+show_message (sqlite3 *db, const Config *config, gint64 submission_id, GError **error)
+{
+  g_autoptr (GBytes) raw = raw_message (db, submission_id, error);
+  g_autoptr (GError) parse_error = NULL;
+
+  if (raw == NULL)
+    return FALSE;
+  printf ("\nmessage:\n");
+  g_autoptr (MailMessage) msg = mail_message_parse (raw, config->address, &config->limits,
+                                                    &parse_error);
+  if (msg != NULL)
+    {
+      print_message (msg);
+      return TRUE;
+    }
+  g_autofree char *text = g_strndup (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw));
+  printf ("  (%s; the message as received:)\n", parse_error->message);
+  print_lines (text);
+  return TRUE;
+}
+
+/* `quarantine show ID`: everything a reviewer needs to decide. */
+static int
+quarantine_show (sqlite3 *db, const Config *config, const char *id, const char *reason)
+{
+  g_auto (Held) held = { 0 };
+  g_autoptr (GError) error = NULL;
+  int status = EX_OK;
+
+  if (!held_get (db, id, &held, &status))
+    return status;
+  if (!show_metadata (db, held.id, &error)
+      || !show_message (db, config, held.submission_id, &error))
+    return failed (error);
+  return EX_OK;
+}
+
+/* `quarantine approve ID`: files the submission as if its sender were
+ * authorized, and answers it. */
+static int
+quarantine_approve (sqlite3 *db, const Config *config, const char *id, const char *reason)
+{
+  g_auto (Held) held = { 0 };
+  g_autoptr (GError) error = NULL;
+  IntakeResult result = { 0 };
+  int status = EX_OK;
+
+  if (!held_get (db, id, &held, &status))
+    return status;
+  if (!held_waiting (&held))
+    return EX_DATAERR;
+  if (!intake_approve (db, config, held.submission_id, &result, &error))
+    return failed (error);
+  printf ("approved %" G_GINT64_FORMAT " %s: %s\n", held.id,
+          held.reference ? held.reference : "", intake_outcome_name (result.outcome));
+  intake_result_clear (&result);
+  return EX_OK;
+}
+
+/* `quarantine reject ID [--reason TEXT]`: nothing is filed. */
+static int
+quarantine_reject (sqlite3 *db, const Config *config, const char *id, const char *reason)
+{
+  g_auto (Held) held = { 0 };
+  g_autoptr (GError) error = NULL;
+  int status = EX_OK;
+
+  if (!held_get (db, id, &held, &status))
+    return status;
+  if (!held_waiting (&held))
+    return EX_DATAERR;
+  if (!intake_reject (db, held.submission_id, reason, &error))
+    return failed (error);
+  printf ("rejected %" G_GINT64_FORMAT " %s\n", held.id, held.reference ? held.reference : "");
+  return EX_OK;
+}
+
+typedef struct {
+  const char *name;
+  gboolean takes_id;
+  int (*run) (sqlite3 *db, const Config *config, const char *id, const char *reason);
+} QuarantineAction;
+
+static const QuarantineAction actions[] = {
+  { "list", FALSE, quarantine_list },
+  { "show", TRUE, quarantine_show },
+  { "approve", TRUE, quarantine_approve },
+  { "reject", TRUE, quarantine_reject },
+};
+
+/* The action named name, or NULL. */
+static const QuarantineAction *
+action_find (const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (actions); i++)
+    if (strcmp (actions[i].name, name) == 0)
+      return &actions[i];
+  return NULL;
+}
+
+/* Checks the words and the --reason of the command line. */
+static const QuarantineAction *
+check_arguments (const Config *config, int argc, char **argv, const char *reason)
+{
+  const QuarantineAction *action = argc >= 2 ? action_find (argv[1]) : NULL;
+
+  if (action == NULL)
+    command_usage_error ("quarantine", "say list, show ID, approve ID or reject ID");
+  else if (argc != (action->takes_id ? 3 : 2))
+    command_usage_error ("quarantine", action->takes_id ? "%s takes one ID"
+                                                        : "%s takes no argument", action->name);
+  else if (reason != NULL && strcmp (action->name, "reject") != 0)
+    command_usage_error ("quarantine", "--reason goes with reject");
+  else if (reason != NULL && (!g_utf8_validate (reason, -1, NULL)
+                              || g_utf8_strlen (reason, -1) > config->limits.value_max))
+    command_usage_error ("quarantine", "the reason must be UTF-8 text of at most %u characters",
+                         config->limits.value_max);
+  else
+    return action;
+  return NULL;
+}
+
+/* `ctcgw quarantine list | show ID | approve ID | reject ID [--reason TEXT]` */
+int
+cmd_quarantine (const Config *config, int argc, char **argv)
+{
+  g_autofree char *reason = NULL;
+  GOptionEntry entries[] = {
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, "why it is rejected (kept with it)", "TEXT" },
+    { NULL }
+  };
+  int status = EX_OK;
+
+  if (!command_parse_options ("quarantine", "list | show ID | approve ID | reject ID",
+                              "Review the submissions held because their sender is not "
+                              "authorized.\nID is the number that `list` shows, or the "
+                              "submission's reference.", entries, &argc, &argv))
+    return EX_USAGE;
+  const QuarantineAction *action = check_arguments (config, argc, argv, reason);
+  if (action == NULL)
+    return EX_USAGE;
+  sqlite3 *db = command_open_db (config, &status);
+  if (db == NULL)
+    return status;
+  status = action->run (db, config, action->takes_id ? argv[2] : NULL, reason);
+  db_close (db);
+  return status;
+}

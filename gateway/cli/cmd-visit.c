@@ -1,0 +1,256 @@
+/* `ctcgw visit create|invite|request-info|assess|share`: country visits
+ * (action plan G a-e), their invitations (meeting.c) and the confidential
+ * needs assessment (visit.c). */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sqlite3.h>
+
+#include "gateway/cli/commands.h"
+#include "gateway/store/db.h"
+#include "gateway/flows/meeting.h"
+#include "gateway/flows/visit.h"
+
+#define SYNOPSIS "create --state CODE --start DATE --end DATE --organizations LIST" \
+  " | invite REF | request-info REF --due DATE | assess REF --file FILE | share REF"
+
+typedef struct {
+  char *state;
+  char *start;
+  char *end;
+  char *organizations;
+  char *due;
+  char *file;
+} VisitOptions;
+
+static void
+visit_options_clear (VisitOptions *o)
+{
+  g_free (o->state);
+  g_free (o->start);
+  g_free (o->end);
+  g_free (o->organizations);
+  g_free (o->due);
+  g_free (o->file);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VisitOptions, visit_options_clear)
+
+/* Prints error and gives the exit status that goes with it. */
+static int
+failed (const GError *error)
+{
+  g_autofree char *message = command_printable (error->message, FALSE);
+  g_printerr ("ctcgw visit: %s\n", message);
+  if (error->domain == DB_ERROR)
+    return command_error_status (error);
+  return EX_DATAERR;
+}
+
+/* `visit create`: prints the new reference. */
+static int
+visit_do_create (sqlite3 *db, const Config *config, const char *ref, const VisitOptions *o)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *reference = visit_create (db, config, o->state, o->start, o->end,
+                                             o->organizations, now, &error);
+  if (reference == NULL)
+    return failed (error);
+  printf ("%s\n", reference);
+  return EX_OK;
+}
+
+/* `visit invite REF`: the participating organizations (G a). */
+static int
+visit_do_invite (sqlite3 *db, const Config *config, const char *ref, const VisitOptions *o)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  guint invited = 0, before = 0;
+  g_autoptr (GPtrArray) inactive = g_ptr_array_new_with_free_func (g_free);
+  if (!meeting_invite (db, config, ref, now, &invited, &before, inactive, &error))
+    return failed (error);
+  g_autofree char *shown = g_ascii_strup (ref, -1);
+  printf ("%s invited %u (before: %u)\n", shown, invited, before);
+  for (guint i = 0; i < inactive->len; i++)
+    printf ("%s did not invite %s: it is inactive in the entities register\n", shown,
+            (char *) inactive->pdata[i]);
+  return EX_OK;
+}
+
+/* `visit request-info REF --due DATE` (G d). */
+static int
+visit_do_request (sqlite3 *db, const Config *config, const char *ref, const VisitOptions *o)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  guint queued = 0;
+  if (!visit_request_info (db, config, ref, o->due, now, &queued, &error))
+    return failed (error);
+  g_autofree char *shown = g_ascii_strup (ref, -1);
+  printf ("%s requested %u, due %s\n", shown, queued, o->due);
+  return EX_OK;
+}
+
+/* The text of path, at most VISIT_ASSESSMENT_MAX bytes. */
+static char *
+read_assessment (const char *path, GError **error)
+{
+  struct stat st;
+  char *text = NULL;
+  if (stat (path, &st) == 0 && S_ISREG (st.st_mode) && st.st_size > VISIT_ASSESSMENT_MAX)
+    {
+      g_set_error (error, VISIT_ERROR, VISIT_ERROR_INVALID, "%s is larger than %d bytes",
+                   path, VISIT_ASSESSMENT_MAX);
+      return NULL;
+    }
+  if (!g_file_get_contents (path, &text, NULL, error))
+    return NULL;
+  return text;
+}
+
+/* `visit assess REF --file FILE` (staff only: the command line). */
+static int
+visit_do_assess (sqlite3 *db, const Config *config, const char *ref, const VisitOptions *o)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = read_assessment (o->file, &error);
+  if (text == NULL)
+    return error->domain == G_FILE_ERROR ? (g_printerr ("ctcgw visit: %s\n", error->message),
+                                            EX_NOINPUT) : failed (error);
+  if (!visit_assess (db, ref, text, g_get_user_name (), &error))
+    return failed (error);
+  g_autofree char *shown = g_ascii_strup (ref, -1);
+  printf ("%s assessment stored (confidential)\n", shown);
+  return EX_OK;
+}
+
+/* `visit share REF` (G e): only as the State consented. */
+static int
+visit_do_share (sqlite3 *db, const Config *config, const char *ref, const VisitOptions *o)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GPtrArray) shared = NULL;
+  g_autoptr (GPtrArray) skipped = NULL;
+  g_autoptr (GPtrArray) inactive = NULL;
+  if (!visit_share (db, config, ref, now, &shared, &skipped, &inactive, &error))
+    return failed (error);
+  g_autofree char *shown = g_ascii_strup (ref, -1);
+  for (guint i = 0; i < shared->len; i++)
+    printf ("%s shared with %s\n", shown, (char *) shared->pdata[i]);
+  for (guint i = 0; i < skipped->len; i++)
+    printf ("%s not shared with %s: it has no active contact point\n", shown,
+            (char *) skipped->pdata[i]);
+  for (guint i = 0; i < inactive->len; i++)
+    printf ("%s not shared with %s: it is inactive in the entities register\n", shown,
+            (char *) inactive->pdata[i]);
+  if (shared->len == 0 && skipped->len == 0 && inactive->len == 0)
+    printf ("%s already shared with everyone the consent names\n", shown);
+  return EX_OK;
+}
+
+typedef struct {
+  const char *name;
+  gboolean takes_ref;
+  int (*run) (sqlite3 *db, const Config *config, const char *ref, const VisitOptions *o);
+} VisitAction;
+
+static const VisitAction actions[] = {
+  { "create", FALSE, visit_do_create },
+  { "invite", TRUE, visit_do_invite },
+  { "request-info", TRUE, visit_do_request },
+  { "assess", TRUE, visit_do_assess },
+  { "share", TRUE, visit_do_share },
+};
+
+static const VisitAction *
+action_find (const char *name)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (actions); i++)
+    if (strcmp (actions[i].name, name) == 0)
+      return &actions[i];
+  return NULL;
+}
+
+/* The first option given that action does not take, or NULL. */
+static const char *
+stray_option (const char *action, const VisitOptions *o)
+{
+  if (strcmp (action, "create") != 0 && (o->state || o->start || o->end || o->organizations))
+    return o->state ? "--state" : o->start ? "--start" : o->end ? "--end" : "--organizations";
+  if (strcmp (action, "request-info") != 0 && o->due)
+    return "--due";
+  if (strcmp (action, "assess") != 0 && o->file)
+    return "--file";
+  return NULL;
+}
+
+/* What is missing in the options of action, or NULL. */
+static const char *
+options_problem (const char *action, const VisitOptions *o)
+{
+  if (strcmp (action, "create") == 0 && (!o->state || !o->start || !o->end || !o->organizations))
+    return "create needs --state, --start, --end and --organizations";
+  if (strcmp (action, "request-info") == 0 && !o->due)
+    return "request-info needs --due DATE";
+  if (strcmp (action, "assess") == 0 && !o->file)
+    return "assess needs --file FILE";
+  return NULL;
+}
+
+static const VisitAction *
+check_arguments (int argc, char **argv, const VisitOptions *o)
+{
+  const VisitAction *action = argc >= 2 ? action_find (argv[1]) : NULL;
+  const char *stray = action != NULL ? stray_option (action->name, o) : NULL;
+  const char *problem = action != NULL ? options_problem (action->name, o) : NULL;
+
+  if (action == NULL)
+    command_usage_error ("visit", "say create, invite REF, request-info REF, assess REF"
+                                  " or share REF");
+  else if (argc != (action->takes_ref ? 3 : 2))
+    command_usage_error ("visit", action->takes_ref ? "%s takes one REF"
+                                                    : "%s takes no argument", action->name);
+  else if (stray != NULL)
+    command_usage_error ("visit", "%s does not go with %s", stray, action->name);
+  else if (problem != NULL)
+    command_usage_error ("visit", "%s", problem);
+  else
+    return action;
+  return NULL;
+}
+
+/* `ctcgw visit create | invite REF | request-info REF | assess REF | share REF` */
+int
+cmd_visit (const Config *config, int argc, char **argv)
+{
+  g_auto (VisitOptions) o = { 0 };
+  GOptionEntry entries[] = {
+    { "state", 0, 0, G_OPTION_ARG_STRING, &o.state, "create: the State visited", "CODE" },
+    { "start", 0, 0, G_OPTION_ARG_STRING, &o.start, "create: the first day", "DATE" },
+    { "end", 0, 0, G_OPTION_ARG_STRING, &o.end, "create: the last day", "DATE" },
+    { "organizations", 0, 0, G_OPTION_ARG_STRING, &o.organizations, "create: the participating organizations (UNODC,OSCE)", "LIST" },
+    { "due", 0, 0, G_OPTION_ARG_STRING, &o.due, "request-info: when the information is due", "DATE" },
+    { "file", 0, 0, G_OPTION_ARG_FILENAME, &o.file, "assess: the needs assessment, UTF-8 text", "FILE" },
+    { NULL }
+  };
+  int status = EX_OK;
+
+  if (!command_parse_options ("visit", SYNOPSIS, "Country visits: the invitation of the"
+                              " participating organizations, requests for information in"
+                              " advance, the confidential needs assessment and its sharing"
+                              " as the State consented.\nREF is the visit's reference"
+                              " (CTC-VIS-2026-0001); DATE is YYYY-MM-DD.",
+                              entries, &argc, &argv))
+    return EX_USAGE;
+  const VisitAction *action = check_arguments (argc, argv, &o);
+  if (action == NULL)
+    return EX_USAGE;
+  sqlite3 *db = command_open_db (config, &status);
+  if (db == NULL)
+    return status;
+  status = action->run (db, config, action->takes_ref ? argv[2] : NULL, &o);
+  db_close (db);
+  return status;
+}

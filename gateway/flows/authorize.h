@@ -1,0 +1,23 @@
+/* Who may submit (FORMS.md section 6). */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+#include "gateway/base/config.h"
+#include "parsers/form.h"
+#include "parsers/message.h"
+
+/* NULL when the sender of msg may file every checked record of parse; else
+ * a new string saying why not, the reason the message is quarantined.
+ * On a database failure returns NULL with error set. */
+char *authorize_submission (sqlite3 *db, const Config *config, const MailMessage *msg,
+                            FormParse *parse, GError **error);
+
+/* Gives the records that name nobody (a result without Reporter,
+ * information without Entity) the sender's first entity.  Called before
+ * authorize_submission, and for staff-approved messages too. */
+void authorize_defaults (sqlite3 *db, const MailMessage *msg, FormParse *parse);
+
+/* TRUE when an Authentication-Results header from the trusted authserv-id
+ * reports dmarc=fail, or dkim=fail together with spf=fail. */
+gboolean authorize_auth_failed (const char *auth_results, const char *authserv_id);

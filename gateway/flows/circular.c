@@ -1,0 +1,586 @@
+/* Circulars: created from a template and an audience, sent as one outbox
+ * row per recipient in one transaction, and linked to the replies that
+ * carry their reference. */
+
+#include <string.h>
+#include <gmime/gmime.h>
+
+#include "gateway/store/audience.h"
+#include "gateway/flows/circular.h"
+#include "gateway/store/db.h"
+#include "gateway/base/log.h"
+#include "gateway/flows/outbox.h"
+#include "gateway/base/template.h"
+
+G_DEFINE_QUARK (ctcgw-circular-error-quark, circular_error)
+
+#define SILENT_SOURCES "silent:sources:"
+/* Digits of a sequence number in a reference, at most. */
+#define REFERENCE_SEQ_MAX 9
+
+/* One circular row, as sending needs it. */
+typedef struct {
+  gint64 id;
+  char *reference;
+  char *state;
+  char *template;
+  char *audience;
+  char *subject;   /* NULL: the template's */
+  char *sent;      /* NULL: never sent */
+} Circular;
+
+/* Frees what a Circular holds (for g_auto). */
+static void
+circular_clear (Circular *c)
+{
+  g_free (c->reference);
+  g_free (c->state);
+  g_free (c->template);
+  g_free (c->audience);
+  g_free (c->subject);
+  g_free (c->sent);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Circular, circular_clear)
+
+/* now in the configured time zone (UTC when GLib does not know it). */
+static GDateTime *
+local_time (const Config *config, GDateTime *now)
+{
+  GTimeZone *tz = config->timezone != NULL ? g_time_zone_new_identifier (config->timezone) : NULL;
+  if (tz == NULL)
+    tz = g_time_zone_new_utc ();
+  GDateTime *local = g_date_time_to_timezone (now, tz);
+  g_time_zone_unref (tz);
+  return local;
+}
+
+/* MONTHS of a silent:sources:MONTHS audience, 0 for any other audience and
+ * -1 when the number is missing or out of range. */
+static int
+silent_months (const char *audience)
+{
+  guint64 months = 0;
+  if (audience == NULL || g_ascii_strncasecmp (audience, SILENT_SOURCES,
+                                               strlen (SILENT_SOURCES)) != 0)
+    return 0;
+  if (!g_ascii_string_to_unsigned (audience + strlen (SILENT_SOURCES), 10, 1,
+                                   CIRCULAR_SILENT_MONTHS_MAX, &months, NULL))
+    return -1;
+  return (int) months;
+}
+
+/* Whether entity created or updated an information source since cutoff;
+ * FALSE on a database failure. */
+static gboolean
+entity_heard (sqlite3 *db, sqlite3_stmt *st, const char *entity, const char *cutoff,
+              gboolean *heard, GError **error)
+{
+  sqlite3_reset (st);
+  sqlite3_bind_text (st, 1, entity, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 2, cutoff, -1, SQLITE_TRANSIENT);
+  int rc = sqlite3_step (st);
+  *heard = rc == SQLITE_ROW;
+  if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+    return TRUE;
+  g_set_error (error, AUDIENCE_ERROR, AUDIENCE_ERROR_DB, "reading the sources: %s",
+               sqlite3_errmsg (db));
+  return FALSE;
+}
+
+/* The contact points of entities silent in the Directory of sources for
+ * months before now (F 7 b): every contact point, less the heard ones. */
+static GPtrArray *
+silent_recipients (sqlite3 *db, int months, GDateTime *now, GError **error)
+{
+  g_autoptr (GDateTime) since = g_date_time_add_months (now, -months);
+  g_autofree char *cutoff = db_time_text (since);
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "SELECT 1 FROM sources WHERE provider = ?1 COLLATE NOCASE"
+      " AND (created >= ?2 OR updated >= ?2) LIMIT 1", NULL);
+  if (st == NULL)
+    {
+      g_set_error (error, AUDIENCE_ERROR, AUDIENCE_ERROR_DB, "reading the sources: %s",
+                   sqlite3_errmsg (db));
+      return NULL;
+    }
+  g_autoptr (GPtrArray) all = audience_resolve (db, "all", error);
+  if (all == NULL)
+    return NULL;
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) recipient_free);
+  for (guint i = 0; i < all->len; i++)
+    {
+      Recipient *r = all->pdata[i];
+      gboolean heard = FALSE;
+      if (!entity_heard (db, st, r->entity, cutoff, &heard, error))
+        return NULL;
+      if (!heard)
+        g_ptr_array_add (out, g_steal_pointer (&all->pdata[i]));
+    }
+  return g_steal_pointer (&out);
+}
+
+/* See circular.h. */
+GPtrArray *
+circular_recipients (sqlite3 *db, const char *audience, GDateTime *now, GError **error)
+{
+  int months = silent_months (audience);
+  if (months < 0)
+    {
+      g_set_error (error, AUDIENCE_ERROR, AUDIENCE_ERROR_INVALID,
+                   "audience %s: write silent:sources:MONTHS, MONTHS from 1 to %d",
+                   audience, CIRCULAR_SILENT_MONTHS_MAX);
+      return NULL;
+    }
+  if (months > 0)
+    return silent_recipients (db, months, now, error);
+  return audience_resolve (db, audience, error);
+}
+
+/* A subject given by staff: one line of bounded UTF-8 text. */
+static gboolean
+subject_valid (const char *subject, GError **error)
+{
+  if (subject == NULL)
+    return TRUE;
+  gboolean ok = g_utf8_validate (subject, -1, NULL) && *subject != '\0'
+                && g_utf8_strlen (subject, -1) <= CIRCULAR_SUBJECT_MAX;
+  for (const char *p = subject; ok && *p != '\0'; p++)
+    ok = (guchar) *p >= 0x20 && *p != 0x7f;
+  if (!ok)
+    g_set_error (error, CIRCULAR_ERROR, CIRCULAR_ERROR_INVALID,
+                 "the subject must be one line of UTF-8 text of 1 to %d characters",
+                 CIRCULAR_SUBJECT_MAX);
+  return ok;
+}
+
+/* The template exists in English and renders with no data. */
+static gboolean
+template_valid (const char *template, GError **error)
+{
+  g_autoptr (TplData) data = tpl_data_new ();
+  g_autofree char *subject = NULL;
+  g_autoptr (GError) local = NULL;
+  g_autofree char *body = tpl_render_message (template, "en", data, &subject, &local);
+  if (body != NULL)
+    return TRUE;
+  g_set_error (error, CIRCULAR_ERROR, CIRCULAR_ERROR_INVALID, "%s", local->message);
+  return FALSE;
+}
+
+/* Everything a circular is created from, checked before it is stored. */
+static gboolean
+check_parts (sqlite3 *db, const char *template, const char *audience, const char *subject,
+             GDateTime *now, GError **error)
+{
+  if (!template_valid (template, error) || !subject_valid (subject, error))
+    return FALSE;
+  g_autoptr (GPtrArray) recipients = circular_recipients (db, audience, now, error);
+  return recipients != NULL;
+}
+
+/* Inserts the circular row with a new reference. */
+static gboolean
+insert_circular (sqlite3 *db, const Config *config, const char *template,
+                 const char *audience, const char *subject, GDateTime *now,
+                 Circular *c, GError **error)
+{
+  g_autofree char *created = db_time_text (now);
+  c->reference = db_next_reference (db, config->reference_prefix, "CIR",
+                                    g_date_time_get_year (now), error);
+  g_autoptr (sqlite3_stmt) st = c->reference == NULL ? NULL : db_prepare (db,
+      "INSERT INTO circulars (reference, template, audience, subject, created)"
+      " VALUES (?1, ?2, ?3, ?4, ?5)", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, c->reference, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 2, template, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 3, audience, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 4, subject, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 5, created, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (st) != SQLITE_DONE)
+    {
+      db_set_error (db, error, "storing a circular");
+      return FALSE;
+    }
+  c->id = sqlite3_last_insert_rowid (db);
+  c->state = g_strdup ("active");
+  c->template = g_strdup (template);
+  c->audience = g_strdup (audience);
+  c->subject = g_strdup (subject);
+  return TRUE;
+}
+
+/* See circular.h. */
+char *
+circular_create (sqlite3 *db, const Config *config, const char *template,
+                 const char *audience, const char *subject, GDateTime *now,
+                 GError **error)
+{
+  g_auto (Circular) c = { 0 };
+  if (!check_parts (db, template, audience, subject, now, error) || !db_begin (db, error))
+    return NULL;
+  if (!insert_circular (db, config, template, audience, subject, now, &c, error)
+      || !db_commit (db, error))
+    {
+      db_rollback (db);
+      return NULL;
+    }
+  log_info ("circular", "circular=%s created template=%s", c.reference, template);
+  return g_steal_pointer (&c.reference);
+}
+
+/* Loads the circular whose id is id, or (id 0) whose reference is
+ * reference; CIRCULAR_ERROR_NOT_FOUND when there is none. */
+static gboolean
+load_circular (sqlite3 *db, gint64 id, const char *reference, Circular *c, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "SELECT id, reference, state, template, audience, subject, sent FROM circulars"
+      " WHERE id = ?1 OR reference = upper(?2)", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, id);
+  sqlite3_bind_text (st, 2, reference, -1, SQLITE_TRANSIENT);
+  int rc = sqlite3_step (st);
+  if (rc == SQLITE_DONE && reference != NULL)
+    g_set_error (error, CIRCULAR_ERROR, CIRCULAR_ERROR_NOT_FOUND, "no circular is %s", reference);
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, CIRCULAR_ERROR, CIRCULAR_ERROR_NOT_FOUND,
+                 "no circular has id %" G_GINT64_FORMAT, id);
+  else if (rc != SQLITE_ROW)
+    db_set_error (db, error, "reading a circular");
+  if (rc != SQLITE_ROW)
+    return FALSE;
+  c->id = sqlite3_column_int64 (st, 0);
+  char **fields[] = { &c->reference, &c->state, &c->template, &c->audience, &c->subject,
+                      &c->sent };
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    *fields[i] = db_column_dup (st, (int) i + 1);
+  return TRUE;
+}
+
+/* The domain of List-Id: "circulars." and the gateway's domain in ASCII. */
+static char *
+list_id (const Config *config)
+{
+  const char *at = strrchr (config->address, '@');
+  g_autofree char *ascii = g_hostname_to_ascii (at != NULL ? at + 1 : "localhost");
+  g_autofree char *lower = g_ascii_strdown (ascii != NULL ? ascii : "localhost", -1);
+  return g_strdup_printf ("<circulars.%s>", lower);
+}
+
+/* A display name from the registers on one line: controls become spaces. */
+static char *
+display_name (const char *name)
+{
+  g_autofree char *copy = g_strdup (name != NULL ? name : "");
+  for (char *p = copy; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      *p = ' ';
+  return g_strdup (g_strstrip (copy));
+}
+
+/* The data of the template for one recipient. */
+static TplData *
+recipient_data (const Config *config, const Circular *c, const Recipient *r, GDateTime *now)
+{
+  g_autoptr (GDateTime) local = local_time (config, now);
+  TplData *data = tpl_data_new ();
+  tpl_set (data, "reference", c->reference);
+  tpl_set (data, "name", r->name);
+  tpl_set (data, "entity", r->entity);
+  tpl_set (data, "entity_name", r->entity_name);
+  tpl_set (data, "email", r->email);
+  tpl_set (data, "contact_reference", r->reference);
+  tpl_set (data, "address", config->address);
+  tpl_set (data, "prefix", config->reference_prefix);
+  tpl_set_printf (data, "year", "%d", g_date_time_get_year (local));
+  g_autofree char *date = g_date_time_format (local, "%Y-%m-%d");
+  tpl_set (data, "date", date);
+  int months = silent_months (c->audience);
+  if (months > 0)
+    tpl_set_printf (data, "silent_months", "%d", months);
+  return data;
+}
+
+/* The text body of msg. */
+static void
+set_text_body (GMimeMessage *msg, const char *text)
+{
+  GMimeTextPart *part = g_mime_text_part_new_with_subtype ("plain");
+  g_mime_text_part_set_text (part, text);
+  g_mime_part_set_content_encoding (GMIME_PART (part),
+      g_mime_part_get_best_content_encoding (GMIME_PART (part), GMIME_ENCODING_CONSTRAINT_7BIT));
+  g_mime_message_set_mime_part (msg, GMIME_OBJECT (part));
+  g_object_unref (part);
+}
+
+/* The message of circular c to recipient r, in r's language. */
+static GMimeMessage *
+compose (const Config *config, const Circular *c, const Recipient *r, GDateTime *now,
+         GError **error)
+{
+  g_autoptr (TplData) data = recipient_data (config, c, r, now);
+  g_autofree char *subject = NULL;
+  g_autofree char *body = tpl_render_message (c->template, r->language, data, &subject, error);
+  if (body == NULL)
+    return NULL;
+  g_autofree char *full = g_strdup_printf ("%s [%s]", c->subject != NULL ? c->subject : subject,
+                                           c->reference);
+  g_autofree char *name = display_name (r->name);
+  g_autofree char *id = list_id (config);
+  GMimeMessage *msg = outbox_message_new (config, "auto-generated");
+  g_mime_message_add_mailbox (msg, GMIME_ADDRESS_TYPE_TO, name, r->email);
+  g_mime_message_set_subject (msg, full, "utf-8");
+  g_mime_object_set_header (GMIME_OBJECT (msg), "List-Id", id, NULL);
+  set_text_body (msg, body);
+  return msg;
+}
+
+/* Marks the outbox row as a message of circular id. */
+static gboolean
+tag_row (sqlite3 *db, gint64 row, gint64 id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "UPDATE outbox SET circular_id = ?1 WHERE id = ?2", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, id);
+  sqlite3_bind_int64 (st, 2, row);
+  if (sqlite3_step (st) == SQLITE_DONE)
+    return TRUE;
+  db_set_error (db, error, "recording a circular's message");
+  return FALSE;
+}
+
+/* Queues c for r; a recipient the outbox refuses is skipped (*queued not
+ * counted).  FALSE for a template or database failure. */
+static gboolean
+queue_one (sqlite3 *db, const Config *config, const Circular *c, const Recipient *r,
+           GDateTime *now, guint *queued, GError **error)
+{
+  GError *local = NULL;
+  g_autoptr (GMimeMessage) msg = compose (config, c, r, now, error);
+  if (msg == NULL)
+    return FALSE;
+  gint64 row = outbox_queue (db, msg, r->email, 0, "circular", &local);
+  if (row == 0 && g_error_matches (local, OUTBOX_ERROR, OUTBOX_ERROR_RECIPIENT))
+    {
+      g_autofree char *who = log_escape (r->email);
+      log_warn ("circular", "circular=%s skipped=%s: %s", c->reference, who, local->message);
+      g_error_free (local);
+      return TRUE;
+    }
+  if (row == 0)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  (*queued)++;
+  return tag_row (db, row, c->id, error);
+}
+
+/* Records when c was sent and to how many. */
+static gboolean
+mark_sent (sqlite3 *db, const Circular *c, GDateTime *now, guint queued, GError **error)
+{
+  g_autofree char *sent = db_time_text (now);
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "UPDATE circulars SET sent = ?1, updated = ?1, recipients = ?2 WHERE id = ?3", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, sent, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (st, 2, queued);
+  sqlite3_bind_int64 (st, 3, c->id);
+  if (sqlite3_step (st) == SQLITE_DONE)
+    return TRUE;
+  db_set_error (db, error, "recording a circular as sent");
+  return FALSE;
+}
+
+/* Queues c for every recipient and marks it sent. */
+static gboolean
+queue_all (sqlite3 *db, const Config *config, const Circular *c, GPtrArray *recipients,
+           GDateTime *now, guint *queued, GError **error)
+{
+  *queued = 0;
+  for (guint i = 0; i < recipients->len; i++)
+    if (!queue_one (db, config, c, recipients->pdata[i], now, queued, error))
+      return FALSE;
+  if (!mark_sent (db, c, now, *queued, error))
+    return FALSE;
+  log_info ("circular", "circular=%s sent template=%s recipients=%u", c->reference,
+            c->template, *queued);
+  return TRUE;
+}
+
+/* Refuses a circular that cannot be sent now. */
+static gboolean
+sendable (const Circular *c, gboolean again, GError **error)
+{
+  if (g_strcmp0 (c->state, "active") != 0)
+    g_set_error (error, CIRCULAR_ERROR, CIRCULAR_ERROR_INVALID, "%s is %s: it is not sent",
+                 c->reference, c->state);
+  else if (c->sent != NULL && !again)
+    g_set_error (error, CIRCULAR_ERROR, CIRCULAR_ERROR_SENT, "%s was sent on %s; "
+                 "send it again with --again", c->reference, c->sent);
+  else
+    return TRUE;
+  return FALSE;
+}
+
+/* The recipients of c; CIRCULAR_ERROR_EMPTY when there is none. */
+static GPtrArray *
+recipients_of (sqlite3 *db, const Circular *c, GDateTime *now, GError **error)
+{
+  GPtrArray *recipients = circular_recipients (db, c->audience, now, error);
+  if (recipients != NULL && recipients->len == 0)
+    {
+      g_set_error (error, CIRCULAR_ERROR, CIRCULAR_ERROR_EMPTY,
+                   "%s: the audience %s has no recipient now", c->reference, c->audience);
+      g_clear_pointer (&recipients, g_ptr_array_unref);
+    }
+  return recipients;
+}
+
+/* Sends the loaded circular c inside the caller's transaction. */
+static gboolean
+send_loaded (sqlite3 *db, const Config *config, const Circular *c, gboolean again,
+             GDateTime *now, guint *queued, GError **error)
+{
+  if (!sendable (c, again, error))
+    return FALSE;
+  g_autoptr (GPtrArray) recipients = recipients_of (db, c, now, error);
+  return recipients != NULL && queue_all (db, config, c, recipients, now, queued, error);
+}
+
+/* See circular.h. */
+gboolean
+circular_send_id (sqlite3 *db, const Config *config, gint64 id, gboolean again,
+                  GDateTime *now, guint *queued, GError **error)
+{
+  g_auto (Circular) c = { 0 };
+  *queued = 0;
+  return load_circular (db, id, NULL, &c, error)
+         && send_loaded (db, config, &c, again, now, queued, error);
+}
+
+/* See circular.h. */
+gboolean
+circular_send (sqlite3 *db, const Config *config, const char *reference, gboolean again,
+               GDateTime *now, guint *queued, GError **error)
+{
+  g_auto (Circular) c = { 0 };
+  *queued = 0;
+  if (!db_begin (db, error))
+    return FALSE;
+  if (load_circular (db, 0, reference, &c, error)
+      && send_loaded (db, config, &c, again, now, queued, error)
+      && db_commit (db, error))
+    return TRUE;
+  db_rollback (db);
+  *queued = 0;
+  return FALSE;
+}
+
+/* See circular.h. */
+gboolean
+circular_create_and_send (sqlite3 *db, const Config *config, const char *template,
+                          const char *audience, const char *subject, GDateTime *now,
+                          char **reference, guint *queued, GError **error)
+{
+  g_auto (Circular) c = { 0 };
+  *reference = NULL;
+  *queued = 0;
+  if (!template_valid (template, error) || !subject_valid (subject, error))
+    return FALSE;
+  g_autoptr (GPtrArray) recipients = circular_recipients (db, audience, now, error);
+  if (recipients == NULL)
+    return FALSE;
+  if (recipients->len == 0)
+    return TRUE;
+  if (!insert_circular (db, config, template, audience, subject, now, &c, error)
+      || !queue_all (db, config, &c, recipients, now, queued, error))
+    return FALSE;
+  *reference = g_steal_pointer (&c.reference);
+  return TRUE;
+}
+
+/* Length of the reference "PREFIX-CIR-YYYY-N..." at s (without brackets),
+ * followed by ']', or 0. */
+static gsize
+reference_length (const char *prefix, const char *s)
+{
+  gsize n = strlen (prefix), digits = 0;
+  if (g_ascii_strncasecmp (s, prefix, n) != 0 || g_ascii_strncasecmp (s + n, "-CIR-", 5) != 0)
+    return 0;
+  n += 5;
+  for (guint i = 0; i < 4; i++)
+    if (!g_ascii_isdigit (s[n++]))
+      return 0;
+  if (s[n++] != '-')
+    return 0;
+  while (g_ascii_isdigit (s[n + digits]) && digits <= REFERENCE_SEQ_MAX)
+    digits++;
+  if (digits == 0 || digits > REFERENCE_SEQ_MAX || s[n + digits] != ']')
+    return 0;
+  return n + digits;
+}
+
+/* See circular.h. */
+char *
+circular_reference_in_subject (const char *prefix, const char *subject)
+{
+  if (prefix == NULL || subject == NULL)
+    return NULL;
+  for (const char *p = strchr (subject, '['); p != NULL; p = strchr (p + 1, '['))
+    {
+      gsize len = reference_length (prefix, p + 1);
+      if (len > 0)
+        return g_ascii_strup (p + 1, (gssize) len);
+    }
+  return NULL;
+}
+
+/* The id of the circular reference, 0 when there is none, -1 on failure. */
+static gint64
+circular_id (sqlite3 *db, const char *reference, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "SELECT id FROM circulars WHERE reference = ?1", error);
+  if (st == NULL)
+    return -1;
+  sqlite3_bind_text (st, 1, reference, -1, SQLITE_TRANSIENT);
+  int rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    return sqlite3_column_int64 (st, 0);
+  if (rc == SQLITE_DONE)
+    return 0;
+  db_set_error (db, error, "looking up a circular");
+  return -1;
+}
+
+/* See circular.h. */
+gboolean
+circular_link_reply (sqlite3 *db, const Config *config, gint64 submission_id,
+                     const char *subject, GError **error)
+{
+  g_autofree char *reference = circular_reference_in_subject (config->reference_prefix, subject);
+  gint64 id = reference != NULL ? circular_id (db, reference, error) : 0;
+  if (id <= 0)
+    return id == 0;
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "UPDATE submissions SET circular_id = ?1 WHERE id = ?2", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, id);
+  sqlite3_bind_int64 (st, 2, submission_id);
+  if (sqlite3_step (st) != SQLITE_DONE)
+    {
+      db_set_error (db, error, "linking a reply to its circular");
+      return FALSE;
+    }
+  log_info ("circular", "circular=%s reply-submission=%" G_GINT64_FORMAT, reference,
+            submission_id);
+  return TRUE;
+}

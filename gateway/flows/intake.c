@@ -1,0 +1,833 @@
+/* The message lifecycle: a raw message in, one transaction out that holds
+ * the raw message, the submission, every record with its history and the
+ * answer in the outbox (PRODUCT.md flow steps 1 and 2). */
+
+#include <string.h>
+#include <gnutls/crypto.h>
+
+#include "gateway/flows/answer.h"
+#include "gateway/flows/authorize.h"
+#include "gateway/flows/bounce.h"
+#include "gateway/flows/circular.h"
+#include "gateway/store/db.h"
+#include "gateway/flows/intake.h"
+#include "gateway/base/log.h"
+#include "gateway/store/registers.h"
+#include "gateway/flows/replies.h"
+#include "parsers/form.h"
+#include "parsers/message.h"
+
+/* Headers of a message over the size limit are read from this many bytes. */
+#define HEADER_PEEK_MAX (256u * 1024u)
+
+typedef struct {
+  sqlite3 *db;
+  const Config *config;
+  MailMessage *msg;
+  gint64 id;            /* submissions.id */
+  char *reference;      /* submissions.reference */
+  gboolean approved;    /* staff approved it: authorization is not checked */
+  TplData *answer;      /* data of the acknowledgement */
+  GPtrArray *errors;    /* the error lines of the answer, or NULL */
+  guint filed;          /* records filed */
+  gsize size;           /* bytes of the whole message (raw may be its header only) */
+  FormParse *parse;     /* its records, read and checked before the transaction */
+  char *unread;         /* why nothing in the message was read, or NULL */
+  IntakeOutcome outcome;
+} Intake;
+
+struct _IntakeParsed {
+  GBytes *raw;
+  gsize size;           /* bytes of the whole message (raw may be its header only) */
+  GBytes *stored;       /* what is kept: raw, or its header when it cannot be read */
+  char *sha;            /* SHA-256 of raw, hex */
+  MailMessage *msg;     /* NULL when not even its header could be read */
+  char *unread;         /* why nothing in it was read, or NULL */
+  FormParse *parse;     /* its records, for a submission */
+};
+
+static const char *const outcome_names[] = {
+  [INTAKE_FILED] = "filed", [INTAKE_REJECTED] = "rejected",
+  [INTAKE_QUARANTINED] = "quarantined", [INTAKE_NO_RECORDS] = "no-records",
+  [INTAKE_AUTOMATIC] = "automatic", [INTAKE_DUPLICATE] = "duplicate",
+};
+
+const char *
+intake_outcome_name (IntakeOutcome outcome)
+{
+  return outcome_names[outcome];
+}
+
+void
+intake_result_clear (IntakeResult *r)
+{
+  g_clear_pointer (&r->reference, g_free);
+  r->submission_id = 0;
+}
+
+/* GnuTLS's SHA-256 uses the processor's SHA extensions where it has them:
+ * several times faster than GLib's on every message. */
+static char *
+sha256_hex (GBytes *raw)
+{
+  guint8 digest[32];
+  gsize len;
+  const void *data = g_bytes_get_data (raw, &len);
+  if (gnutls_hash_fast (GNUTLS_DIG_SHA256, data, len, digest) != 0)
+    return g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, raw);
+  static const char digits[] = "0123456789abcdef";
+  char *hex = g_malloc (2 * sizeof digest + 1);
+  for (gsize i = 0; i < sizeof digest; i++)
+    {
+      hex[2 * i] = digits[digest[i] >> 4];
+      hex[2 * i + 1] = digits[digest[i] & 0xf];
+    }
+  hex[2 * sizeof digest] = '\0';
+  return hex;
+}
+
+/* A message is the same when its Message-ID and its bytes are (PRODUCT.md). */
+static gboolean
+already_seen (sqlite3 *db, const char *message_id, const char *sha, gboolean *seen,
+              GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "SELECT 1 FROM submissions WHERE message_id IS ?1 AND sha256 = ?2", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, message_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 2, sha, -1, SQLITE_TRANSIENT);
+  int rc = sqlite3_step (st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      db_set_error (db, error, "looking up a message");
+      return FALSE;
+    }
+  *seen = rc == SQLITE_ROW;
+  return TRUE;
+}
+
+static int
+current_year (void)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  return g_date_time_get_year (now);
+}
+
+/* The submission row: the raw message and where it came from.  Automatic
+ * mail is kept too, but gets no SUB reference: it is no submission. */
+static gboolean
+store_submission (Intake *in, GBytes *stored, gsize size, const char *sha,
+                  const char *mailbox, GError **error)
+{
+  MailMessage *m = in->msg;
+  gboolean person = m != NULL && m->klass == MAIL_SUBMISSION;
+  if (person)
+    {
+      in->reference = db_next_reference (in->db, in->config->reference_prefix, "SUB",
+                                         current_year (), error);
+      if (in->reference == NULL)
+        return FALSE;
+    }
+  g_autoptr (sqlite3_stmt) st = db_prepare (in->db,
+      "INSERT INTO submissions (reference, message_id, sha256, mailbox, received,"
+      " from_addr, sender_addr, subject, class, outcome, raw, size)"
+      " VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?5, ?6, ?7, ?8,"
+      " 'received', ?9, ?10)", error);
+  if (st == NULL)
+    return FALSE;
+  gsize len;
+  const void *data = g_bytes_get_data (stored, &len);
+  sqlite3_bind_text (st, 1, in->reference, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 2, m ? m->message_id : NULL, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 3, sha, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 4, mailbox, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 5, m ? m->from_addr : NULL, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 6, m ? m->sender_addr : NULL, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 7, m ? m->subject : NULL, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 8, m ? mail_class_name (m->klass) : "unreadable", -1, SQLITE_STATIC);
+  sqlite3_bind_blob64 (st, 9, data, len, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (st, 10, (sqlite3_int64) size);
+  if (!db_step_done (in->db, st, "storing a submission", error))
+    return FALSE;
+  in->id = sqlite3_last_insert_rowid (in->db);
+  return TRUE;
+}
+
+static gboolean
+set_outcome (Intake *in, gint64 answer_id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (in->db,
+      "UPDATE submissions SET outcome = ?1, answer_outbox_id = ?2 WHERE id = ?3", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, intake_outcome_name (in->outcome), -1, SQLITE_STATIC);
+  if (answer_id > 0)
+    sqlite3_bind_int64 (st, 2, answer_id);
+  sqlite3_bind_int64 (st, 3, in->id);
+  return db_step_done (in->db, st, "recording an outcome", error);
+}
+
+/* What became of one record, for `show SUB-…` and the digest. */
+static gboolean
+log_record (Intake *in, const FormRecord *rec, const FiledRecord *filed,
+            const char *how, const char *problems, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (in->db,
+      "INSERT INTO submission_records (submission_id, register, reference, how,"
+      " changed, problems) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+  if (st == NULL)
+    return FALSE;
+  g_autofree char *changed = NULL;
+  if (filed != NULL && filed->changed != NULL && filed->changed->len > 0)
+    changed = form_json_array ((const char *const *) filed->changed->pdata, filed->changed->len);
+  sqlite3_bind_int64 (st, 1, in->id);
+  sqlite3_bind_text (st, 2, rec->kind ? rec->kind->register_name : NULL, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 3, filed ? filed->reference : rec->reference, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 4, how, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 5, changed, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 6, problems, -1, SQLITE_TRANSIENT);
+  return db_step_done (in->db, st, "recording a record", error);
+}
+
+static gboolean
+quarantine (Intake *in, const char *reason, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (in->db,
+      "INSERT INTO quarantine (submission_id, reason, state, created)"
+      " VALUES (?1, ?2, 'waiting', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, in->id);
+  sqlite3_bind_text (st, 2, reason, -1, SQLITE_TRANSIENT);
+  log_info ("intake", "submission=%s id=%" G_GINT64_FORMAT " quarantined",
+            in->reference ? in->reference : "-", in->id);
+  return db_step_done (in->db, st, "quarantining a submission", error);
+}
+
+/* The records of every text of the message (FORMS.md section 1), not yet
+ * checked against the registers. */
+static FormParse *
+read_forms (const MailMessage *msg, const CtcLimits *limits)
+{
+  FormParse *parse = form_parse_new ();
+  for (guint i = 0; i < msg->texts->len; i++)
+    {
+      const MailText *t = g_ptr_array_index (msg->texts, i);
+      if (t->csv)
+        form_parse_csv (parse, t->text, t->length, t->name, limits);
+      else
+        form_parse_text (parse, t->text, t->name, limits);
+    }
+  return parse;
+}
+
+/* Checks the records of parse against the registers. */
+static void
+check_records (sqlite3 *db, FormParse *parse, const CtcLimits *limits)
+{
+  FormLookup lookup = registers_lookup (db);
+  form_check (parse, &lookup, limits);
+}
+
+/* The records of the message, checked. */
+static FormParse *
+read_records (sqlite3 *db, const MailMessage *msg, const CtcLimits *limits)
+{
+  FormParse *parse = read_forms (msg, limits);
+  check_records (db, parse, limits);
+  return parse;
+}
+
+static gboolean
+record_ok (const FormRecord *rec)
+{
+  return rec->kind != NULL && rec->problems->len == 0;
+}
+
+/* "accepted CTC-CP-2026-0007 (updated: Phone, Title)" */
+static char *
+accepted_line (const FiledRecord *filed)
+{
+  if (filed->how != FILED_UPDATED || filed->changed == NULL || filed->changed->len == 0)
+    return g_strdup_printf ("accepted %s (%s)", filed->reference, filed_how_name (filed->how));
+  g_ptr_array_add (filed->changed, NULL);
+  g_autofree char *fields = g_strjoinv (", ", (char **) filed->changed->pdata);
+  g_ptr_array_remove_index (filed->changed, filed->changed->len - 1);
+  return g_strdup_printf ("accepted %s (updated: %s)", filed->reference, fields);
+}
+
+static void
+answer_line (Intake *in, const char *list, const char *text)
+{
+  TplData *item = tpl_add (in->answer, list);
+  tpl_set (item, "line", text);
+  if (in->errors != NULL && strcmp (list, "errors") == 0)
+    g_ptr_array_add (in->errors, g_strdup (text));
+}
+
+/* Adds the problems of rec to the answer; returns them as one string. */
+static char *
+refuse_record (Intake *in, const FormRecord *rec)
+{
+  GString *all = g_string_new (NULL);
+  for (guint i = 0; i < rec->problems->len; i++)
+    {
+      g_autofree char *text = form_problem_format (g_ptr_array_index (rec->problems, i));
+      answer_line (in, "errors", text);
+      g_string_append_printf (all, "%s%s", all->len ? "\n" : "", text);
+    }
+  return g_string_free (all, FALSE);
+}
+
+/* Files one record and says so in the answer.  FALSE: database failure. */
+static gboolean
+file_record (Intake *in, FormRecord *rec, GError **error)
+{
+  FiledRecord filed = { 0 };
+  if (record_ok (rec)
+      && !registers_file (in->db, in->config->reference_prefix, rec, in->id, &filed, error))
+    {
+      filed_record_clear (&filed);
+      return FALSE;
+    }
+  gboolean ok = record_ok (rec) && filed.how != FILED_REFUSED;
+  gboolean logged;
+  if (ok)
+    {
+      g_autofree char *line = accepted_line (&filed);
+      answer_line (in, "records", line);
+      in->filed++;
+      logged = log_record (in, rec, &filed, filed_how_name (filed.how), NULL, error);
+    }
+  else
+    {
+      g_autofree char *problems = refuse_record (in, rec);
+      logged = log_record (in, rec, NULL, "refused", problems, error);
+    }
+  filed_record_clear (&filed);
+  return logged;
+}
+
+/* Files every record of parse; the answer lists each. */
+static gboolean
+file_records (Intake *in, FormParse *parse, GError **error)
+{
+  for (guint i = 0; i < parse->problems->len; i++)
+    {
+      g_autofree char *text = form_problem_format (g_ptr_array_index (parse->problems, i));
+      answer_line (in, "errors", text);
+    }
+  for (guint i = 0; i < parse->records->len; i++)
+    if (!file_record (in, g_ptr_array_index (parse->records, i), error))
+      return FALSE;
+  in->outcome = in->filed > 0 ? INTAKE_FILED : INTAKE_REJECTED;
+  tpl_set_bool (in->answer, "has_errors", in->outcome == INTAKE_REJECTED
+                || parse->problems->len > 0 || in->filed < parse->records->len);
+  return TRUE;
+}
+
+/* The subject without the "Re:" (or "AW:", "SV:") prefixes of earlier
+ * replies, so that the answer's "Re: " is the only one. */
+static char *
+reply_subject (const char *subject)
+{
+  static const char *const prefixes[] = { "re:", "aw:", "sv:", "réf:", "ref:", NULL };
+  const char *s = subject != NULL ? subject : "";
+  for (gboolean again = TRUE; again;)
+    {
+      again = FALSE;
+      while (g_ascii_isspace (*s))
+        s++;
+      for (guint i = 0; prefixes[i] != NULL; i++)
+        if (g_ascii_strncasecmp (s, prefixes[i], strlen (prefixes[i])) == 0)
+          {
+            s += strlen (prefixes[i]);
+            again = TRUE;
+          }
+    }
+  return g_strdup (s);
+}
+
+/* Queues the answer unless the message is automatic or its sender has had
+ * enough answers this hour.  Returns the outbox id, 0 when none was sent,
+ * -1 on failure. */
+static gint64
+send_answer (Intake *in, const char *template, GError **error)
+{
+  const char *to = answer_address (in->msg);
+  if (in->msg->automatic || to == NULL || g_ascii_strcasecmp (to, in->config->address) == 0)
+    return 0;
+  if (!config_address_valid (to))
+    {
+      g_autofree char *who = log_escape (to);
+      log_warn ("intake", "submission=%s no-answer=bad-address to=%s", in->reference, who);
+      return 0;
+    }
+  GError *local = NULL;
+  gboolean limited = answer_rate_limited (in->db, in->config, to, &local);
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return -1;
+    }
+  if (limited)
+    {
+      g_autofree char *who = log_escape (to);
+      log_warn ("intake", "submission=%s no-answer=rate-limit to=%s", in->reference, who);
+      return 0;
+    }
+  g_autofree char *subject = reply_subject (in->msg->subject);
+  tpl_set (in->answer, "subject", subject);
+  tpl_set (in->answer, "reference", in->reference);
+  tpl_set (in->answer, "sender_name", in->msg->from_name ? in->msg->from_name : "");
+  gint64 id = answer_queue (in->db, in->config, in->msg, template, in->answer, in->id, error);
+  return id == 0 ? -1 : id;
+}
+
+static const char *
+answer_template (IntakeOutcome outcome)
+{
+  switch (outcome)
+    {
+    case INTAKE_QUARANTINED: return "quarantine";
+    case INTAKE_NO_RECORDS: return "help";
+    default: return "ack";
+    }
+}
+
+/* A person's message: authorize, file, answer. */
+static gboolean
+process_submission (Intake *in, GError **error)
+{
+  if (in->parse == NULL)
+    in->parse = read_records (in->db, in->msg, &in->config->limits);
+  FormParse *parse = in->parse;
+  GError *local = NULL;
+  authorize_defaults (in->db, in->msg, parse);
+  g_autofree char *refusal = in->approved ? NULL
+      : authorize_submission (in->db, in->config, in->msg, parse, &local);
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  if (refusal != NULL)
+    {
+      in->outcome = INTAKE_QUARANTINED;
+      if (!quarantine (in, refusal, error))
+        return FALSE;
+    }
+  else if (parse->records->len == 0 && parse->problems->len == 0)
+    in->outcome = INTAKE_NO_RECORDS;
+  else if (!file_records (in, parse, error))
+    return FALSE;
+  gint64 answer = send_answer (in, answer_template (in->outcome), error);
+  return answer >= 0 && set_outcome (in, answer, error);
+}
+
+/* A calendar reply: filed by replies.c, or quarantined when its sender is
+ * not the attendee it answers for; never answered. */
+static gboolean
+process_reply (Intake *in, GError **error)
+{
+  g_autofree char *refusal = NULL;
+
+  if (!replies_process (in->db, in->config, in->msg, in->id, in->approved, &refusal, error))
+    return FALSE;
+  if (refusal == NULL)
+    return TRUE;
+  in->outcome = INTAKE_QUARANTINED;
+  return quarantine (in, refusal, error);
+}
+
+/* What staff approved from quarantine: a calendar reply is filed, any
+ * other message processed as a submission. */
+static gboolean
+process_approved (Intake *in, GError **error)
+{
+  if (in->msg->klass != MAIL_CALENDAR_REPLY)
+    return process_submission (in, error);
+  in->outcome = INTAKE_AUTOMATIC;
+  return process_reply (in, error) && set_outcome (in, 0, error);
+}
+
+/* A message too large to read: only its headers are kept, and its sender is
+ * told why nothing was read. */
+static MailMessage *
+peek_headers (GBytes *raw, const Config *config, GBytes **kept)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (raw, &len);
+  gsize peek = MIN (len, HEADER_PEEK_MAX);
+  const char *end = g_strstr_len (data, peek, "\r\n\r\n");
+  if (end == NULL)
+    end = g_strstr_len (data, peek, "\n\n");
+  gsize head = end != NULL ? (gsize) (end - data) + 2 : peek;
+  *kept = g_bytes_new_from_bytes (raw, 0, head);
+  return mail_message_parse (*kept, config->address, &config->limits, NULL);
+}
+
+/* A person's message whose content could not be read (too large, too
+ * deeply nested): answered with the reason, nothing filed. */
+static gboolean
+process_unread (Intake *in, GError **error)
+{
+  in->outcome = INTAKE_REJECTED;
+  answer_line (in, "errors", in->unread);
+  tpl_set_bool (in->answer, "has_errors", TRUE);
+  gint64 answer = send_answer (in, "ack", error);
+  return answer >= 0 && set_outcome (in, answer, error);
+}
+
+/* Everything that is done inside the one transaction. */
+static gboolean
+process_in_transaction (Intake *in, GBytes *raw, GBytes *stored, const char *sha,
+                        const char *mailbox, GError **error)
+{
+  gsize size = MAX (in->size, g_bytes_get_size (raw));
+  if (!store_submission (in, stored, size, sha, mailbox, error)
+      || !circular_link_reply (in->db, in->config, in->id,
+                               in->msg != NULL ? in->msg->subject : NULL, error))
+    return FALSE;
+  if (in->msg == NULL || in->msg->klass != MAIL_SUBMISSION)
+    {
+      in->outcome = INTAKE_AUTOMATIC;
+      if (in->msg != NULL && in->msg->klass == MAIL_DELIVERY_REPORT
+          && !bounce_process (in->db, in->config, in->msg, in->id, error))
+        return FALSE;
+      if (in->msg != NULL && in->msg->klass == MAIL_CALENDAR_REPLY && in->unread == NULL
+          && !process_reply (in, error))
+        return FALSE;
+      return set_outcome (in, 0, error);
+    }
+  if (in->unread != NULL)
+    return process_unread (in, error);
+  return process_submission (in, error);
+}
+
+static void
+intake_clear (Intake *in)
+{
+  g_clear_pointer (&in->msg, mail_message_free);
+  g_clear_pointer (&in->reference, g_free);
+  g_clear_pointer (&in->answer, tpl_data_free);
+  g_clear_pointer (&in->parse, form_parse_free);
+  g_clear_pointer (&in->unread, g_free);
+}
+
+static void
+log_outcome (const Intake *in, const char *mailbox)
+{
+  g_autofree char *msgid = log_escape (in->msg && in->msg->message_id ? in->msg->message_id : "");
+  g_autofree char *from = log_escape (in->msg && in->msg->from_addr ? in->msg->from_addr : "");
+  log_info ("intake", "mailbox=%s msgid=%s from=%s class=%s submission=%s outcome=%s",
+            mailbox, msgid, from, in->msg ? mail_class_name (in->msg->klass) : "unreadable",
+            in->reference ? in->reference : "-", intake_outcome_name (in->outcome));
+}
+
+/* Parses raw; a message that cannot be read at all is still kept, and one
+ * whose content cannot be read is answered from its header. */
+static void
+parse_message (IntakeParsed *p, const Config *config)
+{
+  g_autoptr (GError) perr = NULL;
+  GBytes *raw = p->raw;
+  gsize size = MAX (p->size, g_bytes_get_size (raw));
+  p->stored = g_bytes_ref (raw);
+  if (size > config->limits.message_max)
+    {
+      g_bytes_unref (p->stored);
+      p->msg = peek_headers (raw, config, &p->stored);
+      p->unread = g_strdup_printf ("the message is %" G_GSIZE_FORMAT " bytes, over the limit"
+          " of %" G_GSIZE_FORMAT " bytes: nothing in it was read; send the records in"
+          " smaller messages", size, config->limits.message_max);
+      return;
+    }
+  p->msg = mail_message_parse (raw, config->address, &config->limits, &perr);
+  if (p->msg != NULL)
+    return;
+  g_autofree char *why = log_escape (perr ? perr->message : "");
+  log_warn ("intake", "unreadable message kept: %s", why);
+  if (!g_error_matches (perr, MAIL_ERROR, MAIL_ERROR_STRUCTURE))
+    return;
+  g_autoptr (GBytes) head = NULL;
+  p->msg = peek_headers (raw, config, &head);
+  p->unread = g_strdup_printf ("the message could not be read (%s): nothing in it was"
+                               " read; send the records as plain text", perr->message);
+}
+
+/* Seen-before check and processing, in one IMMEDIATE transaction so that
+ * two deliveries of the same message cannot both file it. */
+static gboolean
+process_once (Intake *in, GBytes *raw, GBytes *stored, const char *sha,
+              const char *mailbox, GError **error)
+{
+  gboolean seen = FALSE;
+  if (!db_begin (in->db, error))
+    return FALSE;
+  gboolean ok = already_seen (in->db, in->msg ? in->msg->message_id : NULL, sha, &seen, error);
+  if (ok && seen)
+    in->outcome = INTAKE_DUPLICATE;
+  else if (ok)
+    ok = process_in_transaction (in, raw, stored, sha, mailbox, error);
+  if (ok && !seen)
+    ok = db_commit (in->db, error);
+  if (!ok || seen)
+    db_rollback (in->db);
+  return ok;
+}
+
+static void
+take_result (Intake *in, IntakeResult *result)
+{
+  result->outcome = in->outcome;
+  result->submission_id = in->id;
+  result->reference = g_steal_pointer (&in->reference);
+}
+
+gboolean
+intake_process (sqlite3 *db, const Config *config, GBytes *raw, const char *mailbox,
+                IntakeResult *result, GError **error)
+{
+  return intake_process_sized (db, config, raw, g_bytes_get_size (raw), mailbox, result, error);
+}
+
+gboolean
+intake_process_sized (sqlite3 *db, const Config *config, GBytes *raw, gsize size,
+                      const char *mailbox, IntakeResult *result, GError **error)
+{
+  return intake_file (db, config, intake_parse (config, raw, size), mailbox, result, error);
+}
+
+IntakeParsed *
+intake_parse (const Config *config, GBytes *raw, gsize size)
+{
+  IntakeParsed *p = g_new0 (IntakeParsed, 1);
+  p->raw = g_bytes_ref (raw);
+  p->size = size;
+  p->sha = sha256_hex (raw);
+  parse_message (p, config);
+  /* Reading the records takes long: it is done before the write
+   * transaction (and they are checked against the registers just before
+   * it), which then holds its lock only to file. */
+  if (p->msg != NULL && p->msg->klass == MAIL_SUBMISSION && p->unread == NULL)
+    p->parse = read_forms (p->msg, &config->limits);
+  /* Filing a submission reads the fields taken out of the message, never
+   * its MIME tree: the tree goes now, in the reading thread. */
+  if (p->msg != NULL && p->msg->klass == MAIL_SUBMISSION)
+    g_clear_object (&p->msg->mime);
+  return p;
+}
+
+void
+intake_parsed_free (IntakeParsed *p)
+{
+  if (p == NULL)
+    return;
+  g_clear_pointer (&p->raw, g_bytes_unref);
+  g_clear_pointer (&p->stored, g_bytes_unref);
+  g_free (p->sha);
+  g_clear_pointer (&p->msg, mail_message_free);
+  g_free (p->unread);
+  g_clear_pointer (&p->parse, form_parse_free);
+  g_free (p);
+}
+
+gboolean
+intake_file (sqlite3 *db, const Config *config, IntakeParsed *p, const char *mailbox,
+             IntakeResult *result, GError **error)
+{
+  Intake in = { .db = db, .config = config, .answer = tpl_data_new (), .size = p->size,
+                .msg = g_steal_pointer (&p->msg), .unread = g_steal_pointer (&p->unread),
+                .parse = g_steal_pointer (&p->parse) };
+  if (in.parse != NULL)
+    check_records (db, in.parse, &config->limits);
+  gboolean ok = process_once (&in, p->raw, p->stored, p->sha, mailbox, error);
+  if (ok)
+    {
+      log_outcome (&in, mailbox);
+      take_result (&in, result);
+    }
+  intake_clear (&in);
+  intake_parsed_free (p);
+  return ok;
+}
+
+/* Loads a waiting quarantined submission into in. */
+static gboolean
+load_quarantined (Intake *in, gint64 submission_id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (in->db,
+      "SELECT s.raw, s.reference, q.state FROM submissions s"
+      " JOIN quarantine q ON q.submission_id = s.id WHERE s.id = ?1", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, submission_id);
+  if (sqlite3_step (st) != SQLITE_ROW)
+    {
+      g_set_error (error, DB_ERROR, DB_ERROR_FAILED,
+                   "submission %" G_GINT64_FORMAT " is not in quarantine", submission_id);
+      return FALSE;
+    }
+  if (g_strcmp0 ((const char *) sqlite3_column_text (st, 2), "waiting") != 0)
+    {
+      g_set_error (error, DB_ERROR, DB_ERROR_FAILED, "submission %" G_GINT64_FORMAT
+                   " was already %s", submission_id, sqlite3_column_text (st, 2));
+      return FALSE;
+    }
+  g_autoptr (GBytes) raw = g_bytes_new (sqlite3_column_blob (st, 0), sqlite3_column_bytes (st, 0));
+  in->msg = mail_message_parse (raw, in->config->address, &in->config->limits, error);
+  in->reference = g_strdup ((const char *) sqlite3_column_text (st, 1));
+  in->id = submission_id;
+  return in->msg != NULL;
+}
+
+static gboolean
+decide_quarantine (sqlite3 *db, gint64 submission_id, const char *state,
+                   const char *reason, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "UPDATE quarantine SET state = ?1, decided = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
+      " decided_reason = ?2 WHERE submission_id = ?3 AND state = 'waiting'", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, state, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, reason, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (st, 3, submission_id);
+  if (!db_step_done (db, st, "deciding on a quarantined submission", error))
+    return FALSE;
+  if (sqlite3_changes (db) == 1)
+    return TRUE;
+  g_set_error (error, DB_ERROR, DB_ERROR_FAILED, "submission %" G_GINT64_FORMAT
+               " is not waiting in quarantine", submission_id);
+  return FALSE;
+}
+
+gboolean
+intake_approve (sqlite3 *db, const Config *config, gint64 submission_id,
+                IntakeResult *result, GError **error)
+{
+  Intake in = { .db = db, .config = config, .answer = tpl_data_new (), .approved = TRUE };
+  gboolean ok = db_begin (db, error);
+  if (ok)
+    {
+      ok = load_quarantined (&in, submission_id, error)
+           && process_approved (&in, error)
+           && decide_quarantine (db, submission_id, "approved", NULL, error)
+           && db_commit (db, error);
+      if (!ok)
+        db_rollback (db);
+    }
+  if (ok)
+    take_result (&in, result);
+  intake_clear (&in);
+  return ok;
+}
+
+gboolean
+intake_reject (sqlite3 *db, gint64 submission_id, const char *reason, GError **error)
+{
+  return decide_quarantine (db, submission_id, "rejected", reason, error);
+}
+
+/* The kind a staff import into register files, from the register's name. */
+static const struct form_kind *
+kind_of_register (const char *register_name)
+{
+  for (guint i = 0; form_kinds[i] != NULL; i++)
+    if (g_strcmp0 (form_kinds[i]->register_name, register_name) == 0)
+      return form_kinds[i];
+  return NULL;
+}
+
+/* The import's own submission row: staff's file, no answer. */
+static gboolean
+store_import (Intake *in, const char *path, const char *data, gsize len, GError **error)
+{
+  g_autoptr (GBytes) bytes = g_bytes_new (data, len);
+  g_autofree char *sha = sha256_hex (bytes);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *mailbox = g_strdup_printf ("import:%s", base);
+  in->reference = db_next_reference (in->db, in->config->reference_prefix, "SUB",
+                                     current_year (), error);
+  if (in->reference == NULL)
+    return FALSE;
+  g_autoptr (sqlite3_stmt) st = db_prepare (in->db,
+      "INSERT INTO submissions (reference, sha256, mailbox, received, subject, class,"
+      " outcome, raw, size) VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
+      " ?4, 'import', 'received', ?5, ?6)", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, in->reference, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 2, sha, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 3, mailbox, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 4, base, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_blob64 (st, 5, data, len, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (st, 6, (sqlite3_int64) len);
+  if (!db_step_done (in->db, st, "storing an import", error))
+    return FALSE;
+  in->id = sqlite3_last_insert_rowid (in->db);
+  return TRUE;
+}
+
+/* Records of a CSV import: a file named after the register ("contacts.csv")
+ * reads as the register's form; the problems keep the real file name. */
+static FormParse *
+read_import (sqlite3 *db, const struct form_kind *kind, const char *path,
+             const char *data, gsize len, const CtcLimits *limits)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *as_kind = g_strdup_printf ("%s.csv", kind->name);
+  FormParse *parse = form_parse_new ();
+  form_parse_csv (parse, data, len, as_kind, limits);
+  FormLookup lookup = registers_lookup (db);
+  form_check (parse, &lookup, limits);
+  for (guint i = 0; i < parse->records->len; i++)
+    {
+      FormRecord *rec = g_ptr_array_index (parse->records, i);
+      g_free (rec->source);
+      rec->source = g_strdup (base);
+      for (guint j = 0; j < rec->problems->len; j++)
+        {
+          FormProblem *p = g_ptr_array_index (rec->problems, j);
+          g_free (p->source);
+          p->source = g_strdup (base);
+        }
+      if (rec->kind != NULL && rec->kind != kind)
+        form_record_problem (rec, rec->line, "Form", "field \"Form\": %s records cannot be"
+                             " imported into %s", rec->kind->name, kind->register_name);
+    }
+  return parse;
+}
+
+gboolean
+intake_import (sqlite3 *db, const Config *config, const char *register_name,
+               const char *path, const char *data, gsize len,
+               GPtrArray *problems, guint *filed, GError **error)
+{
+  const struct form_kind *kind = kind_of_register (register_name);
+  if (kind == NULL)
+    {
+      g_ptr_array_add (problems, g_strdup_printf ("%s takes no import: no form files into it",
+                                                  register_name));
+      return TRUE;
+    }
+  Intake in = { .db = db, .config = config, .answer = tpl_data_new (), .approved = TRUE,
+                .errors = problems };
+  g_autoptr (FormParse) parse = read_import (db, kind, path, data, len, &config->limits);
+  gboolean ok = db_begin (db, error);
+  if (ok)
+    {
+      ok = store_import (&in, path, data, len, error)
+           && file_records (&in, parse, error)
+           && set_outcome (&in, 0, error)
+           && db_commit (db, error);
+      if (!ok)
+        db_rollback (db);
+    }
+  if (ok)
+    *filed = in.filed;
+  intake_clear (&in);
+  return ok;
+}

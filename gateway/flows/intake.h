@@ -1,0 +1,65 @@
+/* The message lifecycle: parse, classify, authorize, file, answer, all in
+ * one transaction. */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+#include "gateway/base/config.h"
+
+typedef enum {
+  INTAKE_FILED,        /* records filed (some may have been refused) */
+  INTAKE_REJECTED,     /* nothing filed: only errors, answered */
+  INTAKE_QUARANTINED,  /* sender not authorized: kept for staff */
+  INTAKE_NO_RECORDS,   /* no Form: at all: answered with help */
+  INTAKE_AUTOMATIC,    /* auto-reply, delivery report, calendar reply, other: kept */
+  INTAKE_DUPLICATE,    /* seen before: nothing done */
+} IntakeOutcome;
+
+typedef struct {
+  IntakeOutcome outcome;
+  gint64 submission_id;   /* 0 for duplicates */
+  char *reference;        /* the submission's reference, or NULL */
+} IntakeResult;
+
+void intake_result_clear (IntakeResult *r);
+const char *intake_outcome_name (IntakeOutcome outcome);
+
+/* Processes one raw message from mailbox (a name, "stdin" for deliver).
+ * FALSE (nothing stored, the caller must keep the message and retry later)
+ * only for a temporary failure: database busy or failing, disk full. */
+gboolean intake_process (sqlite3 *db, const Config *config, GBytes *raw,
+                         const char *mailbox, IntakeResult *result, GError **error);
+
+/* The same for a message of size bytes of which raw holds only the first
+ * part (its header, when it is over the size limit). */
+gboolean intake_process_sized (sqlite3 *db, const Config *config, GBytes *raw, gsize size,
+                               const char *mailbox, IntakeResult *result, GError **error);
+
+/* A message read before its transaction (parsed, its records read but
+ * not yet checked against the registers): intake_parse touches no
+ * database, so it may run in another thread than intake_file.
+ * intake_file takes p over and frees it; FALSE as intake_process. */
+typedef struct _IntakeParsed IntakeParsed;
+
+IntakeParsed *intake_parse (const Config *config, GBytes *raw, gsize size);
+void intake_parsed_free (IntakeParsed *p);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeParsed, intake_parsed_free)
+gboolean intake_file (sqlite3 *db, const Config *config, IntakeParsed *p,
+                      const char *mailbox, IntakeResult *result, GError **error);
+
+/* Files a quarantined submission as if its sender were authorized (staff
+ * approved it) and answers it; the quarantine row becomes 'approved'. */
+gboolean intake_approve (sqlite3 *db, const Config *config, gint64 submission_id,
+                         IntakeResult *result, GError **error);
+
+/* Marks a quarantined submission 'rejected' with reason (may be NULL);
+ * nothing is filed and nothing more is sent. */
+gboolean intake_reject (sqlite3 *db, gint64 submission_id, const char *reason,
+                        GError **error);
+
+/* Files the records of a staff CSV import (FILE named path, contents data)
+ * into register as one submission from staff; problems are appended to
+ * problems (formatted lines).  FALSE for a database failure. */
+gboolean intake_import (sqlite3 *db, const Config *config, const char *register_name,
+                        const char *path, const char *data, gsize len,
+                        GPtrArray *problems, guint *filed, GError **error);

@@ -1,0 +1,720 @@
+/* Meetings and the invitations of visits: the rows of meetings and
+ * attendance, and the iMIP messages (invite.c) queued in the outbox. */
+
+#include <string.h>
+
+#include "gateway/store/audience.h"
+#include "gateway/store/db.h"
+#include "gateway/mail/invite.h"
+#include "gateway/base/log.h"
+#include "gateway/flows/meeting.h"
+#include "gateway/flows/outbox.h"
+#include "gateway/flows/schedule.h"
+#include "gateway/base/template.h"
+
+G_DEFINE_QUARK (ctcgw-meeting-error-quark, meeting_error)
+
+/* One meeting row. */
+typedef struct {
+  gint64 id;
+  char *reference;
+  char *kind;
+  char *title;
+  char *start;
+  char *end;
+  char *tz;
+  char *location;
+  char *uid;
+  char *status;
+  char *audience;
+  gint64 sequence;
+} Meeting;
+
+static void
+meeting_clear (Meeting *m)
+{
+  g_free (m->reference);
+  g_free (m->kind);
+  g_free (m->title);
+  g_free (m->start);
+  g_free (m->end);
+  g_free (m->tz);
+  g_free (m->location);
+  g_free (m->uid);
+  g_free (m->status);
+  g_free (m->audience);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Meeting, meeting_clear)
+
+/* One invitee, as the attendance register and the contacts know it. */
+typedef struct {
+  char *email;
+  char *name;
+  char *entity;
+  char *language;
+} Invitee;
+
+static void
+invitee_free (Invitee *i)
+{
+  g_free (i->email);
+  g_free (i->name);
+  g_free (i->entity);
+  g_free (i->language);
+  g_free (i);
+}
+
+/* A start or end as the command line gives it, in the form stored: a date
+ * for a visit, "YYYY-MM-DDTHH:MM:SS" for a meeting. */
+static char *
+time_normalize (const char *kind, const char *text, const char *what, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  if (g_strcmp0 (kind, "visit") == 0)
+    {
+      GDate d;
+      g_date_clear (&d, 1);
+      if (text != NULL && strlen (text) == 10)
+        g_date_set_parse (&d, text);
+      g_autofree char *back = NULL;
+      if (g_date_valid (&d))
+        back = g_strdup_printf ("%04d-%02d-%02d", g_date_get_year (&d), g_date_get_month (&d),
+                                g_date_get_day (&d));
+      if (back != NULL && strcmp (back, text) == 0)
+        return g_steal_pointer (&back);
+      g_set_error (error, MEETING_ERROR, MEETING_ERROR_INVALID,
+                   "%s %s: write a date YYYY-MM-DD", what, text != NULL ? text : "(none)");
+      return NULL;
+    }
+  char *t = schedule_start_parse (text, &local);
+  if (t == NULL)
+    g_set_error (error, MEETING_ERROR, MEETING_ERROR_INVALID, "%s: %s", what, local->message);
+  return t;
+}
+
+/* The event of m for invite.c; the attendees are the caller's. */
+static InviteEvent
+event_of (const Config *config, const Meeting *m)
+{
+  InviteEvent ev = {
+    .uid = m->uid, .sequence = m->sequence, .title = m->title, .location = m->location,
+    .start = m->start, .end = m->end, .tzid = m->tz,
+    .cancelled = g_strcmp0 (m->status, "cancelled") == 0,
+    .organizer = config->address, .organizer_name = config->name,
+  };
+  return ev;
+}
+
+/* A new UID: random, at the gateway's domain. */
+static char *
+new_uid (const Config *config)
+{
+  const char *at = config->address != NULL ? strrchr (config->address, '@') : NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  return g_strdup_printf ("%s@%s", uuid, at != NULL ? at + 1 : "localhost");
+}
+
+/* Checks m: times, zone, texts (invite_event_check) and the audience. */
+static gboolean
+check_new (sqlite3 *db, const Config *config, const Meeting *m, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  InviteEvent ev = event_of (config, m);
+  if (!invite_event_check (&ev, &local))
+    {
+      g_set_error_literal (error, MEETING_ERROR, MEETING_ERROR_INVALID, local->message);
+      return FALSE;
+    }
+  g_autoptr (GPtrArray) recipients = audience_resolve (db, m->audience, &local);
+  if (recipients != NULL)
+    return TRUE;
+  if (g_error_matches (local, AUDIENCE_ERROR, AUDIENCE_ERROR_DB))
+    db_set_error (db, error, "resolving an audience");
+  else
+    g_set_error (error, MEETING_ERROR, MEETING_ERROR_INVALID, "%s", local->message);
+  return FALSE;
+}
+
+/* Inserts m as a new row. */
+static gboolean
+insert_row (sqlite3 *db, Meeting *m, GDateTime *now, GError **error)
+{
+  g_autofree char *created = db_time_text (now);
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "INSERT INTO meetings (reference, kind, title, start, \"end\", tz, location, uid,"
+      " sequence, status, audience, created, updated)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, 'planned', ?9, ?10, ?10)", error);
+  if (st == NULL)
+    return FALSE;
+  const char *texts[] = { m->reference, m->kind, m->title, m->start, m->end, m->tz,
+                          m->location, m->uid, m->audience, created };
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    sqlite3_bind_text (st, (int) i + 1, texts[i], -1, SQLITE_TRANSIENT);
+  if (!db_step_done (db, st, "storing a meeting", error))
+    return FALSE;
+  m->id = sqlite3_last_insert_rowid (db);
+  return TRUE;
+}
+
+/* See meeting.h. */
+char *
+meeting_insert (sqlite3 *db, const Config *config, const MeetingNew *n, GDateTime *now,
+                gint64 *id, GError **error)
+{
+  g_auto (Meeting) m = { 0 };
+  m.kind = g_strdup (n->kind);
+  m.title = g_strdup (n->title);
+  m.tz = g_strdup (n->tz);
+  m.location = g_strdup (n->location);
+  m.audience = g_strdup (n->audience);
+  m.uid = new_uid (config);
+  m.start = time_normalize (n->kind, n->start, "start", error);
+  m.end = m.start == NULL ? NULL : time_normalize (n->kind, n->end, "end", error);
+  if (m.end == NULL || !check_new (db, config, &m, error))
+    return NULL;
+  m.reference = n->reference != NULL ? g_strdup (n->reference)
+      : db_next_reference (db, config->reference_prefix, "MTG", g_date_time_get_year (now), error);
+  if (m.reference == NULL || !insert_row (db, &m, now, error))
+    return NULL;
+  *id = m.id;
+  log_info ("meeting", "meeting=%s created kind=%s uid=%s", m.reference, m.kind, m.uid);
+  return g_steal_pointer (&m.reference);
+}
+
+/* See meeting.h. */
+char *
+meeting_create (sqlite3 *db, const Config *config, const MeetingNew *m, GDateTime *now,
+                GError **error)
+{
+  gint64 id = 0;
+  if (!db_begin (db, error))
+    return NULL;
+  char *reference = meeting_insert (db, config, m, now, &id, error);
+  if (reference != NULL && db_commit (db, error))
+    return reference;
+  db_rollback (db);
+  g_free (reference);
+  return NULL;
+}
+
+/* See meeting.h. */
+gint64
+meeting_id (sqlite3 *db, const char *reference, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "SELECT id FROM meetings WHERE reference = upper(?1)", error);
+  if (st == NULL)
+    return -1;
+  sqlite3_bind_text (st, 1, reference, -1, SQLITE_TRANSIENT);
+  int rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    return sqlite3_column_int64 (st, 0);
+  if (rc != SQLITE_DONE)
+    {
+      db_set_error (db, error, "reading a meeting");
+      return -1;
+    }
+  g_set_error (error, MEETING_ERROR, MEETING_ERROR_NOT_FOUND, "no meeting or visit is %s",
+               reference);
+  return 0;
+}
+
+/* Loads the meeting reference (any case). */
+static gboolean
+load_meeting (sqlite3 *db, const char *reference, Meeting *m, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "SELECT id, reference, kind, title, start, \"end\", tz, location, uid, status,"
+      " audience, sequence FROM meetings WHERE reference = upper(?1)", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, reference, -1, SQLITE_TRANSIENT);
+  int rc = sqlite3_step (st);
+  if (rc == SQLITE_DONE)
+    g_set_error (error, MEETING_ERROR, MEETING_ERROR_NOT_FOUND, "no meeting or visit is %s",
+                 reference);
+  else if (rc != SQLITE_ROW)
+    db_set_error (db, error, "reading a meeting");
+  if (rc != SQLITE_ROW)
+    return FALSE;
+  m->id = sqlite3_column_int64 (st, 0);
+  char **texts[] = { &m->reference, &m->kind, &m->title, &m->start, &m->end, &m->tz,
+                     &m->location, &m->uid, &m->status, &m->audience };
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    *texts[i] = db_column_dup (st, (int) i + 1);
+  m->sequence = sqlite3_column_int64 (st, 11);
+  return TRUE;
+}
+
+/* Loads reference and refuses it when it is cancelled. */
+static gboolean
+load_open (sqlite3 *db, const char *reference, Meeting *m, GError **error)
+{
+  if (!load_meeting (db, reference, m, error))
+    return FALSE;
+  if (g_strcmp0 (m->status, "cancelled") != 0)
+    return TRUE;
+  g_set_error (error, MEETING_ERROR, MEETING_ERROR_CANCELLED,
+               "%s is cancelled: nothing more is sent for it", m->reference);
+  return FALSE;
+}
+
+/* Everyone invited to meeting id, in the order invited, with the first
+ * language of a contact point of that address. */
+static GPtrArray *
+load_invitees (sqlite3 *db, gint64 id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "SELECT a.email, a.name, a.entity, coalesce((SELECT nullif(CASE WHEN"
+      " json_valid(c.languages) THEN json_extract(c.languages, '$[0]') END, '')"
+      " FROM contacts c WHERE lower(c.email) = lower(a.email) AND c.state = 'active'"
+      " ORDER BY c.id LIMIT 1), 'en') FROM attendance a WHERE a.meeting_id = ?1 ORDER BY a.id",
+      error);
+  if (st == NULL)
+    return NULL;
+  sqlite3_bind_int64 (st, 1, id);
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) invitee_free);
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      Invitee *i = g_new0 (Invitee, 1);
+      i->email = db_column_dup (st, 0);
+      i->name = db_column_dup (st, 1);
+      i->entity = db_column_dup (st, 2);
+      i->language = db_column_dup (st, 3);
+      g_ptr_array_add (out, i);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      db_set_error (db, error, "reading the attendance register");
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+/* The calendar of m for method, listing every invitee. */
+static char *
+calendar_of (const Config *config, const Meeting *m, GPtrArray *invitees, InviteMethod method,
+             GDateTime *now, GError **error)
+{
+  g_autoptr (GArray) attendees = g_array_new (FALSE, TRUE, sizeof (InviteAttendee));
+  for (guint i = 0; i < invitees->len; i++)
+    {
+      const Invitee *in = invitees->pdata[i];
+      InviteAttendee a = { .email = in->email, .name = in->name, .role = NULL };
+      g_array_append_val (attendees, a);
+    }
+  InviteEvent ev = event_of (config, m);
+  ev.attendees = (const InviteAttendee *) (gpointer) attendees->data;
+  ev.n_attendees = attendees->len;
+  return invite_calendar (&ev, method, now, error);
+}
+
+/* "2026-03-20T10:00:00" as "2026-03-20 10:00"; a date as it is. */
+static char *
+time_shown (const char *t)
+{
+  if (t == NULL || strlen (t) < 16)
+    return g_strdup (t);
+  g_autofree char *copy = g_strndup (t, 16);
+  copy[10] = ' ';
+  return g_steal_pointer (&copy);
+}
+
+/* The data of the invitation templates for invitee i. */
+static TplData *
+invitation_data (const Config *config, const Meeting *m, const Invitee *i, InviteMethod method,
+                 gboolean update)
+{
+  TplData *data = tpl_data_new ();
+  g_autofree char *start = time_shown (m->start);
+  g_autofree char *end = time_shown (m->end);
+  tpl_set (data, "reference", m->reference);
+  tpl_set (data, "title", m->title);
+  tpl_set (data, "start", start);
+  tpl_set (data, "end", end);
+  tpl_set (data, "timezone", m->tz);
+  tpl_set (data, "location", m->location);
+  tpl_set (data, "name", i->name);
+  tpl_set (data, "entity", i->entity);
+  tpl_set (data, "email", i->email);
+  tpl_set (data, "address", config->address);
+  tpl_set (data, "organizer", config->name);
+  tpl_set_bool (data, "visit", g_strcmp0 (m->kind, "visit") == 0);
+  tpl_set_bool (data, "update", update);
+  tpl_set_bool (data, "cancelled", method == INVITE_CANCEL);
+  return data;
+}
+
+/* A display name from the registers on one line: controls become spaces. */
+static char *
+display_name (const char *name)
+{
+  g_autofree char *copy = g_strdup (name != NULL ? name : "");
+  for (char *p = copy; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      *p = ' ';
+  return g_strdup (g_strstrip (copy));
+}
+
+/* The invitation (or update, or cancellation) of m to i. */
+static GMimeMessage *
+compose (const Config *config, const Meeting *m, const Invitee *i, const char *calendar,
+         InviteMethod method, gboolean update, GError **error)
+{
+  g_autoptr (TplData) data = invitation_data (config, m, i, method, update);
+  g_autofree char *subject = NULL;
+  g_autofree char *text = tpl_render_message ("invitation", i->language, data, &subject, error);
+  g_autofree char *source = text == NULL ? NULL : tpl_load ("invitation", i->language, "html", error);
+  g_autofree char *html = source == NULL ? NULL : tpl_render_string (source, data, TRUE, error);
+  if (html == NULL)
+    return NULL;
+  g_autofree char *full = g_strdup_printf ("%s [%s]", subject, m->reference);
+  g_autofree char *to_name = display_name (i->name);
+  GMimeMessage *msg = outbox_message_new (config, NULL);
+  g_mime_message_add_mailbox (msg, GMIME_ADDRESS_TYPE_TO, to_name, i->email);
+  g_mime_message_set_subject (msg, full, "utf-8");
+  GMimeObject *body = invite_mime_body (calendar, method, text, html);
+  g_mime_message_set_mime_part (msg, body);
+  g_object_unref (body);
+  return msg;
+}
+
+/* Queues the message of m to each invitee of to; one the outbox refuses
+ * is skipped and logged.  *sent counts those queued. */
+static gboolean
+send_to (sqlite3 *db, const Config *config, const Meeting *m, GPtrArray *everyone,
+         GPtrArray *to, InviteMethod method, gboolean update, GDateTime *now, guint *sent,
+         GError **error)
+{
+  g_autofree char *calendar = calendar_of (config, m, everyone, method, now, error);
+  if (calendar == NULL)
+    return FALSE;
+  *sent = 0;
+  for (guint k = 0; k < to->len; k++)
+    {
+      const Invitee *i = to->pdata[k];
+      GError *local = NULL;
+      g_autoptr (GMimeMessage) msg = compose (config, m, i, calendar, method, update, error);
+      if (msg == NULL)
+        return FALSE;
+      if (outbox_queue (db, msg, i->email, 0, "invitation", &local) > 0)
+        (*sent)++;
+      else if (g_error_matches (local, OUTBOX_ERROR, OUTBOX_ERROR_RECIPIENT))
+        {
+          g_autofree char *who = log_escape (i->email);
+          log_warn ("meeting", "meeting=%s skipped=%s: %s", m->reference, who, local->message);
+          g_error_free (local);
+        }
+      else
+        {
+          g_propagate_error (error, local);
+          return FALSE;
+        }
+    }
+  log_info ("meeting", "meeting=%s method=%s sequence=%" G_GINT64_FORMAT " recipients=%u",
+            m->reference, invite_method_name (method), m->sequence, *sent);
+  return TRUE;
+}
+
+/* Adds r to the attendance of m unless that address is there already;
+ * *added tells which. */
+static gboolean
+add_attendee (sqlite3 *db, const Meeting *m, const Recipient *r, gboolean *added,
+              GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "INSERT INTO attendance (meeting_id, entity, email, name, partstat, sequence)"
+      " SELECT ?1, ?2, ?3, ?4, 'NEEDS-ACTION', ?5 WHERE NOT EXISTS (SELECT 1 FROM attendance"
+      " WHERE meeting_id = ?1 AND lower(email) = lower(?3))", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, m->id);
+  sqlite3_bind_text (st, 2, r->entity, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 3, r->email, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 4, r->name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (st, 5, m->sequence);
+  if (!db_step_done (db, st, "recording an invitee", error))
+    return FALSE;
+  *added = sqlite3_changes (db) > 0;
+  return TRUE;
+}
+
+/* The recipients of m's audience; MEETING_ERROR_INVALID when it no longer
+ * resolves.  Entities deactivated since it was written are left out and
+ * added to inactive. */
+static GPtrArray *
+audience_of (sqlite3 *db, const Meeting *m, GPtrArray *inactive, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  g_autofree char *audience = audience_without_inactive (db, m->audience, inactive, &local);
+  GPtrArray *recipients = audience == NULL ? NULL : audience_resolve (db, audience, &local);
+  if (recipients == NULL && g_error_matches (local, AUDIENCE_ERROR, AUDIENCE_ERROR_DB))
+    db_set_error (db, error, "resolving an audience");
+  else if (recipients == NULL)
+    g_set_error (error, MEETING_ERROR, MEETING_ERROR_INVALID, "%s: audience %s: %s",
+                 m->reference, m->audience, local->message);
+  for (guint i = 0; i < inactive->len; i++)
+    log_warn ("meeting", "meeting=%s entity=%s skipped: it is inactive", m->reference,
+              (char *) inactive->pdata[i]);
+  return recipients;
+}
+
+/* The invitees among everyone whose address is one of added. */
+static GPtrArray *
+only_new (GPtrArray *everyone, GHashTable *added)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  for (guint i = 0; i < everyone->len; i++)
+    {
+      Invitee *in = everyone->pdata[i];
+      g_autofree char *key = g_ascii_strdown (in->email, -1);
+      if (g_hash_table_contains (added, key))
+        g_ptr_array_add (out, in);
+    }
+  return out;
+}
+
+/* meeting_invite inside the caller's transaction. */
+static gboolean
+invite_in (sqlite3 *db, const Config *config, const char *reference, GDateTime *now,
+           guint *invited, guint *before, GPtrArray *inactive, GError **error)
+{
+  g_auto (Meeting) m = { 0 };
+  if (!load_open (db, reference, &m, error))
+    return FALSE;
+  g_autoptr (GPtrArray) recipients = audience_of (db, &m, inactive, error);
+  if (recipients == NULL)
+    return FALSE;
+  g_autoptr (GHashTable) added = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < recipients->len; i++)
+    {
+      gboolean is_new = FALSE;
+      const Recipient *r = recipients->pdata[i];
+      if (!add_attendee (db, &m, r, &is_new, error))
+        return FALSE;
+      if (is_new)
+        g_hash_table_add (added, g_ascii_strdown (r->email, -1));
+    }
+  g_autoptr (GPtrArray) everyone = load_invitees (db, m.id, error);
+  if (everyone == NULL)
+    return FALSE;
+  g_autoptr (GPtrArray) to = only_new (everyone, added);
+  *before = everyone->len - to->len;
+  return to->len == 0
+         || send_to (db, config, &m, everyone, to, INVITE_REQUEST, FALSE, now, invited, error);
+}
+
+/* See meeting.h. */
+gboolean
+meeting_invite (sqlite3 *db, const Config *config, const char *reference, GDateTime *now,
+                guint *invited, guint *before, GPtrArray *inactive, GError **error)
+{
+  *invited = *before = 0;
+  if (!db_begin (db, error))
+    return FALSE;
+  if (invite_in (db, config, reference, now, invited, before, inactive, error)
+      && db_commit (db, error))
+    return TRUE;
+  db_rollback (db);
+  g_ptr_array_set_size (inactive, 0);
+  *invited = 0;
+  return FALSE;
+}
+
+/* Writes the changed row of m, and on a new SEQUENCE asks every invitee
+ * again. */
+static gboolean
+store_change (sqlite3 *db, const Meeting *m, gboolean raised, GDateTime *now, GError **error)
+{
+  g_autofree char *updated = db_time_text (now);
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "UPDATE meetings SET start = ?1, \"end\" = ?2, location = ?3, status = ?4,"
+      " sequence = ?5, updated = ?6 WHERE id = ?7", error);
+  g_autoptr (sqlite3_stmt) reset = st == NULL ? NULL : db_prepare (db,
+      "UPDATE attendance SET partstat = 'NEEDS-ACTION', sequence = ?1, updated = ?2"
+      " WHERE meeting_id = ?3", error);
+  if (reset == NULL)
+    return FALSE;
+  const char *texts[] = { m->start, m->end, m->location, m->status };
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    sqlite3_bind_text (st, (int) i + 1, texts[i], -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (st, 5, m->sequence);
+  sqlite3_bind_text (st, 6, updated, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (st, 7, m->id);
+  if (!db_step_done (db, st, "updating a meeting", error))
+    return FALSE;
+  if (!raised)
+    return TRUE;
+  sqlite3_bind_int64 (reset, 1, m->sequence);
+  sqlite3_bind_text (reset, 2, updated, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (reset, 3, m->id);
+  return db_step_done (db, reset, "asking the invitees again", error);
+}
+
+/* A visit's row follows its invitation's dates and cancellation. */
+static gboolean
+sync_visit (sqlite3 *db, const Meeting *m, GDateTime *now, GError **error)
+{
+  g_autofree char *updated = db_time_text (now);
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "UPDATE visits SET start_date = ?1, end_date = ?2, updated = ?3, status = CASE"
+      " WHEN ?4 = 'cancelled' THEN 'cancelled' ELSE status END WHERE meeting_id = ?5", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, m->start, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 2, m->end, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 3, updated, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 4, m->status, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (st, 5, m->id);
+  return db_step_done (db, st, "updating a visit", error);
+}
+
+/* Sends m (changed, SEQUENCE raised) to everyone invited. */
+static gboolean
+send_everyone (sqlite3 *db, const Config *config, const Meeting *m, InviteMethod method,
+               GDateTime *now, guint *sent, GError **error)
+{
+  g_autoptr (GPtrArray) everyone = load_invitees (db, m->id, error);
+  if (everyone == NULL)
+    return FALSE;
+  *sent = 0;
+  return everyone->len == 0
+         || send_to (db, config, m, everyone, everyone, method, method == INVITE_REQUEST, now,
+                     sent, error);
+}
+
+/* Applies the new values to m; *changed when one differs. */
+static gboolean
+apply_change (const Config *config, Meeting *m, const char *start, const char *end,
+              const char *location, gboolean *significant, GError **error)
+{
+  g_auto (Meeting) before = { 0 };
+  before.start = g_strdup (m->start), before.end = g_strdup (m->end);
+  before.location = g_strdup (m->location), before.status = g_strdup (m->status);
+  before.tz = g_strdup (m->tz);
+  char *s = start != NULL ? time_normalize (m->kind, start, "start", error) : g_strdup (m->start);
+  char *e = s != NULL && end != NULL ? time_normalize (m->kind, end, "end", error)
+                                     : g_strdup (m->end);
+  g_free (m->start), g_free (m->end);
+  m->start = s, m->end = e;
+  if (location != NULL)
+    g_free (m->location), m->location = location[0] != '\0' ? g_strdup (location) : NULL;
+  if (s == NULL || e == NULL)
+    return FALSE;
+  InviteEvent a = event_of (config, &before), b = event_of (config, m);
+  g_autoptr (GError) local = NULL;
+  if (!invite_event_check (&b, &local))
+    {
+      g_set_error_literal (error, MEETING_ERROR, MEETING_ERROR_INVALID, local->message);
+      return FALSE;
+    }
+  *significant = invite_significant_change (&a, &b);
+  return TRUE;
+}
+
+/* meeting_update inside the caller's transaction. */
+static gboolean
+update_in (sqlite3 *db, const Config *config, const char *reference, const char *start,
+           const char *end, const char *location, GDateTime *now, gboolean *changed,
+           guint *sent, GError **error)
+{
+  g_auto (Meeting) m = { 0 };
+  if (!load_open (db, reference, &m, error)
+      || !apply_change (config, &m, start, end, location, changed, error))
+    return FALSE;
+  if (!*changed)
+    return TRUE;
+  m.sequence++;
+  return store_change (db, &m, TRUE, now, error) && sync_visit (db, &m, now, error)
+         && send_everyone (db, config, &m, INVITE_REQUEST, now, sent, error);
+}
+
+/* See meeting.h. */
+gboolean
+meeting_update (sqlite3 *db, const Config *config, const char *reference, const char *start,
+                const char *end, const char *location, GDateTime *now, gboolean *changed,
+                guint *sent, GError **error)
+{
+  *changed = FALSE, *sent = 0;
+  if (!db_begin (db, error))
+    return FALSE;
+  if (update_in (db, config, reference, start, end, location, now, changed, sent, error)
+      && db_commit (db, error))
+    return TRUE;
+  db_rollback (db);
+  *changed = FALSE, *sent = 0;
+  return FALSE;
+}
+
+/* meeting_cancel inside the caller's transaction. */
+static gboolean
+cancel_in (sqlite3 *db, const Config *config, const char *reference, GDateTime *now,
+           guint *sent, GError **error)
+{
+  g_auto (Meeting) m = { 0 };
+  if (!load_open (db, reference, &m, error))
+    return FALSE;
+  m.sequence++;
+  g_free (m.status);
+  m.status = g_strdup ("cancelled");
+  return store_change (db, &m, FALSE, now, error) && sync_visit (db, &m, now, error)
+         && send_everyone (db, config, &m, INVITE_CANCEL, now, sent, error);
+}
+
+/* See meeting.h. */
+gboolean
+meeting_cancel (sqlite3 *db, const Config *config, const char *reference, GDateTime *now,
+                guint *sent, GError **error)
+{
+  *sent = 0;
+  if (!db_begin (db, error))
+    return FALSE;
+  if (cancel_in (db, config, reference, now, sent, error) && db_commit (db, error))
+    return TRUE;
+  db_rollback (db);
+  *sent = 0;
+  return FALSE;
+}
+
+/* Every meeting row, oldest first. */
+static GArray *
+load_all (sqlite3 *db, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "SELECT reference FROM meetings WHERE state = 'active' ORDER BY id", error);
+  if (st == NULL)
+    return NULL;
+  g_autoptr (GArray) all = g_array_new (FALSE, TRUE, sizeof (Meeting));
+  g_array_set_clear_func (all, (GDestroyNotify) meeting_clear);
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      Meeting m = { 0 };
+      if (!load_meeting (db, (const char *) sqlite3_column_text (st, 0), &m, error))
+        return NULL;
+      g_array_append_val (all, m);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      db_set_error (db, error, "reading the meetings");
+      return NULL;
+    }
+  return g_steal_pointer (&all);
+}
+
+/* See meeting.h. */
+char *
+meeting_feed (sqlite3 *db, const Config *config, GDateTime *now, GError **error)
+{
+  g_autoptr (GArray) all = load_all (db, error);
+  if (all == NULL)
+    return NULL;
+  g_autoptr (GArray) events = g_array_new (FALSE, TRUE, sizeof (InviteEvent));
+  for (guint i = 0; i < all->len; i++)
+    {
+      InviteEvent ev = event_of (config, &g_array_index (all, Meeting, i));
+      g_array_append_val (events, ev);
+    }
+  return invite_feed ((const InviteEvent *) (gpointer) events->data, events->len, now, error);
+}

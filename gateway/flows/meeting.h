@@ -1,0 +1,81 @@
+/* Meetings (PRODUCT.md flow step 6, action plan E 6 d) and the invitations
+ * of visits: every invitation the gateway sends is a row of meetings with
+ * its iCalendar UID and SEQUENCE; each invitee is a row of attendance
+ * (meeting_id, email) with PARTSTAT NEEDS-ACTION until a reply comes back.
+ *
+ * A meeting's start and end are local times in its zone
+ * ("2026-03-20T10:00:00", tz "Europe/Vienna"); a visit's are dates
+ * ("2026-05-04", the end inclusive) with no zone.  The invitations go to
+ * the meeting's audience (audience.h; a visit's is
+ * "entities:ORGANIZATIONS").
+ *
+ * SEQUENCE rules (RFC 5546 section 2.1.4): a change of start, end, zone,
+ * location or status raises it by one, resets every invitee's PARTSTAT to
+ * NEEDS-ACTION (attendance.sequence becomes the new SEQUENCE: a reply with
+ * a lower one is stale) and sends a REQUEST to everyone invited; a
+ * cancellation raises it and sends a CANCEL with STATUS:CANCELLED to
+ * everyone invited. */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+#include "gateway/base/config.h"
+
+typedef enum {
+  MEETING_ERROR_INVALID,    /* a time, zone, title or audience is refused: the message says why */
+  MEETING_ERROR_NOT_FOUND,  /* no meeting or visit has that reference */
+  MEETING_ERROR_CANCELLED,  /* the meeting is cancelled: nothing more is sent */
+} MeetingError;
+#define MEETING_ERROR meeting_error_quark ()
+GQuark meeting_error_quark (void);
+
+/* What meeting_create() and visit_create() store. */
+typedef struct {
+  const char *kind;       /* "meeting" or "visit" */
+  const char *reference;  /* NULL: a new MTG reference; a visit's is its VIS reference */
+  const char *title;
+  const char *start;      /* as the command line gives it: YYYY-MM-DDTHH:MM[:SS], or a date for a visit */
+  const char *end;
+  const char *tz;         /* IANA zone of a meeting; NULL for a visit */
+  const char *location;   /* NULL: none */
+  const char *audience;
+} MeetingNew;
+
+/* Checks and stores a new meeting in the caller's transaction; returns its
+ * reference (owned by the caller) and *id, or NULL with error
+ * (MEETING_ERROR_INVALID, DB_ERROR). */
+char *meeting_insert (sqlite3 *db, const Config *config, const MeetingNew *m, GDateTime *now,
+                      gint64 *id, GError **error);
+
+/* meeting_insert() of a kind "meeting" in its own transaction. */
+char *meeting_create (sqlite3 *db, const Config *config, const MeetingNew *m, GDateTime *now,
+                      GError **error);
+
+/* Invites those of the meeting's audience not invited yet: an attendance
+ * row each and a REQUEST (listing every invitee) to each of them, in one
+ * transaction.  *invited counts the new ones, *before those invited
+ * already; the entities of an entities: audience deactivated since are
+ * left out and added to inactive (an array of strings the caller owns). */
+gboolean meeting_invite (sqlite3 *db, const Config *config, const char *reference,
+                         GDateTime *now, guint *invited, guint *before, GPtrArray *inactive,
+                         GError **error);
+
+/* Changes start, end and location (NULL: unchanged); when that is a
+ * significant change, raises SEQUENCE and sends the REQUEST to everyone
+ * invited (*sent of them).  *changed is FALSE when nothing changed. */
+gboolean meeting_update (sqlite3 *db, const Config *config, const char *reference,
+                         const char *start, const char *end, const char *location,
+                         GDateTime *now, gboolean *changed, guint *sent, GError **error);
+
+/* Cancels the meeting: STATUS cancelled, SEQUENCE raised, the CANCEL to
+ * everyone invited (*sent of them). */
+gboolean meeting_cancel (sqlite3 *db, const Config *config, const char *reference,
+                         GDateTime *now, guint *sent, GError **error);
+
+/* The id of the meeting or visit reference (any case), or 0 with
+ * MEETING_ERROR_NOT_FOUND (-1 with DB_ERROR). */
+gint64 meeting_id (sqlite3 *db, const char *reference, GError **error);
+
+/* The iCalendar feed of every meeting and visit (invite_feed()); never an
+ * assessment, never an attendee. */
+char *meeting_feed (sqlite3 *db, const Config *config, GDateTime *now, GError **error);

@@ -1,0 +1,312 @@
+/* Calendar replies: each message is read with parsers/imip.c, checked
+ * against the meeting it answers, and filed or set aside; the outcome of
+ * every one is a calendar_replies row and a log line. */
+
+#include <string.h>
+
+#include "gateway/flows/authorize.h"
+#include "gateway/store/db.h"
+#include "gateway/base/log.h"
+#include "gateway/flows/replies.h"
+#include "parsers/imip.h"
+
+/* One reply being filed. */
+typedef struct {
+  sqlite3 *db;
+  const MailMessage *msg;
+  gint64 submission_id;
+  ImipMessage *imip;           /* NULL when unreadable */
+  gint64 meeting_id;           /* 0: unknown UID */
+  gint64 meeting_sequence;
+  const ImipAttendee *who;     /* the attendee that answers, or NULL */
+} Reply;
+
+/* The PARTSTAT values the attendance register keeps. */
+static const char *const partstats[] = {
+  "ACCEPTED", "DECLINED", "TENTATIVE", "DELEGATED", "NEEDS-ACTION",
+};
+
+static gboolean
+partstat_known (const char *partstat)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (partstats); i++)
+    if (g_strcmp0 (partstat, partstats[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The calendar_replies row and the log line: what became of the reply. */
+static gboolean
+record (Reply *r, const char *result, const char *detail, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (r->db,
+      "INSERT INTO calendar_replies (submission_id, method, uid, sequence, dtstamp,"
+      " meeting_id, attendee, partstat, result, detail)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", error);
+  if (st == NULL)
+    return FALSE;
+  ImipMessage *m = r->imip;
+  sqlite3_bind_int64 (st, 1, r->submission_id);
+  if (m != NULL)
+    {
+      sqlite3_bind_text (st, 2, m->method, -1, SQLITE_STATIC);
+      sqlite3_bind_text (st, 3, m->uid, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (st, 4, m->sequence);
+      sqlite3_bind_text (st, 5, m->dtstamp, -1, SQLITE_STATIC);
+    }
+  if (r->meeting_id > 0)
+    sqlite3_bind_int64 (st, 6, r->meeting_id);
+  if (r->who != NULL)
+    {
+      sqlite3_bind_text (st, 7, r->who->address, -1, SQLITE_STATIC);
+      sqlite3_bind_text (st, 8, r->who->partstat, -1, SQLITE_STATIC);
+    }
+  sqlite3_bind_text (st, 9, result, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 10, detail, -1, SQLITE_TRANSIENT);
+  g_autofree char *uid = log_escape (m != NULL ? m->uid : "");
+  g_autofree char *who = log_escape (r->who != NULL ? r->who->address : "");
+  g_autofree char *why = log_escape (detail != NULL ? detail : "");
+  log_info ("replies", "submission=%" G_GINT64_FORMAT " uid=%s attendee=%s result=%s%s%s",
+            r->submission_id, uid, who, result, detail ? " detail=" : "", detail ? why : "");
+  return db_step_done (r->db, st, "recording a calendar reply", error);
+}
+
+/* Finds the meeting (or visit) of the reply's UID; meeting_id stays 0. */
+static gboolean
+find_meeting (Reply *r, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (r->db,
+      "SELECT id, sequence FROM meetings WHERE uid = ?1", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, r->imip->uid, -1, SQLITE_STATIC);
+  int rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    {
+      r->meeting_id = sqlite3_column_int64 (st, 0);
+      r->meeting_sequence = sqlite3_column_int64 (st, 1);
+    }
+  else if (rc != SQLITE_DONE)
+    {
+      db_set_error (r->db, error, "looking up a meeting");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The attendee of the reply that is its sender, or NULL. */
+static const ImipAttendee *
+sender_attendee (const ImipMessage *m, const char *from)
+{
+  for (guint i = 0; from != NULL && i < m->attendees->len; i++)
+    {
+      const ImipAttendee *a = g_ptr_array_index (m->attendees, i);
+      if (g_ascii_strcasecmp (a->address, from) == 0)
+        return a;
+    }
+  return NULL;
+}
+
+/* "a@b.example, c@d.example": the attendees a reply names. */
+static char *
+attendee_list (const ImipMessage *m)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < m->attendees->len && i < 5; i++)
+    g_string_append_printf (s, "%s%s", i ? ", " : "",
+                            ((const ImipAttendee *) g_ptr_array_index (m->attendees, i))->address);
+  if (m->attendees->len > 5)
+    g_string_append (s, ", …");
+  if (s->len == 0)
+    g_string_append (s, "none");
+  return g_string_free (s, FALSE);
+}
+
+/* The attendance row of the answering attendee: its id, and its sequence
+ * and reply time to tell an older reply; *id stays 0 when not invited. */
+static gboolean
+find_attendance (Reply *r, gint64 *id, gint64 *sequence, char **replied, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (r->db,
+      "SELECT id, sequence, replied FROM attendance"
+      " WHERE meeting_id = ?1 AND lower (email) = ?2", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, r->meeting_id);
+  sqlite3_bind_text (st, 2, r->who->address, -1, SQLITE_STATIC);
+  int rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    {
+      *id = sqlite3_column_int64 (st, 0);
+      *sequence = sqlite3_column_int64 (st, 1);
+      *replied = g_strdup ((const char *) sqlite3_column_text (st, 2));
+      return TRUE;
+    }
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  db_set_error (r->db, error, "looking up an attendee");
+  return FALSE;
+}
+
+/* A delegate named by an invitee's DELEGATED-TO becomes an attendee of its
+ * own (RFC 5546 section 2.1.5), for the invitee's entity; *id stays 0 when
+ * nobody delegated to the sender. */
+static gboolean
+add_delegate (Reply *r, gint64 *id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (r->db,
+      "INSERT INTO attendance (meeting_id, entity, email, sequence)"
+      " SELECT meeting_id, entity, ?2, sequence FROM attendance"
+      " WHERE meeting_id = ?1 AND lower (delegated_to) = ?2 LIMIT 1", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, r->meeting_id);
+  sqlite3_bind_text (st, 2, r->who->address, -1, SQLITE_STATIC);
+  if (!db_step_done (r->db, st, "adding a delegate", error))
+    return FALSE;
+  if (sqlite3_changes (r->db) == 1)
+    *id = sqlite3_last_insert_rowid (r->db);
+  return TRUE;
+}
+
+/* The attendance row takes what the reply says. */
+static gboolean
+update_attendance (Reply *r, gint64 id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (r->db,
+      "UPDATE attendance SET partstat = ?1, sequence = ?2, delegated_to = ?3, replied = ?4,"
+      " reply_submission_id = ?5, updated = strftime ('%Y-%m-%dT%H:%M:%SZ', 'now')"
+      " WHERE id = ?6", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, r->who->partstat, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 2, r->imip->sequence);
+  sqlite3_bind_text (st, 3, r->who->delegated_to, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 4, r->imip->dtstamp, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 5, r->submission_id);
+  sqlite3_bind_int64 (st, 6, id);
+  return db_step_done (r->db, st, "updating attendance", error);
+}
+
+/* A REPLY from an attendee: their answer, unless a later one was filed. */
+static gboolean
+file_reply (Reply *r, GError **error)
+{
+  gint64 id = 0, sequence = 0;
+  g_autofree char *replied = NULL;
+
+  if (!partstat_known (r->who->partstat))
+    {
+      g_autofree char *why = g_strdup_printf ("PARTSTAT %s is not an answer the register"
+                                              " keeps", r->who->partstat);
+      return record (r, "not-handled", why, error);
+    }
+  if (!find_attendance (r, &id, &sequence, &replied, error)
+      || (id == 0 && !add_delegate (r, &id, error)))
+    return FALSE;
+  if (id == 0)
+    return record (r, "not-invited", "the attendee was not invited to this meeting", error);
+  gboolean older = r->imip->sequence < sequence
+      || (r->imip->sequence == sequence && replied != NULL && r->imip->dtstamp != NULL
+          && strcmp (r->imip->dtstamp, replied) < 0);
+  if (older)
+    {
+      g_autofree char *why = g_strdup_printf ("a later reply (DTSTAMP %s, SEQUENCE %"
+          G_GINT64_FORMAT ") was already filed", replied ? replied : "-", sequence);
+      return record (r, "older-reply", why, error);
+    }
+  return update_attendance (r, id, error) && record (r, "filed", NULL, error);
+}
+
+/* A COUNTER: the proposal is kept for staff, never answered. */
+static gboolean
+file_counter (Reply *r, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (r->db,
+      "INSERT INTO counter_proposals (submission_id, meeting_id, attendee, sequence,"
+      " dtstart, dtend, location, comment) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", error);
+  if (st == NULL)
+    return FALSE;
+  ImipMessage *m = r->imip;
+  sqlite3_bind_int64 (st, 1, r->submission_id);
+  sqlite3_bind_int64 (st, 2, r->meeting_id);
+  sqlite3_bind_text (st, 3, r->who->address, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 4, m->sequence);
+  sqlite3_bind_text (st, 5, m->dtstart, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 6, m->dtend, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 7, m->location, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 8, m->comment, -1, SQLITE_STATIC);
+  return db_step_done (r->db, st, "recording a counter proposal", error)
+      && record (r, "counter", "proposal kept for staff", error);
+}
+
+/* Why a reply whose sender is none of its attendees is quarantined. */
+static char *
+not_attendee_reason (const Reply *r)
+{
+  g_autofree char *names = attendee_list (r->imip);
+
+  return g_strdup_printf ("calendar %s for UID %s: the sender %s is not the ATTENDEE it"
+                          " answers for (%s); replies can be forged (RFC 6047 section 3):"
+                          " approve it only if the sender may answer for them",
+                          r->imip->method, r->imip->uid,
+                          r->msg->from_addr ? r->msg->from_addr : "(no From)", names);
+}
+
+/* The checks of replies_process, once the reply is read. */
+static gboolean
+check_and_file (Reply *r, const Config *config, gboolean approved, char **quarantine,
+                GError **error)
+{
+  ImipMessage *m = r->imip;
+
+  if (g_strcmp0 (m->method, "REPLY") != 0 && g_strcmp0 (m->method, "COUNTER") != 0)
+    {
+      g_autofree char *why = g_strdup_printf ("METHOD:%s is not handled: only REPLY and"
+                                              " COUNTER are", m->method ? m->method : "(none)");
+      return record (r, "not-handled", why, error);
+    }
+  if (!find_meeting (r, error))
+    return FALSE;
+  if (r->meeting_id == 0)
+    return record (r, "unknown-uid", "no meeting or visit has this UID", error);
+  r->who = sender_attendee (m, r->msg->from_addr);
+  if (r->who == NULL && approved && m->attendees->len > 0)
+    r->who = g_ptr_array_index (m->attendees, 0);
+  if (r->who == NULL && (approved || m->attendees->len == 0))
+    return record (r, "not-attendee", "the reply names no attendee", error);
+  if (r->who == NULL)
+    {
+      *quarantine = not_attendee_reason (r);
+      return record (r, "not-attendee", *quarantine, error);
+    }
+  if (!approved && authorize_auth_failed (r->msg->auth_results, config->trusted_authserv_id))
+    {
+      *quarantine = g_strdup_printf ("calendar %s for UID %s: Authentication-Results from %s"
+                                     " report that the sender %s failed", m->method, m->uid,
+                                     config->trusted_authserv_id, r->msg->from_addr);
+      return record (r, "not-authenticated", *quarantine, error);
+    }
+  if (m->sequence < r->meeting_sequence)
+    {
+      g_autofree char *why = g_strdup_printf ("SEQUENCE %" G_GINT64_FORMAT " is older than"
+          " the meeting's %" G_GINT64_FORMAT ": ignored", m->sequence, r->meeting_sequence);
+      return record (r, "older-sequence", why, error);
+    }
+  return strcmp (m->method, "COUNTER") == 0 ? file_counter (r, error) : file_reply (r, error);
+}
+
+gboolean
+replies_process (sqlite3 *db, const Config *config, const MailMessage *msg,
+                 gint64 submission_id, gboolean approved, char **quarantine, GError **error)
+{
+  g_autoptr (GError) unread = NULL;
+  g_autoptr (ImipMessage) imip = imip_parse (msg, &unread);
+  Reply r = { .db = db, .msg = msg, .submission_id = submission_id, .imip = imip };
+
+  *quarantine = NULL;
+  if (imip == NULL)
+    return record (&r, "unreadable", unread->message, error);
+  return check_and_file (&r, config, approved, quarantine, error);
+}

@@ -1,0 +1,23 @@
+/* Calendar replies to the gateway's invitations (iMIP, RFC 6047): a REPLY
+ * updates the attendance register, a COUNTER is recorded for staff; neither
+ * is ever answered (PRODUCT.md flow step 6). */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+#include "gateway/base/config.h"
+#include "parsers/message.h"
+
+/* Files the calendar reply msg (stored as submission submission_id) in the
+ * caller's transaction and records what became of it in calendar_replies.
+ * A REPLY changes attendance only for a known UID (a meetings row), when
+ * the From address is the replying ATTENDEE (RFC 6047 section 3: replies
+ * can be spoofed), and when its SEQUENCE is not older than the meeting's;
+ * a COUNTER that passes the same checks becomes a counter_proposals row.
+ * When the sender is not the attendee, or the trusted Authentication-Results
+ * report that its From failed, *quarantine is set to why (newly allocated)
+ * and nothing is filed; approved (staff approved the message from
+ * quarantine) skips those checks.  FALSE only when the database fails. */
+gboolean replies_process (sqlite3 *db, const Config *config, const MailMessage *msg,
+                          gint64 submission_id, gboolean approved, char **quarantine,
+                          GError **error);

@@ -1,0 +1,685 @@
+/* Schedules: RRULEs expanded with libical in local (floating) time and
+ * converted to UTC with the zone, so that a daily 09:00 stays 09:00 across
+ * a daylight-saving change; kept in the table schedules and run by the
+ * daemon at each pass. */
+
+#include <stdarg.h>
+#include <string.h>
+#include <libical/ical.h>
+
+#include "gateway/store/audience.h"
+#include "gateway/flows/circular.h"
+#include "gateway/store/db.h"
+#include "gateway/flows/distribute.h"
+#include "gateway/base/log.h"
+#include "gateway/flows/schedule.h"
+#include "gateway/flows/digest.h"
+#include "parsers/form.h"
+
+G_DEFINE_QUARK (ctcgw-schedule-error-quark, schedule_error)
+
+/* The years a start may fall in. */
+#define START_YEAR_MIN 1970
+#define START_YEAR_MAX 2200
+
+/* One row of the table schedules, as a run needs it. */
+typedef struct {
+  gint64 id;
+  char *name;
+  char *kind;
+  gint64 circular_id;   /* 0: none */
+  char *template;
+  char *audience;
+  char *subject;
+  char *rrule;
+  char *dtstart;
+  char *tzid;
+} ScheduleRow;
+
+/* Frees what a row holds (for g_auto). */
+static void
+schedule_row_clear (ScheduleRow *row)
+{
+  g_free (row->name);
+  g_free (row->kind);
+  g_free (row->template);
+  g_free (row->audience);
+  g_free (row->subject);
+  g_free (row->rrule);
+  g_free (row->dtstart);
+  g_free (row->tzid);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ScheduleRow, schedule_row_clear)
+
+/* An error of this module. */
+static gboolean G_GNUC_PRINTF (2, 3)
+refuse (GError **error, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *message = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_set_error_literal (error, SCHEDULE_ERROR, SCHEDULE_ERROR_INVALID, message);
+  return FALSE;
+}
+
+/* Printable ASCII only: an RRULE has nothing else. */
+static gboolean
+printable_ascii (const char *s)
+{
+  for (; *s != '\0'; s++)
+    if ((guchar) *s < 0x20 || (guchar) *s > 0x7e)
+      return FALSE;
+  return TRUE;
+}
+
+/* BYMONTH holds Gregorian months only (libical also reads the leap months
+ * of RFC 7529, which need RSCALE). */
+static gboolean
+months_valid (const struct icalrecurrencetype *rule)
+{
+  for (guint i = 0; i < ICAL_BY_MONTH_SIZE && rule->by_month[i] != ICAL_RECURRENCE_ARRAY_MAX; i++)
+    {
+      int month = icalrecurrencetype_month_month (rule->by_month[i]);
+      if (icalrecurrencetype_month_is_leap (rule->by_month[i]) || month < 1 || month > 12)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The rule libical reads from rrule, or FALSE with error. */
+static gboolean
+rrule_parse (const char *rrule, struct icalrecurrencetype *rule, GError **error)
+{
+  if (rrule == NULL || *rrule == '\0' || strlen (rrule) > SCHEDULE_RRULE_MAX
+      || !printable_ascii (rrule))
+    return refuse (error, "an RRULE is printable ASCII of 1 to %d characters, like"
+                   " FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=15", SCHEDULE_RRULE_MAX);
+  icalerror_set_errors_are_fatal (0);
+  icalerror_clear_errno ();
+  *rule = icalrecurrencetype_from_string (rrule);
+  gboolean rscale = rule->rscale != NULL;
+  g_clear_pointer (&rule->rscale, icalmemory_free_buffer);
+  if (rule->freq == ICAL_NO_RECURRENCE || icalerrno != ICAL_NO_ERROR || !months_valid (rule))
+    return refuse (error, "\"%s\" is not an RRULE (RFC 5545 section 3.3.10), like"
+                   " FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=1", rrule);
+  if (rscale)
+    return refuse (error, "\"%s\": RSCALE is not supported: the Gregorian calendar is", rrule);
+  if (rule->freq == ICAL_SECONDLY_RECURRENCE || rule->freq == ICAL_MINUTELY_RECURRENCE)
+    return refuse (error, "\"%s\": a schedule recurs at most hourly", rrule);
+  return TRUE;
+}
+
+/* See schedule.h. */
+gboolean
+schedule_rrule_check (const char *rrule, GError **error)
+{
+  struct icalrecurrencetype rule;
+  return rrule_parse (rrule, &rule, error);
+}
+
+/* The number of n digits at s, or -1. */
+static int
+digits (const char *s, guint n)
+{
+  int v = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      if (!g_ascii_isdigit (s[i]))
+        return -1;
+      v = v * 10 + (s[i] - '0');
+    }
+  return v;
+}
+
+/* Reads "YYYY-MM-DD[( |T)HH:MM[:SS]]" into v (year, month, day, hour,
+ * minute, second); FALSE when text is not that or no such time. */
+static gboolean
+local_time_read (const char *text, int v[6])
+{
+  gsize len = strlen (text);
+  if (len != 10 && len != 16 && len != 19)
+    return FALSE;
+  if (text[4] != '-' || text[7] != '-' || (len > 10 && text[10] != 'T' && text[10] != ' ')
+      || (len > 10 && text[13] != ':') || (len > 16 && text[16] != ':'))
+    return FALSE;
+  v[0] = digits (text, 4);
+  v[1] = digits (text + 5, 2);
+  v[2] = digits (text + 8, 2);
+  v[3] = len > 10 ? digits (text + 11, 2) : 0;
+  v[4] = len > 10 ? digits (text + 14, 2) : 0;
+  v[5] = len > 16 ? digits (text + 17, 2) : 0;
+  for (guint i = 0; i < 6; i++)
+    if (v[i] < 0)
+      return FALSE;
+  return v[0] >= START_YEAR_MIN && v[0] <= START_YEAR_MAX && v[1] >= 1 && v[1] <= 12
+         && v[2] >= 1 && g_date_valid_dmy ((GDateDay) v[2], (GDateMonth) v[1], (GDateYear) v[0])
+         && v[3] < 24 && v[4] < 60 && v[5] < 60;
+}
+
+/* See schedule.h. */
+char *
+schedule_start_parse (const char *text, GError **error)
+{
+  int v[6];
+  if (text == NULL || !local_time_read (text, v))
+    {
+      refuse (error, "\"%s\" is not a start: write a local date and time like"
+              " 2026-01-15T09:00 (or a date, for 00:00), years %d to %d, without a"
+              " zone", text != NULL ? text : "", START_YEAR_MIN, START_YEAR_MAX);
+      return NULL;
+    }
+  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d", v[0], v[1], v[2], v[3], v[4], v[5]);
+}
+
+/* libical's zone of tzid, or NULL with error. */
+static icaltimezone *
+zone_find (const char *tzid, GError **error)
+{
+  icaltimezone *zone = tzid != NULL && printable_ascii (tzid)
+      ? icaltimezone_get_builtin_timezone (tzid) : NULL;
+  if (zone == NULL)
+    refuse (error, "the time zone \"%s\" is unknown to libical: set [gateway] timezone"
+            " to an IANA name like Europe/Vienna", tzid != NULL ? tzid : "");
+  return zone;
+}
+
+/* A floating (zone-less) local time from dtstart text. */
+static gboolean
+floating_time (const char *dtstart, struct icaltimetype *t, GError **error)
+{
+  int v[6];
+  if (dtstart == NULL || !local_time_read (dtstart, v))
+    return refuse (error, "\"%s\" is not a start", dtstart != NULL ? dtstart : "");
+  *t = icaltime_null_time ();
+  t->year = v[0];
+  t->month = v[1];
+  t->day = v[2];
+  t->hour = v[3];
+  t->minute = v[4];
+  t->second = v[5];
+  t->is_date = 0;
+  return TRUE;
+}
+
+/* The first occurrence of it at or past limit (UTC seconds; strictly past
+ * unless inclusive): TRUE with *found set when there is one. */
+static gboolean
+first_after (icalrecur_iterator *it, icaltimezone *zone, time_t limit, gboolean inclusive,
+             time_t *found)
+{
+  /* Local times a day and more before limit cannot reach it: skipped
+   * without converting them. */
+  struct icaltimetype early = icaltime_from_timet_with_zone (limit - 2 * 86400, 0, zone);
+  early.zone = NULL;
+  for (guint i = 0; i < SCHEDULE_ITERATIONS_MAX; i++)
+    {
+      struct icaltimetype t = icalrecur_iterator_next (it);
+      if (icaltime_is_null_time (t))
+        return FALSE;
+      if (icaltime_compare (t, early) < 0)
+        continue;
+      time_t u = icaltime_as_timet_with_zone (t, zone);
+      if (u > limit || (inclusive && u == limit))
+        {
+          *found = u;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* See schedule.h. */
+GDateTime *
+schedule_next (const char *rrule, const char *dtstart, const char *tzid,
+               GDateTime *after, gboolean inclusive, GError **error)
+{
+  struct icalrecurrencetype rule;
+  struct icaltimetype start;
+  icaltimezone *zone;
+  time_t found = 0;
+  if (!rrule_parse (rrule, &rule, error) || !floating_time (dtstart, &start, error)
+      || (zone = zone_find (tzid, error)) == NULL)
+    return NULL;
+  icalrecur_iterator *it = icalrecur_iterator_new (rule, start);
+  if (it == NULL)
+    {
+      refuse (error, "\"%s\" cannot be expanded from %s", rrule, dtstart);
+      return NULL;
+    }
+  gboolean ok = first_after (it, zone, (time_t) g_date_time_to_unix (after), inclusive, &found);
+  icalrecur_iterator_free (it);
+  return ok ? g_date_time_new_from_unix_utc ((gint64) found) : NULL;
+}
+
+/* The id of the active circular reference; SCHEDULE_ERROR_NOT_FOUND. */
+static gint64
+active_circular (sqlite3 *db, const char *reference, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "SELECT id FROM circulars WHERE reference = upper(?1) AND state = 'active'", error);
+  if (st == NULL)
+    return 0;
+  sqlite3_bind_text (st, 1, reference, -1, SQLITE_TRANSIENT);
+  int rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    return sqlite3_column_int64 (st, 0);
+  if (rc == SQLITE_DONE)
+    g_set_error (error, SCHEDULE_ERROR, SCHEDULE_ERROR_NOT_FOUND,
+                 "no active circular is %s", reference);
+  else
+    db_set_error (db, error, "reading a circular");
+  return 0;
+}
+
+/* Stores the command schedule of circular id (named reference) and the
+ * circular's own rrule and start. */
+static gboolean
+store_circular_schedule (sqlite3 *db, gint64 id, const char *rrule, const char *dtstart,
+                         const char *tzid, const char *next, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "INSERT INTO schedules (origin, name, kind, circular_id, rrule, dtstart, tzid,"
+      " enabled, next_run) SELECT 'command', reference, 'circular', id, ?2, ?3, ?4, 1, ?5"
+      " FROM circulars WHERE id = ?1"
+      " ON CONFLICT (origin, name) DO UPDATE SET circular_id = excluded.circular_id,"
+      " rrule = excluded.rrule, dtstart = excluded.dtstart, tzid = excluded.tzid,"
+      " enabled = 1, next_run = excluded.next_run, last_error = NULL", error);
+  g_autoptr (sqlite3_stmt) own = st == NULL ? NULL : db_prepare (db,
+      "UPDATE circulars SET rrule = ?2, start = ?3,"
+      " updated = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1", error);
+  if (own == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, id);
+  sqlite3_bind_text (st, 2, rrule, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 3, dtstart, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 4, tzid, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 5, next, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (own, 1, id);
+  sqlite3_bind_text (own, 2, rrule, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (own, 3, dtstart, -1, SQLITE_TRANSIENT);
+  return db_step_done (db, st, "storing a schedule", error)
+         && db_step_done (db, own, "storing a circular's schedule", error);
+}
+
+/* The first occurrence at or after now, required to exist. */
+static GDateTime *
+first_occurrence (const char *rrule, const char *dtstart, const char *tzid, GDateTime *now,
+                  GError **error)
+{
+  GError *local = NULL;
+  GDateTime *next = schedule_next (rrule, dtstart, tzid, now, TRUE, &local);
+  if (next == NULL && local == NULL)
+    refuse (&local, "\"%s\" from %s has no occurrence left", rrule, dtstart);
+  if (local != NULL)
+    g_propagate_error (error, local);
+  return next;
+}
+
+/* See schedule.h. */
+gboolean
+schedule_circular (sqlite3 *db, const Config *config, const char *reference,
+                   const char *rrule, const char *start, GDateTime *now,
+                   char **next_run, GError **error)
+{
+  g_autofree char *dtstart = schedule_start_parse (start, error);
+  g_autoptr (GDateTime) next = dtstart != NULL
+      ? first_occurrence (rrule, dtstart, config->timezone, now, error) : NULL;
+  g_autofree char *next_text = db_time_text (next);
+  if (next == NULL || !db_begin (db, error))
+    return FALSE;
+  gint64 id = active_circular (db, reference, error);
+  if (id == 0 || !store_circular_schedule (db, id, rrule, dtstart, config->timezone,
+                                           next_text, error)
+      || !db_commit (db, error))
+    {
+      db_rollback (db);
+      return FALSE;
+    }
+  log_info ("schedule", "circular=%s rrule=%s start=%s tz=%s next=%s", reference, rrule,
+            dtstart, config->timezone, next_text);
+  if (next_run != NULL)
+    *next_run = g_steal_pointer (&next_text);
+  return TRUE;
+}
+
+/* See schedule.h. */
+gboolean
+schedule_stop (sqlite3 *db, const char *reference, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "UPDATE schedules SET enabled = 0 WHERE origin = 'command' AND name = upper(?1)", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, reference, -1, SQLITE_TRANSIENT);
+  if (!db_step_done (db, st, "stopping a schedule", error))
+    return FALSE;
+  if (sqlite3_changes (db) > 0)
+    return TRUE;
+  g_set_error (error, SCHEDULE_ERROR, SCHEDULE_ERROR_NOT_FOUND, "%s has no schedule", reference);
+  return FALSE;
+}
+
+/* Binds the fields of a [schedule NAME] to ?1 (name) to ?9 (enabled). */
+static void
+bind_config (sqlite3_stmt *st, const ScheduleConfig *s, const char *tzid)
+{
+  sqlite3_bind_text (st, 1, s->name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 2, s->kind, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 3, s->circular, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 4, s->audience, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 5, s->subject, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 6, s->rrule, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 7, s->start, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 8, tzid, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (st, 9, s->enabled ? 1 : 0);
+}
+
+/* Whether the database holds s as it is; FALSE on failure. */
+static gboolean
+config_unchanged (sqlite3 *db, const ScheduleConfig *s, const char *tzid, gboolean *same,
+                  GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "SELECT 1 FROM schedules WHERE origin = 'config' AND name = ?1 AND kind = ?2"
+      " AND template IS ?3 AND audience IS ?4 AND subject IS ?5 AND rrule = ?6"
+      " AND dtstart = ?7 AND tzid = ?8 AND enabled = ?9", error);
+  if (st == NULL)
+    return FALSE;
+  bind_config (st, s, tzid);
+  int rc = sqlite3_step (st);
+  *same = rc == SQLITE_ROW;
+  if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+    return TRUE;
+  db_set_error (db, error, "reading the schedules");
+  return FALSE;
+}
+
+/* Writes s with its next run (NULL: none) and why there is none. */
+static gboolean
+store_config (sqlite3 *db, const ScheduleConfig *s, const char *tzid, const char *next,
+              const char *problem, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "INSERT INTO schedules (origin, name, kind, template, audience, subject, rrule,"
+      " dtstart, tzid, enabled, next_run, last_error)"
+      " VALUES ('config', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+      " ON CONFLICT (origin, name) DO UPDATE SET kind = excluded.kind,"
+      " template = excluded.template, audience = excluded.audience,"
+      " subject = excluded.subject, rrule = excluded.rrule, dtstart = excluded.dtstart,"
+      " tzid = excluded.tzid, enabled = excluded.enabled, next_run = excluded.next_run,"
+      " last_error = excluded.last_error", error);
+  if (st == NULL)
+    return FALSE;
+  bind_config (st, s, tzid);
+  sqlite3_bind_text (st, 10, next, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 11, problem, -1, SQLITE_TRANSIENT);
+  return db_step_done (db, st, "storing a schedule", error);
+}
+
+/* Brings one [schedule NAME] into the database when it changed. */
+static gboolean
+sync_one (sqlite3 *db, const ScheduleConfig *s, const char *tzid, GDateTime *now,
+          GError **error)
+{
+  gboolean same = FALSE;
+  g_autoptr (GError) problem = NULL;
+  /* config_load() refuses a section without them: nothing to sync. */
+  if (s->rrule == NULL || s->start == NULL)
+    return TRUE;
+  if (!config_unchanged (db, s, tzid, &same, error))
+    return FALSE;
+  if (same)
+    return TRUE;
+  g_autoptr (GDateTime) next = s->enabled
+      ? first_occurrence (s->rrule, s->start, tzid, now, &problem) : NULL;
+  g_autofree char *next_text = db_time_text (next);
+  if (problem != NULL)
+    log_warn ("schedule", "schedule=%s does not run: %s", s->name, problem->message);
+  log_info ("schedule", "schedule=%s from the configuration enabled=%d next=%s", s->name,
+            s->enabled, next_text != NULL ? next_text : "-");
+  return store_config (db, s, tzid, next_text, problem ? problem->message : NULL, error);
+}
+
+/* Disables the configuration's schedules that it no longer has. */
+static gboolean
+disable_removed (sqlite3 *db, const Config *config, GError **error)
+{
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  for (guint i = 0; config->schedules != NULL && i < config->schedules->len; i++)
+    g_ptr_array_add (names, ((ScheduleConfig *) config->schedules->pdata[i])->name);
+  g_autofree char *json = form_json_array ((const char *const *) names->pdata, names->len);
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "UPDATE schedules SET enabled = 0, next_run = NULL WHERE origin = 'config'"
+      " AND enabled = 1 AND name NOT IN (SELECT value FROM json_each(?1))", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, json, -1, SQLITE_TRANSIENT);
+  return db_step_done (db, st, "disabling a schedule", error);
+}
+
+/* See schedule.h. */
+gboolean
+schedule_sync_config (sqlite3 *db, const Config *config, GDateTime *now, GError **error)
+{
+  const char *tzid = config->timezone != NULL ? config->timezone : "UTC";
+  for (guint i = 0; config->schedules != NULL && i < config->schedules->len; i++)
+    if (!sync_one (db, config->schedules->pdata[i], tzid, now, error))
+      return FALSE;
+  return disable_removed (db, config, error);
+}
+
+/* Loads schedule id into row. */
+static gboolean
+load_row (sqlite3 *db, gint64 id, ScheduleRow *row, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "SELECT name, kind, circular_id, template, audience, subject, rrule, dtstart, tzid"
+      " FROM schedules WHERE id = ?1", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, id);
+  if (sqlite3_step (st) != SQLITE_ROW)
+    {
+      db_set_error (db, error, "reading a schedule");
+      return FALSE;
+    }
+  row->id = id;
+  row->circular_id = sqlite3_column_int64 (st, 2);
+  char **texts[] = { &row->name, &row->kind, NULL, &row->template, &row->audience,
+                     &row->subject, &row->rrule, &row->dtstart, &row->tzid };
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    if (texts[i] != NULL)
+      *texts[i] = db_column_dup (st, (int) i);
+  return TRUE;
+}
+
+/* Records a run: when, the next one (NULL: none) and what failed (NULL). */
+static gboolean
+mark_run (sqlite3 *db, gint64 id, GDateTime *now, GDateTime *next, const char *problem,
+          GError **error)
+{
+  g_autofree char *last = db_time_text (now);
+  g_autofree char *next_text = db_time_text (next);
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "UPDATE schedules SET last_run = ?1, next_run = ?2, last_error = ?3 WHERE id = ?4", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, last, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 2, next_text, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 3, problem, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (st, 4, id);
+  return db_step_done (db, st, "recording a schedule's run", error);
+}
+
+/* Sends the circular of a "circular" schedule, inside the transaction. */
+static gboolean
+run_circular (sqlite3 *db, const Config *config, const ScheduleRow *row, GDateTime *now,
+              GError **error)
+{
+  g_autofree char *reference = NULL;
+  GError *local = NULL;
+  guint queued = 0;
+  gboolean ok = row->circular_id > 0
+      ? circular_send_id (db, config, row->circular_id, TRUE, now, &queued, &local)
+      : circular_create_and_send (db, config, row->template, row->audience, row->subject,
+                                  now, &reference, &queued, &local);
+  if (!ok && g_error_matches (local, CIRCULAR_ERROR, CIRCULAR_ERROR_EMPTY))
+    {
+      g_clear_error (&local);
+      ok = TRUE;
+    }
+  if (!ok)
+    g_propagate_error (error, local);
+  else
+    log_info ("schedule", "schedule=%s ran circular=%s recipients=%u", row->name,
+              reference != NULL ? reference : row->circular_id > 0 ? row->name : "-", queued);
+  return ok;
+}
+
+/* Runs a "distribute-contacts" schedule (distribute_contacts() commits on
+ * its own; a crash before the run is recorded distributes once more). */
+static gboolean
+run_distribution (sqlite3 *db, const Config *config, const ScheduleRow *row, GError **error)
+{
+  guint queued = 0;
+  if (!distribute_contacts (db, config, row->audience != NULL ? row->audience : "all",
+                            &queued, error))
+    return FALSE;
+  log_info ("schedule", "schedule=%s ran distribute-contacts recipients=%u", row->name, queued);
+  return TRUE;
+}
+
+/* Runs a "digest" schedule: the digest of the day before now, queued to
+ * staff in the transaction that records the run, so that it is queued
+ * once however the process ends. */
+static gboolean
+run_digest (sqlite3 *db, const Config *config, const ScheduleRow *row, GDateTime *now,
+            GDateTime *next, GError **error)
+{
+  g_autofree char *day = digest_default_day (config, now);
+  guint queued = 0;
+  /* Made before the write lock is taken: it only reads. */
+  g_autoptr (Digest) digest = digest_make (db, config, day, error);
+  if (digest == NULL || !db_begin (db, error))
+    return FALSE;
+  if (!digest_queue (db, config, digest, &queued, error)
+      || !mark_run (db, row->id, now, next, NULL, error) || !db_commit (db, error))
+    {
+      db_rollback (db);
+      return FALSE;
+    }
+  log_info ("schedule", "schedule=%s ran digest day=%s recipients=%u", row->name, day, queued);
+  return TRUE;
+}
+
+/* Runs row and records the run with next; FALSE with error when it failed. */
+static gboolean
+run_and_mark (sqlite3 *db, const Config *config, const ScheduleRow *row, GDateTime *now,
+              GDateTime *next, GError **error)
+{
+  if (g_strcmp0 (row->kind, "distribute-contacts") == 0)
+    return run_distribution (db, config, row, error)
+           && mark_run (db, row->id, now, next, NULL, error);
+  if (g_strcmp0 (row->kind, "digest") == 0)
+    return run_digest (db, config, row, now, next, error);
+  if (!db_begin (db, error))
+    return FALSE;
+  if (run_circular (db, config, row, now, error) && mark_run (db, row->id, now, next, NULL, error)
+      && db_commit (db, error))
+    return TRUE;
+  db_rollback (db);
+  return FALSE;
+}
+
+/* A failure that the next pass may not meet: the database's. */
+static gboolean
+transient (const GError *e)
+{
+  return e->domain == DB_ERROR || g_error_matches (e, AUDIENCE_ERROR, AUDIENCE_ERROR_DB);
+}
+
+/* Runs the due schedule id once and moves it to its next occurrence. */
+static gboolean
+run_one (sqlite3 *db, const Config *config, gint64 id, GDateTime *now, GError **error)
+{
+  g_auto (ScheduleRow) row = { 0 };
+  GError *local = NULL;
+  if (!load_row (db, id, &row, error))
+    return FALSE;
+  g_autoptr (GDateTime) next = schedule_next (row.rrule, row.dtstart, row.tzid, now, FALSE,
+                                              &local);
+  if (local == NULL && run_and_mark (db, config, &row, now, next, &local))
+    return TRUE;
+  if (transient (local))
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  g_autofree char *why = log_escape (local->message);
+  log_warn ("schedule", "schedule=%s failed: %s", row.name, why);
+  gboolean recorded = mark_run (db, id, now, next, local->message, error);
+  g_error_free (local);
+  return recorded;
+}
+
+/* The ids of the enabled schedules due at now, earliest first. */
+static GArray *
+due_ids (sqlite3 *db, GDateTime *now, GError **error)
+{
+  g_autofree char *limit = db_time_text (now);
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "SELECT id FROM schedules WHERE enabled = 1 AND next_run IS NOT NULL"
+      " AND next_run <= ?1 ORDER BY next_run, id", error);
+  if (st == NULL)
+    return NULL;
+  sqlite3_bind_text (st, 1, limit, -1, SQLITE_TRANSIENT);
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (st, 0);
+      g_array_append_val (ids, id);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      db_set_error (db, error, "reading the schedules");
+      return NULL;
+    }
+  return g_steal_pointer (&ids);
+}
+
+/* See schedule.h. */
+gboolean
+schedule_run_due (sqlite3 *db, const Config *config, GDateTime *now, GError **error)
+{
+  g_autoptr (GDateTime) utc = g_date_time_to_utc (now);
+  if (!schedule_sync_config (db, config, utc, error))
+    return FALSE;
+  g_autoptr (GArray) ids = due_ids (db, utc, error);
+  if (ids == NULL)
+    return FALSE;
+  for (guint i = 0; i < ids->len; i++)
+    if (!run_one (db, config, g_array_index (ids, gint64, i), utc, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* See schedule.h. */
+guint
+schedule_seconds_until_due (sqlite3 *db, GDateTime *now)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "SELECT min(next_run) FROM schedules WHERE enabled = 1 AND next_run IS NOT NULL", NULL);
+  if (st == NULL || sqlite3_step (st) != SQLITE_ROW || sqlite3_column_text (st, 0) == NULL)
+    return G_MAXUINT;
+  g_autoptr (GDateTime) next = g_date_time_new_from_iso8601 (
+      (const char *) sqlite3_column_text (st, 0), NULL);
+  if (next == NULL)
+    return G_MAXUINT;
+  GTimeSpan span = g_date_time_difference (next, now);
+  if (span <= 0)
+    return SCHEDULE_RETRY_SECONDS;
+  GTimeSpan seconds = (span + G_TIME_SPAN_SECOND - 1) / G_TIME_SPAN_SECOND + 1;
+  return (guint) MIN (seconds, (GTimeSpan) G_MAXUINT - 1);
+}

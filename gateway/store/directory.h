@@ -1,0 +1,22 @@
+/* Staff imports into the entities and groups registers: the organizations
+ * staff add to the starter set, and the named sets of States (FORMS.md
+ * section 3) that forms may then name. */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+
+#include "gateway/base/config.h"
+
+/* Whether register_name is one that directory_import takes. */
+gboolean directory_register (const char *register_name);
+
+/* Files the rows of the CSV file path (contents data) into the entities or
+ * groups register, in one transaction.  An entity whose code is known is
+ * renamed, activated or deactivated; a group whose name is known gets the
+ * members of the row instead of its own.  Rows with a problem are not filed:
+ * their problems are appended to problems (formatted lines, "FILE row N:
+ * ..."); *filed counts the others.  FALSE only for a database failure. */
+gboolean directory_import (sqlite3 *db, const Config *config, const char *register_name,
+                           const char *path, const char *data, gsize len,
+                           GPtrArray *problems, guint *filed, GError **error);
