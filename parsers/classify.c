@@ -6,6 +6,7 @@
 #include "parsers/dsn.h"
 #include "parsers/form.h"
 #include "parsers/imip.h"
+#include "parsers/itip.h"
 #include "parsers/message.h"
 
 /* A rule returns why msg is of its class (newly allocated), or NULL. */
@@ -103,9 +104,9 @@ texts_hold_records (MailMessage *msg)
 static char *
 rule_calendar_reply (MailMessage *msg, const char *own_address)
 {
-  g_autofree char *inside = msg->calendar != NULL ? imip_text_method (msg->calendar) : NULL;
-  const char *method = imip_method_is_reply (msg->calendar_method) ? msg->calendar_method
-      : imip_method_is_reply (inside) ? inside : NULL;
+  g_autofree char *inside = msg->calendar != NULL ? itip_text_method (msg->calendar) : NULL;
+  const char *method = itip_method_is_reply (msg->calendar_method) ? msg->calendar_method
+      : itip_method_is_reply (inside) ? inside : NULL;
 
   if (method == NULL || texts_hold_records (msg))
     return NULL;

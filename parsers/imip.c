@@ -6,11 +6,9 @@
 #include <libical/ical.h>
 
 #include "parsers/imip.h"
+#include "parsers/itip.h"
 
 G_DEFINE_QUARK (imip-error-quark, imip_error)
-
-/* Bytes of a METHOD value looked at. */
-#define IMIP_METHOD_MAX 32u
 
 /* libical aborts on its own errors unless told otherwise; bad input must
  * only ever be an error here. */
@@ -53,63 +51,6 @@ imip_message_free (ImipMessage *m)
   g_free (m->location);
   g_free (m->comment);
   g_free (m);
-}
-
-gboolean
-imip_method_is_reply (const char *method)
-{
-  return g_strcmp0 (method, "REPLY") == 0 || g_strcmp0 (method, "COUNTER") == 0
-      || g_strcmp0 (method, "REFRESH") == 0;
-}
-
-/* A METHOD value cleaned: upper case, letters and '-' only, else NULL. */
-static char *
-clean_method (const char *value, gsize len)
-{
-  g_autofree char *v = g_strndup (value, len);
-
-  g_strstrip (v);
-  if (*v == '\0' || strlen (v) > IMIP_METHOD_MAX
-      || strspn (v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-") != strlen (v))
-    return NULL;
-  return g_ascii_strup (v, -1);
-}
-
-/* The first max bytes at most of the content line at line, unfolded (a
- * line end before a space or a tab is no end, RFC 5545 3.1), without its
- * line end; their count. */
-static gsize
-unfolded_line (const char *line, char *out, gsize max)
-{
-  gsize n = 0;
-  const char *p = line;
-  while (*p != '\0' && n < max)
-    {
-      gsize end = p[0] == '\r' && p[1] == '\n' ? 2 : p[0] == '\n' || p[0] == '\r' ? 1 : 0;
-      if (end == 0)
-        out[n++] = *p++;
-      else if (p[end] == ' ' || p[end] == '\t')
-        p += end + 1;
-      else
-        break;
-    }
-  return n;
-}
-
-char *
-imip_text_method (const char *text)
-{
-  char buf[sizeof "METHOD:" + IMIP_METHOD_MAX + 8];
-  for (const char *line = text; line != NULL && *line != '\0';)
-    {
-      /* A continuation line is read with the line it continues. */
-      gsize n = *line == ' ' || *line == '\t' ? 0 : unfolded_line (line, buf, sizeof buf);
-      if (n >= 7 && g_ascii_strncasecmp (buf, "METHOD:", 7) == 0)
-        return clean_method (buf + 7, n - 7);
-      line = strchr (line, '\n');
-      line = line != NULL ? line + 1 : NULL;
-    }
-  return NULL;
 }
 
 char *
@@ -504,11 +445,11 @@ calendar_method (icalcomponent *cal, const char *fallback)
 {
   icalproperty *p = icalcomponent_get_first_property (cal, ICAL_METHOD_PROPERTY);
   char *value = p != NULL ? icalproperty_get_value_as_string_r (p) : NULL;
-  char *method = value != NULL ? clean_method (value, strlen (value)) : NULL;
+  char *method = value != NULL ? itip_method_clean (value, strlen (value)) : NULL;
 
   icalmemory_free_buffer (value);
   if (method == NULL && fallback != NULL)
-    method = clean_method (fallback, strlen (fallback));
+    method = itip_method_clean (fallback, strlen (fallback));
   return method;
 }
 

@@ -54,14 +54,6 @@ ImipMessage *imip_parse (const MailMessage *msg, GError **error);
 ImipMessage *imip_parse_text (const char *text, gssize len, const char *fallback,
                               GError **error);
 
-/* The METHOD line of calendar text, upper case, or NULL: a cheap look that
- * needs no parse, for classification. */
-char *imip_text_method (const char *text);
-
-/* TRUE for the methods an attendee sends to the organizer (REPLY, COUNTER,
- * REFRESH): mail of which is never answered. */
-gboolean imip_method_is_reply (const char *method);
-
 /* The lower-case addr-spec of a calendar address ("MAILTO:A@B.example"
  * gives "a@b.example"), or NULL when it is not a mail address. */
 char *imip_address (const char *cal_address);

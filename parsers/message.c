@@ -2,7 +2,7 @@
  * the gateway needs and the texts records are read from (FORMS.md section 1). */
 #include <string.h>
 
-#include "parsers/imip.h"
+#include "parsers/itip.h"
 #include "parsers/message.h"
 
 G_DEFINE_QUARK (mail-error-quark, mail_error)
@@ -696,11 +696,11 @@ calendar_rank (GMimeObject *part, const char *text)
 {
   const char *param = g_mime_object_get_content_type_parameter (part, "method");
   g_autofree char *method = calendar_method (part, text);
-  g_autofree char *inside = imip_text_method (text);
+  g_autofree char *inside = itip_text_method (text);
 
-  if (part_is (part, "text", "calendar") && param != NULL && imip_method_is_reply (method))
+  if (part_is (part, "text", "calendar") && param != NULL && itip_method_is_reply (method))
     return 2;
-  return imip_method_is_reply (method) || imip_method_is_reply (inside) ? 1 : 0;
+  return itip_method_is_reply (method) || itip_method_is_reply (inside) ? 1 : 0;
 }
 
 /* Walks the tree as collect_part does and keeps the first calendar part of

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "parsers/imip.h"
+#include "parsers/itip.h"
 #include "parsers/message.h"
 #include "tests/fixture.h"
 
@@ -157,7 +158,7 @@ check_corpus_file (CorpusRun *run, const char *dir, const char *name)
   if (reply && m == NULL)
     g_string_append_printf (run->failures, "%s: classified as a reply, but: %s\n",
                             name, error->message);
-  else if (m != NULL && imip_method_is_reply (m->method) != reply)
+  else if (m != NULL && itip_method_is_reply (m->method) != reply)
     g_string_append_printf (run->failures, "%s: METHOD %s but class %s\n", name, m->method,
                             mail_class_name (msg->klass));
   else if (reply && (m->attendees->len == 0 || *m->uid == '\0'))
@@ -316,7 +317,7 @@ test_text_method_folded (void **state)
   };
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *method = imip_text_method (cases[i].text);
+      g_autofree char *method = itip_text_method (cases[i].text);
       if (g_strcmp0 (method, cases[i].method) != 0)
         fail_msg ("case %zu: %s, not %s", i, method != NULL ? method : "(none)",
                   cases[i].method != NULL ? cases[i].method : "(none)");
@@ -333,7 +334,7 @@ test_text_method_many_folds (void **state)
   for (int i = 0; i < 200000; i++)
     g_string_append (text, "\r\n ");
   g_string_append (text, "\r\nMETHOD:REPLY\r\n");
-  g_autofree char *method = imip_text_method (text->str);
+  g_autofree char *method = itip_text_method (text->str);
   assert_string_equal (method, "REPLY");
   g_string_free (text, TRUE);
 }

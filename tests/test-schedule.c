@@ -15,6 +15,7 @@
 #include "gateway/flows/circular.h"
 #include "gateway/store/db.h"
 #include "gateway/flows/schedule.h"
+#include "parsers/recur.h"
 #include "tests/fixture.h"
 
 typedef Gateway Fixture;
@@ -174,22 +175,22 @@ test_invalid_rules (void **state)
     "FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=15", "FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=1",
     "FREQ=WEEKLY;BYDAY=MO,WE", "FREQ=HOURLY;INTERVAL=6", "FREQ=DAILY;UNTIL=20270101T000000Z",
     NULL };
-  g_autofree char *huge = g_strnfill (SCHEDULE_RRULE_MAX + 1, 'A');
+  g_autofree char *huge = g_strnfill (RECUR_RRULE_MAX + 1, 'A');
   for (guint i = 0; bad[i] != NULL; i++)
     {
       g_autoptr (GError) error = NULL;
-      if (schedule_rrule_check (bad[i], &error))
+      if (recur_rule_check (bad[i], &error))
         fail_msg ("accepted %s", bad[i]);
-      assert_true (g_error_matches (error, SCHEDULE_ERROR, SCHEDULE_ERROR_INVALID));
+      assert_true (g_error_matches (error, RECUR_ERROR, RECUR_ERROR_INVALID));
     }
   for (guint i = 0; good[i] != NULL; i++)
     {
       g_autoptr (GError) error = NULL;
-      if (!schedule_rrule_check (good[i], &error))
+      if (!recur_rule_check (good[i], &error))
         fail_msg ("refused %s: %s", good[i], error->message);
     }
-  assert_false (schedule_rrule_check (huge, NULL));
-  assert_false (schedule_rrule_check (NULL, NULL));
+  assert_false (recur_rule_check (huge, NULL));
+  assert_false (recur_rule_check (NULL, NULL));
   g_autoptr (GDateTime) now = utc (2026, 3, 1, 0, 0);
   g_autoptr (GError) error = NULL;
   assert_null (schedule_next ("FREQ=DAILY", "2026-03-01T09:00:00", "Nowhere/Land", now, TRUE,
@@ -213,17 +214,17 @@ test_start_parse (void **state)
   for (gsize i = 0; i < G_N_ELEMENTS (good); i++)
     {
       g_autoptr (GError) error = NULL;
-      g_autofree char *out = schedule_start_parse (good[i].in, &error);
+      g_autofree char *out = recur_start_parse (good[i].in, &error);
       assert_non_null (out);
       assert_string_equal (out, good[i].out);
     }
   for (guint i = 0; bad[i] != NULL; i++)
     {
       g_autoptr (GError) error = NULL;
-      g_autofree char *out = schedule_start_parse (bad[i], &error);
+      g_autofree char *out = recur_start_parse (bad[i], &error);
       if (out != NULL)
         fail_msg ("accepted %s", bad[i]);
-      assert_true (g_error_matches (error, SCHEDULE_ERROR, SCHEDULE_ERROR_INVALID));
+      assert_true (g_error_matches (error, RECUR_ERROR, RECUR_ERROR_INVALID));
     }
 }
 

@@ -10,8 +10,8 @@
 #include <glib/gstdio.h>
 
 #include "gateway/base/config.h"
-#include "gateway/flows/schedule.h"
 #include "parsers/form.h"
+#include "parsers/recur.h"
 
 G_DEFINE_QUARK (ctcgw-config-error-quark, config_error)
 
@@ -735,11 +735,11 @@ read_schedule_value (Reader *r, const char *group, const char *key, const char *
   return checked;
 }
 
-/* The RRULE as given when schedule_rrule_check() accepts it. */
+/* The RRULE as given when recur_rule_check() accepts it. */
 static char *
 rrule_checked (const char *rrule, GError **error)
 {
-  return schedule_rrule_check (rrule, error) ? g_strdup (rrule) : NULL;
+  return recur_rule_check (rrule, error) ? g_strdup (rrule) : NULL;
 }
 
 /* kind: one of schedule_kinds; default circular. */
@@ -771,7 +771,7 @@ read_schedule (Reader *r, const char *group, const char *name)
   s->rrule = read_schedule_value (r, group, "rrule", "write an iCalendar RRULE like"
                                   " FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=15", rrule_checked);
   s->start = read_schedule_value (r, group, "start", "write the first time, like"
-                                  " 2026-01-15T09:00", schedule_start_parse);
+                                  " 2026-01-15T09:00", recur_start_parse);
   s->enabled = read_bool (r, group, "enabled", TRUE);
   return s;
 }

@@ -34,7 +34,7 @@ typedef struct {
   char *circular;         /* kind circular: the template of the circular sent */
   char *audience;         /* default "all" */
   char *subject;          /* NULL: the template's */
-  char *rrule;            /* an RRULE that schedule_rrule_check() accepts */
+  char *rrule;            /* an RRULE that recur_rule_check() accepts */
   char *start;            /* DTSTART, local time in [gateway] timezone: 2026-01-15T09:00:00 */
   gboolean enabled;       /* default true */
 } ScheduleConfig;

@@ -10,6 +10,7 @@
 #include "gateway/flows/meeting.h"
 #include "gateway/flows/outbox.h"
 #include "gateway/flows/schedule.h"
+#include "parsers/recur.h"
 #include "gateway/base/template.h"
 
 G_DEFINE_QUARK (ctcgw-meeting-error-quark, meeting_error)
@@ -86,7 +87,7 @@ time_normalize (const char *kind, const char *text, const char *what, GError **e
                    "%s %s: write a date YYYY-MM-DD", what, text != NULL ? text : "(none)");
       return NULL;
     }
-  char *t = schedule_start_parse (text, &local);
+  char *t = recur_start_parse (text, &local);
   if (t == NULL)
     g_set_error (error, MEETING_ERROR, MEETING_ERROR_INVALID, "%s: %s", what, local->message);
   return t;

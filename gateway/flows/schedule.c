@@ -15,12 +15,9 @@
 #include "gateway/flows/schedule.h"
 #include "gateway/flows/digest.h"
 #include "parsers/form.h"
+#include "parsers/recur.h"
 
 G_DEFINE_QUARK (ctcgw-schedule-error-quark, schedule_error)
-
-/* The years a start may fall in. */
-#define START_YEAR_MIN 1970
-#define START_YEAR_MAX 2200
 
 /* One row of the table schedules, as a run needs it. */
 typedef struct {
@@ -63,120 +60,12 @@ refuse (GError **error, const char *fmt, ...)
   return FALSE;
 }
 
-/* Printable ASCII only: an RRULE has nothing else. */
-static gboolean
-printable_ascii (const char *s)
-{
-  for (; *s != '\0'; s++)
-    if ((guchar) *s < 0x20 || (guchar) *s > 0x7e)
-      return FALSE;
-  return TRUE;
-}
-
-/* BYMONTH holds Gregorian months only (libical also reads the leap months
- * of RFC 7529, which need RSCALE). */
-static gboolean
-months_valid (const struct icalrecurrencetype *rule)
-{
-  for (guint i = 0; i < ICAL_BY_MONTH_SIZE && rule->by_month[i] != ICAL_RECURRENCE_ARRAY_MAX; i++)
-    {
-      int month = icalrecurrencetype_month_month (rule->by_month[i]);
-      if (icalrecurrencetype_month_is_leap (rule->by_month[i]) || month < 1 || month > 12)
-        return FALSE;
-    }
-  return TRUE;
-}
-
-/* The rule libical reads from rrule, or FALSE with error. */
-static gboolean
-rrule_parse (const char *rrule, struct icalrecurrencetype *rule, GError **error)
-{
-  if (rrule == NULL || *rrule == '\0' || strlen (rrule) > SCHEDULE_RRULE_MAX
-      || !printable_ascii (rrule))
-    return refuse (error, "an RRULE is printable ASCII of 1 to %d characters, like"
-                   " FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=15", SCHEDULE_RRULE_MAX);
-  icalerror_set_errors_are_fatal (0);
-  icalerror_clear_errno ();
-  *rule = icalrecurrencetype_from_string (rrule);
-  gboolean rscale = rule->rscale != NULL;
-  g_clear_pointer (&rule->rscale, icalmemory_free_buffer);
-  if (rule->freq == ICAL_NO_RECURRENCE || icalerrno != ICAL_NO_ERROR || !months_valid (rule))
-    return refuse (error, "\"%s\" is not an RRULE (RFC 5545 section 3.3.10), like"
-                   " FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=1", rrule);
-  if (rscale)
-    return refuse (error, "\"%s\": RSCALE is not supported: the Gregorian calendar is", rrule);
-  if (rule->freq == ICAL_SECONDLY_RECURRENCE || rule->freq == ICAL_MINUTELY_RECURRENCE)
-    return refuse (error, "\"%s\": a schedule recurs at most hourly", rrule);
-  return TRUE;
-}
-
-/* See schedule.h. */
-gboolean
-schedule_rrule_check (const char *rrule, GError **error)
-{
-  struct icalrecurrencetype rule;
-  return rrule_parse (rrule, &rule, error);
-}
-
-/* The number of n digits at s, or -1. */
-static int
-digits (const char *s, guint n)
-{
-  int v = 0;
-  for (guint i = 0; i < n; i++)
-    {
-      if (!g_ascii_isdigit (s[i]))
-        return -1;
-      v = v * 10 + (s[i] - '0');
-    }
-  return v;
-}
-
-/* Reads "YYYY-MM-DD[( |T)HH:MM[:SS]]" into v (year, month, day, hour,
- * minute, second); FALSE when text is not that or no such time. */
-static gboolean
-local_time_read (const char *text, int v[6])
-{
-  gsize len = strlen (text);
-  if (len != 10 && len != 16 && len != 19)
-    return FALSE;
-  if (text[4] != '-' || text[7] != '-' || (len > 10 && text[10] != 'T' && text[10] != ' ')
-      || (len > 10 && text[13] != ':') || (len > 16 && text[16] != ':'))
-    return FALSE;
-  v[0] = digits (text, 4);
-  v[1] = digits (text + 5, 2);
-  v[2] = digits (text + 8, 2);
-  v[3] = len > 10 ? digits (text + 11, 2) : 0;
-  v[4] = len > 10 ? digits (text + 14, 2) : 0;
-  v[5] = len > 16 ? digits (text + 17, 2) : 0;
-  for (guint i = 0; i < 6; i++)
-    if (v[i] < 0)
-      return FALSE;
-  return v[0] >= START_YEAR_MIN && v[0] <= START_YEAR_MAX && v[1] >= 1 && v[1] <= 12
-         && v[2] >= 1 && g_date_valid_dmy ((GDateDay) v[2], (GDateMonth) v[1], (GDateYear) v[0])
-         && v[3] < 24 && v[4] < 60 && v[5] < 60;
-}
-
-/* See schedule.h. */
-char *
-schedule_start_parse (const char *text, GError **error)
-{
-  int v[6];
-  if (text == NULL || !local_time_read (text, v))
-    {
-      refuse (error, "\"%s\" is not a start: write a local date and time like"
-              " 2026-01-15T09:00 (or a date, for 00:00), years %d to %d, without a"
-              " zone", text != NULL ? text : "", START_YEAR_MIN, START_YEAR_MAX);
-      return NULL;
-    }
-  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d", v[0], v[1], v[2], v[3], v[4], v[5]);
-}
 
 /* libical's zone of tzid, or NULL with error. */
 static icaltimezone *
 zone_find (const char *tzid, GError **error)
 {
-  icaltimezone *zone = tzid != NULL && printable_ascii (tzid)
+  icaltimezone *zone = tzid != NULL && recur_printable_ascii (tzid)
       ? icaltimezone_get_builtin_timezone (tzid) : NULL;
   if (zone == NULL)
     refuse (error, "the time zone \"%s\" is unknown to libical: set [gateway] timezone"
@@ -189,7 +78,7 @@ static gboolean
 floating_time (const char *dtstart, struct icaltimetype *t, GError **error)
 {
   int v[6];
-  if (dtstart == NULL || !local_time_read (dtstart, v))
+  if (dtstart == NULL || !recur_local_time_read (dtstart, v))
     return refuse (error, "\"%s\" is not a start", dtstart != NULL ? dtstart : "");
   *t = icaltime_null_time ();
   t->year = v[0];
@@ -238,7 +127,7 @@ schedule_next (const char *rrule, const char *dtstart, const char *tzid,
   struct icaltimetype start;
   icaltimezone *zone;
   time_t found = 0;
-  if (!rrule_parse (rrule, &rule, error) || !floating_time (dtstart, &start, error)
+  if (!recur_rule_read (rrule, &rule, error) || !floating_time (dtstart, &start, error)
       || (zone = zone_find (tzid, error)) == NULL)
     return NULL;
   icalrecur_iterator *it = icalrecur_iterator_new (rule, start);
@@ -322,7 +211,7 @@ schedule_circular (sqlite3 *db, const Config *config, const char *reference,
                    const char *rrule, const char *start, GDateTime *now,
                    char **next_run, GError **error)
 {
-  g_autofree char *dtstart = schedule_start_parse (start, error);
+  g_autofree char *dtstart = recur_start_parse (start, error);
   g_autoptr (GDateTime) next = dtstart != NULL
       ? first_occurrence (rrule, dtstart, config->timezone, now, error) : NULL;
   g_autofree char *next_text = db_time_text (next);

@@ -24,23 +24,10 @@ typedef enum {
 #define SCHEDULE_ERROR schedule_error_quark ()
 GQuark schedule_error_quark (void);
 
-/* The longest RRULE accepted, in bytes. */
-#define SCHEDULE_RRULE_MAX 1024
 /* Occurrences looked at, at most, to find the next one. */
 #define SCHEDULE_ITERATIONS_MAX 2000000
 
-/* Checks rrule: an RRULE value (RFC 5545 section 3.3.10) that libical
- * reads, HOURLY or less often (a circular is no minute-by-minute thing),
- * without RSCALE. */
-gboolean schedule_rrule_check (const char *rrule, GError **error);
-
-/* A start "YYYY-MM-DD", "YYYY-MM-DDTHH:MM" or "YYYY-MM-DDTHH:MM:SS" (a
- * space may replace the T; a date alone is 00:00), local time without a
- * zone, as "YYYY-MM-DDTHH:MM:SS" (owned by the caller), or NULL with
- * error. */
-char *schedule_start_parse (const char *text, GError **error);
-
-/* The first occurrence of rrule from dtstart (as schedule_start_parse
+/* The first occurrence of rrule from dtstart (as recur_start_parse
  * returns it) in time zone tzid (IANA name) that is after `after`, or at
  * it when inclusive; a new UTC GDateTime, or NULL: with error set when the
  * rule, start or zone is refused, without when the rule has no such

@@ -1,0 +1,127 @@
+/* Recurrence rules and local start times of schedules: see recur.h. */
+#include <stdarg.h>
+#include <string.h>
+
+#include "parsers/recur.h"
+
+G_DEFINE_QUARK (ctcgw-recur-error-quark, recur_error)
+
+/* An error of this module. */
+static gboolean G_GNUC_PRINTF (2, 3)
+refuse (GError **error, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *message = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_set_error_literal (error, RECUR_ERROR, RECUR_ERROR_INVALID, message);
+  return FALSE;
+}
+
+/* See recur.h. */
+gboolean
+recur_printable_ascii (const char *s)
+{
+  for (; *s != '\0'; s++)
+    if ((guchar) *s < 0x20 || (guchar) *s > 0x7e)
+      return FALSE;
+  return TRUE;
+}
+
+/* BYMONTH holds Gregorian months only (libical also reads the leap months
+ * of RFC 7529, which need RSCALE). */
+static gboolean
+months_valid (const struct icalrecurrencetype *rule)
+{
+  for (guint i = 0; i < ICAL_BY_MONTH_SIZE && rule->by_month[i] != ICAL_RECURRENCE_ARRAY_MAX; i++)
+    {
+      int month = icalrecurrencetype_month_month (rule->by_month[i]);
+      if (icalrecurrencetype_month_is_leap (rule->by_month[i]) || month < 1 || month > 12)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* See recur.h. */
+gboolean
+recur_rule_read (const char *rrule, struct icalrecurrencetype *rule, GError **error)
+{
+  if (rrule == NULL || *rrule == '\0' || strlen (rrule) > RECUR_RRULE_MAX
+      || !recur_printable_ascii (rrule))
+    return refuse (error, "an RRULE is printable ASCII of 1 to %d characters, like"
+                   " FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=15", RECUR_RRULE_MAX);
+  icalerror_set_errors_are_fatal (0);
+  icalerror_clear_errno ();
+  *rule = icalrecurrencetype_from_string (rrule);
+  gboolean rscale = rule->rscale != NULL;
+  g_clear_pointer (&rule->rscale, icalmemory_free_buffer);
+  if (rule->freq == ICAL_NO_RECURRENCE || icalerrno != ICAL_NO_ERROR || !months_valid (rule))
+    return refuse (error, "\"%s\" is not an RRULE (RFC 5545 section 3.3.10), like"
+                   " FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=1", rrule);
+  if (rscale)
+    return refuse (error, "\"%s\": RSCALE is not supported: the Gregorian calendar is", rrule);
+  if (rule->freq == ICAL_SECONDLY_RECURRENCE || rule->freq == ICAL_MINUTELY_RECURRENCE)
+    return refuse (error, "\"%s\": a schedule recurs at most hourly", rrule);
+  return TRUE;
+}
+
+/* See recur.h. */
+gboolean
+recur_rule_check (const char *rrule, GError **error)
+{
+  struct icalrecurrencetype rule;
+  return recur_rule_read (rrule, &rule, error);
+}
+
+/* The number of n digits at s, or -1. */
+static int
+digits (const char *s, guint n)
+{
+  int v = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      if (!g_ascii_isdigit (s[i]))
+        return -1;
+      v = v * 10 + (s[i] - '0');
+    }
+  return v;
+}
+
+/* See recur.h. */
+gboolean
+recur_local_time_read (const char *text, int v[6])
+{
+  gsize len = strlen (text);
+  if (len != 10 && len != 16 && len != 19)
+    return FALSE;
+  if (text[4] != '-' || text[7] != '-' || (len > 10 && text[10] != 'T' && text[10] != ' ')
+      || (len > 10 && text[13] != ':') || (len > 16 && text[16] != ':'))
+    return FALSE;
+  v[0] = digits (text, 4);
+  v[1] = digits (text + 5, 2);
+  v[2] = digits (text + 8, 2);
+  v[3] = len > 10 ? digits (text + 11, 2) : 0;
+  v[4] = len > 10 ? digits (text + 14, 2) : 0;
+  v[5] = len > 16 ? digits (text + 17, 2) : 0;
+  for (guint i = 0; i < 6; i++)
+    if (v[i] < 0)
+      return FALSE;
+  return v[0] >= RECUR_YEAR_MIN && v[0] <= RECUR_YEAR_MAX && v[1] >= 1 && v[1] <= 12
+         && v[2] >= 1 && g_date_valid_dmy ((GDateDay) v[2], (GDateMonth) v[1], (GDateYear) v[0])
+         && v[3] < 24 && v[4] < 60 && v[5] < 60;
+}
+
+/* See recur.h. */
+char *
+recur_start_parse (const char *text, GError **error)
+{
+  int v[6];
+  if (text == NULL || !recur_local_time_read (text, v))
+    {
+      refuse (error, "\"%s\" is not a start: write a local date and time like"
+              " 2026-01-15T09:00 (or a date, for 00:00), years %d to %d, without a"
+              " zone", text != NULL ? text : "", RECUR_YEAR_MIN, RECUR_YEAR_MAX);
+      return NULL;
+    }
+  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d", v[0], v[1], v[2], v[3], v[4], v[5]);
+}
