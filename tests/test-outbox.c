@@ -13,6 +13,7 @@
 
 #include "gateway/store/db.h"
 #include "gateway/flows/intake.h"
+#include "gateway/flows/mailboxes.h"
 #include "gateway/mail/maildir.h"
 #include "gateway/flows/outbox.h"
 #include "gateway/base/template.h"
@@ -106,7 +107,8 @@ deliver (Fixture *f)
 {
   g_autoptr (GError) error = NULL;
   guint sent = 99;
-  if (!outbox_deliver (f->db, f->config, &sent, &error))
+  Context ctx = { f->db, f->config, NULL };
+  if (!outbox_deliver (&ctx, &sent, &error))
     fail_msg ("outbox_deliver: %s", error->message);
   return sent;
 }
@@ -527,8 +529,11 @@ intake_pass (Fixture *f, const Config *config)
 {
   g_autoptr (GError) error = NULL;
   guint count = 99;
-  if (!maildir_intake (f->db, config, config->mailboxes->pdata[0], &count, &error))
-    fail_msg ("maildir_intake: %s", error->message);
+  Context ctx = { f->db, config, NULL };
+  const MailboxConfig *mbox = config->mailboxes->pdata[0];
+  g_autoptr (Source) src = mailbox_source_new (mbox);
+  if (!mailbox_pass (&ctx, mbox, src, &count, &error))
+    fail_msg ("mailbox_pass: %s", error->message);
   return count;
 }
 

@@ -6,11 +6,10 @@
 
 #include "gateway/cli/commands.h"
 #include "gateway/cli/daemon.h"
-#include "gateway/flows/source.h"
+#include "gateway/flows/mailboxes.h"
 #include "gateway/store/db.h"
 #include "gateway/flows/intake.h"
 #include "gateway/base/log.h"
-#include "gateway/mail/maildir.h"
 #include "gateway/flows/outbox.h"
 
 int
@@ -134,8 +133,9 @@ cmd_run (const Config *config, int argc, char **argv)
   g_autoptr (GError) error = NULL;
   if (once)
     {
-      g_autoptr (GHashTable) sources = source_table_new ();
-      status = daemon_pass (db, config, sources, &error) ? EX_OK : EX_TEMPFAIL;
+      g_autoptr (GHashTable) sources = mailboxes_table_new ();
+      Context ctx = { db, config, NULL };
+      status = daemon_pass (&ctx, sources, &error) ? EX_OK : EX_TEMPFAIL;
       if (status != EX_OK)
         g_printerr ("ctcgw: run: %s\n", error->message);
     }

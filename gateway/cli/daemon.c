@@ -1,8 +1,12 @@
 /* The daemon: one GMainLoop whose sources are the IDLE sockets of the IMAP
  * mailboxes, a poll timer, a back-off timer and a self-pipe for signals.
- * Each wake-up ends any IDLE, runs one pass, and arms the waits again. */
+ * Each wake-up ends any IDLE, runs one pass, and arms the waits again.
+ * Signals are taken by a thread of their own (sigwait): SIGTERM and SIGINT
+ * cancel the Context's GCancellable at once, so that the work in hand
+ * stops after the message it holds, and wake the loop through the pipe. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 #include <glib-unix.h>
@@ -13,14 +17,13 @@
 #include "gateway/base/log.h"
 #include "gateway/flows/outbox.h"
 #include "gateway/flows/schedule.h"
-#include "gateway/flows/source.h"
+#include "gateway/flows/mailboxes.h"
 #include "gateway/flows/visit.h"
 
 typedef struct {
-  sqlite3 *db;
-  const Config *config;    /* the current configuration */
-  Config *loaded;          /* the same when SIGHUP loaded it (owned) */
-  GHashTable *sources;     /* ImapSource* by mailbox name */
+  Context ctx;             /* the database, the current configuration, the stop */
+  Config *loaded;          /* the configuration when SIGHUP loaded it (owned) */
+  GHashTable *sources;     /* Source* by mailbox name */
   GMainLoop *loop;
   GPtrArray *waits;        /* GSource ids armed for the next wake-up */
   GPtrArray *idling;       /* ImapSource* in IDLE */
@@ -28,14 +31,16 @@ typedef struct {
 } Daemon;
 
 static int signal_pipe[2] = { -1, -1 };
-static volatile sig_atomic_t reload_requested = 0;
+static gint reload_requested = 0;
 
 gboolean
-daemon_pass (sqlite3 *db, const Config *config, GHashTable *sources, GError **error)
+daemon_pass (const Context *ctx, GHashTable *sources, GError **error)
 {
   guint sent = 0;
+  sqlite3 *db = ctx->db;
+  const Config *config = ctx->config;
   g_autoptr (GError) intake_error = NULL;
-  gboolean intake_ok = source_pass_all (db, config, sources, &intake_error);
+  gboolean intake_ok = mailboxes_pass (ctx, sources, &intake_error);
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr (GError) schedule_error = NULL;
   /* A schedule that cannot run now is tried again at the next pass. */
@@ -46,39 +51,62 @@ daemon_pass (sqlite3 *db, const Config *config, GHashTable *sources, GError **er
   if (!visit_remind_due (db, config, now, &remind_error))
     log_warn ("visit", "%s", remind_error->message);
   /* The outbox goes out even when a mailbox could not be read. */
-  if (!outbox_deliver (db, config, &sent, error))
+  if (!outbox_deliver (ctx, &sent, error))
     return FALSE;
   if (!intake_ok)
     g_propagate_error (error, g_steal_pointer (&intake_error));
   return intake_ok;
 }
 
-static void
-on_signal (int sig)
+/* The signals the daemon takes: blocked in every thread, waited for by one. */
+static sigset_t
+daemon_signals (void)
 {
-  int saved = errno;
-  if (sig == SIGHUP)
-    reload_requested = 1;
-  else
-    source_stop_requested = 1;
-  if (write (signal_pipe[1], "x", 1) < 0)
-    (void) 0;
-  errno = saved;
+  sigset_t set;
+  sigemptyset (&set);
+  sigaddset (&set, SIGTERM);
+  sigaddset (&set, SIGINT);
+  sigaddset (&set, SIGHUP);
+  return set;
 }
 
-static gboolean
-install_signals (GError **error)
+/* The signal thread: SIGHUP asks for a reload, SIGTERM and SIGINT cancel
+ * (and end this thread); each wakes the loop. */
+static gpointer
+take_signals (gpointer data)
 {
+  GCancellable *cancel = data;
+  sigset_t set = daemon_signals ();
+  while (!g_cancellable_is_cancelled (cancel))
+    {
+      int sig;
+      if (sigwait (&set, &sig) != 0)
+        continue;
+      if (sig == SIGHUP)
+        g_atomic_int_set (&reload_requested, 1);
+      else
+        g_cancellable_cancel (cancel);
+      if (write (signal_pipe[1], "x", 1) < 0)
+        (void) 0;
+    }
+  return NULL;
+}
+
+/* Blocks the daemon's signals (*saved: the mask before) and starts the
+ * thread that takes them. */
+static GThread *
+install_signals (GCancellable *cancel, sigset_t *saved, GError **error)
+{
+  sigset_t set = daemon_signals ();
   if (!g_unix_open_pipe (signal_pipe, FD_CLOEXEC, error)
       || !g_unix_set_fd_nonblocking (signal_pipe[0], TRUE, error)
       || !g_unix_set_fd_nonblocking (signal_pipe[1], TRUE, error))
-    return FALSE;
-  struct sigaction sa = { .sa_handler = on_signal };
-  sigemptyset (&sa.sa_mask);
-  sigaction (SIGTERM, &sa, NULL);
-  sigaction (SIGINT, &sa, NULL);
-  sigaction (SIGHUP, &sa, NULL);
-  return TRUE;
+    return NULL;
+  pthread_sigmask (SIG_BLOCK, &set, saved);
+  GThread *thread = g_thread_try_new ("signals", take_signals, cancel, error);
+  if (thread == NULL)
+    pthread_sigmask (SIG_SETMASK, saved, NULL);
+  return thread;
 }
 
 /* Ends every IDLE; a connection that broke is dropped (the pass reconnects). */
@@ -136,10 +164,10 @@ static gboolean
 arm_idles (Daemon *d)
 {
   gboolean all = TRUE;
-  for (guint i = 0; i < d->config->mailboxes->len; i++)
+  for (guint i = 0; i < d->ctx.config->mailboxes->len; i++)
     {
-      const MailboxConfig *mbox = g_ptr_array_index (d->config->mailboxes, i);
-      ImapSource *src = source_imap (d->sources, mbox);
+      const MailboxConfig *mbox = g_ptr_array_index (d->ctx.config->mailboxes, i);
+      ImapSource *src = mailboxes_imap (d->sources, mbox);
       int fd = -1;
       g_autoptr (GError) error = NULL;
       if (src == NULL)
@@ -189,11 +217,11 @@ arm (Daemon *d, gboolean failed)
   else
     {
       d->backoff = 1;
-      seconds = poll_seconds (d->config, arm_idles (d));
+      seconds = poll_seconds (d->ctx.config, arm_idles (d));
       g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-      seconds = MIN (seconds, schedule_seconds_until_due (d->db, now));
-      seconds = MIN (seconds, visit_seconds_until_due (d->db, now));
-      seconds = MIN (seconds, outbox_seconds_until_due (d->db));
+      seconds = MIN (seconds, schedule_seconds_until_due (d->ctx.db, now));
+      seconds = MIN (seconds, visit_seconds_until_due (d->ctx.db, now));
+      seconds = MIN (seconds, outbox_seconds_until_due (d->ctx.db));
     }
   add_wait (d, g_timeout_add_seconds (seconds, on_wake, d));
 }
@@ -214,16 +242,16 @@ wake (Daemon *d)
 {
   g_autoptr (GError) error = NULL;
   disarm (d);
-  if (source_stop_requested)
+  if (context_stopping (&d->ctx))
     return;
-  gboolean ok = daemon_pass (d->db, d->config, d->sources, &error);
+  gboolean ok = daemon_pass (&d->ctx, d->sources, &error);
   if (!ok)
     {
       log_warn ("daemon", "pass failed: %s", error->message);
       if (g_error_matches (error, IMAP_ERROR, IMAP_ERROR_CONNECT))
         g_hash_table_remove_all (d->sources);
     }
-  if (source_stop_requested)
+  if (context_stopping (&d->ctx))
     stop (d);
   else
     arm (d, !ok);
@@ -243,7 +271,7 @@ reload (Daemon *d)
   disarm (d);
   g_hash_table_remove_all (d->sources);
   g_clear_pointer (&d->loaded, config_free);
-  d->config = d->loaded = config;
+  d->ctx.config = d->loaded = config;
   log_info ("daemon", "configuration reloaded from %s", command_config_path);
 }
 
@@ -254,14 +282,13 @@ on_signal_pipe (gint fd, GIOCondition condition, gpointer data)
   char buf[64];
   while (read (fd, buf, sizeof buf) > 0)
     ;
-  if (source_stop_requested)
+  if (context_stopping (&d->ctx))
     {
       stop (d);
       return G_SOURCE_CONTINUE;
     }
-  if (reload_requested)
+  if (g_atomic_int_compare_and_exchange (&reload_requested, 1, 0))
     {
-      reload_requested = 0;
       reload (d);
       wake (d);
     }
@@ -272,21 +299,27 @@ int
 daemon_run (sqlite3 *db, const Config *config)
 {
   g_autoptr (GError) error = NULL;
-  if (!install_signals (&error))
+  g_autoptr (GCancellable) cancel = g_cancellable_new ();
+  sigset_t saved;
+  GThread *signals = install_signals (cancel, &saved, &error);
+  if (signals == NULL)
     {
       g_printerr ("ctcgw: run: %s\n", error->message);
       return EX_OSERR;
     }
-  Daemon d = { .db = db, .config = config, .sources = source_table_new (),
+  Daemon d = { .ctx = { db, config, cancel }, .sources = mailboxes_table_new (),
                .loop = g_main_loop_new (NULL, FALSE), .waits = g_ptr_array_new (),
                .idling = g_ptr_array_new (), .backoff = 1 };
   guint pipe_watch = g_unix_fd_add (signal_pipe[0], G_IO_IN, on_signal_pipe, &d);
   log_info ("daemon", "started: %u mailboxes", config->mailboxes->len);
   wake (&d);
-  if (!source_stop_requested)
+  if (!context_stopping (&d.ctx))
     g_main_loop_run (d.loop);
   disarm (&d);
   g_source_remove (pipe_watch);
+  /* The loop ends only once cancelled, which ends the signal thread too. */
+  g_thread_join (signals);
+  pthread_sigmask (SIG_SETMASK, &saved, NULL);
   g_hash_table_unref (d.sources);
   g_ptr_array_unref (d.waits);
   g_ptr_array_unref (d.idling);

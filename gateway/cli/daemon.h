@@ -4,14 +4,16 @@
 #include <glib.h>
 #include <sqlite3.h>
 #include "gateway/base/config.h"
+#include "gateway/base/context.h"
 
 /* Upper bound of the wait between reconnection attempts, in seconds. */
 #define DAEMON_BACKOFF_MAX 300u
 /* IDLE is re-issued this often (RFC 2177: before 29 minutes). */
 #define DAEMON_IDLE_REFRESH (25u * 60u)
 
-/* One pass over every mailbox and the outbox. */
-gboolean daemon_pass (sqlite3 *db, const Config *config, GHashTable *sources, GError **error);
+/* One pass over every mailbox (sources: mailboxes_table_new), the due
+ * schedules and reminders, and the outbox. */
+gboolean daemon_pass (const Context *ctx, GHashTable *sources, GError **error);
 
 /* Runs until SIGTERM or SIGINT (the message in hand is finished first);
  * SIGHUP reloads the configuration.  Returns a sysexits status. */

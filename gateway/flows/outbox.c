@@ -9,7 +9,6 @@
 #include "gateway/mail/maildir.h"
 #include "gateway/flows/outbox.h"
 #include "gateway/mail/smtp.h"
-#include "gateway/flows/source.h"
 
 G_DEFINE_QUARK (ctcgw-outbox-error-quark, outbox_error)
 
@@ -460,6 +459,7 @@ typedef struct {
  * results are written in small transactions. */
 typedef struct {
   sqlite3 *db;
+  GCancellable *cancel;   /* cancelled: no more rows are handed out */
   const char *bounce;     /* the envelope sender, made VERP per row */
   GArray *ids;            /* the due rows */
   guint taken;            /* ids handed to the sender */
@@ -518,7 +518,7 @@ static gboolean
 smtp_next (gpointer data, SmtpMessage *msg, GError **error)
 {
   SmtpPass *p = data;
-  while (p->taken < p->ids->len && !source_stop_requested)
+  while (p->taken < p->ids->len && !g_cancellable_is_cancelled (p->cancel))
     {
       g_autoptr (OutboxRow) row = g_new0 (OutboxRow, 1);
       if (!read_row (p->db, g_array_index (p->ids, gint64, p->taken++), row, error))
@@ -593,14 +593,16 @@ defer_untried (SmtpPass *p, const char *reason, GError **error)
 /* Sends the due rows over SMTP.  A sink that cannot be used (password
  * file, URL) leaves them for the next pass; only the database fails. */
 static gboolean
-deliver_smtp (sqlite3 *db, const Config *config, GArray *ids, guint *sent, GError **error)
+deliver_smtp (const Context *ctx, GArray *ids, guint *sent, GError **error)
 {
+  const Config *config = ctx->config;
   g_autoptr (GError) local = NULL;
   g_autoptr (GHashTable) in_flight = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
                                                             (GDestroyNotify) outbox_row_free);
   g_autoptr (GArray) results = g_array_new (FALSE, TRUE, sizeof (SmtpResult));
   g_array_set_clear_func (results, (GDestroyNotify) smtp_result_clear);
-  SmtpPass p = { db, config->bounce_address != NULL ? config->bounce_address : config->address,
+  SmtpPass p = { ctx->db, ctx->cancel,
+                 config->bounce_address != NULL ? config->bounce_address : config->address,
                  ids, 0, in_flight, results, 0, 0, sent };
   gboolean sent_ok = smtp_send (config, smtp_next, smtp_done, &p, &local);
   gboolean unreachable = g_error_matches (local, SMTP_ERROR, SMTP_ERROR_UNREACHABLE);
@@ -623,8 +625,10 @@ deliver_smtp (sqlite3 *db, const Config *config, GArray *ids, guint *sent, GErro
 
 /* See outbox.h: one pass over the due rows. */
 gboolean
-outbox_deliver (sqlite3 *db, const Config *config, guint *sent, GError **error)
+outbox_deliver (const Context *ctx, guint *sent, GError **error)
 {
+  sqlite3 *db = ctx->db;
+  const Config *config = ctx->config;
   const char *dir = config_maildir_path (config->smtp_url);
   gint64 budget = 0;
   *sent = 0;
@@ -634,7 +638,7 @@ outbox_deliver (sqlite3 *db, const Config *config, guint *sent, GError **error)
   if (ids == NULL)
     return FALSE;
   if (dir == NULL)
-    return ids->len == 0 || deliver_smtp (db, config, ids, sent, error);
+    return ids->len == 0 || deliver_smtp (ctx, ids, sent, error);
   for (guint i = 0; i < ids->len; i += OUTBOX_SINK_BATCH)
     if (!deliver_maildir_batch (db, dir, &g_array_index (ids, gint64, i),
                                 MIN (OUTBOX_SINK_BATCH, ids->len - i), sent, error))

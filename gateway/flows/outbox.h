@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <gmime/gmime.h>
 #include "gateway/base/config.h"
+#include "gateway/base/context.h"
 
 /* GMime 3.2 defines no g_autoptr cleanups; the gateway's code uses this one. */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMessage, g_object_unref)
@@ -47,9 +48,9 @@ gint64 outbox_queue (sqlite3 *db, GMimeMessage *msg, const char *recipient,
  * failure defers the row (retried after outbox_retry_delay(tries)) and
  * fails it after OUTBOX_TRIES_MAX tries; a 5xx fails it at once.  An SMTP
  * sink that cannot be used (password file) leaves the rows as they are,
- * with a warning.  FALSE only when the database fails. */
-gboolean outbox_deliver (sqlite3 *db, const Config *config, guint *sent,
-                         GError **error);
+ * with a warning.  Once ctx->cancel is cancelled no more rows are handed
+ * to the SMTP sessions.  FALSE only when the database fails. */
+gboolean outbox_deliver (const Context *ctx, guint *sent, GError **error);
 
 /* Seconds a row waits after its try number tries (0 the first): 60 s *
  * 2^tries, at most OUTBOX_RETRY_MAX_SECONDS. */

@@ -18,7 +18,7 @@
 typedef struct _Fetcher Fetcher;
 
 typedef struct {
-  GPtrArray *msgs;      /* ImapMessage*, in UID order; NULL with error */
+  GPtrArray *msgs;      /* SourceMessage*, in UID order; NULL with error */
   GPtrArray *prepared;  /* what prepare made of each of msgs, in the same order */
   guint done;           /* UIDs of the list this batch deals with (fetched, or gone) */
   GError *error;        /* connecting or fetching failed */
@@ -27,7 +27,7 @@ typedef struct {
 
 /* Work on a fetched message that can be done in the fetching thread
  * (parsing, say); its result is freed with the GDestroyNotify given. */
-typedef gpointer (*FetcherPrepareFunc) (const ImapMessage *m, gpointer data);
+typedef gpointer (*FetcherPrepareFunc) (const SourceMessage *m, gpointer data);
 /* Makes what was filed durable, in the fetching thread, before a batch is
  * moved; FALSE with error set keeps the batch (and those after) in the
  * inbox. */

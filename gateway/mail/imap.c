@@ -11,20 +11,24 @@
 #include <gnutls/x509.h>
 #include <libetpan/libetpan.h>
 
+#include "gateway/base/secret.h"
 #include "gateway/mail/imap.h"
 #include "gateway/base/log.h"
 
 /* Seconds a connection, a TLS handshake or one network read may take. */
 #define IMAP_TIMEOUT 60
-/* Longest password (the first line of the password file). */
-#define IMAP_PASSWORD_MAX 1024
 /* Longest certificate chain checked. */
 #define IMAP_CHAIN_MAX 16
 
 G_DEFINE_QUARK (imap-error-quark, imap_error)
 
+/* Messages fetched, filed and made durable together. */
+#define IMAP_BATCH 100
+
+static const SourceOps imap_source_ops;
+
 struct _ImapSource {
-  char *name;            /* [mailbox NAME] */
+  Source base;           /* its name: [mailbox NAME] */
   char *url;
   char *user;
   char *password_file;
@@ -68,10 +72,10 @@ fail (ImapSource *src, GError **error, ImapError code, const char *fmt, ...)
   g_autofree char *what = g_strdup_vprintf (fmt, ap);
   va_end (ap);
   if (src->host != NULL)
-    g_set_error (error, IMAP_ERROR, code, "[mailbox %s] %s:%u/%s: %s", src->name, src->host,
+    g_set_error (error, IMAP_ERROR, code, "[mailbox %s] %s:%u/%s: %s", src->base.name, src->host,
                  src->port, src->mailbox, what);
   else
-    g_set_error (error, IMAP_ERROR, code, "[mailbox %s] %s", src->name, what);
+    g_set_error (error, IMAP_ERROR, code, "[mailbox %s] %s", src->base.name, what);
   return FALSE;
 }
 
@@ -253,44 +257,19 @@ parse_url (ImapSource *src, GError **error)
   return TRUE;
 }
 
-/* Overwrites a secret before freeing it. */
-static void
-secret_free (char *secret)
-{
-  if (secret == NULL)
-    return;
-  explicit_bzero (secret, strlen (secret));
-  g_free (secret);
-}
-
-/* The first line of the password file, without its line end. */
+/* The password of the mailbox's password file (a new string: secret_free). */
 static char *
 read_password (ImapSource *src, GError **error)
 {
-  char buf[IMAP_PASSWORD_MAX + 2];
+  g_autoptr (GError) local = NULL;
   if (src->password_file == NULL)
     {
       fail (src, error, IMAP_ERROR_CONFIG, "password_file: not set");
       return NULL;
     }
-  int fd = open (src->password_file, O_RDONLY | O_CLOEXEC);
-  ssize_t got = fd >= 0 ? read (fd, buf, sizeof buf - 1) : -1;
-  int err = errno;
-  if (fd >= 0)
-    close (fd);
-  if (got < 0)
-    {
-      fail (src, error, IMAP_ERROR_CONFIG, "password_file: cannot read %s: %s",
-            src->password_file, g_strerror (err));
-      return NULL;
-    }
-  buf[got] = '\0';
-  gsize len = strcspn (buf, "\r\n");
-  char *password = len > 0 && len <= IMAP_PASSWORD_MAX ? g_strndup (buf, len) : NULL;
-  explicit_bzero (buf, sizeof buf);
+  char *password = secret_read_password (src->password_file, &local);
   if (password == NULL)
-    fail (src, error, IMAP_ERROR_CONFIG, "password_file: %s: the first line is empty or longer "
-          "than %d bytes", src->password_file, IMAP_PASSWORD_MAX);
+    fail (src, error, IMAP_ERROR_CONFIG, "password_file: %s", local->message);
   return password;
 }
 
@@ -527,7 +506,8 @@ ImapSource *
 imap_source_new (const MailboxConfig *mbox)
 {
   ImapSource *src = g_new0 (ImapSource, 1);
-  src->name = g_strdup (mbox->name);
+  src->base.ops = &imap_source_ops;
+  src->base.name = g_strdup (mbox->name);
   src->url = g_strdup (mbox->url);
   src->user = g_strdup (mbox->user);
   src->password_file = g_strdup (mbox->password_file);
@@ -543,7 +523,7 @@ imap_source_free (ImapSource *src)
   if (src == NULL)
     return;
   imap_source_disconnect (src);
-  g_free (src->name);
+  g_free (src->base.name);
   g_free (src->url);
   g_free (src->user);
   g_free (src->password_file);
@@ -749,7 +729,7 @@ uid_fetch (ImapSource *src, const guint32 *uids, guint n, struct mailimap_fetch_
   return r;
 }
 
-/* Orders Sized and ImapMessage* by UID for bsearch and sorting. */
+/* Orders Sized by UID for bsearch and sorting. */
 static int
 compare_sized (const void *a, const void *b)
 {
@@ -781,21 +761,12 @@ fetch_sizes (ImapSource *src, const guint32 *uids, guint n, GError **error)
   return sizes;
 }
 
-/* Frees an ImapMessage. */
-static void
-message_free (gpointer data)
-{
-  ImapMessage *m = data;
-  g_clear_pointer (&m->raw, g_bytes_unref);
-  g_free (m);
-}
-
 /* The messages that fit: a prefix of sizes within max_bytes (at least
  * one); those over max_message count for max_message (their header). */
 static GPtrArray *
 plan_batch (GArray *sizes, gsize max_bytes, gsize max_message)
 {
-  GPtrArray *msgs = g_ptr_array_new_with_free_func (message_free);
+  GPtrArray *msgs = g_ptr_array_new_with_free_func ((GDestroyNotify) source_message_free);
   gsize total = 0;
   for (guint i = 0; i < sizes->len; i++)
     {
@@ -804,8 +775,8 @@ plan_batch (GArray *sizes, gsize max_bytes, gsize max_message)
       if (i > 0 && total + cost > max_bytes)
         break;
       total += cost;
-      ImapMessage *m = g_new0 (ImapMessage, 1);
-      m->uid = s->uid;
+      SourceMessage *m = g_new0 (SourceMessage, 1);
+      m->id = s->uid;
       m->size = s->size;
       m->truncated = s->size > max_message;
       g_ptr_array_add (msgs, m);
@@ -832,17 +803,17 @@ take_body (struct mailimap_msg_att_body_section *body)
 }
 
 /* The message of msgs (in UID order) with this UID, or NULL. */
-static ImapMessage *
+static SourceMessage *
 find_message (GPtrArray *msgs, guint32 uid)
 {
   guint lo = 0, hi = msgs->len;
   while (lo < hi)
     {
       guint mid = lo + (hi - lo) / 2;
-      ImapMessage *m = g_ptr_array_index (msgs, mid);
-      if (m->uid == uid)
+      SourceMessage *m = g_ptr_array_index (msgs, mid);
+      if (m->id == uid)
         return m;
-      if (m->uid < uid)
+      if (m->id < uid)
         lo = mid + 1;
       else
         hi = mid;
@@ -859,8 +830,8 @@ fetch_bodies (ImapSource *src, GPtrArray *msgs, gboolean truncated, gsize max_me
 {
   g_autoptr (GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
   for (guint i = 0; i < msgs->len; i++)
-    if (((ImapMessage *) g_ptr_array_index (msgs, i))->truncated == truncated)
-      g_array_append_val (uids, ((ImapMessage *) g_ptr_array_index (msgs, i))->uid);
+    if (((SourceMessage *) g_ptr_array_index (msgs, i))->truncated == truncated)
+      g_array_append_val (uids, ((SourceMessage *) g_ptr_array_index (msgs, i))->id);
   if (uids->len == 0)
     return TRUE;
   struct mailimap_section *section = truncated ? mailimap_section_new_header ()
@@ -874,7 +845,7 @@ fetch_bodies (ImapSource *src, GPtrArray *msgs, gboolean truncated, gsize max_me
   for (clistiter *it = clist_begin (result); it != NULL; it = clist_next (it))
     {
       Fetched f = fetched (clist_content (it));
-      ImapMessage *m = find_message (msgs, f.uid);
+      SourceMessage *m = find_message (msgs, f.uid);
       if (m != NULL && f.body != NULL && m->truncated == truncated && m->raw == NULL)
         m->raw = take_body (f.body);
     }
@@ -900,7 +871,7 @@ imap_source_fetch (ImapSource *src, const guint32 *uids, guint n,
   if (!ready (src, error))
     return NULL;
   if (n == 0)
-    return g_ptr_array_new_with_free_func (message_free);
+    return g_ptr_array_new_with_free_func ((GDestroyNotify) source_message_free);
   g_autoptr (GArray) sizes = fetch_sizes (src, uids, n, error);
   if (sizes == NULL)
     return NULL;
@@ -916,10 +887,10 @@ imap_source_fetch (ImapSource *src, const guint32 *uids, guint n,
    * by someone else), or all when the server has none of them; not those
    * left for the next batch by max_bytes. */
   *done = msgs->len == 0 ? n
-      : covered (uids, n, ((ImapMessage *) g_ptr_array_index (msgs, msgs->len - 1))->uid);
+      : covered (uids, n, ((SourceMessage *) g_ptr_array_index (msgs, msgs->len - 1))->id);
   /* A message expunged by someone else between the two fetches. */
   for (guint i = msgs->len; i-- > 0;)
-    if (((ImapMessage *) g_ptr_array_index (msgs, i))->raw == NULL)
+    if (((SourceMessage *) g_ptr_array_index (msgs, i))->raw == NULL)
       g_ptr_array_remove_index (msgs, i);
   return msgs;
 }
@@ -1001,4 +972,52 @@ imap_source_idle_done (ImapSource *src, GError **error)
     return TRUE;
   src->idling = src->idle_news = FALSE;
   return check (src, mailimap_idle_done (src->imap), "IDLE DONE", error);
+}
+
+/* --- as a Source (source.h) --------------------------------------------- */
+
+static gboolean
+op_open (Source *src, guint32 *validity, GError **error)
+{
+  if (!imap_source_connect ((ImapSource *) src, error))
+    return FALSE;
+  *validity = ((ImapSource *) src)->uidvalidity;
+  return TRUE;
+}
+
+static GArray *
+op_list (Source *src, guint32 after, gboolean *news, GError **error)
+{
+  return imap_source_search ((ImapSource *) src, after, news, error);
+}
+
+static GPtrArray *
+op_fetch (Source *src, const guint32 *ids, guint n, gsize max_bytes, gsize max_message,
+          guint *done, GError **error)
+{
+  return imap_source_fetch ((ImapSource *) src, ids, n, max_bytes, max_message, done, error);
+}
+
+static gboolean
+op_move (Source *src, const guint32 *ids, guint n, const char *folder, GError **error)
+{
+  return imap_source_move ((ImapSource *) src, ids, n, folder, error);
+}
+
+static void
+op_free (Source *src)
+{
+  imap_source_free ((ImapSource *) src);
+}
+
+static const SourceOps imap_source_ops = {
+  .kind = "imap", .batch = IMAP_BATCH,
+  .open = op_open, .list = op_list, .fetch = op_fetch, .move = op_move,
+  .done = NULL, .free = op_free,
+};
+
+ImapSource *
+imap_source_of (Source *src)
+{
+  return src != NULL && src->ops == &imap_source_ops ? (ImapSource *) src : NULL;
 }

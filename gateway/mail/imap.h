@@ -1,14 +1,17 @@
 /* An IMAP mailbox as an intake source, with libetpan: the protocol side
- * only.  What is filed, and when a message may be moved, is decided by the
- * caller (gateway/source.c).
+ * only.  An ImapSource is a Source (source.h); what is filed, and when a
+ * message may be moved, is decided by the caller (gateway/flows/mailboxes.c).
+ * The functions below are what IDLE and the second connection
+ * (fetcher.h) need beyond the Source interface.
  *
  * Ownership: imap_source_new() returns a new ImapSource owned by the caller;
- * imap_source_fetch() returns a new array of ImapMessage owned by the
+ * imap_source_fetch() returns a new array of SourceMessage owned by the
  * caller (free function set). */
 #pragma once
 
 #include <glib.h>
 #include "gateway/base/config.h"
+#include "gateway/mail/source.h"
 
 typedef enum {
   IMAP_ERROR_CONNECT,   /* cannot connect or the connection broke: retry later */
@@ -21,15 +24,9 @@ GQuark imap_error_quark (void);
 
 typedef struct _ImapSource ImapSource;
 
-typedef struct {
-  guint32 uid;
-  gsize size;       /* RFC822.SIZE as the server reports it */
-  GBytes *raw;      /* the whole message; for one over max_message, only its
-                       header (BODY.PEEK[HEADER]) */
-  gboolean truncated;
-} ImapMessage;
-
 ImapSource *imap_source_new (const MailboxConfig *mbox);
+/* src as an ImapSource, or NULL when it reads another kind of mailbox. */
+ImapSource *imap_source_of (Source *src);
 void imap_source_free (ImapSource *src);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ImapSource, imap_source_free)
 
@@ -46,7 +43,7 @@ guint32 imap_source_uidvalidity (ImapSource *src);
 
 /* When a second connection to the same mailbox was last refused
  * (g_get_monotonic_time), 0 when never: kept here for the caller, which
- * decides when to ask again (gateway/source.c). */
+ * decides when to ask again (gateway/flows/mailboxes.c). */
 gint64 imap_source_second_refused (ImapSource *src);
 void imap_source_set_second_refused (ImapSource *src, gint64 when);
 
@@ -61,7 +58,7 @@ GArray *imap_source_search (ImapSource *src, guint32 after_uid, gboolean *news,
 /* Fetches messages of uids[0..n) (ascending): about max_bytes of them
  * (RFC822.SIZE first, then BODY.PEEK[] for those that fit; those over
  * max_message get only their header).  Never sets \Seen.  Returns
- * ImapMessage* in UID order; *done is how many of the UIDs the answer
+ * SourceMessage* in UID order; *done is how many of the UIDs the answer
  * deals with (fetched, or gone from the server meanwhile). */
 GPtrArray *imap_source_fetch (ImapSource *src, const guint32 *uids, guint n,
                               gsize max_bytes, gsize max_message, guint *done,

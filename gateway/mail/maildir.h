@@ -1,20 +1,11 @@
-/* Maildir as an intake source: files in new/ and cur/ are processed in name
- * order and, once what was filed from them is durable, moved to the
- * processed (or rejected) folder, a Maildir++ subfolder ".Processed". */
+/* Maildir written safely: each file through tmp/, made durable, renamed
+ * into new/ (the outbox sink, and the folders of the Maildir source). */
 #pragma once
 
 #include <glib.h>
-#include <sqlite3.h>
-#include "gateway/base/config.h"
 
-/* One pass over the mailbox; *count is the number of messages taken in.
- * Of a file over limits.message_max only the first limit + 1 bytes are read:
- * enough for intake to answer that it is too large.  Messages are moved
- * batch by batch, each batch after the database made it durable.  FALSE when
- * intake_process failed (temporarily: the file stays for the next pass) or
- * a file cannot be read or moved. */
-gboolean maildir_intake (sqlite3 *db, const Config *config, const MailboxConfig *mbox,
-                         guint *count, GError **error);
+/* Creates dir/tmp, dir/new and dir/cur (and dir) where they are missing. */
+gboolean maildir_make (const char *dir, GError **error);
 
 /* Writes data into the Maildir dir (creating tmp/new/cur): tmp name, sync,
  * rename into new/, sync new/.  Returns the final path (a new string); errors are

@@ -21,6 +21,7 @@
 #include <curl/curl.h>
 
 #include "gateway/base/log.h"
+#include "gateway/base/secret.h"
 #include "gateway/mail/smtp.h"
 #include "gateway/base/threads.h"
 
@@ -301,40 +302,16 @@ reply_code (const Session *s)
 
 /* ---- setting up ------------------------------------------------------------ */
 
-/* The first line of the password file, without its line end. */
+/* The password of the [smtp] password file (a new string: secret_free). */
 static char *
 read_password (const char *path, GError **error)
 {
-  char buf[SMTP_PASSWORD_MAX + 2];
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
-  ssize_t got = fd >= 0 ? read (fd, buf, sizeof buf - 1) : -1;
-  int err = errno;
-  if (fd >= 0)
-    close (fd);
-  if (got < 0)
-    {
-      g_set_error (error, SMTP_ERROR, SMTP_ERROR_CONFIG, "[smtp] password_file: cannot"
-                   " read %s: %s", path, g_strerror (err));
-      return NULL;
-    }
-  buf[got] = '\0';
-  gsize len = strcspn (buf, "\r\n");
-  char *password = len > 0 && len <= SMTP_PASSWORD_MAX ? g_strndup (buf, len) : NULL;
-  explicit_bzero (buf, sizeof buf);
+  g_autoptr (GError) local = NULL;
+  char *password = secret_read_password (path, &local);
   if (password == NULL)
-    g_set_error (error, SMTP_ERROR, SMTP_ERROR_CONFIG, "[smtp] password_file: %s: the"
-                 " first line is empty or longer than %d bytes", path, SMTP_PASSWORD_MAX);
+    g_set_error (error, SMTP_ERROR, SMTP_ERROR_CONFIG, "[smtp] password_file: %s",
+                 local->message);
   return password;
-}
-
-/* Overwrites a secret before freeing it. */
-static void
-secret_free (char *secret)
-{
-  if (secret == NULL)
-    return;
-  explicit_bzero (secret, strlen (secret));
-  g_free (secret);
 }
 
 /* The URL, TLS and login of the configuration, checked before anything is

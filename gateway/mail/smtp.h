@@ -19,8 +19,6 @@ GQuark smtp_error_quark (void);
 
 /* The longest server reply kept (in last_error and the log), in bytes. */
 #define SMTP_REPLY_MAX 300
-/* The longest password (the first line of the password file). */
-#define SMTP_PASSWORD_MAX 1024
 
 /* One message to send.  The strings and raw belong to the caller until the
  * result of the message is reported. */
