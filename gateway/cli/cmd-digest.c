@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sqlite3.h>
 
+#include "gateway/cli/command.h"
 #include "gateway/cli/commands.h"
 #include "gateway/store/db.h"
 #include "gateway/flows/digest.h"

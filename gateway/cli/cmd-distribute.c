@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "gateway/store/audience.h"
+#include "gateway/cli/command.h"
 #include "gateway/cli/commands.h"
 #include "gateway/store/db.h"
 #include "gateway/flows/distribute.h"

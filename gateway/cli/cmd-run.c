@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gateway/cli/command.h"
 #include "gateway/cli/commands.h"
 #include "gateway/cli/daemon.h"
 #include "gateway/flows/source.h"
