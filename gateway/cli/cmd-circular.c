@@ -240,7 +240,7 @@ static const SubcommandTable table = {
 
 /* `ctcgw circular create | list | send REF | schedule REF` */
 int
-cmd_circular (const Config *config, int argc, char **argv)
+cmd_circular (const Config *config, const char *config_path, int argc, char **argv)
 {
   g_auto (CircularOptions) o = { 0 };
   GOptionEntry entries[] = {

@@ -70,7 +70,7 @@ digest_do_send (sqlite3 *db, const Config *config, const char *day)
 
 /* `ctcgw digest [--print|--send] [--html] [--queries] [--date YYYY-MM-DD]` */
 int
-cmd_digest (const Config *config, int argc, char **argv)
+cmd_digest (const Config *config, const char *config_path, int argc, char **argv)
 {
   gboolean print = FALSE, send = FALSE, html = FALSE, queries = FALSE;
   g_autofree char *date = NULL;

@@ -46,7 +46,7 @@ distribute_run (const Config *config, const char *audience)
 
 /* `ctcgw distribute contacts [--to AUDIENCE]` */
 int
-cmd_distribute (const Config *config, int argc, char **argv)
+cmd_distribute (const Config *config, const char *config_path, int argc, char **argv)
 {
   g_autofree char *to = NULL;
   GOptionEntry entries[] = {

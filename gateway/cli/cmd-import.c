@@ -94,7 +94,7 @@ import_data (const Config *config, const char *register_name, const char *path,
 
 /* `ctcgw import REGISTER FILE.csv` */
 int
-cmd_import (const Config *config, int argc, char **argv)
+cmd_import (const Config *config, const char *config_path, int argc, char **argv)
 {
   g_autoptr (GPtrArray) names = import_registers ();
   g_autofree char *list = g_strjoinv (", ", (char **) names->pdata);

@@ -202,7 +202,7 @@ static const SubcommandTable table = {
 
 /* `ctcgw meeting create | invite REF | update REF | cancel REF | attendance REF` */
 int
-cmd_meeting (const Config *config, int argc, char **argv)
+cmd_meeting (const Config *config, const char *config_path, int argc, char **argv)
 {
   g_auto (MeetingOptions) o = { 0 };
   GOptionEntry entries[] = {

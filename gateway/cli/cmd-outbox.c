@@ -125,7 +125,7 @@ static const SubcommandTable table = {
 
 /* `ctcgw outbox list [--state STATE] [--json] | retry ID` */
 int
-cmd_outbox (const Config *config, int argc, char **argv)
+cmd_outbox (const Config *config, const char *config_path, int argc, char **argv)
 {
   g_auto (OutboxOptions) o = { 0 };
   GOptionEntry entries[] = {

@@ -342,7 +342,7 @@ static const SubcommandTable table = {
 
 /* `ctcgw quarantine list | show ID | approve ID | reject ID [--reason TEXT]` */
 int
-cmd_quarantine (const Config *config, int argc, char **argv)
+cmd_quarantine (const Config *config, const char *config_path, int argc, char **argv)
 {
   g_autofree char *reason = NULL;
   GOptionEntry entries[] = {

@@ -333,7 +333,7 @@ list_pairs (sqlite3 *db, const Config *config, gboolean candidates, gboolean jso
 /* `ctcgw list REGISTER [--json] [--state STATE]`, `list requests
  * --candidates`, `list offers --overlaps` */
 int
-cmd_list (const Config *config, int argc, char **argv)
+cmd_list (const Config *config, const char *config_path, int argc, char **argv)
 {
   gboolean json = FALSE, candidates = FALSE, overlaps = FALSE;
   g_autofree char *state = NULL;
@@ -438,7 +438,7 @@ export_ics (const Config *config, const char *path)
 
 /* `ctcgw export REGISTER [--format csv|json|vcard|ics] [-o FILE]` */
 int
-cmd_export (const Config *config, int argc, char **argv)
+cmd_export (const Config *config, const char *config_path, int argc, char **argv)
 {
   g_autofree char *format = NULL;
   g_autofree char *path = NULL;

@@ -15,7 +15,7 @@
 #include "gateway/flows/outbox.h"
 
 int
-cmd_init (const Config *config, int argc, char **argv)
+cmd_init (const Config *config, const char *config_path, int argc, char **argv)
 {
   GOptionEntry entries[] = { { NULL } };
   if (!command_parse_options ("init", "", "Create the database, or upgrade it, and load the"
@@ -37,18 +37,18 @@ cmd_init (const Config *config, int argc, char **argv)
 }
 
 int
-cmd_check_config (const Config *config, int argc, char **argv)
+cmd_check_config (const Config *config, const char *config_path, int argc, char **argv)
 {
   GOptionEntry entries[] = { { NULL } };
   if (!command_parse_options ("check-config", "", "Read the configuration file and list"
                               " every problem in it, one a line.", entries, &argc, &argv))
     return EX_USAGE;
-  g_autoptr (GPtrArray) problems = config_check (command_config_path);
+  g_autoptr (GPtrArray) problems = config_check (config_path);
   for (guint i = 0; i < problems->len; i++)
-    g_printerr ("%s: %s\n", command_config_path, (const char *) g_ptr_array_index (problems, i));
+    g_printerr ("%s: %s\n", config_path, (const char *) g_ptr_array_index (problems, i));
   if (problems->len > 0)
     return EX_CONFIG;
-  printf ("%s: no problems\n", command_config_path);
+  printf ("%s: no problems\n", config_path);
   return EX_OK;
 }
 
@@ -76,7 +76,7 @@ read_stdin (gsize max, gsize *total, GError **error)
 }
 
 int
-cmd_deliver (const Config *config, int argc, char **argv)
+cmd_deliver (const Config *config, const char *config_path, int argc, char **argv)
 {
   g_autofree char *mailbox = NULL;
   GOptionEntry entries[] = {
@@ -117,7 +117,7 @@ cmd_deliver (const Config *config, int argc, char **argv)
 }
 
 int
-cmd_run (const Config *config, int argc, char **argv)
+cmd_run (const Config *config, const char *config_path, int argc, char **argv)
 {
   gboolean once = FALSE;
   GOptionEntry entries[] = {
@@ -141,7 +141,7 @@ cmd_run (const Config *config, int argc, char **argv)
         g_printerr ("ctcgw: run: %s\n", error->message);
     }
   else
-    status = daemon_run (db, config);
+    status = daemon_run (db, config, config_path);
   db_close (db);
   return status;
 }

@@ -214,7 +214,7 @@ show_reference (sqlite3 *db, const ShowQuery *q, const char *reference, gboolean
 
 /* `ctcgw show REFERENCE [--json]` */
 int
-cmd_show (const Config *config, int argc, char **argv)
+cmd_show (const Config *config, const char *config_path, int argc, char **argv)
 {
   gboolean json = FALSE;
   GOptionEntry entries[] = {

@@ -208,7 +208,7 @@ static const SubcommandTable table = {
 
 /* `ctcgw visit create | invite REF | request-info REF | assess REF | share REF` */
 int
-cmd_visit (const Config *config, int argc, char **argv)
+cmd_visit (const Config *config, const char *config_path, int argc, char **argv)
 {
   g_auto (VisitOptions) o = { 0 };
   GOptionEntry entries[] = {

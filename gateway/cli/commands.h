@@ -1,6 +1,7 @@
-/* The commands of ctcgw(8).  Each takes the loaded configuration and its own
- * arguments (argv[0] is the command name) and returns a sysexits.h status.
- * Their shared helpers are in command.h. */
+/* The commands of ctcgw(8).  Each takes the loaded configuration (NULL for a
+ * command that needs none), the path of the file it came from (-c, or the
+ * default) and its own arguments (argv[0] is the command name), and returns a
+ * sysexits.h status.  Their shared helpers are in command.h. */
 #pragma once
 
 #include <glib.h>
@@ -12,35 +13,32 @@ typedef struct {
   const char *args;      /* synopsis of the arguments, for --help */
   const char *summary;   /* what it does, one line, for --help */
   gboolean needs_config; /* FALSE: runs without a configuration file */
-  int (*run) (const Config *config, int argc, char **argv);
+  int (*run) (const Config *config, const char *config_path, int argc, char **argv);
 } Command;
 
 /* cmd-run.c */
-int cmd_init (const Config *config, int argc, char **argv);
-int cmd_check_config (const Config *config, int argc, char **argv);
-int cmd_run (const Config *config, int argc, char **argv);
-int cmd_deliver (const Config *config, int argc, char **argv);
+int cmd_init (const Config *config, const char *config_path, int argc, char **argv);
+int cmd_check_config (const Config *config, const char *config_path, int argc, char **argv);
+int cmd_run (const Config *config, const char *config_path, int argc, char **argv);
+int cmd_deliver (const Config *config, const char *config_path, int argc, char **argv);
 /* cmd-registers.c */
-int cmd_list (const Config *config, int argc, char **argv);
-int cmd_export (const Config *config, int argc, char **argv);
+int cmd_list (const Config *config, const char *config_path, int argc, char **argv);
+int cmd_export (const Config *config, const char *config_path, int argc, char **argv);
 /* cmd-show.c */
-int cmd_show (const Config *config, int argc, char **argv);
+int cmd_show (const Config *config, const char *config_path, int argc, char **argv);
 /* cmd-import.c */
-int cmd_import (const Config *config, int argc, char **argv);
+int cmd_import (const Config *config, const char *config_path, int argc, char **argv);
 /* cmd-quarantine.c */
-int cmd_quarantine (const Config *config, int argc, char **argv);
+int cmd_quarantine (const Config *config, const char *config_path, int argc, char **argv);
 /* cmd-circular.c */
-int cmd_circular (const Config *config, int argc, char **argv);
+int cmd_circular (const Config *config, const char *config_path, int argc, char **argv);
 /* cmd-outbox.c */
-int cmd_outbox (const Config *config, int argc, char **argv);
+int cmd_outbox (const Config *config, const char *config_path, int argc, char **argv);
 /* cmd-distribute.c */
-int cmd_distribute (const Config *config, int argc, char **argv);
+int cmd_distribute (const Config *config, const char *config_path, int argc, char **argv);
 /* cmd-meeting.c */
-int cmd_meeting (const Config *config, int argc, char **argv);
+int cmd_meeting (const Config *config, const char *config_path, int argc, char **argv);
 /* cmd-visit.c */
-int cmd_visit (const Config *config, int argc, char **argv);
+int cmd_visit (const Config *config, const char *config_path, int argc, char **argv);
 /* cmd-digest.c */
-int cmd_digest (const Config *config, int argc, char **argv);
-
-/* The path of the configuration file given with -c (set by main). */
-extern const char *command_config_path;
+int cmd_digest (const Config *config, const char *config_path, int argc, char **argv);

@@ -5,9 +5,9 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
+#include <sysexits.h>
 #include <glib-unix.h>
 
-#include "gateway/cli/commands.h"
 #include "gateway/cli/daemon.h"
 #include "gateway/mail/imap.h"
 #include "gateway/base/log.h"
@@ -20,6 +20,7 @@ typedef struct {
   sqlite3 *db;
   const Config *config;    /* the current configuration */
   Config *loaded;          /* the same when SIGHUP loaded it (owned) */
+  const char *config_path; /* the file SIGHUP loads it from again */
   GHashTable *sources;     /* ImapSource* by mailbox name */
   GMainLoop *loop;
   GPtrArray *waits;        /* GSource ids armed for the next wake-up */
@@ -234,7 +235,7 @@ static void
 reload (Daemon *d)
 {
   g_autoptr (GError) error = NULL;
-  Config *config = config_load (command_config_path, &error);
+  Config *config = config_load (d->config_path, &error);
   if (config == NULL)
     {
       log_warn ("daemon", "reload failed, keeping the configuration: %s", error->message);
@@ -244,7 +245,7 @@ reload (Daemon *d)
   g_hash_table_remove_all (d->sources);
   g_clear_pointer (&d->loaded, config_free);
   d->config = d->loaded = config;
-  log_info ("daemon", "configuration reloaded from %s", command_config_path);
+  log_info ("daemon", "configuration reloaded from %s", d->config_path);
 }
 
 static gboolean
@@ -269,7 +270,7 @@ on_signal_pipe (gint fd, GIOCondition condition, gpointer data)
 }
 
 int
-daemon_run (sqlite3 *db, const Config *config)
+daemon_run (sqlite3 *db, const Config *config, const char *config_path)
 {
   g_autoptr (GError) error = NULL;
   if (!install_signals (&error))
@@ -277,7 +278,8 @@ daemon_run (sqlite3 *db, const Config *config)
       g_printerr ("ctcgw: run: %s\n", error->message);
       return EX_OSERR;
     }
-  Daemon d = { .db = db, .config = config, .sources = source_table_new (),
+  Daemon d = { .db = db, .config = config, .config_path = config_path,
+               .sources = source_table_new (),
                .loop = g_main_loop_new (NULL, FALSE), .waits = g_ptr_array_new (),
                .idling = g_ptr_array_new (), .backoff = 1 };
   guint pipe_watch = g_unix_fd_add (signal_pipe[0], G_IO_IN, on_signal_pipe, &d);
