@@ -6,6 +6,7 @@
 
 #include "gateway/store/audience.h"
 #include "gateway/flows/circular.h"
+#include "gateway/cli/command.h"
 #include "gateway/cli/commands.h"
 #include "gateway/store/db.h"
 #include "gateway/flows/schedule.h"
@@ -53,8 +54,9 @@ failed (const GError *error)
 /* `circular create`: prints the new reference. */
 static int
 circular_do_create (sqlite3 *db, const Config *config, const char *ref,
-                    const CircularOptions *o)
+                    gconstpointer options)
 {
+  const CircularOptions *o = options;
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *reference = circular_create (db, config, o->template, o->audience,
@@ -68,8 +70,9 @@ circular_do_create (sqlite3 *db, const Config *config, const char *ref,
 /* `circular send REF`: one outbox row per recipient. */
 static int
 circular_do_send (sqlite3 *db, const Config *config, const char *ref,
-                  const CircularOptions *o)
+                  gconstpointer options)
 {
+  const CircularOptions *o = options;
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   guint queued = 0;
@@ -83,8 +86,9 @@ circular_do_send (sqlite3 *db, const Config *config, const char *ref,
 /* `circular schedule REF`: prints the first run, or stops the schedule. */
 static int
 circular_do_schedule (sqlite3 *db, const Config *config, const char *ref,
-                      const CircularOptions *o)
+                      gconstpointer options)
 {
+  const CircularOptions *o = options;
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *next = NULL;
@@ -166,8 +170,9 @@ print_schedules (sqlite3 *db, GError **error)
  * the configuration brought up to date first). */
 static int
 circular_do_list (sqlite3 *db, const Config *config, const char *ref,
-                  const CircularOptions *o)
+                  gconstpointer options)
 {
+  const CircularOptions *o = options;
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   if (!schedule_sync_config (db, config, now, &error))
@@ -180,33 +185,19 @@ circular_do_list (sqlite3 *db, const Config *config, const char *ref,
   return EX_OK;
 }
 
-typedef struct {
-  const char *name;
-  gboolean takes_ref;
-  int (*run) (sqlite3 *db, const Config *config, const char *ref, const CircularOptions *o);
-} CircularAction;
-
-static const CircularAction actions[] = {
-  { "create", FALSE, circular_do_create },
-  { "list", FALSE, circular_do_list },
-  { "send", TRUE, circular_do_send },
-  { "schedule", TRUE, circular_do_schedule },
+/* The subcommands: the word, its operand, what runs it. */
+static const Subcommand subcommands[] = {
+  { "create", NULL, circular_do_create },
+  { "list", NULL, circular_do_list },
+  { "send", "REF", circular_do_send },
+  { "schedule", "REF", circular_do_schedule },
 };
-
-/* The action named name, or NULL. */
-static const CircularAction *
-action_find (const char *name)
-{
-  for (gsize i = 0; i < G_N_ELEMENTS (actions); i++)
-    if (strcmp (actions[i].name, name) == 0)
-      return &actions[i];
-  return NULL;
-}
 
 /* The first option given that action does not take, or NULL. */
 static const char *
-stray_option (const char *action, const CircularOptions *o)
+stray_option (const char *action, gconstpointer options)
 {
+  const CircularOptions *o = options;
   gboolean create = strcmp (action, "create") == 0;
   gboolean schedule = strcmp (action, "schedule") == 0;
   if (!create && (o->template || o->audience || o->subject))
@@ -221,43 +212,35 @@ stray_option (const char *action, const CircularOptions *o)
 }
 
 /* What is missing or contradictory in the options of action, or NULL. */
-static const char *
-options_problem (const char *action, const CircularOptions *o)
+static char *
+options_problem (const Config *config, const char *action, gconstpointer options)
 {
+  const CircularOptions *o = options;
   if (strcmp (action, "create") == 0 && (o->template == NULL || o->audience == NULL))
-    return "create needs --template NAME and --audience AUDIENCE";
+    return g_strdup ("create needs --template NAME and --audience AUDIENCE");
   if (strcmp (action, "schedule") == 0 && o->stop && (o->rrule || o->start))
-    return "--stop goes without --rrule and --start";
+    return g_strdup ("--stop goes without --rrule and --start");
   if (strcmp (action, "schedule") == 0 && !o->stop && (o->rrule == NULL || o->start == NULL))
-    return "schedule needs --rrule RRULE and --start DATETIME (or --stop)";
+    return g_strdup ("schedule needs --rrule RRULE and --start DATETIME (or --stop)");
   return NULL;
 }
 
-/* Checks the words and options of the command line. */
-static const CircularAction *
-check_arguments (int argc, char **argv, const CircularOptions *o)
-{
-  const CircularAction *action = argc >= 2 ? action_find (argv[1]) : NULL;
-  const char *stray = action != NULL ? stray_option (action->name, o) : NULL;
-  const char *problem = action != NULL ? options_problem (action->name, o) : NULL;
-
-  if (action == NULL)
-    command_usage_error ("circular", "say create, list, send REF or schedule REF");
-  else if (argc != (action->takes_ref ? 3 : 2))
-    command_usage_error ("circular", action->takes_ref ? "%s takes one REF"
-                                                       : "%s takes no argument", action->name);
-  else if (stray != NULL)
-    command_usage_error ("circular", "%s does not go with %s", stray, action->name);
-  else if (problem != NULL)
-    command_usage_error ("circular", "%s", problem);
-  else
-    return action;
-  return NULL;
-}
+/* The subcommands of `ctcgw circular` and its --help. */
+static const SubcommandTable table = {
+  .command = "circular",
+  .synopsis = SYNOPSIS,
+  .summary = "Create circulars from a template and an"
+             " audience, send them, and send them on iCalendar RRULE"
+             " schedules.\nREF is the circular's reference (CTC-CIR-2026-0001).",
+  .subcommands = subcommands,
+  .n_subcommands = G_N_ELEMENTS (subcommands),
+  .stray_option = stray_option,
+  .options_problem = options_problem,
+};
 
 /* `ctcgw circular create | list | send REF | schedule REF` */
 int
-cmd_circular (const Config *config, int argc, char **argv)
+cmd_circular (const Config *config, const char *config_path, int argc, char **argv)
 {
   g_auto (CircularOptions) o = { 0 };
   GOptionEntry entries[] = {
@@ -271,20 +254,5 @@ cmd_circular (const Config *config, int argc, char **argv)
     { "stop", 0, 0, G_OPTION_ARG_NONE, &o.stop, "schedule: stop the circular's schedule", NULL },
     { NULL }
   };
-  int status = EX_OK;
-
-  if (!command_parse_options ("circular", SYNOPSIS, "Create circulars from a template and an"
-                              " audience, send them, and send them on iCalendar RRULE"
-                              " schedules.\nREF is the circular's reference (CTC-CIR-2026-0001).",
-                              entries, &argc, &argv))
-    return EX_USAGE;
-  const CircularAction *action = check_arguments (argc, argv, &o);
-  if (action == NULL)
-    return EX_USAGE;
-  sqlite3 *db = command_open_db (config, &status);
-  if (db == NULL)
-    return status;
-  status = action->run (db, config, action->takes_ref ? argv[2] : NULL, &o);
-  db_close (db);
-  return status;
+  return command_dispatch (&table, config, entries, &o, argc, argv);
 }

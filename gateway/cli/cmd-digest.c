@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sqlite3.h>
 
+#include "gateway/cli/command.h"
 #include "gateway/cli/commands.h"
 #include "gateway/store/db.h"
 #include "gateway/flows/digest.h"
@@ -69,7 +70,7 @@ digest_do_send (sqlite3 *db, const Config *config, const char *day)
 
 /* `ctcgw digest [--print|--send] [--html] [--queries] [--date YYYY-MM-DD]` */
 int
-cmd_digest (const Config *config, int argc, char **argv)
+cmd_digest (const Config *config, const char *config_path, int argc, char **argv)
 {
   gboolean print = FALSE, send = FALSE, html = FALSE, queries = FALSE;
   g_autofree char *date = NULL;

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "gateway/store/audience.h"
+#include "gateway/cli/command.h"
 #include "gateway/cli/commands.h"
 #include "gateway/store/db.h"
 #include "gateway/flows/distribute.h"
@@ -45,7 +46,7 @@ distribute_run (const Config *config, const char *audience)
 
 /* `ctcgw distribute contacts [--to AUDIENCE]` */
 int
-cmd_distribute (const Config *config, int argc, char **argv)
+cmd_distribute (const Config *config, const char *config_path, int argc, char **argv)
 {
   g_autofree char *to = NULL;
   GOptionEntry entries[] = {

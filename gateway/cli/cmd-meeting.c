@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "gateway/store/audience.h"
+#include "gateway/cli/command.h"
 #include "gateway/cli/commands.h"
 #include "gateway/store/db.h"
 #include "gateway/flows/meeting.h"
@@ -48,8 +49,9 @@ failed (const GError *error)
 
 /* `meeting create`: prints the new reference. */
 static int
-meeting_do_create (sqlite3 *db, const Config *config, const char *ref, const MeetingOptions *o)
+meeting_do_create (sqlite3 *db, const Config *config, const char *ref, gconstpointer options)
 {
+  const MeetingOptions *o = options;
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   MeetingNew m = { .kind = "meeting", .title = o->title, .start = o->start, .end = o->end,
@@ -63,7 +65,7 @@ meeting_do_create (sqlite3 *db, const Config *config, const char *ref, const Mee
 
 /* `meeting invite REF`: those of the audience not invited yet. */
 static int
-meeting_do_invite (sqlite3 *db, const Config *config, const char *ref, const MeetingOptions *o)
+meeting_do_invite (sqlite3 *db, const Config *config, const char *ref, gconstpointer options)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
@@ -81,8 +83,9 @@ meeting_do_invite (sqlite3 *db, const Config *config, const char *ref, const Mee
 
 /* `meeting update REF`: the REQUEST again when something changed. */
 static int
-meeting_do_update (sqlite3 *db, const Config *config, const char *ref, const MeetingOptions *o)
+meeting_do_update (sqlite3 *db, const Config *config, const char *ref, gconstpointer options)
 {
+  const MeetingOptions *o = options;
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   gboolean changed = FALSE;
@@ -100,7 +103,7 @@ meeting_do_update (sqlite3 *db, const Config *config, const char *ref, const Mee
 
 /* `meeting cancel REF`: the CANCEL to everyone invited. */
 static int
-meeting_do_cancel (sqlite3 *db, const Config *config, const char *ref, const MeetingOptions *o)
+meeting_do_cancel (sqlite3 *db, const Config *config, const char *ref, gconstpointer options)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
@@ -119,8 +122,9 @@ meeting_do_cancel (sqlite3 *db, const Config *config, const char *ref, const Mee
 /* `meeting attendance REF [--json]`: the attendance register's rows. */
 static int
 meeting_do_attendance (sqlite3 *db, const Config *config, const char *ref,
-                       const MeetingOptions *o)
+                       gconstpointer options)
 {
+  const MeetingOptions *o = options;
   g_autoptr (GError) error = NULL;
   gint64 id = meeting_id (db, ref, &error);
   if (id <= 0)
@@ -144,33 +148,20 @@ meeting_do_attendance (sqlite3 *db, const Config *config, const char *ref,
   return EX_OK;
 }
 
-typedef struct {
-  const char *name;
-  gboolean takes_ref;
-  int (*run) (sqlite3 *db, const Config *config, const char *ref, const MeetingOptions *o);
-} MeetingAction;
-
-static const MeetingAction actions[] = {
-  { "create", FALSE, meeting_do_create },
-  { "invite", TRUE, meeting_do_invite },
-  { "update", TRUE, meeting_do_update },
-  { "cancel", TRUE, meeting_do_cancel },
-  { "attendance", TRUE, meeting_do_attendance },
+/* The subcommands: the word, its operand, what runs it. */
+static const Subcommand subcommands[] = {
+  { "create", NULL, meeting_do_create },
+  { "invite", "REF", meeting_do_invite },
+  { "update", "REF", meeting_do_update },
+  { "cancel", "REF", meeting_do_cancel },
+  { "attendance", "REF", meeting_do_attendance },
 };
-
-static const MeetingAction *
-action_find (const char *name)
-{
-  for (gsize i = 0; i < G_N_ELEMENTS (actions); i++)
-    if (strcmp (actions[i].name, name) == 0)
-      return &actions[i];
-  return NULL;
-}
 
 /* The first option given that action does not take, or NULL. */
 static const char *
-stray_option (const char *action, const MeetingOptions *o)
+stray_option (const char *action, gconstpointer options)
 {
+  const MeetingOptions *o = options;
   gboolean create = strcmp (action, "create") == 0;
   gboolean update = strcmp (action, "update") == 0;
   if (!create && (o->title || o->tz || o->attendees))
@@ -183,43 +174,35 @@ stray_option (const char *action, const MeetingOptions *o)
 }
 
 /* What is missing in the options of action, or NULL. */
-static const char *
-options_problem (const char *action, const MeetingOptions *o)
+static char *
+options_problem (const Config *config, const char *action, gconstpointer options)
 {
+  const MeetingOptions *o = options;
   if (strcmp (action, "create") == 0
       && (!o->title || !o->start || !o->end || !o->tz || !o->attendees))
-    return "create needs --title, --start, --end, --tz and --attendees";
+    return g_strdup ("create needs --title, --start, --end, --tz and --attendees");
   if (strcmp (action, "update") == 0 && !o->start && !o->end && !o->location)
-    return "update needs --start, --end or --location";
+    return g_strdup ("update needs --start, --end or --location");
   return NULL;
 }
 
-/* Checks the words and options of the command line. */
-static const MeetingAction *
-check_arguments (int argc, char **argv, const MeetingOptions *o)
-{
-  const MeetingAction *action = argc >= 2 ? action_find (argv[1]) : NULL;
-  const char *stray = action != NULL ? stray_option (action->name, o) : NULL;
-  const char *problem = action != NULL ? options_problem (action->name, o) : NULL;
-
-  if (action == NULL)
-    command_usage_error ("meeting", "say create, invite REF, update REF, cancel REF"
-                                    " or attendance REF");
-  else if (argc != (action->takes_ref ? 3 : 2))
-    command_usage_error ("meeting", action->takes_ref ? "%s takes one REF"
-                                                      : "%s takes no argument", action->name);
-  else if (stray != NULL)
-    command_usage_error ("meeting", "%s does not go with %s", stray, action->name);
-  else if (problem != NULL)
-    command_usage_error ("meeting", "%s", problem);
-  else
-    return action;
-  return NULL;
-}
+/* The subcommands of `ctcgw meeting` and its --help. */
+static const SubcommandTable table = {
+  .command = "meeting",
+  .synopsis = SYNOPSIS,
+  .summary = "Plan meetings and send their iCalendar"
+             " invitations, updates and cancellations.\nREF is the meeting's"
+             " reference (CTC-MTG-2026-0001); DATETIME is"
+             " YYYY-MM-DDTHH:MM in the meeting's zone.",
+  .subcommands = subcommands,
+  .n_subcommands = G_N_ELEMENTS (subcommands),
+  .stray_option = stray_option,
+  .options_problem = options_problem,
+};
 
 /* `ctcgw meeting create | invite REF | update REF | cancel REF | attendance REF` */
 int
-cmd_meeting (const Config *config, int argc, char **argv)
+cmd_meeting (const Config *config, const char *config_path, int argc, char **argv)
 {
   g_auto (MeetingOptions) o = { 0 };
   GOptionEntry entries[] = {
@@ -232,21 +215,5 @@ cmd_meeting (const Config *config, int argc, char **argv)
     { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "attendance: one JSON document", NULL },
     { NULL }
   };
-  int status = EX_OK;
-
-  if (!command_parse_options ("meeting", SYNOPSIS, "Plan meetings and send their iCalendar"
-                              " invitations, updates and cancellations.\nREF is the meeting's"
-                              " reference (CTC-MTG-2026-0001); DATETIME is"
-                              " YYYY-MM-DDTHH:MM in the meeting's zone.",
-                              entries, &argc, &argv))
-    return EX_USAGE;
-  const MeetingAction *action = check_arguments (argc, argv, &o);
-  if (action == NULL)
-    return EX_USAGE;
-  sqlite3 *db = command_open_db (config, &status);
-  if (db == NULL)
-    return status;
-  status = action->run (db, config, action->takes_ref ? argv[2] : NULL, &o);
-  db_close (db);
-  return status;
+  return command_dispatch (&table, config, entries, &o, argc, argv);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sqlite3.h>
 
+#include "gateway/cli/command.h"
 #include "gateway/cli/commands.h"
 #include "gateway/store/db.h"
 #include "gateway/flows/outbox.h"
@@ -33,16 +34,31 @@ failed (const GError *error)
   return command_error_status (error);
 }
 
+/* The options of `outbox`; list takes them, retry none. */
+typedef struct {
+  char *state;
+  gboolean json;
+} OutboxOptions;
+
+/* Frees the strings of the options (for g_auto). */
+static void
+outbox_options_clear (OutboxOptions *o)
+{
+  g_free (o->state);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (OutboxOptions, outbox_options_clear)
+
 /* `outbox list [--state S] [--json]` */
 static int
-outbox_list (sqlite3 *db, const char *state, gboolean json)
+outbox_list (sqlite3 *db, const Config *config, const char *operand, gconstpointer options)
 {
+  const OutboxOptions *o = options;
   g_autoptr (GError) error = NULL;
-  g_autoptr (sqlite3_stmt) stmt = db_prepare (db, json ? JSON_SQL : LIST_SQL, &error);
+  g_autoptr (sqlite3_stmt) stmt = db_prepare (db, o->json ? JSON_SQL : LIST_SQL, &error);
   if (stmt == NULL)
     return failed (error);
-  sqlite3_bind_text (stmt, 1, state, -1, SQLITE_TRANSIENT);
-  if (!json)
+  sqlite3_bind_text (stmt, 1, o->state, -1, SQLITE_TRANSIENT);
+  if (!o->json)
     return command_print_table (db, stmt, &error) ? EX_OK : failed (error);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
@@ -55,7 +71,7 @@ outbox_list (sqlite3 *db, const char *state, gboolean json)
 
 /* `outbox retry ID` */
 static int
-outbox_retry_one (sqlite3 *db, const char *text)
+outbox_retry_one (sqlite3 *db, const Config *config, const char *text, gconstpointer options)
 {
   g_autoptr (GError) error = NULL;
   guint64 id = 0;
@@ -76,50 +92,47 @@ outbox_retry_one (sqlite3 *db, const char *text)
   return EX_DATAERR;
 }
 
-/* The words of the command line make sense together. */
-static gboolean
-arguments_valid (int argc, char **argv, const char *state, gboolean json)
+/* The subcommands: the word, its operand, what runs it. */
+static const Subcommand subcommands[] = {
+  { "list", NULL, outbox_list },
+  { "retry", "ID", outbox_retry_one },
+};
+
+/* Any usage error of --state and --json for the subcommand action, or NULL. */
+static char *
+options_problem (const Config *config, const char *action, gconstpointer options)
 {
-  gboolean list = argc >= 2 && strcmp (argv[1], "list") == 0;
-  gboolean retry = argc >= 2 && strcmp (argv[1], "retry") == 0;
-  if (!list && !retry)
-    command_usage_error ("outbox", "say list or retry ID");
-  else if (argc != (list ? 2 : 3))
-    command_usage_error ("outbox", list ? "list takes no argument" : "retry takes one ID");
-  else if (retry && (state != NULL || json))
-    command_usage_error ("outbox", "--state and --json go with list");
-  else if (state != NULL && !g_strv_contains (states, state))
-    command_usage_error ("outbox", "\"%s\" is no state of the outbox: say queued, sent,"
-                         " deferred or failed", state);
-  else
-    return TRUE;
-  return FALSE;
+  const OutboxOptions *o = options;
+
+  if (strcmp (action, "retry") == 0 && (o->state != NULL || o->json))
+    return g_strdup ("--state and --json go with list");
+  if (o->state != NULL && !g_strv_contains (states, o->state))
+    return g_strdup_printf ("\"%s\" is no state of the outbox: say queued, sent,"
+                            " deferred or failed", o->state);
+  return NULL;
 }
+
+/* The subcommands of `ctcgw outbox` and its --help. */
+static const SubcommandTable table = {
+  .command = "outbox",
+  .synopsis = "list [--state STATE] [--json] | retry ID",
+  .summary = "The messages the gateway sent or will send.\nretry ID sends a"
+             " failed or deferred message again at the next pass.",
+  .subcommands = subcommands,
+  .n_subcommands = G_N_ELEMENTS (subcommands),
+  .options_problem = options_problem,
+};
 
 /* `ctcgw outbox list [--state STATE] [--json] | retry ID` */
 int
-cmd_outbox (const Config *config, int argc, char **argv)
+cmd_outbox (const Config *config, const char *config_path, int argc, char **argv)
 {
-  g_autofree char *state = NULL;
-  gboolean json = FALSE;
+  g_auto (OutboxOptions) o = { 0 };
   GOptionEntry entries[] = {
-    { "state", 0, 0, G_OPTION_ARG_STRING, &state, "only the messages in STATE"
+    { "state", 0, 0, G_OPTION_ARG_STRING, &o.state, "only the messages in STATE"
       " (queued, sent, deferred, failed)", "STATE" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "one JSON document with every column", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "one JSON document with every column", NULL },
     { NULL }
   };
-  int status = EX_OK;
-  if (!command_parse_options ("outbox", "list [--state STATE] [--json] | retry ID",
-                              "The messages the gateway sent or will send.\nretry ID sends a"
-                              " failed or deferred message again at the next pass.",
-                              entries, &argc, &argv))
-    return EX_USAGE;
-  if (!arguments_valid (argc, argv, state, json))
-    return EX_USAGE;
-  sqlite3 *db = command_open_db (config, &status);
-  if (db == NULL)
-    return status;
-  status = argc == 2 ? outbox_list (db, state, json) : outbox_retry_one (db, argv[2]);
-  db_close (db);
-  return status;
+  return command_dispatch (&table, config, entries, &o, argc, argv);
 }

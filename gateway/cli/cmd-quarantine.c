@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sqlite3.h>
 
+#include "gateway/cli/command.h"
 #include "gateway/cli/commands.h"
 #include "gateway/store/db.h"
 #include "gateway/flows/intake.h"
@@ -117,7 +118,7 @@ held_waiting (const Held *held)
 
 /* `quarantine list`: what waits for a decision. */
 static int
-quarantine_list (sqlite3 *db, const Config *config, const char *id, const char *reason)
+quarantine_list (sqlite3 *db, const Config *config, const char *id, gconstpointer options)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (sqlite3_stmt) stmt = db_prepare (db,
@@ -249,7 +250,7 @@ show_message (sqlite3 *db, const Config *config, gint64 submission_id, GError **
 
 /* `quarantine show ID`: everything a reviewer needs to decide. */
 static int
-quarantine_show (sqlite3 *db, const Config *config, const char *id, const char *reason)
+quarantine_show (sqlite3 *db, const Config *config, const char *id, gconstpointer options)
 {
   g_auto (Held) held = { 0 };
   g_autoptr (GError) error = NULL;
@@ -266,7 +267,7 @@ quarantine_show (sqlite3 *db, const Config *config, const char *id, const char *
 /* `quarantine approve ID`: files the submission as if its sender were
  * authorized, and answers it. */
 static int
-quarantine_approve (sqlite3 *db, const Config *config, const char *id, const char *reason)
+quarantine_approve (sqlite3 *db, const Config *config, const char *id, gconstpointer options)
 {
   g_auto (Held) held = { 0 };
   g_autoptr (GError) error = NULL;
@@ -287,8 +288,9 @@ quarantine_approve (sqlite3 *db, const Config *config, const char *id, const cha
 
 /* `quarantine reject ID [--reason TEXT]`: nothing is filed. */
 static int
-quarantine_reject (sqlite3 *db, const Config *config, const char *id, const char *reason)
+quarantine_reject (sqlite3 *db, const Config *config, const char *id, gconstpointer options)
 {
+  const char *reason = *(char *const *) options;  /* --reason */
   g_auto (Held) held = { 0 };
   g_autoptr (GError) error = NULL;
   int status = EX_OK;
@@ -303,74 +305,49 @@ quarantine_reject (sqlite3 *db, const Config *config, const char *id, const char
   return EX_OK;
 }
 
-typedef struct {
-  const char *name;
-  gboolean takes_id;
-  int (*run) (sqlite3 *db, const Config *config, const char *id, const char *reason);
-} QuarantineAction;
-
-static const QuarantineAction actions[] = {
-  { "list", FALSE, quarantine_list },
-  { "show", TRUE, quarantine_show },
-  { "approve", TRUE, quarantine_approve },
-  { "reject", TRUE, quarantine_reject },
+/* The subcommands: the word, its operand, what runs it. */
+static const Subcommand subcommands[] = {
+  { "list", NULL, quarantine_list },
+  { "show", "ID", quarantine_show },
+  { "approve", "ID", quarantine_approve },
+  { "reject", "ID", quarantine_reject },
 };
 
-/* The action named name, or NULL. */
-static const QuarantineAction *
-action_find (const char *name)
+/* Any usage error of --reason for the subcommand action, or NULL. */
+static char *
+options_problem (const Config *config, const char *action, gconstpointer options)
 {
-  for (gsize i = 0; i < G_N_ELEMENTS (actions); i++)
-    if (strcmp (actions[i].name, name) == 0)
-      return &actions[i];
+  const char *reason = *(char *const *) options;  /* --reason */
+
+  if (reason != NULL && strcmp (action, "reject") != 0)
+    return g_strdup ("--reason goes with reject");
+  if (reason != NULL && (!g_utf8_validate (reason, -1, NULL)
+                         || g_utf8_strlen (reason, -1) > config->limits.value_max))
+    return g_strdup_printf ("the reason must be UTF-8 text of at most %u characters",
+                            config->limits.value_max);
   return NULL;
 }
 
-/* Checks the words and the --reason of the command line. */
-static const QuarantineAction *
-check_arguments (const Config *config, int argc, char **argv, const char *reason)
-{
-  const QuarantineAction *action = argc >= 2 ? action_find (argv[1]) : NULL;
-
-  if (action == NULL)
-    command_usage_error ("quarantine", "say list, show ID, approve ID or reject ID");
-  else if (argc != (action->takes_id ? 3 : 2))
-    command_usage_error ("quarantine", action->takes_id ? "%s takes one ID"
-                                                        : "%s takes no argument", action->name);
-  else if (reason != NULL && strcmp (action->name, "reject") != 0)
-    command_usage_error ("quarantine", "--reason goes with reject");
-  else if (reason != NULL && (!g_utf8_validate (reason, -1, NULL)
-                              || g_utf8_strlen (reason, -1) > config->limits.value_max))
-    command_usage_error ("quarantine", "the reason must be UTF-8 text of at most %u characters",
-                         config->limits.value_max);
-  else
-    return action;
-  return NULL;
-}
+/* The subcommands of `ctcgw quarantine` and its --help. */
+static const SubcommandTable table = {
+  .command = "quarantine",
+  .synopsis = "list | show ID | approve ID | reject ID",
+  .summary = "Review the submissions held because their sender is not "
+             "authorized.\nID is the number that `list` shows, or the "
+             "submission's reference.",
+  .subcommands = subcommands,
+  .n_subcommands = G_N_ELEMENTS (subcommands),
+  .options_problem = options_problem,
+};
 
 /* `ctcgw quarantine list | show ID | approve ID | reject ID [--reason TEXT]` */
 int
-cmd_quarantine (const Config *config, int argc, char **argv)
+cmd_quarantine (const Config *config, const char *config_path, int argc, char **argv)
 {
   g_autofree char *reason = NULL;
   GOptionEntry entries[] = {
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, "why it is rejected (kept with it)", "TEXT" },
     { NULL }
   };
-  int status = EX_OK;
-
-  if (!command_parse_options ("quarantine", "list | show ID | approve ID | reject ID",
-                              "Review the submissions held because their sender is not "
-                              "authorized.\nID is the number that `list` shows, or the "
-                              "submission's reference.", entries, &argc, &argv))
-    return EX_USAGE;
-  const QuarantineAction *action = check_arguments (config, argc, argv, reason);
-  if (action == NULL)
-    return EX_USAGE;
-  sqlite3 *db = command_open_db (config, &status);
-  if (db == NULL)
-    return status;
-  status = action->run (db, config, action->takes_id ? argv[2] : NULL, reason);
-  db_close (db);
-  return status;
+  return command_dispatch (&table, config, entries, &reason, argc, argv);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gateway/cli/command.h"
 #include "gateway/cli/commands.h"
 #include "gateway/cli/daemon.h"
 #include "gateway/flows/mailboxes.h"
@@ -13,7 +14,7 @@
 #include "gateway/flows/outbox.h"
 
 int
-cmd_init (const Config *config, int argc, char **argv)
+cmd_init (const Config *config, const char *config_path, int argc, char **argv)
 {
   GOptionEntry entries[] = { { NULL } };
   if (!command_parse_options ("init", "", "Create the database, or upgrade it, and load the"
@@ -35,18 +36,18 @@ cmd_init (const Config *config, int argc, char **argv)
 }
 
 int
-cmd_check_config (const Config *config, int argc, char **argv)
+cmd_check_config (const Config *config, const char *config_path, int argc, char **argv)
 {
   GOptionEntry entries[] = { { NULL } };
   if (!command_parse_options ("check-config", "", "Read the configuration file and list"
                               " every problem in it, one a line.", entries, &argc, &argv))
     return EX_USAGE;
-  g_autoptr (GPtrArray) problems = config_check (command_config_path);
+  g_autoptr (GPtrArray) problems = config_check (config_path);
   for (guint i = 0; i < problems->len; i++)
-    g_printerr ("%s: %s\n", command_config_path, (const char *) g_ptr_array_index (problems, i));
+    g_printerr ("%s: %s\n", config_path, (const char *) g_ptr_array_index (problems, i));
   if (problems->len > 0)
     return EX_CONFIG;
-  printf ("%s: no problems\n", command_config_path);
+  printf ("%s: no problems\n", config_path);
   return EX_OK;
 }
 
@@ -74,7 +75,7 @@ read_stdin (gsize max, gsize *total, GError **error)
 }
 
 int
-cmd_deliver (const Config *config, int argc, char **argv)
+cmd_deliver (const Config *config, const char *config_path, int argc, char **argv)
 {
   g_autofree char *mailbox = NULL;
   GOptionEntry entries[] = {
@@ -115,7 +116,7 @@ cmd_deliver (const Config *config, int argc, char **argv)
 }
 
 int
-cmd_run (const Config *config, int argc, char **argv)
+cmd_run (const Config *config, const char *config_path, int argc, char **argv)
 {
   gboolean once = FALSE;
   GOptionEntry entries[] = {
@@ -140,7 +141,7 @@ cmd_run (const Config *config, int argc, char **argv)
         g_printerr ("ctcgw: run: %s\n", error->message);
     }
   else
-    status = daemon_run (db, config);
+    status = daemon_run (db, config, config_path);
   db_close (db);
   return status;
 }

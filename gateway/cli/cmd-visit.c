@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <sqlite3.h>
 
+#include "gateway/cli/command.h"
 #include "gateway/cli/commands.h"
 #include "gateway/store/db.h"
 #include "gateway/flows/meeting.h"
@@ -48,8 +49,9 @@ failed (const GError *error)
 
 /* `visit create`: prints the new reference. */
 static int
-visit_do_create (sqlite3 *db, const Config *config, const char *ref, const VisitOptions *o)
+visit_do_create (sqlite3 *db, const Config *config, const char *ref, gconstpointer options)
 {
+  const VisitOptions *o = options;
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *reference = visit_create (db, config, o->state, o->start, o->end,
@@ -62,7 +64,7 @@ visit_do_create (sqlite3 *db, const Config *config, const char *ref, const Visit
 
 /* `visit invite REF`: the participating organizations (G a). */
 static int
-visit_do_invite (sqlite3 *db, const Config *config, const char *ref, const VisitOptions *o)
+visit_do_invite (sqlite3 *db, const Config *config, const char *ref, gconstpointer options)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
@@ -80,8 +82,9 @@ visit_do_invite (sqlite3 *db, const Config *config, const char *ref, const Visit
 
 /* `visit request-info REF --due DATE` (G d). */
 static int
-visit_do_request (sqlite3 *db, const Config *config, const char *ref, const VisitOptions *o)
+visit_do_request (sqlite3 *db, const Config *config, const char *ref, gconstpointer options)
 {
+  const VisitOptions *o = options;
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   guint queued = 0;
@@ -111,8 +114,9 @@ read_assessment (const char *path, GError **error)
 
 /* `visit assess REF --file FILE` (staff only: the command line). */
 static int
-visit_do_assess (sqlite3 *db, const Config *config, const char *ref, const VisitOptions *o)
+visit_do_assess (sqlite3 *db, const Config *config, const char *ref, gconstpointer options)
 {
+  const VisitOptions *o = options;
   g_autoptr (GError) error = NULL;
   g_autofree char *text = read_assessment (o->file, &error);
   if (text == NULL)
@@ -127,7 +131,7 @@ visit_do_assess (sqlite3 *db, const Config *config, const char *ref, const Visit
 
 /* `visit share REF` (G e): only as the State consented. */
 static int
-visit_do_share (sqlite3 *db, const Config *config, const char *ref, const VisitOptions *o)
+visit_do_share (sqlite3 *db, const Config *config, const char *ref, gconstpointer options)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
@@ -150,33 +154,20 @@ visit_do_share (sqlite3 *db, const Config *config, const char *ref, const VisitO
   return EX_OK;
 }
 
-typedef struct {
-  const char *name;
-  gboolean takes_ref;
-  int (*run) (sqlite3 *db, const Config *config, const char *ref, const VisitOptions *o);
-} VisitAction;
-
-static const VisitAction actions[] = {
-  { "create", FALSE, visit_do_create },
-  { "invite", TRUE, visit_do_invite },
-  { "request-info", TRUE, visit_do_request },
-  { "assess", TRUE, visit_do_assess },
-  { "share", TRUE, visit_do_share },
+/* The subcommands: the word, its operand, what runs it. */
+static const Subcommand subcommands[] = {
+  { "create", NULL, visit_do_create },
+  { "invite", "REF", visit_do_invite },
+  { "request-info", "REF", visit_do_request },
+  { "assess", "REF", visit_do_assess },
+  { "share", "REF", visit_do_share },
 };
-
-static const VisitAction *
-action_find (const char *name)
-{
-  for (gsize i = 0; i < G_N_ELEMENTS (actions); i++)
-    if (strcmp (actions[i].name, name) == 0)
-      return &actions[i];
-  return NULL;
-}
 
 /* The first option given that action does not take, or NULL. */
 static const char *
-stray_option (const char *action, const VisitOptions *o)
+stray_option (const char *action, gconstpointer options)
 {
+  const VisitOptions *o = options;
   if (strcmp (action, "create") != 0 && (o->state || o->start || o->end || o->organizations))
     return o->state ? "--state" : o->start ? "--start" : o->end ? "--end" : "--organizations";
   if (strcmp (action, "request-info") != 0 && o->due)
@@ -187,43 +178,37 @@ stray_option (const char *action, const VisitOptions *o)
 }
 
 /* What is missing in the options of action, or NULL. */
-static const char *
-options_problem (const char *action, const VisitOptions *o)
+static char *
+options_problem (const Config *config, const char *action, gconstpointer options)
 {
+  const VisitOptions *o = options;
   if (strcmp (action, "create") == 0 && (!o->state || !o->start || !o->end || !o->organizations))
-    return "create needs --state, --start, --end and --organizations";
+    return g_strdup ("create needs --state, --start, --end and --organizations");
   if (strcmp (action, "request-info") == 0 && !o->due)
-    return "request-info needs --due DATE";
+    return g_strdup ("request-info needs --due DATE");
   if (strcmp (action, "assess") == 0 && !o->file)
-    return "assess needs --file FILE";
+    return g_strdup ("assess needs --file FILE");
   return NULL;
 }
 
-static const VisitAction *
-check_arguments (int argc, char **argv, const VisitOptions *o)
-{
-  const VisitAction *action = argc >= 2 ? action_find (argv[1]) : NULL;
-  const char *stray = action != NULL ? stray_option (action->name, o) : NULL;
-  const char *problem = action != NULL ? options_problem (action->name, o) : NULL;
-
-  if (action == NULL)
-    command_usage_error ("visit", "say create, invite REF, request-info REF, assess REF"
-                                  " or share REF");
-  else if (argc != (action->takes_ref ? 3 : 2))
-    command_usage_error ("visit", action->takes_ref ? "%s takes one REF"
-                                                    : "%s takes no argument", action->name);
-  else if (stray != NULL)
-    command_usage_error ("visit", "%s does not go with %s", stray, action->name);
-  else if (problem != NULL)
-    command_usage_error ("visit", "%s", problem);
-  else
-    return action;
-  return NULL;
-}
+/* The subcommands of `ctcgw visit` and its --help. */
+static const SubcommandTable table = {
+  .command = "visit",
+  .synopsis = SYNOPSIS,
+  .summary = "Country visits: the invitation of the"
+             " participating organizations, requests for information in"
+             " advance, the confidential needs assessment and its sharing"
+             " as the State consented.\nREF is the visit's reference"
+             " (CTC-VIS-2026-0001); DATE is YYYY-MM-DD.",
+  .subcommands = subcommands,
+  .n_subcommands = G_N_ELEMENTS (subcommands),
+  .stray_option = stray_option,
+  .options_problem = options_problem,
+};
 
 /* `ctcgw visit create | invite REF | request-info REF | assess REF | share REF` */
 int
-cmd_visit (const Config *config, int argc, char **argv)
+cmd_visit (const Config *config, const char *config_path, int argc, char **argv)
 {
   g_auto (VisitOptions) o = { 0 };
   GOptionEntry entries[] = {
@@ -235,22 +220,5 @@ cmd_visit (const Config *config, int argc, char **argv)
     { "file", 0, 0, G_OPTION_ARG_FILENAME, &o.file, "assess: the needs assessment, UTF-8 text", "FILE" },
     { NULL }
   };
-  int status = EX_OK;
-
-  if (!command_parse_options ("visit", SYNOPSIS, "Country visits: the invitation of the"
-                              " participating organizations, requests for information in"
-                              " advance, the confidential needs assessment and its sharing"
-                              " as the State consented.\nREF is the visit's reference"
-                              " (CTC-VIS-2026-0001); DATE is YYYY-MM-DD.",
-                              entries, &argc, &argv))
-    return EX_USAGE;
-  const VisitAction *action = check_arguments (argc, argv, &o);
-  if (action == NULL)
-    return EX_USAGE;
-  sqlite3 *db = command_open_db (config, &status);
-  if (db == NULL)
-    return status;
-  status = action->run (db, config, action->takes_ref ? argv[2] : NULL, &o);
-  db_close (db);
-  return status;
+  return command_dispatch (&table, config, entries, &o, argc, argv);
 }

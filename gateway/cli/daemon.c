@@ -9,9 +9,9 @@
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
+#include <sysexits.h>
 #include <glib-unix.h>
 
-#include "gateway/cli/commands.h"
 #include "gateway/cli/daemon.h"
 #include "gateway/mail/imap.h"
 #include "gateway/base/log.h"
@@ -23,6 +23,7 @@
 typedef struct {
   Context ctx;             /* the database, the current configuration, the stop */
   Config *loaded;          /* the configuration when SIGHUP loaded it (owned) */
+  const char *config_path; /* the file SIGHUP loads it from again */
   GHashTable *sources;     /* Source* by mailbox name */
   GMainLoop *loop;
   GPtrArray *waits;        /* GSource ids armed for the next wake-up */
@@ -262,7 +263,7 @@ static void
 reload (Daemon *d)
 {
   g_autoptr (GError) error = NULL;
-  Config *config = config_load (command_config_path, &error);
+  Config *config = config_load (d->config_path, &error);
   if (config == NULL)
     {
       log_warn ("daemon", "reload failed, keeping the configuration: %s", error->message);
@@ -272,7 +273,7 @@ reload (Daemon *d)
   g_hash_table_remove_all (d->sources);
   g_clear_pointer (&d->loaded, config_free);
   d->ctx.config = d->loaded = config;
-  log_info ("daemon", "configuration reloaded from %s", command_config_path);
+  log_info ("daemon", "configuration reloaded from %s", d->config_path);
 }
 
 static gboolean
@@ -296,7 +297,7 @@ on_signal_pipe (gint fd, GIOCondition condition, gpointer data)
 }
 
 int
-daemon_run (sqlite3 *db, const Config *config)
+daemon_run (sqlite3 *db, const Config *config, const char *config_path)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GCancellable) cancel = g_cancellable_new ();
@@ -307,7 +308,8 @@ daemon_run (sqlite3 *db, const Config *config)
       g_printerr ("ctcgw: run: %s\n", error->message);
       return EX_OSERR;
     }
-  Daemon d = { .ctx = { db, config, cancel }, .sources = mailboxes_table_new (),
+  Daemon d = { .ctx = { db, config, cancel }, .config_path = config_path,
+               .sources = mailboxes_table_new (),
                .loop = g_main_loop_new (NULL, FALSE), .waits = g_ptr_array_new (),
                .idling = g_ptr_array_new (), .backoff = 1 };
   guint pipe_watch = g_unix_fd_add (signal_pipe[0], G_IO_IN, on_signal_pipe, &d);

@@ -16,5 +16,6 @@
 gboolean daemon_pass (const Context *ctx, GHashTable *sources, GError **error);
 
 /* Runs until SIGTERM or SIGINT (the message in hand is finished first);
- * SIGHUP reloads the configuration.  Returns a sysexits status. */
-int daemon_run (sqlite3 *db, const Config *config);
+ * SIGHUP loads the configuration from config_path again (config, which came
+ * from there, is kept when that fails).  Returns a sysexits status. */
+int daemon_run (sqlite3 *db, const Config *config, const char *config_path);

@@ -37,8 +37,6 @@ static const Command commands[] = {
   { "digest", "[--print|--send] [--date YYYY-MM-DD]", "the daily digest to staff: print it or send it", TRUE, cmd_digest },
 };
 
-const char *command_config_path = DEFAULT_CONFIG;
-
 static const Command *
 find_command (const char *name)
 {
@@ -79,7 +77,7 @@ unknown_command (const char *name, const char *help)
 }
 
 static int
-run_command (const Command *cmd, int argc, char **argv)
+run_command (const Command *cmd, const char *config_path, int argc, char **argv)
 {
   g_autoptr (Config) config = NULL;
   g_autoptr (GError) error = NULL;
@@ -87,16 +85,16 @@ run_command (const Command *cmd, int argc, char **argv)
 
   if (cmd->needs_config && !wants_help)
     {
-      config = config_load (command_config_path, &error);
+      config = config_load (config_path, &error);
       if (config == NULL)
         {
           g_printerr ("ctcgw: %s\n", error->message);
-          g_printerr ("ctcgw: `ctcgw -c %s check-config` lists every problem\n", command_config_path);
+          g_printerr ("ctcgw: `ctcgw -c %s check-config` lists every problem\n", config_path);
           /* An MTA must retry, not bounce, what deliver could not store. */
           return cmd->run == cmd_deliver ? EX_TEMPFAIL : EX_CONFIG;
         }
     }
-  return cmd->run (config, argc, argv);
+  return cmd->run (config, config_path, argc, argv);
 }
 
 int
@@ -137,8 +135,6 @@ main (int argc, char **argv)
       return EX_OK;
     }
   log_set_level (quiet ? LOG_QUIET : verbose ? LOG_VERBOSE : LOG_NORMAL);
-  if (config_path != NULL)
-    command_config_path = config_path;
   if (argc < 2)
     {
       g_printerr ("ctcgw: no command given\n%s\n", help);
@@ -151,7 +147,8 @@ main (int argc, char **argv)
       return EX_USAGE;
     }
   g_mime_init ();
-  int status = run_command (cmd, argc - 1, argv + 1);
+  int status = run_command (cmd, config_path != NULL ? config_path : DEFAULT_CONFIG,
+                            argc - 1, argv + 1);
   g_mime_shutdown ();
   return status;
 }
