@@ -399,7 +399,7 @@ take_in (sqlite3 *db, const Config *config, const MailboxConfig *mbox,
 }
 
 /* Group commit: the batch's transactions are made durable once, and only
- * then are its files moved out of the inbox (STYLE.md: state before
+ * then are its files moved out of the inbox (docs/DESIGN.md, State before
  * acknowledgement). */
 static gboolean
 finish_batch (sqlite3 *db, const char *dir, GPtrArray *taken, GPtrArray *folders,
