@@ -1,6 +1,6 @@
 /* What kind of mail a message is: a person's submission, or one of the
  * automatic kinds that are processed but never answered (RFC 3834,
- * FORMS.md section 7).  The rules are a table tried in order. */
+ * docs/submissions.md section 7).  The rules are a table tried in order. */
 #include <string.h>
 
 #include "parsers/dsn.h"
@@ -77,9 +77,10 @@ rule_delivery_report (MailMessage *msg, const char *own_address)
   return sign != NULL ? g_strdup (sign) : NULL;
 }
 
-/* TRUE when the texts of msg hold records (FORMS.md sections 1, 2 and 4),
- * read as intake reads them: quoted lines and text before Form: do not
- * count.  A State's submission is one even when it carries a calendar. */
+/* TRUE when the texts of msg hold records (docs/submissions.md sections 1,
+ * 2 and 4), read as intake reads them: quoted lines and text before Form:
+ * do not count.  A State's submission is one even when it carries a
+ * calendar. */
 static gboolean
 texts_hold_records (MailMessage *msg)
 {

@@ -1,6 +1,7 @@
-/* CSV attachments (FORMS.md section 4): RFC 4180 through libcsv, one record
- * a row.  Rows are numbered as a spreadsheet shows them: the header is row
- * 1, the first record row 2 (a quoted cell spanning lines is one row). */
+/* CSV attachments (docs/submissions.md section 4): RFC 4180 through libcsv,
+ * one record a row.  Rows are numbered as a spreadsheet shows them: the
+ * header is row 1, the first record row 2 (a quoted cell spanning lines is
+ * one row). */
 #include "parsers/form.h"
 
 #include <csv.h>

@@ -1,5 +1,5 @@
-/* entity: a row of a staff import into the entities register (FORMS.md
- * section 3: "the entities register ships a starter set; staff add more").
+/* entity: a row of a staff import into the entities register (ctcgw(8),
+ * import: an organization to add to the starter set, or a change of name).
  * Not a form of email: it is not in form_kinds. */
 #include "parsers/form.h"
 

@@ -1,7 +1,7 @@
-/* group: a row of a staff import into the groups register (FORMS.md
- * section 3: "staff-defined named sets of states (Central Asia), usable
- * wherever a list of states is").  Not a form of email: it is not in
- * form_kinds.  That every member is a State only the registers know. */
+/* group: a row of a staff import into the groups register
+ * (docs/submissions.md section 3: named sets of States, such as Central
+ * Asia, usable wherever a list of States is).  Not a form of email: it is
+ * not in form_kinds.  That every member is a State only the registers know. */
 #include "parsers/form.h"
 
 static const FormFieldSpec fields[] = {

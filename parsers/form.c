@@ -1,5 +1,5 @@
-/* The record syntax of FORMS.md sections 1-5: records read from a text,
- * problems as the reply shows them, and the checks of each form kind.
+/* The record syntax of docs/submissions.md sections 1-5: records read from a
+ * text, problems as the reply shows them, and the checks of each form kind.
  * The kinds themselves live in one file each (form-*.c). */
 #include "parsers/form.h"
 

@@ -1,4 +1,4 @@
-/* The record syntax of FORMS.md (sections 1-5): pure code, no I/O.
+/* The record syntax of docs/submissions.md (sections 1-5): pure code, no I/O.
  *
  * Ownership: every function returning a pointer returns a new object owned by
  * the caller (free with the matching *_free, or g_autoptr); the const struct
@@ -19,7 +19,7 @@ typedef enum {
   FIELD_ENTITY,        /* one state or organization, resolved by lookup */
   FIELD_ENTITIES,      /* list of states or organizations */
   FIELD_BENEFICIARIES, /* list of states, groups, or "all" */
-  FIELD_AREAS,         /* list of area codes (FORMS.md section 3) */
+  FIELD_AREAS,         /* list of area codes (docs/submissions.md section 3) */
   FIELD_LANGUAGES,     /* list of ISO 639-1 codes */
   FIELD_CHOICE,        /* one of spec->choices */
   FIELD_REFERENCE,     /* PREFIX-KIND-YEAR-SEQ */
@@ -68,7 +68,8 @@ extern const struct form_kind form_visit_consent;
 extern const struct form_kind form_entity;
 extern const struct form_kind form_group;
 
-/* All kinds, NULL-terminated, in the order of FORMS.md. */
+/* All kinds, NULL-terminated, in the order of docs/submissions.md
+ * section 5. */
 extern const struct form_kind *const form_kinds[];
 
 const struct form_kind *form_kind_find (const char *name);
@@ -169,7 +170,7 @@ const char *form_key_canonical (const char *raw);
  * close enough to suggest. */
 const char *form_suggest (const char *word, const char *const *candidates);
 
-/* The area codes of FORMS.md section 3, NULL-terminated. */
+/* The area codes of docs/submissions.md section 3, NULL-terminated. */
 extern const char *const form_areas[];
 
 /* A JSON array of strings from items (NULL-terminated or n items). */

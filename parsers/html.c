@@ -1,5 +1,5 @@
 /* HTML bodies as text, for messages that have no plain-text part
- * (FORMS.md section 1): one pass, no DOM, linear in the input. */
+ * (docs/submissions.md section 1): one pass, no DOM, linear in the input. */
 #include <string.h>
 
 #include "parsers/message.h"

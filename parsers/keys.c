@@ -1,5 +1,6 @@
 /* Field keys as people write them: any case, space - _ alike, accents or
- * not, in any of the six official UN languages (FORMS.md section 2). */
+ * not, in any of the six official UN languages (docs/submissions.md
+ * sections 2 and 8: the guide lists this table; change both together). */
 #include "parsers/form.h"
 
 #include <string.h>

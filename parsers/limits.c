@@ -1,4 +1,5 @@
-/* Limits on everything that comes from outside: the defaults of FORMS.md. */
+/* Limits on everything that comes from outside: the defaults of
+ * docs/submissions.md section 5. */
 #include "parsers/limits.h"
 
 /* The defaults, for callers with no configuration (tests, the fuzzers). */

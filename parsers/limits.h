@@ -1,5 +1,6 @@
 /* Limits on everything that comes from outside.  Each has a configuration key
- * in [limits] (ctcgw.conf(5)); these are the defaults of FORMS.md section 5. */
+ * in [limits] (ctcgw.conf(5)); these are the defaults of docs/submissions.md
+ * section 5. */
 #pragma once
 
 #include <glib.h>

@@ -1,5 +1,6 @@
 /* Taking a received message apart with GMime: limits first, then the headers
- * the gateway needs and the texts records are read from (FORMS.md section 1). */
+ * the gateway needs and the texts records are read from (docs/submissions.md
+ * section 1). */
 #include <string.h>
 
 #include "parsers/itip.h"
@@ -150,7 +151,8 @@ decode_declared (const char *data, gsize len, const char *charset)
   return NULL;
 }
 
-/* Declared charset, then UTF-8, then windows-1252 (FORMS.md section 1). */
+/* Declared charset, then UTF-8, then windows-1252 (docs/submissions.md
+ * section 1). */
 char *
 mail_decode_text (const char *data, gsize len, const char *charset)
 {

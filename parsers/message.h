@@ -1,5 +1,6 @@
 /* A received message taken apart with GMime: headers the gateway needs, the
- * texts that records are read from (FORMS.md section 1), and its class.
+ * texts that records are read from (docs/submissions.md section 1), and its
+ * class.
  * Pure code: it reads bytes in memory, never a file or a socket.
  *
  * Ownership: mail_message_parse() returns a new MailMessage owned by the

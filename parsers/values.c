@@ -1,5 +1,5 @@
 /* The values of fields: each FieldType checked and normalized into what the
- * registers store (FORMS.md sections 2, 3 and 5). */
+ * registers store (docs/submissions.md sections 2, 3 and 5). */
 #include "parsers/form.h"
 
 #include <stdlib.h>
@@ -47,7 +47,7 @@ static const struct {
   { "chinese", "zh" }, { "中文", "zh" }, { "zho", "zh" }, { "chi", "zh" },
 };
 
-/* The KIND part of references (FORMS.md section 3). */
+/* The KIND part of references (docs/submissions.md section 3). */
 static const char *const reference_kinds[] = {
   "SUB", "CP", "OFF", "REQ", "RES", "SRC", "STD", "INV", "VIS", "MTG", "CIR",
   NULL,
@@ -390,7 +390,7 @@ check_state (Check *c, const char *text)
 
 /* ---- list items ------------------------------------------------------------- */
 
-/* An area code of FORMS.md section 3. */
+/* An area code of docs/submissions.md section 3. */
 static char *
 check_area (Check *c, const char *text)
 {

@@ -1,5 +1,5 @@
--- The registers of PRODUCT.md, with the columns of the form table
--- (FORMS.md section 5).  Applied once, in one transaction, when
+-- The registers of ctcgw(8) (list), with the columns of the form table
+-- (docs/submissions.md section 5).  Applied once, in one transaction, when
 -- PRAGMA user_version < 1.  Times are ISO 8601 UTC text; list columns hold
 -- JSON arrays of strings; entity columns hold canonical entity codes.
 
@@ -151,7 +151,7 @@ CREATE TABLE counters (
   PRIMARY KEY (prefix, kind, year)
 );
 
--- Registers filed from submissions (FORMS.md section 5) -------------------
+-- Registers filed from submissions (docs/submissions.md section 5) -------
 
 CREATE TABLE contacts (
   id INTEGER PRIMARY KEY,

@@ -1,7 +1,7 @@
--- Reference data that does not change: the areas of FORMS.md section 3 and
--- a starter set of organizations (staff add more).  States come from the
--- iso-codes package and are loaded by `ctcgw init` itself.  Every row is
--- INSERT OR IGNORE: applying the file again changes nothing.
+-- Reference data that does not change: the areas of docs/submissions.md
+-- section 3 and a starter set of organizations (staff add more).  States
+-- come from the iso-codes package and are loaded by `ctcgw init` itself.
+-- Every row is INSERT OR IGNORE: applying the file again changes nothing.
 
 -- The operative paragraphs of resolution 1373 (2001).
 INSERT OR IGNORE INTO areas (code, paragraph, title) VALUES

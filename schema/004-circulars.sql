@@ -1,5 +1,6 @@
--- Circulars on schedules (PRODUCT.md flow steps 4 and 5): the schedules,
--- what each circular was sent to, and the replies linked to it.  Times are
+-- Circulars on schedules (ctcgw(8), circular; ctcgw.conf(5), [schedule
+-- NAME]): the schedules, what each circular was sent to, and the replies
+-- linked to it.  Times are
 -- ISO 8601 UTC text, except dtstart: the local time of the schedule in its
 -- zone tzid (2026-01-15T09:00:00).
 

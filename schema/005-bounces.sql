@@ -1,5 +1,6 @@
 -- Delivery reports received for mail the gateway sent: one row for each
--- failed or delayed recipient of a report (PRODUCT.md flow step 7).
+-- failed or delayed recipient of a report (ctcgw.conf(5), [smtp]:
+-- hard_bounces).
 CREATE TABLE bounces (
   id INTEGER PRIMARY KEY,
   outbox_id INTEGER REFERENCES outbox (id),   -- NULL: matched to no row

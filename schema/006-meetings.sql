@@ -1,4 +1,4 @@
--- Meetings and visits (PRODUCT.md flow step 6).  Every invitation the
+-- Meetings and visits (ctcgw(8), meeting and visit).  Every invitation the
 -- gateway sends, for a meeting or a visit, is a row of meetings with its
 -- iCalendar UID and SEQUENCE; a visit's row has the visit's reference and
 -- visits.meeting_id points to it.  start and "end" of a meeting are local

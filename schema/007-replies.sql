@@ -1,6 +1,6 @@
 -- Calendar replies (iMIP METHOD:REPLY and COUNTER) received through intake:
 -- what each one did to the attendance register, and the new times or places
--- that attendees proposed, for staff (PRODUCT.md flow step 6).
+-- that attendees proposed, for staff (ctcgw(8), DESCRIPTION).
 
 -- What the reply applied to an attendance row last said.
 ALTER TABLE attendance ADD COLUMN delegated_to TEXT;      -- addr-spec of DELEGATED-TO

@@ -1,5 +1,5 @@
--- The staff digest and the matching of offers and requests (PRODUCT.md
--- flow step 8; action plan D 5 b, F 7 d-f).
+-- The staff digest and the matching of offers and requests (ctcgw(8),
+-- digest and list --candidates|--overlaps; action plan D 5 b, F 7 d-f).
 
 -- Offers and requests keep their areas and beneficiaries as JSON arrays.
 -- To find the offers of an area or a beneficiary without reading every

@@ -1,4 +1,4 @@
-# The command line of ctcgw(8) (PRODUCT.md, "The command line"): help,
+# The command line of ctcgw(8) (its COMMANDS and EXIT STATUS): help,
 # exit statuses, init, list, show, import, export and quarantine on a
 # database in a private directory.
 . "${CTCGW_SRCDIR:-.}/tests/lib.sh"

@@ -1,4 +1,4 @@
-/* Tests of parsers/csv.c: CSV attachments (FORMS.md section 4). */
+/* Tests of parsers/csv.c: CSV attachments (docs/submissions.md section 4). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

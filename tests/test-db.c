@@ -246,7 +246,7 @@ test_resolve_organizations (void **state)
   assert_string_equal (suggestion, "UNODC");
 }
 
-/* The areas of FORMS.md section 3, as the parser knows them. */
+/* The areas of docs/submissions.md section 3, as the parser knows them. */
 static void
 test_areas (void **state)
 {

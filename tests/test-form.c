@@ -1,5 +1,6 @@
 /* Tests of parsers/form.c, keys.c, values.c, suggest.c and the form kinds:
- * the record syntax and checks of FORMS.md sections 1-5 for texts. */
+ * the record syntax and checks of docs/submissions.md sections 1-5 for
+ * texts. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -149,7 +150,7 @@ assert_record_problem (const char *text, const char *expected)
 /* ---- one valid record of each kind ---------------------------------------- */
 
 /* A valid record of each kind, its required fields and its columns, as
- * FORMS.md section 5 and the columns table give them. */
+ * docs/submissions.md section 5 and the columns table give them. */
 static const struct {
   const char *kind;
   const char *lines[8];
@@ -217,8 +218,9 @@ sample_text (guint i, const char *skip)
   return g_string_free (s, FALSE);
 }
 
-/* Every kind is in the table of kinds, in the order of FORMS.md, and has
- * the fields, columns and required fields of the contract. */
+/* Every kind is in the table of kinds, in the order of docs/submissions.md
+ * section 5, and has the fields, columns and required fields of the
+ * contract. */
 static void
 test_kind_tables (void **state)
 {
@@ -285,7 +287,7 @@ test_each_required_missing (void **state)
     }
 }
 
-/* The record of FORMS.md section 2, with everything it holds. */
+/* The record of docs/submissions.md section 2, with everything it holds. */
 static void
 test_offer_example (void **state)
 {
@@ -427,7 +429,7 @@ test_other_kinds (void **state)
 
 /* ---- keys, kinds, suggestions ----------------------------------------------- */
 
-/* The example of FORMS.md section 7, word for word. */
+/* The example of docs/submissions.md section 7, word for word. */
 static void
 test_unknown_key (void **state)
 {

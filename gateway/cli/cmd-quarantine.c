@@ -1,5 +1,5 @@
 /* `ctcgw quarantine`: staff review of the submissions held because their
- * sender was not authorized (FORMS.md section 6). */
+ * sender was not authorized (docs/submissions.md section 6). */
 #include <stdio.h>
 #include <string.h>
 #include <sqlite3.h>

@@ -78,7 +78,7 @@ static const RegisterQuery registers[] = {
     " LEFT JOIN visits v ON v.id = a.visit_id ORDER BY a.id",
     "SELECT a.id, v.reference AS visit, a.created FROM assessments a"
     " LEFT JOIN visits v ON v.id = a.visit_id ORDER BY a.id", NULL,
-    "needs assessments are confidential (FORMS.md section 6)" },
+    "needs assessments are confidential (docs/submissions.md section 6)" },
   { "meetings",
     "SELECT reference, state, start, \"end\", status, title FROM meetings" BY_STATE,
     ALL_BY_STATE ("meetings"), record_states, NULL },

@@ -1,5 +1,5 @@
-/* The answer to a submission (FORMS.md section 7), composed from a template
- * and queued in the outbox inside the filing transaction. */
+/* The answer to a submission (docs/submissions.md section 7), composed from
+ * a template and queued in the outbox inside the filing transaction. */
 #pragma once
 
 #include <glib.h>

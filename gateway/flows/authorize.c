@@ -1,5 +1,5 @@
-/* Who may submit (FORMS.md section 6): staff, and the active contact points
- * of the entities the records speak for. */
+/* Who may submit (docs/submissions.md section 6): staff, and the active
+ * contact points of the entities the records speak for. */
 
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* Who may submit (FORMS.md section 6). */
+/* Who may submit (docs/submissions.md section 6). */
 #pragma once
 
 #include <glib.h>

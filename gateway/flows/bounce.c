@@ -1,4 +1,4 @@
-/* Delivery reports for mail the gateway sent (PRODUCT.md flow step 7): each
+/* Delivery reports for mail the gateway sent (ctcgw.conf(5), [smtp]): each
  * failed or delayed recipient is matched to its outbox row, by the VERP
  * envelope sender the report came back to, else by the returned message's
  * Message-ID and the recipient; it is recorded, and a hard bounce counts

@@ -1,6 +1,6 @@
 /* Delivery reports for mail the gateway sent: matched to their outbox row,
  * recorded in the bounces table, counted against the contact point
- * (PRODUCT.md flow step 7). */
+ * (ctcgw.conf(5), [smtp]: bounce_address, hard_bounces). */
 #pragma once
 
 #include <glib.h>

@@ -1,4 +1,4 @@
-/* Circulars (PRODUCT.md flow step 5): a template plus an audience, sent as
+/* Circulars (ctcgw(8), circular): a template plus an audience, sent as
  * one message per recipient, rendered in the recipient's language where
  * templates/NAME.LANG.txt exists (English otherwise), with the reference
  * [PREFIX-CIR-YEAR-SEQ] appended to the subject, List-Id

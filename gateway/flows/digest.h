@@ -1,4 +1,4 @@
-/* The daily digest to staff (PRODUCT.md flow step 8): what the gateway did
+/* The daily digest to staff (ctcgw(8), digest): what the gateway did
  * on one day and what waits for staff, as text and as an HTML page, from
  * the templates digest.en.txt and digest.en.html.
  *

@@ -1,6 +1,6 @@
 /* The message lifecycle: a raw message in, one transaction out that holds
  * the raw message, the submission, every record with its history and the
- * answer in the outbox (PRODUCT.md flow steps 1 and 2). */
+ * answer in the outbox (ctcgw(8), DESCRIPTION). */
 
 #include <string.h>
 #include <gnutls/crypto.h>
@@ -86,7 +86,8 @@ sha256_hex (GBytes *raw)
   return hex;
 }
 
-/* A message is the same when its Message-ID and its bytes are (PRODUCT.md). */
+/* A message is the same when its Message-ID and its bytes are (ctcgw(8),
+ * NOTES). */
 static gboolean
 already_seen (sqlite3 *db, const char *message_id, const char *sha, gboolean *seen,
               GError **error)
@@ -205,8 +206,8 @@ quarantine (Intake *in, const char *reason, GError **error)
   return db_step_done (in->db, st, "quarantining a submission", error);
 }
 
-/* The records of every text of the message (FORMS.md section 1), not yet
- * checked against the registers. */
+/* The records of every text of the message (docs/submissions.md section 1),
+ * not yet checked against the registers. */
 static FormParse *
 read_forms (const MailMessage *msg, const CtcLimits *limits)
 {

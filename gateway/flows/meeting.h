@@ -1,4 +1,4 @@
-/* Meetings (PRODUCT.md flow step 6, action plan E 6 d) and the invitations
+/* Meetings (ctcgw(8), meeting; action plan E 6 d) and the invitations
  * of visits: every invitation the gateway sends is a row of meetings with
  * its iCalendar UID and SEQUENCE; each invitee is a row of attendance
  * (meeting_id, email) with PARTSTAT NEEDS-ACTION until a reply comes back.

@@ -1,6 +1,6 @@
 /* Calendar replies to the gateway's invitations (iMIP, RFC 6047): a REPLY
  * updates the attendance register, a COUNTER is recorded for staff; neither
- * is ever answered (PRODUCT.md flow step 6). */
+ * is ever answered (ctcgw(8), DESCRIPTION). */
 #pragma once
 
 #include <glib.h>

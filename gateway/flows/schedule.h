@@ -1,5 +1,6 @@
-/* Schedules (PRODUCT.md flow step 4): iCalendar RRULEs expanded with
- * libical in a time zone, kept in the database (table schedules).
+/* Schedules (ctcgw(8), circular schedule; ctcgw.conf(5), [schedule NAME]):
+ * iCalendar RRULEs expanded with libical in a time zone, kept in the
+ * database (table schedules).
  *
  * A schedule is due when its next_run (UTC) has passed.  A due schedule
  * runs once, however many of its occurrences were missed while the daemon

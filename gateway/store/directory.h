@@ -1,6 +1,6 @@
 /* Staff imports into the entities and groups registers: the organizations
- * staff add to the starter set, and the named sets of States (FORMS.md
- * section 3) that forms may then name. */
+ * staff add to the starter set, and the named sets of States
+ * (docs/submissions.md section 3) that forms may then name. */
 #pragma once
 
 #include <glib.h>

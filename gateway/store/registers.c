@@ -836,7 +836,7 @@ column_strings (sqlite3_stmt *stmt)
   return strings;
 }
 
-/* Whom a sender speaks for (FORMS.md section 6). */
+/* Whom a sender speaks for (docs/submissions.md section 6). */
 GPtrArray *
 registers_sender_entities (sqlite3 *db, const char *email)
 {
