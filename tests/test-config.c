@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "gateway/base/config.h"
+#include "gateway/base/secret.h"
 #include "tests/fixture.h"
 
 #define MINIMAL \
@@ -520,6 +521,49 @@ teardown (void **state)
   return 0;
 }
 
+/* The one password-file reader of the IMAP sources and the SMTP sink: the
+ * first line without its end (LF or CRLF); an empty first line, one over
+ * SECRET_PASSWORD_MAX bytes, or no file are errors that name the file. */
+static void
+test_secret_read_password (void **state)
+{
+  g_autofree char *longest = g_strnfill (SECRET_PASSWORD_MAX, 'p');
+  g_autofree char *over = g_strnfill (SECRET_PASSWORD_MAX + 1, 'p');
+  static const struct { const char *name, *text, *want; } cases[] = {
+    { "lf.secret", "s3cret\nsecond line\n", "s3cret" },
+    { "crlf.secret", "s3cret\r\n", "s3cret" },
+    { "bare.secret", "pass word \xd0\xbf", "pass word \xd0\xbf" },
+    { "empty.secret", "\nlater\n", NULL },
+    { "nothing.secret", "", NULL },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *path = write_file (cases[i].name, cases[i].text);
+      char *password = secret_read_password (path, &error);
+      if (cases[i].want == NULL)
+        {
+          assert_null (password);
+          assert_non_null (strstr (error->message, path));
+          assert_non_null (strstr (error->message, "first line is empty or longer"));
+          continue;
+        }
+      assert_string_equal (password, cases[i].want);
+      secret_free (password);
+    }
+  g_autofree char *at_limit = write_file ("limit.secret", longest);
+  char *password = secret_read_password (at_limit, NULL);
+  assert_string_equal (password, longest);
+  secret_free (password);
+  g_autofree char *too_long = write_file ("long.secret", over);
+  assert_null (secret_read_password (too_long, NULL));
+  g_autoptr (GError) error = NULL;
+  assert_null (secret_read_password ("/nonexistent/ctcgw.secret", &error));
+  assert_true (g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT));
+  assert_non_null (strstr (error->message, "cannot read /nonexistent/ctcgw.secret"));
+  secret_free (NULL);
+}
+
 int
 main (void)
 {
@@ -541,6 +585,7 @@ main (void)
     cmocka_unit_test (test_bad_urls),
     cmocka_unit_test (test_bad_timezone),
     cmocka_unit_test (test_password_file),
+    cmocka_unit_test (test_secret_read_password),
     cmocka_unit_test (test_bad_numbers),
     cmocka_unit_test (test_rates),
     cmocka_unit_test (test_bad_values),
