@@ -1,22 +1,13 @@
 /* Recurrence rules and local start times of schedules: see recur.h. */
-#include <stdarg.h>
 #include <string.h>
 
+#include "parsers/fail.h"
 #include "parsers/recur.h"
 
 G_DEFINE_QUARK (ctcgw-recur-error-quark, recur_error)
 
-/* An error of this module. */
-static gboolean G_GNUC_PRINTF (2, 3)
-refuse (GError **error, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *message = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  g_set_error_literal (error, RECUR_ERROR, RECUR_ERROR_INVALID, message);
-  return FALSE;
-}
+/* A rule or a start refused: the message says why. */
+#define refuse(error, ...) fail_with (error, RECUR_ERROR, RECUR_ERROR_INVALID, __VA_ARGS__)
 
 /* See recur.h. */
 gboolean

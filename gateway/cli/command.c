@@ -322,6 +322,19 @@ static const char *const json_columns[] = {
   " CASE WHEN json_type(?1) = 'array' THEN json(?1) ELSE json_quote(?1) END" \
   " ELSE json_quote(?1) END"
 
+/* Steps quote, bound by the caller, and appends the JSON text it made. */
+static gboolean
+json_append_quoted (sqlite3 *db, sqlite3_stmt *quote, GString *out, GError **error)
+{
+  if (sqlite3_step (quote) != SQLITE_ROW)
+    {
+      db_set_error (db, error, "writing JSON");
+      return FALSE;
+    }
+  g_string_append (out, (const char *) sqlite3_column_text (quote, 0));
+  return TRUE;
+}
+
 /* Appends one value as JSON. */
 static gboolean
 json_append_value (sqlite3 *db, sqlite3_stmt *quote, GString *out,
@@ -330,13 +343,7 @@ json_append_value (sqlite3 *db, sqlite3_stmt *quote, GString *out,
   sqlite3_reset (quote);
   sqlite3_bind_value (quote, 1, value);
   sqlite3_bind_int (quote, 2, embed);
-  if (sqlite3_step (quote) != SQLITE_ROW)
-    {
-      db_set_error (db, error, "writing JSON");
-      return FALSE;
-    }
-  g_string_append (out, (const char *) sqlite3_column_text (quote, 0));
-  return TRUE;
+  return json_append_quoted (db, quote, out, error);
 }
 
 /* Appends a column name as a JSON string. */
@@ -347,13 +354,7 @@ json_append_name (sqlite3 *db, sqlite3_stmt *quote, GString *out,
   sqlite3_reset (quote);
   sqlite3_bind_text (quote, 1, name, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int (quote, 2, 0);
-  if (sqlite3_step (quote) != SQLITE_ROW)
-    {
-      db_set_error (db, error, "writing JSON");
-      return FALSE;
-    }
-  g_string_append (out, (const char *) sqlite3_column_text (quote, 0));
-  return TRUE;
+  return json_append_quoted (db, quote, out, error);
 }
 
 /* Raw bytes never leave the database through a listing or an export. */
