@@ -702,6 +702,29 @@ test_compose_structure (void **state)
   assert_string_equal (text, "a,b\r\n1,2\r\n");
 }
 
+/* A UTF-8 part holds UTF-8 bytes even when the text fits in iso-8859-1. */
+static void
+test_utf8_part (void **state)
+{
+  (void) state;
+  const char *texts[] = { "plain\n", "Réunion café\n", "Встреча — 会议\n" };
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      GMimeObject *part = compose_utf8_part ("calendar", texts[i]);
+      g_autofree char *raw = g_mime_object_to_string (part, NULL);
+      assert_non_null (strstr (raw, "Content-Type: text/calendar; charset=UTF-8"));
+      GMimeDataWrapper *content = g_mime_part_get_content (GMIME_PART (part));
+      g_autoptr (GByteArray) bytes = g_byte_array_new ();
+      GMimeStream *out = g_mime_stream_mem_new_with_byte_array (bytes);
+      g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (out), FALSE);
+      g_mime_data_wrapper_write_to_stream (content, out);
+      g_object_unref (out);
+      assert_int_equal (bytes->len, strlen (texts[i]));
+      assert_memory_equal (bytes->data, texts[i], bytes->len);
+      g_object_unref (part);
+    }
+}
+
 int
 main (void)
 {
@@ -709,6 +732,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_message_new, setup, teardown),
     cmocka_unit_test_setup_teardown (test_queue_row, setup, teardown),
     cmocka_unit_test (test_display_name),
+    cmocka_unit_test (test_utf8_part),
     cmocka_unit_test_setup_teardown (test_compose_headers, setup, teardown),
     cmocka_unit_test_setup_teardown (test_compose_structure, setup, teardown),
     cmocka_unit_test_setup_teardown (test_bounce_address, setup, teardown),

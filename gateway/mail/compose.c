@@ -134,17 +134,6 @@ compose_text_part (const char *subtype, const char *text)
   return GMIME_OBJECT (part);
 }
 
-/* See compose.h. */
-GMimeObject *
-compose_utf8_part (const char *subtype, const char *text)
-{
-  GMimeTextPart *part = g_mime_text_part_new_with_subtype (subtype);
-  g_mime_text_part_set_text (part, text);
-  g_mime_object_set_content_type_parameter (GMIME_OBJECT (part), "charset", "UTF-8");
-  set_best_encoding (GMIME_PART (part));
-  return GMIME_OBJECT (part);
-}
-
 /* Content of part: the bytes of text as they are. */
 static void
 set_content (GMimePart *part, const char *text)
@@ -155,6 +144,18 @@ set_content (GMimePart *part, const char *text)
   g_mime_part_set_content (part, content);
   g_object_unref (content);
   g_object_unref (stream);
+}
+
+/* See compose.h.  Not g_mime_text_part_set_text(): it would turn a text
+ * that fits in iso-8859-1 into those bytes, which the label then belies. */
+GMimeObject *
+compose_utf8_part (const char *subtype, const char *text)
+{
+  GMimeTextPart *part = g_mime_text_part_new_with_subtype (subtype);
+  g_mime_text_part_set_charset (part, "UTF-8");
+  set_content (GMIME_PART (part), text);
+  set_best_encoding (GMIME_PART (part));
+  return GMIME_OBJECT (part);
 }
 
 /* See compose.h. */
