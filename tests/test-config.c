@@ -85,6 +85,7 @@ test_defaults (void **state)
   assert_null (c->name);
   assert_string_equal (c->reference_prefix, "CTC");
   assert_string_equal (c->timezone, "UTC");
+  assert_string_equal (g_time_zone_get_identifier (c->zone), "UTC");
   assert_string_equal (c->language, "en");
   assert_null (c->trusted_authserv_id);
   assert_non_null (c->staff);
@@ -143,6 +144,7 @@ test_inline_comments (void **state)
   assert_string_equal (c->name, "CTC Executive Directorate");
   assert_string_equal (c->staff[1], "analyst@un.example");
   assert_string_equal (c->timezone, "America/New_York");
+  assert_string_equal (g_time_zone_get_identifier (c->zone), "America/New_York");
   assert_null (c->trusted_authserv_id);
   assert_false (m->idle);
   assert_int_equal (m->poll_interval, 30);

@@ -16,6 +16,7 @@
 #include "gateway/flows/mailboxes.h"
 #include "gateway/mail/maildir.h"
 #include "gateway/flows/outbox.h"
+#include "gateway/mail/compose.h"
 #include "gateway/base/template.h"
 #include "tests/fixture.h"
 
@@ -68,7 +69,7 @@ teardown (void **state)
 static GMimeMessage *
 compose (const Config *config, const char *recipient, const char *subject)
 {
-  GMimeMessage *msg = outbox_message_new (config, "auto-replied");
+  GMimeMessage *msg = compose_message_new (config, "auto-replied");
   g_mime_message_add_mailbox (msg, GMIME_ADDRESS_TYPE_TO, "Aigerim", recipient);
   g_mime_message_set_subject (msg, subject, "utf-8");
   GMimeTextPart *part = g_mime_text_part_new_with_subtype ("plain");
@@ -142,14 +143,14 @@ static void
 test_message_new (void **state)
 {
   Fixture *f = *state;
-  g_autoptr (GMimeMessage) msg = outbox_message_new (f->config, "auto-generated");
+  g_autoptr (GMimeMessage) msg = compose_message_new (f->config, "auto-generated");
   g_autofree char *from = internet_address_list_to_string (g_mime_message_get_from (msg), NULL, FALSE);
   assert_string_equal (from, "CTC Executive Directorate <gw@un.example>");
   assert_non_null (g_mime_message_get_date (msg));
   assert_true (g_str_has_suffix (g_mime_message_get_message_id (msg), "@un.example"));
   assert_string_equal (g_mime_object_get_header (GMIME_OBJECT (msg), "Auto-Submitted"),
                        "auto-generated");
-  g_autoptr (GMimeMessage) other = outbox_message_new (f->config, NULL);
+  g_autoptr (GMimeMessage) other = compose_message_new (f->config, NULL);
   assert_null (g_mime_object_get_header (GMIME_OBJECT (other), "Auto-Submitted"));
   assert_string_not_equal (g_mime_message_get_message_id (msg),
                            g_mime_message_get_message_id (other));
@@ -576,12 +577,169 @@ test_maildir_intake (void **state)
   assert_int_equal (processed2->len, 2);
 }
 
+/* A message written and read back, as a receiver sees it. */
+static GMimeMessage *
+round_trip (GMimeMessage *msg, char **raw)
+{
+  *raw = g_mime_object_to_string (GMIME_OBJECT (msg), NULL);
+  g_autoptr (GMimeStream) stream = g_mime_stream_mem_new_with_buffer (*raw, strlen (*raw));
+  g_autoptr (GMimeParser) parser = g_mime_parser_new_with_stream (stream);
+  GMimeMessage *back = g_mime_parser_construct_message (parser, NULL);
+  assert_non_null (back);
+  return back;
+}
+
+/* The display name of the first To of msg. */
+static const char *
+to_name (GMimeMessage *msg)
+{
+  InternetAddressList *to = g_mime_message_get_addresses (msg, GMIME_ADDRESS_TYPE_TO);
+  assert_int_equal (internet_address_list_length (to), 1);
+  return internet_address_get_name (internet_address_list_get_address (to, 0));
+}
+
+/* One way to clean a name: controls and line breaks are spaces, trimmed,
+ * bounded, UTF-8 kept. */
+static void
+test_display_name (void **state)
+{
+  (void) state;
+  const char *cases[][2] = {
+    { "Aigerim\r\nBcc: x@evil.example", "Aigerim  Bcc: x@evil.example" },
+    { "\t Jean\tDupont \x01\x7f", "Jean Dupont" },
+    { "Ivan\xc2\x85Petrov\xe2\x80\xa8", "Ivan Petrov" },
+    { "Иван Петров", "Иван Петров" },
+    { "محمد عبد الله", "محمد عبد الله" },
+    { "王小明", "王小明" },
+    { "bad \xff byte", "bad \xef\xbf\xbd byte" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *clean = compose_display_name (cases[i][0]);
+      assert_string_equal (clean, cases[i][1]);
+    }
+  assert_null (compose_display_name (NULL));
+  assert_null (compose_display_name (" \r\n\t "));
+  g_autoptr (GString) cjk = g_string_new (NULL);
+  for (guint i = 0; i < COMPOSE_NAME_MAX + 50; i++)
+    g_string_append (cjk, "名");
+  g_autofree char *bounded = compose_display_name (cjk->str);
+  assert_true (g_utf8_validate (bounded, -1, NULL));
+  assert_int_equal (g_utf8_strlen (bounded, -1), COMPOSE_NAME_MAX);
+}
+
+/* A name from the registers cannot break the To line, and a UTF-8 name
+ * goes out RFC 2047-encoded and comes back intact. */
+static void
+test_compose_headers (void **state)
+{
+  Fixture *f = *state;
+  const char *names[] = { "Иван Петров", "محمد عبد الله", "王小明", "Jean\r\nBcc: x@evil.example" };
+  const char *back_names[] = { "Иван Петров", "محمد عبد الله", "王小明", "Jean  Bcc: x@evil.example" };
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      ComposeHeaders h = { .auto_submitted = "auto-replied", .to = "a@b.example",
+                           .to_name = names[i], .subject = SUBJECT, .list_id = "<l.un.example>",
+                           .in_reply_to = "m1@b.example", .references = "<m0@b.example>" };
+      g_autoptr (GMimeMessage) msg = compose_message (f->config, &h);
+      compose_set_body (msg, compose_text_part ("plain", "text\n"));
+      g_autofree char *raw = NULL;
+      g_autoptr (GMimeMessage) back = round_trip (msg, &raw);
+      assert_string_equal (to_name (back), back_names[i]);
+      assert_null (strstr (raw, "\nBcc:"));
+      for (const char *p = raw; *p != '\0'; p++)
+        assert_true ((guchar) *p < 0x80);
+      const char *to_line = strstr (raw, "\nTo: ");
+      assert_non_null (to_line);
+      assert_true (i == 3 || g_str_has_prefix (to_line, "\nTo: =?"));
+      GMimeObject *o = GMIME_OBJECT (back);
+      assert_string_equal (g_mime_object_get_header (o, "In-Reply-To"), "<m1@b.example>");
+      assert_string_equal (g_mime_object_get_header (o, "References"),
+                           "<m0@b.example> <m1@b.example>");
+      assert_string_equal (g_mime_object_get_header (o, "List-Id"), "<l.un.example>");
+      assert_string_equal (g_mime_object_get_header (o, "Auto-Submitted"), "auto-replied");
+      assert_string_equal (g_mime_message_get_subject (back), SUBJECT);
+    }
+}
+
+/* The content type of o as "type/subtype". */
+static char *
+mime_type (GMimeObject *o)
+{
+  GMimeContentType *ct = g_mime_object_get_content_type (o);
+  return g_strdup_printf ("%s/%s", g_mime_content_type_get_media_type (ct),
+                          g_mime_content_type_get_media_subtype (ct));
+}
+
+/* multipart/mixed of a text/plain + text/html alternative and a base64
+ * attachment, parts in the order given. */
+static void
+test_compose_structure (void **state)
+{
+  Fixture *f = *state;
+  ComposeHeaders h = { .to = "a@b.example", .subject = "s" };
+  g_autoptr (GMimeMessage) msg = compose_message (f->config, &h);
+  GMimeObject *csv = compose_attachment ("text/csv", "x.csv", "a,b\r\n1,2\r\n",
+                                         "charset", "utf-8", NULL);
+  compose_set_body (msg, compose_multipart ("mixed",
+      compose_multipart ("alternative", compose_text_part ("plain", "Привет\n"),
+                         compose_utf8_part ("html", "<p>hi</p>\n"), NULL), csv, NULL));
+  g_autofree char *raw = NULL;
+  g_autoptr (GMimeMessage) back = round_trip (msg, &raw);
+  assert_non_null (strstr (raw, "Content-Type: text/csv; charset=utf-8; name=x.csv"));
+  GMimeMultipart *mixed = GMIME_MULTIPART (g_mime_message_get_mime_part (back));
+  g_autofree char *mixed_type = mime_type (GMIME_OBJECT (mixed));
+  assert_string_equal (mixed_type, "multipart/mixed");
+  assert_int_equal (g_mime_multipart_get_count (mixed), 2);
+  GMimeMultipart *alt = GMIME_MULTIPART (g_mime_multipart_get_part (mixed, 0));
+  const char *want[] = { "text/plain", "text/html" };
+  for (int i = 0; i < 2; i++)
+    {
+      g_autofree char *t = mime_type (g_mime_multipart_get_part (alt, i));
+      assert_string_equal (t, want[i]);
+    }
+  g_autofree char *plain = g_mime_text_part_get_text (GMIME_TEXT_PART (g_mime_multipart_get_part (alt, 0)));
+  assert_string_equal (plain, "Привет\n");
+  GMimePart *att = GMIME_PART (g_mime_multipart_get_part (mixed, 1));
+  assert_int_equal (g_mime_part_get_content_encoding (att), GMIME_CONTENT_ENCODING_BASE64);
+  assert_string_equal (g_mime_part_get_filename (att), "x.csv");
+  g_autofree char *text = g_mime_text_part_get_text (GMIME_TEXT_PART (att));
+  assert_string_equal (text, "a,b\r\n1,2\r\n");
+}
+
+/* A UTF-8 part holds UTF-8 bytes even when the text fits in iso-8859-1. */
+static void
+test_utf8_part (void **state)
+{
+  (void) state;
+  const char *texts[] = { "plain\n", "Réunion café\n", "Встреча — 会议\n" };
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      GMimeObject *part = compose_utf8_part ("calendar", texts[i]);
+      g_autofree char *raw = g_mime_object_to_string (part, NULL);
+      assert_non_null (strstr (raw, "Content-Type: text/calendar; charset=UTF-8"));
+      GMimeDataWrapper *content = g_mime_part_get_content (GMIME_PART (part));
+      g_autoptr (GByteArray) bytes = g_byte_array_new ();
+      GMimeStream *out = g_mime_stream_mem_new_with_byte_array (bytes);
+      g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (out), FALSE);
+      g_mime_data_wrapper_write_to_stream (content, out);
+      g_object_unref (out);
+      assert_int_equal (bytes->len, strlen (texts[i]));
+      assert_memory_equal (bytes->data, texts[i], bytes->len);
+      g_object_unref (part);
+    }
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_message_new, setup, teardown),
     cmocka_unit_test_setup_teardown (test_queue_row, setup, teardown),
+    cmocka_unit_test (test_display_name),
+    cmocka_unit_test (test_utf8_part),
+    cmocka_unit_test_setup_teardown (test_compose_headers, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_compose_structure, setup, teardown),
     cmocka_unit_test_setup_teardown (test_bounce_address, setup, teardown),
     cmocka_unit_test_setup_teardown (test_bad_recipients, setup, teardown),
     cmocka_unit_test_setup_teardown (test_deliver_to_maildir, setup, teardown),

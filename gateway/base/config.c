@@ -327,22 +327,20 @@ read_addresses (Reader *r, const char *group, const char *key)
   return (char **) g_ptr_array_free (staff, FALSE);
 }
 
-/* An IANA time zone that GLib knows; default UTC. */
+/* An IANA time zone that GLib knows, resolved once into *zone for every
+ * part that dates something; default (and after a problem) UTC. */
 static char *
-read_timezone (Reader *r)
+read_timezone (Reader *r, GTimeZone **zone)
 {
   g_autofree char *value = read_value (r, "gateway", "timezone");
-  if (value == NULL)
-    return g_strdup ("UTC");
-  GTimeZone *tz = g_time_zone_new_identifier (value);
-  if (tz == NULL)
-    {
-      problem (r, "gateway", "timezone", "\"%s\" is not a time zone: write an IANA"
-               " name like Europe/Paris, America/New_York or UTC", value);
-      return g_strdup ("UTC");
-    }
-  g_time_zone_unref (tz);
-  return g_steal_pointer (&value);
+  *zone = value != NULL ? g_time_zone_new_identifier (value) : NULL;
+  if (value != NULL && *zone == NULL)
+    problem (r, "gateway", "timezone", "\"%s\" is not a time zone: write an IANA"
+             " name like Europe/Paris, America/New_York or UTC", value);
+  if (*zone != NULL)
+    return g_steal_pointer (&value);
+  *zone = g_time_zone_new_utc ();
+  return g_strdup ("UTC");
 }
 
 /* The reference prefix; default CTC. */
@@ -409,7 +407,7 @@ read_gateway (Reader *r, Config *c)
   c->name = read_value (r, "gateway", "name");
   c->reference_prefix = read_prefix (r);
   c->staff = read_addresses (r, "gateway", "staff");
-  c->timezone = read_timezone (r);
+  c->timezone = read_timezone (r, &c->zone);
   c->trusted_authserv_id = read_word (r, "gateway", "trusted_authserv_id");
   c->language = read_language (r);
 }
@@ -940,6 +938,7 @@ config_free (Config *config)
   g_strfreev (config->staff);
   g_strfreev (config->digest_to);
   g_free (config->timezone);
+  g_clear_pointer (&config->zone, g_time_zone_unref);
   g_free (config->trusted_authserv_id);
   g_free (config->language);
   g_clear_pointer (&config->mailboxes, g_ptr_array_unref);

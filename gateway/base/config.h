@@ -47,7 +47,9 @@ typedef struct {
   char *name;               /* display name with address */
   char *reference_prefix;   /* "CTC" */
   char **staff;             /* NULL-terminated, lower case */
-  char *timezone;           /* IANA name */
+  char *timezone;           /* IANA name, "UTC" when none is configured */
+  GTimeZone *zone;          /* timezone resolved once (UTC when GLib does not know it):
+                             * the zone of Date headers and of local dates */
   char *trusted_authserv_id;/* NULL: Authentication-Results ignored */
   char *language;           /* default language of answers, "en" */
   /* [mailbox NAME] */

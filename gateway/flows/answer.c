@@ -6,6 +6,7 @@
 #include "gateway/store/db.h"
 #include "gateway/base/log.h"
 #include "gateway/flows/outbox.h"
+#include "gateway/mail/compose.h"
 
 const char *
 answer_address (const MailMessage *msg)
@@ -60,30 +61,6 @@ log_reply (sqlite3 *db, const char *addr, GError **error)
   return TRUE;
 }
 
-/* In-Reply-To and References of a reply to msg (RFC 5322 section 3.6.4). */
-static void
-set_thread_headers (GMimeMessage *reply, const MailMessage *msg)
-{
-  if (msg->message_id == NULL)
-    return;
-  g_autofree char *id = g_strdup_printf ("<%s>", msg->message_id);
-  g_autofree char *refs = msg->references != NULL
-      ? g_strdup_printf ("%s %s", msg->references, id) : g_strdup (id);
-  g_mime_object_set_header (GMIME_OBJECT (reply), "In-Reply-To", id, NULL);
-  g_mime_object_set_header (GMIME_OBJECT (reply), "References", refs, NULL);
-}
-
-static void
-set_text_body (GMimeMessage *reply, const char *text)
-{
-  GMimeTextPart *part = g_mime_text_part_new_with_subtype ("plain");
-  g_mime_text_part_set_text (part, text);
-  g_mime_part_set_content_encoding (GMIME_PART (part),
-      g_mime_part_get_best_content_encoding (GMIME_PART (part), GMIME_ENCODING_CONSTRAINT_7BIT));
-  g_mime_message_set_mime_part (reply, GMIME_OBJECT (part));
-  g_object_unref (part);
-}
-
 gint64
 answer_queue (sqlite3 *db, const Config *config, const MailMessage *msg,
               const char *name, TplData *data, gint64 submission_id, GError **error)
@@ -94,11 +71,12 @@ answer_queue (sqlite3 *db, const Config *config, const MailMessage *msg,
   g_autofree char *body = tpl_render_message (name, lang, data, &subject, error);
   if (body == NULL)
     return 0;
-  g_autoptr (GMimeMessage) reply = outbox_message_new (config, "auto-replied");
-  g_mime_message_add_mailbox (reply, GMIME_ADDRESS_TYPE_TO, msg->from_name, to);
-  g_mime_message_set_subject (reply, subject, "utf-8");
-  set_thread_headers (reply, msg);
-  set_text_body (reply, body);
+  ComposeHeaders headers = {
+    .auto_submitted = "auto-replied", .to = to, .to_name = msg->from_name,
+    .subject = subject, .in_reply_to = msg->message_id, .references = msg->references,
+  };
+  g_autoptr (GMimeMessage) reply = compose_message (config, &headers);
+  compose_set_body (reply, compose_text_part ("plain", body));
   gint64 id = outbox_queue (db, reply, to, submission_id, name, error);
   if (id == 0 || !log_reply (db, to, error))
     return 0;

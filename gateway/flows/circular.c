@@ -10,6 +10,7 @@
 #include "gateway/store/db.h"
 #include "gateway/base/log.h"
 #include "gateway/flows/outbox.h"
+#include "gateway/mail/compose.h"
 #include "gateway/base/template.h"
 
 G_DEFINE_QUARK (ctcgw-circular-error-quark, circular_error)
@@ -41,18 +42,6 @@ circular_clear (Circular *c)
   g_free (c->sent);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Circular, circular_clear)
-
-/* now in the configured time zone (UTC when GLib does not know it). */
-static GDateTime *
-local_time (const Config *config, GDateTime *now)
-{
-  GTimeZone *tz = config->timezone != NULL ? g_time_zone_new_identifier (config->timezone) : NULL;
-  if (tz == NULL)
-    tz = g_time_zone_new_utc ();
-  GDateTime *local = g_date_time_to_timezone (now, tz);
-  g_time_zone_unref (tz);
-  return local;
-}
 
 /* MONTHS of a silent:sources:MONTHS audience, 0 for any other audience and
  * -1 when the number is missing or out of range. */
@@ -269,22 +258,11 @@ list_id (const Config *config)
   return g_strdup_printf ("<circulars.%s>", lower);
 }
 
-/* A display name from the registers on one line: controls become spaces. */
-static char *
-display_name (const char *name)
-{
-  g_autofree char *copy = g_strdup (name != NULL ? name : "");
-  for (char *p = copy; *p != '\0'; p++)
-    if ((guchar) *p < 0x20 || *p == 0x7f)
-      *p = ' ';
-  return g_strdup (g_strstrip (copy));
-}
-
 /* The data of the template for one recipient. */
 static TplData *
 recipient_data (const Config *config, const Circular *c, const Recipient *r, GDateTime *now)
 {
-  g_autoptr (GDateTime) local = local_time (config, now);
+  g_autoptr (GDateTime) local = g_date_time_to_timezone (now, config->zone);
   TplData *data = tpl_data_new ();
   tpl_set (data, "reference", c->reference);
   tpl_set (data, "name", r->name);
@@ -303,18 +281,6 @@ recipient_data (const Config *config, const Circular *c, const Recipient *r, GDa
   return data;
 }
 
-/* The text body of msg. */
-static void
-set_text_body (GMimeMessage *msg, const char *text)
-{
-  GMimeTextPart *part = g_mime_text_part_new_with_subtype ("plain");
-  g_mime_text_part_set_text (part, text);
-  g_mime_part_set_content_encoding (GMIME_PART (part),
-      g_mime_part_get_best_content_encoding (GMIME_PART (part), GMIME_ENCODING_CONSTRAINT_7BIT));
-  g_mime_message_set_mime_part (msg, GMIME_OBJECT (part));
-  g_object_unref (part);
-}
-
 /* The message of circular c to recipient r, in r's language. */
 static GMimeMessage *
 compose (const Config *config, const Circular *c, const Recipient *r, GDateTime *now,
@@ -327,13 +293,13 @@ compose (const Config *config, const Circular *c, const Recipient *r, GDateTime 
     return NULL;
   g_autofree char *full = g_strdup_printf ("%s [%s]", c->subject != NULL ? c->subject : subject,
                                            c->reference);
-  g_autofree char *name = display_name (r->name);
   g_autofree char *id = list_id (config);
-  GMimeMessage *msg = outbox_message_new (config, "auto-generated");
-  g_mime_message_add_mailbox (msg, GMIME_ADDRESS_TYPE_TO, name, r->email);
-  g_mime_message_set_subject (msg, full, "utf-8");
-  g_mime_object_set_header (GMIME_OBJECT (msg), "List-Id", id, NULL);
-  set_text_body (msg, body);
+  ComposeHeaders headers = {
+    .auto_submitted = "auto-generated", .to = r->email, .to_name = r->name,
+    .subject = full, .list_id = id,
+  };
+  GMimeMessage *msg = compose_message (config, &headers);
+  compose_set_body (msg, compose_text_part ("plain", body));
   return msg;
 }
 

@@ -9,6 +9,7 @@
 #include "gateway/flows/digest.h"
 #include "gateway/store/match.h"
 #include "gateway/flows/outbox.h"
+#include "gateway/mail/compose.h"
 #include "gateway/base/template.h"
 
 /* The longest value a cell shows, in characters. */
@@ -181,13 +182,6 @@ bounds_clear (Bounds *b)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Bounds, bounds_clear)
 
-static GTimeZone *
-config_zone (const Config *config)
-{
-  GTimeZone *tz = config->timezone != NULL ? g_time_zone_new_identifier (config->timezone) : NULL;
-  return tz != NULL ? tz : g_time_zone_new_utc ();
-}
-
 gboolean
 digest_day_valid (const char *day)
 {
@@ -201,8 +195,7 @@ digest_day_valid (const char *day)
 char *
 digest_default_day (const Config *config, GDateTime *now)
 {
-  g_autoptr (GTimeZone) tz = config_zone (config);
-  g_autoptr (GDateTime) local = g_date_time_to_timezone (now, tz);
+  g_autoptr (GDateTime) local = g_date_time_to_timezone (now, config->zone);
   g_autoptr (GDateTime) before = g_date_time_add_days (local, -1);
   return g_date_time_format (before, "%Y-%m-%d");
 }
@@ -211,10 +204,9 @@ digest_default_day (const Config *config, GDateTime *now)
 static void
 bounds_init (Bounds *b, const Config *config, const char *day)
 {
-  g_autoptr (GTimeZone) tz = config_zone (config);
   int y, m, d;
   sscanf (day, "%4d-%2d-%2d", &y, &m, &d);
-  g_autoptr (GDateTime) start = g_date_time_new (tz, y, m, d, 0, 0, 0);
+  g_autoptr (GDateTime) start = g_date_time_new (config->zone, y, m, d, 0, 0, 0);
   g_autoptr (GDateTime) end = g_date_time_add_days (start, 1);
   g_autoptr (GDateTime) horizon = g_date_time_add_days (end, DIGEST_AHEAD_DAYS);
   g_autoptr (GDateTime) stale = g_date_time_add_months (end, -(gint) config->digest_stale_months);
@@ -487,33 +479,17 @@ digest_make (sqlite3 *db, const Config *config, const char *day, GError **error)
   return g_steal_pointer (&digest);
 }
 
-static GMimeObject *
-text_part (const char *subtype, const char *text)
-{
-  GMimeTextPart *part = g_mime_text_part_new_with_subtype (subtype);
-  g_mime_text_part_set_text (part, text);
-  g_mime_part_set_content_encoding (GMIME_PART (part), g_mime_part_get_best_content_encoding (
-      GMIME_PART (part), GMIME_ENCODING_CONSTRAINT_7BIT));
-  return GMIME_OBJECT (part);
-}
-
 /* The message of digest to one address. */
 static GMimeMessage *
 digest_message (const Config *config, const Digest *digest, const char *to)
 {
-  GMimeMessage *msg = outbox_message_new (config, "auto-generated");
-  GMimeMultipart *alternative = g_mime_multipart_new_with_subtype ("alternative");
-  GMimeObject *text = text_part ("plain", digest->text);
-  GMimeObject *html = text_part ("html", digest->html);
-
-  g_mime_message_add_mailbox (msg, GMIME_ADDRESS_TYPE_TO, NULL, to);
-  g_mime_message_set_subject (msg, digest->subject, "utf-8");
-  g_mime_multipart_add (alternative, text);
-  g_mime_multipart_add (alternative, html);
-  g_mime_message_set_mime_part (msg, GMIME_OBJECT (alternative));
-  g_object_unref (text);
-  g_object_unref (html);
-  g_object_unref (alternative);
+  ComposeHeaders headers = {
+    .auto_submitted = "auto-generated", .to = to, .subject = digest->subject,
+  };
+  GMimeMessage *msg = compose_message (config, &headers);
+  compose_set_body (msg, compose_multipart ("alternative",
+                                            compose_text_part ("plain", digest->text),
+                                            compose_text_part ("html", digest->html), NULL));
   return msg;
 }
 

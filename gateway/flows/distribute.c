@@ -9,6 +9,7 @@
 #include "gateway/flows/distribute.h"
 #include "gateway/base/log.h"
 #include "gateway/flows/outbox.h"
+#include "gateway/mail/compose.h"
 #include "gateway/base/template.h"
 
 /* The width of the text table, and the narrowest a column is made. */
@@ -666,55 +667,17 @@ distribution_make (sqlite3 *db, const Config *config, Distribution *d, GError **
   return TRUE;
 }
 
-/* A text part (subtype, UTF-8) holding text. */
-static GMimePart *
-text_part (const char *subtype, const char *text)
-{
-  GMimeTextPart *part = g_mime_text_part_new_with_subtype (subtype);
-  g_mime_text_part_set_text (part, text);
-  return GMIME_PART (part);
-}
-
-/* An attachment of type text/subtype named filename, in UTF-8 (vCard 4.0
- * knows no other charset) and base64-encoded so that its CRLF line ends
- * arrive as they are. */
+/* The body: the rendered text, then the CSV and vCard attachments, in
+ * UTF-8 (vCard 4.0 knows no other charset). */
 static GMimeObject *
-attachment (const char *subtype, const char *filename, const char *text)
+body_of (const Distribution *d, const char *text)
 {
-  GMimePart *part = g_mime_part_new_with_type ("text", subtype);
-  GMimeStream *stream = g_mime_stream_mem_new_with_buffer (text, strlen (text));
-  GMimeDataWrapper *content = g_mime_data_wrapper_new_with_stream (
-      stream, GMIME_CONTENT_ENCODING_DEFAULT);
-
-  g_mime_part_set_content (part, content);
-  g_object_unref (content);
-  g_object_unref (stream);
-  g_mime_object_set_content_type_parameter (GMIME_OBJECT (part), "charset", "utf-8");
-  g_mime_part_set_filename (part, filename);
-  g_mime_part_set_content_encoding (part, GMIME_CONTENT_ENCODING_BASE64);
-  return GMIME_OBJECT (part);
-}
-
-/* The body: the rendered text, then the CSV and vCard attachments. */
-static void
-set_body (GMimeMessage *msg, const Distribution *d, const char *text)
-{
-  GMimeMultipart *mixed = g_mime_multipart_new_with_subtype ("mixed");
-  GMimePart *body = text_part ("plain", text);
-  GMimeObject *csv = attachment ("csv", "contacts.csv", d->csv);
-  GMimeObject *vcf = attachment ("vcard", "contacts.vcf", d->vcard);
-
-  g_mime_part_set_content_encoding (body, g_mime_part_get_best_content_encoding (
-      body, GMIME_ENCODING_CONSTRAINT_7BIT));
+  GMimeObject *csv = compose_attachment ("text/csv", "contacts.csv", d->csv,
+                                         "charset", "utf-8", NULL);
   g_mime_object_set_content_type_parameter (csv, "header", "present");
-  g_mime_multipart_add (mixed, GMIME_OBJECT (body));
-  g_mime_multipart_add (mixed, csv);
-  g_mime_multipart_add (mixed, vcf);
-  g_mime_message_set_mime_part (msg, GMIME_OBJECT (mixed));
-  g_object_unref (body);
-  g_object_unref (csv);
-  g_object_unref (vcf);
-  g_object_unref (mixed);
+  return compose_multipart ("mixed", compose_text_part ("plain", text), csv,
+                            compose_attachment ("text/vcard", "contacts.vcf", d->vcard,
+                                                "charset", "utf-8", NULL), NULL);
 }
 
 /* The template data of one recipient's message. */
@@ -746,11 +709,12 @@ queue_one (sqlite3 *db, const Config *config, const Distribution *d,
   g_autofree char *text = tpl_render_message ("distribute", r->language, data, &subject, error);
   if (text == NULL)
     return 0;
-  g_autoptr (GMimeMessage) msg = outbox_message_new (config, "auto-generated");
-  g_mime_message_add_mailbox (msg, GMIME_ADDRESS_TYPE_TO, r->name, r->email);
-  g_mime_message_set_subject (msg, subject, "utf-8");
-  g_mime_object_set_header (GMIME_OBJECT (msg), "List-Id", d->list_id, NULL);
-  set_body (msg, d, text);
+  ComposeHeaders headers = {
+    .auto_submitted = "auto-generated", .to = r->email, .to_name = r->name,
+    .subject = subject, .list_id = d->list_id,
+  };
+  g_autoptr (GMimeMessage) msg = compose_message (config, &headers);
+  compose_set_body (msg, body_of (d, text));
   return outbox_queue (db, msg, r->email, 0, "distribute", error);
 }
 

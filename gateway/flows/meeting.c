@@ -9,6 +9,7 @@
 #include "gateway/base/log.h"
 #include "gateway/flows/meeting.h"
 #include "gateway/flows/outbox.h"
+#include "gateway/mail/compose.h"
 #include "gateway/flows/schedule.h"
 #include "parsers/recur.h"
 #include "gateway/base/template.h"
@@ -347,17 +348,6 @@ invitation_data (const Config *config, const Meeting *m, const Invitee *i, Invit
   return data;
 }
 
-/* A display name from the registers on one line: controls become spaces. */
-static char *
-display_name (const char *name)
-{
-  g_autofree char *copy = g_strdup (name != NULL ? name : "");
-  for (char *p = copy; *p != '\0'; p++)
-    if ((guchar) *p < 0x20 || *p == 0x7f)
-      *p = ' ';
-  return g_strdup (g_strstrip (copy));
-}
-
 /* The invitation (or update, or cancellation) of m to i. */
 static GMimeMessage *
 compose (const Config *config, const Meeting *m, const Invitee *i, const char *calendar,
@@ -371,13 +361,9 @@ compose (const Config *config, const Meeting *m, const Invitee *i, const char *c
   if (html == NULL)
     return NULL;
   g_autofree char *full = g_strdup_printf ("%s [%s]", subject, m->reference);
-  g_autofree char *to_name = display_name (i->name);
-  GMimeMessage *msg = outbox_message_new (config, NULL);
-  g_mime_message_add_mailbox (msg, GMIME_ADDRESS_TYPE_TO, to_name, i->email);
-  g_mime_message_set_subject (msg, full, "utf-8");
-  GMimeObject *body = invite_mime_body (calendar, method, text, html);
-  g_mime_message_set_mime_part (msg, body);
-  g_object_unref (body);
+  ComposeHeaders headers = { .to = i->email, .to_name = i->name, .subject = full };
+  GMimeMessage *msg = compose_message (config, &headers);
+  compose_set_body (msg, invite_mime_body (calendar, method, text, html));
   return msg;
 }
 

@@ -12,8 +12,6 @@
 
 G_DEFINE_QUARK (ctcgw-outbox-error-quark, outbox_error)
 
-/* Where outbox_message_new() leaves the envelope sender for outbox_queue(). */
-#define MAIL_FROM_KEY "ctcgw-mail-from"
 #define RETRY_BASE_SECONDS 60
 /* SMTP results are written in transactions of this many rows at most, and
  * at most this long after the first of them came. */
@@ -43,44 +41,11 @@ utc_time (gint64 seconds)
   return g_date_time_format (then, "%Y-%m-%dT%H:%M:%SZ");
 }
 
-/* Now in the configured time zone (UTC when unknown), for Date. */
-static GDateTime *
-now_in_zone (const char *identifier)
-{
-  GTimeZone *tz = identifier != NULL ? g_time_zone_new_identifier (identifier) : NULL;
-  if (tz == NULL)
-    tz = g_time_zone_new_utc ();
-  GDateTime *now = g_date_time_new_now (tz);
-  g_time_zone_unref (tz);
-  return now;
-}
-
-/* See outbox.h. */
-GMimeMessage *
-outbox_message_new (const Config *config, const char *auto_submitted)
-{
-  GMimeMessage *msg = g_mime_message_new (TRUE);
-  g_mime_message_add_mailbox (msg, GMIME_ADDRESS_TYPE_FROM, config->name, config->address);
-  g_autoptr (GDateTime) now = now_in_zone (config->timezone);
-  g_mime_message_set_date (msg, now);
-  const char *at = config->address != NULL ? strrchr (config->address, '@') : NULL;
-  /* A random UUID: GMime's generator opens /dev/urandom for every message. */
-  g_autofree char *uuid = g_uuid_string_random ();
-  g_autofree char *id = g_strdup_printf ("%s@%s", uuid, at != NULL ? at + 1 : "localhost");
-  g_mime_message_set_message_id (msg, id);
-  if (auto_submitted != NULL)
-    g_mime_object_set_header (GMIME_OBJECT (msg), "Auto-Submitted", auto_submitted, NULL);
-  const char *mail_from = config->bounce_address != NULL ? config->bounce_address
-                                                         : config->address;
-  g_object_set_data_full (G_OBJECT (msg), MAIL_FROM_KEY, g_strdup (mail_from), g_free);
-  return msg;
-}
-
 /* The envelope sender of msg (see outbox_queue in the header), or NULL. */
 static const char *
 envelope_sender (GMimeMessage *msg)
 {
-  const char *mail_from = g_object_get_data (G_OBJECT (msg), MAIL_FROM_KEY);
+  const char *mail_from = compose_envelope_sender (msg);
   if (mail_from != NULL)
     return mail_from;
   InternetAddressList *from = g_mime_message_get_from (msg);

@@ -6,9 +6,7 @@
 #include <gmime/gmime.h>
 #include "gateway/base/config.h"
 #include "gateway/base/context.h"
-
-/* GMime 3.2 defines no g_autoptr cleanups; the gateway's code uses this one. */
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMessage, g_object_unref)
+#include "gateway/mail/compose.h"
 
 typedef enum { OUTBOX_QUEUED, OUTBOX_SENT, OUTBOX_DEFERRED, OUTBOX_FAILED } OutboxState;
 
@@ -32,7 +30,7 @@ const char *outbox_state_name (OutboxState state);
  * 0 with error set (OUTBOX_ERROR_RECIPIENT for a recipient that is no
  * config_address_valid() address, DB_ERROR for the database).  The envelope
  * sender (mail_from) is the [smtp] bounce_address, else the gateway address,
- * when msg comes from outbox_message_new(); else msg's first From address. */
+ * when msg comes from compose_message_new(); else msg's first From address. */
 gint64 outbox_queue (sqlite3 *db, GMimeMessage *msg, const char *recipient,
                      gint64 submission_id, const char *kind, GError **error);
 
@@ -64,9 +62,3 @@ guint outbox_seconds_until_due (sqlite3 *db);
 /* Queues a failed or deferred row again: no tries, due now.  FALSE with
  * OUTBOX_ERROR_NOT_FOUND, OUTBOX_ERROR_STATE or DB_ERROR. */
 gboolean outbox_retry (sqlite3 *db, gint64 id, GError **error);
-
-/* A new message From the gateway ("name <address>") with Date (in the
- * configured time zone), Message-ID (@ the domain of the address) and
- * Auto-Submitted set (none when auto_submitted is NULL); the caller adds To,
- * Subject and the body.  Owned by the caller (g_object_unref). */
-GMimeMessage *outbox_message_new (const Config *config, const char *auto_submitted);

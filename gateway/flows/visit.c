@@ -10,6 +10,7 @@
 #include "gateway/base/log.h"
 #include "gateway/flows/meeting.h"
 #include "gateway/flows/outbox.h"
+#include "gateway/mail/compose.h"
 #include "gateway/base/template.h"
 #include "gateway/flows/visit.h"
 
@@ -52,14 +53,6 @@ refuse (GError **error, int code, const char *fmt, ...)
   va_end (ap);
   g_set_error_literal (error, VISIT_ERROR, code, message);
   return FALSE;
-}
-
-/* The configured zone (UTC when GLib does not know it). */
-static GTimeZone *
-local_zone (const Config *config)
-{
-  GTimeZone *tz = config->timezone != NULL ? g_time_zone_new_identifier (config->timezone) : NULL;
-  return tz != NULL ? tz : g_time_zone_new_utc ();
 }
 
 /* The canonical code of an entity of kind ("state" or "organization")
@@ -322,19 +315,11 @@ queue_text (sqlite3 *db, const Config *config, const char *template, const TplDa
   if (body == NULL)
     return FALSE;
   g_autofree char *full = g_strdup_printf ("%s [%s]", subject, v->reference);
-  g_autofree char *to_name = g_strdup (r->name != NULL ? r->name : "");
-  for (char *p = to_name; *p != '\0'; p++)
-    if ((guchar) *p < 0x20 || *p == 0x7f)
-      *p = ' ';
-  g_autoptr (GMimeMessage) msg = outbox_message_new (config, "auto-generated");
-  g_mime_message_add_mailbox (msg, GMIME_ADDRESS_TYPE_TO, to_name, r->email);
-  g_mime_message_set_subject (msg, full, "utf-8");
-  GMimeTextPart *part = g_mime_text_part_new_with_subtype ("plain");
-  g_mime_text_part_set_text (part, body);
-  g_mime_part_set_content_encoding (GMIME_PART (part),
-      g_mime_part_get_best_content_encoding (GMIME_PART (part), GMIME_ENCODING_CONSTRAINT_7BIT));
-  g_mime_message_set_mime_part (msg, GMIME_OBJECT (part));
-  g_object_unref (part);
+  ComposeHeaders headers = {
+    .auto_submitted = "auto-generated", .to = r->email, .to_name = r->name, .subject = full,
+  };
+  g_autoptr (GMimeMessage) msg = compose_message (config, &headers);
+  compose_set_body (msg, compose_text_part ("plain", body));
   GError *local = NULL;
   if (outbox_queue (db, msg, r->email, 0, kind, &local) > 0)
     {
@@ -357,9 +342,9 @@ queue_text (sqlite3 *db, const Config *config, const char *template, const TplDa
 static char *
 reminder_time (const Config *config, GDate *due, GDateTime *now)
 {
-  g_autoptr (GTimeZone) tz = local_zone (config);
-  g_autoptr (GDateTime) at_due = g_date_time_new (tz, g_date_get_year (due), g_date_get_month (due),
-                                                  g_date_get_day (due), 9, 0, 0);
+  g_autoptr (GDateTime) at_due = g_date_time_new (config->zone, g_date_get_year (due),
+                                                  g_date_get_month (due), g_date_get_day (due),
+                                                  9, 0, 0);
   g_autoptr (GDateTime) at = at_due != NULL ? g_date_time_add_days (at_due, -VISIT_REMINDER_DAYS)
                                             : NULL;
   if (at == NULL || g_date_time_compare (at, now) <= 0)
@@ -380,8 +365,7 @@ due_read (const Config *config, const char *text, GDateTime *now, GDate *due, GE
   if (back == NULL || strcmp (back, text) != 0)
     return refuse (error, VISIT_ERROR_INVALID, "--due %s: write a date YYYY-MM-DD",
                    text != NULL ? text : "(none)");
-  g_autoptr (GTimeZone) tz = local_zone (config);
-  g_autoptr (GDateTime) local = g_date_time_to_timezone (now, tz);
+  g_autoptr (GDateTime) local = g_date_time_to_timezone (now, config->zone);
   g_autofree char *today = g_date_time_format (local, "%Y-%m-%d");
   if (strcmp (back, today) < 0)
     return refuse (error, VISIT_ERROR_INVALID, "--due %s is in the past (today is %s)", text, today);

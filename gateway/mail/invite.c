@@ -8,6 +8,7 @@
 #include <string.h>
 #include <libical/ical.h>
 
+#include "gateway/mail/compose.h"
 #include "gateway/mail/invite.h"
 
 G_DEFINE_QUARK (ctcgw-invite-error-quark, invite_error)
@@ -196,15 +197,17 @@ time_property (const InviteEvent *ev, gboolean start)
   return p;
 }
 
-/* A display name fit for a CN parameter: no controls, no double quotes. */
+/* A display name fit for a CN parameter: cleaned as every name that goes
+ * out (compose_display_name), and no double quote, which would end the
+ * quoted value (RFC 5545 section 3.1).  NULL when nothing is left. */
 static char *
 parameter_text (const char *name)
 {
-  char *copy = g_utf8_make_valid (name, -1);
-  for (char *p = copy; *p != '\0'; p++)
-    if ((guchar) *p < 0x20 || *p == 0x7f || *p == '"')
-      *p = (*p == '"') ? '\'' : ' ';
-  return copy;
+  char *cn = compose_display_name (name);
+  for (char *p = cn; p != NULL && *p != '\0'; p++)
+    if (*p == '"')
+      *p = '\'';
+  return cn;
 }
 
 /* "mailto:" address. */
@@ -232,11 +235,9 @@ organizer_property (const InviteEvent *ev)
 {
   g_autofree char *uri = mailto (ev->organizer);
   icalproperty *p = icalproperty_new_organizer (uri);
-  if (ev->organizer_name != NULL && *ev->organizer_name != '\0')
-    {
-      g_autofree char *cn = parameter_text (ev->organizer_name);
-      icalproperty_add_parameter (p, icalparameter_new_cn (cn));
-    }
+  g_autofree char *cn = parameter_text (ev->organizer_name);
+  if (cn != NULL)
+    icalproperty_add_parameter (p, icalparameter_new_cn (cn));
   return p;
 }
 
@@ -246,11 +247,9 @@ attendee_property (const InviteAttendee *a, gboolean ask)
 {
   g_autofree char *uri = mailto (a->email);
   icalproperty *p = icalproperty_new_attendee (uri);
-  if (a->name != NULL && *a->name != '\0')
-    {
-      g_autofree char *cn = parameter_text (a->name);
-      icalproperty_add_parameter (p, icalparameter_new_cn (cn));
-    }
+  g_autofree char *cn = parameter_text (a->name);
+  if (cn != NULL)
+    icalproperty_add_parameter (p, icalparameter_new_cn (cn));
   icalproperty_add_parameter (p, icalparameter_new_role (role_of (a->role)));
   if (ask)
     {
@@ -450,52 +449,25 @@ lf_lines (const char *text)
   return g_string_free (s, FALSE);
 }
 
-/* A text/SUBTYPE part of text, UTF-8, in the encoding that suits it. */
+/* The calendar inline: text/calendar with its method, LF line ends. */
 static GMimeObject *
-text_part (const char *subtype, const char *text)
+calendar_part (const char *calendar, InviteMethod method)
 {
-  GMimeTextPart *part = g_mime_text_part_new_with_subtype (subtype);
-  g_mime_text_part_set_text (part, text);
-  g_mime_object_set_content_type_parameter (GMIME_OBJECT (part), "charset", "UTF-8");
-  g_mime_part_set_content_encoding (GMIME_PART (part),
-      g_mime_part_get_best_content_encoding (GMIME_PART (part), GMIME_ENCODING_CONSTRAINT_7BIT));
-  return GMIME_OBJECT (part);
-}
-
-/* The calendar attached as invite.ics, its CRLF lines kept by base64. */
-static GMimeObject *
-ics_attachment (const char *calendar, InviteMethod method)
-{
-  GMimePart *part = g_mime_part_new_with_type ("application", "ics");
-  GMimeStream *stream = g_mime_stream_mem_new_with_buffer (calendar, strlen (calendar));
-  GMimeDataWrapper *content = g_mime_data_wrapper_new_with_stream (stream,
-                                                                   GMIME_CONTENT_ENCODING_DEFAULT);
-  g_mime_part_set_content (part, content);
-  g_object_unref (content);
-  g_object_unref (stream);
-  g_mime_object_set_content_type_parameter (GMIME_OBJECT (part), "method",
-                                            invite_method_name (method));
-  g_mime_part_set_filename (part, "invite.ics");
-  g_mime_part_set_content_encoding (part, GMIME_CONTENT_ENCODING_BASE64);
-  return GMIME_OBJECT (part);
+  g_autofree char *lf = lf_lines (calendar);
+  GMimeObject *part = compose_utf8_part ("calendar", lf);
+  g_mime_object_set_content_type_parameter (part, "method", invite_method_name (method));
+  return part;
 }
 
 /* See invite.h. */
 GMimeObject *
 invite_mime_body (const char *calendar, InviteMethod method, const char *text, const char *html)
 {
-  GMimeMultipart *mixed = g_mime_multipart_new_with_subtype ("mixed");
-  GMimeMultipart *alternative = g_mime_multipart_new_with_subtype ("alternative");
-  g_autofree char *lf = lf_lines (calendar);
-  GMimeObject *parts[] = { text_part ("plain", text), text_part ("html", html),
-                           text_part ("calendar", lf), ics_attachment (calendar, method) };
-  g_mime_object_set_content_type_parameter (parts[2], "method", invite_method_name (method));
-  for (guint i = 0; i < 3; i++)
-    g_mime_multipart_add (alternative, parts[i]);
-  g_mime_multipart_add (mixed, GMIME_OBJECT (alternative));
-  g_mime_multipart_add (mixed, parts[3]);
-  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
-    g_object_unref (parts[i]);
-  g_object_unref (alternative);
-  return GMIME_OBJECT (mixed);
+  GMimeObject *alternative = compose_multipart ("alternative", compose_utf8_part ("plain", text),
+                                                compose_utf8_part ("html", html),
+                                                calendar_part (calendar, method), NULL);
+  return compose_multipart ("mixed", alternative,
+                            compose_attachment ("application/ics", "invite.ics", calendar,
+                                                "method", invite_method_name (method), NULL),
+                            NULL);
 }
