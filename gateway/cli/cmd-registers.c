@@ -314,9 +314,7 @@ list_pairs (sqlite3 *db, const Config *config, gboolean candidates, gboolean jso
   static const char *const overlap_names[4] = { "offer", "providers", "other_offer",
                                                 "other_providers" };
   g_autoptr (GError) error = NULL;
-  g_autoptr (GTimeZone) tz = config->timezone != NULL
-      ? g_time_zone_new_identifier (config->timezone) : NULL;
-  g_autoptr (GDateTime) now = tz != NULL ? g_date_time_new_now (tz) : g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) now = g_date_time_new_now (config->zone);
   g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
   g_autoptr (GPtrArray) pairs = candidates ? match_candidates (db, today, NULL, 0, &error)
                                            : match_overlaps (db, today, NULL, 0, &error);
