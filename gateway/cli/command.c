@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <sqlite3.h>
 
+#include "gateway/base/text.h"
 #include "gateway/cli/command.h"
 #include "gateway/store/db.h"
 #include "parsers/form.h"
@@ -115,25 +116,6 @@ command_column_printable (sqlite3_stmt *stmt, int i)
 
 /* ---- aligned tables ---------------------------------------------------- */
 
-/* Columns that a character takes on a terminal. */
-static guint
-char_width (gunichar c)
-{
-  if (g_unichar_iszerowidth (c))
-    return 0;
-  return g_unichar_iswide (c) ? 2 : 1;
-}
-
-/* Columns that s takes on a terminal. */
-static guint
-text_width (const char *s)
-{
-  guint width = 0;
-  for (; *s != '\0'; s = g_utf8_next_char (s))
-    width += char_width (g_utf8_get_char (s));
-  return width;
-}
-
 /* Appends s cut to width columns ("…" marks a cut), padded when pad. */
 static void
 append_cell (GString *out, const char *s, guint width, gboolean pad)
@@ -145,10 +127,10 @@ append_cell (GString *out, const char *s, guint width, gboolean pad)
   for (; *s != '\0'; s = g_utf8_next_char (s))
     {
       gunichar c = g_utf8_get_char (s);
-      if (used + char_width (c) > room)
+      if (used + text_char_width (c) > room)
         break;
       g_string_append_unichar (out, c);
-      used += char_width (c);
+      used += text_char_width (c);
     }
   if (cut && width > 0)
     {

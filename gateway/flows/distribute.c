@@ -4,6 +4,7 @@
 #include <string.h>
 #include <gmime/gmime.h>
 
+#include "gateway/base/text.h"
 #include "gateway/store/audience.h"
 #include "gateway/store/db.h"
 #include "gateway/flows/distribute.h"
@@ -144,25 +145,6 @@ one_line (const char *text)
   return g_string_free (out, FALSE);
 }
 
-/* Columns that a character takes on a terminal. */
-static guint
-char_width (gunichar c)
-{
-  if (g_unichar_iszerowidth (c))
-    return 0;
-  return g_unichar_iswide (c) ? 2 : 1;
-}
-
-/* Columns that s takes on a terminal. */
-static guint
-text_width (const char *s)
-{
-  guint width = 0;
-  for (; *s != '\0'; s = g_utf8_next_char (s))
-    width += char_width (g_utf8_get_char (s));
-  return width;
-}
-
 /* The length in bytes of the longest start of s (one line, no spaces at
  * its ends) that fits width columns: up to a space, after a '-' or before
  * a '.' or '@' where there is one, else cut inside the word.  At least one
@@ -176,7 +158,7 @@ wrap_length (const char *s, guint width)
 
   for (; *p != '\0'; p = g_utf8_next_char (p))
     {
-      guint w = char_width (g_utf8_get_char (p));
+      guint w = text_char_width (g_utf8_get_char (p));
       if (used + w > width)
         break;
       if (p > s && (*p == ' ' || *p == '.' || *p == '@'))

@@ -3,7 +3,6 @@
  * a daylight-saving change; kept in the table schedules and run by the
  * daemon at each pass. */
 
-#include <stdarg.h>
 #include <string.h>
 #include <libical/ical.h>
 
@@ -15,6 +14,7 @@
 #include "gateway/flows/schedule.h"
 #include "gateway/flows/digest.h"
 #include "parsers/form.h"
+#include "parsers/fail.h"
 #include "parsers/recur.h"
 
 G_DEFINE_QUARK (ctcgw-schedule-error-quark, schedule_error)
@@ -49,17 +49,8 @@ schedule_row_clear (ScheduleRow *row)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ScheduleRow, schedule_row_clear)
 
 /* An error of this module. */
-static gboolean G_GNUC_PRINTF (2, 3)
-refuse (GError **error, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *message = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  g_set_error_literal (error, SCHEDULE_ERROR, SCHEDULE_ERROR_INVALID, message);
-  return FALSE;
-}
-
+#define refuse(error, ...) \
+  fail_with (error, SCHEDULE_ERROR, SCHEDULE_ERROR_INVALID, __VA_ARGS__)
 
 /* libical's zone of tzid, or NULL with error. */
 static icaltimezone *

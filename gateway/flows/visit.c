@@ -2,7 +2,6 @@
  * information with their reminders, and the confidential needs
  * assessment, shared only as the State consented. */
 
-#include <stdarg.h>
 #include <string.h>
 
 #include "gateway/store/audience.h"
@@ -13,6 +12,7 @@
 #include "gateway/mail/compose.h"
 #include "gateway/base/template.h"
 #include "gateway/flows/visit.h"
+#include "parsers/fail.h"
 
 G_DEFINE_QUARK (ctcgw-visit-error-quark, visit_error)
 
@@ -44,16 +44,8 @@ visit_clear (Visit *v)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Visit, visit_clear)
 
-static gboolean G_GNUC_PRINTF (3, 4)
-refuse (GError **error, int code, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *message = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  g_set_error_literal (error, VISIT_ERROR, code, message);
-  return FALSE;
-}
+/* A visit command refused with code: the message says why. */
+#define refuse(error, code, ...) fail_with (error, VISIT_ERROR, code, __VA_ARGS__)
 
 /* The canonical code of an entity of kind ("state" or "organization")
  * written text, or NULL with VISIT_ERROR_INVALID. */

@@ -3,13 +3,13 @@
 
 #include "build-config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <libical/ical.h>
 
 #include "gateway/mail/compose.h"
 #include "gateway/mail/invite.h"
+#include "parsers/fail.h"
 
 G_DEFINE_QUARK (ctcgw-invite-error-quark, invite_error)
 
@@ -74,16 +74,8 @@ text_valid (const char *text, guint max, gboolean newlines)
   return TRUE;
 }
 
-static gboolean G_GNUC_PRINTF (2, 3)
-refuse (GError **error, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *message = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  g_set_error_literal (error, INVITE_ERROR, INVITE_ERROR_INVALID, message);
-  return FALSE;
-}
+/* An event refused: the message says why. */
+#define refuse(error, ...) fail_with (error, INVITE_ERROR, INVITE_ERROR_INVALID, __VA_ARGS__)
 
 /* The texts of ev within their limits. */
 static gboolean
