@@ -4,7 +4,8 @@
 # headers of its own part or of a part below it, never of one above or
 # beside it (cli -> flows -> store, mail -> base -> parsers); and no circle
 # among files, counting a .c and its .h as one file.  Then the same rules
-# are shown to catch a bad include, on a copy of the tree.
+# are shown to catch a bad include, on a copy of the tree.  Last, every
+# file is named once in docs/DESIGN.md, under its part.
 . "${CTCGW_SRCDIR:-.}/tests/lib.sh"
 make_tmpdir
 SRC=${CTCGW_SRCDIR:-.}
@@ -80,4 +81,36 @@ grep -q 'gateway/store/registers includes gateway/mail/smtp.h' "$TMP/found" \
     && ok "an include sideways is caught" || fail "an include sideways is caught" "$(cat "$TMP/found")"
 grep -q '^circle:' "$TMP/found" && grep -q 'gateway/flows/outbox' "$TMP/found" \
     && ok "a circle within a part is caught" || fail "a circle within a part is caught" "$(cat "$TMP/found")"
+
+# documented ROOT: "part/file" for each file docs/DESIGN.md names under a
+# heading "### `part/`".
+documented () {
+    awk '/^### `[a-z\/]+`/ { part = $2; gsub(/`/, "", part); next }
+         /^## / { part = "" }
+         part != "" && /^- / {
+             line = $0
+             while (match(line, /`[a-z0-9-]+\.[ch]`/)) {
+                 print part substr(line, RSTART + 1, RLENGTH - 2)
+                 line = substr(line, RSTART + RLENGTH)
+             }
+         }' "$1/docs/DESIGN.md"
+}
+
+# The modules of the tree: each .c, and each .h that has no .c.
+(cd "$SRC" && find gateway parsers -name '*.[ch]' ! -name resources.c | sort) \
+    | while read -r f; do
+        case $f in *.h) [ -e "$SRC/${f%.h}.c" ] && continue ;; esac
+        echo "$f"
+    done > "$TMP/files"
+documented "$SRC" | sort > "$TMP/documented"
+missing=$(comm -23 "$TMP/files" "$TMP/documented")
+extra=$(sort -u "$TMP/documented" | comm -13 "$TMP/files" -)
+twice=$(uniq -d "$TMP/documented")
+if [ -z "$missing$extra$twice" ]; then
+    ok "docs/DESIGN.md names every file once, under its part ($(wc -l < "$TMP/files") files)"
+else
+    fail "docs/DESIGN.md names every file once, under its part" \
+        "$(printf 'not named: %s\nnamed but not there: %s\nnamed twice: %s' \
+           "${missing:-none}" "${extra:-none}" "${twice:-none}")"
+fi
 finish
