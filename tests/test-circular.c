@@ -1,4 +1,4 @@
-/* Tests of gateway/circular.c: creating and sending circulars to an
+/* Tests of gateway/flows/circular.c: creating and sending circulars to an
  * audience of a few contact points in a temporary database (one outbox row
  * each, the language of each recipient, the reference in the subject,
  * List-Id and Auto-Submitted), sending twice, the silent:sources audience,

@@ -1,4 +1,4 @@
-/* Tests of gateway/config.c: defaults, comments, paths, sizes, and every kind
+/* Tests of gateway/base/config.c: defaults, comments, paths, sizes, and every kind
  * of problem config_check reports. */
 
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* Tests of gateway/db.c: schema files, reference data, references, names. */
+/* Tests of gateway/store/db.c: schema files, reference data, references, names. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

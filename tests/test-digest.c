@@ -1,4 +1,4 @@
-/* Tests of gateway/digest.c: the digest of a fixture day holds every
+/* Tests of gateway/flows/digest.c: the digest of a fixture day holds every
  * section with the right items and the commands to run, in 78 columns;
  * an empty day gives one line; --send queues text and HTML to staff; the
  * daily schedule of [digest] queues it at its hour. */

@@ -1,4 +1,4 @@
-/* Tests of gateway/invite.c: the calendar of an invitation read back with
+/* Tests of gateway/mail/invite.c: the calendar of an invitation read back with
  * libical (METHOD, one VEVENT, UID, DTSTAMP in UTC, SEQUENCE, ORGANIZER,
  * the ATTENDEEs), its VTIMEZONE (IANA TZID everywhere, standard and
  * daylight rules, no history), the instants across a daylight-saving

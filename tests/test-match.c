@@ -1,4 +1,4 @@
-/* Tests of gateway/match.c: a fixture of requests, offers and groups where
+/* Tests of gateway/store/match.c: a fixture of requests, offers and groups where
  * the candidate pairs and the overlapping offers are known by
  * construction.  Each rule has a case that would come out otherwise if the
  * rule were missing; each case has an area (or a State) of its own so

@@ -1,4 +1,4 @@
-/* Tests of gateway/outbox.c and the writing half of gateway/maildir.c:
+/* Tests of gateway/flows/outbox.c and the writing half of gateway/mail/maildir.c:
  * composing, queueing, delivering to a maildir: sink, deferral and
  * re-delivery. */
 

@@ -1,4 +1,4 @@
-/* Tests of gateway/registers.c: filing records of every kind, updates with
+/* Tests of gateway/store/registers.c: filing records of every kind, updates with
  * their history, withdrawals, refusals, contact points. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* Calendar replies through intake (gateway/replies.c): a REPLY updates
+/* Calendar replies through intake (gateway/flows/replies.c): a REPLY updates
  * attendance only for a known UID, from the attendee itself, with a
  * SEQUENCE not older than the meeting's; a COUNTER is kept for staff;
  * nothing is ever answered. */

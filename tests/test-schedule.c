@@ -1,4 +1,4 @@
-/* Tests of gateway/schedule.c: RRULE expansion in Europe/Vienna and
+/* Tests of gateway/flows/schedule.c: RRULE expansion in Europe/Vienna and
  * America/New_York across the daylight-saving changes, invalid rules and
  * starts, schedules of the configuration and of `circular schedule` kept
  * in the database, missed occurrences run once, next_run after now, and

@@ -1,4 +1,4 @@
-/* Tests of the pure parts of gateway/smtp.c and of the outbox's back-off:
+/* Tests of the pure parts of gateway/mail/smtp.c and of the outbox's back-off:
  * VERP addresses both ways, CRLF line ends, what a reply means, the URL
  * given to libcurl; and of what smtp_send reports, against Postfix's
  * smtp-sink.  Sending through the outbox is tested against the real

@@ -1,4 +1,4 @@
-/* Tests of gateway/template.c: the renderer, loading with the English
+/* Tests of gateway/base/template.c: the renderer, loading with the English
  * fallback, and message subjects. */
 
 #include <stdarg.h>
