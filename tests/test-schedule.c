@@ -355,8 +355,8 @@ test_circular_schedule (void **state)
   g_autoptr (GDateTime) now = utc (2026, 3, 1, 7, 0);
   g_autoptr (GDateTime) run = utc (2026, 3, 20, 7, 0);
   g_autofree char *next = NULL;
-  g_autofree char *ref = circular_create (f->db, f->config, "inventory-call", "entities:FR",
-                                          NULL, now, &error);
+  g_autofree char *ref = circular_create (FIXTURE_CONTEXT (f),
+                                          &(CircularNew) { "inventory-call", "entities:FR", NULL }, now, &error);
   assert_non_null (ref);
   assert_false (schedule_circular (f->db, f->config, ref, "FREQ=MINUTELY", "2026-03-01", now,
                                    NULL, &error));

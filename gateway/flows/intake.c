@@ -488,7 +488,7 @@ process_in_transaction (Intake *in, GBytes *raw, GBytes *stored, const char *sha
 {
   gsize size = MAX (in->size, g_bytes_get_size (raw));
   if (!store_submission (in, stored, size, sha, mailbox, error)
-      || !circular_link_reply (in->db, in->config, in->id,
+      || !circular_link_reply (&(Context) { in->db, in->config, NULL }, in->id,
                                in->msg != NULL ? in->msg->subject : NULL, error))
     return FALSE;
   if (in->msg == NULL || in->msg->klass != MAIL_SUBMISSION)

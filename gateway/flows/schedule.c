@@ -406,13 +406,14 @@ static gboolean
 run_circular (sqlite3 *db, const Config *config, const ScheduleRow *row, GDateTime *now,
               GError **error)
 {
+  Context ctx = { db, config, NULL };
+  CircularNew n = { row->template, row->audience, row->subject };
   g_autofree char *reference = NULL;
   GError *local = NULL;
   guint queued = 0;
   gboolean ok = row->circular_id > 0
-      ? circular_send_id (db, config, row->circular_id, TRUE, now, &queued, &local)
-      : circular_create_and_send (db, config, row->template, row->audience, row->subject,
-                                  now, &reference, &queued, &local);
+      ? circular_send_id (&ctx, row->circular_id, TRUE, now, &queued, &local)
+      : circular_create_and_send (&ctx, &n, now, &reference, &queued, &local);
   if (!ok && g_error_matches (local, CIRCULAR_ERROR, CIRCULAR_ERROR_EMPTY))
     {
       g_clear_error (&local);
