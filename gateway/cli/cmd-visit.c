@@ -66,14 +66,15 @@ visit_do_create (sqlite3 *db, const Config *config, const char *ref, gconstpoint
 static int
 visit_do_invite (sqlite3 *db, const Config *config, const char *ref, gconstpointer options)
 {
+  Context ctx = { db, config, NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  guint invited = 0, before = 0;
   g_autoptr (GPtrArray) inactive = g_ptr_array_new_with_free_func (g_free);
-  if (!meeting_invite (db, config, ref, now, &invited, &before, inactive, &error))
+  MeetingInvited out = { .inactive = inactive };
+  if (!meeting_invite (&ctx, ref, now, &out, &error))
     return failed (error);
   g_autofree char *shown = g_ascii_strup (ref, -1);
-  printf ("%s invited %u (before: %u)\n", shown, invited, before);
+  printf ("%s invited %u (before: %u)\n", shown, out.invited, out.before);
   for (guint i = 0; i < inactive->len; i++)
     printf ("%s did not invite %s: it is inactive in the entities register\n", shown,
             (char *) inactive->pdata[i]);

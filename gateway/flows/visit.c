@@ -173,7 +173,8 @@ create_in (sqlite3 *db, const Config *config, const char *state_text, const char
   MeetingNew m = { .kind = "visit", .reference = reference, .title = title, .start = start,
                    .end = end, .audience = audience };
   gint64 meeting_id = 0;
-  g_autofree char *stored = meeting_insert (db, config, &m, now, &meeting_id, error);
+  g_autofree char *stored = meeting_insert (&(Context) { db, config, NULL }, &m, now,
+                                            &meeting_id, error);
   if (stored == NULL
       || !insert_visit (db, reference, state, start, end, json, meeting_id, now, error))
     return NULL;
