@@ -49,7 +49,7 @@ daemon_pass (const Context *ctx, GHashTable *sources, GError **error)
     log_warn ("schedule", "%s", schedule_error->message);
   g_autoptr (GError) remind_error = NULL;
   /* Reminders before a visit's due date, likewise. */
-  if (!visit_remind_due (db, config, now, &remind_error))
+  if (!visit_remind_due (ctx, now, &remind_error))
     log_warn ("visit", "%s", remind_error->message);
   /* The outbox goes out even when a mailbox could not be read. */
   if (!outbox_deliver (ctx, &sent, error))
