@@ -102,7 +102,9 @@ circular_do_schedule (sqlite3 *db, const Config *config, const char *ref,
       printf ("%s stopped\n", shown);
       return EX_OK;
     }
-  if (!schedule_circular (db, config, ref, o->rrule, o->start, now, &next, &error))
+  Context ctx = { db, config, NULL };
+  CircularSchedule s = { ref, o->rrule, o->start };
+  if (!schedule_circular (&ctx, &s, now, &next, &error))
     return failed (error);
   printf ("%s next %s\n", shown, next);
   return EX_OK;
@@ -175,9 +177,10 @@ circular_do_list (sqlite3 *db, const Config *config, const char *ref,
                   gconstpointer options)
 {
   const CircularOptions *o = options;
+  Context ctx = { db, config, NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  if (!schedule_sync_config (db, config, now, &error))
+  if (!schedule_sync_config (&ctx, now, &error))
     return failed (error);
   if (o->json)
     return print_json (db, &error) ? EX_OK : failed (error);

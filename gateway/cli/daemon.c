@@ -38,14 +38,12 @@ gboolean
 daemon_pass (const Context *ctx, GHashTable *sources, GError **error)
 {
   guint sent = 0;
-  sqlite3 *db = ctx->db;
-  const Config *config = ctx->config;
   g_autoptr (GError) intake_error = NULL;
   gboolean intake_ok = mailboxes_pass (ctx, sources, &intake_error);
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr (GError) schedule_error = NULL;
   /* A schedule that cannot run now is tried again at the next pass. */
-  if (!schedule_run_due (db, config, now, &schedule_error))
+  if (!schedule_run_due (ctx, now, &schedule_error))
     log_warn ("schedule", "%s", schedule_error->message);
   g_autoptr (GError) remind_error = NULL;
   /* Reminders before a visit's due date, likewise. */
