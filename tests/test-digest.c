@@ -150,7 +150,7 @@ static Digest *
 make (Fixture *f, const char *day)
 {
   g_autoptr (GError) error = NULL;
-  Digest *d = digest_make (f->db, f->config, day, &error);
+  Digest *d = digest_make (FIXTURE_CONTEXT (f), day, &error);
   if (d == NULL)
     fail_msg ("digest_make: %s", error->message);
   return d;
@@ -387,7 +387,7 @@ test_send (void **state)
   Fixture *f = *state;
   g_autoptr (GError) error = NULL;
   guint n = 0;
-  assert_true (digest_send (f->db, f->config, DAY, &n, &error));
+  assert_true (digest_send (FIXTURE_CONTEXT (f), DAY, &n, &error));
   assert_int_equal (n, 2);
   g_autoptr (GMimeMessage) msg = fixture_queued (f->db, "digest", "analyst@ctc.example");
   assert_string_equal (g_mime_message_get_subject (msg), "Gateway digest for " DAY);

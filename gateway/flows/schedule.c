@@ -464,10 +464,10 @@ run_digest (const Context *ctx, const ScheduleRow *row, GDateTime *now, GDateTim
   g_autofree char *day = digest_default_day (config, now);
   guint queued = 0;
   /* Made before the write lock is taken: it only reads. */
-  g_autoptr (Digest) digest = digest_make (db, config, day, error);
+  g_autoptr (Digest) digest = digest_make (ctx, day, error);
   if (digest == NULL || !db_begin (db, error))
     return FALSE;
-  if (!digest_queue (db, config, digest, &queued, error)
+  if (!digest_queue (ctx, digest, &queued, error)
       || !mark_run (db, row->id, now, next, NULL, error) || !db_commit (db, error))
     {
       db_rollback (db);
