@@ -442,11 +442,9 @@ run_circular (const Context *ctx, const ScheduleRow *row, GDateTime *now, GError
 static gboolean
 run_distribution (const Context *ctx, const ScheduleRow *row, GError **error)
 {
-  sqlite3 *db = ctx->db;
-  const Config *config = ctx->config;
   guint queued = 0;
-  if (!distribute_contacts (db, config, row->audience != NULL ? row->audience : "all",
-                            &queued, error))
+  if (!distribute_contacts (ctx, row->audience != NULL ? row->audience : "all", &queued,
+                            error))
     return FALSE;
   log_info ("schedule", "schedule=%s ran distribute-contacts recipients=%u", row->name, queued);
   return TRUE;
