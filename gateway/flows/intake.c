@@ -366,7 +366,7 @@ send_answer (Intake *in, const char *template, GError **error)
       return 0;
     }
   GError *local = NULL;
-  gboolean limited = answer_rate_limited (in->db, in->config, to, &local);
+  gboolean limited = answer_rate_limited (&(Context) { in->db, in->config, NULL }, to, &local);
   if (local != NULL)
     {
       g_propagate_error (error, local);
@@ -382,7 +382,8 @@ send_answer (Intake *in, const char *template, GError **error)
   tpl_set (in->answer, "subject", subject);
   tpl_set (in->answer, "reference", in->reference);
   tpl_set (in->answer, "sender_name", in->msg->from_name ? in->msg->from_name : "");
-  gint64 id = answer_queue (in->db, in->config, in->msg, template, in->answer, in->id, error);
+  gint64 id = answer_queue (&(Context) { in->db, in->config, NULL }, in->msg, template,
+                            in->answer, in->id, error);
   return id == 0 ? -1 : id;
 }
 
