@@ -435,7 +435,8 @@ process_reply (Intake *in, GError **error)
 {
   g_autofree char *refusal = NULL;
 
-  if (!replies_process (in->db, in->config, in->msg, in->id, in->approved, &refusal, error))
+  if (!replies_process (&(Context) { in->db, in->config, NULL }, in->msg, in->id,
+                        in->approved, &refusal, error))
     return FALSE;
   if (refusal == NULL)
     return TRUE;
