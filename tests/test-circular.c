@@ -327,7 +327,7 @@ test_reply_linked (void **state)
   g_autoptr (GBytes) plain = reply ("r3@fr.example", "Inventory");
   IntakeResult result = { 0 };
 
-  assert_true (intake_process (f->db, f->config, linked, "test", &result, &error));
+  assert_true (intake_process (FIXTURE_CONTEXT (f), linked, "test", &result, &error));
   assert_int_equal (result.outcome, INTAKE_FILED);
   gint64 sub = result.submission_id;
   intake_result_clear (&result);
@@ -335,9 +335,9 @@ test_reply_linked (void **state)
                                           " circulars c WHERE s.id = %" G_GINT64_FORMAT
                                           " AND c.reference = '%s'", sub, other);
   assert_int_equal (fixture_count (f->db, sql), 1);
-  assert_true (intake_process (f->db, f->config, unknown, "test", &result, &error));
+  assert_true (intake_process (FIXTURE_CONTEXT (f), unknown, "test", &result, &error));
   intake_result_clear (&result);
-  assert_true (intake_process (f->db, f->config, plain, "test", &result, &error));
+  assert_true (intake_process (FIXTURE_CONTEXT (f), plain, "test", &result, &error));
   intake_result_clear (&result);
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM submissions WHERE circular_id IS NULL"), 2);
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM submissions"), 3);
