@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "gateway/base/config.h"
+#include "gateway/base/context.h"
 
 /* A new empty directory under the temporary directory, named after the
  * test (ctcgw-NAME-XXXXXX); the caller gives it to fixture_dir_free. */
@@ -21,6 +22,11 @@ void fixture_dir_free (char *dir);
 Config *fixture_config (const char *dir, const char *text);
 /* The database at path, created and initialized; the caller closes it. */
 sqlite3 *fixture_db (const char *path);
+
+/* The Context of f's db and config (f: a Gateway or a test's own state
+ * with both), never cancelled, for the flows' calls: a compound literal,
+ * alive to the end of the enclosing block. */
+#define FIXTURE_CONTEXT(f) (&(Context) { (f)->db, (f)->config, NULL })
 
 /* What most tests run against: a directory of their own, a configuration
  * written there and loaded, and the database it names, initialized. */

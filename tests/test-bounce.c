@@ -316,7 +316,7 @@ test_intake_hook (void **state)
   g_autoptr (GBytes) raw = report_bytes (f, &spec);
   g_autoptr (GError) error = NULL;
   IntakeResult result = { 0 };
-  assert_true (intake_process (f->db, f->config, raw, "test", &result, &error));
+  assert_true (intake_process (FIXTURE_CONTEXT (f), raw, "test", &result, &error));
   assert_int_equal (result.outcome, INTAKE_AUTOMATIC);
   g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM bounces WHERE submission_id = %"
       G_GINT64_FORMAT " AND outbox_id = %" G_GINT64_FORMAT " AND counted = 1",

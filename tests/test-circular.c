@@ -74,7 +74,8 @@ static char *
 create (Fixture *f, const char *template, const char *audience, const char *subject)
 {
   g_autoptr (GError) error = NULL;
-  char *ref = circular_create (f->db, f->config, template, audience, subject, f->now, &error);
+  char *ref = circular_create (FIXTURE_CONTEXT (f),
+                               &(CircularNew) { template, audience, subject }, f->now, &error);
   if (ref == NULL)
     fail_msg ("circular_create: %s", error->message);
   return ref;
@@ -110,7 +111,7 @@ test_create_and_send (void **state)
   g_autofree char *ref = create (f, "inventory-call", "all", NULL);
   guint queued = 0;
   assert_string_equal (ref, "CTC-CIR-2026-0001");
-  assert_true (circular_send (f->db, f->config, ref, FALSE, f->now, &queued, &error));
+  assert_true (circular_send (FIXTURE_CONTEXT (f), ref, FALSE, f->now, &queued, &error));
   assert_int_equal (queued, 3);
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'circular'"
                                           " AND circular_id = 1 AND state = 'queued'"), 3);
@@ -142,17 +143,17 @@ test_second_send_refused (void **state)
   g_autoptr (GError) error = NULL;
   g_autofree char *ref = create (f, "inventory-call", "all", NULL);
   guint queued = 0;
-  assert_true (circular_send (f->db, f->config, ref, FALSE, f->now, &queued, &error));
-  assert_false (circular_send (f->db, f->config, "ctc-cir-2026-0001", FALSE, f->now, &queued,
+  assert_true (circular_send (FIXTURE_CONTEXT (f), ref, FALSE, f->now, &queued, &error));
+  assert_false (circular_send (FIXTURE_CONTEXT (f), "ctc-cir-2026-0001", FALSE, f->now, &queued,
                                &error));
   assert_true (g_error_matches (error, CIRCULAR_ERROR, CIRCULAR_ERROR_SENT));
   assert_int_equal (queued, 0);
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox"), 3);
   g_clear_error (&error);
-  assert_true (circular_send (f->db, f->config, ref, TRUE, f->now, &queued, &error));
+  assert_true (circular_send (FIXTURE_CONTEXT (f), ref, TRUE, f->now, &queued, &error));
   assert_int_equal (queued, 3);
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE circular_id = 1"), 6);
-  assert_false (circular_send (f->db, f->config, "CTC-CIR-2026-0099", FALSE, f->now, &queued,
+  assert_false (circular_send (FIXTURE_CONTEXT (f), "CTC-CIR-2026-0099", FALSE, f->now, &queued,
                                &error));
   assert_true (g_error_matches (error, CIRCULAR_ERROR, CIRCULAR_ERROR_NOT_FOUND));
 }
@@ -163,23 +164,29 @@ test_create_refuses (void **state)
   Fixture *f = *state;
   g_autoptr (GError) error = NULL;
   g_autofree char *long_subject = g_strnfill (CIRCULAR_SUBJECT_MAX + 1, 'x');
-  assert_null (circular_create (f->db, f->config, "no-such-template", "all", NULL, f->now, &error));
+  assert_null (circular_create (FIXTURE_CONTEXT (f),
+                                &(CircularNew) { "no-such-template", "all", NULL }, f->now, &error));
   assert_true (g_error_matches (error, CIRCULAR_ERROR, CIRCULAR_ERROR_INVALID));
   g_clear_error (&error);
-  assert_null (circular_create (f->db, f->config, "../ack", "all", NULL, f->now, &error));
+  assert_null (circular_create (FIXTURE_CONTEXT (f), &(CircularNew) { "../ack", "all", NULL },
+                                f->now, &error));
   g_clear_error (&error);
-  assert_null (circular_create (f->db, f->config, "inventory-call", "stats", NULL, f->now, &error));
+  assert_null (circular_create (FIXTURE_CONTEXT (f),
+                                &(CircularNew) { "inventory-call", "stats", NULL }, f->now, &error));
   assert_true (g_error_matches (error, AUDIENCE_ERROR, AUDIENCE_ERROR_INVALID));
   assert_non_null (strstr (error->message, "did you mean \"states\""));
   g_clear_error (&error);
-  assert_null (circular_create (f->db, f->config, "inventory-call", "all", "two\nlines", f->now,
+  assert_null (circular_create (FIXTURE_CONTEXT (f),
+                                &(CircularNew) { "inventory-call", "all", "two\nlines" }, f->now,
                                 &error));
   assert_true (g_error_matches (error, CIRCULAR_ERROR, CIRCULAR_ERROR_INVALID));
   g_clear_error (&error);
-  assert_null (circular_create (f->db, f->config, "inventory-call", "all", long_subject, f->now,
+  assert_null (circular_create (FIXTURE_CONTEXT (f),
+                                &(CircularNew) { "inventory-call", "all", long_subject }, f->now,
                                 &error));
   g_clear_error (&error);
-  assert_null (circular_create (f->db, f->config, "inventory-call", "silent:sources:0", NULL,
+  assert_null (circular_create (FIXTURE_CONTEXT (f),
+                                &(CircularNew) { "inventory-call", "silent:sources:0", NULL },
                                 f->now, &error));
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM circulars"), 0);
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM counters WHERE kind = 'CIR'"), 0);
@@ -192,7 +199,7 @@ test_subject_given (void **state)
   g_autoptr (GError) error = NULL;
   g_autofree char *ref = create (f, "inventory-call", "entities:FR", "Appel spécial — 2026");
   guint queued = 0;
-  assert_true (circular_send (f->db, f->config, ref, FALSE, f->now, &queued, &error));
+  assert_true (circular_send (FIXTURE_CONTEXT (f), ref, FALSE, f->now, &queued, &error));
   assert_int_equal (queued, 1);
   g_autoptr (GMimeMessage) fr = fixture_queued (f->db, "circular", "m.dupont@diplomatie.fr.example");
   g_autofree char *expected = g_strdup_printf ("Appel spécial — 2026 [%s]", ref);
@@ -206,7 +213,7 @@ test_empty_audience (void **state)
   g_autoptr (GError) error = NULL;
   g_autofree char *ref = create (f, "inventory-call", "entities:DE", NULL);
   guint queued = 0;
-  assert_false (circular_send (f->db, f->config, ref, FALSE, f->now, &queued, &error));
+  assert_false (circular_send (FIXTURE_CONTEXT (f), ref, FALSE, f->now, &queued, &error));
   assert_true (g_error_matches (error, CIRCULAR_ERROR, CIRCULAR_ERROR_EMPTY));
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM circulars WHERE sent IS NULL"), 1);
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox"), 0);
@@ -237,7 +244,7 @@ test_silent_sources (void **state)
   g_autofree char *ref = create (f, "sources-reminder", "silent:sources:6", NULL);
   guint queued = 0;
   g_clear_error (&error);
-  assert_true (circular_send (f->db, f->config, ref, FALSE, f->now, &queued, &error));
+  assert_true (circular_send (FIXTURE_CONTEXT (f), ref, FALSE, f->now, &queued, &error));
   assert_int_equal (queued, 2);
   g_autoptr (GMimeMessage) un = fixture_queued (f->db, "circular", "j.doe@unodc.example");
   g_autofree char *body = body_text (un);
@@ -258,7 +265,7 @@ test_hostile_contact (void **state)
       " ('CTC-CP-2026-0011', 'ES', 'Bad', 'not an address', '[\"es\"]', 'active');");
   g_autofree char *ref = create (f, "inventory-call", "entities:IT,ES", NULL);
   guint queued = 0;
-  assert_true (circular_send (f->db, f->config, ref, FALSE, f->now, &queued, &error));
+  assert_true (circular_send (FIXTURE_CONTEXT (f), ref, FALSE, f->now, &queued, &error));
   assert_int_equal (queued, 1);
   g_autoptr (GMimeMessage) eve = fixture_queued (f->db, "circular", "eve@it.example");
   assert_null (g_mime_object_get_header (GMIME_OBJECT (eve), "Bcc"));
@@ -320,7 +327,7 @@ test_reply_linked (void **state)
   g_autoptr (GBytes) plain = reply ("r3@fr.example", "Inventory");
   IntakeResult result = { 0 };
 
-  assert_true (intake_process (f->db, f->config, linked, "test", &result, &error));
+  assert_true (intake_process (FIXTURE_CONTEXT (f), linked, "test", &result, &error));
   assert_int_equal (result.outcome, INTAKE_FILED);
   gint64 sub = result.submission_id;
   intake_result_clear (&result);
@@ -328,9 +335,9 @@ test_reply_linked (void **state)
                                           " circulars c WHERE s.id = %" G_GINT64_FORMAT
                                           " AND c.reference = '%s'", sub, other);
   assert_int_equal (fixture_count (f->db, sql), 1);
-  assert_true (intake_process (f->db, f->config, unknown, "test", &result, &error));
+  assert_true (intake_process (FIXTURE_CONTEXT (f), unknown, "test", &result, &error));
   intake_result_clear (&result);
-  assert_true (intake_process (f->db, f->config, plain, "test", &result, &error));
+  assert_true (intake_process (FIXTURE_CONTEXT (f), plain, "test", &result, &error));
   intake_result_clear (&result);
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM submissions WHERE circular_id IS NULL"), 2);
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM submissions"), 3);

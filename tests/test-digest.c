@@ -150,7 +150,7 @@ static Digest *
 make (Fixture *f, const char *day)
 {
   g_autoptr (GError) error = NULL;
-  Digest *d = digest_make (f->db, f->config, day, &error);
+  Digest *d = digest_make (FIXTURE_CONTEXT (f), day, &error);
   if (d == NULL)
     fail_msg ("digest_make: %s", error->message);
   return d;
@@ -387,7 +387,7 @@ test_send (void **state)
   Fixture *f = *state;
   g_autoptr (GError) error = NULL;
   guint n = 0;
-  assert_true (digest_send (f->db, f->config, DAY, &n, &error));
+  assert_true (digest_send (FIXTURE_CONTEXT (f), DAY, &n, &error));
   assert_int_equal (n, 2);
   g_autoptr (GMimeMessage) msg = fixture_queued (f->db, "digest", "analyst@ctc.example");
   assert_string_equal (g_mime_message_get_subject (msg), "Gateway digest for " DAY);
@@ -419,15 +419,15 @@ test_schedule (void **state)
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) before = g_date_time_new_utc (2026, 11, 30, 5, 0, 0);  /* 06:00 */
   g_autoptr (GDateTime) at = g_date_time_new_utc (2026, 11, 30, 6, 0, 30);     /* 07:00 */
-  assert_true (schedule_run_due (f->db, f->config, before, &error));
+  assert_true (schedule_run_due (FIXTURE_CONTEXT (f), before, &error));
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'digest'"), 0);
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM schedules WHERE name = 'digest'"
                                           " AND kind = 'digest' AND next_run = '2026-11-30T06:00:00Z'"), 1);
-  assert_true (schedule_run_due (f->db, f->config, at, &error));
+  assert_true (schedule_run_due (FIXTURE_CONTEXT (f), at, &error));
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'digest'"), 2);
   g_autoptr (GMimeMessage) msg = fixture_queued (f->db, "digest", "desk@ctc.example");
   assert_string_equal (g_mime_message_get_subject (msg), "Gateway digest for " DAY);
-  assert_true (schedule_run_due (f->db, f->config, at, &error));
+  assert_true (schedule_run_due (FIXTURE_CONTEXT (f), at, &error));
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'digest'"), 2);
 }
 
@@ -441,15 +441,15 @@ test_schedule_one_transaction (void **state)
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) before = g_date_time_new_utc (2026, 11, 30, 5, 0, 0);
   g_autoptr (GDateTime) at = g_date_time_new_utc (2026, 11, 30, 6, 0, 30);
-  assert_true (schedule_run_due (f->db, f->config, before, &error));
+  assert_true (schedule_run_due (FIXTURE_CONTEXT (f), before, &error));
   fixture_exec (f->db, "CREATE TEMP TRIGGER no_mark BEFORE UPDATE OF last_run ON schedules"
                    " BEGIN SELECT RAISE (ABORT, 'disk I/O error'); END;");
-  assert_false (schedule_run_due (f->db, f->config, at, &error));
+  assert_false (schedule_run_due (FIXTURE_CONTEXT (f), at, &error));
   g_clear_error (&error);
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'digest'"), 0);
   fixture_exec (f->db, "DROP TRIGGER no_mark;");
-  assert_true (schedule_run_due (f->db, f->config, at, &error));
-  assert_true (schedule_run_due (f->db, f->config, at, &error));
+  assert_true (schedule_run_due (FIXTURE_CONTEXT (f), at, &error));
+  assert_true (schedule_run_due (FIXTURE_CONTEXT (f), at, &error));
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'digest'"), 2);
 }
 

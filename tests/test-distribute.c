@@ -422,7 +422,7 @@ test_distribute_all (void **state)
   g_autoptr (GError) error = NULL;
   guint queued = 0;
 
-  assert_true (distribute_contacts (f->db, f->config, "all", &queued, &error));
+  assert_true (distribute_contacts (FIXTURE_CONTEXT (f), "all", &queued, &error));
   assert_int_equal (queued, 5);
   sqlite3_stmt *st = NULL;
   assert_int_equal (sqlite3_prepare_v2 (f->db, "SELECT recipient, raw, kind, state FROM outbox"
@@ -454,10 +454,10 @@ test_distribute_audience (void **state)
   g_autoptr (GError) error = NULL;
   guint queued = 0;
 
-  assert_true (distribute_contacts (f->db, f->config, "entities:FR,UNODC", &queued, &error));
+  assert_true (distribute_contacts (FIXTURE_CONTEXT (f), "entities:FR,UNODC", &queued, &error));
   assert_int_equal (queued, 2);
   /* A bad audience queues nothing and says what was meant. */
-  assert_false (distribute_contacts (f->db, f->config, "entites:KZ", &queued, &error));
+  assert_false (distribute_contacts (FIXTURE_CONTEXT (f), "entites:KZ", &queued, &error));
   assert_true (g_error_matches (error, AUDIENCE_ERROR, AUDIENCE_ERROR_INVALID));
   assert_non_null (strstr (error->message, "did you mean \"entities:KZ\""));
   assert_int_equal (queued, 0);

@@ -68,7 +68,7 @@ process (Fixture *f, GBytes *raw)
 {
   IntakeResult r = { 0 };
   g_autoptr (GError) error = NULL;
-  if (!intake_process (f->db, f->config, raw, "test", &r, &error))
+  if (!intake_process (FIXTURE_CONTEXT (f), raw, "test", &r, &error))
     fail_msg ("intake_process: %s", error->message);
   IntakeOutcome outcome = r.outcome;
   intake_result_clear (&r);
@@ -134,13 +134,13 @@ test_unknown_sender_quarantined_then_approved (void **state)
   gint64 id = fixture_count (f->db, "SELECT submission_id FROM quarantine");
   IntakeResult r = { 0 };
   g_autoptr (GError) error = NULL;
-  assert_true (intake_approve (f->db, f->config, id, &r, &error));
+  assert_true (intake_approve (FIXTURE_CONTEXT (f), id, &r, &error));
   assert_int_equal (r.outcome, INTAKE_FILED);
   intake_result_clear (&r);
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers"), 1);
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM quarantine WHERE state = 'approved'"), 1);
   /* A decision is final. */
-  assert_false (intake_approve (f->db, f->config, id, &r, &error));
+  assert_false (intake_approve (FIXTURE_CONTEXT (f), id, &r, &error));
 }
 
 static void
@@ -393,7 +393,7 @@ test_approved_result_gets_the_default_reporter (void **state)
   gint64 id = fixture_count (f->db, "SELECT submission_id FROM quarantine");
   IntakeResult r = { 0 };
   g_autoptr (GError) error = NULL;
-  assert_true (intake_approve (f->db, f->config, id, &r, &error));
+  assert_true (intake_approve (FIXTURE_CONTEXT (f), id, &r, &error));
   intake_result_clear (&r);
   fixture_assert_text (f->db, "SELECT reporter FROM results", "UNODC");
 }

@@ -68,7 +68,7 @@ take_in (Fixture *f, GBytes *raw)
 {
   IntakeResult r = { 0 };
   g_autoptr (GError) error = NULL;
-  assert_true (intake_process (f->db, f->config, raw, "intake", &r, &error));
+  assert_true (intake_process (FIXTURE_CONTEXT (f), raw, "intake", &r, &error));
   IntakeOutcome outcome = r.outcome;
   intake_result_clear (&r);
   return outcome;
@@ -160,7 +160,7 @@ test_spoofed_reply_quarantined (void **state)
 
   IntakeResult r = { 0 };
   gint64 id = fixture_count (f->db, "SELECT submission_id FROM quarantine");
-  assert_true (intake_approve (f->db, f->config, id, &r, &error));
+  assert_true (intake_approve (FIXTURE_CONTEXT (f), id, &r, &error));
   intake_result_clear (&r);
   fixture_assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'head@mfa.kz.example'",
                        "ACCEPTED");

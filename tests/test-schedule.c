@@ -272,13 +272,13 @@ test_missed_runs_once (void **state)
   g_autoptr (GDateTime) back = utc (2026, 3, 10, 12, 0);
   g_autoptr (GDateTime) next = utc (2026, 3, 11, 8, 0);
 
-  assert_true (schedule_sync_config (f->db, f->config, first, &error));
+  assert_true (schedule_sync_config (FIXTURE_CONTEXT (f), first, &error));
   fixture_assert_text (f->db, "SELECT next_run FROM schedules WHERE name = 'inventory-call'", "2026-03-01T08:00:00Z");
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM schedules WHERE name = 'off'"
                                           " AND enabled = 0 AND next_run IS NULL"), 1);
   assert_int_equal (schedule_seconds_until_due (f->db, first), 3600 + 1);
 
-  assert_true (schedule_run_due (f->db, f->config, back, &error));
+  assert_true (schedule_run_due (FIXTURE_CONTEXT (f), back, &error));
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM circulars WHERE template = 'inventory-call'"), 1);
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'circular'"), 2);
   g_autofree char *after = fixture_text (f->db, "SELECT next_run FROM schedules WHERE name = 'inventory-call'");
@@ -287,10 +287,10 @@ test_missed_runs_once (void **state)
   assert_string_equal (last, "2026-03-10T12:00:00Z");
 
   /* Again at the same time: nothing is due. */
-  assert_true (schedule_run_due (f->db, f->config, back, &error));
+  assert_true (schedule_run_due (FIXTURE_CONTEXT (f), back, &error));
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox"), 2);
   /* At the next occurrence: a new circular, with a new reference. */
-  assert_true (schedule_run_due (f->db, f->config, next, &error));
+  assert_true (schedule_run_due (FIXTURE_CONTEXT (f), next, &error));
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM circulars"), 2);
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox"), 4);
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM circulars WHERE recipients = 2"), 2);
@@ -307,8 +307,8 @@ test_failure_recorded (void **state)
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) first = utc (2026, 3, 1, 7, 0);
   g_autoptr (GDateTime) now = utc (2026, 3, 2, 12, 0);
-  assert_true (schedule_sync_config (f->db, f->config, first, &error));
-  assert_true (schedule_run_due (f->db, f->config, now, &error));
+  assert_true (schedule_sync_config (FIXTURE_CONTEXT (f), first, &error));
+  assert_true (schedule_run_due (FIXTURE_CONTEXT (f), now, &error));
   g_autofree char *why = fixture_text (f->db, "SELECT last_error FROM schedules WHERE name = 'broken'");
   g_autofree char *next = fixture_text (f->db, "SELECT next_run FROM schedules WHERE name = 'broken'");
   assert_non_null (strstr (why, "Nobody"));
@@ -325,14 +325,14 @@ test_config_changes (void **state)
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) first = utc (2026, 3, 1, 7, 0);
   g_autoptr (GDateTime) later = utc (2026, 3, 5, 12, 0);
-  assert_true (schedule_sync_config (f->db, f->config, first, &error));
+  assert_true (schedule_sync_config (FIXTURE_CONTEXT (f), first, &error));
   g_autoptr (Config) changed = load (f->dir, CONF_HEAD
       "[schedule inventory-call]\ncircular = inventory-call\nrrule = FREQ=WEEKLY;BYDAY=MO\n"
       "start = 2026-03-01T09:00\n"
       "[schedule off]\ncircular = sources-reminder\nrrule = FREQ=DAILY\nstart = 2026-03-01T09:00\n",
       &error);
   assert_non_null (changed);
-  assert_true (schedule_sync_config (f->db, changed, later, &error));
+  assert_true (schedule_sync_config (&(Context) { f->db, changed, NULL }, later, &error));
   g_autofree char *weekly = fixture_text (f->db, "SELECT next_run FROM schedules WHERE name = 'inventory-call'");
   g_autofree char *on = fixture_text (f->db, "SELECT next_run FROM schedules WHERE name = 'off' AND enabled");
   assert_string_equal (weekly, "2026-03-09T08:00:00Z");
@@ -340,9 +340,9 @@ test_config_changes (void **state)
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM schedules WHERE name = 'broken'"
                                           " AND enabled = 0"), 1);
   /* Unchanged: nothing is written, next_run stays. */
-  assert_true (schedule_sync_config (f->db, changed, first, &error));
+  assert_true (schedule_sync_config (&(Context) { f->db, changed, NULL }, first, &error));
   fixture_assert_text (f->db, "SELECT next_run FROM schedules WHERE name = 'inventory-call'", "2026-03-09T08:00:00Z");
-  assert_true (schedule_run_due (f->db, changed, later, &error));
+  assert_true (schedule_run_due (&(Context) { f->db, changed, NULL }, later, &error));
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox"), 0);
 }
 
@@ -355,32 +355,37 @@ test_circular_schedule (void **state)
   g_autoptr (GDateTime) now = utc (2026, 3, 1, 7, 0);
   g_autoptr (GDateTime) run = utc (2026, 3, 20, 7, 0);
   g_autofree char *next = NULL;
-  g_autofree char *ref = circular_create (f->db, f->config, "inventory-call", "entities:FR",
-                                          NULL, now, &error);
+  g_autofree char *ref = circular_create (FIXTURE_CONTEXT (f),
+                                          &(CircularNew) { "inventory-call", "entities:FR", NULL },
+                                          now, &error);
   assert_non_null (ref);
-  assert_false (schedule_circular (f->db, f->config, ref, "FREQ=MINUTELY", "2026-03-01", now,
+  assert_false (schedule_circular (FIXTURE_CONTEXT (f),
+                                   &(CircularSchedule) { ref, "FREQ=MINUTELY", "2026-03-01" }, now,
                                    NULL, &error));
   g_clear_error (&error);
-  assert_false (schedule_circular (f->db, f->config, "CTC-CIR-2026-0099", "FREQ=WEEKLY",
-                                   "2026-03-01", now, NULL, &error));
+  assert_false (schedule_circular (FIXTURE_CONTEXT (f),
+                                   &(CircularSchedule) { "CTC-CIR-2026-0099", "FREQ=WEEKLY",
+                                                         "2026-03-01" }, now, NULL, &error));
   assert_true (g_error_matches (error, SCHEDULE_ERROR, SCHEDULE_ERROR_NOT_FOUND));
   g_clear_error (&error);
-  assert_false (schedule_circular (f->db, f->config, ref, "FREQ=DAILY;COUNT=1", "2026-02-01",
+  assert_false (schedule_circular (FIXTURE_CONTEXT (f),
+                                   &(CircularSchedule) { ref, "FREQ=DAILY;COUNT=1", "2026-02-01" },
                                    now, NULL, &error));
   g_clear_error (&error);
-  assert_true (schedule_circular (f->db, f->config, ref, "FREQ=WEEKLY;BYDAY=MO",
-                                  "2026-03-02T10:00", now, &next, &error));
+  assert_true (schedule_circular (FIXTURE_CONTEXT (f),
+                                  &(CircularSchedule) { ref, "FREQ=WEEKLY;BYDAY=MO",
+                                                        "2026-03-02T10:00" }, now, &next, &error));
   assert_string_equal (next, "2026-03-02T09:00:00Z");
   fixture_assert_text (f->db, "SELECT rrule || ' ' || start FROM circulars", "FREQ=WEEKLY;BYDAY=MO 2026-03-02T10:00:00");
 
-  assert_true (schedule_run_due (f->db, f->config, run, &error));
-  assert_true (schedule_run_due (f->db, f->config, run, &error));
+  assert_true (schedule_run_due (FIXTURE_CONTEXT (f), run, &error));
+  assert_true (schedule_run_due (FIXTURE_CONTEXT (f), run, &error));
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM circulars"), 1);
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE circular_id = 1"), 1);
   fixture_assert_text (f->db, "SELECT next_run FROM schedules WHERE origin = 'command'", "2026-03-23T09:00:00Z");
   assert_true (schedule_stop (f->db, ref, &error));
   g_autoptr (GDateTime) week = utc (2026, 3, 30, 12, 0);
-  assert_true (schedule_run_due (f->db, f->config, week, &error));
+  assert_true (schedule_run_due (FIXTURE_CONTEXT (f), week, &error));
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE circular_id = 1"), 1);
   assert_false (schedule_stop (f->db, "CTC-CIR-2026-0099", &error));
 }
@@ -397,8 +402,8 @@ test_distribution_kind (void **state)
       "[schedule contacts]\nkind = distribute-contacts\naudience = entities:FR\n"
       "rrule = FREQ=MONTHLY;BYMONTHDAY=1\nstart = 2026-01-01T09:00\n", &error);
   assert_non_null (config);
-  assert_true (schedule_sync_config (f->db, config, first, &error));
-  assert_true (schedule_run_due (f->db, config, now, &error));
+  assert_true (schedule_sync_config (&(Context) { f->db, config, NULL }, first, &error));
+  assert_true (schedule_run_due (&(Context) { f->db, config, NULL }, now, &error));
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE recipient = 'marie@fr.example'"), 1);
   fixture_assert_text (f->db, "SELECT next_run FROM schedules WHERE name = 'contacts'", "2026-05-01T07:00:00Z");
 }

@@ -57,10 +57,11 @@ circular_do_create (sqlite3 *db, const Config *config, const char *ref,
                     gconstpointer options)
 {
   const CircularOptions *o = options;
+  Context ctx = { db, config, NULL };
+  CircularNew n = { o->template, o->audience, o->subject };
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *reference = circular_create (db, config, o->template, o->audience,
-                                                o->subject, now, &error);
+  g_autofree char *reference = circular_create (&ctx, &n, now, &error);
   if (reference == NULL)
     return failed (error);
   printf ("%s\n", reference);
@@ -73,10 +74,11 @@ circular_do_send (sqlite3 *db, const Config *config, const char *ref,
                   gconstpointer options)
 {
   const CircularOptions *o = options;
+  Context ctx = { db, config, NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   guint queued = 0;
-  if (!circular_send (db, config, ref, o->again, now, &queued, &error))
+  if (!circular_send (&ctx, ref, o->again, now, &queued, &error))
     return failed (error);
   g_autofree char *shown = g_ascii_strup (ref, -1);
   printf ("%s queued %u\n", shown, queued);
@@ -100,7 +102,9 @@ circular_do_schedule (sqlite3 *db, const Config *config, const char *ref,
       printf ("%s stopped\n", shown);
       return EX_OK;
     }
-  if (!schedule_circular (db, config, ref, o->rrule, o->start, now, &next, &error))
+  Context ctx = { db, config, NULL };
+  CircularSchedule s = { ref, o->rrule, o->start };
+  if (!schedule_circular (&ctx, &s, now, &next, &error))
     return failed (error);
   printf ("%s next %s\n", shown, next);
   return EX_OK;
@@ -173,9 +177,10 @@ circular_do_list (sqlite3 *db, const Config *config, const char *ref,
                   gconstpointer options)
 {
   const CircularOptions *o = options;
+  Context ctx = { db, config, NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  if (!schedule_sync_config (db, config, now, &error))
+  if (!schedule_sync_config (&ctx, now, &error))
     return failed (error);
   if (o->json)
     return print_json (db, &error) ? EX_OK : failed (error);

@@ -32,7 +32,8 @@ digest_print (sqlite3 *db, const Config *config, const char *day, gboolean html,
   g_autoptr (GString) trace = g_string_new (NULL);
   if (queries)
     sqlite3_trace_v2 (db, SQLITE_TRACE_STMT, keep_statement, trace);
-  g_autoptr (Digest) digest = digest_make (db, config, day, &error);
+  Context ctx = { db, config, NULL };
+  g_autoptr (Digest) digest = digest_make (&ctx, day, &error);
   sqlite3_trace_v2 (db, 0, NULL, NULL);
   if (digest == NULL)
     {
@@ -59,7 +60,8 @@ digest_do_send (sqlite3 *db, const Config *config, const char *day)
       g_printerr ("ctcgw digest: nobody to send it to: set [digest] to or [gateway] staff\n");
       return EX_CONFIG;
     }
-  if (!digest_send (db, config, day, &queued, &error))
+  Context ctx = { db, config, NULL };
+  if (!digest_send (&ctx, day, &queued, &error))
     {
       g_printerr ("ctcgw digest: %s\n", error->message);
       return command_error_status (error);

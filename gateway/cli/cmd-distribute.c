@@ -36,7 +36,8 @@ distribute_run (const Config *config, const char *audience)
 
   if (db == NULL)
     return status;
-  gboolean ok = distribute_contacts (db, config, audience, &queued, &error);
+  Context ctx = { db, config, NULL };
+  gboolean ok = distribute_contacts (&ctx, audience, &queued, &error);
   db_close (db);
   if (!ok)
     return distribute_failed (error);

@@ -75,11 +75,11 @@ import_data (const Config *config, const char *register_name, const char *path,
 
   if (db == NULL)
     return status;
+  Context ctx = { db, config, NULL };
+  ImportFile file = { register_name, name, data, len };
   gboolean ok = directory_register (register_name)
-                ? directory_import (db, config, register_name, name, data, len,
-                                    problems, &filed, &error)
-                : intake_import (db, config, register_name, name, data, len,
-                                 problems, &filed, &error);
+                ? directory_import (&ctx, &file, problems, &filed, &error)
+                : intake_import (&ctx, &file, problems, &filed, &error);
   db_close (db);
   if (!ok)
     return command_failed ("import", error);

@@ -52,11 +52,12 @@ static int
 meeting_do_create (sqlite3 *db, const Config *config, const char *ref, gconstpointer options)
 {
   const MeetingOptions *o = options;
+  Context ctx = { db, config, NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   MeetingNew m = { .kind = "meeting", .title = o->title, .start = o->start, .end = o->end,
                    .tz = o->tz, .location = o->location, .audience = o->attendees };
-  g_autofree char *reference = meeting_create (db, config, &m, now, &error);
+  g_autofree char *reference = meeting_create (&ctx, &m, now, &error);
   if (reference == NULL)
     return failed (error);
   printf ("%s\n", reference);
@@ -67,14 +68,15 @@ meeting_do_create (sqlite3 *db, const Config *config, const char *ref, gconstpoi
 static int
 meeting_do_invite (sqlite3 *db, const Config *config, const char *ref, gconstpointer options)
 {
+  Context ctx = { db, config, NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  guint invited = 0, before = 0;
   g_autoptr (GPtrArray) inactive = g_ptr_array_new_with_free_func (g_free);
-  if (!meeting_invite (db, config, ref, now, &invited, &before, inactive, &error))
+  MeetingInvited out = { .inactive = inactive };
+  if (!meeting_invite (&ctx, ref, now, &out, &error))
     return failed (error);
   g_autofree char *shown = g_ascii_strup (ref, -1);
-  printf ("%s invited %u (before: %u)\n", shown, invited, before);
+  printf ("%s invited %u (before: %u)\n", shown, out.invited, out.before);
   for (guint i = 0; i < inactive->len; i++)
     printf ("%s did not invite %s: it is inactive in the entities register\n", shown,
             (char *) inactive->pdata[i]);
@@ -86,12 +88,13 @@ static int
 meeting_do_update (sqlite3 *db, const Config *config, const char *ref, gconstpointer options)
 {
   const MeetingOptions *o = options;
+  Context ctx = { db, config, NULL };
+  MeetingChange change = { ref, o->start, o->end, o->location };
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   gboolean changed = FALSE;
   guint sent = 0;
-  if (!meeting_update (db, config, ref, o->start, o->end, o->location, now, &changed, &sent,
-                       &error))
+  if (!meeting_update (&ctx, &change, now, &changed, &sent, &error))
     return failed (error);
   g_autofree char *shown = g_ascii_strup (ref, -1);
   if (changed)
@@ -105,10 +108,11 @@ meeting_do_update (sqlite3 *db, const Config *config, const char *ref, gconstpoi
 static int
 meeting_do_cancel (sqlite3 *db, const Config *config, const char *ref, gconstpointer options)
 {
+  Context ctx = { db, config, NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   guint sent = 0;
-  if (!meeting_cancel (db, config, ref, now, &sent, &error))
+  if (!meeting_cancel (&ctx, ref, now, &sent, &error))
     return failed (error);
   g_autofree char *shown = g_ascii_strup (ref, -1);
   printf ("%s cancelled, sent %u\n", shown, sent);

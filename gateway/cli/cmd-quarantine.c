@@ -278,7 +278,8 @@ quarantine_approve (sqlite3 *db, const Config *config, const char *id, gconstpoi
     return status;
   if (!held_waiting (&held))
     return EX_DATAERR;
-  if (!intake_approve (db, config, held.submission_id, &result, &error))
+  Context ctx = { db, config, NULL };
+  if (!intake_approve (&ctx, held.submission_id, &result, &error))
     return failed (error);
   printf ("approved %" G_GINT64_FORMAT " %s: %s\n", held.id,
           held.reference ? held.reference : "", intake_outcome_name (result.outcome));

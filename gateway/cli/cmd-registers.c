@@ -426,7 +426,8 @@ export_ics (const Config *config, const char *path)
 
   if (db == NULL)
     return status;
-  g_autofree char *feed = meeting_feed (db, config, now, &error);
+  Context ctx = { db, config, NULL };
+  g_autofree char *feed = meeting_feed (&ctx, now, &error);
   db_close (db);
   if (feed == NULL)
     return command_failed ("export", error);

@@ -101,8 +101,9 @@ cmd_deliver (const Config *config, const char *config_path, int argc, char **arg
   if (db == NULL)
     return status == EX_CONFIG ? EX_TEMPFAIL : status;
   IntakeResult result = { 0 };
-  gboolean ok = intake_process_sized (db, config, raw, total, mailbox ? mailbox : "stdin",
-                                      &result, &error);
+  Context ctx = { db, config, NULL };
+  gboolean ok = intake_process_sized (&ctx, raw, total, mailbox ? mailbox : "stdin", &result,
+                                      &error);
   db_close (db);
   if (!ok)
     {

@@ -131,12 +131,21 @@ print_history (sqlite3 *db, sqlite3_stmt *stmt, GError **error)
   return TRUE;
 }
 
-/* Prints one section about a record, or appends it as JSON to out. */
+/* The record one show is about, and where its sections go. */
+typedef struct {
+  sqlite3 *db;
+  gint64 id;              /* its row id, 0 when it has none */
+  const char *reference;
+  GString *out;           /* the JSON so far; NULL: print text */
+} Showing;
+
+/* Prints one section about s's record, or appends it as JSON to s->out. */
 static gboolean
-show_section (sqlite3 *db, const char *title, const char *sql, gint64 id,
-              const char *reference, GString *out, GError **error)
+show_section (const Showing *s, const char *title, const char *sql, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = record_prepare (db, sql, id, reference, error);
+  sqlite3 *db = s->db;
+  GString *out = s->out;
+  g_autoptr (sqlite3_stmt) stmt = record_prepare (db, sql, s->id, s->reference, error);
 
   if (stmt == NULL)
     return FALSE;
@@ -153,14 +162,12 @@ show_section (sqlite3 *db, const char *title, const char *sql, gint64 id,
 
 /* Prints (or appends as JSON to out) the history and related sections. */
 static gboolean
-show_sections (sqlite3 *db, const ShowQuery *q, gint64 id, const char *reference,
-               GString *out, GError **error)
+show_sections (const Showing *s, const ShowQuery *q, GError **error)
 {
-  if (q->history_sql != NULL
-      && !show_section (db, "history", q->history_sql, id, reference, out, error))
+  if (q->history_sql != NULL && !show_section (s, "history", q->history_sql, error))
     return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (q->related) && q->related[i].title != NULL; i++)
-    if (!show_section (db, q->related[i].title, q->related[i].sql, id, reference, out, error))
+    if (!show_section (s, q->related[i].title, q->related[i].sql, error))
       return FALSE;
   return TRUE;
 }
@@ -179,7 +186,8 @@ show_record (sqlite3 *db, const ShowQuery *q, sqlite3_stmt *record,
     return command_failed ("show", error);
   if (!json)
     command_print_row (record);
-  if (!show_sections (db, q, id, reference, out, &error))
+  Showing s = { db, id, reference, out };
+  if (!show_sections (&s, q, &error))
     return command_failed ("show", error);
   if (!json)
     return EX_OK;

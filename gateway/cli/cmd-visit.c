@@ -52,10 +52,11 @@ static int
 visit_do_create (sqlite3 *db, const Config *config, const char *ref, gconstpointer options)
 {
   const VisitOptions *o = options;
+  Context ctx = { db, config, NULL };
+  VisitNew n = { o->state, o->start, o->end, o->organizations };
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *reference = visit_create (db, config, o->state, o->start, o->end,
-                                             o->organizations, now, &error);
+  g_autofree char *reference = visit_create (&ctx, &n, now, &error);
   if (reference == NULL)
     return failed (error);
   printf ("%s\n", reference);
@@ -66,14 +67,15 @@ visit_do_create (sqlite3 *db, const Config *config, const char *ref, gconstpoint
 static int
 visit_do_invite (sqlite3 *db, const Config *config, const char *ref, gconstpointer options)
 {
+  Context ctx = { db, config, NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  guint invited = 0, before = 0;
   g_autoptr (GPtrArray) inactive = g_ptr_array_new_with_free_func (g_free);
-  if (!meeting_invite (db, config, ref, now, &invited, &before, inactive, &error))
+  MeetingInvited out = { .inactive = inactive };
+  if (!meeting_invite (&ctx, ref, now, &out, &error))
     return failed (error);
   g_autofree char *shown = g_ascii_strup (ref, -1);
-  printf ("%s invited %u (before: %u)\n", shown, invited, before);
+  printf ("%s invited %u (before: %u)\n", shown, out.invited, out.before);
   for (guint i = 0; i < inactive->len; i++)
     printf ("%s did not invite %s: it is inactive in the entities register\n", shown,
             (char *) inactive->pdata[i]);
@@ -85,10 +87,11 @@ static int
 visit_do_request (sqlite3 *db, const Config *config, const char *ref, gconstpointer options)
 {
   const VisitOptions *o = options;
+  Context ctx = { db, config, NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   guint queued = 0;
-  if (!visit_request_info (db, config, ref, o->due, now, &queued, &error))
+  if (!visit_request_info (&ctx, ref, o->due, now, &queued, &error))
     return failed (error);
   g_autofree char *shown = g_ascii_strup (ref, -1);
   printf ("%s requested %u, due %s\n", shown, queued, o->due);
@@ -133,12 +136,15 @@ visit_do_assess (sqlite3 *db, const Config *config, const char *ref, gconstpoint
 static int
 visit_do_share (sqlite3 *db, const Config *config, const char *ref, gconstpointer options)
 {
+  Context ctx = { db, config, NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr (GPtrArray) shared = NULL;
-  g_autoptr (GPtrArray) skipped = NULL;
-  g_autoptr (GPtrArray) inactive = NULL;
-  if (!visit_share (db, config, ref, now, &shared, &skipped, &inactive, &error))
+  VisitShares out = { 0 };
+  gboolean ok = visit_share (&ctx, ref, now, &out, &error);
+  g_autoptr (GPtrArray) shared = out.shared;
+  g_autoptr (GPtrArray) skipped = out.skipped;
+  g_autoptr (GPtrArray) inactive = out.inactive;
+  if (!ok)
     return failed (error);
   g_autofree char *shown = g_ascii_strup (ref, -1);
   for (guint i = 0; i < shared->len; i++)

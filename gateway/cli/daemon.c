@@ -38,18 +38,16 @@ gboolean
 daemon_pass (const Context *ctx, GHashTable *sources, GError **error)
 {
   guint sent = 0;
-  sqlite3 *db = ctx->db;
-  const Config *config = ctx->config;
   g_autoptr (GError) intake_error = NULL;
   gboolean intake_ok = mailboxes_pass (ctx, sources, &intake_error);
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr (GError) schedule_error = NULL;
   /* A schedule that cannot run now is tried again at the next pass. */
-  if (!schedule_run_due (db, config, now, &schedule_error))
+  if (!schedule_run_due (ctx, now, &schedule_error))
     log_warn ("schedule", "%s", schedule_error->message);
   g_autoptr (GError) remind_error = NULL;
   /* Reminders before a visit's due date, likewise. */
-  if (!visit_remind_due (db, config, now, &remind_error))
+  if (!visit_remind_due (ctx, now, &remind_error))
     log_warn ("visit", "%s", remind_error->message);
   /* The outbox goes out even when a mailbox could not be read. */
   if (!outbox_deliver (ctx, &sent, error))

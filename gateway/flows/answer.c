@@ -15,9 +15,9 @@ answer_address (const MailMessage *msg)
 }
 
 char *
-answer_language (sqlite3 *db, const Config *config, const char *addr)
+answer_language (const Context *ctx, const char *addr)
 {
-  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+  g_autoptr (sqlite3_stmt) st = db_prepare (ctx->db,
       "SELECT json_extract(languages, '$[0]') FROM contacts"
       " WHERE lower(email) = lower(?1) AND status = 'active' AND state = 'active'"
       " ORDER BY id DESC LIMIT 1", NULL);
@@ -27,13 +27,13 @@ answer_language (sqlite3 *db, const Config *config, const char *addr)
       if (sqlite3_step (st) == SQLITE_ROW && sqlite3_column_text (st, 0) != NULL)
         return g_strdup ((const char *) sqlite3_column_text (st, 0));
     }
-  return g_strdup (config->language);
+  return g_strdup (ctx->config->language);
 }
 
 gboolean
-answer_rate_limited (sqlite3 *db, const Config *config, const char *addr, GError **error)
+answer_rate_limited (const Context *ctx, const char *addr, GError **error)
 {
-  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+  g_autoptr (sqlite3_stmt) st = db_prepare (ctx->db,
       "SELECT count(*) FROM reply_log WHERE sender = lower(?1)"
       " AND sent > strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 hour')", error);
   if (st == NULL)
@@ -41,7 +41,7 @@ answer_rate_limited (sqlite3 *db, const Config *config, const char *addr, GError
   sqlite3_bind_text (st, 1, addr, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (st) != SQLITE_ROW)
     return FALSE;
-  return (guint) sqlite3_column_int64 (st, 0) >= config->replies_per_sender_per_hour;
+  return (guint) sqlite3_column_int64 (st, 0) >= ctx->config->replies_per_sender_per_hour;
 }
 
 static gboolean
@@ -62,11 +62,12 @@ log_reply (sqlite3 *db, const char *addr, GError **error)
 }
 
 gint64
-answer_queue (sqlite3 *db, const Config *config, const MailMessage *msg,
-              const char *name, TplData *data, gint64 submission_id, GError **error)
+answer_queue (const Context *ctx, const MailMessage *msg, const char *name, TplData *data,
+              gint64 submission_id, GError **error)
 {
+  sqlite3 *db = ctx->db;
   const char *to = answer_address (msg);
-  g_autofree char *lang = answer_language (db, config, msg->from_addr);
+  g_autofree char *lang = answer_language (ctx, msg->from_addr);
   g_autofree char *subject = NULL;
   g_autofree char *body = tpl_render_message (name, lang, data, &subject, error);
   if (body == NULL)
@@ -75,7 +76,7 @@ answer_queue (sqlite3 *db, const Config *config, const MailMessage *msg,
     .auto_submitted = "auto-replied", .to = to, .to_name = msg->from_name,
     .subject = subject, .in_reply_to = msg->message_id, .references = msg->references,
   };
-  g_autoptr (GMimeMessage) reply = compose_message (config, &headers);
+  g_autoptr (GMimeMessage) reply = compose_message (ctx->config, &headers);
   compose_set_body (reply, compose_text_part ("plain", body));
   gint64 id = outbox_queue (db, reply, to, submission_id, name, error);
   if (id == 0 || !log_reply (db, to, error))

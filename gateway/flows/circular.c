@@ -158,23 +158,22 @@ template_valid (const char *template, GError **error)
 
 /* Everything a circular is created from, checked before it is stored. */
 static gboolean
-check_parts (sqlite3 *db, const char *template, const char *audience, const char *subject,
-             GDateTime *now, GError **error)
+check_parts (sqlite3 *db, const CircularNew *n, GDateTime *now, GError **error)
 {
-  if (!template_valid (template, error) || !subject_valid (subject, error))
+  if (!template_valid (n->template, error) || !subject_valid (n->subject, error))
     return FALSE;
-  g_autoptr (GPtrArray) recipients = circular_recipients (db, audience, now, error);
+  g_autoptr (GPtrArray) recipients = circular_recipients (db, n->audience, now, error);
   return recipients != NULL;
 }
 
-/* Inserts the circular row with a new reference. */
+/* Inserts the circular row of n with a new reference. */
 static gboolean
-insert_circular (sqlite3 *db, const Config *config, const char *template,
-                 const char *audience, const char *subject, GDateTime *now,
-                 Circular *c, GError **error)
+insert_circular (const Context *ctx, const CircularNew *n, GDateTime *now, Circular *c,
+                 GError **error)
 {
+  sqlite3 *db = ctx->db;
   g_autofree char *created = db_time_text (now);
-  c->reference = db_next_reference (db, config->reference_prefix, "CIR",
+  c->reference = db_next_reference (db, ctx->config->reference_prefix, "CIR",
                                     g_date_time_get_year (now), error);
   g_autoptr (sqlite3_stmt) st = c->reference == NULL ? NULL : db_prepare (db,
       "INSERT INTO circulars (reference, template, audience, subject, created)"
@@ -182,9 +181,9 @@ insert_circular (sqlite3 *db, const Config *config, const char *template,
   if (st == NULL)
     return FALSE;
   sqlite3_bind_text (st, 1, c->reference, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (st, 2, template, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (st, 3, audience, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (st, 4, subject, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 2, n->template, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 3, n->audience, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 4, n->subject, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (st, 5, created, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (st) != SQLITE_DONE)
     {
@@ -193,28 +192,25 @@ insert_circular (sqlite3 *db, const Config *config, const char *template,
     }
   c->id = sqlite3_last_insert_rowid (db);
   c->state = g_strdup ("active");
-  c->template = g_strdup (template);
-  c->audience = g_strdup (audience);
-  c->subject = g_strdup (subject);
+  c->template = g_strdup (n->template);
+  c->audience = g_strdup (n->audience);
+  c->subject = g_strdup (n->subject);
   return TRUE;
 }
 
 /* See circular.h. */
 char *
-circular_create (sqlite3 *db, const Config *config, const char *template,
-                 const char *audience, const char *subject, GDateTime *now,
-                 GError **error)
+circular_create (const Context *ctx, const CircularNew *n, GDateTime *now, GError **error)
 {
   g_auto (Circular) c = { 0 };
-  if (!check_parts (db, template, audience, subject, now, error) || !db_begin (db, error))
+  if (!check_parts (ctx->db, n, now, error) || !db_begin (ctx->db, error))
     return NULL;
-  if (!insert_circular (db, config, template, audience, subject, now, &c, error)
-      || !db_commit (db, error))
+  if (!insert_circular (ctx, n, now, &c, error) || !db_commit (ctx->db, error))
     {
-      db_rollback (db);
+      db_rollback (ctx->db);
       return NULL;
     }
-  log_info ("circular", "circular=%s created template=%s", c.reference, template);
+  log_info ("circular", "circular=%s created template=%s", c.reference, n->template);
   return g_steal_pointer (&c.reference);
 }
 
@@ -319,17 +315,26 @@ tag_row (sqlite3 *db, gint64 row, gint64 id, GError **error)
   return FALSE;
 }
 
-/* Queues c for r; a recipient the outbox refuses is skipped (*queued not
+/* One sending of a circular: what each recipient's message needs, and how
+ * many were queued so far. */
+typedef struct {
+  const Context *ctx;
+  const Circular *c;
+  GDateTime *now;
+  guint *queued;
+} Sending;
+
+/* Queues s->c for r; a recipient the outbox refuses is skipped (not
  * counted).  FALSE for a template or database failure. */
 static gboolean
-queue_one (sqlite3 *db, const Config *config, const Circular *c, const Recipient *r,
-           GDateTime *now, guint *queued, GError **error)
+queue_one (Sending *s, const Recipient *r, GError **error)
 {
+  const Circular *c = s->c;
   GError *local = NULL;
-  g_autoptr (GMimeMessage) msg = compose (config, c, r, now, error);
+  g_autoptr (GMimeMessage) msg = compose (s->ctx->config, c, r, s->now, error);
   if (msg == NULL)
     return FALSE;
-  gint64 row = outbox_queue (db, msg, r->email, 0, "circular", &local);
+  gint64 row = outbox_queue (s->ctx->db, msg, r->email, 0, "circular", &local);
   if (row == 0 && g_error_matches (local, OUTBOX_ERROR, OUTBOX_ERROR_RECIPIENT))
     {
       g_autofree char *who = log_escape (r->email);
@@ -342,8 +347,8 @@ queue_one (sqlite3 *db, const Config *config, const Circular *c, const Recipient
       g_propagate_error (error, local);
       return FALSE;
     }
-  (*queued)++;
-  return tag_row (db, row, c->id, error);
+  (*s->queued)++;
+  return tag_row (s->ctx->db, row, c->id, error);
 }
 
 /* Records when c was sent and to how many. */
@@ -364,19 +369,18 @@ mark_sent (sqlite3 *db, const Circular *c, GDateTime *now, guint queued, GError 
   return FALSE;
 }
 
-/* Queues c for every recipient and marks it sent. */
+/* Queues s->c for every recipient and marks it sent. */
 static gboolean
-queue_all (sqlite3 *db, const Config *config, const Circular *c, GPtrArray *recipients,
-           GDateTime *now, guint *queued, GError **error)
+queue_all (Sending *s, GPtrArray *recipients, GError **error)
 {
-  *queued = 0;
+  *s->queued = 0;
   for (guint i = 0; i < recipients->len; i++)
-    if (!queue_one (db, config, c, recipients->pdata[i], now, queued, error))
+    if (!queue_one (s, recipients->pdata[i], error))
       return FALSE;
-  if (!mark_sent (db, c, now, *queued, error))
+  if (!mark_sent (s->ctx->db, s->c, s->now, *s->queued, error))
     return FALSE;
-  log_info ("circular", "circular=%s sent template=%s recipients=%u", c->reference,
-            c->template, *queued);
+  log_info ("circular", "circular=%s sent template=%s recipients=%u", s->c->reference,
+            s->c->template, *s->queued);
   return TRUE;
 }
 
@@ -409,64 +413,64 @@ recipients_of (sqlite3 *db, const Circular *c, GDateTime *now, GError **error)
   return recipients;
 }
 
-/* Sends the loaded circular c inside the caller's transaction. */
+/* Sends the loaded circular s->c, unless again is needed and not given,
+ * inside the caller's transaction. */
 static gboolean
-send_loaded (sqlite3 *db, const Config *config, const Circular *c, gboolean again,
-             GDateTime *now, guint *queued, GError **error)
+send_loaded (Sending *s, gboolean again, GError **error)
 {
-  if (!sendable (c, again, error))
+  if (!sendable (s->c, again, error))
     return FALSE;
-  g_autoptr (GPtrArray) recipients = recipients_of (db, c, now, error);
-  return recipients != NULL && queue_all (db, config, c, recipients, now, queued, error);
+  g_autoptr (GPtrArray) recipients = recipients_of (s->ctx->db, s->c, s->now, error);
+  return recipients != NULL && queue_all (s, recipients, error);
 }
 
 /* See circular.h. */
 gboolean
-circular_send_id (sqlite3 *db, const Config *config, gint64 id, gboolean again,
-                  GDateTime *now, guint *queued, GError **error)
+circular_send_id (const Context *ctx, gint64 id, gboolean again, GDateTime *now,
+                  guint *queued, GError **error)
 {
   g_auto (Circular) c = { 0 };
+  Sending s = { ctx, &c, now, queued };
   *queued = 0;
-  return load_circular (db, id, NULL, &c, error)
-         && send_loaded (db, config, &c, again, now, queued, error);
+  return load_circular (ctx->db, id, NULL, &c, error) && send_loaded (&s, again, error);
 }
 
 /* See circular.h. */
 gboolean
-circular_send (sqlite3 *db, const Config *config, const char *reference, gboolean again,
-               GDateTime *now, guint *queued, GError **error)
+circular_send (const Context *ctx, const char *reference, gboolean again, GDateTime *now,
+               guint *queued, GError **error)
 {
   g_auto (Circular) c = { 0 };
+  Sending s = { ctx, &c, now, queued };
   *queued = 0;
-  if (!db_begin (db, error))
+  if (!db_begin (ctx->db, error))
     return FALSE;
-  if (load_circular (db, 0, reference, &c, error)
-      && send_loaded (db, config, &c, again, now, queued, error)
-      && db_commit (db, error))
+  if (load_circular (ctx->db, 0, reference, &c, error)
+      && send_loaded (&s, again, error)
+      && db_commit (ctx->db, error))
     return TRUE;
-  db_rollback (db);
+  db_rollback (ctx->db);
   *queued = 0;
   return FALSE;
 }
 
 /* See circular.h. */
 gboolean
-circular_create_and_send (sqlite3 *db, const Config *config, const char *template,
-                          const char *audience, const char *subject, GDateTime *now,
+circular_create_and_send (const Context *ctx, const CircularNew *n, GDateTime *now,
                           char **reference, guint *queued, GError **error)
 {
   g_auto (Circular) c = { 0 };
+  Sending s = { ctx, &c, now, queued };
   *reference = NULL;
   *queued = 0;
-  if (!template_valid (template, error) || !subject_valid (subject, error))
+  if (!template_valid (n->template, error) || !subject_valid (n->subject, error))
     return FALSE;
-  g_autoptr (GPtrArray) recipients = circular_recipients (db, audience, now, error);
+  g_autoptr (GPtrArray) recipients = circular_recipients (ctx->db, n->audience, now, error);
   if (recipients == NULL)
     return FALSE;
   if (recipients->len == 0)
     return TRUE;
-  if (!insert_circular (db, config, template, audience, subject, now, &c, error)
-      || !queue_all (db, config, &c, recipients, now, queued, error))
+  if (!insert_circular (ctx, n, now, &c, error) || !queue_all (&s, recipients, error))
     return FALSE;
   *reference = g_steal_pointer (&c.reference);
   return TRUE;
@@ -528,10 +532,12 @@ circular_id (sqlite3 *db, const char *reference, GError **error)
 
 /* See circular.h. */
 gboolean
-circular_link_reply (sqlite3 *db, const Config *config, gint64 submission_id,
-                     const char *subject, GError **error)
+circular_link_reply (const Context *ctx, gint64 submission_id, const char *subject,
+                     GError **error)
 {
-  g_autofree char *reference = circular_reference_in_subject (config->reference_prefix, subject);
+  sqlite3 *db = ctx->db;
+  g_autofree char *reference = circular_reference_in_subject (ctx->config->reference_prefix,
+                                                              subject);
   gint64 id = reference != NULL ? circular_id (db, reference, error) : 0;
   if (id <= 0)
     return id == 0;

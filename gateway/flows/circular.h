@@ -20,6 +20,7 @@
 #include <glib.h>
 #include <sqlite3.h>
 #include "gateway/base/config.h"
+#include "gateway/base/context.h"
 
 typedef enum {
   CIRCULAR_ERROR_INVALID,    /* template, audience or subject refused: the message says why */
@@ -35,19 +36,26 @@ GQuark circular_error_quark (void);
 /* The longest time a silent: audience looks back, in months. */
 #define CIRCULAR_SILENT_MONTHS_MAX 120
 
+/* What a new circular is made of: the template's name, the audience and
+ * the subject (NULL: the template's).  Borrowed by the calls below. */
+typedef struct {
+  const char *template;
+  const char *audience;
+  const char *subject;
+} CircularNew;
+
 /* The recipients of audience at now (a new array of Recipient*, see
  * audience.h), or NULL with error (AUDIENCE_ERROR). */
 GPtrArray *circular_recipients (sqlite3 *db, const char *audience, GDateTime *now,
                                 GError **error);
 
-/* Creates a circular after checking that the template exists (in English
- * at least) and renders, that the audience resolves and that the subject
- * (may be NULL: the template's) is one line of at most
+/* Creates the circular n after checking that the template exists (in
+ * English at least) and renders, that the audience resolves and that the
+ * subject (may be NULL: the template's) is one line of at most
  * CIRCULAR_SUBJECT_MAX characters.  Returns its new reference
  * (PREFIX-CIR-YEAR-SEQ), owned by the caller, or NULL with error
  * (CIRCULAR_ERROR_INVALID, DB_ERROR).  Runs its own transaction. */
-char *circular_create (sqlite3 *db, const Config *config, const char *template,
-                       const char *audience, const char *subject, GDateTime *now,
+char *circular_create (const Context *ctx, const CircularNew *n, GDateTime *now,
                        GError **error);
 
 /* Queues the circular reference (any case) for every recipient of its
@@ -56,19 +64,17 @@ char *circular_create (sqlite3 *db, const Config *config, const char *template,
  * CIRCULAR_ERROR_EMPTY (nothing queued, not marked sent) when the audience
  * has no recipient.  A recipient whose address the outbox refuses is
  * skipped and logged. */
-gboolean circular_send (sqlite3 *db, const Config *config, const char *reference,
-                        gboolean again, GDateTime *now, guint *queued, GError **error);
+gboolean circular_send (const Context *ctx, const char *reference, gboolean again,
+                        GDateTime *now, guint *queued, GError **error);
 
 /* The same for the circular with row id, inside the caller's transaction. */
-gboolean circular_send_id (sqlite3 *db, const Config *config, gint64 id, gboolean again,
-                           GDateTime *now, guint *queued, GError **error);
+gboolean circular_send_id (const Context *ctx, gint64 id, gboolean again, GDateTime *now,
+                           guint *queued, GError **error);
 
-/* Inside the caller's transaction: creates a circular from template,
- * audience and subject and sends it.  When the audience has no recipient
+/* Inside the caller's transaction: creates the circular n and sends it.  When the audience has no recipient
  * nothing is created: TRUE with *reference NULL and *queued 0.  Otherwise
  * *reference is the new reference (owned by the caller). */
-gboolean circular_create_and_send (sqlite3 *db, const Config *config, const char *template,
-                                   const char *audience, const char *subject, GDateTime *now,
+gboolean circular_create_and_send (const Context *ctx, const CircularNew *n, GDateTime *now,
                                    char **reference, guint *queued, GError **error);
 
 /* The first well-formed circular reference "[PREFIX-CIR-YYYY-N...]" (any
@@ -78,5 +84,5 @@ char *circular_reference_in_subject (const char *prefix, const char *subject);
 /* Links submission_id to the circular whose reference its subject carries,
  * when there is one (submissions.circular_id); inside the caller's
  * transaction.  FALSE only for a database failure. */
-gboolean circular_link_reply (sqlite3 *db, const Config *config, gint64 submission_id,
-                              const char *subject, GError **error);
+gboolean circular_link_reply (const Context *ctx, gint64 submission_id, const char *subject,
+                              GError **error);

@@ -309,11 +309,20 @@ add_item (TplData *table, const char *const *cells, guint n_cells,
     tpl_set (tpl_add (item, "commands"), "command", commands[i]);
 }
 
+/* What the tables of one digest are read with and into. */
+typedef struct {
+  sqlite3 *db;
+  const Bounds *b;
+  TplData *data;
+  GHashTable *tables;   /* table name -> its TplData in data */
+} Collecting;
+
 /* Adds the rows of q's SQL; *rows counts them. */
 static gboolean
-add_sql_rows (sqlite3 *db, const DigestQuery *q, const Bounds *b, TplData *data,
-              GHashTable *tables, gint64 *rows, GError **error)
+add_sql_rows (const Collecting *c, const DigestQuery *q, gint64 *rows, GError **error)
 {
+  sqlite3 *db = c->db;
+  const Bounds *b = c->b;
   g_autoptr (sqlite3_stmt) stmt = db_prepare (db, q->sql, error);
   int rc;
   if (stmt == NULL)
@@ -334,7 +343,7 @@ add_sql_rows (sqlite3 *db, const DigestQuery *q, const Bounds *b, TplData *data,
           else if (n_cells < G_N_ELEMENTS (cells))
             cells[n_cells++] = value;
         }
-      add_item (table_for (data, tables, q), cells, n_cells, commands, n_commands);
+      add_item (table_for (c->data, c->tables, q), cells, n_cells, commands, n_commands);
     }
   if (rc == SQLITE_ROW || rc == SQLITE_DONE)
     return TRUE;
@@ -344,11 +353,11 @@ add_sql_rows (sqlite3 *db, const DigestQuery *q, const Bounds *b, TplData *data,
 
 /* Adds the pairs of q's match function that came up on the day. */
 static gboolean
-add_match_rows (sqlite3 *db, const DigestQuery *q, const Bounds *b, TplData *data,
-                GHashTable *tables, gint64 *rows, GError **error)
+add_match_rows (const Collecting *c, const DigestQuery *q, gint64 *rows, GError **error)
 {
+  const Bounds *b = c->b;
   MatchWindow window = { b->since, b->until };
-  g_autoptr (GPtrArray) pairs = q->match (db, b->day, &window, (guint) b->limit, error);
+  g_autoptr (GPtrArray) pairs = q->match (c->db, b->day, &window, (guint) b->limit, error);
   if (pairs == NULL)
     return FALSE;
   for (guint i = 0; i < pairs->len && ++*rows < b->limit; i++)
@@ -357,7 +366,7 @@ add_match_rows (sqlite3 *db, const DigestQuery *q, const Bounds *b, TplData *dat
       const char *cells[] = { p->first, p->first_who, p->second, p->second_who, p->areas };
       g_autofree char *show = g_strdup_printf ("ctcgw show %s", p->second);
       const char *commands[] = { show };
-      add_item (table_for (data, tables, q), cells, G_N_ELEMENTS (cells), commands, 1);
+      add_item (table_for (c->data, c->tables, q), cells, G_N_ELEMENTS (cells), commands, 1);
     }
   return TRUE;
 }
@@ -367,13 +376,14 @@ static gboolean
 collect (sqlite3 *db, const Bounds *b, TplData *data, gboolean *empty, GError **error)
 {
   g_autoptr (GHashTable) tables = g_hash_table_new (g_str_hash, g_str_equal);
+  Collecting c = { db, b, data, tables };
   *empty = TRUE;
   for (gsize i = 0; i < G_N_ELEMENTS (queries); i++)
     {
       const DigestQuery *q = &queries[i];
       gint64 rows = 0;
-      gboolean ok = q->sql != NULL ? add_sql_rows (db, q, b, data, tables, &rows, error)
-                                   : add_match_rows (db, q, b, data, tables, &rows, error);
+      gboolean ok = q->sql != NULL ? add_sql_rows (&c, q, &rows, error)
+                                   : add_match_rows (&c, q, &rows, error);
       if (!ok)
         return FALSE;
       if (rows >= b->limit)
@@ -449,15 +459,16 @@ digest_wrap (const char *text, guint width)
 }
 
 Digest *
-digest_make (sqlite3 *db, const Config *config, const char *day, GError **error)
+digest_make (const Context *ctx, const char *day, GError **error)
 {
+  const Config *config = ctx->config;
   g_auto (Bounds) b = { 0 };
   g_autoptr (TplData) data = tpl_data_new ();
   g_autoptr (Digest) digest = g_new0 (Digest, 1);
   g_autofree char *text = NULL, *html_source = NULL;
 
   bounds_init (&b, config, day);
-  if (!collect (db, &b, data, &digest->empty, error))
+  if (!collect (ctx->db, &b, data, &digest->empty, error))
     return NULL;
   tpl_set (data, "date", day);
   tpl_set (data, "name", config->name);
@@ -494,14 +505,13 @@ digest_message (const Config *config, const Digest *digest, const char *to)
 }
 
 gboolean
-digest_queue (sqlite3 *db, const Config *config, const Digest *digest, guint *queued,
-              GError **error)
+digest_queue (const Context *ctx, const Digest *digest, guint *queued, GError **error)
 {
   *queued = 0;
-  for (char **to = config->digest_to; to != NULL && *to != NULL; to++)
+  for (char **to = ctx->config->digest_to; to != NULL && *to != NULL; to++)
     {
-      g_autoptr (GMimeMessage) msg = digest_message (config, digest, *to);
-      if (outbox_queue (db, msg, *to, 0, "digest", error) == 0)
+      g_autoptr (GMimeMessage) msg = digest_message (ctx->config, digest, *to);
+      if (outbox_queue (ctx->db, msg, *to, 0, "digest", error) == 0)
         {
           *queued = 0;
           return FALSE;
@@ -512,18 +522,19 @@ digest_queue (sqlite3 *db, const Config *config, const Digest *digest, guint *qu
 }
 
 gboolean
-digest_send (sqlite3 *db, const Config *config, const char *day, guint *queued,
-             GError **error)
+digest_send (const Context *ctx, const char *day, guint *queued, GError **error)
 {
+  sqlite3 *db = ctx->db;
+  const Config *config = ctx->config;
   *queued = 0;
-  g_autoptr (Digest) digest = digest_make (db, config, day, error);
+  g_autoptr (Digest) digest = digest_make (ctx, day, error);
   if (digest == NULL)
     return FALSE;
   if (config->digest_to == NULL || config->digest_to[0] == NULL)
     return TRUE;
   if (!db_begin (db, error))
     return FALSE;
-  if (digest_queue (db, config, digest, queued, error) && db_commit (db, error))
+  if (digest_queue (ctx, digest, queued, error) && db_commit (db, error))
     return TRUE;
   db_rollback (db);
   *queued = 0;

@@ -15,6 +15,7 @@
 #include <glib.h>
 #include <sqlite3.h>
 #include "gateway/base/config.h"
+#include "gateway/base/context.h"
 
 /* The text part's width, in columns. */
 #define DIGEST_COLUMNS 78
@@ -39,20 +40,18 @@ gboolean digest_day_valid (const char *day);
 
 /* The digest of day; NULL with error when the database or a template
  * fails. */
-Digest *digest_make (sqlite3 *db, const Config *config, const char *day, GError **error);
+Digest *digest_make (const Context *ctx, const char *day, GError **error);
 
 /* Queues digest to each [digest] to address as multipart/alternative
  * (text and HTML) inside the caller's transaction, so that what records
  * the sending (a schedule's run) commits with it; *queued gets the number
  * of messages. */
-gboolean digest_queue (sqlite3 *db, const Config *config, const Digest *digest, guint *queued,
-                       GError **error);
+gboolean digest_queue (const Context *ctx, const Digest *digest, guint *queued, GError **error);
 
 /* Makes the digest of day and queues it to each [digest] to address as
  * multipart/alternative (text and HTML), in one transaction; *queued gets
  * the number of messages.  No addresses: nothing is queued. */
-gboolean digest_send (sqlite3 *db, const Config *config, const char *day, guint *queued,
-                      GError **error);
+gboolean digest_send (const Context *ctx, const char *day, guint *queued, GError **error);
 
 /* Wraps text at width columns (lines too long are broken at spaces, their
  * continuation indented four columns more).  Owned by the caller. */

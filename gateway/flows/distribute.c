@@ -683,8 +683,7 @@ message_data (const Distribution *d, const Recipient *r)
 
 /* Composes and queues the message to r; the outbox row's id, or 0. */
 static gint64
-queue_one (sqlite3 *db, const Config *config, const Distribution *d,
-           const Recipient *r, GError **error)
+queue_one (const Context *ctx, const Distribution *d, const Recipient *r, GError **error)
 {
   g_autoptr (TplData) data = message_data (d, r);
   g_autofree char *subject = NULL;
@@ -695,23 +694,23 @@ queue_one (sqlite3 *db, const Config *config, const Distribution *d,
     .auto_submitted = "auto-generated", .to = r->email, .to_name = r->name,
     .subject = subject, .list_id = d->list_id,
   };
-  g_autoptr (GMimeMessage) msg = compose_message (config, &headers);
+  g_autoptr (GMimeMessage) msg = compose_message (ctx->config, &headers);
   compose_set_body (msg, body_of (d, text));
-  return outbox_queue (db, msg, r->email, 0, "distribute", error);
+  return outbox_queue (ctx->db, msg, r->email, 0, "distribute", error);
 }
 
 /* Queues the message to every recipient; a recipient whose address the
  * outbox refuses is left out with a warning.  FALSE at the first other
  * failure. */
 static gboolean
-queue_all (sqlite3 *db, const Config *config, const Distribution *d,
-           GPtrArray *recipients, guint *queued, GError **error)
+queue_all (const Context *ctx, const Distribution *d, GPtrArray *recipients, guint *queued,
+           GError **error)
 {
   for (guint i = 0; i < recipients->len; i++)
     {
       const Recipient *r = recipients->pdata[i];
       GError *local = NULL;
-      if (queue_one (db, config, d, r, &local) > 0)
+      if (queue_one (ctx, d, r, &local) > 0)
         {
           (*queued)++;
           continue;
@@ -731,16 +730,15 @@ queue_all (sqlite3 *db, const Config *config, const Distribution *d,
 
 /* See distribute.h: for a caller that queues more in the same transaction. */
 gboolean
-distribute_queue (sqlite3 *db, const Config *config, const char *audience,
-                  guint *queued, GError **error)
+distribute_queue (const Context *ctx, const char *audience, guint *queued, GError **error)
 {
   g_auto (Distribution) d = { 0 };
   g_autoptr (GPtrArray) recipients = NULL;
 
   *queued = 0;
-  recipients = audience_resolve (db, audience, error);
-  if (recipients == NULL || !distribution_make (db, config, &d, error)
-      || !queue_all (db, config, &d, recipients, queued, error))
+  recipients = audience_resolve (ctx->db, audience, error);
+  if (recipients == NULL || !distribution_make (ctx->db, ctx->config, &d, error)
+      || !queue_all (ctx, &d, recipients, queued, error))
     return FALSE;
   g_autofree char *logged = log_escape (audience);
   log_info ("distribute", "audience=%s recipients=%u queued=%u contacts=%u", logged,
@@ -750,13 +748,13 @@ distribute_queue (sqlite3 *db, const Config *config, const char *audience,
 
 /* See distribute.h: the distribution as one transaction. */
 gboolean
-distribute_contacts (sqlite3 *db, const Config *config, const char *audience,
-                     guint *queued, GError **error)
+distribute_contacts (const Context *ctx, const char *audience, guint *queued, GError **error)
 {
+  sqlite3 *db = ctx->db;
   *queued = 0;
   if (!db_begin (db, error))
     return FALSE;
-  if (!distribute_queue (db, config, audience, queued, error)
+  if (!distribute_queue (ctx, audience, queued, error)
       || !db_commit (db, error))
     {
       db_rollback (db);

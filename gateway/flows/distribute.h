@@ -6,6 +6,7 @@
 #include <glib.h>
 #include <sqlite3.h>
 #include "gateway/base/config.h"
+#include "gateway/base/context.h"
 
 /* One contact point of the directory. */
 typedef struct {
@@ -60,10 +61,10 @@ char *vcard_uid (const char *reference);
  * address the outbox refuses is left out with a warning.  FALSE with error
  * (AUDIENCE_ERROR for a bad audience, DB_ERROR, TPL_ERROR) and nothing
  * queued on failure.  Opens its own transaction: the caller is in none. */
-gboolean distribute_contacts (sqlite3 *db, const Config *config, const char *audience,
-                              guint *queued, GError **error);
+gboolean distribute_contacts (const Context *ctx, const char *audience, guint *queued,
+                              GError **error);
 
 /* The same in the caller's transaction (a schedule that runs it with
  * other work): on FALSE the caller rolls back. */
-gboolean distribute_queue (sqlite3 *db, const Config *config, const char *audience,
-                           guint *queued, GError **error);
+gboolean distribute_queue (const Context *ctx, const char *audience, guint *queued,
+                           GError **error);

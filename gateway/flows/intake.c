@@ -21,8 +21,7 @@
 #define HEADER_PEEK_MAX (256u * 1024u)
 
 typedef struct {
-  sqlite3 *db;
-  const Config *config;
+  Context ctx;          /* borrowed from the caller: what every step reads */
   MailMessage *msg;
   gint64 id;            /* submissions.id */
   char *reference;      /* submissions.reference */
@@ -125,12 +124,12 @@ store_submission (Intake *in, GBytes *stored, gsize size, const char *sha,
   gboolean person = m != NULL && m->klass == MAIL_SUBMISSION;
   if (person)
     {
-      in->reference = db_next_reference (in->db, in->config->reference_prefix, "SUB",
+      in->reference = db_next_reference (in->ctx.db, in->ctx.config->reference_prefix, "SUB",
                                          current_year (), error);
       if (in->reference == NULL)
         return FALSE;
     }
-  g_autoptr (sqlite3_stmt) st = db_prepare (in->db,
+  g_autoptr (sqlite3_stmt) st = db_prepare (in->ctx.db,
       "INSERT INTO submissions (reference, message_id, sha256, mailbox, received,"
       " from_addr, sender_addr, subject, class, outcome, raw, size)"
       " VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?5, ?6, ?7, ?8,"
@@ -149,16 +148,16 @@ store_submission (Intake *in, GBytes *stored, gsize size, const char *sha,
   sqlite3_bind_text (st, 8, m ? mail_class_name (m->klass) : "unreadable", -1, SQLITE_STATIC);
   sqlite3_bind_blob64 (st, 9, data, len, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (st, 10, (sqlite3_int64) size);
-  if (!db_step_done (in->db, st, "storing a submission", error))
+  if (!db_step_done (in->ctx.db, st, "storing a submission", error))
     return FALSE;
-  in->id = sqlite3_last_insert_rowid (in->db);
+  in->id = sqlite3_last_insert_rowid (in->ctx.db);
   return TRUE;
 }
 
 static gboolean
 set_outcome (Intake *in, gint64 answer_id, GError **error)
 {
-  g_autoptr (sqlite3_stmt) st = db_prepare (in->db,
+  g_autoptr (sqlite3_stmt) st = db_prepare (in->ctx.db,
       "UPDATE submissions SET outcome = ?1, answer_outbox_id = ?2 WHERE id = ?3", error);
   if (st == NULL)
     return FALSE;
@@ -166,7 +165,7 @@ set_outcome (Intake *in, gint64 answer_id, GError **error)
   if (answer_id > 0)
     sqlite3_bind_int64 (st, 2, answer_id);
   sqlite3_bind_int64 (st, 3, in->id);
-  return db_step_done (in->db, st, "recording an outcome", error);
+  return db_step_done (in->ctx.db, st, "recording an outcome", error);
 }
 
 /* What became of one record, for `show SUB-…` and the digest. */
@@ -174,7 +173,7 @@ static gboolean
 log_record (Intake *in, const FormRecord *rec, const FiledRecord *filed,
             const char *how, const char *problems, GError **error)
 {
-  g_autoptr (sqlite3_stmt) st = db_prepare (in->db,
+  g_autoptr (sqlite3_stmt) st = db_prepare (in->ctx.db,
       "INSERT INTO submission_records (submission_id, register, reference, how,"
       " changed, problems) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
   if (st == NULL)
@@ -188,13 +187,13 @@ log_record (Intake *in, const FormRecord *rec, const FiledRecord *filed,
   sqlite3_bind_text (st, 4, how, -1, SQLITE_STATIC);
   sqlite3_bind_text (st, 5, changed, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (st, 6, problems, -1, SQLITE_TRANSIENT);
-  return db_step_done (in->db, st, "recording a record", error);
+  return db_step_done (in->ctx.db, st, "recording a record", error);
 }
 
 static gboolean
 quarantine (Intake *in, const char *reason, GError **error)
 {
-  g_autoptr (sqlite3_stmt) st = db_prepare (in->db,
+  g_autoptr (sqlite3_stmt) st = db_prepare (in->ctx.db,
       "INSERT INTO quarantine (submission_id, reason, state, created)"
       " VALUES (?1, ?2, 'waiting', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", error);
   if (st == NULL)
@@ -203,7 +202,7 @@ quarantine (Intake *in, const char *reason, GError **error)
   sqlite3_bind_text (st, 2, reason, -1, SQLITE_TRANSIENT);
   log_info ("intake", "submission=%s id=%" G_GINT64_FORMAT " quarantined",
             in->reference ? in->reference : "-", in->id);
-  return db_step_done (in->db, st, "quarantining a submission", error);
+  return db_step_done (in->ctx.db, st, "quarantining a submission", error);
 }
 
 /* The records of every text of the message (docs/submissions.md section 1),
@@ -287,7 +286,8 @@ file_record (Intake *in, FormRecord *rec, GError **error)
 {
   FiledRecord filed = { 0 };
   if (record_ok (rec)
-      && !registers_file (in->db, in->config->reference_prefix, rec, in->id, &filed, error))
+      && !registers_file (in->ctx.db, in->ctx.config->reference_prefix, rec, in->id, &filed,
+                          error))
     {
       filed_record_clear (&filed);
       return FALSE;
@@ -357,7 +357,7 @@ static gint64
 send_answer (Intake *in, const char *template, GError **error)
 {
   const char *to = answer_address (in->msg);
-  if (in->msg->automatic || to == NULL || g_ascii_strcasecmp (to, in->config->address) == 0)
+  if (in->msg->automatic || to == NULL || g_ascii_strcasecmp (to, in->ctx.config->address) == 0)
     return 0;
   if (!config_address_valid (to))
     {
@@ -366,7 +366,7 @@ send_answer (Intake *in, const char *template, GError **error)
       return 0;
     }
   GError *local = NULL;
-  gboolean limited = answer_rate_limited (in->db, in->config, to, &local);
+  gboolean limited = answer_rate_limited (&in->ctx, to, &local);
   if (local != NULL)
     {
       g_propagate_error (error, local);
@@ -382,7 +382,7 @@ send_answer (Intake *in, const char *template, GError **error)
   tpl_set (in->answer, "subject", subject);
   tpl_set (in->answer, "reference", in->reference);
   tpl_set (in->answer, "sender_name", in->msg->from_name ? in->msg->from_name : "");
-  gint64 id = answer_queue (in->db, in->config, in->msg, template, in->answer, in->id, error);
+  gint64 id = answer_queue (&in->ctx, in->msg, template, in->answer, in->id, error);
   return id == 0 ? -1 : id;
 }
 
@@ -402,12 +402,12 @@ static gboolean
 process_submission (Intake *in, GError **error)
 {
   if (in->parse == NULL)
-    in->parse = read_records (in->db, in->msg, &in->config->limits);
+    in->parse = read_records (in->ctx.db, in->msg, &in->ctx.config->limits);
   FormParse *parse = in->parse;
   GError *local = NULL;
-  authorize_defaults (in->db, in->msg, parse);
+  authorize_defaults (in->ctx.db, in->msg, parse);
   g_autofree char *refusal = in->approved ? NULL
-      : authorize_submission (in->db, in->config, in->msg, parse, &local);
+      : authorize_submission (in->ctx.db, in->ctx.config, in->msg, parse, &local);
   if (local != NULL)
     {
       g_propagate_error (error, local);
@@ -434,7 +434,7 @@ process_reply (Intake *in, GError **error)
 {
   g_autofree char *refusal = NULL;
 
-  if (!replies_process (in->db, in->config, in->msg, in->id, in->approved, &refusal, error))
+  if (!replies_process (&in->ctx, in->msg, in->id, in->approved, &refusal, error))
     return FALSE;
   if (refusal == NULL)
     return TRUE;
@@ -488,14 +488,14 @@ process_in_transaction (Intake *in, GBytes *raw, GBytes *stored, const char *sha
 {
   gsize size = MAX (in->size, g_bytes_get_size (raw));
   if (!store_submission (in, stored, size, sha, mailbox, error)
-      || !circular_link_reply (in->db, in->config, in->id,
-                               in->msg != NULL ? in->msg->subject : NULL, error))
+      || !circular_link_reply (&in->ctx, in->id, in->msg != NULL ? in->msg->subject : NULL,
+                               error))
     return FALSE;
   if (in->msg == NULL || in->msg->klass != MAIL_SUBMISSION)
     {
       in->outcome = INTAKE_AUTOMATIC;
       if (in->msg != NULL && in->msg->klass == MAIL_DELIVERY_REPORT
-          && !bounce_process (in->db, in->config, in->msg, in->id, error))
+          && !bounce_process (in->ctx.db, in->ctx.config, in->msg, in->id, error))
         return FALSE;
       if (in->msg != NULL && in->msg->klass == MAIL_CALENDAR_REPLY && in->unread == NULL
           && !process_reply (in, error))
@@ -565,17 +565,18 @@ process_once (Intake *in, GBytes *raw, GBytes *stored, const char *sha,
               const char *mailbox, GError **error)
 {
   gboolean seen = FALSE;
-  if (!db_begin (in->db, error))
+  if (!db_begin (in->ctx.db, error))
     return FALSE;
-  gboolean ok = already_seen (in->db, in->msg ? in->msg->message_id : NULL, sha, &seen, error);
+  gboolean ok = already_seen (in->ctx.db, in->msg ? in->msg->message_id : NULL, sha, &seen,
+                              error);
   if (ok && seen)
     in->outcome = INTAKE_DUPLICATE;
   else if (ok)
     ok = process_in_transaction (in, raw, stored, sha, mailbox, error);
   if (ok && !seen)
-    ok = db_commit (in->db, error);
+    ok = db_commit (in->ctx.db, error);
   if (!ok || seen)
-    db_rollback (in->db);
+    db_rollback (in->ctx.db);
   return ok;
 }
 
@@ -588,17 +589,18 @@ take_result (Intake *in, IntakeResult *result)
 }
 
 gboolean
-intake_process (sqlite3 *db, const Config *config, GBytes *raw, const char *mailbox,
-                IntakeResult *result, GError **error)
+intake_process (const Context *ctx, GBytes *raw, const char *mailbox, IntakeResult *result,
+                GError **error)
 {
-  return intake_process_sized (db, config, raw, g_bytes_get_size (raw), mailbox, result, error);
+  return intake_process_sized (ctx, raw, g_bytes_get_size (raw), mailbox, result, error);
 }
 
 gboolean
-intake_process_sized (sqlite3 *db, const Config *config, GBytes *raw, gsize size,
-                      const char *mailbox, IntakeResult *result, GError **error)
+intake_process_sized (const Context *ctx, GBytes *raw, gsize size, const char *mailbox,
+                      IntakeResult *result, GError **error)
 {
-  return intake_file (db, config, intake_parse (config, raw, size), mailbox, result, error);
+  return intake_file (ctx->db, ctx->config, intake_parse (ctx->config, raw, size), mailbox,
+                      result, error);
 }
 
 IntakeParsed *
@@ -639,7 +641,7 @@ gboolean
 intake_file (sqlite3 *db, const Config *config, IntakeParsed *p, const char *mailbox,
              IntakeResult *result, GError **error)
 {
-  Intake in = { .db = db, .config = config, .answer = tpl_data_new (), .size = p->size,
+  Intake in = { .ctx = { db, config, NULL }, .answer = tpl_data_new (), .size = p->size,
                 .msg = g_steal_pointer (&p->msg), .unread = g_steal_pointer (&p->unread),
                 .parse = g_steal_pointer (&p->parse) };
   if (in.parse != NULL)
@@ -659,7 +661,7 @@ intake_file (sqlite3 *db, const Config *config, IntakeParsed *p, const char *mai
 static gboolean
 load_quarantined (Intake *in, gint64 submission_id, GError **error)
 {
-  g_autoptr (sqlite3_stmt) st = db_prepare (in->db,
+  g_autoptr (sqlite3_stmt) st = db_prepare (in->ctx.db,
       "SELECT s.raw, s.reference, q.state FROM submissions s"
       " JOIN quarantine q ON q.submission_id = s.id WHERE s.id = ?1", error);
   if (st == NULL)
@@ -678,7 +680,8 @@ load_quarantined (Intake *in, gint64 submission_id, GError **error)
       return FALSE;
     }
   g_autoptr (GBytes) raw = g_bytes_new (sqlite3_column_blob (st, 0), sqlite3_column_bytes (st, 0));
-  in->msg = mail_message_parse (raw, in->config->address, &in->config->limits, error);
+  const Config *config = in->ctx.config;
+  in->msg = mail_message_parse (raw, config->address, &config->limits, error);
   in->reference = g_strdup ((const char *) sqlite3_column_text (st, 1));
   in->id = submission_id;
   return in->msg != NULL;
@@ -706,10 +709,11 @@ decide_quarantine (sqlite3 *db, gint64 submission_id, const char *state,
 }
 
 gboolean
-intake_approve (sqlite3 *db, const Config *config, gint64 submission_id,
-                IntakeResult *result, GError **error)
+intake_approve (const Context *ctx, gint64 submission_id, IntakeResult *result,
+                GError **error)
 {
-  Intake in = { .db = db, .config = config, .answer = tpl_data_new (), .approved = TRUE };
+  sqlite3 *db = ctx->db;
+  Intake in = { .ctx = *ctx, .answer = tpl_data_new (), .approved = TRUE };
   gboolean ok = db_begin (db, error);
   if (ok)
     {
@@ -744,17 +748,19 @@ kind_of_register (const char *register_name)
 
 /* The import's own submission row: staff's file, no answer. */
 static gboolean
-store_import (Intake *in, const char *path, const char *data, gsize len, GError **error)
+store_import (Intake *in, const ImportFile *file, GError **error)
 {
+  const char *data = file->data;
+  gsize len = file->len;
   g_autoptr (GBytes) bytes = g_bytes_new (data, len);
   g_autofree char *sha = sha256_hex (bytes);
-  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *base = g_path_get_basename (file->path);
   g_autofree char *mailbox = g_strdup_printf ("import:%s", base);
-  in->reference = db_next_reference (in->db, in->config->reference_prefix, "SUB",
+  in->reference = db_next_reference (in->ctx.db, in->ctx.config->reference_prefix, "SUB",
                                      current_year (), error);
   if (in->reference == NULL)
     return FALSE;
-  g_autoptr (sqlite3_stmt) st = db_prepare (in->db,
+  g_autoptr (sqlite3_stmt) st = db_prepare (in->ctx.db,
       "INSERT INTO submissions (reference, sha256, mailbox, received, subject, class,"
       " outcome, raw, size) VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
       " ?4, 'import', 'received', ?5, ?6)", error);
@@ -766,22 +772,22 @@ store_import (Intake *in, const char *path, const char *data, gsize len, GError 
   sqlite3_bind_text (st, 4, base, -1, SQLITE_TRANSIENT);
   sqlite3_bind_blob64 (st, 5, data, len, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (st, 6, (sqlite3_int64) len);
-  if (!db_step_done (in->db, st, "storing an import", error))
+  if (!db_step_done (in->ctx.db, st, "storing an import", error))
     return FALSE;
-  in->id = sqlite3_last_insert_rowid (in->db);
+  in->id = sqlite3_last_insert_rowid (in->ctx.db);
   return TRUE;
 }
 
 /* Records of a CSV import: a file named after the register ("contacts.csv")
  * reads as the register's form; the problems keep the real file name. */
 static FormParse *
-read_import (sqlite3 *db, const struct form_kind *kind, const char *path,
-             const char *data, gsize len, const CtcLimits *limits)
+read_import (sqlite3 *db, const struct form_kind *kind, const ImportFile *file,
+             const CtcLimits *limits)
 {
-  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *base = g_path_get_basename (file->path);
   g_autofree char *as_kind = g_strdup_printf ("%s.csv", kind->name);
   FormParse *parse = form_parse_new ();
-  form_parse_csv (parse, data, len, as_kind, limits);
+  form_parse_csv (parse, file->data, file->len, as_kind, limits);
   FormLookup lookup = registers_lookup (db);
   form_check (parse, &lookup, limits);
   for (guint i = 0; i < parse->records->len; i++)
@@ -803,24 +809,23 @@ read_import (sqlite3 *db, const struct form_kind *kind, const char *path,
 }
 
 gboolean
-intake_import (sqlite3 *db, const Config *config, const char *register_name,
-               const char *path, const char *data, gsize len,
-               GPtrArray *problems, guint *filed, GError **error)
+intake_import (const Context *ctx, const ImportFile *file, GPtrArray *problems, guint *filed,
+               GError **error)
 {
-  const struct form_kind *kind = kind_of_register (register_name);
+  sqlite3 *db = ctx->db;
+  const struct form_kind *kind = kind_of_register (file->register_name);
   if (kind == NULL)
     {
       g_ptr_array_add (problems, g_strdup_printf ("%s takes no import: no form files into it",
-                                                  register_name));
+                                                  file->register_name));
       return TRUE;
     }
-  Intake in = { .db = db, .config = config, .answer = tpl_data_new (), .approved = TRUE,
-                .errors = problems };
-  g_autoptr (FormParse) parse = read_import (db, kind, path, data, len, &config->limits);
+  Intake in = { .ctx = *ctx, .answer = tpl_data_new (), .approved = TRUE, .errors = problems };
+  g_autoptr (FormParse) parse = read_import (db, kind, file, &ctx->config->limits);
   gboolean ok = db_begin (db, error);
   if (ok)
     {
-      ok = store_import (&in, path, data, len, error)
+      ok = store_import (&in, file, error)
            && file_records (&in, parse, error)
            && set_outcome (&in, 0, error)
            && db_commit (db, error);

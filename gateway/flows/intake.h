@@ -5,6 +5,8 @@
 #include <glib.h>
 #include <sqlite3.h>
 #include "gateway/base/config.h"
+#include "gateway/base/context.h"
+#include "gateway/store/directory.h"
 
 typedef enum {
   INTAKE_FILED,        /* records filed (some may have been refused) */
@@ -27,13 +29,13 @@ const char *intake_outcome_name (IntakeOutcome outcome);
 /* Processes one raw message from mailbox (a name, "stdin" for deliver).
  * FALSE (nothing stored, the caller must keep the message and retry later)
  * only for a temporary failure: database busy or failing, disk full. */
-gboolean intake_process (sqlite3 *db, const Config *config, GBytes *raw,
-                         const char *mailbox, IntakeResult *result, GError **error);
+gboolean intake_process (const Context *ctx, GBytes *raw, const char *mailbox,
+                         IntakeResult *result, GError **error);
 
 /* The same for a message of size bytes of which raw holds only the first
  * part (its header, when it is over the size limit). */
-gboolean intake_process_sized (sqlite3 *db, const Config *config, GBytes *raw, gsize size,
-                               const char *mailbox, IntakeResult *result, GError **error);
+gboolean intake_process_sized (const Context *ctx, GBytes *raw, gsize size, const char *mailbox,
+                               IntakeResult *result, GError **error);
 
 /* A message read before its transaction (parsed, its records read but
  * not yet checked against the registers): intake_parse touches no
@@ -44,22 +46,23 @@ typedef struct _IntakeParsed IntakeParsed;
 IntakeParsed *intake_parse (const Config *config, GBytes *raw, gsize size);
 void intake_parsed_free (IntakeParsed *p);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeParsed, intake_parsed_free)
+/* Still db and config: gateway/flows/mailboxes.c calls it so, and changes
+ * with it. */
 gboolean intake_file (sqlite3 *db, const Config *config, IntakeParsed *p,
                       const char *mailbox, IntakeResult *result, GError **error);
 
 /* Files a quarantined submission as if its sender were authorized (staff
  * approved it) and answers it; the quarantine row becomes 'approved'. */
-gboolean intake_approve (sqlite3 *db, const Config *config, gint64 submission_id,
-                         IntakeResult *result, GError **error);
+gboolean intake_approve (const Context *ctx, gint64 submission_id, IntakeResult *result,
+                         GError **error);
 
 /* Marks a quarantined submission 'rejected' with reason (may be NULL);
  * nothing is filed and nothing more is sent. */
 gboolean intake_reject (sqlite3 *db, gint64 submission_id, const char *reason,
                         GError **error);
 
-/* Files the records of a staff CSV import (FILE named path, contents data)
- * into register as one submission from staff; problems are appended to
- * problems (formatted lines).  FALSE for a database failure. */
-gboolean intake_import (sqlite3 *db, const Config *config, const char *register_name,
-                        const char *path, const char *data, gsize len,
-                        GPtrArray *problems, guint *filed, GError **error);
+/* Files the records of the staff CSV import file into its register as one
+ * submission from staff; problems are appended to problems (formatted
+ * lines).  FALSE for a database failure. */
+gboolean intake_import (const Context *ctx, const ImportFile *file, GPtrArray *problems,
+                        guint *filed, GError **error);

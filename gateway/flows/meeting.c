@@ -160,9 +160,11 @@ insert_row (sqlite3 *db, Meeting *m, GDateTime *now, GError **error)
 
 /* See meeting.h. */
 char *
-meeting_insert (sqlite3 *db, const Config *config, const MeetingNew *n, GDateTime *now,
-                gint64 *id, GError **error)
+meeting_insert (const Context *ctx, const MeetingNew *n, GDateTime *now, gint64 *id,
+                GError **error)
 {
+  sqlite3 *db = ctx->db;
+  const Config *config = ctx->config;
   g_auto (Meeting) m = { 0 };
   m.kind = g_strdup (n->kind);
   m.title = g_strdup (n->title);
@@ -185,16 +187,15 @@ meeting_insert (sqlite3 *db, const Config *config, const MeetingNew *n, GDateTim
 
 /* See meeting.h. */
 char *
-meeting_create (sqlite3 *db, const Config *config, const MeetingNew *m, GDateTime *now,
-                GError **error)
+meeting_create (const Context *ctx, const MeetingNew *m, GDateTime *now, GError **error)
 {
   gint64 id = 0;
-  if (!db_begin (db, error))
+  if (!db_begin (ctx->db, error))
     return NULL;
-  char *reference = meeting_insert (db, config, m, now, &id, error);
-  if (reference != NULL && db_commit (db, error))
+  char *reference = meeting_insert (ctx, m, now, &id, error);
+  if (reference != NULL && db_commit (ctx->db, error))
     return reference;
-  db_rollback (db);
+  db_rollback (ctx->db);
   g_free (reference);
   return NULL;
 }
@@ -294,10 +295,18 @@ load_invitees (sqlite3 *db, gint64 id, GError **error)
   return g_steal_pointer (&out);
 }
 
-/* The calendar of m for method, listing every invitee. */
+/* One mailing about a meeting: what every message of it shares. */
+typedef struct {
+  const Context *ctx;
+  const Meeting *m;
+  InviteMethod method;
+  gboolean update;      /* a REQUEST that changes what was sent before */
+  GDateTime *now;
+} Sending;
+
+/* The calendar of s->m for s->method, listing every invitee. */
 static char *
-calendar_of (const Config *config, const Meeting *m, GPtrArray *invitees, InviteMethod method,
-             GDateTime *now, GError **error)
+calendar_of (const Sending *s, GPtrArray *invitees, GError **error)
 {
   g_autoptr (GArray) attendees = g_array_new (FALSE, TRUE, sizeof (InviteAttendee));
   for (guint i = 0; i < invitees->len; i++)
@@ -306,10 +315,10 @@ calendar_of (const Config *config, const Meeting *m, GPtrArray *invitees, Invite
       InviteAttendee a = { .email = in->email, .name = in->name, .role = NULL };
       g_array_append_val (attendees, a);
     }
-  InviteEvent ev = event_of (config, m);
+  InviteEvent ev = event_of (s->ctx->config, s->m);
   ev.attendees = (const InviteAttendee *) (gpointer) attendees->data;
   ev.n_attendees = attendees->len;
-  return invite_calendar (&ev, method, now, error);
+  return invite_calendar (&ev, s->method, s->now, error);
 }
 
 /* "2026-03-20T10:00:00" as "2026-03-20 10:00"; a date as it is. */
@@ -348,12 +357,13 @@ invitation_data (const Config *config, const Meeting *m, const Invitee *i, Invit
   return data;
 }
 
-/* The invitation (or update, or cancellation) of m to i. */
+/* The invitation (or update, or cancellation) of s->m to i. */
 static GMimeMessage *
-compose (const Config *config, const Meeting *m, const Invitee *i, const char *calendar,
-         InviteMethod method, gboolean update, GError **error)
+compose (const Sending *s, const Invitee *i, const char *calendar, GError **error)
 {
-  g_autoptr (TplData) data = invitation_data (config, m, i, method, update);
+  const Config *config = s->ctx->config;
+  const Meeting *m = s->m;
+  g_autoptr (TplData) data = invitation_data (config, m, i, s->method, s->update);
   g_autofree char *subject = NULL;
   g_autofree char *text = tpl_render_message ("invitation", i->language, data, &subject, error);
   g_autofree char *source = text == NULL ? NULL : tpl_load ("invitation", i->language, "html", error);
@@ -363,18 +373,18 @@ compose (const Config *config, const Meeting *m, const Invitee *i, const char *c
   g_autofree char *full = g_strdup_printf ("%s [%s]", subject, m->reference);
   ComposeHeaders headers = { .to = i->email, .to_name = i->name, .subject = full };
   GMimeMessage *msg = compose_message (config, &headers);
-  compose_set_body (msg, invite_mime_body (calendar, method, text, html));
+  compose_set_body (msg, invite_mime_body (calendar, s->method, text, html));
   return msg;
 }
 
-/* Queues the message of m to each invitee of to; one the outbox refuses
- * is skipped and logged.  *sent counts those queued. */
+/* Queues the message of s to each invitee of to, the calendar listing
+ * everyone; one the outbox refuses is skipped and logged.  *sent counts
+ * those queued. */
 static gboolean
-send_to (sqlite3 *db, const Config *config, const Meeting *m, GPtrArray *everyone,
-         GPtrArray *to, InviteMethod method, gboolean update, GDateTime *now, guint *sent,
-         GError **error)
+send_to (const Sending *s, GPtrArray *everyone, GPtrArray *to, guint *sent, GError **error)
 {
-  g_autofree char *calendar = calendar_of (config, m, everyone, method, now, error);
+  const Meeting *m = s->m;
+  g_autofree char *calendar = calendar_of (s, everyone, error);
   if (calendar == NULL)
     return FALSE;
   *sent = 0;
@@ -382,10 +392,10 @@ send_to (sqlite3 *db, const Config *config, const Meeting *m, GPtrArray *everyon
     {
       const Invitee *i = to->pdata[k];
       GError *local = NULL;
-      g_autoptr (GMimeMessage) msg = compose (config, m, i, calendar, method, update, error);
+      g_autoptr (GMimeMessage) msg = compose (s, i, calendar, error);
       if (msg == NULL)
         return FALSE;
-      if (outbox_queue (db, msg, i->email, 0, "invitation", &local) > 0)
+      if (outbox_queue (s->ctx->db, msg, i->email, 0, "invitation", &local) > 0)
         (*sent)++;
       else if (g_error_matches (local, OUTBOX_ERROR, OUTBOX_ERROR_RECIPIENT))
         {
@@ -400,7 +410,7 @@ send_to (sqlite3 *db, const Config *config, const Meeting *m, GPtrArray *everyon
         }
     }
   log_info ("meeting", "meeting=%s method=%s sequence=%" G_GINT64_FORMAT " recipients=%u",
-            m->reference, invite_method_name (method), m->sequence, *sent);
+            m->reference, invite_method_name (s->method), m->sequence, *sent);
   return TRUE;
 }
 
@@ -464,13 +474,14 @@ only_new (GPtrArray *everyone, GHashTable *added)
 
 /* meeting_invite inside the caller's transaction. */
 static gboolean
-invite_in (sqlite3 *db, const Config *config, const char *reference, GDateTime *now,
-           guint *invited, guint *before, GPtrArray *inactive, GError **error)
+invite_in (const Context *ctx, const char *reference, GDateTime *now, MeetingInvited *out,
+           GError **error)
 {
+  sqlite3 *db = ctx->db;
   g_auto (Meeting) m = { 0 };
   if (!load_open (db, reference, &m, error))
     return FALSE;
-  g_autoptr (GPtrArray) recipients = audience_of (db, &m, inactive, error);
+  g_autoptr (GPtrArray) recipients = audience_of (db, &m, out->inactive, error);
   if (recipients == NULL)
     return FALSE;
   g_autoptr (GHashTable) added = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -487,25 +498,24 @@ invite_in (sqlite3 *db, const Config *config, const char *reference, GDateTime *
   if (everyone == NULL)
     return FALSE;
   g_autoptr (GPtrArray) to = only_new (everyone, added);
-  *before = everyone->len - to->len;
-  return to->len == 0
-         || send_to (db, config, &m, everyone, to, INVITE_REQUEST, FALSE, now, invited, error);
+  out->before = everyone->len - to->len;
+  Sending s = { ctx, &m, INVITE_REQUEST, FALSE, now };
+  return to->len == 0 || send_to (&s, everyone, to, &out->invited, error);
 }
 
 /* See meeting.h. */
 gboolean
-meeting_invite (sqlite3 *db, const Config *config, const char *reference, GDateTime *now,
-                guint *invited, guint *before, GPtrArray *inactive, GError **error)
+meeting_invite (const Context *ctx, const char *reference, GDateTime *now,
+                MeetingInvited *out, GError **error)
 {
-  *invited = *before = 0;
-  if (!db_begin (db, error))
+  out->invited = out->before = 0;
+  if (!db_begin (ctx->db, error))
     return FALSE;
-  if (invite_in (db, config, reference, now, invited, before, inactive, error)
-      && db_commit (db, error))
+  if (invite_in (ctx, reference, now, out, error) && db_commit (ctx->db, error))
     return TRUE;
-  db_rollback (db);
-  g_ptr_array_set_size (inactive, 0);
-  *invited = 0;
+  db_rollback (ctx->db);
+  g_ptr_array_set_size (out->inactive, 0);
+  out->invited = 0;
   return FALSE;
 }
 
@@ -559,23 +569,24 @@ sync_visit (sqlite3 *db, const Meeting *m, GDateTime *now, GError **error)
 
 /* Sends m (changed, SEQUENCE raised) to everyone invited. */
 static gboolean
-send_everyone (sqlite3 *db, const Config *config, const Meeting *m, InviteMethod method,
-               GDateTime *now, guint *sent, GError **error)
+send_everyone (const Context *ctx, const Meeting *m, InviteMethod method, GDateTime *now,
+               guint *sent, GError **error)
 {
-  g_autoptr (GPtrArray) everyone = load_invitees (db, m->id, error);
+  g_autoptr (GPtrArray) everyone = load_invitees (ctx->db, m->id, error);
   if (everyone == NULL)
     return FALSE;
   *sent = 0;
-  return everyone->len == 0
-         || send_to (db, config, m, everyone, everyone, method, method == INVITE_REQUEST, now,
-                     sent, error);
+  Sending s = { ctx, m, method, method == INVITE_REQUEST, now };
+  return everyone->len == 0 || send_to (&s, everyone, everyone, sent, error);
 }
 
-/* Applies the new values to m; *changed when one differs. */
+/* Applies the new values of change to m; *significant when invitees must
+ * be asked again. */
 static gboolean
-apply_change (const Config *config, Meeting *m, const char *start, const char *end,
-              const char *location, gboolean *significant, GError **error)
+apply_change (const Config *config, Meeting *m, const MeetingChange *change,
+              gboolean *significant, GError **error)
 {
+  const char *start = change->start, *end = change->end, *location = change->location;
   g_auto (Meeting) before = { 0 };
   before.start = g_strdup (m->start), before.end = g_strdup (m->end);
   before.location = g_strdup (m->location), before.status = g_strdup (m->status);
@@ -602,43 +613,42 @@ apply_change (const Config *config, Meeting *m, const char *start, const char *e
 
 /* meeting_update inside the caller's transaction. */
 static gboolean
-update_in (sqlite3 *db, const Config *config, const char *reference, const char *start,
-           const char *end, const char *location, GDateTime *now, gboolean *changed,
+update_in (const Context *ctx, const MeetingChange *change, GDateTime *now, gboolean *changed,
            guint *sent, GError **error)
 {
+  sqlite3 *db = ctx->db;
   g_auto (Meeting) m = { 0 };
-  if (!load_open (db, reference, &m, error)
-      || !apply_change (config, &m, start, end, location, changed, error))
+  if (!load_open (db, change->reference, &m, error)
+      || !apply_change (ctx->config, &m, change, changed, error))
     return FALSE;
   if (!*changed)
     return TRUE;
   m.sequence++;
   return store_change (db, &m, TRUE, now, error) && sync_visit (db, &m, now, error)
-         && send_everyone (db, config, &m, INVITE_REQUEST, now, sent, error);
+         && send_everyone (ctx, &m, INVITE_REQUEST, now, sent, error);
 }
 
 /* See meeting.h. */
 gboolean
-meeting_update (sqlite3 *db, const Config *config, const char *reference, const char *start,
-                const char *end, const char *location, GDateTime *now, gboolean *changed,
-                guint *sent, GError **error)
+meeting_update (const Context *ctx, const MeetingChange *change, GDateTime *now,
+                gboolean *changed, guint *sent, GError **error)
 {
   *changed = FALSE, *sent = 0;
-  if (!db_begin (db, error))
+  if (!db_begin (ctx->db, error))
     return FALSE;
-  if (update_in (db, config, reference, start, end, location, now, changed, sent, error)
-      && db_commit (db, error))
+  if (update_in (ctx, change, now, changed, sent, error) && db_commit (ctx->db, error))
     return TRUE;
-  db_rollback (db);
+  db_rollback (ctx->db);
   *changed = FALSE, *sent = 0;
   return FALSE;
 }
 
 /* meeting_cancel inside the caller's transaction. */
 static gboolean
-cancel_in (sqlite3 *db, const Config *config, const char *reference, GDateTime *now,
-           guint *sent, GError **error)
+cancel_in (const Context *ctx, const char *reference, GDateTime *now, guint *sent,
+           GError **error)
 {
+  sqlite3 *db = ctx->db;
   g_auto (Meeting) m = { 0 };
   if (!load_open (db, reference, &m, error))
     return FALSE;
@@ -646,20 +656,20 @@ cancel_in (sqlite3 *db, const Config *config, const char *reference, GDateTime *
   g_free (m.status);
   m.status = g_strdup ("cancelled");
   return store_change (db, &m, FALSE, now, error) && sync_visit (db, &m, now, error)
-         && send_everyone (db, config, &m, INVITE_CANCEL, now, sent, error);
+         && send_everyone (ctx, &m, INVITE_CANCEL, now, sent, error);
 }
 
 /* See meeting.h. */
 gboolean
-meeting_cancel (sqlite3 *db, const Config *config, const char *reference, GDateTime *now,
-                guint *sent, GError **error)
+meeting_cancel (const Context *ctx, const char *reference, GDateTime *now, guint *sent,
+                GError **error)
 {
   *sent = 0;
-  if (!db_begin (db, error))
+  if (!db_begin (ctx->db, error))
     return FALSE;
-  if (cancel_in (db, config, reference, now, sent, error) && db_commit (db, error))
+  if (cancel_in (ctx, reference, now, sent, error) && db_commit (ctx->db, error))
     return TRUE;
-  db_rollback (db);
+  db_rollback (ctx->db);
   *sent = 0;
   return FALSE;
 }
@@ -692,15 +702,15 @@ load_all (sqlite3 *db, GError **error)
 
 /* See meeting.h. */
 char *
-meeting_feed (sqlite3 *db, const Config *config, GDateTime *now, GError **error)
+meeting_feed (const Context *ctx, GDateTime *now, GError **error)
 {
-  g_autoptr (GArray) all = load_all (db, error);
+  g_autoptr (GArray) all = load_all (ctx->db, error);
   if (all == NULL)
     return NULL;
   g_autoptr (GArray) events = g_array_new (FALSE, TRUE, sizeof (InviteEvent));
   for (guint i = 0; i < all->len; i++)
     {
-      InviteEvent ev = event_of (config, &g_array_index (all, Meeting, i));
+      InviteEvent ev = event_of (ctx->config, &g_array_index (all, Meeting, i));
       g_array_append_val (events, ev);
     }
   return invite_feed ((const InviteEvent *) (gpointer) events->data, events->len, now, error);

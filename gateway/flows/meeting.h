@@ -20,6 +20,7 @@
 #include <glib.h>
 #include <sqlite3.h>
 #include "gateway/base/config.h"
+#include "gateway/base/context.h"
 
 typedef enum {
   MEETING_ERROR_INVALID,    /* a time, zone, title or audience is refused: the message says why */
@@ -44,33 +45,47 @@ typedef struct {
 /* Checks and stores a new meeting in the caller's transaction; returns its
  * reference (owned by the caller) and *id, or NULL with error
  * (MEETING_ERROR_INVALID, DB_ERROR). */
-char *meeting_insert (sqlite3 *db, const Config *config, const MeetingNew *m, GDateTime *now,
-                      gint64 *id, GError **error);
+char *meeting_insert (const Context *ctx, const MeetingNew *m, GDateTime *now, gint64 *id,
+                      GError **error);
 
 /* meeting_insert() of a kind "meeting" in its own transaction. */
-char *meeting_create (sqlite3 *db, const Config *config, const MeetingNew *m, GDateTime *now,
+char *meeting_create (const Context *ctx, const MeetingNew *m, GDateTime *now,
                       GError **error);
+
+/* What meeting_invite() reports.  The caller gives inactive (an array of
+ * strings it owns, freeing them); meeting_invite() sets the counts. */
+typedef struct {
+  guint invited;        /* invited now */
+  guint before;         /* invited already */
+  GPtrArray *inactive;  /* entities of an entities: audience left out: deactivated since */
+} MeetingInvited;
 
 /* Invites those of the meeting's audience not invited yet: an attendance
  * row each and a REQUEST (listing every invitee) to each of them, in one
- * transaction.  *invited counts the new ones, *before those invited
- * already; the entities of an entities: audience deactivated since are
- * left out and added to inactive (an array of strings the caller owns). */
-gboolean meeting_invite (sqlite3 *db, const Config *config, const char *reference,
-                         GDateTime *now, guint *invited, guint *before, GPtrArray *inactive,
-                         GError **error);
+ * transaction; out says how many and which entities were left out. */
+gboolean meeting_invite (const Context *ctx, const char *reference, GDateTime *now,
+                         MeetingInvited *out, GError **error);
 
-/* Changes start, end and location (NULL: unchanged); when that is a
- * significant change, raises SEQUENCE and sends the REQUEST to everyone
- * invited (*sent of them).  *changed is FALSE when nothing changed. */
-gboolean meeting_update (sqlite3 *db, const Config *config, const char *reference,
-                         const char *start, const char *end, const char *location,
-                         GDateTime *now, gboolean *changed, guint *sent, GError **error);
+/* What meeting_update() changes: the meeting reference (any case) and its
+ * new start, end and location, each NULL when unchanged (an empty
+ * location removes it).  Borrowed. */
+typedef struct {
+  const char *reference;
+  const char *start;
+  const char *end;
+  const char *location;
+} MeetingChange;
+
+/* Applies change; when that is a significant change, raises SEQUENCE and
+ * sends the REQUEST to everyone invited (*sent of them).  *changed is
+ * FALSE when nothing changed. */
+gboolean meeting_update (const Context *ctx, const MeetingChange *change, GDateTime *now,
+                         gboolean *changed, guint *sent, GError **error);
 
 /* Cancels the meeting: STATUS cancelled, SEQUENCE raised, the CANCEL to
  * everyone invited (*sent of them). */
-gboolean meeting_cancel (sqlite3 *db, const Config *config, const char *reference,
-                         GDateTime *now, guint *sent, GError **error);
+gboolean meeting_cancel (const Context *ctx, const char *reference, GDateTime *now,
+                         guint *sent, GError **error);
 
 /* The id of the meeting or visit reference (any case), or 0 with
  * MEETING_ERROR_NOT_FOUND (-1 with DB_ERROR). */
@@ -78,4 +93,4 @@ gint64 meeting_id (sqlite3 *db, const char *reference, GError **error);
 
 /* The iCalendar feed of every meeting and visit (invite_feed()); never an
  * assessment, never an attendee. */
-char *meeting_feed (sqlite3 *db, const Config *config, GDateTime *now, GError **error);
+char *meeting_feed (const Context *ctx, GDateTime *now, GError **error);

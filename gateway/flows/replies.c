@@ -298,15 +298,15 @@ check_and_file (Reply *r, const Config *config, gboolean approved, char **quaran
 }
 
 gboolean
-replies_process (sqlite3 *db, const Config *config, const MailMessage *msg,
-                 gint64 submission_id, gboolean approved, char **quarantine, GError **error)
+replies_process (const Context *ctx, const MailMessage *msg, gint64 submission_id,
+                 gboolean approved, char **quarantine, GError **error)
 {
   g_autoptr (GError) unread = NULL;
   g_autoptr (ImipMessage) imip = imip_parse (msg, &unread);
-  Reply r = { .db = db, .msg = msg, .submission_id = submission_id, .imip = imip };
+  Reply r = { .db = ctx->db, .msg = msg, .submission_id = submission_id, .imip = imip };
 
   *quarantine = NULL;
   if (imip == NULL)
     return record (&r, "unreadable", unread->message, error);
-  return check_and_file (&r, config, approved, quarantine, error);
+  return check_and_file (&r, ctx->config, approved, quarantine, error);
 }

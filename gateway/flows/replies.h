@@ -6,6 +6,7 @@
 #include <glib.h>
 #include <sqlite3.h>
 #include "gateway/base/config.h"
+#include "gateway/base/context.h"
 #include "parsers/message.h"
 
 /* Files the calendar reply msg (stored as submission submission_id) in the
@@ -18,6 +19,5 @@
  * report that its From failed, *quarantine is set to why (newly allocated)
  * and nothing is filed; approved (staff approved the message from
  * quarantine) skips those checks.  FALSE only when the database fails. */
-gboolean replies_process (sqlite3 *db, const Config *config, const MailMessage *msg,
-                          gint64 submission_id, gboolean approved, char **quarantine,
-                          GError **error);
+gboolean replies_process (const Context *ctx, const MailMessage *msg, gint64 submission_id,
+                          gboolean approved, char **quarantine, GError **error);

@@ -152,12 +152,21 @@ active_circular (sqlite3 *db, const char *reference, GError **error)
   return 0;
 }
 
+/* A rule as it is stored: its RRULE, start (as recur_start_parse returns
+ * it), zone and next run (UTC text; NULL: none). */
+typedef struct {
+  const char *rrule;
+  const char *dtstart;
+  const char *tzid;
+  const char *next;
+} StoredRule;
+
 /* Stores the command schedule of circular id (named reference) and the
  * circular's own rrule and start. */
 static gboolean
-store_circular_schedule (sqlite3 *db, gint64 id, const char *rrule, const char *dtstart,
-                         const char *tzid, const char *next, GError **error)
+store_circular_schedule (sqlite3 *db, gint64 id, const StoredRule *r, GError **error)
 {
+  const char *rrule = r->rrule, *dtstart = r->dtstart, *tzid = r->tzid, *next = r->next;
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
       "INSERT INTO schedules (origin, name, kind, circular_id, rrule, dtstart, tzid,"
       " enabled, next_run) SELECT 'command', reference, 'circular', id, ?2, ?3, ?4, 1, ?5"
@@ -198,20 +207,21 @@ first_occurrence (const char *rrule, const char *dtstart, const char *tzid, GDat
 
 /* See schedule.h. */
 gboolean
-schedule_circular (sqlite3 *db, const Config *config, const char *reference,
-                   const char *rrule, const char *start, GDateTime *now,
+schedule_circular (const Context *ctx, const CircularSchedule *s, GDateTime *now,
                    char **next_run, GError **error)
 {
-  g_autofree char *dtstart = recur_start_parse (start, error);
+  sqlite3 *db = ctx->db;
+  const Config *config = ctx->config;
+  const char *reference = s->reference, *rrule = s->rrule;
+  g_autofree char *dtstart = recur_start_parse (s->start, error);
   g_autoptr (GDateTime) next = dtstart != NULL
       ? first_occurrence (rrule, dtstart, config->timezone, now, error) : NULL;
   g_autofree char *next_text = db_time_text (next);
   if (next == NULL || !db_begin (db, error))
     return FALSE;
   gint64 id = active_circular (db, reference, error);
-  if (id == 0 || !store_circular_schedule (db, id, rrule, dtstart, config->timezone,
-                                           next_text, error)
-      || !db_commit (db, error))
+  StoredRule rule = { rrule, dtstart, config->timezone, next_text };
+  if (id == 0 || !store_circular_schedule (db, id, &rule, error) || !db_commit (db, error))
     {
       db_rollback (db);
       return FALSE;
@@ -340,8 +350,10 @@ disable_removed (sqlite3 *db, const Config *config, GError **error)
 
 /* See schedule.h. */
 gboolean
-schedule_sync_config (sqlite3 *db, const Config *config, GDateTime *now, GError **error)
+schedule_sync_config (const Context *ctx, GDateTime *now, GError **error)
 {
+  sqlite3 *db = ctx->db;
+  const Config *config = ctx->config;
   const char *tzid = config->timezone != NULL ? config->timezone : "UTC";
   for (guint i = 0; config->schedules != NULL && i < config->schedules->len; i++)
     if (!sync_one (db, config->schedules->pdata[i], tzid, now, error))
@@ -394,16 +406,15 @@ mark_run (sqlite3 *db, gint64 id, GDateTime *now, GDateTime *next, const char *p
 
 /* Sends the circular of a "circular" schedule, inside the transaction. */
 static gboolean
-run_circular (sqlite3 *db, const Config *config, const ScheduleRow *row, GDateTime *now,
-              GError **error)
+run_circular (const Context *ctx, const ScheduleRow *row, GDateTime *now, GError **error)
 {
+  CircularNew n = { row->template, row->audience, row->subject };
   g_autofree char *reference = NULL;
   GError *local = NULL;
   guint queued = 0;
   gboolean ok = row->circular_id > 0
-      ? circular_send_id (db, config, row->circular_id, TRUE, now, &queued, &local)
-      : circular_create_and_send (db, config, row->template, row->audience, row->subject,
-                                  now, &reference, &queued, &local);
+      ? circular_send_id (ctx, row->circular_id, TRUE, now, &queued, &local)
+      : circular_create_and_send (ctx, &n, now, &reference, &queued, &local);
   if (!ok && g_error_matches (local, CIRCULAR_ERROR, CIRCULAR_ERROR_EMPTY))
     {
       g_clear_error (&local);
@@ -420,11 +431,11 @@ run_circular (sqlite3 *db, const Config *config, const ScheduleRow *row, GDateTi
 /* Runs a "distribute-contacts" schedule (distribute_contacts() commits on
  * its own; a crash before the run is recorded distributes once more). */
 static gboolean
-run_distribution (sqlite3 *db, const Config *config, const ScheduleRow *row, GError **error)
+run_distribution (const Context *ctx, const ScheduleRow *row, GError **error)
 {
   guint queued = 0;
-  if (!distribute_contacts (db, config, row->audience != NULL ? row->audience : "all",
-                            &queued, error))
+  if (!distribute_contacts (ctx, row->audience != NULL ? row->audience : "all", &queued,
+                            error))
     return FALSE;
   log_info ("schedule", "schedule=%s ran distribute-contacts recipients=%u", row->name, queued);
   return TRUE;
@@ -434,16 +445,18 @@ run_distribution (sqlite3 *db, const Config *config, const ScheduleRow *row, GEr
  * staff in the transaction that records the run, so that it is queued
  * once however the process ends. */
 static gboolean
-run_digest (sqlite3 *db, const Config *config, const ScheduleRow *row, GDateTime *now,
-            GDateTime *next, GError **error)
+run_digest (const Context *ctx, const ScheduleRow *row, GDateTime *now, GDateTime *next,
+            GError **error)
 {
+  sqlite3 *db = ctx->db;
+  const Config *config = ctx->config;
   g_autofree char *day = digest_default_day (config, now);
   guint queued = 0;
   /* Made before the write lock is taken: it only reads. */
-  g_autoptr (Digest) digest = digest_make (db, config, day, error);
+  g_autoptr (Digest) digest = digest_make (ctx, day, error);
   if (digest == NULL || !db_begin (db, error))
     return FALSE;
-  if (!digest_queue (db, config, digest, &queued, error)
+  if (!digest_queue (ctx, digest, &queued, error)
       || !mark_run (db, row->id, now, next, NULL, error) || !db_commit (db, error))
     {
       db_rollback (db);
@@ -455,17 +468,18 @@ run_digest (sqlite3 *db, const Config *config, const ScheduleRow *row, GDateTime
 
 /* Runs row and records the run with next; FALSE with error when it failed. */
 static gboolean
-run_and_mark (sqlite3 *db, const Config *config, const ScheduleRow *row, GDateTime *now,
-              GDateTime *next, GError **error)
+run_and_mark (const Context *ctx, const ScheduleRow *row, GDateTime *now, GDateTime *next,
+              GError **error)
 {
+  sqlite3 *db = ctx->db;
   if (g_strcmp0 (row->kind, "distribute-contacts") == 0)
-    return run_distribution (db, config, row, error)
+    return run_distribution (ctx, row, error)
            && mark_run (db, row->id, now, next, NULL, error);
   if (g_strcmp0 (row->kind, "digest") == 0)
-    return run_digest (db, config, row, now, next, error);
+    return run_digest (ctx, row, now, next, error);
   if (!db_begin (db, error))
     return FALSE;
-  if (run_circular (db, config, row, now, error) && mark_run (db, row->id, now, next, NULL, error)
+  if (run_circular (ctx, row, now, error) && mark_run (db, row->id, now, next, NULL, error)
       && db_commit (db, error))
     return TRUE;
   db_rollback (db);
@@ -481,15 +495,16 @@ transient (const GError *e)
 
 /* Runs the due schedule id once and moves it to its next occurrence. */
 static gboolean
-run_one (sqlite3 *db, const Config *config, gint64 id, GDateTime *now, GError **error)
+run_one (const Context *ctx, gint64 id, GDateTime *now, GError **error)
 {
+  sqlite3 *db = ctx->db;
   g_auto (ScheduleRow) row = { 0 };
   GError *local = NULL;
   if (!load_row (db, id, &row, error))
     return FALSE;
   g_autoptr (GDateTime) next = schedule_next (row.rrule, row.dtstart, row.tzid, now, FALSE,
                                               &local);
-  if (local == NULL && run_and_mark (db, config, &row, now, next, &local))
+  if (local == NULL && run_and_mark (ctx, &row, now, next, &local))
     return TRUE;
   if (transient (local))
     {
@@ -531,16 +546,16 @@ due_ids (sqlite3 *db, GDateTime *now, GError **error)
 
 /* See schedule.h. */
 gboolean
-schedule_run_due (sqlite3 *db, const Config *config, GDateTime *now, GError **error)
+schedule_run_due (const Context *ctx, GDateTime *now, GError **error)
 {
   g_autoptr (GDateTime) utc = g_date_time_to_utc (now);
-  if (!schedule_sync_config (db, config, utc, error))
+  if (!schedule_sync_config (ctx, utc, error))
     return FALSE;
-  g_autoptr (GArray) ids = due_ids (db, utc, error);
+  g_autoptr (GArray) ids = due_ids (ctx->db, utc, error);
   if (ids == NULL)
     return FALSE;
   for (guint i = 0; i < ids->len; i++)
-    if (!run_one (db, config, g_array_index (ids, gint64, i), utc, error))
+    if (!run_one (ctx, g_array_index (ids, gint64, i), utc, error))
       return FALSE;
   return TRUE;
 }

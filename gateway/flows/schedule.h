@@ -17,6 +17,7 @@
 #include <glib.h>
 #include <sqlite3.h>
 #include "gateway/base/config.h"
+#include "gateway/base/context.h"
 
 typedef enum {
   SCHEDULE_ERROR_INVALID,   /* rrule, start or time zone refused: the message says why */
@@ -36,13 +37,18 @@ GQuark schedule_error_quark (void);
 GDateTime *schedule_next (const char *rrule, const char *dtstart, const char *tzid,
                           GDateTime *after, gboolean inclusive, GError **error);
 
-/* Schedules the circular reference (any case) on rrule from start (local
- * time in the configured time zone), replacing a schedule it had; sets
- * the circular's rrule and start.  *next_run (may be NULL) gets the first
- * occurrence at or after now, UTC ("2026-01-15T14:00:00Z"; NULL when none).
- * Runs its own transaction. */
-gboolean schedule_circular (sqlite3 *db, const Config *config, const char *reference,
-                            const char *rrule, const char *start, GDateTime *now,
+/* The schedule of a circular as `circular schedule` gives it; borrowed. */
+typedef struct {
+  const char *reference;  /* the circular's, any case */
+  const char *rrule;
+  const char *start;      /* local time in the configured time zone */
+} CircularSchedule;
+
+/* Schedules the circular s->reference on s->rrule from s->start,
+ * replacing a schedule it had; sets the circular's rrule and start.
+ * *next_run (may be NULL) gets the first occurrence at or after now, UTC
+ * ("2026-01-15T14:00:00Z"; NULL when none).  Runs its own transaction. */
+gboolean schedule_circular (const Context *ctx, const CircularSchedule *s, GDateTime *now,
                             char **next_run, GError **error);
 
 /* Stops the schedule of the circular reference (enabled = 0). */
@@ -51,8 +57,7 @@ gboolean schedule_stop (sqlite3 *db, const char *reference, GError **error);
 /* Brings the [schedule NAME] sections of config into the database: new
  * and changed ones get their next_run from now, those no longer in the
  * configuration are disabled.  Writes only what changed. */
-gboolean schedule_sync_config (sqlite3 *db, const Config *config, GDateTime *now,
-                               GError **error);
+gboolean schedule_sync_config (const Context *ctx, GDateTime *now, GError **error);
 
 /* Syncs the configuration, then runs every enabled schedule whose next_run
  * is at or before now, once each (the sending and the new next_run in one
@@ -60,8 +65,7 @@ gboolean schedule_sync_config (sqlite3 *db, const Config *config, GDateTime *now
  * the database (an audience or template that no longer resolves) is
  * logged and kept in last_error, and the schedule moves on to its next
  * occurrence.  FALSE only for a database failure (retry at the next pass). */
-gboolean schedule_run_due (sqlite3 *db, const Config *config, GDateTime *now,
-                           GError **error);
+gboolean schedule_run_due (const Context *ctx, GDateTime *now, GError **error);
 
 /* How long the daemon may sleep, in seconds, before the earliest next_run
  * of an enabled schedule: the time until it rounded up, plus one (timers

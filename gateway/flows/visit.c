@@ -127,11 +127,10 @@ visit_title (sqlite3 *db, const char *state, GError **error)
   return body != NULL ? g_steal_pointer (&subject) : NULL;
 }
 
-/* Inserts the visit row, linked to its invitation's row. */
+/* Inserts the visit row of v (its reference, State, dates and
+ * organizations), linked to its invitation's row. */
 static gboolean
-insert_visit (sqlite3 *db, const char *reference, const char *state, const char *start,
-              const char *end, const char *organizations, gint64 meeting_id, GDateTime *now,
-              GError **error)
+insert_visit (sqlite3 *db, const Visit *v, gint64 meeting_id, GDateTime *now, GError **error)
 {
   g_autofree char *created = db_time_text (now);
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
@@ -140,7 +139,7 @@ insert_visit (sqlite3 *db, const char *reference, const char *state, const char 
       error);
   if (st == NULL)
     return FALSE;
-  const char *texts[] = { reference, state, start, end, organizations };
+  const char *texts[] = { v->reference, v->state_code, v->start, v->end, v->organizations };
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
     sqlite3_bind_text (st, (int) i + 1, texts[i], -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (st, 6, meeting_id);
@@ -150,36 +149,40 @@ insert_visit (sqlite3 *db, const char *reference, const char *state, const char 
 
 /* visit_create inside the caller's transaction. */
 static char *
-create_in (sqlite3 *db, const Config *config, const char *state_text, const char *start,
-           const char *end, const char *list, GDateTime *now, GError **error)
+create_in (const Context *ctx, const VisitNew *n, GDateTime *now, GError **error)
 {
-  g_autofree char *state = entity_of_kind (db, state_text, "state", error);
-  g_autofree char *json = NULL, *audience = NULL;
-  if (state == NULL || !organizations_read (db, list, &json, &audience, error))
+  sqlite3 *db = ctx->db;
+  g_auto (Visit) v = { 0 };
+  g_autofree char *audience = NULL;
+  v.state_code = entity_of_kind (db, n->state, "state", error);
+  if (v.state_code == NULL
+      || !organizations_read (db, n->organizations, &v.organizations, &audience, error))
     return NULL;
-  g_autofree char *title = visit_title (db, state, error);
-  g_autofree char *reference = title == NULL ? NULL
-      : db_next_reference (db, config->reference_prefix, "VIS", g_date_time_get_year (now), error);
-  if (reference == NULL)
+  g_autofree char *title = visit_title (db, v.state_code, error);
+  v.reference = title == NULL ? NULL
+      : db_next_reference (db, ctx->config->reference_prefix, "VIS", g_date_time_get_year (now),
+                           error);
+  if (v.reference == NULL)
     return NULL;
-  MeetingNew m = { .kind = "visit", .reference = reference, .title = title, .start = start,
-                   .end = end, .audience = audience };
+  v.start = g_strdup (n->start);
+  v.end = g_strdup (n->end);
+  MeetingNew m = { .kind = "visit", .reference = v.reference, .title = title, .start = v.start,
+                   .end = v.end, .audience = audience };
   gint64 meeting_id = 0;
-  g_autofree char *stored = meeting_insert (db, config, &m, now, &meeting_id, error);
-  if (stored == NULL
-      || !insert_visit (db, reference, state, start, end, json, meeting_id, now, error))
+  g_autofree char *stored = meeting_insert (ctx, &m, now, &meeting_id, error);
+  if (stored == NULL || !insert_visit (db, &v, meeting_id, now, error))
     return NULL;
-  return g_steal_pointer (&reference);
+  return g_steal_pointer (&v.reference);
 }
 
 /* See visit.h. */
 char *
-visit_create (sqlite3 *db, const Config *config, const char *state, const char *start,
-              const char *end, const char *organizations, GDateTime *now, GError **error)
+visit_create (const Context *ctx, const VisitNew *n, GDateTime *now, GError **error)
 {
+  sqlite3 *db = ctx->db;
   if (!db_begin (db, error))
     return NULL;
-  char *reference = create_in (db, config, state, start, end, organizations, now, error);
+  char *reference = create_in (ctx, n, now, error);
   if (reference != NULL && db_commit (db, error))
     {
       log_info ("visit", "visit=%s created", reference);
@@ -296,26 +299,36 @@ visit_data (const Config *config, const Visit *v, const Recipient *r)
   return data;
 }
 
-/* Queues template for r with data; kind names the outbox row.  A
- * recipient the outbox refuses is skipped. */
+/* One mailing about visit v: the template each message is rendered from,
+ * the kind of its outbox rows, and the count of those queued. */
+typedef struct {
+  const Context *ctx;
+  const Visit *v;
+  const char *template;
+  const char *kind;
+  guint *queued;
+} Mailing;
+
+/* Queues mailing m's template for r with data.  A recipient the outbox
+ * refuses is skipped. */
 static gboolean
-queue_text (sqlite3 *db, const Config *config, const char *template, const TplData *data,
-            const Visit *v, const Recipient *r, const char *kind, guint *queued, GError **error)
+queue_text (const Mailing *m, const TplData *data, const Recipient *r, GError **error)
 {
+  const Visit *v = m->v;
   g_autofree char *subject = NULL;
-  g_autofree char *body = tpl_render_message (template, r->language, data, &subject, error);
+  g_autofree char *body = tpl_render_message (m->template, r->language, data, &subject, error);
   if (body == NULL)
     return FALSE;
   g_autofree char *full = g_strdup_printf ("%s [%s]", subject, v->reference);
   ComposeHeaders headers = {
     .auto_submitted = "auto-generated", .to = r->email, .to_name = r->name, .subject = full,
   };
-  g_autoptr (GMimeMessage) msg = compose_message (config, &headers);
+  g_autoptr (GMimeMessage) msg = compose_message (m->ctx->config, &headers);
   compose_set_body (msg, compose_text_part ("plain", body));
   GError *local = NULL;
-  if (outbox_queue (db, msg, r->email, 0, kind, &local) > 0)
+  if (outbox_queue (m->ctx->db, msg, r->email, 0, m->kind, &local) > 0)
     {
-      (*queued)++;
+      (*m->queued)++;
       return TRUE;
     }
   if (!g_error_matches (local, OUTBOX_ERROR, OUTBOX_ERROR_RECIPIENT))
@@ -364,10 +377,17 @@ due_read (const Config *config, const char *text, GDateTime *now, GDate *due, GE
   return TRUE;
 }
 
-/* Records the request. */
+/* One request for information, as it is recorded. */
+typedef struct {
+  const char *due;        /* YYYY-MM-DD */
+  const char *remind_at;  /* UTC text; NULL: no reminder */
+  guint recipients;
+} Request;
+
+/* Records the request req for v. */
 static gboolean
-insert_request (sqlite3 *db, const Visit *v, const char *due, const char *remind_at,
-                guint recipients, GDateTime *now, GError **error)
+insert_request (sqlite3 *db, const Visit *v, const Request *req, GDateTime *now,
+                GError **error)
 {
   g_autofree char *created = db_time_text (now);
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
@@ -376,18 +396,20 @@ insert_request (sqlite3 *db, const Visit *v, const char *due, const char *remind
   if (st == NULL)
     return FALSE;
   sqlite3_bind_int64 (st, 1, v->id);
-  sqlite3_bind_text (st, 2, due, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (st, 3, remind_at, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (st, 4, recipients);
+  sqlite3_bind_text (st, 2, req->due, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 3, req->remind_at, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (st, 4, req->recipients);
   sqlite3_bind_text (st, 5, created, -1, SQLITE_TRANSIENT);
   return db_step_done (db, st, "recording a request for information", error);
 }
 
 /* visit_request_info inside the caller's transaction. */
 static gboolean
-request_in (sqlite3 *db, const Config *config, const char *reference, const char *due_text,
-            GDateTime *now, guint *queued, GError **error)
+request_in (const Context *ctx, const char *reference, const char *due_text, GDateTime *now,
+            guint *queued, GError **error)
 {
+  sqlite3 *db = ctx->db;
+  const Config *config = ctx->config;
   g_auto (Visit) v = { 0 };
   GDate due;
   if (!load_visit (db, reference, 0, &v, error) || !due_read (config, due_text, now, &due, error))
@@ -403,26 +425,28 @@ request_in (sqlite3 *db, const Config *config, const char *reference, const char
     return refuse (error, VISIT_ERROR_INVALID, "the organizations of %s have no active contact"
                    " point: nothing was sent", v.reference);
   g_autofree char *remind_at = reminder_time (config, &due, now);
+  Mailing m = { ctx, &v, "visit-request-info", "visit-request", queued };
   for (guint i = 0; i < recipients->len; i++)
     {
       g_autoptr (TplData) data = visit_data (config, &v, recipients->pdata[i]);
       tpl_set (data, "due", due_text);
-      if (!queue_text (db, config, "visit-request-info", data, &v, recipients->pdata[i],
-                       "visit-request", queued, error))
+      if (!queue_text (&m, data, recipients->pdata[i], error))
         return FALSE;
     }
-  return insert_request (db, &v, due_text, remind_at, *queued, now, error);
+  Request req = { due_text, remind_at, *queued };
+  return insert_request (db, &v, &req, now, error);
 }
 
 /* See visit.h. */
 gboolean
-visit_request_info (sqlite3 *db, const Config *config, const char *reference, const char *due,
+visit_request_info (const Context *ctx, const char *reference, const char *due,
                     GDateTime *now, guint *queued, GError **error)
 {
+  sqlite3 *db = ctx->db;
   *queued = 0;
   if (!db_begin (db, error))
     return FALSE;
-  if (request_in (db, config, reference, due, now, queued, error) && db_commit (db, error))
+  if (request_in (ctx, reference, due, now, queued, error) && db_commit (db, error))
     return TRUE;
   db_rollback (db);
   *queued = 0;
@@ -451,14 +475,32 @@ informed (sqlite3 *db, const Visit *v, GError **error)
   return g_steal_pointer (&set);
 }
 
-/* Reminds, for request id of visit visit_id, those who sent nothing. */
-static gboolean
-remind_one (sqlite3 *db, const Config *config, gint64 id, gint64 visit_id, const char *due,
-            GDateTime *now, GError **error)
+/* A request for information whose reminder is due. */
+typedef struct {
+  gint64 id;
+  gint64 visit_id;
+  char *due;   /* YYYY-MM-DD */
+} DueRequest;
+
+static void
+due_request_clear (DueRequest *d)
 {
+  g_free (d->due);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DueRequest, due_request_clear)
+
+/* Reminds, for the request d, those who sent nothing. */
+static gboolean
+remind_one (const Context *ctx, const DueRequest *d, GDateTime *now, GError **error)
+{
+  sqlite3 *db = ctx->db;
+  const Config *config = ctx->config;
+  gint64 id = d->id;
+  const char *due = d->due;
   g_auto (Visit) v = { 0 };
   guint queued = 0;
-  if (!load_visit (db, NULL, visit_id, &v, error))
+  Mailing m = { ctx, &v, "visit-reminder", "visit-reminder", &queued };
+  if (!load_visit (db, NULL, d->visit_id, &v, error))
     return FALSE;
   g_autofree char *audience = organizations_audience (db, &v, error);
   g_autoptr (GPtrArray) recipients = audience == NULL ? NULL : recipients_of (db, audience, error);
@@ -473,7 +515,7 @@ remind_one (sqlite3 *db, const Config *config, gint64 id, gint64 visit_id, const
         continue;
       g_autoptr (TplData) data = visit_data (config, &v, r);
       tpl_set (data, "due", due);
-      if (!queue_text (db, config, "visit-reminder", data, &v, r, "visit-reminder", &queued, error))
+      if (!queue_text (&m, data, r, error))
         return FALSE;
     }
   g_autofree char *at = db_time_text (now);
@@ -513,10 +555,10 @@ remind_failed (sqlite3 *db, gint64 id, const char *message, GDateTime *now, GErr
 #define OPEN_VISIT \
   "visit_id NOT IN (SELECT id FROM visits WHERE status = 'cancelled')"
 
-/* The next due reminder at now: its id, visit and due date; FALSE when
- * there is none (or on error, then set). */
+/* The next due reminder at now, in d; FALSE when there is none (or on
+ * error, then set). */
 static gboolean
-next_due (sqlite3 *db, GDateTime *now, gint64 *id, gint64 *visit_id, char **due, GError **error)
+next_due (sqlite3 *db, GDateTime *now, DueRequest *d, GError **error)
 {
   g_autofree char *limit = db_time_text (now);
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
@@ -533,22 +575,22 @@ next_due (sqlite3 *db, GDateTime *now, gint64 *id, gint64 *visit_id, char **due,
         db_set_error (db, error, "reading the requests for information");
       return FALSE;
     }
-  *id = sqlite3_column_int64 (st, 0);
-  *visit_id = sqlite3_column_int64 (st, 1);
-  *due = db_column_dup (st, 2);
+  d->id = sqlite3_column_int64 (st, 0);
+  d->visit_id = sqlite3_column_int64 (st, 1);
+  d->due = db_column_dup (st, 2);
   return TRUE;
 }
 
 /* See visit.h. */
 gboolean
-visit_remind_due (sqlite3 *db, const Config *config, GDateTime *now, GError **error)
+visit_remind_due (const Context *ctx, GDateTime *now, GError **error)
 {
+  sqlite3 *db = ctx->db;
   for (guint n = 0; n < 1000; n++)
     {
-      gint64 id = 0, visit_id = 0;
-      g_autofree char *due = NULL;
+      g_auto (DueRequest) d = { 0 };
       GError *local = NULL;
-      if (!next_due (db, now, &id, &visit_id, &due, &local))
+      if (!next_due (db, now, &d, &local))
         {
           if (local == NULL)
             return TRUE;
@@ -557,14 +599,14 @@ visit_remind_due (sqlite3 *db, const Config *config, GDateTime *now, GError **er
         }
       if (!db_begin (db, error))
         return FALSE;
-      if (remind_one (db, config, id, visit_id, due, now, &local) && db_commit (db, &local))
+      if (remind_one (ctx, &d, now, &local) && db_commit (db, &local))
         continue;
       db_rollback (db);
       if (local == NULL)
         g_set_error_literal (&local, VISIT_ERROR, VISIT_ERROR_INVALID, "no reminder was sent");
       /* Only a failing database is worth trying again; anything else
        * would fail at every pass and hold back every later reminder. */
-      if (local->domain == DB_ERROR || !remind_failed (db, id, local->message, now, error))
+      if (local->domain == DB_ERROR || !remind_failed (db, d.id, local->message, now, error))
         {
           if (local->domain == DB_ERROR)
             g_propagate_error (error, local);
@@ -781,12 +823,21 @@ share_recipients (sqlite3 *db, const char *entity, gboolean *inactive, GError **
   return recipients_of (db, audience, error);
 }
 
-/* Sends assessment id (text) to the contact points of entity, recorded
- * first. */
+/* One sharing of an assessment: the visit, the assessment's id and text. */
+typedef struct {
+  const Context *ctx;
+  const Visit *v;
+  gint64 id;
+  const char *text;
+  GDateTime *now;
+} Sharing;
+
+/* Sends s's assessment to the contact points of entity, recorded first. */
 static gboolean
-share_with (sqlite3 *db, const Config *config, const Visit *v, gint64 id, const char *text,
-            const char *entity, GDateTime *now, ShareOutcome *outcome, GError **error)
+share_with (const Sharing *s, const char *entity, ShareOutcome *outcome, GError **error)
 {
+  sqlite3 *db = s->ctx->db;
+  gint64 id = s->id;
   gboolean inactive = FALSE;
   g_autoptr (GPtrArray) recipients = share_recipients (db, entity, &inactive, error);
   guint queued = 0;
@@ -795,14 +846,14 @@ share_with (sqlite3 *db, const Config *config, const Visit *v, gint64 id, const 
   *outcome = inactive ? SHARE_INACTIVE : SHARE_NO_CONTACT;
   if (recipients->len == 0)
     return TRUE;
-  if (!record_share (db, id, entity, now, error))
+  if (!record_share (db, id, entity, s->now, error))
     return FALSE;
+  Mailing m = { s->ctx, s->v, "assessment-share", "assessment", &queued };
   for (guint i = 0; i < recipients->len; i++)
     {
-      g_autoptr (TplData) data = visit_data (config, v, recipients->pdata[i]);
-      tpl_set (data, "assessment", text);
-      if (!queue_text (db, config, "assessment-share", data, v, recipients->pdata[i],
-                       "assessment", &queued, error))
+      g_autoptr (TplData) data = visit_data (s->ctx->config, s->v, recipients->pdata[i]);
+      tpl_set (data, "assessment", s->text);
+      if (!queue_text (&m, data, recipients->pdata[i], error))
         return FALSE;
     }
   if (queued > 0)
@@ -810,18 +861,14 @@ share_with (sqlite3 *db, const Config *config, const Visit *v, gint64 id, const 
   return queued > 0 || unrecord_share (db, id, entity, error);
 }
 
-/* The lists of visit_share. */
-typedef struct {
-  GPtrArray *shared, *skipped, *inactive;
-} ShareLists;
-
 static const char *const outcome_names[] = { "shared", "skipped-no-contact", "skipped-inactive" };
 
 /* visit_share inside the caller's transaction. */
 static gboolean
-share_in (sqlite3 *db, const Config *config, const char *reference, GDateTime *now,
-          const ShareLists *lists, GError **error)
+share_in (const Context *ctx, const char *reference, GDateTime *now, const VisitShares *lists,
+          GError **error)
 {
+  sqlite3 *db = ctx->db;
   g_auto (Visit) v = { 0 };
   g_autofree char *text = NULL;
   gint64 id = 0;
@@ -831,6 +878,7 @@ share_in (sqlite3 *db, const Config *config, const char *reference, GDateTime *n
   g_autoptr (GPtrArray) entities = consented (db, &v, error);
   if (entities == NULL)
     return FALSE;
+  Sharing s = { ctx, &v, id, text, now };
   for (guint i = 0; i < entities->len; i++)
     {
       /* A consent may name an entity by its name: shared and recorded
@@ -843,7 +891,7 @@ share_in (sqlite3 *db, const Config *config, const char *reference, GDateTime *n
         return FALSE;
       if (before)
         continue;
-      if (!share_with (db, config, &v, id, text, entity, now, &outcome, error))
+      if (!share_with (&s, entity, &outcome, error))
         return FALSE;
       GPtrArray *to[] = { lists->shared, lists->skipped, lists->inactive };
       g_ptr_array_add (to[outcome], g_strdup (entity));
@@ -855,22 +903,20 @@ share_in (sqlite3 *db, const Config *config, const char *reference, GDateTime *n
 
 /* See visit.h. */
 gboolean
-visit_share (sqlite3 *db, const Config *config, const char *reference, GDateTime *now,
-             GPtrArray **shared, GPtrArray **skipped, GPtrArray **inactive, GError **error)
+visit_share (const Context *ctx, const char *reference, GDateTime *now, VisitShares *out,
+             GError **error)
 {
-  ShareLists lists = { g_ptr_array_new_with_free_func (g_free),
-                       g_ptr_array_new_with_free_func (g_free),
-                       g_ptr_array_new_with_free_func (g_free) };
-  *shared = lists.shared;
-  *skipped = lists.skipped;
-  *inactive = lists.inactive;
+  sqlite3 *db = ctx->db;
+  out->shared = g_ptr_array_new_with_free_func (g_free);
+  out->skipped = g_ptr_array_new_with_free_func (g_free);
+  out->inactive = g_ptr_array_new_with_free_func (g_free);
   if (!db_begin (db, error))
     return FALSE;
-  if (share_in (db, config, reference, now, &lists, error) && db_commit (db, error))
+  if (share_in (ctx, reference, now, out, error) && db_commit (db, error))
     return TRUE;
   db_rollback (db);
-  g_ptr_array_set_size (*shared, 0);
-  g_ptr_array_set_size (*skipped, 0);
-  g_ptr_array_set_size (*inactive, 0);
+  g_ptr_array_set_size (out->shared, 0);
+  g_ptr_array_set_size (out->skipped, 0);
+  g_ptr_array_set_size (out->inactive, 0);
   return FALSE;
 }

@@ -15,6 +15,7 @@
 #include <glib.h>
 #include <sqlite3.h>
 #include "gateway/base/config.h"
+#include "gateway/base/context.h"
 
 typedef enum {
   VISIT_ERROR_INVALID,      /* a state, organization, date or file is refused: the message says why */
@@ -31,21 +32,25 @@ GQuark visit_error_quark (void);
  * reminder goes out. */
 #define VISIT_REMINDER_DAYS 3
 
-/* Creates a visit to state (any way of writing it) from start to end
- * (dates, inclusive) with organizations (a list separated by commas),
- * and its row of meetings; returns the VIS reference (owned by the
- * caller), or NULL with error. */
-char *visit_create (sqlite3 *db, const Config *config, const char *state, const char *start,
-                    const char *end, const char *organizations, GDateTime *now,
-                    GError **error);
+/* What visit_create() is given, as the command line writes it; borrowed. */
+typedef struct {
+  const char *state;          /* any way of writing the State */
+  const char *start;          /* dates YYYY-MM-DD, inclusive */
+  const char *end;
+  const char *organizations;  /* a list separated by commas */
+} VisitNew;
+
+/* Creates the visit n and its row of meetings; returns the VIS reference
+ * (owned by the caller), or NULL with error. */
+char *visit_create (const Context *ctx, const VisitNew *n, GDateTime *now, GError **error);
 
 /* Sends the request for information in advance (template
  * visit-request-info) to the contact points of the visit's organizations,
  * due on due (YYYY-MM-DD, not before today), and plans its reminder
  * VISIT_REMINDER_DAYS days before, at 09:00 in the configured zone (none
  * when that has passed).  *queued counts the messages. */
-gboolean visit_request_info (sqlite3 *db, const Config *config, const char *reference,
-                             const char *due, GDateTime *now, guint *queued, GError **error);
+gboolean visit_request_info (const Context *ctx, const char *reference, const char *due,
+                             GDateTime *now, guint *queued, GError **error);
 
 /* Sends the reminders that are due at now (template visit-reminder) to
  * the contact points of the organizations that have sent no
@@ -54,7 +59,7 @@ gboolean visit_request_info (sqlite3 *db, const Config *config, const char *refe
  * deactivated, a template that cannot be rendered) is recorded as done,
  * with reminders = 0 and its last_error, so the later ones still go out.
  * FALSE only for a database failure. */
-gboolean visit_remind_due (sqlite3 *db, const Config *config, GDateTime *now, GError **error);
+gboolean visit_remind_due (const Context *ctx, GDateTime *now, GError **error);
 
 /* Seconds until the next reminder is due (at least 1), or G_MAXUINT. */
 guint visit_seconds_until_due (sqlite3 *db, GDateTime *now);
@@ -64,13 +69,18 @@ guint visit_seconds_until_due (sqlite3 *db, GDateTime *now);
 gboolean visit_assess (sqlite3 *db, const char *reference, const char *text, const char *by,
                        GError **error);
 
+/* What visit_share() reports: three new arrays of entity codes (strings),
+ * set even when it fails (then empty); the caller unrefs them. */
+typedef struct {
+  GPtrArray *shared;    /* the entities it went to now */
+  GPtrArray *skipped;   /* named, with no contact point */
+  GPtrArray *inactive;  /* named, deactivated in the entities register: left out */
+} VisitShares;
+
 /* Sends the visit's latest assessment to the entities that the State's
  * latest consent names and that have not received it yet, one message to
  * each of their active contact points, recording each entity in
  * assessment_shares.  Refused with VISIT_ERROR_NO_CONSENT when there is
- * no consent, or it says no; *shared gets the entities it went to now
- * (codes), *skipped those named with no contact point, *inactive those
- * deactivated in the entities register (left out). */
-gboolean visit_share (sqlite3 *db, const Config *config, const char *reference, GDateTime *now,
-                      GPtrArray **shared, GPtrArray **skipped, GPtrArray **inactive,
-                      GError **error);
+ * no consent, or it says no; out says to whom it went. */
+gboolean visit_share (const Context *ctx, const char *reference, GDateTime *now,
+                      VisitShares *out, GError **error);

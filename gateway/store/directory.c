@@ -189,18 +189,20 @@ file_rows (sqlite3 *db, const struct form_kind *kind, FormParse *parse,
 }
 
 gboolean
-directory_import (sqlite3 *db, const Config *config, const char *register_name,
-                  const char *path, const char *data, gsize len,
-                  GPtrArray *problems, guint *filed, GError **error)
+directory_import (const Context *ctx, const ImportFile *file, GPtrArray *problems,
+                  guint *filed, GError **error)
 {
-  const struct form_kind *kind = g_strcmp0 (register_name, form_entity.register_name) == 0
+  sqlite3 *db = ctx->db;
+  const Config *config = ctx->config;
+  const struct form_kind *kind = g_strcmp0 (file->register_name,
+                                            form_entity.register_name) == 0
                                  ? &form_entity : &form_group;
-  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *base = g_path_get_basename (file->path);
   g_autoptr (FormParse) parse = form_parse_new ();
   FormLookup lookup = registers_lookup (db);
 
   *filed = 0;
-  form_parse_csv_as (parse, data, len, base, kind, &config->limits);
+  form_parse_csv_as (parse, file->data, file->len, base, kind, &config->limits);
   form_check (parse, &lookup, &config->limits);
   if (!db_begin (db, error))
     return FALSE;

@@ -180,10 +180,17 @@ bind_submission (Filing *f, sqlite3_stmt *stmt, int index)
     sqlite3_bind_null (stmt, index);
 }
 
+/* What one row of a register's history says changed; borrowed. */
+typedef struct {
+  const char *field;      /* NULL: the record as a whole */
+  const char *old_value;
+  const char *new_value;
+  const char *action;     /* update, withdraw */
+} HistoryChange;
+
 /* One row of the register's history. */
 static gboolean
-history_add (Filing *f, gint64 record_id, const char *field, const char *old_value,
-             const char *new_value, const char *action, GError **error)
+history_add (Filing *f, gint64 record_id, const HistoryChange *c, GError **error)
 {
   g_autofree char *sql = g_strdup_printf (
     "INSERT INTO %s_history (record_id, submission_id, changed, field,"
@@ -196,10 +203,10 @@ history_add (Filing *f, gint64 record_id, const char *field, const char *old_val
   sqlite3_bind_int64 (stmt, 1, record_id);
   bind_submission (f, stmt, 2);
   sqlite3_bind_text (stmt, 3, f->now, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, field, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, old_value, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, new_value, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 7, action, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, c->field, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, c->old_value, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, c->new_value, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, c->action, -1, SQLITE_STATIC);
   return run (f, stmt, error);
 }
 
@@ -547,8 +554,9 @@ update_record (Filing *f, gint64 id, GError **error)
     {
       guint field = g_array_index (changed, guint, i);
       const FormFieldSpec *spec = &f->kind->fields[field];
-      if (!history_add (f, id, spec->name, g_ptr_array_index (old.values, field),
-                        column_value (f->rec, spec), "update", error))
+      HistoryChange c = { spec->name, g_ptr_array_index (old.values, field),
+                          column_value (f->rec, spec), "update" };
+      if (!history_add (f, id, &c, error))
         return FALSE;
       g_ptr_array_add (f->out->changed, g_strdup (spec->name));
     }
@@ -578,7 +586,8 @@ withdraw_record (Filing *f, gint64 id, GError **error)
   sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_text (stmt, 2, f->now, -1, SQLITE_STATIC);
   return run (f, stmt, error)
-         && history_add (f, id, NULL, "active", "withdrawn", "withdraw", error);
+         && history_add (f, id, &(HistoryChange) { NULL, "active", "withdrawn", "withdraw" },
+                         error);
 }
 
 /* Says which form a reference of another register belongs to. */
@@ -650,7 +659,8 @@ contact_deactivate (Filing *f, gint64 id, const char *status, GError **error)
   sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_text (stmt, 2, f->now, -1, SQLITE_STATIC);
   return run (f, stmt, error)
-         && history_add (f, id, "Status", status, "inactive", "update", error);
+         && history_add (f, id, &(HistoryChange) { "Status", status, "inactive", "update" },
+                         error);
 }
 
 /* The active contacts of contact id's entity with address email, other
