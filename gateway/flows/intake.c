@@ -599,7 +599,7 @@ gboolean
 intake_process_sized (const Context *ctx, GBytes *raw, gsize size, const char *mailbox,
                       IntakeResult *result, GError **error)
 {
-  return intake_file (ctx->db, ctx->config, intake_parse (ctx->config, raw, size), mailbox,
+  return intake_file (ctx, intake_parse (ctx->config, raw, size), mailbox,
                       result, error);
 }
 
@@ -638,14 +638,14 @@ intake_parsed_free (IntakeParsed *p)
 }
 
 gboolean
-intake_file (sqlite3 *db, const Config *config, IntakeParsed *p, const char *mailbox,
-             IntakeResult *result, GError **error)
+intake_file (const Context *ctx, IntakeParsed *p, const char *mailbox, IntakeResult *result,
+             GError **error)
 {
-  Intake in = { .ctx = { db, config, NULL }, .answer = tpl_data_new (), .size = p->size,
+  Intake in = { .ctx = *ctx, .answer = tpl_data_new (), .size = p->size,
                 .msg = g_steal_pointer (&p->msg), .unread = g_steal_pointer (&p->unread),
                 .parse = g_steal_pointer (&p->parse) };
   if (in.parse != NULL)
-    check_records (db, in.parse, &config->limits);
+    check_records (ctx->db, in.parse, &ctx->config->limits);
   gboolean ok = process_once (&in, p->raw, p->stored, p->sha, mailbox, error);
   if (ok)
     {

@@ -46,10 +46,8 @@ typedef struct _IntakeParsed IntakeParsed;
 IntakeParsed *intake_parse (const Config *config, GBytes *raw, gsize size);
 void intake_parsed_free (IntakeParsed *p);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (IntakeParsed, intake_parsed_free)
-/* Still db and config: gateway/flows/mailboxes.c calls it so, and changes
- * with it. */
-gboolean intake_file (sqlite3 *db, const Config *config, IntakeParsed *p,
-                      const char *mailbox, IntakeResult *result, GError **error);
+gboolean intake_file (const Context *ctx, IntakeParsed *p, const char *mailbox,
+                      IntakeResult *result, GError **error);
 
 /* Files a quarantined submission as if its sender were authorized (staff
  * approved it) and answers it; the quarantine row becomes 'approved'. */

@@ -62,7 +62,7 @@ static gboolean
 take_message (Pass *p, guint32 id, IntakeParsed *parsed, GError **error)
 {
   IntakeResult result = { 0 };
-  if (!intake_file (p->ctx->db, p->ctx->config, parsed, p->mbox->name, &result, error))
+  if (!intake_file (p->ctx, parsed, p->mbox->name, &result, error))
     return FALSE;
   GArray *to = result.outcome == INTAKE_REJECTED ? p->rejected : p->processed;
   g_array_append_val (to, id);
@@ -118,11 +118,10 @@ take_ids (Pass *p, GArray *ids, GError **error)
   for (guint i = 0; ok && i < ids->len && !context_stopping (p->ctx);)
     {
       guint done;
+      SourceLimits limits = { MAILBOXES_BATCH_BYTES, p->ctx->config->limits.message_max };
       g_autoptr (GPtrArray) msgs = source_fetch (p->src, &g_array_index (ids, guint32, i),
                                                  MIN (p->src->ops->batch, ids->len - i),
-                                                 MAILBOXES_BATCH_BYTES,
-                                                 p->ctx->config->limits.message_max, &done,
-                                                 error);
+                                                 &limits, &done, error);
       ok = msgs != NULL && file_fetched (p, msgs, NULL, error);
       i += done;
       /* What was filed before a failure still leaves the inbox. */

@@ -113,9 +113,11 @@ fetch_batch (Fetcher *f)
   else if (n == 0 || g_atomic_int_get (&f->cancelled))
     b->msgs = g_ptr_array_new ();
   else
-    b->msgs = imap_source_fetch (f->src, &g_array_index (f->uids, guint32, f->next), n,
-                                 f->plan.batch_bytes, f->plan.max_message, &b->done,
-                                 &b->error);
+    {
+      SourceLimits limits = { f->plan.batch_bytes, f->plan.max_message };
+      b->msgs = imap_source_fetch (f->src, &g_array_index (f->uids, guint32, f->next), n,
+                                   &limits, &b->done, &b->error);
+    }
   if (b->msgs != NULL)
     prepare_batch (f, b);
   else if (f->fetch_error == NULL && !b->unconnected)

@@ -864,9 +864,10 @@ covered (const guint32 *uids, guint n, guint32 uid)
 }
 
 GPtrArray *
-imap_source_fetch (ImapSource *src, const guint32 *uids, guint n,
-                   gsize max_bytes, gsize max_message, guint *done, GError **error)
+imap_source_fetch (ImapSource *src, const guint32 *uids, guint n, const SourceLimits *limits,
+                   guint *done, GError **error)
 {
+  gsize max_bytes = limits->max_bytes, max_message = limits->max_message;
   *done = 0;
   if (!ready (src, error))
     return NULL;
@@ -992,10 +993,10 @@ op_list (Source *src, guint32 after, gboolean *news, GError **error)
 }
 
 static GPtrArray *
-op_fetch (Source *src, const guint32 *ids, guint n, gsize max_bytes, gsize max_message,
-          guint *done, GError **error)
+op_fetch (Source *src, const guint32 *ids, guint n, const SourceLimits *limits, guint *done,
+          GError **error)
 {
-  return imap_source_fetch ((ImapSource *) src, ids, n, max_bytes, max_message, done, error);
+  return imap_source_fetch ((ImapSource *) src, ids, n, limits, done, error);
 }
 
 static gboolean

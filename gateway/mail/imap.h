@@ -55,14 +55,13 @@ void imap_source_set_second_refused (ImapSource *src, gint64 when);
 GArray *imap_source_search (ImapSource *src, guint32 after_uid, gboolean *news,
                             GError **error);
 
-/* Fetches messages of uids[0..n) (ascending): about max_bytes of them
- * (RFC822.SIZE first, then BODY.PEEK[] for those that fit; those over
- * max_message get only their header).  Never sets \Seen.  Returns
+/* Fetches messages of uids[0..n) (ascending): about limits->max_bytes of
+ * them (RFC822.SIZE first, then BODY.PEEK[] for those that fit; those over
+ * limits->max_message get only their header).  Never sets \Seen.  Returns
  * SourceMessage* in UID order; *done is how many of the UIDs the answer
  * deals with (fetched, or gone from the server meanwhile). */
 GPtrArray *imap_source_fetch (ImapSource *src, const guint32 *uids, guint n,
-                              gsize max_bytes, gsize max_message, guint *done,
-                              GError **error);
+                              const SourceLimits *limits, guint *done, GError **error);
 
 /* Moves the messages to folder: UID MOVE where the server has MOVE, else
  * UID COPY, UID STORE +FLAGS (\Deleted) and UID EXPUNGE (UIDPLUS) or

@@ -213,17 +213,17 @@ op_list (Source *base, guint32 after, gboolean *news, GError **error)
 }
 
 static GPtrArray *
-op_fetch (Source *base, const guint32 *ids, guint n, gsize max_bytes, gsize max_message,
-          guint *done, GError **error)
+op_fetch (Source *base, const guint32 *ids, guint n, const SourceLimits *limits, guint *done,
+          GError **error)
 {
   MaildirSource *src = (MaildirSource *) base;
   g_autoptr (GPtrArray) msgs = g_ptr_array_new_with_free_func ((GDestroyNotify) source_message_free);
   gsize total = 0;
-  for (*done = 0; *done < n && (*done == 0 || total < max_bytes); (*done)++)
+  for (*done = 0; *done < n && (*done == 0 || total < limits->max_bytes); (*done)++)
     {
       const Entry *e = entry_of (src, ids[*done]);
       GError *local = NULL;
-      SourceMessage *m = e != NULL ? read_entry (e, ids[*done], max_message, &local) : NULL;
+      SourceMessage *m = e != NULL ? read_entry (e, ids[*done], limits->max_message, &local) : NULL;
       if (local != NULL)
         {
           /* What was read before the failure is still filed. */

@@ -30,10 +30,10 @@ source_list (Source *src, guint32 after, gboolean *news, GError **error)
 }
 
 GPtrArray *
-source_fetch (Source *src, const guint32 *ids, guint n, gsize max_bytes, gsize max_message,
+source_fetch (Source *src, const guint32 *ids, guint n, const SourceLimits *limits,
               guint *done, GError **error)
 {
-  return src->ops->fetch (src, ids, n, max_bytes, max_message, done, error);
+  return src->ops->fetch (src, ids, n, limits, done, error);
 }
 
 gboolean

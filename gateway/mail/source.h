@@ -26,6 +26,13 @@ void source_message_free (SourceMessage *m);
 
 typedef struct _Source Source;
 
+/* How much one fetch takes: about max_bytes of messages, each at most
+ * max_message bytes read (of a larger one, its beginning). */
+typedef struct {
+  gsize max_bytes;
+  gsize max_message;
+} SourceLimits;
+
 /* What a kind of mailbox does; every function that can fail sets error
  * (IMAP_ERROR or G_FILE_ERROR). */
 typedef struct {
@@ -39,11 +46,11 @@ typedef struct {
    * after; Maildir: every file, after is not used).  *news: the server
    * announced mail meanwhile that may be missing: list again. */
   GArray *(*list) (Source *src, guint32 after, gboolean *news, GError **error);
-  /* Messages of ids[0..n): about max_bytes of them, each at most
-   * max_message bytes read; SourceMessage* in id order.  *done is how many
-   * of the ids the answer deals with (fetched, or gone meanwhile). */
-  GPtrArray *(*fetch) (Source *src, const guint32 *ids, guint n, gsize max_bytes,
-                       gsize max_message, guint *done, GError **error);
+  /* Messages of ids[0..n) within limits; SourceMessage* in id order.
+   * *done is how many of the ids the answer deals with (fetched, or gone
+   * meanwhile). */
+  GPtrArray *(*fetch) (Source *src, const guint32 *ids, guint n, const SourceLimits *limits,
+                       guint *done, GError **error);
   /* Moves the messages out of the inbox into folder, marked seen. */
   gboolean (*move) (Source *src, const guint32 *ids, guint n, const char *folder,
                     GError **error);
@@ -63,8 +70,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Source, source_free)
 
 gboolean source_open (Source *src, guint32 *validity, GError **error);
 GArray *source_list (Source *src, guint32 after, gboolean *news, GError **error);
-GPtrArray *source_fetch (Source *src, const guint32 *ids, guint n, gsize max_bytes,
-                         gsize max_message, guint *done, GError **error);
+GPtrArray *source_fetch (Source *src, const guint32 *ids, guint n, const SourceLimits *limits,
+                         guint *done, GError **error);
 gboolean source_move (Source *src, const guint32 *ids, guint n, const char *folder,
                       GError **error);
 void source_done (Source *src);
