@@ -53,11 +53,8 @@ log_reply (sqlite3 *db, const char *addr, GError **error)
   if (st == NULL)
     return FALSE;
   sqlite3_bind_text (st, 1, addr, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (st) != SQLITE_DONE)
-    {
-      db_set_error (db, error, "logging a reply");
-      return FALSE;
-    }
+  if (!db_step_done (db, st, "logging a reply", error))
+    return FALSE;
   return TRUE;
 }
 

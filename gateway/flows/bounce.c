@@ -249,10 +249,7 @@ fail_row (sqlite3 *db, gint64 id, const DsnRecipient *r, GError **error)
                                           r->diagnostic != NULL ? r->diagnostic : "");
   sqlite3_bind_int64 (st, 1, id);
   sqlite3_bind_text (st, 2, why, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (st) == SQLITE_DONE)
-    return TRUE;
-  db_set_error (db, error, "failing a bounced message");
-  return FALSE;
+  return db_step_done (db, st, "failing a bounced message", error);
 }
 
 /* Runs a statement on the contact points of email: ?1 the address, ?2 the

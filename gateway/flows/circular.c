@@ -185,11 +185,8 @@ insert_circular (const Context *ctx, const CircularNew *n, GDateTime *now, Circu
   sqlite3_bind_text (st, 3, n->audience, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (st, 4, n->subject, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (st, 5, created, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (st) != SQLITE_DONE)
-    {
-      db_set_error (db, error, "storing a circular");
-      return FALSE;
-    }
+  if (!db_step_done (db, st, "storing a circular", error))
+    return FALSE;
   c->id = sqlite3_last_insert_rowid (db);
   c->state = g_strdup ("active");
   c->template = g_strdup (n->template);
@@ -309,10 +306,7 @@ tag_row (sqlite3 *db, gint64 row, gint64 id, GError **error)
     return FALSE;
   sqlite3_bind_int64 (st, 1, id);
   sqlite3_bind_int64 (st, 2, row);
-  if (sqlite3_step (st) == SQLITE_DONE)
-    return TRUE;
-  db_set_error (db, error, "recording a circular's message");
-  return FALSE;
+  return db_step_done (db, st, "recording a circular's message", error);
 }
 
 /* One sending of a circular: what each recipient's message needs, and how
@@ -363,10 +357,7 @@ mark_sent (sqlite3 *db, const Circular *c, GDateTime *now, guint queued, GError 
   sqlite3_bind_text (st, 1, sent, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (st, 2, queued);
   sqlite3_bind_int64 (st, 3, c->id);
-  if (sqlite3_step (st) == SQLITE_DONE)
-    return TRUE;
-  db_set_error (db, error, "recording a circular as sent");
-  return FALSE;
+  return db_step_done (db, st, "recording a circular as sent", error);
 }
 
 /* Queues s->c for every recipient and marks it sent. */
@@ -547,11 +538,8 @@ circular_link_reply (const Context *ctx, gint64 submission_id, const char *subje
     return FALSE;
   sqlite3_bind_int64 (st, 1, id);
   sqlite3_bind_int64 (st, 2, submission_id);
-  if (sqlite3_step (st) != SQLITE_DONE)
-    {
-      db_set_error (db, error, "linking a reply to its circular");
-      return FALSE;
-    }
+  if (!db_step_done (db, st, "linking a reply to its circular", error))
+    return FALSE;
   log_info ("circular", "circular=%s reply-submission=%" G_GINT64_FORMAT, reference,
             submission_id);
   return TRUE;

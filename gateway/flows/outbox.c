@@ -141,19 +141,7 @@ due_rows (sqlite3 *db, gint64 limit, GError **error)
     return NULL;
   sqlite3_bind_text (st, 1, now, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (st, 2, limit);
-  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (st, 0);
-      g_array_append_val (ids, id);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      db_set_error (db, error, "reading the outbox");
-      return NULL;
-    }
-  return g_steal_pointer (&ids);
+  return db_step_ids (db, st, "reading the outbox", error);
 }
 
 /* One row to deliver, copied out of the database. */
@@ -221,10 +209,7 @@ mark_sent (sqlite3 *db, gint64 id, GError **error)
     return FALSE;
   sqlite3_bind_int64 (st, 1, id);
   sqlite3_bind_text (st, 2, now, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (st) == SQLITE_DONE)
-    return TRUE;
-  db_set_error (db, error, "marking a message sent");
-  return FALSE;
+  return db_step_done (db, st, "marking a message sent", error);
 }
 
 /* See outbox.h: 60 s * 2^tries, at most a day. */
@@ -258,11 +243,8 @@ defer_row (sqlite3 *db, const OutboxRow *row, const char *why, gboolean quiet,
   sqlite3_bind_int64 (st, 3, tries);
   sqlite3_bind_text (st, 4, next, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (st, 5, why, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (st) != SQLITE_DONE)
-    {
-      db_set_error (db, error, "deferring a message");
-      return FALSE;
-    }
+  if (!db_step_done (db, st, "deferring a message", error))
+    return FALSE;
   if (quiet)
     return TRUE;
   g_autofree char *shown = log_escape (why);
@@ -401,11 +383,8 @@ fail_row (sqlite3 *db, const OutboxRow *row, const char *why, GError **error)
     return FALSE;
   sqlite3_bind_int64 (st, 1, row->id);
   sqlite3_bind_text (st, 2, why, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (st) != SQLITE_DONE)
-    {
-      db_set_error (db, error, "failing a message");
-      return FALSE;
-    }
+  if (!db_step_done (db, st, "failing a message", error))
+    return FALSE;
   g_autofree char *to = log_escape (row->recipient);
   g_autofree char *shown = log_escape (why);
   log_warn ("outbox", "id=%" G_GINT64_FORMAT " to=%s state=failed error=%s", row->id, to, shown);
@@ -666,8 +645,5 @@ outbox_retry (sqlite3 *db, gint64 id, GError **error)
     return FALSE;
   sqlite3_bind_int64 (st, 1, id);
   sqlite3_bind_text (st, 2, now, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (st) == SQLITE_DONE)
-    return TRUE;
-  db_set_error (db, error, "queueing a message again");
-  return FALSE;
+  return db_step_done (db, st, "queueing a message again", error);
 }

@@ -529,19 +529,7 @@ due_ids (sqlite3 *db, GDateTime *now, GError **error)
   if (st == NULL)
     return NULL;
   sqlite3_bind_text (st, 1, limit, -1, SQLITE_TRANSIENT);
-  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (st, 0);
-      g_array_append_val (ids, id);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      db_set_error (db, error, "reading the schedules");
-      return NULL;
-    }
-  return g_steal_pointer (&ids);
+  return db_step_ids (db, st, "reading the schedules", error);
 }
 
 /* See schedule.h. */

@@ -164,6 +164,23 @@ db_step_done (sqlite3 *db, sqlite3_stmt *st, const char *what, GError **error)
 }
 
 /* See db.h. */
+GArray *
+db_step_ids (sqlite3 *db, sqlite3_stmt *st, const char *what, GError **error)
+{
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (st, 0);
+      g_array_append_val (ids, id);
+    }
+  if (rc == SQLITE_DONE)
+    return g_steal_pointer (&ids);
+  db_set_error (db, error, what);
+  return NULL;
+}
+
+/* See db.h. */
 char *
 db_column_dup (sqlite3_stmt *st, int i)
 {

@@ -56,6 +56,10 @@ void db_release (sqlite3_stmt *stmt);
  * (what: the step, for the message). */
 gboolean db_step_done (sqlite3 *db, sqlite3_stmt *st, const char *what, GError **error);
 
+/* Steps st to its end: the first column of its rows as gint64, in order
+ * (a new array), or NULL with error set ("what: SQLite's message"). */
+GArray *db_step_ids (sqlite3 *db, sqlite3_stmt *st, const char *what, GError **error);
+
 /* A copy of the text of column i of the current row, or NULL. */
 char *db_column_dup (sqlite3_stmt *st, int i);
 
