@@ -40,11 +40,7 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MeetingOptions, meeting_options_clear)
 static int
 failed (const GError *error)
 {
-  g_autofree char *message = command_printable (error->message, FALSE);
-  g_printerr ("ctcgw meeting: %s\n", message);
-  if (error->domain == DB_ERROR)
-    return command_error_status (error);
-  return EX_DATAERR;
+  return command_refused ("meeting", error);
 }
 
 /* `meeting create`: prints the new reference. */
@@ -64,23 +60,30 @@ meeting_do_create (sqlite3 *db, const Config *config, const char *ref, gconstpoi
   return EX_OK;
 }
 
-/* `meeting invite REF`: those of the audience not invited yet. */
-static int
-meeting_do_invite (sqlite3 *db, const Config *config, const char *ref, gconstpointer options)
+/* See commands.h: `meeting invite REF` and `visit invite REF`. */
+int
+cmd_invite (const char *command, const Context *ctx, const char *ref)
 {
-  Context ctx = { db, config, NULL };
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr (GPtrArray) inactive = g_ptr_array_new_with_free_func (g_free);
   MeetingInvited out = { .inactive = inactive };
-  if (!meeting_invite (&ctx, ref, now, &out, &error))
-    return failed (error);
+  if (!meeting_invite (ctx, ref, now, &out, &error))
+    return command_refused (command, error);
   g_autofree char *shown = g_ascii_strup (ref, -1);
   printf ("%s invited %u (before: %u)\n", shown, out.invited, out.before);
   for (guint i = 0; i < inactive->len; i++)
     printf ("%s did not invite %s: it is inactive in the entities register\n", shown,
             (char *) inactive->pdata[i]);
   return EX_OK;
+}
+
+/* `meeting invite REF`: those of the audience not invited yet. */
+static int
+meeting_do_invite (sqlite3 *db, const Config *config, const char *ref, gconstpointer options)
+{
+  Context ctx = { db, config, NULL };
+  return cmd_invite ("meeting", &ctx, ref);
 }
 
 /* `meeting update REF`: the REQUEST again when something changed. */

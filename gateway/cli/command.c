@@ -275,6 +275,17 @@ command_failed (const char *command, const GError *error)
   return command_error_status (error);
 }
 
+/* See command.h. */
+int
+command_refused (const char *command, const GError *error)
+{
+  g_autofree char *message = command_printable (error->message, FALSE);
+  g_printerr ("ctcgw %s: %s\n", command, message);
+  if (error->domain == DB_ERROR)
+    return command_error_status (error);
+  return EX_DATAERR;
+}
+
 /* Prints that word is none of candidates, with the closest one. */
 int
 command_unknown_word (const char *command, const char *what, const char *word,

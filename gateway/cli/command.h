@@ -50,6 +50,11 @@ gboolean command_print_section (sqlite3 *db, sqlite3_stmt *stmt, const char *tit
  * returns command_error_status (error). */
 int command_failed (const char *command, const GError *error);
 
+/* The same for a staff command whose input was refused: the message made
+ * printable; a database failure gives its status, anything else
+ * EX_DATAERR. */
+int command_refused (const char *command, const GError *error);
+
 /* A usage error: word is no "what" (a register, a state, a format) of
  * candidates (NULL-terminated); names the closest one and lists them all.
  * Returns EX_USAGE. */

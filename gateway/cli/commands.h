@@ -7,6 +7,7 @@
 #include <glib.h>
 #include <sysexits.h>
 #include "gateway/base/config.h"
+#include "gateway/base/context.h"
 
 typedef struct {
   const char *name;
@@ -38,6 +39,10 @@ int cmd_outbox (const Config *config, const char *config_path, int argc, char **
 int cmd_distribute (const Config *config, const char *config_path, int argc, char **argv);
 /* cmd-meeting.c */
 int cmd_meeting (const Config *config, const char *config_path, int argc, char **argv);
+/* Invites the audience of meeting or visit ref not invited yet and prints
+ * how many (`meeting invite`, `visit invite`); command names the command
+ * in messages. */
+int cmd_invite (const char *command, const Context *ctx, const char *ref);
 /* cmd-visit.c */
 int cmd_visit (const Config *config, const char *config_path, int argc, char **argv);
 /* cmd-digest.c */
