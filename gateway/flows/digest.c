@@ -54,7 +54,7 @@ typedef struct {
 static const DigestQuery queries[] = {
   { "arrived", "arrived",
     "SELECT s.reference, coalesce ((SELECT group_concat (DISTINCT c.entity) FROM contacts c"
-    " WHERE lower (c.email) = lower (s.from_addr)), s.from_addr) AS who,"
+    " WHERE address (c.email) = address (s.from_addr)), s.from_addr) AS who,"
     " coalesce ((SELECT group_concat (register || ' ' || n, ', ') FROM (SELECT register,"
     " count(*) AS n FROM submission_records WHERE submission_id = s.id AND register IS NOT NULL"
     " GROUP BY register)), s.class) AS forms, s.outcome"
@@ -147,9 +147,9 @@ static const DigestQuery queries[] = {
     "SELECT e.code, e.name FROM entities e WHERE e.active = 1"
     " AND EXISTS (SELECT 1 FROM contacts c WHERE c.entity = e.code AND c.state = 'active'"
     " AND c.status = 'active')"
-    " AND NOT EXISTS (SELECT 1 FROM contacts c JOIN submissions s"
-    " ON lower (s.from_addr) = lower (c.email) AND s.received >= :silent"
-    " WHERE c.entity = e.code)"
+    " AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.entity = e.code"
+    " AND address (c.email) IN (SELECT address (s.from_addr) FROM submissions s"
+    " WHERE s.received >= :silent))"
     " ORDER BY e.code LIMIT :limit",
     NULL, "ctcgw list entities" },
 };
