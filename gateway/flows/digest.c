@@ -51,10 +51,15 @@ typedef struct {
   const char *more;        /* the command that lists every row */
 } DigestQuery;
 
+/* "arrived" finds who sent a message with lower(), SQLite's ASCII-only
+ * lower case, through the index contacts_email: a look-alike never matches
+ * (docs/submissions.md section 6), and a sender whose IDNA domain is in the
+ * other form than the contact's shows as its address.  "silent" compares
+ * with address() against the day's senders, gathered once. */
 static const DigestQuery queries[] = {
   { "arrived", "arrived",
     "SELECT s.reference, coalesce ((SELECT group_concat (DISTINCT c.entity) FROM contacts c"
-    " WHERE address (c.email) = address (s.from_addr)), s.from_addr) AS who,"
+    " WHERE lower (c.email) = lower (s.from_addr)), s.from_addr) AS who,"
     " coalesce ((SELECT group_concat (register || ' ' || n, ', ') FROM (SELECT register,"
     " count(*) AS n FROM submission_records WHERE submission_id = s.id AND register IS NOT NULL"
     " GROUP BY register)), s.class) AS forms, s.outcome"
