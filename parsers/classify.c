@@ -5,6 +5,7 @@
 
 #include "parsers/dsn.h"
 #include "parsers/form.h"
+#include "parsers/address.h"
 #include "parsers/imip.h"
 #include "parsers/itip.h"
 #include "parsers/message.h"
@@ -222,7 +223,7 @@ rule_other (MailMessage *msg, const char *own_address)
   if (dsn_is_system_address (msg->return_path))
     return g_strdup ("Return-Path of a mail system");
   if (own_address != NULL && msg->from_addr != NULL
-      && g_ascii_strcasecmp (msg->from_addr, own_address) == 0)
+      && address_equal (msg->from_addr, own_address))
     return g_strdup ("From: the gateway itself");
   return NULL;
 }

@@ -368,7 +368,8 @@ field_text (const char *value, glong max_chars)
   return g_utf8_substring (valid, 0, MIN (max_chars, g_utf8_strlen (valid, -1)));
 }
 
-/* An address from a recipient field: type dropped, <> stripped, lower case. */
+/* An address from a recipient field: type dropped, <> stripped, ASCII
+ * lower case (Unicode rules would make look-alikes of contact points). */
 static char *
 recipient_address (const char *value)
 {
@@ -380,7 +381,7 @@ recipient_address (const char *value)
   if (*start == '<')
     start++;
   start[strcspn (start, "> \t")] = '\0';
-  return *start != '\0' ? g_utf8_strdown (start, -1) : NULL;
+  return *start != '\0' ? g_ascii_strdown (start, -1) : NULL;
 }
 
 /* The first enhanced status code (RFC 3463) of one of classes ("245") in

@@ -71,7 +71,7 @@ imip_address (const char *cal_address)
   for (const char *p = addr; *p != '\0'; p++)
     if ((guchar) *p < 0x20 || *p == 0x7f)
       return NULL;
-  return g_utf8_strdown (addr, -1);
+  return g_ascii_strdown (addr, -1);
 }
 
 /* text with its folded lines joined: a line break (CRLF or LF) followed by

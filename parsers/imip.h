@@ -54,6 +54,6 @@ ImipMessage *imip_parse (const MailMessage *msg, GError **error);
 ImipMessage *imip_parse_text (const char *text, gssize len, const char *fallback,
                               GError **error);
 
-/* The lower-case addr-spec of a calendar address ("MAILTO:A@B.example"
+/* The addr-spec of a calendar address, ASCII lower-cased ("MAILTO:A@B.example"
  * gives "a@b.example"), or NULL when it is not a mail address. */
 char *imip_address (const char *cal_address);

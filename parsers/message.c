@@ -5,6 +5,7 @@
 
 #include "parsers/itip.h"
 #include "parsers/message.h"
+#include "parsers/address.h"
 
 G_DEFINE_QUARK (mail-error-quark, mail_error)
 
@@ -198,7 +199,10 @@ clean_or_null (const char *value)
   return s;
 }
 
-/* An address as stored: cleaned, lower case, without spaces; NULL if empty. */
+/* An address as stored: cleaned, without spaces; NULL if empty.  Only
+ * ASCII letters are lower-cased: Unicode rules would make a Kelvin sign a
+ * 'k' and a look-alike the address it imitates (docs/submissions.md
+ * section 6). */
 static char *
 normalize_addr (const char *addr)
 {
@@ -206,7 +210,7 @@ normalize_addr (const char *addr)
 
   if (clean == NULL || strpbrk (clean, " <>,;\"") != NULL)
     return NULL;
-  return g_utf8_strdown (clean, -1);
+  return g_ascii_strdown (clean, -1);
 }
 
 /* The first mailbox of an address list, looking into groups. */
@@ -230,6 +234,46 @@ first_mailbox (InternetAddressList *list, guint depth)
         }
     }
   return NULL;
+}
+
+/* The mailboxes of an address list, those of its groups included. */
+static guint
+count_mailboxes (InternetAddressList *list, guint depth)
+{
+  int n = list != NULL ? internet_address_list_length (list) : 0;
+  guint count = 0;
+
+  for (int i = 0; i < n && depth < 4; i++)
+    {
+      InternetAddress *ia = internet_address_list_get_address (list, i);
+      if (INTERNET_ADDRESS_IS_MAILBOX (ia))
+        count++;
+      else if (INTERNET_ADDRESS_IS_GROUP (ia))
+        count += count_mailboxes (internet_address_group_get_members (INTERNET_ADDRESS_GROUP (ia)),
+                                  depth + 1);
+    }
+  return count;
+}
+
+/* How many From fields the message has, and how many mailboxes they name
+ * together: one author has one of each (RFC 5322 section 3.6). */
+static void
+count_authors (MailMessage *msg)
+{
+  GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (msg->mime));
+  int n = headers != NULL ? g_mime_header_list_get_count (headers) : 0;
+
+  for (int i = 0; i < n; i++)
+    {
+      GMimeHeader *h = g_mime_header_list_get_header_at (headers, i);
+      if (g_ascii_strcasecmp (g_mime_header_get_name (h), "From") != 0)
+        continue;
+      msg->from_fields++;
+      InternetAddressList *list = internet_address_list_parse (mail_gmime (),
+                                                               g_mime_header_get_value (h));
+      msg->from_mailboxes += count_mailboxes (list, 0);
+      g_clear_object (&list);
+    }
 }
 
 /* The lower-cased addr-spec of the first mailbox of list, or NULL. */
@@ -329,8 +373,10 @@ read_headers (MailMessage *msg)
       msg->from_addr = normalize_addr (internet_address_mailbox_get_addr (from));
       msg->from_name = clean_or_null (internet_address_get_name (INTERNET_ADDRESS (from)));
     }
+  count_authors (msg);
   msg->sender_addr = first_addr (g_mime_message_get_sender (mime));
-  if (msg->sender_addr != NULL && g_strcmp0 (msg->sender_addr, msg->from_addr) == 0)
+  if (msg->sender_addr != NULL && (g_strcmp0 (msg->sender_addr, msg->from_addr) == 0
+                                   || address_equal (msg->sender_addr, msg->from_addr)))
     g_clear_pointer (&msg->sender_addr, g_free);
   msg->reply_to_addr = first_addr (g_mime_message_get_reply_to (mime));
   msg->return_path = parse_return_path (g_mime_object_get_header (top, "Return-Path"));

@@ -44,9 +44,11 @@ typedef struct {
   GMimeMessage *mime;
   char *message_id;      /* without <>; NULL when the message has none */
   char *subject;         /* decoded, UTF-8, "" when absent */
-  char *from_addr;       /* lower-cased addr-spec, or NULL */
+  char *from_addr;       /* addr-spec, ASCII lower-cased, or NULL */
   char *from_name;       /* display name, or NULL */
-  char *sender_addr;     /* Sender when it differs from From, else NULL */
+  guint from_fields;     /* From header fields: one author has one */
+  guint from_mailboxes;  /* mailboxes in them together: one author has one */
+  char *sender_addr;     /* Sender when it is not the From address, else NULL */
   char *reply_to_addr;   /* Reply-To addr-spec, or NULL */
   char *return_path;     /* Return-Path addr-spec; "" for <>; NULL when absent */
   char *in_reply_to;     /* first id of In-Reply-To, without <>, or NULL */

@@ -39,6 +39,10 @@ setup (void **state)
       " ('CTC-CP-2026-0002', 'UNODC', 'Jan Doe', 'j.doe@unodc.example', '[\"en\"]',"
       " 'focal-point', 'active', 'active'),"
       " ('CTC-CP-2026-0003', 'FR', 'Marie Dupont', 'm.dupont@diplomatie.fr.example', '[\"fr\"]',"
+      " 'focal-point', 'active', 'active'),"
+      " ('CTC-CP-2026-0004', 'UNODC', 'Info', 'info@xn--bcher-kva.example', '[\"en\"]',"
+      " 'focal-point', 'active', 'active'),"
+      " ('CTC-CP-2026-0005', 'UNODC', 'Post', 'post@l\xc3\xa4ngd.example', '[\"en\"]',"
       " 'focal-point', 'active', 'active');");
   *state = f;
   return 0;
@@ -398,6 +402,84 @@ test_approved_result_gets_the_default_reporter (void **state)
   fixture_assert_text (f->db, "SELECT reporter FROM results", "UNODC");
 }
 
+/* Asserts that an offer from `from`, with headers, is quarantined for a
+ * reason that holds want: nothing filed, the quarantine answer sent to the
+ * sender itself (docs/submissions.md section 6). */
+static void
+assert_author_quarantined (Fixture *f, const char *from, const char *headers, const char *want)
+{
+  g_autofree char *id = g_strdup_printf ("%u@author", g_str_hash (from) ^ g_str_hash (headers ? headers : ""));
+  assert_int_equal (process (f, message (from, id, headers, offer_body)), INTAKE_QUARANTINED);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers"), 0);
+  g_autofree char *reason = fixture_text (f->db,
+      "SELECT reason FROM quarantine ORDER BY id DESC LIMIT 1");
+  if (strstr (reason, want) == NULL)
+    fail_msg ("From: %s: the reason \"%s\" does not say \"%s\"", from, reason, want);
+  g_autofree char *raw = fixture_text (f->db, "SELECT raw FROM outbox ORDER BY id DESC LIMIT 1");
+  assert_non_null (strstr (raw, "Auto-Submitted: auto-replied"));
+}
+
+/* Look-alikes of contact points and staff: a Kelvin sign, Cyrillic
+ * letters in the local part and the domain, a full-width '@'. */
+static void
+test_look_alikes_quarantined (void **state)
+{
+  Fixture *f = *state;
+  assert_author_quarantined (f, "focal@mfa.\xe2\x84\xaaz.example", NULL,
+                             "looks like focal@mfa.kz.example");
+  assert_author_quarantined (f, "FOCAL@MFA.\xe2\x84\xaaZ.EXAMPLE", NULL,
+                             "looks like focal@mfa.kz.example");
+  assert_author_quarantined (f, "j.d\xd0\xbe" "e@unodc.example", NULL,
+                             "looks like j.doe@unodc.example");
+  assert_author_quarantined (f, "j.doe@un\xd0\xbe" "dc.\xd0\xb5xample", NULL,
+                             "looks like j.doe@unodc.example");
+  assert_author_quarantined (f, "m.dupont@diplom\xd0\xb0tie.fr.example", NULL,
+                             "looks like m.dupont@diplomatie.fr.example");
+  assert_author_quarantined (f, "j.doe\xef\xbc\xa0unodc.example", NULL,
+                             "looks like j.doe@unodc.example");
+  assert_author_quarantined (f, "desk@ctc.\xd0\xb5xample", NULL, "looks like desk@ctc.example");
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE recipient IN"
+                                   " ('focal@mfa.kz.example', 'j.doe@unodc.example',"
+                                   " 'm.dupont@diplomatie.fr.example', 'desk@ctc.example')"), 0);
+}
+
+/* The same address in another ASCII case, or with its IDNA domain in the
+ * other form, is the contact point. */
+static void
+test_same_address_other_form_filed (void **state)
+{
+  Fixture *f = *state;
+  assert_int_equal (process (f, message ("J.Doe@UNODC.Example", "c1@unodc", NULL, offer_body)),
+                    INTAKE_FILED);
+  assert_int_equal (process (f, message ("info@b\xc3\xbc" "cher.example", "c2@unodc", NULL,
+                                         offer_body)), INTAKE_FILED);
+  assert_int_equal (process (f, message ("post@xn--lngd-loa.example", "c3@unodc", NULL,
+                                         offer_body)), INTAKE_FILED);
+  assert_int_equal (process (f, message ("j.doe@unodc.example", "c4@unodc",
+                                         "Sender: J.DOE@unodc.example\r\n", offer_body)),
+                    INTAKE_FILED);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers"), 4);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM quarantine"), 0);
+}
+
+/* One author (RFC 5322 section 3.6): two From fields, two mailboxes in
+ * one, a Sender that is not the From address. */
+static void
+test_one_author (void **state)
+{
+  Fixture *f = *state;
+  assert_author_quarantined (f, "j.doe@unodc.example", "From: focal@mfa.kz.example\r\n",
+                             "2 From fields");
+  assert_author_quarantined (f, "j.doe@unodc.example, focal@mfa.kz.example", NULL,
+                             "From names 2 mailboxes");
+  assert_author_quarantined (f, "Team: j.doe@unodc.example, info@xn--bcher-kva.example;", NULL,
+                             "From names 2 mailboxes");
+  assert_author_quarantined (f, "j.doe@unodc.example", "Sender: focal@mfa.kz.example\r\n",
+                             "Sender focal@mfa.kz.example is not the From address");
+  assert_author_quarantined (f, "j.doe@unodc.example", "Sender: desk@ctc.example\r\n",
+                             "Sender desk@ctc.example is not the From address");
+}
+
 int
 main (void)
 {
@@ -424,6 +506,9 @@ main (void)
     cmocka_unit_test_setup_teardown (test_update_of_another_entitys_record_quarantined, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_too_deep_answered_not_automatic, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_approved_result_gets_the_default_reporter, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_look_alikes_quarantined, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_same_address_other_form_filed, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_one_author, setup, fixture_gateway_teardown),
   };
   int failed = cmocka_run_group_tests_name ("intake", tests, NULL, NULL);
   g_mime_shutdown ();

@@ -547,6 +547,44 @@ test_bom_blank_lines_and_cr (void **state)
   assert_string_equal (body_of (body_bom), "Form: standard\n");
 }
 
+/* Addresses are lower-cased by ASCII rules only: a Kelvin sign stays one
+ * (docs/submissions.md section 6). */
+static void
+test_addresses_ascii_lower_case (void **state)
+{
+  (void) state;
+  g_autoptr (MailMessage) msg = parse_ok (
+    "From: A.Nurlanova@MFA.\xe2\x84\xaaz.example\nSender: a.nurlanova@mfa.kz.example\n\nx\n");
+
+  assert_string_equal (msg->from_addr, "a.nurlanova@mfa.\xe2\x84\xaaz.example");
+  assert_string_equal (msg->sender_addr, "a.nurlanova@mfa.kz.example");
+  assert_int_equal (msg->from_fields, 1);
+  assert_int_equal (msg->from_mailboxes, 1);
+}
+
+/* The authors are counted: From fields, and the mailboxes they name. */
+static void
+test_authors_counted (void **state)
+{
+  (void) state;
+  g_autoptr (MailMessage) two = parse_ok ("From: a@b.example\nFrom: c@d.example\n\nx\n");
+  g_autoptr (MailMessage) list = parse_ok ("From: a@b.example, C <c@d.example>\n\nx\n");
+  g_autoptr (MailMessage) group = parse_ok ("From: Team: a@b.example, c@d.example;\n\nx\n");
+  g_autoptr (MailMessage) none = parse_ok ("Subject: x\n\nx\n");
+  g_autoptr (MailMessage) idna = parse_ok (
+    "From: info@b\xc3\xbc" "cher.example\nSender: Info@XN--BCHER-KVA.example\n\nx\n");
+
+  assert_int_equal (two->from_fields, 2);
+  assert_int_equal (two->from_mailboxes, 2);
+  assert_int_equal (list->from_fields, 1);
+  assert_int_equal (list->from_mailboxes, 2);
+  assert_string_equal (list->from_addr, "a@b.example");
+  assert_int_equal (group->from_mailboxes, 2);
+  assert_int_equal (none->from_fields, 0);
+  assert_int_equal (none->from_mailboxes, 0);
+  assert_null (idna->sender_addr);
+}
+
 int
 main (void)
 {
@@ -575,6 +613,8 @@ main (void)
     cmocka_unit_test (test_limit_headers),
     cmocka_unit_test (test_unreadable),
     cmocka_unit_test (test_bom_blank_lines_and_cr),
+    cmocka_unit_test (test_addresses_ascii_lower_case),
+    cmocka_unit_test (test_authors_counted),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

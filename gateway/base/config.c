@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "gateway/base/config.h"
+#include "parsers/address.h"
 #include "parsers/form.h"
 #include "parsers/recur.h"
 
@@ -950,14 +951,15 @@ config_free (Config *config)
   g_free (config);
 }
 
-/* Staff addresses are stored in lower case; compare in any case. */
+/* Staff addresses are compared as addresses (parsers/address.h): ASCII
+ * case, IDNA domains as A-labels, never a look-alike. */
 gboolean
 config_is_staff (const Config *config, const char *addr)
 {
   if (addr == NULL || config->staff == NULL)
     return FALSE;
   for (char **s = config->staff; *s != NULL; s++)
-    if (g_ascii_strcasecmp (*s, addr) == 0)
+    if (address_equal (*s, addr))
       return TRUE;
   return FALSE;
 }

@@ -6,6 +6,7 @@
 #include "gateway/flows/authorize.h"
 #include "gateway/store/db.h"
 #include "gateway/store/registers.h"
+#include "parsers/address.h"
 
 /* The method=result pairs of one Authentication-Results header (RFC 8601)
  * are words like "dmarc=fail"; comments and properties follow them. */
@@ -60,21 +61,89 @@ array_has (GPtrArray *array, const char *s)
   return FALSE;
 }
 
-/* The entities the sender speaks for: those of From, and where a Sender
- * differs, only those it shares with it. */
-static GPtrArray *
-sender_entities (sqlite3 *db, const MailMessage *msg)
+/* One author (RFC 5322 section 3.6; docs/submissions.md section 6): one
+ * From field naming one mailbox, and no Sender other than it.  Why not, or
+ * NULL. */
+static char *
+authors_refusal (const MailMessage *msg)
 {
-  GPtrArray *from = registers_sender_entities (db, msg->from_addr);
-  if (from == NULL)
-    from = g_ptr_array_new_with_free_func (g_free);
-  if (msg->sender_addr == NULL)
-    return from;
-  g_autoptr (GPtrArray) sender = registers_sender_entities (db, msg->sender_addr);
-  for (guint i = from->len; i > 0; i--)
-    if (!array_has (sender, g_ptr_array_index (from, i - 1)))
-      g_ptr_array_remove_index (from, i - 1);
-  return from;
+  if (msg->from_fields > 1)
+    return g_strdup_printf ("%u From fields: a message has one author"
+                            " (RFC 5322 section 3.6)", msg->from_fields);
+  if (msg->from_mailboxes > 1)
+    return g_strdup_printf ("From names %u mailboxes: a message has one author"
+                            " (RFC 5322 section 3.6)", msg->from_mailboxes);
+  if (msg->sender_addr != NULL)
+    return g_strdup_printf ("Sender %s is not the From address %s: a message has one"
+                            " author", msg->sender_addr,
+                            msg->from_addr ? msg->from_addr : "(none)");
+  return NULL;
+}
+
+/* The addresses a sender could pretend to be: the gateway's own, the
+ * staff's and every contact point's (one query); NULL on a database error. */
+static GPtrArray *
+known_addresses (sqlite3 *db, const Config *config, GError **error)
+{
+  GPtrArray *known = registers_contact_addresses (db, error);
+  if (known == NULL)
+    return NULL;
+  if (config->address != NULL)
+    g_ptr_array_add (known, g_strdup (config->address));
+  for (char **s = config->staff; s != NULL && *s != NULL; s++)
+    g_ptr_array_add (known, g_strdup (*s));
+  return known;
+}
+
+/* The known address that sender looks like (the same confusable skeleton)
+ * without being it; NULL when it looks like none, or is one itself. */
+static const char *
+look_alike_of (GPtrArray *known, const char *sender)
+{
+  g_autofree char *key = address_normalize (sender);
+  g_autofree char *skeleton = address_skeleton (sender);
+  const char *like = NULL;
+
+  for (guint i = 0; i < known->len; i++)
+    {
+      const char *k = g_ptr_array_index (known, i);
+      g_autofree char *known_key = address_normalize (k);
+      if (key != NULL && g_strcmp0 (key, known_key) == 0)
+        return NULL;
+      g_autofree char *known_skeleton = like == NULL ? address_skeleton (k) : NULL;
+      if (known_skeleton != NULL && g_strcmp0 (skeleton, known_skeleton) == 0)
+        like = k;
+    }
+  return like;
+}
+
+/* "looks like a.nurlanova@mfa.kz.example" when the sender's address is a
+ * look-alike of a known one (docs/submissions.md section 6), else NULL. */
+static char *
+look_alike_refusal (sqlite3 *db, const Config *config, const char *sender, GError **error)
+{
+  g_autoptr (GPtrArray) known = known_addresses (db, config, error);
+  const char *like = known != NULL ? look_alike_of (known, sender) : NULL;
+
+  if (like == NULL)
+    return NULL;
+  return g_strdup_printf ("looks like %s: the sender %s is another address", like, sender);
+}
+
+/* Why the author of msg is nobody the registers could know: several
+ * authors, a look-alike, or an address that is not plain; NULL with error
+ * set on a database failure. */
+static char *
+author_refusal (sqlite3 *db, const Config *config, const MailMessage *msg, GError **error)
+{
+  char *refusal = authors_refusal (msg);
+  if (refusal != NULL || msg->from_addr == NULL)
+    return refusal;
+  refusal = look_alike_refusal (db, config, msg->from_addr, error);
+  g_autofree char *plain = address_normalize (msg->from_addr);
+  if (refusal == NULL && plain == NULL)
+    refusal = g_strdup_printf ("%s is not a plain email address", msg->from_addr);
+  return refusal;
 }
 
 /* A record that names nobody (a result without Reporter, information without
@@ -171,10 +240,19 @@ authorize_submission (sqlite3 *db, const Config *config, const MailMessage *msg,
   if (authorize_auth_failed (msg->auth_results, config->trusted_authserv_id))
     return g_strdup_printf ("Authentication-Results from %s reports a failure",
                             config->trusted_authserv_id);
-  if (config_is_staff (config, msg->from_addr)
-      && (msg->sender_addr == NULL || config_is_staff (config, msg->sender_addr)))
+  GError *local = NULL;
+  char *author = author_refusal (db, config, msg, &local);
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      g_free (author);
+      return NULL;
+    }
+  if (author != NULL)
+    return author;
+  if (config_is_staff (config, msg->from_addr))
     return NULL;
-  g_autoptr (GPtrArray) entities = sender_entities (db, msg);
+  g_autoptr (GPtrArray) entities = registers_sender_entities (db, msg->from_addr);
   if (entities->len == 0)
     return g_strdup_printf ("%s is not an active contact point of any entity", sender);
   for (guint i = 0; i < parse->records->len; i++)

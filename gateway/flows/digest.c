@@ -51,6 +51,11 @@ typedef struct {
   const char *more;        /* the command that lists every row */
 } DigestQuery;
 
+/* "arrived" finds who sent a message with lower(), SQLite's ASCII-only
+ * lower case, through the index contacts_email: a look-alike never matches
+ * (docs/submissions.md section 6), and a sender whose IDNA domain is in the
+ * other form than the contact's shows as its address.  "silent" compares
+ * with address() against the day's senders, gathered once. */
 static const DigestQuery queries[] = {
   { "arrived", "arrived",
     "SELECT s.reference, coalesce ((SELECT group_concat (DISTINCT c.entity) FROM contacts c"
@@ -147,9 +152,9 @@ static const DigestQuery queries[] = {
     "SELECT e.code, e.name FROM entities e WHERE e.active = 1"
     " AND EXISTS (SELECT 1 FROM contacts c WHERE c.entity = e.code AND c.state = 'active'"
     " AND c.status = 'active')"
-    " AND NOT EXISTS (SELECT 1 FROM contacts c JOIN submissions s"
-    " ON lower (s.from_addr) = lower (c.email) AND s.received >= :silent"
-    " WHERE c.entity = e.code)"
+    " AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.entity = e.code"
+    " AND address (c.email) IN (SELECT address (s.from_addr) FROM submissions s"
+    " WHERE s.received >= :silent))"
     " ORDER BY e.code LIMIT :limit",
     NULL, "ctcgw list entities" },
 };

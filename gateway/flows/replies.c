@@ -8,6 +8,7 @@
 #include "gateway/store/db.h"
 #include "gateway/base/log.h"
 #include "gateway/flows/replies.h"
+#include "parsers/address.h"
 #include "parsers/imip.h"
 
 /* One reply being filed. */
@@ -94,14 +95,15 @@ find_meeting (Reply *r, GError **error)
   return TRUE;
 }
 
-/* The attendee of the reply that is its sender, or NULL. */
+/* The attendee of the reply that is its sender, or NULL; compared as
+ * addresses (parsers/address.h), so a look-alike answers for nobody. */
 static const ImipAttendee *
 sender_attendee (const ImipMessage *m, const char *from)
 {
   for (guint i = 0; from != NULL && i < m->attendees->len; i++)
     {
       const ImipAttendee *a = g_ptr_array_index (m->attendees, i);
-      if (g_ascii_strcasecmp (a->address, from) == 0)
+      if (address_equal (a->address, from))
         return a;
     }
   return NULL;

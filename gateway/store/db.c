@@ -9,6 +9,7 @@
 #include <string.h>
 #include <gio/gio.h>
 
+#include "parsers/address.h"
 #include "parsers/form.h"
 
 #define SCHEMA_DIR "/ctcgw/schema/"
@@ -299,11 +300,29 @@ user_version (sqlite3 *db, int *version, GError **error)
   return TRUE;
 }
 
+/* SQL's address(email): the form an address is compared in
+ * (parsers/address.h), NULL when it is not a plain addr-spec, so that the
+ * registers never compare emails with lower(), whose rules are not an
+ * address's (docs/submissions.md section 6). */
+static void
+sql_address (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+  (void) argc;
+  char *key = address_normalize ((const char *) sqlite3_value_text (argv[0]));
+
+  if (key == NULL)
+    sqlite3_result_null (ctx);
+  else
+    sqlite3_result_text (ctx, key, -1, g_free);
+}
+
 /* The pragmas every connection needs; failures here mean "not a database". */
 static gboolean
 db_configure (sqlite3 *db, const char *path, GError **error)
 {
   sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
+  sqlite3_create_function (db, "address", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC
+                           | SQLITE_INNOCUOUS, NULL, sql_address, NULL, NULL);
   /* A checkpoint syncs the database file: every 8192 pages (32 MiB of WAL)
    * rather than SQLite's 1000, which during intake meant one every few
    * dozen messages. */

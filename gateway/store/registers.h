@@ -47,10 +47,15 @@ gboolean registers_file (sqlite3 *db, const char *prefix, FormRecord *rec,
  * data is db, which must outlive it. */
 FormLookup registers_lookup (sqlite3 *db);
 
-/* The codes of the entities for which email (any case) is a contact point
+/* The codes of the entities for which email (compared as an address,
+ * parsers/address.h) is a contact point
  * neither withdrawn nor inactive (a bouncing one still counts), sorted: a
  * new array of new strings, empty when there is none. */
 GPtrArray *registers_sender_entities (sqlite3 *db, const char *email);
+
+/* Every address of a contact point not withdrawn, as written: a new array
+ * of new strings; NULL with error set on a database failure. */
+GPtrArray *registers_contact_addresses (sqlite3 *db, GError **error);
 
 /* The code of the State that the visit visit_reference is to (the owner of
  * a visit-consent), or NULL when there is no such visit. */
