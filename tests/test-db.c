@@ -363,6 +363,65 @@ test_busy (void **state)
   db_close (other);
 }
 
+/* The plan of sql, all its lines as one text. */
+static char *
+query_plan (sqlite3 *db, const char *sql)
+{
+  g_autofree char *explain = g_strconcat ("EXPLAIN QUERY PLAN ", sql, NULL);
+  g_autoptr (sqlite3_stmt) stmt = db_prepare (db, explain, NULL);
+  GString *plan = g_string_new (NULL);
+
+  assert_non_null (stmt);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (plan, "%s\n", (const char *) sqlite3_column_text (stmt, 3));
+  return g_string_free (plan, FALSE);
+}
+
+/* A contact keeps its address() and skeleton() in step with its email, and
+ * the lookups of a sender and of a look-alike go through their indexes
+ * (schema/011-addresses.sql), not over every contact. */
+static void
+test_address_keys (void **state)
+{
+  Fixture *fx = *state;
+  static const char *const lookups[] = {
+    /* gateway/store/registers.c: registers_contact_look_alike */
+    "SELECT 1 FROM contacts WHERE address_key = ?1 AND state = 'active' LIMIT 1",
+    "SELECT email FROM contacts WHERE skeleton = ?1 AND state = 'active'"
+    " ORDER BY email LIMIT 1",
+    /* registers_sender_entities, contact_resent */
+    "SELECT DISTINCT entity FROM contacts WHERE address_key = address (?1)"
+    " AND state = 'active' AND status != 'inactive' ORDER BY entity",
+    "SELECT id FROM contacts WHERE entity = ?1 AND address_key = address (?2)"
+    " AND state = 'active' AND status != 'inactive' ORDER BY id LIMIT 1",
+    /* gateway/flows/answer.c */
+    "SELECT json_extract(languages, '$[0]') FROM contacts"
+    " WHERE address_key = address (?1) AND status = 'active' AND state = 'active'"
+    " ORDER BY id DESC LIMIT 1",
+  };
+
+  fx->db = fixture_db (fx->path);
+  fixture_exec (fx->db,
+    "INSERT INTO contacts (reference, entity, name, email) VALUES"
+    " ('CTC-CP-2026-0001', 'KZ', 'A N', 'A.Nurlanova@MFA.kz.example')");
+  assert_int_equal (fixture_count (fx->db,
+    "SELECT count(*) FROM contacts WHERE address_key = 'a.nurlanova@mfa.kz.example'"
+    " AND skeleton = skeleton ('a.nurlanova@mfa.\u212az.example')"), 1);
+  fixture_exec (fx->db, "UPDATE contacts SET email = 'b@kz.example'");
+  assert_int_equal (fixture_count (fx->db,
+    "SELECT count(*) FROM contacts WHERE address_key = 'b@kz.example'"
+    " AND skeleton = skeleton ('B@KZ.EXAMPLE')"), 1);
+  for (gsize i = 0; i < G_N_ELEMENTS (lookups); i++)
+    {
+      g_autofree char *plan = query_plan (fx->db, lookups[i]);
+      /* "SEARCH contacts USING [COVERING] INDEX contacts_address (...)" */
+      if (strstr (plan, "SEARCH contacts USING ") == NULL || strstr (plan, "SCAN contacts") != NULL
+          || (strstr (plan, "INDEX contacts_address (address_key=") == NULL
+              && strstr (plan, "INDEX contacts_skeleton (skeleton=") == NULL))
+        fail_msg ("%s\nis planned without an index of addresses:\n%s", lookups[i], plan);
+    }
+}
+
 int
 main (void)
 {
@@ -380,6 +439,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_groups, setup, teardown),
     cmocka_unit_test_setup_teardown (test_missing_iso_codes, setup, teardown),
     cmocka_unit_test_setup_teardown (test_busy, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_address_keys, setup, teardown),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

@@ -19,7 +19,7 @@ answer_language (const Context *ctx, const char *addr)
 {
   g_autoptr (sqlite3_stmt) st = db_prepare (ctx->db,
       "SELECT json_extract(languages, '$[0]') FROM contacts"
-      " WHERE address (email) = address (?1) AND status = 'active' AND state = 'active'"
+      " WHERE address_key = address (?1) AND status = 'active' AND state = 'active'"
       " ORDER BY id DESC LIMIT 1", NULL);
   if (st != NULL && addr != NULL)
     {

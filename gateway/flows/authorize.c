@@ -80,54 +80,55 @@ authors_refusal (const MailMessage *msg)
   return NULL;
 }
 
-/* The addresses a sender could pretend to be: the gateway's own, the
- * staff's and every contact point's (one query); NULL on a database error. */
-static GPtrArray *
-known_addresses (sqlite3 *db, const Config *config, GError **error)
-{
-  GPtrArray *known = registers_contact_addresses (db, error);
-  if (known == NULL)
-    return NULL;
-  if (config->address != NULL)
-    g_ptr_array_add (known, g_strdup (config->address));
-  for (char **s = config->staff; s != NULL && *s != NULL; s++)
-    g_ptr_array_add (known, g_strdup (*s));
-  return known;
-}
-
-/* The known address that sender looks like (the same confusable skeleton)
- * without being it; NULL when it looks like none, or is one itself. */
+/* The address of the configuration (the gateway's own, then the staff's)
+ * that a sender with this key and skeleton looks like without being it;
+ * *is_known when it is one of them. */
 static const char *
-look_alike_of (GPtrArray *known, const char *sender)
+configured_look_alike (const Config *config, const char *key, const char *skeleton,
+                       gboolean *is_known)
 {
-  g_autofree char *key = address_normalize (sender);
-  g_autofree char *skeleton = address_skeleton (sender);
+  g_autoptr (GPtrArray) known = g_ptr_array_new ();
   const char *like = NULL;
 
+  *is_known = FALSE;
+  if (config->address != NULL)
+    g_ptr_array_add (known, config->address);
+  for (char **s = config->staff; s != NULL && *s != NULL; s++)
+    g_ptr_array_add (known, *s);
   for (guint i = 0; i < known->len; i++)
     {
       const char *k = g_ptr_array_index (known, i);
       g_autofree char *known_key = address_normalize (k);
       if (key != NULL && g_strcmp0 (key, known_key) == 0)
-        return NULL;
+        *is_known = TRUE;
       g_autofree char *known_skeleton = like == NULL ? address_skeleton (k) : NULL;
       if (known_skeleton != NULL && g_strcmp0 (skeleton, known_skeleton) == 0)
         like = k;
     }
-  return like;
+  return *is_known ? NULL : like;
 }
 
-/* "looks like a.nurlanova@mfa.kz.example" when the sender's address is a
- * look-alike of a known one (docs/submissions.md section 6), else NULL. */
+/* "looks like a.nurlanova@mfa.kz.example" when the sender's address has the
+ * confusable skeleton of a known one without being it (docs/submissions.md
+ * section 6): a contact point's, found through the index of skeletons, or
+ * the gateway's or a staff member's; else NULL. */
 static char *
 look_alike_refusal (sqlite3 *db, const Config *config, const char *sender, GError **error)
 {
-  g_autoptr (GPtrArray) known = known_addresses (db, config, error);
-  const char *like = known != NULL ? look_alike_of (known, sender) : NULL;
+  g_autofree char *key = address_normalize (sender);
+  g_autofree char *skeleton = address_skeleton (sender);
+  gboolean configured = FALSE, contact = FALSE;
+  const char *configured_like = configured_look_alike (config, key, skeleton, &configured);
+  g_autofree char *like = NULL;
 
-  if (like == NULL)
+  if (configured
+      || !registers_contact_look_alike (db, key, skeleton, &contact, &like, error)
+      || contact)
     return NULL;
-  return g_strdup_printf ("looks like %s: the sender %s is another address", like, sender);
+  if (like == NULL && configured_like == NULL)
+    return NULL;
+  return g_strdup_printf ("looks like %s: the sender %s is another address",
+                          like != NULL ? like : configured_like, sender);
 }
 
 /* Why the author of msg is nobody the registers could know: several

@@ -276,13 +276,13 @@ count_bounce (Report *report, const char *email, GError **error)
 {
   static const char *const steps[] = {
     "UPDATE contacts SET bounces = bounces + 1"
-    " WHERE address (email) = address (?1) AND state = 'active'",
+    " WHERE address_key = address (?1) AND state = 'active'",
     "INSERT INTO contacts_history (record_id, submission_id, changed, field, old_value,"
     " new_value, action) SELECT id, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'Status',"
-    " 'active', 'bouncing', 'update' FROM contacts WHERE address (email) = address (?1)"
+    " 'active', 'bouncing', 'update' FROM contacts WHERE address_key = address (?1)"
     " AND state = 'active' AND status = 'active' AND bounces >= ?3",
     "UPDATE contacts SET status = 'bouncing', updated = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
-    " WHERE address (email) = address (?1) AND state = 'active' AND status = 'active'"
+    " WHERE address_key = address (?1) AND state = 'active' AND status = 'active'"
     " AND bounces >= ?3",
   };
   for (gsize i = 0; i < G_N_ELEMENTS (steps); i++)

@@ -153,7 +153,7 @@ static const DigestQuery queries[] = {
     " AND EXISTS (SELECT 1 FROM contacts c WHERE c.entity = e.code AND c.state = 'active'"
     " AND c.status = 'active')"
     " AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.entity = e.code"
-    " AND address (c.email) IN (SELECT address (s.from_addr) FROM submissions s"
+    " AND c.address_key IN (SELECT address (s.from_addr) FROM submissions s"
     " WHERE s.received >= :silent))"
     " ORDER BY e.code LIMIT :limit",
     NULL, "ctcgw list entities" },

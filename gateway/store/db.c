@@ -316,6 +316,35 @@ sql_address (sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_text (ctx, key, -1, g_free);
 }
 
+/* SQL's skeleton(email): the confusable skeleton of an address
+ * (parsers/address.h), which a look-alike shares with what it imitates. */
+static void
+sql_skeleton (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+  (void) argc;
+  char *skeleton = address_skeleton ((const char *) sqlite3_value_text (argv[0]));
+
+  if (skeleton == NULL)
+    sqlite3_result_null (ctx);
+  else
+    sqlite3_result_text (ctx, skeleton, -1, g_free);
+}
+
+/* The schema version from which contacts keep address_key and skeleton
+ * (schema/011-addresses.sql). */
+#define ADDRESS_KEYS_VERSION 11
+
+/* A contact inserted through this connection gets its address_key and
+ * skeleton (schema/011-addresses.sql says why this trigger is TEMP). */
+static gboolean
+db_address_triggers (sqlite3 *db, GError **error)
+{
+  return db_exec (db,
+    "CREATE TEMP TRIGGER IF NOT EXISTS contacts_keys_insert AFTER INSERT ON main.contacts"
+    " BEGIN UPDATE contacts SET address_key = address (NEW.email),"
+    " skeleton = skeleton (NEW.email) WHERE id = NEW.id; END", error);
+}
+
 /* The pragmas every connection needs; failures here mean "not a database". */
 static gboolean
 db_configure (sqlite3 *db, const char *path, GError **error)
@@ -323,6 +352,8 @@ db_configure (sqlite3 *db, const char *path, GError **error)
   sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
   sqlite3_create_function (db, "address", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC
                            | SQLITE_INNOCUOUS, NULL, sql_address, NULL, NULL);
+  sqlite3_create_function (db, "skeleton", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC
+                           | SQLITE_INNOCUOUS, NULL, sql_skeleton, NULL, NULL);
   /* A checkpoint syncs the database file: every 8192 pages (32 MiB of WAL)
    * rather than SQLite's 1000, which during intake meant one every few
    * dozen messages. */
@@ -359,7 +390,7 @@ db_check_version (sqlite3 *db, const char *path, gboolean create, GError **error
                    " use a newer ctcgw", path, version, db_schema_version ());
       return FALSE;
     }
-  return TRUE;
+  return version < ADDRESS_KEYS_VERSION || db_address_triggers (db, error);
 }
 
 /* One connection with the pragmas every user of the registers relies on. */
@@ -510,6 +541,8 @@ db_init (sqlite3 *db, GError **error)
       if (number > version && !apply_schema_file (db, *n, number, error))
         return FALSE;
     }
+  if (db_schema_version () >= ADDRESS_KEYS_VERSION && !db_address_triggers (db, error))
+    return FALSE;
   return db_load_countries (db, CTC_ISO3166_JSON, error);
 }
 

@@ -631,7 +631,7 @@ static gboolean
 contact_resent (Filing *f, gint64 *id, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = db_prepare (f->db,
-    "SELECT id FROM contacts WHERE entity = ?1 AND address (email) = address (?2)"
+    "SELECT id FROM contacts WHERE entity = ?1 AND address_key = address (?2)"
     " AND state = 'active' AND status != 'inactive' ORDER BY id LIMIT 1", error);
   int rc;
 
@@ -671,7 +671,7 @@ contacts_named (Filing *f, gint64 id, const char *email, GArray *ids,
 {
   g_autoptr (sqlite3_stmt) stmt = db_prepare (f->db,
     "SELECT id, status FROM contacts WHERE entity = (SELECT entity FROM contacts WHERE id = ?1)"
-    " AND address (email) = address (?2) AND id != ?1 AND state = 'active'"
+    " AND address_key = address (?2) AND id != ?1 AND state = 'active'"
     " AND status != 'inactive'", error);
   int rc;
 
@@ -851,7 +851,7 @@ GPtrArray *
 registers_sender_entities (sqlite3 *db, const char *email)
 {
   g_autoptr (sqlite3_stmt) stmt = db_prepare (db,
-    "SELECT DISTINCT entity FROM contacts WHERE address (email) = address (?1)"
+    "SELECT DISTINCT entity FROM contacts WHERE address_key = address (?1)"
     " AND state = 'active' AND status != 'inactive' ORDER BY entity", NULL);
 
   if (email == NULL)
@@ -861,25 +861,46 @@ registers_sender_entities (sqlite3 *db, const char *email)
   return column_strings (stmt);
 }
 
-/* The addresses a sender could pretend to be (docs/submissions.md section
- * 6): every contact point's, in one query. */
-GPtrArray *
-registers_contact_addresses (sqlite3 *db, GError **error)
+/* See registers.h: whom a sender could pretend to be (docs/submissions.md
+ * section 6), through the indexes contacts_address and contacts_skeleton. */
+gboolean
+registers_contact_look_alike (sqlite3 *db, const char *key, const char *skeleton,
+                              gboolean *is_contact, char **like, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = db_prepare (db,
-    "SELECT DISTINCT email FROM contacts WHERE state = 'active' ORDER BY email", error);
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-  GPtrArray *addresses = g_ptr_array_new_with_free_func (g_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (addresses, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  if (rc == SQLITE_DONE)
-    return addresses;
-  db_set_error (db, error, "contacts");
-  g_ptr_array_unref (addresses);
-  return NULL;
+  *is_contact = FALSE;
+  *like = NULL;
+  if (key != NULL)
+    {
+      g_autoptr (sqlite3_stmt) is = db_prepare (db,
+        "SELECT 1 FROM contacts WHERE address_key = ?1 AND state = 'active' LIMIT 1", error);
+      if (is == NULL)
+        return FALSE;
+      sqlite3_bind_text (is, 1, key, -1, SQLITE_STATIC);
+      int rc = sqlite3_step (is);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        {
+          db_set_error (db, error, "contacts");
+          return FALSE;
+        }
+      *is_contact = rc == SQLITE_ROW;
+    }
+  if (*is_contact || skeleton == NULL)
+    return TRUE;
+  g_autoptr (sqlite3_stmt) looks = db_prepare (db,
+    "SELECT email FROM contacts WHERE skeleton = ?1 AND state = 'active'"
+    " ORDER BY email LIMIT 1", error);
+  if (looks == NULL)
+    return FALSE;
+  sqlite3_bind_text (looks, 1, skeleton, -1, SQLITE_STATIC);
+  int rc = sqlite3_step (looks);
+  if (rc == SQLITE_ROW)
+    *like = g_strdup ((const char *) sqlite3_column_text (looks, 0));
+  else if (rc != SQLITE_DONE)
+    {
+      db_set_error (db, error, "contacts");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* A visit-consent speaks for the State visited. */

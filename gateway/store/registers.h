@@ -53,9 +53,14 @@ FormLookup registers_lookup (sqlite3 *db);
  * new array of new strings, empty when there is none. */
 GPtrArray *registers_sender_entities (sqlite3 *db, const char *email);
 
-/* Every address of a contact point not withdrawn, as written: a new array
- * of new strings; NULL with error set on a database failure. */
-GPtrArray *registers_contact_addresses (sqlite3 *db, GError **error);
+/* The contact point not withdrawn that an address (its address(), key, and
+ * its skeleton, parsers/address.h) is or looks like, each one lookup of an
+ * index: *is_contact is TRUE when key is a contact point's address; else
+ * *like is the address as written of the first contact point (by address)
+ * with the same skeleton, a new string, or NULL.  FALSE with error set on
+ * a database failure. */
+gboolean registers_contact_look_alike (sqlite3 *db, const char *key, const char *skeleton,
+                                       gboolean *is_contact, char **like, GError **error);
 
 /* The code of the State that the visit visit_reference is to (the owner of
  * a visit-consent), or NULL when there is no such visit. */
