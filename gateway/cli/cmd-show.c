@@ -27,6 +27,11 @@ typedef struct {
   " FROM " table "_history h LEFT JOIN submissions s ON s.id = h.submission_id" \
   " WHERE h.record_id = ?1 ORDER BY h.id"
 #define BY_REFERENCE(table) "SELECT * FROM " table " WHERE reference = ?1"
+/* A contact's columns but the keys its address is found by
+ * (schema/011-addresses.sql). */
+#define CONTACT_COLUMNS \
+  "SELECT id, reference, state, submission_id, created, updated, entity, name, email, title," \
+  " office, phone, languages, role, areas, replaces, status, bounces FROM contacts"
 #define RESULTS_OF \
   { "results", "SELECT reference, state, reporter, created FROM results" \
                " WHERE target = ?2 ORDER BY id" }
@@ -42,7 +47,7 @@ static const ShowQuery show_queries[] = {
                       " FROM quarantine WHERE submission_id = ?1 ORDER BY id" },
       { "outbox", "SELECT id, state, kind, recipient, created, sent"
                   " FROM outbox WHERE submission_id = ?1 ORDER BY id" } } },
-  { "CP", BY_REFERENCE ("contacts"), HISTORY ("contacts"), { { NULL } } },
+  { "CP", CONTACT_COLUMNS " WHERE reference = ?1", HISTORY ("contacts"), { { NULL } } },
   { "OFF", BY_REFERENCE ("offers"), HISTORY ("offers"), { RESULTS_OF } },
   { "REQ", BY_REFERENCE ("requests"), HISTORY ("requests"), { RESULTS_OF } },
   { "RES", BY_REFERENCE ("results"), HISTORY ("results"), { { NULL } } },
