@@ -18,6 +18,12 @@ char *authorize_submission (sqlite3 *db, const Config *config, const MailMessage
  * authorize_submission, and for staff-approved messages too. */
 void authorize_defaults (sqlite3 *db, const MailMessage *msg, FormParse *parse);
 
-/* TRUE when an Authentication-Results header from the trusted authserv-id
- * reports dmarc=fail, or dkim=fail together with spf=fail. */
+/* TRUE when an Authentication-Results header (RFC 8601; auth_results holds
+ * them one a line) from the trusted authserv-id reports dmarc=fail, or
+ * dkim=fail together with spf=fail.  Malformed headers are ignored. */
 gboolean authorize_auth_failed (const char *auth_results, const char *authserv_id);
+
+/* TRUE when one of them reports dmarc=pass and none a failure as above:
+ * the sender is authenticated as "dmarc" (docs/submissions.md section 6).
+ * Malformed headers are ignored and logged. */
+gboolean authorize_dmarc_passed (const char *auth_results, const char *authserv_id);
