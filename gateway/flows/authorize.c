@@ -174,10 +174,11 @@ authorize_defaults (sqlite3 *db, const MailMessage *msg, FormParse *parse)
 
 char *
 authorize_submission (sqlite3 *db, const Config *config, const MailMessage *msg,
-                      FormParse *parse, GError **error)
+                      MailAuth auth, FormParse *parse, GError **error)
 {
   const char *sender = msg->from_addr ? msg->from_addr : "(no sender)";
-  if (authorize_auth_failed (msg->auth_results, config->trusted_authserv_id))
+  if (auth != MAIL_AUTH_DKIM && auth != MAIL_AUTH_DMARC
+      && authorize_auth_failed (msg->auth_results, config->trusted_authserv_id))
     return g_strdup_printf ("Authentication-Results from %s reports a failure",
                             config->trusted_authserv_id);
   if (config_is_staff (config, msg->from_addr)

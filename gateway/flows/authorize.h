@@ -4,14 +4,17 @@
 #include <glib.h>
 #include <sqlite3.h>
 #include "gateway/base/config.h"
+#include "parsers/authres.h"
 #include "parsers/form.h"
 #include "parsers/message.h"
 
 /* NULL when the sender of msg may file every checked record of parse; else
  * a new string saying why not, the reason the message is quarantined.
+ * auth: how the sender was authenticated; a sender authenticated by DKIM
+ * or DMARC is never quarantined for a failed Authentication-Results.
  * On a database failure returns NULL with error set. */
 char *authorize_submission (sqlite3 *db, const Config *config, const MailMessage *msg,
-                            FormParse *parse, GError **error);
+                            MailAuth auth, FormParse *parse, GError **error);
 
 /* Gives the records that name nobody (a result without Reporter,
  * information without Entity) the sender's first entity.  Called before
