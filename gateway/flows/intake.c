@@ -440,7 +440,8 @@ process_reply (Intake *in, GError **error)
 {
   g_autofree char *refusal = NULL;
 
-  if (!replies_process (&in->ctx, in->msg, in->id, in->approved, &refusal, error))
+  MailAuth auth = in->approved ? MAIL_AUTH_STAFF_CLI : in->auth;
+  if (!replies_process (&in->ctx, in->msg, in->id, auth, &refusal, error))
     return FALSE;
   if (refusal == NULL)
     return TRUE;
