@@ -161,4 +161,48 @@ if [ "$STATUS" -eq 0 ]; then
     auth_is "a key not found in DNS is none" none
     check_err "the failed lookup is logged" 'dkim: key=.*found=no'
 fi
+
+# A DNS server that never answers, where the system lets an unprivileged
+# user have its own mount and network namespaces (unshare -rmn): the
+# aligned signer's key lookup times out after MAIL_DKIM_DNS_TIMEOUT (5 s),
+# deliver exits 75 and stores nothing; an unaligned signer's timing out
+# does not hold the message back.
+printf 'nameserver 127.0.0.1\noptions attempts:1\n' >"$TMP/resolv.conf"
+cat >"$TMP/blackhole.sh" <<'EOF'
+resolv=$1; shift
+ip link set lo up 2>/dev/null || exit 77
+mount --bind "$resolv" /etc/resolv.conf 2>/dev/null || exit 77
+"$PY" -c "
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', 53)); time.sleep(60)" &
+sleep 0.3
+"$@"
+status=$?
+kill $! 2>/dev/null
+exit $status
+EOF
+blackhole () { # blackhole FILE: delivers FILE where DNS never answers
+    PY=$PY unshare -rmn sh "$TMP/blackhole.sh" "$TMP/resolv.conf" \
+        sh -c '"$1" -v -c "$2" deliver < "$3"' _ "$CTCGW" "$CONF" "$1"
+}
+if command -v unshare >/dev/null && command -v ip >/dev/null \
+   && unshare -rmn sh -c 'ip link set lo up && mount --bind /dev/null /etc/resolv.conf' 2>/dev/null; then
+    message officer@mfa.kz.example | sign mfa.kz.example "$TMP/kz.pem" >"$TMP/timeout.eml"
+    before=$(sqlite3 "$TMP/db.sqlite" "SELECT count(*) FROM submissions")
+    start=$(date +%s)
+    run blackhole "$TMP/timeout.eml"
+    took=$(( $(date +%s) - start ))
+    [ "$STATUS" -eq 75 ] && ok "a key lookup that times out: deliver exits 75" \
+        || { fail "a key lookup that times out: deliver exits 75" "status $STATUS"; show_last; }
+    [ "$took" -le 15 ] && ok "after the timeout, not more ($took s)" || fail "after the timeout" "$took s"
+    after=$(sqlite3 "$TMP/db.sqlite" "SELECT count(*) FROM submissions")
+    [ "$before" = "$after" ] && ok "nothing is stored" || fail "nothing is stored" "$before -> $after"
+    check_err "it says to try again" 'timed out: try again later'
+    message officer@mfa.kz.example | sign attacker.example "$TMP/other.pem" >"$TMP/timeout-other.eml"
+    run blackhole "$TMP/timeout-other.eml"
+    [ "$STATUS" -eq 0 ] && ok "an unaligned signer's timeout does not hold the message" \
+        || { fail "an unaligned signer's timeout does not hold the message" "status $STATUS"; show_last; }
+else
+    skip "a key lookup that times out" "unshare -rmn is not allowed here"
+fi
 finish

@@ -59,7 +59,8 @@ mail_dkim_aligned (const char *signer, const char *from_domain)
 
 /* What the key lookups of one verification found out. */
 typedef struct {
-  gboolean timed_out;   /* a DNS query got no answer in time */
+  const char *from_domain;
+  gboolean timed_out;   /* the DNS query of an aligned signer's key got no answer in time */
 } Lookups;
 
 /* The text of the first TXT record of answer (RFC 6376 section 3.6.2.2:
@@ -117,7 +118,8 @@ lookup_key (DKIM *dkim, DKIM_SIGINFO *sig, u_char *buf, size_t buflen)
             : hstrerror (res.res_h_errno));
   if (len < 0 && saved == ETIMEDOUT)
     {
-      lookups->timed_out = TRUE;
+      if (mail_dkim_aligned ((const char *) dkim_sig_getdomain (sig), lookups->from_domain))
+        lookups->timed_out = TRUE;
       return DKIM_CBSTAT_TRYAGAIN;
     }
   return DKIM_CBSTAT_NOTFOUND;
@@ -169,11 +171,9 @@ signature_passed (DKIM *dkim, DKIM_SIGINFO *sig)
   return signlen < 0;
 }
 
-/* Looks at each signature after dkim_eom: aligned passes, and aligned ones
- * whose key lookup timed out. */
+/* Looks at each signature after dkim_eom for an aligned pass. */
 static void
-judge_signatures (DKIM *dkim, const char *from_domain, gboolean *aligned, gboolean *keyfail,
-                  gboolean timed_out)
+judge_signatures (DKIM *dkim, const char *from_domain, gboolean *aligned)
 {
   DKIM_SIGINFO **sigs = NULL;
   int nsigs = 0;
@@ -190,8 +190,6 @@ judge_signatures (DKIM *dkim, const char *from_domain, gboolean *aligned, gboole
                  passed ? "yes" : "no", dkim_sig_geterrorstr (sigerr));
       if (in_line && passed)
         *aligned = TRUE;
-      if (in_line && timed_out && sigerr == DKIM_SIGERROR_KEYFAIL)
-        *keyfail = TRUE;
     }
 }
 
@@ -220,7 +218,7 @@ verify_with (DKIM_LIB *lib, GBytes *raw, const char *from_domain, gboolean *alig
   gsize len;
   const guchar *data = g_bytes_get_data (raw, &len);
   DKIM_STAT status;
-  Lookups lookups = { FALSE };
+  Lookups lookups = { from_domain, FALSE };
   DKIM *dkim = dkim_verify (lib, (const u_char *) "ctcgw", NULL, &status);
   if (dkim == NULL)
     {
@@ -234,12 +232,11 @@ verify_with (DKIM_LIB *lib, GBytes *raw, const char *from_domain, gboolean *alig
     status = dkim_chunk (dkim, NULL, 0);
   if (status == DKIM_STAT_OK)
     status = dkim_eom (dkim, NULL);
-  gboolean keyfail = FALSE;
-  judge_signatures (dkim, from_domain, aligned, &keyfail, lookups.timed_out);
+  judge_signatures (dkim, from_domain, aligned);
   if (!*aligned && status != DKIM_STAT_OK && status != DKIM_STAT_NOSIG)
     log_info ("dkim", "not-authenticated reason=%s", dkim_getresultstr (status));
   dkim_free (dkim);
-  if (*aligned || !keyfail)
+  if (*aligned || !lookups.timed_out)
     return TRUE;
   g_set_error (error, MAIL_DKIM_ERROR, MAIL_DKIM_ERROR_TEMPORARY,
                "the DNS lookup of the DKIM key of %s timed out: try again later",
