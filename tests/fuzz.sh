@@ -6,7 +6,7 @@ corpus=${CTCGW_CORPUS:-${CTCGW_SRCDIR:-.}/../shared/corpus}
 : "${FUZZ_ITERATIONS:=3000}"
 export FUZZ_ITERATIONS
 status=0
-for harness in tests/fuzz-form tests/fuzz-message tests/fuzz-imip; do
+for harness in tests/fuzz-form tests/fuzz-message tests/fuzz-imip tests/fuzz-authres; do
   if [ -d "$corpus" ]; then
     find "$corpus" -type f ! -name '*.tsv' ! -name '*.md' ! -path '*/LICENSES/*' | sort | xargs "./$harness" || {
       echo "FAIL: $harness on the corpus"; status=1; }

@@ -456,6 +456,24 @@ test_gateway_values (void **state)
   assert_int_equal (c->smtp_sessions, 8);
 }
 
+/* [authentication] dkim_keys (ctcgw.conf(5)): a readable file, made
+ * absolute from the configuration's directory; no other key. */
+static void
+test_authentication (void **state)
+{
+  g_autofree char *keys = write_file ("dkim-keys", "s1._domainkey.un.example v=DKIM1; p=\n");
+  g_autoptr (Config) none = load (MINIMAL);
+  assert_null (none->dkim_keys);
+  g_autoptr (Config) c = load (MINIMAL "[authentication]\ndkim_keys = dkim-keys\n");
+  assert_string_equal (c->dkim_keys, keys);
+  assert_no_problem (MINIMAL "[authentication]\ndkim_keys = dkim-keys\n");
+  assert_problem (MINIMAL "[authentication]\ndkim_keys = absent\n",
+                  "[authentication] dkim_keys: ");
+  assert_problem (MINIMAL "[authentication]\ndkim_keys = .\n", "is not a file");
+  assert_problem (MINIMAL "[authentication]\nrequire = dkim\n", "[authentication] require");
+  assert_problem (MINIMAL "[authenticaton]\n", "did you mean [authentication]");
+}
+
 static void
 test_load_errors (void **state)
 {
@@ -571,6 +589,7 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_defaults),
+    cmocka_unit_test (test_authentication),
     cmocka_unit_test (test_mailbox_defaults),
     cmocka_unit_test (test_inline_comments),
     cmocka_unit_test (test_hash_inside_value),

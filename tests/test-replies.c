@@ -13,6 +13,7 @@
 #include "gateway/base/config.h"
 #include "gateway/store/db.h"
 #include "gateway/flows/intake.h"
+#include "gateway/flows/replies.h"
 #include "tests/fixture.h"
 
 typedef Gateway Fixture;
@@ -188,6 +189,30 @@ test_failed_authentication_quarantined (void **state)
   assert_nothing_answered (f);
 }
 
+/* The same reply from a sender that an aligned DKIM signature
+ * authenticated is filed: a signature outweighs the trusted failure
+ * (ctcgw(8), AUTHENTICATION). */
+static void
+test_dkim_outweighs_failed_authentication (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GBytes) body = reply ("head@mfa.kz.example", "r15@mfa", "REPLY",
+                                   "mtg-1@ctc.example", 2, "20260302T090000Z", HEAD_ACCEPTS);
+  g_autofree char *text = g_strdup_printf ("Authentication-Results: mx.ctc.example;"
+      " dmarc=fail header.from=mfa.kz.example\r\n%s", (const char *) g_bytes_get_data (body, NULL));
+  g_autoptr (GBytes) raw = g_bytes_new (text, strlen (text));
+  assert_int_equal (take_in (f, raw), INTAKE_QUARANTINED);
+  g_autoptr (MailMessage) msg = mail_message_parse (raw, "gateway@ctc.example",
+                                                    &f->config->limits, NULL);
+  gint64 id = fixture_count (f->db, "SELECT submission_id FROM quarantine");
+  g_autofree char *refusal = NULL;
+  g_autoptr (GError) error = NULL;
+  assert_true (replies_process (FIXTURE_CONTEXT (f), msg, id, MAIL_AUTH_DKIM, &refusal, &error));
+  assert_null (refusal);
+  fixture_assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'head@mfa.kz.example'",
+                       "ACCEPTED");
+}
+
 static void
 test_older_sequence_ignored (void **state)
 {
@@ -310,6 +335,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_answers_in_order, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_spoofed_reply_quarantined, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_failed_authentication_quarantined, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_dkim_outweighs_failed_authentication, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_older_sequence_ignored, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_unknown_uid_kept, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_delegation, setup, fixture_gateway_teardown),

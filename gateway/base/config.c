@@ -38,6 +38,7 @@ static const char *const schedule_kinds[] = { "circular", "distribute-contacts",
 static const char *const digest_keys[] = {
   "to", "time", "enabled", "stale_months", "silent_months", "visit_information_days",
   "items", NULL };
+static const char *const authentication_keys[] = { "dkim_keys", NULL };
 static const char *const languages[] = { "ar", "en", "es", "fr", "ru", "zh", NULL };
 
 /* A kind of section: "mailbox" and "schedule" sections carry a name. */
@@ -54,9 +55,11 @@ static const SectionKind section_kinds[] = {
   { "limits", FALSE, limits_keys },
   { "digest", FALSE, digest_keys },
   { "schedule", TRUE, schedule_keys },
+  { "authentication", FALSE, authentication_keys },
 };
 static const char *const section_names[] = {
-  "gateway", "mailbox", "smtp", "limits", "digest", "schedule", NULL };
+  "gateway", "mailbox", "smtp", "limits", "digest", "schedule", "authentication",
+  NULL };
 
 /* The state of one reading of the file. */
 typedef struct {
@@ -598,6 +601,26 @@ read_smtp (Reader *r, Config *c)
   c->smtp_starttls = read_bool (r, "smtp", "starttls", FALSE) || url_starttls;
 }
 
+/* [authentication] dkim_keys: the file of DKIM keys read instead of DNS
+ * (ctcgw.conf(5)), absolute; a problem when it cannot be read. */
+static void
+read_authentication (Reader *r, Config *c)
+{
+  g_autofree char *value = read_value (r, "authentication", "dkim_keys");
+  if (value == NULL)
+    return;
+  c->dkim_keys = resolve_path (r, value);
+  g_autofree char *text = NULL;
+  g_autoptr (GError) error = NULL;
+  if (!g_file_test (c->dkim_keys, G_FILE_TEST_IS_REGULAR))
+    problem (r, "authentication", "dkim_keys", "%s is not a file: name the file of DKIM"
+             " keys, one a line: SELECTOR._domainkey.DOMAIN v=DKIM1; k=rsa; p=...",
+             c->dkim_keys);
+  else if (!g_file_get_contents (c->dkim_keys, &text, NULL, &error))
+    problem (r, "authentication", "dkim_keys", "cannot read %s (%s): make it readable by"
+             " the gateway", c->dkim_keys, error->message);
+}
+
 /* [limits]: defaults from parsers/limits.h. */
 static void
 read_limits (Reader *r, Config *c)
@@ -853,6 +876,7 @@ config_from_keyfile (GKeyFile *kf, const char *path, GPtrArray *problems)
   read_mailboxes (&r, c);
   read_smtp (&r, c);
   read_limits (&r, c);
+  read_authentication (&r, c);
   read_schedules (&r, c);
   read_digest (&r, c);
   return c;
@@ -941,6 +965,7 @@ config_free (Config *config)
   g_free (config->timezone);
   g_clear_pointer (&config->zone, g_time_zone_unref);
   g_free (config->trusted_authserv_id);
+  g_free (config->dkim_keys);
   g_free (config->language);
   g_clear_pointer (&config->mailboxes, g_ptr_array_unref);
   g_clear_pointer (&config->schedules, g_ptr_array_unref);

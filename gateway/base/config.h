@@ -67,6 +67,8 @@ typedef struct {
   /* [limits] */
   CtcLimits limits;
   guint replies_per_sender_per_hour;
+  /* [authentication] */
+  char *dkim_keys;          /* file of DKIM keys read instead of DNS, or NULL */
   /* [schedule NAME], then the digest's schedule "digest" when there is [digest] */
   GPtrArray *schedules;     /* ScheduleConfig*, in file order */
   /* [digest] */

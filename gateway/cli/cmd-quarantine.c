@@ -138,7 +138,8 @@ show_metadata (sqlite3 *db, gint64 id, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = db_prepare (db,
     "SELECT q.id, s.reference AS submission, s.received, s.mailbox, s.from_addr AS \"from\","
-    " s.sender_addr AS sender, s.subject, s.size, q.reason, q.state, q.decided,"
+    " s.sender_addr AS sender, s.authentication, s.subject, s.size, q.reason, q.state,"
+    " q.decided,"
     " q.decided_reason FROM quarantine q JOIN submissions s ON s.id = q.submission_id"
     " WHERE q.id = ?1", error);
 

@@ -39,7 +39,8 @@ typedef struct {
 static const ShowQuery show_queries[] = {
   { "SUB",
     "SELECT id, reference, message_id, sha256, mailbox, received, from_addr, sender_addr,"
-    " subject, class, outcome, size, answer_outbox_id FROM submissions WHERE reference = ?1",
+    " authentication, subject, class, outcome, size, answer_outbox_id FROM submissions"
+    " WHERE reference = ?1",
     NULL,
     { { "records", "SELECT register, reference, how, changed, problems"
                    " FROM submission_records WHERE submission_id = ?1 ORDER BY id" },

@@ -4,52 +4,61 @@
 #include <string.h>
 
 #include "gateway/flows/authorize.h"
+#include "gateway/base/log.h"
 #include "gateway/store/db.h"
 #include "gateway/store/registers.h"
 #include "parsers/address.h"
+#include "parsers/authres.h"
 
-/* The method=result pairs of one Authentication-Results header (RFC 8601)
- * are words like "dmarc=fail"; comments and properties follow them. */
-static gboolean
-has_result (const char *header, const char *method, const char *result)
+/* The Authentication-Results headers of auth_results (one a line) that
+ * parse (RFC 8601) and whose authserv-id is authserv_id.  A malformed one
+ * is left out, and logged when say is TRUE. */
+static GPtrArray *
+trusted_headers (const char *auth_results, const char *authserv_id, gboolean say)
 {
-  g_autofree char *want = g_strdup_printf ("%s=%s", method, result);
-  g_autofree char *lower = g_ascii_strdown (header, -1);
-  for (const char *p = strstr (lower, want); p != NULL; p = strstr (p + 1, want))
+  GPtrArray *trusted = g_ptr_array_new_with_free_func ((GDestroyNotify) authres_free);
+  if (auth_results == NULL || authserv_id == NULL)
+    return trusted;
+  g_auto (GStrv) headers = g_strsplit (auth_results, "\n", -1);
+  for (guint i = 0; headers[i] != NULL; i++)
     {
-      gboolean starts = p == lower || strchr (" \t;\r\n(", p[-1]) != NULL;
-      char after = p[strlen (want)];
-      if (starts && (after == '\0' || strchr (" \t;\r\n(", after) != NULL))
-        return TRUE;
+      g_autoptr (GError) error = NULL;
+      AuthRes *ar = authres_parse (headers[i], &error);
+      if (ar == NULL && say)
+        {
+          g_autofree char *why = log_escape (error->message);
+          log_info ("authorize", "ignored=authentication-results reason=%s", why);
+        }
+      if (ar != NULL && g_ascii_strcasecmp (ar->authserv_id, authserv_id) == 0)
+        g_ptr_array_add (trusted, ar);
+      else
+        authres_free (ar);
     }
-  return FALSE;
-}
-
-/* The header's authserv-id is its first token, before ';' (RFC 8601). */
-static gboolean
-from_authserv (const char *header, const char *authserv_id)
-{
-  while (*header == ' ' || *header == '\t')
-    header++;
-  gsize n = strcspn (header, "; \t\r\n");
-  return n == strlen (authserv_id) && g_ascii_strncasecmp (header, authserv_id, n) == 0;
+  return trusted;
 }
 
 gboolean
 authorize_auth_failed (const char *auth_results, const char *authserv_id)
 {
-  if (auth_results == NULL || authserv_id == NULL)
-    return FALSE;
-  g_auto (GStrv) headers = g_strsplit (auth_results, "\n", -1);
-  for (guint i = 0; headers[i] != NULL; i++)
+  g_autoptr (GPtrArray) trusted = trusted_headers (auth_results, authserv_id, FALSE);
+  for (guint i = 0; i < trusted->len; i++)
     {
-      if (!from_authserv (headers[i], authserv_id))
-        continue;
-      if (has_result (headers[i], "dmarc", "fail")
-          || (has_result (headers[i], "dkim", "fail") && has_result (headers[i], "spf", "fail")))
+      const AuthRes *ar = g_ptr_array_index (trusted, i);
+      if (authres_has (ar, "dmarc", "fail")
+          || (authres_has (ar, "dkim", "fail") && authres_has (ar, "spf", "fail")))
         return TRUE;
     }
   return FALSE;
+}
+
+gboolean
+authorize_dmarc_passed (const char *auth_results, const char *authserv_id)
+{
+  g_autoptr (GPtrArray) trusted = trusted_headers (auth_results, authserv_id, TRUE);
+  gboolean passed = FALSE;
+  for (guint i = 0; i < trusted->len; i++)
+    passed = passed || authres_has (g_ptr_array_index (trusted, i), "dmarc", "pass");
+  return passed && !authorize_auth_failed (auth_results, authserv_id);
 }
 
 static gboolean
@@ -235,10 +244,11 @@ authorize_defaults (sqlite3 *db, const MailMessage *msg, FormParse *parse)
 
 char *
 authorize_submission (sqlite3 *db, const Config *config, const MailMessage *msg,
-                      FormParse *parse, GError **error)
+                      MailAuth auth, FormParse *parse, GError **error)
 {
   const char *sender = msg->from_addr ? msg->from_addr : "(no sender)";
-  if (authorize_auth_failed (msg->auth_results, config->trusted_authserv_id))
+  if (auth != MAIL_AUTH_DKIM && auth != MAIL_AUTH_DMARC
+      && authorize_auth_failed (msg->auth_results, config->trusted_authserv_id))
     return g_strdup_printf ("Authentication-Results from %s reports a failure",
                             config->trusted_authserv_id);
   GError *local = NULL;

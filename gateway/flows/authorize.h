@@ -4,20 +4,29 @@
 #include <glib.h>
 #include <sqlite3.h>
 #include "gateway/base/config.h"
+#include "parsers/authres.h"
 #include "parsers/form.h"
 #include "parsers/message.h"
 
 /* NULL when the sender of msg may file every checked record of parse; else
  * a new string saying why not, the reason the message is quarantined.
+ * auth: how the sender was authenticated; a sender authenticated by DKIM
+ * or DMARC is never quarantined for a failed Authentication-Results.
  * On a database failure returns NULL with error set. */
 char *authorize_submission (sqlite3 *db, const Config *config, const MailMessage *msg,
-                            FormParse *parse, GError **error);
+                            MailAuth auth, FormParse *parse, GError **error);
 
 /* Gives the records that name nobody (a result without Reporter,
  * information without Entity) the sender's first entity.  Called before
  * authorize_submission, and for staff-approved messages too. */
 void authorize_defaults (sqlite3 *db, const MailMessage *msg, FormParse *parse);
 
-/* TRUE when an Authentication-Results header from the trusted authserv-id
- * reports dmarc=fail, or dkim=fail together with spf=fail. */
+/* TRUE when an Authentication-Results header (RFC 8601; auth_results holds
+ * them one a line) from the trusted authserv-id reports dmarc=fail, or
+ * dkim=fail together with spf=fail.  Malformed headers are ignored. */
 gboolean authorize_auth_failed (const char *auth_results, const char *authserv_id);
+
+/* TRUE when one of them reports dmarc=pass and none a failure as above:
+ * the sender is authenticated as "dmarc" (docs/submissions.md section 6).
+ * Malformed headers are ignored and logged. */
+gboolean authorize_dmarc_passed (const char *auth_results, const char *authserv_id);

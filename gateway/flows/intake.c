@@ -12,8 +12,10 @@
 #include "gateway/store/db.h"
 #include "gateway/flows/intake.h"
 #include "gateway/base/log.h"
+#include "gateway/mail/dkim.h"
 #include "gateway/store/registers.h"
 #include "gateway/flows/replies.h"
+#include "parsers/authres.h"
 #include "parsers/form.h"
 #include "parsers/message.h"
 
@@ -32,6 +34,7 @@ typedef struct {
   gsize size;           /* bytes of the whole message (raw may be its header only) */
   FormParse *parse;     /* its records, read and checked before the transaction */
   char *unread;         /* why nothing in the message was read, or NULL */
+  MailAuth auth;        /* how its sender was authenticated */
   IntakeOutcome outcome;
 } Intake;
 
@@ -43,6 +46,8 @@ struct _IntakeParsed {
   MailMessage *msg;     /* NULL when not even its header could be read */
   char *unread;         /* why nothing in it was read, or NULL */
   FormParse *parse;     /* its records, for a submission */
+  MailAuth auth;        /* how its sender was authenticated */
+  GError *temporary;    /* a key lookup that failed for now: not filed, retried */
 };
 
 static const char *const outcome_names[] = {
@@ -131,9 +136,9 @@ store_submission (Intake *in, GBytes *stored, gsize size, const char *sha,
     }
   g_autoptr (sqlite3_stmt) st = db_prepare (in->ctx.db,
       "INSERT INTO submissions (reference, message_id, sha256, mailbox, received,"
-      " from_addr, sender_addr, subject, class, outcome, raw, size)"
+      " from_addr, sender_addr, subject, class, outcome, raw, size, authentication)"
       " VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?5, ?6, ?7, ?8,"
-      " 'received', ?9, ?10)", error);
+      " 'received', ?9, ?10, ?11)", error);
   if (st == NULL)
     return FALSE;
   gsize len;
@@ -148,6 +153,7 @@ store_submission (Intake *in, GBytes *stored, gsize size, const char *sha,
   sqlite3_bind_text (st, 8, m ? mail_class_name (m->klass) : "unreadable", -1, SQLITE_STATIC);
   sqlite3_bind_blob64 (st, 9, data, len, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (st, 10, (sqlite3_int64) size);
+  sqlite3_bind_text (st, 11, mail_auth_name (in->auth), -1, SQLITE_STATIC);
   if (!db_step_done (in->ctx.db, st, "storing a submission", error))
     return FALSE;
   in->id = sqlite3_last_insert_rowid (in->ctx.db);
@@ -407,7 +413,7 @@ process_submission (Intake *in, GError **error)
   GError *local = NULL;
   authorize_defaults (in->ctx.db, in->msg, parse);
   g_autofree char *refusal = in->approved ? NULL
-      : authorize_submission (in->ctx.db, in->ctx.config, in->msg, parse, &local);
+      : authorize_submission (in->ctx.db, in->ctx.config, in->msg, in->auth, parse, &local);
   if (local != NULL)
     {
       g_propagate_error (error, local);
@@ -434,7 +440,8 @@ process_reply (Intake *in, GError **error)
 {
   g_autofree char *refusal = NULL;
 
-  if (!replies_process (&in->ctx, in->msg, in->id, in->approved, &refusal, error))
+  MailAuth auth = in->approved ? MAIL_AUTH_STAFF_CLI : in->auth;
+  if (!replies_process (&in->ctx, in->msg, in->id, auth, &refusal, error))
     return FALSE;
   if (refusal == NULL)
     return TRUE;
@@ -603,6 +610,38 @@ intake_process_sized (const Context *ctx, GBytes *raw, gsize size, const char *m
                       result, error);
 }
 
+/* How the sender of p was authenticated (ctcgw(8), AUTHENTICATION): a
+ * valid DKIM signature aligned with From, else dmarc=pass from the trusted
+ * authserv-id.  Only a person's message and a calendar reply are looked at:
+ * automatic mail is never authorized.  A key lookup that failed for now, with no dmarc=pass to
+ * fall back on, leaves p->temporary set. */
+static void
+authenticate (IntakeParsed *p, const Config *config)
+{
+  const char *from = p->msg != NULL ? p->msg->from_addr : NULL;
+  const char *at = from != NULL ? strrchr (from, '@') : NULL;
+  gboolean whole = g_bytes_get_size (p->raw) >= p->size;
+  gboolean aligned = FALSE;
+  g_autoptr (GError) error = NULL;
+  p->auth = MAIL_AUTH_NONE;
+  if (p->msg == NULL
+      || (p->msg->klass != MAIL_SUBMISSION && p->msg->klass != MAIL_CALENDAR_REPLY))
+    return;
+  if (at != NULL && whole
+      && !mail_dkim_verify (p->raw, at + 1, config->dkim_keys, &aligned, &error))
+    {
+      g_autofree char *why = log_escape (error->message);
+      log_warn ("intake", "dkim=%s reason=%s", error->code == MAIL_DKIM_ERROR_TEMPORARY
+                ? "temporary-failure" : "not-verified", why);
+    }
+  if (aligned)
+    p->auth = MAIL_AUTH_DKIM;
+  else if (authorize_dmarc_passed (p->msg->auth_results, config->trusted_authserv_id))
+    p->auth = MAIL_AUTH_DMARC;
+  else if (g_error_matches (error, MAIL_DKIM_ERROR, MAIL_DKIM_ERROR_TEMPORARY))
+    p->temporary = g_steal_pointer (&error);
+}
+
 IntakeParsed *
 intake_parse (const Config *config, GBytes *raw, gsize size)
 {
@@ -611,6 +650,7 @@ intake_parse (const Config *config, GBytes *raw, gsize size)
   p->size = size;
   p->sha = sha256_hex (raw);
   parse_message (p, config);
+  authenticate (p, config);
   /* Reading the records takes long: it is done before the write
    * transaction (and they are checked against the registers just before
    * it), which then holds its lock only to file. */
@@ -634,6 +674,7 @@ intake_parsed_free (IntakeParsed *p)
   g_clear_pointer (&p->msg, mail_message_free);
   g_free (p->unread);
   g_clear_pointer (&p->parse, form_parse_free);
+  g_clear_error (&p->temporary);
   g_free (p);
 }
 
@@ -641,9 +682,15 @@ gboolean
 intake_file (const Context *ctx, IntakeParsed *p, const char *mailbox, IntakeResult *result,
              GError **error)
 {
+  if (p->temporary != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&p->temporary));
+      intake_parsed_free (p);
+      return FALSE;
+    }
   Intake in = { .ctx = *ctx, .answer = tpl_data_new (), .size = p->size,
                 .msg = g_steal_pointer (&p->msg), .unread = g_steal_pointer (&p->unread),
-                .parse = g_steal_pointer (&p->parse) };
+                .parse = g_steal_pointer (&p->parse), .auth = p->auth };
   if (in.parse != NULL)
     check_records (ctx->db, in.parse, &ctx->config->limits);
   gboolean ok = process_once (&in, p->raw, p->stored, p->sha, mailbox, error);
@@ -687,6 +734,21 @@ load_quarantined (Intake *in, gint64 submission_id, GError **error)
   return in->msg != NULL;
 }
 
+/* Staff approved the message: unless a signature or the trusted server
+ * had authenticated its sender, staff's command did (ctcgw(8),
+ * AUTHENTICATION). */
+static gboolean
+approved_by_staff (sqlite3 *db, gint64 submission_id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "UPDATE submissions SET authentication = 'staff-cli'"
+      " WHERE id = ?1 AND authentication = 'none'", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, submission_id);
+  return db_step_done (db, st, "recording staff's approval", error);
+}
+
 static gboolean
 decide_quarantine (sqlite3 *db, gint64 submission_id, const char *state,
                    const char *reason, GError **error)
@@ -720,6 +782,7 @@ intake_approve (const Context *ctx, gint64 submission_id, IntakeResult *result,
       ok = load_quarantined (&in, submission_id, error)
            && process_approved (&in, error)
            && decide_quarantine (db, submission_id, "approved", NULL, error)
+           && approved_by_staff (db, submission_id, error)
            && db_commit (db, error);
       if (!ok)
         db_rollback (db);
@@ -762,8 +825,9 @@ store_import (Intake *in, const ImportFile *file, GError **error)
     return FALSE;
   g_autoptr (sqlite3_stmt) st = db_prepare (in->ctx.db,
       "INSERT INTO submissions (reference, sha256, mailbox, received, subject, class,"
-      " outcome, raw, size) VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),"
-      " ?4, 'import', 'received', ?5, ?6)", error);
+      " outcome, raw, size, authentication) VALUES (?1, ?2, ?3,"
+      " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?4, 'import', 'received', ?5, ?6,"
+      " 'staff-cli')", error);
   if (st == NULL)
     return FALSE;
   sqlite3_bind_text (st, 1, in->reference, -1, SQLITE_TRANSIENT);

@@ -258,10 +258,11 @@ not_attendee_reason (const Reply *r)
 
 /* The checks of replies_process, once the reply is read. */
 static gboolean
-check_and_file (Reply *r, const Config *config, gboolean approved, char **quarantine,
+check_and_file (Reply *r, const Config *config, MailAuth auth, char **quarantine,
                 GError **error)
 {
   ImipMessage *m = r->imip;
+  gboolean approved = auth == MAIL_AUTH_STAFF_CLI;
 
   if (g_strcmp0 (m->method, "REPLY") != 0 && g_strcmp0 (m->method, "COUNTER") != 0)
     {
@@ -283,7 +284,8 @@ check_and_file (Reply *r, const Config *config, gboolean approved, char **quaran
       *quarantine = not_attendee_reason (r);
       return record (r, "not-attendee", *quarantine, error);
     }
-  if (!approved && authorize_auth_failed (r->msg->auth_results, config->trusted_authserv_id))
+  if (!approved && auth != MAIL_AUTH_DKIM && auth != MAIL_AUTH_DMARC
+      && authorize_auth_failed (r->msg->auth_results, config->trusted_authserv_id))
     {
       *quarantine = g_strdup_printf ("calendar %s for UID %s: Authentication-Results from %s"
                                      " report that the sender %s failed", m->method, m->uid,
@@ -301,7 +303,7 @@ check_and_file (Reply *r, const Config *config, gboolean approved, char **quaran
 
 gboolean
 replies_process (const Context *ctx, const MailMessage *msg, gint64 submission_id,
-                 gboolean approved, char **quarantine, GError **error)
+                 MailAuth auth, char **quarantine, GError **error)
 {
   g_autoptr (GError) unread = NULL;
   g_autoptr (ImipMessage) imip = imip_parse (msg, &unread);
@@ -310,5 +312,5 @@ replies_process (const Context *ctx, const MailMessage *msg, gint64 submission_i
   *quarantine = NULL;
   if (imip == NULL)
     return record (&r, "unreadable", unread->message, error);
-  return check_and_file (&r, ctx->config, approved, quarantine, error);
+  return check_and_file (&r, ctx->config, auth, quarantine, error);
 }

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include "gateway/base/config.h"
 #include "gateway/base/context.h"
+#include "parsers/authres.h"
 #include "parsers/message.h"
 
 /* Files the calendar reply msg (stored as submission submission_id) in the
@@ -17,7 +18,10 @@
  * a COUNTER that passes the same checks becomes a counter_proposals row.
  * When the sender is not the attendee, or the trusted Authentication-Results
  * report that its From failed, *quarantine is set to why (newly allocated)
- * and nothing is filed; approved (staff approved the message from
- * quarantine) skips those checks.  FALSE only when the database fails. */
+ * and nothing is filed.  auth: how the sender was authenticated (ctcgw(8),
+ * AUTHENTICATION); MAIL_AUTH_STAFF_CLI (staff approved the message from
+ * quarantine) skips those checks, and a sender authenticated by DKIM or
+ * DMARC is not quarantined for a failed Authentication-Results.  FALSE
+ * only when the database fails. */
 gboolean replies_process (const Context *ctx, const MailMessage *msg, gint64 submission_id,
-                          gboolean approved, char **quarantine, GError **error);
+                          MailAuth auth, char **quarantine, GError **error);
