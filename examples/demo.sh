@@ -129,6 +129,10 @@ url = maildir:inbox
 
 [smtp]
 url = maildir:outbox
+
+# The demo's mail is not signed: filed at once (ctcgw.conf(5)).
+[authentication]
+require = none
 EOF
 
 heading "Setting up $demo"

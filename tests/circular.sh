@@ -25,6 +25,8 @@ circular = sources-reminder
 audience = silent:sources:6
 rrule = FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=1
 start = 2026-01-01T09:00
+[authentication]
+require = none
 EOF
 mkdir -p "$TMP/outbox/new" "$TMP/outbox/cur" "$TMP/outbox/tmp"
 

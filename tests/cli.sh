@@ -16,6 +16,8 @@ staff = desk@ctc.example
 
 [smtp]
 url = maildir:$TMP/outbox
+[authentication]
+require = none
 EOF
 mkdir -p "$TMP/outbox/new" "$TMP/outbox/cur" "$TMP/outbox/tmp"
 

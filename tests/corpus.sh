@@ -18,6 +18,8 @@ address = intake@ctc.example
 staff = desk@ctc.example
 [smtp]
 url = maildir:outbox
+[authentication]
+require = none
 CONF
 ctcgw () { "$CTCGW" -q -c "$dir/ctcgw.conf" "$@"; }
 ctcgw init || { echo "FAIL: init"; exit 1; }

@@ -26,6 +26,8 @@ url = maildir:$TMP/outbox
 to = desk@ctc.example
 stale_months = 6
 silent_months = 3
+[authentication]
+require = none
 EOF
 mkdir -p "$TMP/outbox/new" "$TMP/outbox/cur" "$TMP/outbox/tmp"
 

@@ -27,6 +27,8 @@ name = CTC Executive Directorate
 
 [smtp]
 url = maildir:$SINK
+[authentication]
+require = none
 EOF
 mkdir -p "$SINK/new" "$SINK/cur" "$SINK/tmp"
 

@@ -42,6 +42,7 @@ EOF
 CONF=$TMP/ctcgw.conf
 write_conf "$CONF" "
 [authentication]
+require = none
 dkim_keys = $TMP/keys"
 mkdir -p "$TMP/outbox/new" "$TMP/outbox/cur" "$TMP/outbox/tmp"
 ctcgw () { "$CTCGW" -c "$CONF" "$@"; }

@@ -1,5 +1,6 @@
 /* Helpers the cmocka tests share (fixture.h). */
 #include <errno.h>
+#include <string.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -79,7 +80,11 @@ fixture_gateway_new (const char *name, const char *text)
 {
   Gateway *gw = g_new0 (Gateway, 1);
   gw->dir = fixture_dir_new (name);
-  gw->config = fixture_config (gw->dir, text);
+  /* The tests send unsigned mail and expect it filed: [authentication]
+   * require = none unless the test says otherwise (ctcgw.conf(5)). */
+  g_autofree char *full = strstr (text, "[authentication]") != NULL ? g_strdup (text)
+      : g_strconcat (text, "\n[authentication]\nrequire = none\n", NULL);
+  gw->config = fixture_config (gw->dir, full);
   gw->db = fixture_db (gw->config->database);
   return gw;
 }

@@ -23,6 +23,8 @@ timezone = Europe/Vienna
 
 [smtp]
 url = maildir:$TMP/outbox
+[authentication]
+require = none
 EOF
 mkdir -p "$TMP/outbox/new" "$TMP/outbox/cur" "$TMP/outbox/tmp"
 ctcgw () { "$CTCGW" -q -c "$CONF" "$@"; }

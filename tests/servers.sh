@@ -447,6 +447,9 @@ url = maildir:outbox
 
 [limits]
 replies_per_sender_per_hour = 1000000
+
+[authentication]
+require = none
 EOF
     cat > "$1/contacts.csv" <<'EOF'
 Entity,Name,Email,Title,Office,Phone,Languages,Role,Areas

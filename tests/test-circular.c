@@ -33,6 +33,8 @@ static const char *conf_text =
   "name = CTC Executive Directorate\n"
   "staff = desk@ctc.example\n"
   "timezone = Europe/Vienna\n"
+  "[authentication]\n"
+  "require = none\n"
   "[smtp]\n"
   "url = maildir:outbox\n";
 

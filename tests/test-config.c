@@ -474,6 +474,27 @@ test_authentication (void **state)
   assert_problem (MINIMAL "[authenticaton]\n", "did you mean [authentication]");
 }
 
+/* [authentication] require and confirm_days (ctcgw.conf(5)): default
+ * confirm and 7 days. */
+static void
+test_require (void **state)
+{
+  g_autoptr (Config) d = load (MINIMAL);
+  assert_int_equal (d->auth_require, AUTH_REQUIRE_CONFIRM);
+  assert_int_equal (d->confirm_days, 7);
+  g_autoptr (Config) a = load (MINIMAL "[authentication]\nrequire = authenticated\n"
+                               "confirm_days = 3\n");
+  assert_int_equal (a->auth_require, AUTH_REQUIRE_AUTHENTICATED);
+  assert_int_equal (a->confirm_days, 3);
+  g_autoptr (Config) n = load (MINIMAL "[authentication]\nrequire = none\n");
+  assert_int_equal (n->auth_require, AUTH_REQUIRE_NONE);
+  assert_string_equal (config_require_name (n->auth_require), "none");
+  assert_no_problem (MINIMAL "[authentication]\nrequire = confirm\n");
+  assert_problem (MINIMAL "[authentication]\nrequire = maybe\n", "is not a policy");
+  assert_problem (MINIMAL "[authentication]\nconfirm_days = 0\n",
+                  "[authentication] confirm_days");
+}
+
 static void
 test_load_errors (void **state)
 {
@@ -614,6 +635,7 @@ main (void)
     cmocka_unit_test (test_address_valid),
     cmocka_unit_test (test_staff),
     cmocka_unit_test (test_gateway_values),
+    cmocka_unit_test (test_require),
     cmocka_unit_test (test_load_errors),
     cmocka_unit_test (test_every_problem_listed),
     cmocka_unit_test (test_example_file),

@@ -37,7 +37,8 @@ load_config (const char *dir, const char *smtp)
 {
   g_autofree char *text = g_strdup_printf (
       "[gateway]\ndatabase = reg.db\naddress = gw@un.example\n"
-      "name = CTC Executive Directorate\n[smtp]\n%s\n", smtp);
+      "name = CTC Executive Directorate\n[authentication]\nrequire = none\n"
+      "[smtp]\n%s\n", smtp);
   return fixture_config (dir, text);
 }
 

@@ -38,7 +38,11 @@ static const char *const schedule_kinds[] = { "circular", "distribute-contacts",
 static const char *const digest_keys[] = {
   "to", "time", "enabled", "stale_months", "silent_months", "visit_information_days",
   "items", NULL };
-static const char *const authentication_keys[] = { "dkim_keys", NULL };
+static const char *const authentication_keys[] = { "dkim_keys", "require", "confirm_days",
+  NULL };
+static const char *const require_names[] = {
+  [AUTH_REQUIRE_CONFIRM] = "confirm", [AUTH_REQUIRE_AUTHENTICATED] = "authenticated",
+  [AUTH_REQUIRE_NONE] = "none", NULL };
 static const char *const languages[] = { "ar", "en", "es", "fr", "ru", "zh", NULL };
 
 /* A kind of section: "mailbox" and "schedule" sections carry a name. */
@@ -601,11 +605,36 @@ read_smtp (Reader *r, Config *c)
   c->smtp_starttls = read_bool (r, "smtp", "starttls", FALSE) || url_starttls;
 }
 
-/* [authentication] dkim_keys: the file of DKIM keys read instead of DNS
- * (ctcgw.conf(5)), absolute; a problem when it cannot be read. */
+/* [authentication] require: confirm, authenticated or none (ctcgw.conf(5));
+ * default confirm. */
+static AuthRequire
+read_require (Reader *r)
+{
+  g_autofree char *value = read_value (r, "authentication", "require");
+  if (value == NULL)
+    return AUTH_REQUIRE_CONFIRM;
+  for (guint i = 0; require_names[i] != NULL; i++)
+    if (g_ascii_strcasecmp (value, require_names[i]) == 0)
+      return (AuthRequire) i;
+  problem (r, "authentication", "require", "\"%s\" is not a policy: write authenticated,"
+           " confirm or none", value);
+  return AUTH_REQUIRE_CONFIRM;
+}
+
+const char *
+config_require_name (AuthRequire require)
+{
+  return require_names[require];
+}
+
+/* [authentication]: the policy, its confirmation days and dkim_keys, the
+ * file of DKIM keys read instead of DNS (ctcgw.conf(5)), absolute; a
+ * problem when it cannot be read. */
 static void
 read_authentication (Reader *r, Config *c)
 {
+  c->auth_require = read_require (r);
+  c->confirm_days = read_uint (r, "authentication", "confirm_days", 1, 365, 7);
   g_autofree char *value = read_value (r, "authentication", "dkim_keys");
   if (value == NULL)
     return;

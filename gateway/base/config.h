@@ -39,6 +39,14 @@ typedef struct {
   gboolean enabled;       /* default true */
 } ScheduleConfig;
 
+/* [authentication] require (ctcgw.conf(5)): what a contact point's
+ * submission that nothing authenticated needs before it is filed. */
+typedef enum {
+  AUTH_REQUIRE_CONFIRM,        /* "confirm": a reply to a confirmation request (default) */
+  AUTH_REQUIRE_AUTHENTICATED,  /* "authenticated": DKIM or DMARC, else quarantine */
+  AUTH_REQUIRE_NONE,           /* "none": filed at once */
+} AuthRequire;
+
 typedef struct {
   char *path;               /* the file read */
   /* [gateway] */
@@ -69,6 +77,8 @@ typedef struct {
   guint replies_per_sender_per_hour;
   /* [authentication] */
   char *dkim_keys;          /* file of DKIM keys read instead of DNS, or NULL */
+  AuthRequire auth_require; /* what an unauthenticated contact point's submission needs */
+  guint confirm_days;       /* days a submission waits for its confirmation, default 7 */
   /* [schedule NAME], then the digest's schedule "digest" when there is [digest] */
   GPtrArray *schedules;     /* ScheduleConfig*, in file order */
   /* [digest] */
@@ -89,6 +99,9 @@ GPtrArray *config_check (const char *path);
 
 /* TRUE when addr (any case) is a staff address. */
 gboolean config_is_staff (const Config *config, const char *addr);
+
+/* "confirm", "authenticated" or "none": the name of a policy. */
+const char *config_require_name (AuthRequire require);
 
 /* The folder of a maildir: URL ("maildir:/var/x" -> "/var/x"), or NULL. */
 const char *config_maildir_path (const char *url);
