@@ -18,6 +18,7 @@ G_DEFINE_QUARK (ctcgw-authres-error-quark, authres_error)
 static const char *const auth_names[] = {
   [MAIL_AUTH_NONE] = "none", [MAIL_AUTH_DKIM] = "dkim",
   [MAIL_AUTH_DMARC] = "dmarc", [MAIL_AUTH_STAFF_CLI] = "staff-cli",
+  [MAIL_AUTH_CONFIRMED] = "confirmed",
 };
 
 const char *

@@ -22,6 +22,7 @@ typedef enum {
   MAIL_AUTH_DKIM,       /* "dkim": a valid DKIM signature aligned with From */
   MAIL_AUTH_DMARC,      /* "dmarc": dmarc=pass from the trusted authserv-id */
   MAIL_AUTH_STAFF_CLI,  /* "staff-cli": staff's command (approve, import) */
+  MAIL_AUTH_CONFIRMED,  /* "confirmed": its sender's reply to a confirmation request */
 } MailAuth;
 
 const char *mail_auth_name (MailAuth auth);

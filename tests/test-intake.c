@@ -28,10 +28,12 @@ static const char *conf_text =
   "message_size = 8K\n"
   "replies_per_sender_per_hour = 3\n";
 
+/* A gateway of conf_text and extra, with the contact points of the tests. */
 static int
-setup (void **state)
+setup_with (void **state, const char *extra)
 {
-  Fixture *f = fixture_gateway_new ("intake", conf_text);
+  g_autofree char *text = g_strconcat (conf_text, extra, NULL);
+  Fixture *f = fixture_gateway_new ("intake", text);
   fixture_exec (f->db,
       "INSERT INTO contacts (reference, entity, name, email, languages, role, status, state)"
       " VALUES ('CTC-CP-2026-0001', 'KZ', 'Aigerim N', 'focal@mfa.kz.example', '[\"en\"]',"
@@ -46,6 +48,26 @@ setup (void **state)
       " 'focal-point', 'active', 'active');");
   *state = f;
   return 0;
+}
+
+static int
+setup (void **state)
+{
+  return setup_with (state, "");
+}
+
+/* [authentication] require = confirm, the default (ctcgw.conf(5)). */
+static int
+setup_confirm (void **state)
+{
+  return setup_with (state, "[authentication]\n");
+}
+
+/* [authentication] require = authenticated (ctcgw.conf(5)). */
+static int
+setup_authenticated (void **state)
+{
+  return setup_with (state, "[authentication]\nrequire = authenticated\n");
 }
 
 /* A message from `from` with extra headers and body. */
@@ -480,12 +502,151 @@ test_one_author (void **state)
                              "Sender desk@ctc.example is not the From address");
 }
 
+/* The reply of `from` to the confirmation request of submission sub:
+ * In-Reply-To its Message-ID when by_id, else only its token in Subject. */
+static GBytes *
+confirmation_reply (Fixture *f, const char *from, const char *id, gboolean by_id)
+{
+  g_autofree char *request_id = fixture_text (f->db, "SELECT message_id FROM confirmations");
+  g_autofree char *token = fixture_text (f->db, "SELECT token FROM confirmations");
+  g_autofree char *headers = by_id ? g_strdup_printf ("In-Reply-To: <%s>\r\n", request_id)
+      : g_strdup ("");
+  g_autofree char *subject = g_strdup_printf ("Re: Confirm [confirm:%s]", token);
+  char *s = g_strdup_printf ("From: %s\r\nTo: gateway@ctc.example\r\nSubject: %s\r\n"
+                             "Message-ID: <%s>\r\nDate: Mon, 2 Nov 2026 11:00:00 +0000\r\n"
+                             "%sMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nYes.\r\n",
+                             from, by_id ? "Re: Confirm" : subject, id, headers);
+  return g_bytes_new_take (s, strlen (s));
+}
+
+/* require = confirm: an unauthenticated contact point's submission files
+ * nothing and waits; one request goes to the Directory's address, never
+ * to Reply-To (ctcgw(8), AUTHENTICATION). */
+static void
+test_confirm_pending (void **state)
+{
+  Fixture *f = *state;
+  const char *reply_to = "Reply-To: thief@elsewhere.example\r\n";
+  assert_int_equal (process (f, message ("J.Doe@UNODC.example", "p1@x", reply_to, offer_body)),
+                    INTAKE_PENDING);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers"), 0);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox"), 1);
+  fixture_assert_text (f->db, "SELECT recipient FROM outbox", "j.doe@unodc.example");
+  fixture_assert_text (f->db, "SELECT outcome FROM submissions", "pending");
+  fixture_assert_text (f->db, "SELECT address FROM confirmations", "j.doe@unodc.example");
+  g_autofree char *raw = fixture_text (f->db, "SELECT raw FROM outbox");
+  g_autofree char *token = fixture_text (f->db, "SELECT token FROM confirmations");
+  g_autofree char *msgid = fixture_text (f->db, "SELECT message_id FROM confirmations");
+  assert_non_null (strstr (raw, token));
+  assert_non_null (strstr (raw, msgid));
+  assert_non_null (strstr (raw, "Auto-Submitted: auto-replied"));
+  assert_null (strstr (raw, "thief@"));
+}
+
+/* The reply files the pending submission once, authentication confirmed,
+ * and is answered with what was filed; a second reply does nothing. */
+static void
+test_confirm_reply_files_once (void **state)
+{
+  Fixture *f = *state;
+  assert_int_equal (process (f, message ("j.doe@unodc.example", "p1@x", NULL, offer_body)),
+                    INTAKE_PENDING);
+  /* Another address, even the same contact point's in another case, has
+   * the token but is not where the request went: it confirms nothing. */
+  assert_int_equal (process (f, confirmation_reply (f, "jdoe@unodc.example", "r0@x", FALSE)),
+                    INTAKE_QUARANTINED);
+  assert_int_equal (process (f, confirmation_reply (f, "j.doe@unodc.example", "r1@x", TRUE)),
+                    INTAKE_CONFIRMATION);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers"), 1);
+  fixture_assert_text (f->db, "SELECT authentication FROM submissions WHERE message_id = 'p1@x'",
+                       "confirmed");
+  fixture_assert_text (f->db, "SELECT outcome FROM submissions WHERE message_id = 'p1@x'",
+                       "filed");
+  fixture_assert_text (f->db, "SELECT state FROM confirmations", "confirmed");
+  g_autofree char *answer = fixture_text (f->db, "SELECT raw FROM outbox ORDER BY id DESC LIMIT 1");
+  assert_non_null (strstr (answer, "accepted CTC-OFF-"));
+  assert_non_null (strstr (answer, "In-Reply-To: <r1@x>"));
+  gint64 sent = fixture_count (f->db, "SELECT count(*) FROM outbox");
+  assert_int_equal (process (f, confirmation_reply (f, "j.doe@unodc.example", "r2@x", FALSE)),
+                    INTAKE_CONFIRMATION);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox"), sent);
+}
+
+/* A reply after the expiry files nothing and is told to send again. */
+static void
+test_confirm_expired (void **state)
+{
+  Fixture *f = *state;
+  assert_int_equal (process (f, message ("j.doe@unodc.example", "p1@x", NULL, offer_body)),
+                    INTAKE_PENDING);
+  fixture_exec (f->db, "UPDATE confirmations SET expires = '2020-01-01T00:00:00Z'");
+  assert_int_equal (process (f, confirmation_reply (f, "j.doe@unodc.example", "r1@x", TRUE)),
+                    INTAKE_CONFIRMATION);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers"), 0);
+  fixture_assert_text (f->db, "SELECT state FROM confirmations", "pending");
+  g_autofree char *answer = fixture_text (f->db, "SELECT raw FROM outbox ORDER BY id DESC LIMIT 1");
+  assert_non_null (strstr (answer, "that time has passed"));
+  assert_non_null (strstr (answer, "To: j.doe@unodc.example"));
+}
+
+/* Staff's address that nothing authenticated is an unknown sender. */
+static void
+test_confirm_staff_unauthenticated (void **state)
+{
+  Fixture *f = *state;
+  const char *body = "Form: assistance-request\nState: KG\nAreas: border-control\n"
+                     "Description: Training of border guards\n";
+  assert_int_equal (process (f, message ("desk@ctc.example", "s1@ctc", NULL, body)),
+                    INTAKE_QUARANTINED);
+  fixture_assert_text (f->db, "SELECT reason FROM quarantine",
+                       "desk@ctc.example is not an active contact point of any entity");
+  /* Authenticated by the trusted server, staff's rights hold. */
+  const char *ar = "Authentication-Results: mx.ctc.example; dmarc=pass header.from=ctc.example\r\n";
+  assert_int_equal (process (f, message ("desk@ctc.example", "s2@ctc", ar, body)),
+                    INTAKE_FILED);
+}
+
+/* Authenticated mail is filed at once under every policy. */
+static void
+test_confirm_authenticated_filed_at_once (void **state)
+{
+  Fixture *f = *state;
+  const char *ar = "Authentication-Results: mx.ctc.example; dmarc=pass header.from=unodc.example\r\n";
+  assert_int_equal (process (f, message ("j.doe@unodc.example", "a1@x", ar, offer_body)),
+                    INTAKE_FILED);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM confirmations"), 0);
+  fixture_assert_text (f->db, "SELECT authentication FROM submissions", "dmarc");
+}
+
+/* require = authenticated: quarantined, with the usual answer. */
+static void
+test_require_authenticated (void **state)
+{
+  Fixture *f = *state;
+  assert_int_equal (process (f, message ("j.doe@unodc.example", "p1@x", NULL, offer_body)),
+                    INTAKE_QUARANTINED);
+  fixture_assert_text (f->db, "SELECT reason FROM quarantine", "not authenticated (DKIM or DMARC)");
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers"), 0);
+  g_autofree char *answer = fixture_text (f->db, "SELECT raw FROM outbox");
+  assert_non_null (strstr (answer, "awaits review"));
+  const char *ar = "Authentication-Results: mx.ctc.example; dmarc=pass header.from=unodc.example\r\n";
+  assert_int_equal (process (f, message ("j.doe@unodc.example", "a1@x", ar, offer_body)),
+                    INTAKE_FILED);
+}
+
 int
 main (void)
 {
   g_mime_init ();
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_filed_and_answered, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_confirm_pending, setup_confirm, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_confirm_reply_files_once, setup_confirm, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_confirm_expired, setup_confirm, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_confirm_staff_unauthenticated, setup_confirm, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_confirm_authenticated_filed_at_once, setup_confirm, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_require_authenticated, setup_authenticated, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_sha256_of_raw, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_duplicate_not_filed_twice, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_unknown_sender_quarantined_then_approved, setup, fixture_gateway_teardown),

@@ -261,7 +261,11 @@ authorize_submission (sqlite3 *db, const Config *config, const MailMessage *msg,
     }
   if (author != NULL)
     return author;
-  if (config_is_staff (config, msg->from_addr))
+  /* Staff rights by mail need an authenticated sender, unless the policy
+   * is none (ctcgw(8), AUTHENTICATION): else staff's address is one more
+   * unknown sender. */
+  if (config_is_staff (config, msg->from_addr)
+      && (auth != MAIL_AUTH_NONE || config->auth_require == AUTH_REQUIRE_NONE))
     return NULL;
   g_autoptr (GPtrArray) entities = registers_sender_entities (db, msg->from_addr);
   if (entities->len == 0)

@@ -9,6 +9,7 @@
 #include "gateway/flows/authorize.h"
 #include "gateway/flows/bounce.h"
 #include "gateway/flows/circular.h"
+#include "gateway/flows/confirm.h"
 #include "gateway/store/db.h"
 #include "gateway/flows/intake.h"
 #include "gateway/base/log.h"
@@ -35,6 +36,7 @@ typedef struct {
   FormParse *parse;     /* its records, read and checked before the transaction */
   char *unread;         /* why nothing in the message was read, or NULL */
   MailAuth auth;        /* how its sender was authenticated */
+  const MailMessage *answer_to; /* the message answered when not msg (a confirming reply) */
   IntakeOutcome outcome;
 } Intake;
 
@@ -54,6 +56,7 @@ static const char *const outcome_names[] = {
   [INTAKE_FILED] = "filed", [INTAKE_REJECTED] = "rejected",
   [INTAKE_QUARANTINED] = "quarantined", [INTAKE_NO_RECORDS] = "no-records",
   [INTAKE_AUTOMATIC] = "automatic", [INTAKE_DUPLICATE] = "duplicate",
+  [INTAKE_PENDING] = "pending", [INTAKE_CONFIRMATION] = "confirmation",
 };
 
 const char *
@@ -362,8 +365,9 @@ reply_subject (const char *subject)
 static gint64
 send_answer (Intake *in, const char *template, GError **error)
 {
-  const char *to = answer_address (in->msg);
-  if (in->msg->automatic || to == NULL || g_ascii_strcasecmp (to, in->ctx.config->address) == 0)
+  const MailMessage *answered = in->answer_to != NULL ? in->answer_to : in->msg;
+  const char *to = answer_address (answered);
+  if (answered->automatic || to == NULL || g_ascii_strcasecmp (to, in->ctx.config->address) == 0)
     return 0;
   if (!config_address_valid (to))
     {
@@ -388,7 +392,7 @@ send_answer (Intake *in, const char *template, GError **error)
   tpl_set (in->answer, "subject", subject);
   tpl_set (in->answer, "reference", in->reference);
   tpl_set (in->answer, "sender_name", in->msg->from_name ? in->msg->from_name : "");
-  gint64 id = answer_queue (&in->ctx, in->msg, template, in->answer, in->id, error);
+  gint64 id = answer_queue (&in->ctx, answered, template, in->answer, in->id, error);
   return id == 0 ? -1 : id;
 }
 
@@ -401,6 +405,38 @@ answer_template (IntakeOutcome outcome)
     case INTAKE_NO_RECORDS: return "help";
     default: return "ack";
     }
+}
+
+/* TRUE when the records of an authorized sender that nothing
+ * authenticated wait for the policy of [authentication] require
+ * (ctcgw.conf(5)): staff's commands and authenticated mail never do. */
+static gboolean
+must_hold (const Intake *in)
+{
+  return !in->approved && in->auth == MAIL_AUTH_NONE
+         && in->ctx.config->auth_require != AUTH_REQUIRE_NONE
+         && in->parse->records->len > 0;
+}
+
+/* require = authenticated: quarantined; require = confirm: pending, and
+ * one confirmation request to the Directory's address (ctcgw(8),
+ * AUTHENTICATION). */
+static gboolean
+hold (Intake *in, GError **error)
+{
+  if (in->ctx.config->auth_require == AUTH_REQUIRE_AUTHENTICATED)
+    {
+      in->outcome = INTAKE_QUARANTINED;
+      gint64 answer = quarantine (in, "not authenticated (DKIM or DMARC)", error)
+          ? send_answer (in, "quarantine", error) : -1;
+      return answer >= 0 && set_outcome (in, answer, error);
+    }
+  ConfirmPending p = { .submission_id = in->id, .reference = in->reference,
+                       .subject = in->msg->subject, .records = in->parse->records->len,
+                       .from_addr = in->msg->from_addr };
+  in->outcome = INTAKE_PENDING;
+  gint64 request = confirm_request (&in->ctx, &p, error);
+  return request >= 0 && set_outcome (in, request, error);
 }
 
 /* A person's message: authorize, file, answer. */
@@ -419,6 +455,8 @@ process_submission (Intake *in, GError **error)
       g_propagate_error (error, local);
       return FALSE;
     }
+  if (refusal == NULL && must_hold (in))
+    return hold (in, error);
   if (refusal != NULL)
     {
       in->outcome = INTAKE_QUARANTINED;
@@ -488,6 +526,61 @@ process_unread (Intake *in, GError **error)
   return answer >= 0 && set_outcome (in, answer, error);
 }
 
+static gboolean load_pending (Intake *in, gint64 submission_id, GError **error);
+
+/* The reply that confirms a pending submission files it as if it had
+ * just arrived authenticated, and its answer goes to the reply's sender
+ * (ctcgw(8), AUTHENTICATION). */
+static gboolean
+file_confirmed (Intake *reply, const ConfirmMatch *m, GError **error)
+{
+  Intake in = { .ctx = reply->ctx, .answer = tpl_data_new (), .auth = MAIL_AUTH_CONFIRMED,
+                .answer_to = reply->msg };
+  gboolean ok = load_pending (&in, m->submission_id, error)
+      && confirm_done (&in.ctx, m->id, reply->id, error)
+      && process_submission (&in, error);
+  if (ok)
+    log_info ("intake", "submission=%s confirmed-by=%s outcome=%s", in.reference,
+              reply->reference ? reply->reference : "-", intake_outcome_name (in.outcome));
+  g_clear_pointer (&in.msg, mail_message_free);
+  g_clear_pointer (&in.reference, g_free);
+  g_clear_pointer (&in.answer, tpl_data_free);
+  g_clear_pointer (&in.parse, form_parse_free);
+  return ok;
+}
+
+/* A reply expired: nothing is filed; its sender is told to send again. */
+static gboolean
+answer_expired (Intake *in, const ConfirmMatch *m, GError **error)
+{
+  g_autofree char *subject = reply_subject (in->msg->subject);
+  g_autoptr (TplData) data = tpl_data_new ();
+  tpl_set (data, "subject", subject);
+  tpl_set (data, "reference", m->reference);
+  tpl_set (data, "expires", m->expires);
+  tpl_set (data, "sender_name", in->msg->from_name ? in->msg->from_name : "");
+  if (in->msg->automatic)
+    return set_outcome (in, 0, error);
+  gint64 id = answer_queue (&in->ctx, in->msg, "confirm-expired", data, in->id, error);
+  return id > 0 && set_outcome (in, id, error);
+}
+
+/* A reply to a confirmation request: files the pending submission once;
+ * a second reply is kept and not answered; one after the expiry is told
+ * to send again. */
+static gboolean
+process_confirmation (Intake *in, const ConfirmMatch *m, GError **error)
+{
+  in->outcome = INTAKE_CONFIRMATION;
+  log_info ("intake", "submission=%s confirms=%s state=%s", in->reference, m->reference,
+            m->confirmed ? "already-confirmed" : m->expired ? "expired" : "pending");
+  if (m->expired)
+    return answer_expired (in, m, error);
+  if (!m->confirmed && !file_confirmed (in, m, error))
+    return FALSE;
+  return set_outcome (in, 0, error);
+}
+
 /* Everything that is done inside the one transaction. */
 static gboolean
 process_in_transaction (Intake *in, GBytes *raw, GBytes *stored, const char *sha,
@@ -511,7 +604,13 @@ process_in_transaction (Intake *in, GBytes *raw, GBytes *stored, const char *sha
     }
   if (in->unread != NULL)
     return process_unread (in, error);
-  return process_submission (in, error);
+  ConfirmMatch match = { 0 };
+  gboolean ok = confirm_find (&in->ctx, in->msg, &match, error);
+  if (ok)
+    ok = match.id != 0 ? process_confirmation (in, &match, error)
+                       : process_submission (in, error);
+  confirm_match_clear (&match);
+  return ok;
 }
 
 static void
@@ -730,6 +829,29 @@ load_quarantined (Intake *in, gint64 submission_id, GError **error)
   const Config *config = in->ctx.config;
   in->msg = mail_message_parse (raw, config->address, &config->limits, error);
   in->reference = g_strdup ((const char *) sqlite3_column_text (st, 1));
+  in->id = submission_id;
+  return in->msg != NULL;
+}
+
+/* Loads a pending submission into in, to be filed on its confirmation. */
+static gboolean
+load_pending (Intake *in, gint64 submission_id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (in->ctx.db,
+      "SELECT raw, reference FROM submissions WHERE id = ?1", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, submission_id);
+  if (sqlite3_step (st) != SQLITE_ROW)
+    {
+      g_set_error (error, DB_ERROR, DB_ERROR_FAILED,
+                   "submission %" G_GINT64_FORMAT " is not stored", submission_id);
+      return FALSE;
+    }
+  g_autoptr (GBytes) raw = g_bytes_new (sqlite3_column_blob (st, 0), sqlite3_column_bytes (st, 0));
+  const Config *config = in->ctx.config;
+  in->msg = mail_message_parse (raw, config->address, &config->limits, error);
+  in->reference = db_column_dup (st, 1);
   in->id = submission_id;
   return in->msg != NULL;
 }

@@ -15,6 +15,8 @@ typedef enum {
   INTAKE_NO_RECORDS,   /* no Form: at all: answered with help */
   INTAKE_AUTOMATIC,    /* auto-reply, delivery report, calendar reply, other: kept */
   INTAKE_DUPLICATE,    /* seen before: nothing done */
+  INTAKE_PENDING,      /* held until its sender confirms it by reply (ctcgw(8), AUTHENTICATION) */
+  INTAKE_CONFIRMATION, /* a reply to a confirmation request: it files the pending one */
 } IntakeOutcome;
 
 typedef struct {

@@ -1,0 +1,32 @@
+-- Submissions waiting for their sender's confirmation (docs/submissions.md
+-- section 6; ctcgw(8), AUTHENTICATION; ctcgw.conf(5), [authentication]
+-- require = confirm).  A contact point's submission that nothing
+-- authenticated files nothing: it waits here, and one confirmation request
+-- goes to the address the Directory holds for the contact point.  A reply
+-- from that address (In-Reply-To or References naming message_id, or the
+-- token in its Subject) before expires files it, authentication
+-- 'confirmed'.
+--   state  pending    waiting for the reply (expired once expires is past)
+--          confirmed  the reply came: the submission is filed
+CREATE TABLE confirmations (
+  id INTEGER PRIMARY KEY,
+  token TEXT NOT NULL UNIQUE,
+  submission_id INTEGER NOT NULL UNIQUE REFERENCES submissions (id),
+  address TEXT NOT NULL,                 -- contacts.email, as the Directory holds it
+  message_id TEXT,                       -- of the confirmation request, without <>
+  outbox_id INTEGER REFERENCES outbox (id),
+  created TEXT NOT NULL,
+  expires TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'confirmed')),
+  confirmed TEXT,                        -- when the reply came
+  reply_submission_id INTEGER REFERENCES submissions (id)
+);
+CREATE INDEX confirmations_message_id ON confirmations (message_id);
+
+-- A submission filed on its sender's confirmation is 'confirmed': the
+-- column of 010-authentication.sql with the new value in its CHECK.
+ALTER TABLE submissions ADD COLUMN authentication_012 TEXT NOT NULL DEFAULT 'none'
+  CHECK (authentication_012 IN ('none', 'dkim', 'dmarc', 'staff-cli', 'confirmed'));
+UPDATE submissions SET authentication_012 = authentication;
+ALTER TABLE submissions DROP COLUMN authentication;
+ALTER TABLE submissions RENAME COLUMN authentication_012 TO authentication;
