@@ -19,7 +19,7 @@ typedef struct {
   const char *kind;
   const char *record_sql;   /* every column but raw bytes; ?1 the reference */
   const char *history_sql;  /* NULL: the register keeps no history */
-  Related related[3];
+  Related related[4];
 } ShowQuery;
 
 #define HISTORY(table) \
@@ -47,7 +47,14 @@ static const ShowQuery show_queries[] = {
       { "quarantine", "SELECT id, state, reason, decided, decided_reason"
                       " FROM quarantine WHERE submission_id = ?1 ORDER BY id" },
       { "outbox", "SELECT id, state, kind, recipient, created, sent"
-                  " FROM outbox WHERE submission_id = ?1 ORDER BY id" } } },
+                  " FROM outbox WHERE submission_id = ?1 ORDER BY id" },
+      /* Held until its sender confirms it (ctcgw(8), AUTHENTICATION). */
+      { "confirmation", "SELECT CASE WHEN c.state = 'confirmed' THEN 'confirmed'"
+                        " WHEN c.expires <= strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+                        " THEN 'expired' ELSE 'pending' END AS state, c.address,"
+                        " c.created, c.expires, c.confirmed, r.reference AS confirmed_by"
+                        " FROM confirmations c LEFT JOIN submissions r"
+                        " ON r.id = c.reply_submission_id WHERE c.submission_id = ?1" } } },
   { "CP", CONTACT_COLUMNS " WHERE reference = ?1", HISTORY ("contacts"), { { NULL } } },
   { "OFF", BY_REFERENCE ("offers"), HISTORY ("offers"), { RESULTS_OF } },
   { "REQ", BY_REFERENCE ("requests"), HISTORY ("requests"), { RESULTS_OF } },

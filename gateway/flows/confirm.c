@@ -231,17 +231,3 @@ confirm_done (const Context *ctx, gint64 id, gint64 reply_submission_id, GError 
   sqlite3_bind_int64 (auth, 1, id);
   return db_step_done (ctx->db, auth, "recording a confirmation", error);
 }
-
-char *
-confirm_state (sqlite3 *db, gint64 submission_id)
-{
-  g_autoptr (sqlite3_stmt) st = db_prepare (db,
-      "SELECT CASE WHEN state = 'confirmed' THEN 'confirmed ' || confirmed"
-      " WHEN expires <= strftime('%Y-%m-%dT%H:%M:%SZ', 'now') THEN 'expired ' || expires"
-      " ELSE 'pending until ' || expires END || ' (' || address || ')'"
-      " FROM confirmations WHERE submission_id = ?1", NULL);
-  if (st == NULL)
-    return NULL;
-  sqlite3_bind_int64 (st, 1, submission_id);
-  return sqlite3_step (st) == SQLITE_ROW ? db_column_dup (st, 0) : NULL;
-}

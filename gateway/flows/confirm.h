@@ -47,7 +47,3 @@ gboolean confirm_find (const Context *ctx, const MailMessage *msg, ConfirmMatch 
  * its submission's authentication 'confirmed'. */
 gboolean confirm_done (const Context *ctx, gint64 id, gint64 reply_submission_id,
                        GError **error);
-
-/* "pending until …", "expired …" or "confirmed …" for submission_id, or
- * NULL when it never waited for a confirmation.  A new string. */
-char *confirm_state (sqlite3 *db, gint64 submission_id);
