@@ -22,11 +22,3 @@ CREATE TABLE confirmations (
   reply_submission_id INTEGER REFERENCES submissions (id)
 );
 CREATE INDEX confirmations_message_id ON confirmations (message_id);
-
--- A submission filed on its sender's confirmation is 'confirmed': the
--- column of 010-authentication.sql with the new value in its CHECK.
-ALTER TABLE submissions ADD COLUMN authentication_012 TEXT NOT NULL DEFAULT 'none'
-  CHECK (authentication_012 IN ('none', 'dkim', 'dmarc', 'staff-cli', 'confirmed'));
-UPDATE submissions SET authentication_012 = authentication;
-ALTER TABLE submissions DROP COLUMN authentication;
-ALTER TABLE submissions RENAME COLUMN authentication_012 TO authentication;
