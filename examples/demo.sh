@@ -6,8 +6,13 @@
 # It makes ./demo (wiped first) with a configuration, a Maildir inbox, a
 # Maildir outbox and a SQLite database; loads examples/contacts.csv into
 # the Directory; drops the sample messages of examples/mail into the inbox;
-# runs one pass of the daemon; then prints what was filed, what waits in
-# quarantine and every answer that was sent.
+# runs one pass of the daemon, under [authentication] require = none (the
+# samples are not signed); then prints what was filed, what waits in
+# quarantine and every answer that was sent.  A second pass, under the
+# default require = confirm, shows authentication with the two samples of
+# examples/mail/authentication: one signed at demo time with a DKIM key
+# made for the demo and filed at once, one unsigned that waits for its
+# contact point's reply to the confirmation request, then is filed.
 #
 # References are allocated in filing order, in the year the gateway runs.
 # The messages in examples/mail/templates refer to records filed before
@@ -179,5 +184,109 @@ heading "The staff digest of today"
 ctc digest --print --date "$(TZ=Europe/Vienna date +%Y-%m-%d)"
 ctc list requests --candidates
 ctc list offers --overlaps
+
+# --- The second pass: authentication, under the default policy ------------
+# The samples above are not signed, and the first pass filed them at once
+# (require = none).  The gateway's default is require = confirm: a contact
+# point's submission that nothing authenticated waits for the contact
+# point's reply to one confirmation request (ctcgw(8), AUTHENTICATION).  The
+# configuration is switched to it here, with a DKIM key made for the demo,
+# for the two samples of examples/mail/authentication: Kazakhstan's
+# request, signed now with that key, is filed at once; Tajikistan's,
+# unsigned, waits until the contact point replies.
+heading "Second pass, under the default require = confirm: one signed, one unsigned"
+keys=$demo/dkim-keys
+signed=
+PY=
+for p in python3 /usr/bin/python3; do
+  if "$p" -c 'import dkim' 2>/dev/null; then PY=$p; break; fi
+done
+if command -v openssl >/dev/null 2>&1 && [ -n "$PY" ]; then
+  # A key for the demo only, made now and never stored in the repository:
+  # its private half signs the sample; its public half is the DNS record
+  # that the gateway reads from dkim_keys instead of DNS (ctcgw.conf(5)).
+  openssl genrsa -out "$demo/demo-dkim.pem" 2048 2>/dev/null || exit 1
+  pub=$(openssl rsa -in "$demo/demo-dkim.pem" -pubout -outform DER 2>/dev/null | base64 | tr -d '\n')
+  printf 's1._domainkey.mfa.kz.example v=DKIM1; k=rsa; p=%s\n' "$pub" > "$keys"
+  signed=yes
+else
+  echo "(openssl or python3-dkim is missing: the signed sample is left out)"
+  : > "$keys"
+fi
+sed -e 's/^# The demo.s mail is not signed: filed at once.*/# The default policy, and the DKIM key of the demo (ctcgw.conf(5))./' \
+    -e 's/^require = none$/require = confirm\
+dkim_keys = dkim-keys/' "$conf" > "$conf.new" && mv "$conf.new" "$conf" || exit 1
+printf '\n$ sed -n /authentication/,\\$p %s\n' "$conf"
+sed -n '/^\[authentication\]/,$p' "$conf"
+ctc check-config
+ls "$demo/outbox/new" > "$demo/sent-before"
+if [ -n "$signed" ]; then
+  "$PY" -c '
+import sys, dkim
+msg = open(sys.argv[1], "rb").read().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+key = open(sys.argv[2], "rb").read()
+sig = dkim.sign(msg, b"s1", b"mfa.kz.example", key,
+                include_headers=[b"from", b"to", b"subject", b"date", b"message-id"])
+sys.stdout.buffer.write(sig + msg)' "$examples/mail/authentication/18-signed-request.eml" \
+    "$demo/demo-dkim.pem" > "$demo/inbox/new/18-signed-request.eml" || exit 1
+fi
+cp "$examples/mail/authentication/19-unsigned-request.eml" "$demo/inbox/new/" || exit 1
+ls "$demo/inbox/new"
+ctc run --once
+# The references go on in filing order: the first pass used
+# CTC-SUB-YEAR-000001 to 000016, so the signed request is 000017 and the
+# unsigned one 000018 (000017 when the signed one is left out).
+n=17
+if [ -n "$signed" ]; then signed_sub=CTC-SUB-$year-0000$n; n=$((n + 1)); fi
+waiting_sub=CTC-SUB-$year-0000$n
+
+# new_answers: the outbox files written since the list in $demo/sent-before.
+new_answers () {
+  for f in "$demo"/outbox/new/*; do
+    [ -f "$f" ] && ! grep -q -x -F "${f##*/}" "$demo/sent-before" && echo "$f"
+  done
+}
+
+heading "The signed request is filed at once (authentication dkim)"
+[ -n "$signed" ] && ctc show "$signed_sub"
+
+heading "The unsigned request waits (pending) for its contact point's confirmation"
+ctc show "$waiting_sub"
+
+heading "The confirmation request, sent to the address the Directory holds"
+# headers FILE: the message's header lines, unfolded.
+headers () {
+  awk '/^$/ { exit }
+    /^[ \t]/ { line = line " " substr($0, 2); next }
+    { if (line != "") print line; line = $0 }
+    END { if (line != "") print line }' "$1"
+}
+request=
+for f in $(new_answers); do
+  headers "$f" | grep -q '^Subject: .*\[confirm:' && request=$f
+done
+[ -n "$request" ] || { echo "demo: no confirmation request in the outbox" >&2; exit 1; }
+show_answer "$request"
+ls "$demo/outbox/new" > "$demo/sent-before"
+
+heading "The contact point replies to it"
+# The reply as a mail program writes it: the same Subject with Re:, and
+# In-Reply-To the request's Message-ID.
+request_id=$(headers "$request" | sed -n 's/^Message-I[Dd]: *//p')
+request_subject=$(headers "$request" | sed -n 's/^Subject: *//p')
+reply=$demo/inbox/new/20-confirmation-reply.eml
+printf 'Message-ID: <20261120120301.9d02@mfa.tj.example>\nDate: Fri, 20 Nov 2026 12:03:01 +0500\nFrom: Farrukh Rahimov <f.rahimov@mfa.tj.example>\nTo: intake@ctc.example\nSubject: Re: %s\nIn-Reply-To: %s\nReferences: %s\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\nYes, I sent this request.\n\n-- \nFarrukh Rahimov\n' \
+  "$request_subject" "$request_id" "$request_id" > "$reply" || exit 1
+cat "$reply"
+ctc run --once
+
+heading "The unsigned request is filed (authentication confirmed) and answered"
+ctc show "$waiting_sub"
+ctc list requests
+for f in $(new_answers); do
+  printf '\n---- %s\n' "${f##*/}"
+  show_answer "$f"
+done
+rm -f "$demo/sent-before"
 
 printf '\nThe demo left its database, inbox and outbox in %s.\n' "$demo"

@@ -41,7 +41,7 @@ sub=$(q "SELECT reference FROM submissions WHERE message_id = 'spoof@confirm.exa
 check "show tells it waits" 0 ctc show "$sub"
 check_out "show says pending" "^pending +$real"
 
-request=$(q "SELECT message_id FROM confirmations")
+request=$(q "SELECT c.message_id FROM confirmations c JOIN submissions s ON s.id = c.submission_id WHERE s.message_id = 'spoof@confirm.example'")
 reply () { # reply ID
   printf 'From: %s\nTo: intake@ctc.example\nSubject: Re: Confirm\nIn-Reply-To: <%s>\nMessage-ID: <%s@confirm.example>\nMIME-Version: 1.0\nContent-Type: text/plain\n\nYes, I sent it.\n' \
     "$real" "$request" "$1" > "$TMP/$1.eml"

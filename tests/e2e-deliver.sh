@@ -13,22 +13,33 @@ check "the demo runs" 0 sh "$CTCGW_SRCDIR/examples/demo.sh" "$CTCGW_SRCDIR/examp
 conf=$TMP/demo/ctcgw.conf
 db=$TMP/demo/registers.db
 year=$(date +%Y)
+# The demo ends on the default require = confirm (its second pass); the
+# messages delivered below are unsigned, and are filed as in its first pass.
+sed 's/^require = confirm$/require = none/' "$conf" > "$conf.new" && mv "$conf.new" "$conf"
 q () { sqlite3 "$db" "$1"; }
 is () { # is NAME EXPECTED SQL
   got=$(q "$3")
   if [ "$got" = "$2" ]; then ok "$1"; else fail "$1" "expected $2, got $got: $3"; fi
 }
 
-is "every message is kept" 17 "SELECT count(*) FROM submissions WHERE class != 'import'"
+# The 17 samples of the first pass; the second pass's signed and unsigned
+# requests and the reply that confirms the unsigned one.
+is "every message is kept" 20 "SELECT count(*) FROM submissions WHERE class != 'import'"
 is "the inbox is empty afterwards" 0 "SELECT 0"
 left=$(find "$TMP/demo/inbox/new" "$TMP/demo/inbox/cur" -type f | wc -l)
 [ "$left" -eq 0 ] && ok "no message left in the inbox" || fail "no message left in the inbox" "$left left"
 moved=$(find "$TMP/demo/inbox/.Processed/cur" "$TMP/demo/inbox/.Rejected/cur" -type f 2>/dev/null | wc -l)
-[ "$moved" -eq 17 ] && ok "every message moved to a folder" || fail "every message moved to a folder" "$moved moved"
+[ "$moved" -eq 20 ] && ok "every message moved to a folder" || fail "every message moved to a folder" "$moved moved"
 
 is "the joint offer is filed with both providers" '["UNODC","OSCE"]' \
    "SELECT providers FROM offers WHERE reference = 'CTC-OFF-$year-0001'"
-is "the Outlook HTML request is filed" 1 "SELECT count(*) FROM requests WHERE state_code = 'KZ'"
+is "the Outlook HTML request is filed" 1 "SELECT count(*) FROM requests r JOIN submissions s ON s.id = r.submission_id WHERE r.state_code = 'KZ' AND s.message_id LIKE 'DB9PR02MB7340%'"
+is "the signed request of the second pass is filed at once" "filed|dkim" \
+   "SELECT outcome, authentication FROM submissions WHERE message_id = '20261120093015.4a1f@mfa.kz.example'"
+is "the unsigned one is filed once confirmed" "filed|confirmed|1" \
+   "SELECT s.outcome, s.authentication, count(r.id) FROM submissions s JOIN requests r ON r.submission_id = s.id WHERE s.message_id = '20261120111204.77c3@mfa.tj.example'"
+is "the reply that confirms it is kept, not answered" "confirmation|0" \
+   "SELECT s.outcome, (SELECT count(*) FROM outbox o WHERE o.submission_id = s.id) FROM submissions s WHERE s.message_id = '20261120120301.9d02@mfa.tj.example'"
 is "the result names its request" "CTC-REQ-$year-0001" "SELECT target FROM results"
 is "the windows-1252 standard is UTF-8" 1 "SELECT count(*) FROM standards WHERE title LIKE '%–%' OR summary LIKE '%’%' OR title LIKE '%é%' OR summary LIKE '%é%'"
 is "two good inventory rows of the CSV are filed" 2 "SELECT count(*) FROM inventory"
@@ -50,7 +61,7 @@ is "nothing of the quarantined message is filed" 0 "SELECT count(*) FROM offers 
 is "the out-of-office reply is kept, not filed" auto-reply "SELECT class FROM submissions WHERE from_addr = 's.volkov@cis-atc.example'"
 is "the bounce is kept as a delivery report" delivery-report "SELECT class FROM submissions WHERE from_addr LIKE 'mailer-daemon@%'"
 is "automatic messages get no answer" 0 "SELECT count(*) FROM outbox o JOIN submissions s ON s.id = o.submission_id WHERE s.class != 'submission'"
-is "every person's message gets exactly one answer" 0 "SELECT count(*) FROM submissions s WHERE s.class = 'submission' AND (SELECT count(*) FROM outbox o WHERE o.submission_id = s.id) != 1"
+is "every person's message gets exactly one answer" 0 "SELECT count(*) FROM submissions s WHERE s.class = 'submission' AND s.outcome != 'confirmation' AND (SELECT count(*) FROM outbox o WHERE o.submission_id = s.id AND o.kind != 'confirm') != 1"
 is "every answer was delivered to the sink" 0 "SELECT count(*) FROM outbox WHERE state != 'sent'"
 
 files=$(find "$TMP/demo/outbox/new" -type f | wc -l)

@@ -15,6 +15,9 @@ check "the demo runs" 0 sh "$CTCGW_SRCDIR/examples/demo.sh" "$CTCGW_SRCDIR/examp
 conf=$TMP/demo/ctcgw.conf
 db=$TMP/demo/registers.db
 real=a.nurlanova@mfa.kz.example
+# The demo ends on the default require = confirm (its second pass); these
+# checks are of who may speak for an entity, on unsigned mail filed at once.
+sed 's/^require = confirm$/require = none/' "$conf" > "$conf.new" && mv "$conf.new" "$conf"
 q () { sqlite3 "$db" "$1"; }
 is () { # is NAME EXPECTED SQL
   got=$(q "$3")
