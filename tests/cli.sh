@@ -244,6 +244,17 @@ check "approve again exits 65" 65 ctcgw quarantine approve "$ID2"
 check_err "it says it was approved" 'already approved'
 check "quarantine list is empty again" 0 ctcgw quarantine list
 check_true "nothing waits" sh -c "! grep -q stranger '$OUT'"
+if command -v sqlite3 >/dev/null; then
+    # A submission waiting for its sender's confirmation is not staff's to
+    # decide: the list says so in one line (ctcgw(8), quarantine list).
+    sqlite3 "$TMP/db.sqlite" "INSERT INTO confirmations (token, submission_id, address, created,
+        expires) SELECT 'tok', id, 'x@y.example', '2026-01-01T00:00:00Z', '2999-01-01T00:00:00Z'
+        FROM submissions WHERE reference = '$SUB2'"
+    check "quarantine list with a pending confirmation" 0 ctcgw quarantine list
+    check_out "it names what waits for confirmation" \
+        "^1 submission waits for its sender's confirmation: ctcgw show $SUB2\$"
+    sqlite3 "$TMP/db.sqlite" "DELETE FROM confirmations"
+fi
 check "list offers" 0 ctcgw list offers
 check_out "the approved offer is filed" 'Held workshop two'
 check "list quarantine --state rejected" 0 ctcgw list quarantine --state rejected
