@@ -190,6 +190,22 @@ check "list entities after import" 0 ctcgw list entities
 check_out "the new organization is listed, in capitals" '^GCTF +organization +Global Counterterrorism Forum'
 check_true "a row with Active no deactivates the entity" \
     test "$(sqlite3 "$TMP/db.sqlite" "SELECT active FROM entities WHERE code = 'UNOCT'")" = 0
+# Require: the entity's own authentication policy (ctcgw(8), AUTHENTICATION).
+printf 'Code,Name,Require\nGCTF,Global Counterterrorism Forum,authenticated\nUNOCT,UNOCT,sometimes\n' \
+    >"$TMP/policy.csv"
+check "import entities with Require" 0 ctcgw import entities "$TMP/policy.csv"
+check_err "a policy that is none of them names its row" \
+    'policy\.csv row 3: field "Require": "sometimes" is not one of authenticated, confirm, none, default'
+check_true "the entity's policy is kept" \
+    test "$(sqlite3 "$TMP/db.sqlite" "SELECT require FROM entities WHERE code = 'GCTF'")" = authenticated
+printf 'Code,Name\nGCTF,Global Counterterrorism Forum\n' >"$TMP/policy2.csv"
+check "import entities without Require" 0 ctcgw import entities "$TMP/policy2.csv"
+check_true "a row without Require keeps the policy" \
+    test "$(sqlite3 "$TMP/db.sqlite" "SELECT require FROM entities WHERE code = 'GCTF'")" = authenticated
+printf 'Code,Name,Require\nGCTF,Global Counterterrorism Forum,default\n' >"$TMP/policy3.csv"
+check "import entities with Require default" 0 ctcgw import entities "$TMP/policy3.csv"
+check_true "default goes back to the configuration's" \
+    test "$(sqlite3 "$TMP/db.sqlite" "SELECT count(*) FROM entities WHERE code = 'GCTF' AND require IS NULL")" = 1
 cat >"$TMP/groups.csv" <<'EOF'
 Group,Members,Description
 Central Asia,"KZ, Kyrgyzstan, TJ, TM, UZ",The five States of Central Asia
