@@ -10,12 +10,17 @@
 
 static const char *const kinds[] = { "organization", "state", NULL };
 static const char *const yes_no[] = { "yes", "no", NULL };
+/* Require: the entity's own authentication policy (ctcgw(8),
+ * AUTHENTICATION; schema/013-entity-policy.sql); "default" goes back to the
+ * configuration's, and a row without it keeps the entity's. */
+static const char *const policies[] = { "authenticated", "confirm", "none", "default", NULL };
 
 static const FormFieldSpec fields[] = {
   { "Code", "code", FIELD_TEXT, TRUE, NULL, NULL },
   { "Name", "name", FIELD_TEXT, TRUE, NULL, NULL },
   { "Kind", "kind", FIELD_CHOICE, FALSE, kinds, "organization" },
   { "Active", "active", FIELD_CHOICE, FALSE, yes_no, "yes" },
+  { "Require", "require", FIELD_CHOICE, FALSE, policies, NULL },
 };
 
 /* Whether code is 2 to ENTITY_CODE_MAX ASCII letters, digits and inner '-'. */

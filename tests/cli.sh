@@ -190,6 +190,22 @@ check "list entities after import" 0 ctcgw list entities
 check_out "the new organization is listed, in capitals" '^GCTF +organization +Global Counterterrorism Forum'
 check_true "a row with Active no deactivates the entity" \
     test "$(sqlite3 "$TMP/db.sqlite" "SELECT active FROM entities WHERE code = 'UNOCT'")" = 0
+# Require: the entity's own authentication policy (ctcgw(8), AUTHENTICATION).
+printf 'Code,Name,Require\nGCTF,Global Counterterrorism Forum,authenticated\nUNOCT,UNOCT,sometimes\n' \
+    >"$TMP/policy.csv"
+check "import entities with Require" 0 ctcgw import entities "$TMP/policy.csv"
+check_err "a policy that is none of them names its row" \
+    'policy\.csv row 3: field "Require": "sometimes" is not one of authenticated, confirm, none, default'
+check_true "the entity's policy is kept" \
+    test "$(sqlite3 "$TMP/db.sqlite" "SELECT require FROM entities WHERE code = 'GCTF'")" = authenticated
+printf 'Code,Name\nGCTF,Global Counterterrorism Forum\n' >"$TMP/policy2.csv"
+check "import entities without Require" 0 ctcgw import entities "$TMP/policy2.csv"
+check_true "a row without Require keeps the policy" \
+    test "$(sqlite3 "$TMP/db.sqlite" "SELECT require FROM entities WHERE code = 'GCTF'")" = authenticated
+printf 'Code,Name,Require\nGCTF,Global Counterterrorism Forum,default\n' >"$TMP/policy3.csv"
+check "import entities with Require default" 0 ctcgw import entities "$TMP/policy3.csv"
+check_true "default goes back to the configuration's" \
+    test "$(sqlite3 "$TMP/db.sqlite" "SELECT count(*) FROM entities WHERE code = 'GCTF' AND require IS NULL")" = 1
 cat >"$TMP/groups.csv" <<'EOF'
 Group,Members,Description
 Central Asia,"KZ, Kyrgyzstan, TJ, TM, UZ",The five States of Central Asia
@@ -244,6 +260,17 @@ check "approve again exits 65" 65 ctcgw quarantine approve "$ID2"
 check_err "it says it was approved" 'already approved'
 check "quarantine list is empty again" 0 ctcgw quarantine list
 check_true "nothing waits" sh -c "! grep -q stranger '$OUT'"
+if command -v sqlite3 >/dev/null; then
+    # A submission waiting for its sender's confirmation is not staff's to
+    # decide: the list says so in one line (ctcgw(8), quarantine list).
+    sqlite3 "$TMP/db.sqlite" "INSERT INTO confirmations (token, submission_id, address, created,
+        expires) SELECT 'tok', id, 'x@y.example', '2026-01-01T00:00:00Z', '2999-01-01T00:00:00Z'
+        FROM submissions WHERE reference = '$SUB2'"
+    check "quarantine list with a pending confirmation" 0 ctcgw quarantine list
+    check_out "it names what waits for confirmation" \
+        "^1 submission waits for its sender's confirmation: ctcgw show $SUB2\$"
+    sqlite3 "$TMP/db.sqlite" "DELETE FROM confirmations"
+fi
 check "list offers" 0 ctcgw list offers
 check_out "the approved offer is filed" 'Held workshop two'
 check "list quarantine --state rejected" 0 ctcgw list quarantine --state rejected

@@ -329,23 +329,27 @@ static void
 test_staff_kind (void **state)
 {
   g_autoptr(FormParse) parse = form_parse_new ();
-  const char *data = "Code,Name,Kind,Active\ngctf,Forum,,\nx y,Bad,,\nABC,Three,state,\n"
-                     "NEW,New,organisation,maybe\n";
+  const char *data = "Code,Name,Kind,Active,Require\ngctf,Forum,,,Authenticated\nx y,Bad,,,\n"
+                     "ABC,Three,state,,\nNEW,New,organisation,maybe,\nOLD,Old,,,confirmed\n";
   form_parse_csv_as (parse, data, strlen (data), "new-orgs.csv", &form_entity, NULL);
   form_check (parse, &lookup, NULL);
-  assert_int_equal (parse->records->len, 4);
+  assert_int_equal (parse->records->len, 5);
   FormRecord *rec = parse->records->pdata[0];
   assert_ptr_equal (rec->kind, &form_entity);
   assert_int_equal (rec->problems->len, 0);
   assert_string_equal (col (rec, "code"), "GCTF");
   assert_string_equal (col (rec, "kind"), "organization");
   assert_string_equal (col (rec, "active"), "yes");
+  assert_string_equal (col (rec, "require"), "authenticated");
+  assert_null (col (parse->records->pdata[2], "require"));
   assert_problem (parse, "new-orgs.csv row 3: field \"Code\": \"x y\" is not a code: 2 to 20"
                   " letters, digits and '-', like UNODC or CIS-ATC");
   assert_problem (parse, "new-orgs.csv row 4: field \"Code\": \"ABC\" is not a State's code:"
                   " two letters (ISO 3166-1 alpha-2)");
   assert_problem (parse, "new-orgs.csv row 5: field \"Kind\": \"organisation\" is not one of"
                   " organization, state; did you mean \"organization\"?");
+  assert_problem (parse, "new-orgs.csv row 6: field \"Require\": \"confirmed\" is not one of"
+                  " authenticated, confirm, none, default; did you mean \"confirm\"?");
   /* Neither kind is a form of email. */
   assert_null (form_kind_find ("entity"));
   assert_null (form_kind_find ("group"));

@@ -1,6 +1,7 @@
 /* Tests of gateway/flows/digest.c: the digest of a fixture day holds every
  * section with the right items and the commands to run, in 78 columns;
- * an empty day gives one line; --send queues text and HTML to staff; the
+ * the submissions waiting for confirmation, pending or expired, and how
+ * each arrival was authenticated; an empty day gives one line; --send queues text and HTML to staff; the
  * daily schedule of [digest] queues it at its hour. */
 
 #include <stdarg.h>
@@ -54,6 +55,16 @@ static const char *day_sql =
   "  'Please file', 'submission', 'quarantined'),"
   " (4, 'CTC-SUB-2026-000004', 'd', '2026-11-28T10:00:00Z', 'focal@mfa.kz.example',"
   "  'Yesterday', 'submission', 'filed');"
+  /* Held for their sender's confirmation: one waiting, one expired. */
+  "INSERT INTO submissions (id, reference, sha256, received, from_addr, subject, class, outcome)"
+  " VALUES (5, 'CTC-SUB-2026-000005', 'e', '2026-11-29T12:00:00Z', 'j.doe@unodc.example',"
+  "  'Offer', 'submission', 'pending'),"
+  " (6, 'CTC-SUB-2026-000006', 'f', '2026-11-10T12:00:00Z', 'gone@de.example',"
+  "  'Old', 'submission', 'pending');"
+  "UPDATE submissions SET authentication = 'dkim' WHERE id = 1;"
+  "INSERT INTO confirmations (token, submission_id, address, created, expires) VALUES"
+  " ('t5', 5, 'j.doe@unodc.example', '2026-11-29T12:00:05Z', '2099-12-06T12:00:05Z'),"
+  "('t6', 6, 'gone@de.example', '2026-11-10T12:00:05Z', '2026-11-17T12:00:05Z');"
   "INSERT INTO submission_records (submission_id, register, reference, how, changed, problems)"
   " VALUES (1, 'offers', 'CTC-OFF-2026-0001', 'new', NULL, NULL),"
   " (1, 'requests', 'CTC-REQ-2026-0001', 'updated', '[\"Priority\"]', NULL),"
@@ -214,6 +225,15 @@ test_every_section (void **state)
   assert_contains (arrived, "CTC-SUB-2026-000002  UNODC  requests 1  rejected");
   assert_contains (arrived, "CTC-SUB-2026-000003  stranger@else.example  submission");
   assert_lacks (arrived, "CTC-SUB-2026-000004");
+  assert_contains (arrived, "CTC-SUB-2026-000001  KZ  offers 1, requests 1  filed  dkim");
+  assert_contains (arrived, "CTC-SUB-2026-000002  UNODC  requests 1  rejected  none");
+  g_autofree char *confirmations = section (t, "WAITING FOR THE SENDER'S CONFIRMATION");
+  assert_contains (confirmations, "CTC-SUB-2026-000005  pending  j.doe@unodc.example  UNODC"
+                                  "  2026-11-29 12:00\n      2099-12-06 12:00");
+  assert_contains (confirmations, "      ctcgw show CTC-SUB-2026-000005");
+  assert_contains (confirmations, "CTC-SUB-2026-000006  expired  gone@de.example  DE"
+                                  "  2026-11-10 12:00\n      2026-11-17 12:00");
+  assert_contains (confirmations, "      ctcgw show CTC-SUB-2026-000006");
   g_autofree char *filed = section (t, "FILED, UPDATED OR WITHDRAWN");
   assert_contains (filed, "CTC-OFF-2026-0001  new  -  CTC-SUB-2026-000001");
   assert_contains (filed, "CTC-REQ-2026-0001  updated  Priority  CTC-SUB-2026-000001");
@@ -326,7 +346,8 @@ test_html (void **state)
 {
   Fixture *f = *state;
   g_autoptr (Digest) d = make (f, DAY);
-  static const char *const ids[] = { "arrived", "filed", "errors", "quarantine", "failures",
+  static const char *const ids[] = { "arrived", "filed", "errors", "quarantine",
+                                     "confirmations", "failures",
                                      "answers", "upcoming", "overdue", "candidates",
                                      "overlaps", "stale", "silent" };
   for (gsize i = 0; i < G_N_ELEMENTS (ids); i++)
@@ -336,6 +357,13 @@ test_html (void **state)
     }
   assert_contains (d->html, "<td>stranger@else.example</td>");
   assert_contains (d->html, "<code>ctcgw quarantine approve 7</code>");
+  assert_contains (d->html, "<th>Authentication</th>");
+  assert_contains (d->html, "<td>filed</td><td>dkim</td>");
+  assert_contains (d->html, "<tr><td>CTC-SUB-2026-000005</td><td>pending</td>"
+                            "<td>j.doe@unodc.example</td><td>UNODC</td><td>2026-11-29 12:00</td>"
+                            "<td>2099-12-06 12:00</td>"
+                            "<td><code>ctcgw show CTC-SUB-2026-000005</code>");
+  assert_contains (d->html, "<tr><td>CTC-SUB-2026-000006</td><td>expired</td>");
   assert_contains (d->html, "<h2 id=\"candidates\">Candidate offers: pairs with a request or"
                             " offer filed or changed on " DAY "</h2>");
   assert_contains (d->html, "every open request with its candidate offers:"

@@ -70,6 +70,13 @@ setup_authenticated (void **state)
   return setup_with (state, "[authentication]\nrequire = authenticated\n");
 }
 
+/* [authentication] require = none (ctcgw.conf(5)). */
+static int
+setup_none (void **state)
+{
+  return setup_with (state, "[authentication]\nrequire = none\n");
+}
+
 /* A message from `from` with extra headers and body. */
 static GBytes *
 message (const char *from, const char *id, const char *headers, const char *body)
@@ -635,6 +642,58 @@ test_require_authenticated (void **state)
                     INTAKE_FILED);
 }
 
+/* An entity's own policy (schema/013-entity-policy.sql) replaces the
+ * configured one for a submission naming it: authenticated quarantines
+ * though the configuration says confirm (ctcgw(8), AUTHENTICATION). */
+static void
+test_entity_requires_authenticated (void **state)
+{
+  Fixture *f = *state;
+  fixture_exec (f->db, "UPDATE entities SET require = 'authenticated' WHERE code = 'UNODC'");
+  assert_int_equal (process (f, message ("j.doe@unodc.example", "p1@x", NULL, offer_body)),
+                    INTAKE_QUARANTINED);
+  fixture_assert_text (f->db, "SELECT reason FROM quarantine", "not authenticated (DKIM or DMARC)");
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM confirmations"), 0);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers"), 0);
+}
+
+/* An entity whose policy is none files at once under require = confirm;
+ * a record naming it and another entity takes the stricter policy. */
+static void
+test_entity_requires_none (void **state)
+{
+  Fixture *f = *state;
+  fixture_exec (f->db, "UPDATE entities SET require = 'none' WHERE code = 'UNODC'");
+  assert_int_equal (process (f, message ("j.doe@unodc.example", "n1@x", NULL, offer_body)),
+                    INTAKE_FILED);
+  fixture_assert_text (f->db, "SELECT authentication FROM submissions", "none");
+  const char *joint = "Form: assistance-offer\r\nProvider: UNODC, KZ\r\n"
+                      "Title: Joint workshop\r\nAreas: terrorist-financing\r\n"
+                      "Beneficiaries: KG\r\n";
+  assert_int_equal (process (f, message ("j.doe@unodc.example", "n2@x", NULL, joint)),
+                    INTAKE_PENDING);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM confirmations"), 1);
+  /* Back to the default: the configuration's confirm. */
+  fixture_exec (f->db, "UPDATE entities SET require = NULL WHERE code = 'UNODC'");
+  assert_int_equal (process (f, message ("j.doe@unodc.example", "n3@x", NULL, offer_body)),
+                    INTAKE_PENDING);
+}
+
+/* Strictest wins also against a configuration of none: an entity asking
+ * for confirmation holds its submissions. */
+static void
+test_entity_requires_confirm_over_none (void **state)
+{
+  Fixture *f = *state;
+  fixture_exec (f->db, "UPDATE entities SET require = 'confirm' WHERE code = 'UNODC'");
+  assert_int_equal (process (f, message ("j.doe@unodc.example", "c1@x", NULL, offer_body)),
+                    INTAKE_PENDING);
+  const char *kz = "Form: assistance-request\r\nState: KZ\r\nAreas: border-control\r\n"
+                   "Description: Training of border guards\r\n";
+  assert_int_equal (process (f, message ("focal@mfa.kz.example", "c2@x", NULL, kz)),
+                    INTAKE_FILED);
+}
+
 int
 main (void)
 {
@@ -647,6 +706,9 @@ main (void)
     cmocka_unit_test_setup_teardown (test_confirm_staff_unauthenticated, setup_confirm, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_confirm_authenticated_filed_at_once, setup_confirm, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_require_authenticated, setup_authenticated, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_entity_requires_authenticated, setup_confirm, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_entity_requires_none, setup_confirm, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_entity_requires_confirm_over_none, setup_none, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_sha256_of_raw, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_duplicate_not_filed_twice, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_unknown_sender_quarantined_then_approved, setup, fixture_gateway_teardown),

@@ -100,7 +100,7 @@ cmd_import (const Config *config, const char *config_path, int argc, char **argv
   g_autofree char *list = g_strjoinv (", ", (char **) names->pdata);
   g_autofree char *summary = g_strdup_printf ("Import records from CSV (a header row of the "
                                               "form's fields), with the checks of email.\n"
-                                              "entities: Code,Name,Kind,Active; groups: "
+                                              "entities: Code,Name,Kind,Active,Require; groups: "
                                               "Group,Members,Description.\n"
                                               "Registers: %s", list);
   g_autoptr (GError) error = NULL;

@@ -116,6 +116,34 @@ held_waiting (const Held *held)
   return FALSE;
 }
 
+#define NOW "strftime ('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+/* After the list, one line for the submissions that wait for their
+ * sender's confirmation, not for staff (ctcgw(8), AUTHENTICATION), and the
+ * command that shows the first: none when nothing waits (expired ones do
+ * not wait: the digest lists them). */
+static gboolean
+print_pending (sqlite3 *db, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = db_prepare (db,
+    "SELECT count(*), (SELECT s.reference FROM confirmations k JOIN submissions s"
+    " ON s.id = k.submission_id WHERE k.state = 'pending' AND k.expires > " NOW " ORDER BY k.id LIMIT 1)"
+    " FROM confirmations WHERE state = 'pending' AND expires > " NOW, error);
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      db_set_error (db, error, "reading the confirmations");
+      return FALSE;
+    }
+  gint64 n = sqlite3_column_int64 (stmt, 0);
+  if (n > 0)
+    printf ("%" G_GINT64_FORMAT " submission%s wait%s for %s sender's confirmation:"
+            " ctcgw show %s\n", n, n == 1 ? "" : "s", n == 1 ? "s" : "",
+            n == 1 ? "its" : "their", (const char *) sqlite3_column_text (stmt, 1));
+  return TRUE;
+}
+
 /* `quarantine list`: what waits for a decision. */
 static int
 quarantine_list (sqlite3 *db, const Config *config, const char *id, gconstpointer options)
@@ -127,7 +155,8 @@ quarantine_list (sqlite3 *db, const Config *config, const char *id, gconstpointe
     " s.subject, q.reason FROM quarantine q LEFT JOIN submissions s"
     " ON s.id = q.submission_id WHERE q.state = 'waiting' ORDER BY q.id", &error);
 
-  if (stmt == NULL || !command_print_table (db, stmt, &error))
+  if (stmt == NULL || !command_print_table (db, stmt, &error)
+      || !print_pending (db, &error))
     return failed (error);
   return EX_OK;
 }

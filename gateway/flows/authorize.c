@@ -281,3 +281,78 @@ authorize_submission (sqlite3 *db, const Config *config, const MailMessage *msg,
     }
   return NULL;
 }
+
+/* How strict a policy is: authenticated, then confirm, then none. */
+static int
+policy_rank (AuthRequire require)
+{
+  switch (require)
+    {
+    case AUTH_REQUIRE_AUTHENTICATED: return 2;
+    case AUTH_REQUIRE_CONFIRM: return 1;
+    default: return 0;
+    }
+}
+
+/* The policy of entity code: its entities.require, or fallback when NULL
+ * (schema/013-entity-policy.sql). */
+static gboolean
+entity_policy (sqlite3 *db, const char *code, AuthRequire fallback, AuthRequire *require,
+               GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "SELECT require FROM entities WHERE code = ?1 AND require IS NOT NULL", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, code, -1, SQLITE_TRANSIENT);
+  int rc = sqlite3_step (st);
+  *require = fallback;
+  if (rc == SQLITE_ROW)
+    {
+      const char *value = (const char *) sqlite3_column_text (st, 0);
+      *require = g_strcmp0 (value, "authenticated") == 0 ? AUTH_REQUIRE_AUTHENTICATED
+               : g_strcmp0 (value, "none") == 0 ? AUTH_REQUIRE_NONE : AUTH_REQUIRE_CONFIRM;
+    }
+  else if (rc != SQLITE_DONE)
+    {
+      db_set_error (db, error, "reading an entity's policy");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Adds the entities rec names, and those of the record it updates. */
+static void
+add_named (sqlite3 *db, const FormRecord *rec, GPtrArray *named)
+{
+  for (guint i = 0; i < rec->owners->len; i++)
+    if (!array_has (named, rec->owners->pdata[i]))
+      g_ptr_array_add (named, g_strdup (rec->owners->pdata[i]));
+  g_autoptr (GPtrArray) stored = rec->reference != NULL ? registers_record_owners (db, rec) : NULL;
+  for (guint i = 0; stored != NULL && i < stored->len; i++)
+    if (!array_has (named, stored->pdata[i]))
+      g_ptr_array_add (named, g_strdup (stored->pdata[i]));
+}
+
+gboolean
+authorize_policy (sqlite3 *db, const Config *config, const FormParse *parse,
+                  AuthRequire *require, GError **error)
+{
+  g_autoptr (GPtrArray) named = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < parse->records->len; i++)
+    {
+      const FormRecord *rec = g_ptr_array_index (parse->records, i);
+      if (rec->kind != NULL && rec->problems->len == 0)
+        add_named (db, rec, named);
+    }
+  *require = config->auth_require;
+  for (guint i = 0; i < named->len; i++)
+    {
+      AuthRequire own;
+      if (!entity_policy (db, named->pdata[i], config->auth_require, &own, error))
+        return FALSE;
+      if (i == 0 || policy_rank (own) > policy_rank (*require))
+        *require = own;
+    }
+  return TRUE;
+}

@@ -30,3 +30,12 @@ gboolean authorize_auth_failed (const char *auth_results, const char *authserv_i
  * the sender is authenticated as "dmarc" (docs/submissions.md section 6).
  * Malformed headers are ignored and logged. */
 gboolean authorize_dmarc_passed (const char *auth_results, const char *authserv_id);
+
+/* The policy for a submission that nothing authenticated (ctcgw(8),
+ * AUTHENTICATION): of the entities the checked records of parse name (an
+ * update's stored owners too), each with its own entities.require or else
+ * config's [authentication] require, the strictest (authenticated, then
+ * confirm, then none); config's when they name none.  FALSE with error set
+ * on a database failure. */
+gboolean authorize_policy (sqlite3 *db, const Config *config, const FormParse *parse,
+                           AuthRequire *require, GError **error);

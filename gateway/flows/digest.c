@@ -62,7 +62,7 @@ static const DigestQuery queries[] = {
     " WHERE lower (c.email) = lower (s.from_addr)), s.from_addr) AS who,"
     " coalesce ((SELECT group_concat (register || ' ' || n, ', ') FROM (SELECT register,"
     " count(*) AS n FROM submission_records WHERE submission_id = s.id AND register IS NOT NULL"
-    " GROUP BY register)), s.class) AS forms, s.outcome"
+    " GROUP BY register)), s.class) AS forms, s.outcome, s.authentication"
     " FROM submissions s WHERE " OF_THE_DAY " ORDER BY who, forms, s.id LIMIT :limit",
     NULL, "ctcgw list submissions" },
   { "filed", "filed",
@@ -85,6 +85,18 @@ static const DigestQuery queries[] = {
     " FROM quarantine q JOIN submissions s ON s.id = q.submission_id"
     " WHERE q.state = 'waiting' ORDER BY q.id LIMIT :limit",
     NULL, "ctcgw quarantine list" },
+  /* Submissions held for their sender's confirmation (ctcgw(8),
+   * AUTHENTICATION; schema/012-pending.sql): expired against the clock, as
+   * show SUB-... says; the entity is that of the contact point asked. */
+  { "confirmations", "confirmations",
+    "SELECT s.reference, CASE WHEN k.expires <= strftime ('%Y-%m-%dT%H:%M:%SZ', 'now')"
+    " THEN 'expired' ELSE 'pending' END, k.address, coalesce ((SELECT group_concat"
+    " (DISTINCT c.entity) FROM contacts c WHERE lower (c.email) = lower (k.address)), ''),"
+    " replace (substr (k.created, 1, 16), 'T', ' '), replace (substr (k.expires, 1, 16), 'T', ' '),"
+    " 'ctcgw show ' || s.reference AS command"
+    " FROM confirmations k JOIN submissions s ON s.id = k.submission_id"
+    " WHERE k.state = 'pending' ORDER BY k.expires, k.id LIMIT :limit",
+    NULL, "ctcgw list submissions" },
   { "failures", "failed_sends",
     "SELECT o.id, o.recipient, o.kind, coalesce (o.last_error, ''),"
     " 'ctcgw outbox retry ' || o.id AS command"

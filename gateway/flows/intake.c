@@ -36,6 +36,7 @@ typedef struct {
   FormParse *parse;     /* its records, read and checked before the transaction */
   char *unread;         /* why nothing in the message was read, or NULL */
   MailAuth auth;        /* how its sender was authenticated */
+  AuthRequire require;  /* the policy when nothing authenticated it (authorize_policy) */
   const MailMessage *answer_to; /* the message answered when not msg (a confirming reply) */
   IntakeOutcome outcome;
 } Intake;
@@ -407,24 +408,30 @@ answer_template (IntakeOutcome outcome)
     }
 }
 
-/* TRUE when the records of an authorized sender that nothing
+/* Sets *hold when the records of an authorized sender that nothing
  * authenticated wait for the policy of [authentication] require
- * (ctcgw.conf(5)): staff's commands and authenticated mail never do. */
+ * (ctcgw.conf(5)), or the entities' own (ctcgw(8), AUTHENTICATION):
+ * staff's commands and authenticated mail never do. */
 static gboolean
-must_hold (const Intake *in)
+must_hold (Intake *in, gboolean *hold, GError **error)
 {
-  return !in->approved && in->auth == MAIL_AUTH_NONE
-         && in->ctx.config->auth_require != AUTH_REQUIRE_NONE
-         && in->parse->records->len > 0;
+  *hold = FALSE;
+  if (in->approved || in->auth != MAIL_AUTH_NONE || in->parse->records->len == 0)
+    return TRUE;
+  if (!authorize_policy (in->ctx.db, in->ctx.config, in->parse, &in->require, error))
+    return FALSE;
+  *hold = in->require != AUTH_REQUIRE_NONE;
+  return TRUE;
 }
 
-/* require = authenticated: quarantined; require = confirm: pending, and
+/* require = authenticated (the configuration's or an entity's, see
+ * must_hold): quarantined; require = confirm: pending, and
  * one confirmation request to the Directory's address (ctcgw(8),
  * AUTHENTICATION). */
 static gboolean
 hold (Intake *in, GError **error)
 {
-  if (in->ctx.config->auth_require == AUTH_REQUIRE_AUTHENTICATED)
+  if (in->require == AUTH_REQUIRE_AUTHENTICATED)
     {
       in->outcome = INTAKE_QUARANTINED;
       gint64 answer = quarantine (in, "not authenticated (DKIM or DMARC)", error)
@@ -455,7 +462,10 @@ process_submission (Intake *in, GError **error)
       g_propagate_error (error, local);
       return FALSE;
     }
-  if (refusal == NULL && must_hold (in))
+  gboolean held = FALSE;
+  if (refusal == NULL && !must_hold (in, &held, error))
+    return FALSE;
+  if (held)
     return hold (in, error);
   if (refusal != NULL)
     {

@@ -25,7 +25,8 @@ entity_kind (sqlite3 *db, const char *code, GError **error)
   return sqlite3_step (st) == SQLITE_ROW ? db_column_dup (st, 0) : NULL;
 }
 
-/* Adds or changes one entity; a known code keeps its kind. */
+/* Adds or changes one entity; a known code keeps its kind, and its policy
+ * when the row has no Require. */
 static gboolean
 file_entity (sqlite3 *db, FormRecord *rec, GError **error)
 {
@@ -48,14 +49,18 @@ file_entity (sqlite3 *db, FormRecord *rec, GError **error)
       return TRUE;
     }
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
-      "INSERT INTO entities (code, kind, name, active) VALUES (?1, ?2, ?3, ?4)"
-      " ON CONFLICT (code) DO UPDATE SET name = excluded.name, active = excluded.active", error);
+      "INSERT INTO entities (code, kind, name, active, require)"
+      " VALUES (?1, ?2, ?3, ?4, nullif (?5, 'default'))"
+      " ON CONFLICT (code) DO UPDATE SET name = excluded.name, active = excluded.active,"
+      " require = CASE WHEN ?5 IS NULL THEN require ELSE excluded.require END", error);
   if (st == NULL)
     return FALSE;
   sqlite3_bind_text (st, 1, code, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (st, 2, kind, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (st, 3, g_hash_table_lookup (rec->columns, "name"), -1, SQLITE_TRANSIENT);
   sqlite3_bind_int (st, 4, g_strcmp0 (active, "no") != 0);
+  /* Require (schema/013-entity-policy.sql): absent keeps the entity's. */
+  sqlite3_bind_text (st, 5, g_hash_table_lookup (rec->columns, "require"), -1, SQLITE_TRANSIENT);
   return db_step_done (db, st, "filing an entity", error);
 }
 
