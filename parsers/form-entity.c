@@ -14,6 +14,10 @@ static const char *const yes_no[] = { "yes", "no", NULL };
  * AUTHENTICATION; schema/013-entity-policy.sql); "default" goes back to the
  * configuration's, and a row without it keeps the entity's. */
 static const char *const policies[] = { "authenticated", "confirm", "none", "default", NULL };
+/* Alignment: the DKIM alignment the entity requires (ctcgw(8),
+ * AUTHENTICATION; schema/014-entity-alignment.sql); "default" goes back to
+ * relaxed, and a row without it keeps the entity's. */
+static const char *const alignments[] = { "relaxed", "strict", "default", NULL };
 
 static const FormFieldSpec fields[] = {
   { "Code", "code", FIELD_TEXT, TRUE, NULL, NULL },
@@ -21,6 +25,7 @@ static const FormFieldSpec fields[] = {
   { "Kind", "kind", FIELD_CHOICE, FALSE, kinds, "organization" },
   { "Active", "active", FIELD_CHOICE, FALSE, yes_no, "yes" },
   { "Require", "require", FIELD_CHOICE, FALSE, policies, NULL },
+  { "Alignment", "alignment", FIELD_CHOICE, FALSE, alignments, NULL },
 };
 
 /* Whether code is 2 to ENTITY_CODE_MAX ASCII letters, digits and inner '-'. */

@@ -143,6 +143,76 @@ check "import" 0 ctcgw import contacts "$TMP/contacts.csv"
 got=$(sqlite3 "$TMP/db.sqlite" "SELECT DISTINCT authentication FROM submissions WHERE class = 'import'")
 [ "$got" = staff-cli ] && ok "an import is staff-cli" || fail "an import is staff-cli" "got '$got'"
 
+# A calendar reply (iMIP, RFC 6047) is never held for confirmation, but one
+# whose signature aligned with From does not verify is quarantined, not
+# applied (ctcgw(8), AUTHENTICATION); the same reply correctly signed is.
+sqlite3 "$TMP/db.sqlite" "INSERT INTO meetings (id, reference, title, start, uid, sequence)
+   VALUES (1, 'CTC-MTG-2026-0001', 'Regional briefing', '2026-12-10T09:00:00Z',
+           'mtg-1@ctc.example', 1);
+   INSERT INTO attendance (meeting_id, entity, email, sequence)
+   VALUES (1, 'KZ', 'focal@mfa.kz.example', 1);"
+calreply () { # calreply PARTSTAT: focal@mfa.kz.example's REPLY to the meeting (number N)
+    printf 'From: Focal <focal@mfa.kz.example>\r\nTo: gateway@ctc.example\r\nSubject: Accepted: Regional briefing\r\nDate: Mon, 7 Dec 2026 10:00:00 +0000\r\nMessage-ID: <r%s@mfa.kz.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/calendar; charset=utf-8; method=REPLY\r\n\r\nBEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Example//Client//EN\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:mtg-1@ctc.example\r\nSEQUENCE:1\r\nDTSTAMP:20261207T100000Z\r\nDTSTART:20261210T090000Z\r\nATTENDEE;PARTSTAT=%s:mailto:focal@mfa.kz.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' \
+        "$N" "$1"
+}
+partstat () { sqlite3 "$TMP/db.sqlite" "SELECT partstat FROM attendance WHERE email = 'focal@mfa.kz.example'"; }
+last_auth () { # last_auth NAME EXPECTED: of the last message stored (a reply has no reference)
+    got=$(sqlite3 "$TMP/db.sqlite" "SELECT authentication FROM submissions ORDER BY id DESC LIMIT 1")
+    [ "$got" = "$2" ] && ok "$1" || fail "$1" "expected $2, got '$got'"
+}
+N=$((N + 1))
+calreply ACCEPTED | sign mfa.kz.example "$TMP/kz.pem" | sed 's/PARTSTAT=ACCEPTED/PARTSTAT=DECLINED/' >"$TMP/reply-bad.eml"
+deliver "calendar reply, aligned signature broken" "$TMP/reply-bad.eml"
+[ "$OUTCOME" = quarantined ] && ok "a reply whose aligned signature fails is quarantined" \
+    || fail "a reply whose aligned signature fails is quarantined" "outcome $OUTCOME"
+got=$(partstat)
+[ "$got" = NEEDS-ACTION ] && ok "and the attendance is unchanged" || fail "and the attendance is unchanged" "got $got"
+got=$(sqlite3 "$TMP/db.sqlite" "SELECT reason FROM quarantine ORDER BY id DESC LIMIT 1")
+case $got in
+    *"DKIM signature of mfa.kz.example does not verify"*) ok "the reason names the failing signature" ;;
+    *) fail "the reason names the failing signature" "got '$got'" ;;
+esac
+N=$((N + 1))
+calreply DECLINED | sign mfa.kz.example "$TMP/kz.pem" >"$TMP/reply-good.eml"
+deliver "calendar reply, aligned signature" "$TMP/reply-good.eml"
+last_auth "the signed reply is dkim" dkim
+got=$(partstat)
+[ "$got" = DECLINED ] && ok "the correctly signed reply is applied" || fail "the correctly signed reply is applied" "got $got"
+
+# Strict alignment (schema/014-entity-alignment.sql): a signature of
+# mail.mfa.kz.example authenticates mfa.kz.example for a relaxed entity,
+# not for one whose Alignment is strict, where its own policy applies.
+printf 'Entity,Name,Email,Languages\nKZ,Focal,focal@mfa.kz.example,en\n' >"$TMP/kz-contacts.csv"
+check "import contacts" 0 ctcgw import contacts "$TMP/kz-contacts.csv"
+request () { # request: a KZ assistance request from its contact point (number N)
+    printf 'From: Focal <focal@mfa.kz.example>\r\nTo: gateway@ctc.example\r\nSubject: Request %s\r\nDate: Mon, 7 Dec 2026 10:00:00 +0000\r\nMessage-ID: <q%s@mfa.kz.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nForm: assistance-request\r\nState: KZ\r\nAreas: border-control\r\nDescription: Training of border guards %s\r\n' \
+        "$N" "$N" "$N"
+}
+N=$((N + 1))
+request | sign mail.mfa.kz.example "$TMP/kz.pem" >"$TMP/req-sub.eml"
+deliver "relaxed entity, subdomain signer" "$TMP/req-sub.eml"
+auth_is "a subdomain's signature is dkim for a relaxed entity" dkim
+[ "$OUTCOME" = filed ] && ok "and it is filed" || fail "and it is filed" "outcome $OUTCOME"
+printf 'Code,Name,Kind,Alignment,Require\nKZ,Kazakhstan,state,strict,authenticated\n' >"$TMP/strict.csv"
+check "import entities with Alignment strict" 0 ctcgw import entities "$TMP/strict.csv"
+got=$(sqlite3 "$TMP/db.sqlite" "SELECT dkim_alignment FROM entities WHERE code = 'KZ'")
+[ "$got" = strict ] && ok "the entity's alignment is kept" || fail "the entity's alignment is kept" "got '$got'"
+N=$((N + 1))
+request | sign mail.mfa.kz.example "$TMP/kz.pem" >"$TMP/req-sub2.eml"
+deliver "strict entity, subdomain signer" "$TMP/req-sub2.eml"
+auth_is "a subdomain's signature is none for a strict entity" none
+[ "$OUTCOME" = quarantined ] && ok "and its policy (authenticated) quarantines it" \
+    || fail "and its policy (authenticated) quarantines it" "outcome $OUTCOME"
+N=$((N + 1))
+request | sign mfa.kz.example "$TMP/kz.pem" >"$TMP/req-own.eml"
+deliver "strict entity, own signer" "$TMP/req-own.eml"
+auth_is "the From domain's own signature is still dkim" dkim
+[ "$OUTCOME" = filed ] && ok "and it is filed" || fail "and it is filed" "outcome $OUTCOME"
+printf 'Code,Name,Kind\nKZ,Kazakhstan,state\n' >"$TMP/strict2.csv"
+check "import entities without Alignment" 0 ctcgw import entities "$TMP/strict2.csv"
+got=$(sqlite3 "$TMP/db.sqlite" "SELECT dkim_alignment FROM entities WHERE code = 'KZ'")
+[ "$got" = strict ] && ok "a row without Alignment keeps it" || fail "a row without Alignment keeps it" "got '$got'"
+
 # Without dkim_keys the key is asked of DNS: on a machine without DNS the
 # lookup fails at once and the message is filed, not authenticated; a
 # lookup that times out (MAIL_DKIM_DNS_TIMEOUT, 5 s) makes deliver exit 75

@@ -207,7 +207,8 @@ test_dkim_outweighs_failed_authentication (void **state)
   gint64 id = fixture_count (f->db, "SELECT submission_id FROM quarantine");
   g_autofree char *refusal = NULL;
   g_autoptr (GError) error = NULL;
-  assert_true (replies_process (FIXTURE_CONTEXT (f), msg, id, MAIL_AUTH_DKIM, &refusal, &error));
+  RepliesAuth auth = { MAIL_AUTH_DKIM, FALSE };
+  assert_true (replies_process (FIXTURE_CONTEXT (f), msg, id, &auth, &refusal, &error));
   assert_null (refusal);
   fixture_assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'head@mfa.kz.example'",
                        "ACCEPTED");

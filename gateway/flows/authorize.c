@@ -334,17 +334,25 @@ add_named (sqlite3 *db, const FormRecord *rec, GPtrArray *named)
       g_ptr_array_add (named, g_strdup (stored->pdata[i]));
 }
 
-gboolean
-authorize_policy (sqlite3 *db, const Config *config, const FormParse *parse,
-                  AuthRequire *require, GError **error)
+/* The entities the checked records of parse name (newly allocated). */
+static GPtrArray *
+named_entities (sqlite3 *db, const FormParse *parse)
 {
-  g_autoptr (GPtrArray) named = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *named = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < parse->records->len; i++)
     {
       const FormRecord *rec = g_ptr_array_index (parse->records, i);
       if (rec->kind != NULL && rec->problems->len == 0)
         add_named (db, rec, named);
     }
+  return named;
+}
+
+gboolean
+authorize_policy (sqlite3 *db, const Config *config, const FormParse *parse,
+                  AuthRequire *require, GError **error)
+{
+  g_autoptr (GPtrArray) named = named_entities (db, parse);
   *require = config->auth_require;
   for (guint i = 0; i < named->len; i++)
     {
@@ -354,5 +362,36 @@ authorize_policy (sqlite3 *db, const Config *config, const FormParse *parse,
       if (i == 0 || policy_rank (own) > policy_rank (*require))
         *require = own;
     }
+  return TRUE;
+}
+
+/* Sets *strict when entity code has dkim_alignment 'strict'. */
+static gboolean
+entity_strict (sqlite3 *db, const char *code, gboolean *strict, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "SELECT 1 FROM entities WHERE code = ?1 AND dkim_alignment = 'strict'", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, code, -1, SQLITE_TRANSIENT);
+  int rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    *strict = TRUE;
+  else if (rc != SQLITE_DONE)
+    {
+      db_set_error (db, error, "reading an entity's DKIM alignment");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+authorize_strict (sqlite3 *db, const FormParse *parse, gboolean *strict, GError **error)
+{
+  g_autoptr (GPtrArray) named = named_entities (db, parse);
+  *strict = FALSE;
+  for (guint i = 0; i < named->len && !*strict; i++)
+    if (!entity_strict (db, named->pdata[i], strict, error))
+      return FALSE;
   return TRUE;
 }

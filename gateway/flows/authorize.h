@@ -39,3 +39,10 @@ gboolean authorize_dmarc_passed (const char *auth_results, const char *authserv_
  * on a database failure. */
 gboolean authorize_policy (sqlite3 *db, const Config *config, const FormParse *parse,
                            AuthRequire *require, GError **error);
+
+/* Sets *strict when one of the entities the checked records of parse name
+ * (as authorize_policy finds them) requires strict DKIM alignment
+ * (entities.dkim_alignment, schema/014-entity-alignment.sql).  FALSE with
+ * error set on a database failure. */
+gboolean authorize_strict (sqlite3 *db, const FormParse *parse, gboolean *strict,
+                           GError **error);

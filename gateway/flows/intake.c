@@ -36,6 +36,7 @@ typedef struct {
   FormParse *parse;     /* its records, read and checked before the transaction */
   char *unread;         /* why nothing in the message was read, or NULL */
   MailAuth auth;        /* how its sender was authenticated */
+  MailDkimResult dkim;  /* what its signatures aligned with From show (mail_dkim_verify) */
   AuthRequire require;  /* the policy when nothing authenticated it (authorize_policy) */
   const MailMessage *answer_to; /* the message answered when not msg (a confirming reply) */
   IntakeOutcome outcome;
@@ -50,6 +51,7 @@ struct _IntakeParsed {
   char *unread;         /* why nothing in it was read, or NULL */
   FormParse *parse;     /* its records, for a submission */
   MailAuth auth;        /* how its sender was authenticated */
+  MailDkimResult dkim;  /* what its signatures aligned with From show (mail_dkim_verify) */
   GError *temporary;    /* a key lookup that failed for now: not filed, retried */
 };
 
@@ -488,8 +490,9 @@ process_reply (Intake *in, GError **error)
 {
   g_autofree char *refusal = NULL;
 
-  MailAuth auth = in->approved ? MAIL_AUTH_STAFF_CLI : in->auth;
-  if (!replies_process (&in->ctx, in->msg, in->id, auth, &refusal, error))
+  RepliesAuth auth = { in->approved ? MAIL_AUTH_STAFF_CLI : in->auth,
+                       in->dkim == MAIL_DKIM_FAILED };
+  if (!replies_process (&in->ctx, in->msg, in->id, &auth, &refusal, error))
     return FALSE;
   if (refusal == NULL)
     return TRUE;
@@ -730,25 +733,46 @@ authenticate (IntakeParsed *p, const Config *config)
   const char *from = p->msg != NULL ? p->msg->from_addr : NULL;
   const char *at = from != NULL ? strrchr (from, '@') : NULL;
   gboolean whole = g_bytes_get_size (p->raw) >= p->size;
-  gboolean aligned = FALSE;
   g_autoptr (GError) error = NULL;
   p->auth = MAIL_AUTH_NONE;
+  p->dkim = MAIL_DKIM_NONE;
   if (p->msg == NULL
       || (p->msg->klass != MAIL_SUBMISSION && p->msg->klass != MAIL_CALENDAR_REPLY))
     return;
   if (at != NULL && whole
-      && !mail_dkim_verify (p->raw, at + 1, config->dkim_keys, &aligned, &error))
+      && !mail_dkim_verify (p->raw, at + 1, config->dkim_keys, &p->dkim, &error))
     {
       g_autofree char *why = log_escape (error->message);
       log_warn ("intake", "dkim=%s reason=%s", error->code == MAIL_DKIM_ERROR_TEMPORARY
                 ? "temporary-failure" : "not-verified", why);
+      /* A key not had for now is no failed signature. */
+      p->dkim = MAIL_DKIM_NONE;
     }
-  if (aligned)
+  if (MAIL_DKIM_PASSED (p->dkim))
     p->auth = MAIL_AUTH_DKIM;
   else if (authorize_dmarc_passed (p->msg->auth_results, config->trusted_authserv_id))
     p->auth = MAIL_AUTH_DMARC;
   else if (g_error_matches (error, MAIL_DKIM_ERROR, MAIL_DKIM_ERROR_TEMPORARY))
     p->temporary = g_steal_pointer (&error);
+}
+
+/* A submission authenticated only by a relaxed DKIM alignment is not
+ * authenticated when an entity its records name requires strict alignment
+ * (schema/014-entity-alignment.sql; ctcgw(8), AUTHENTICATION). */
+static gboolean
+check_alignment (Intake *in, GError **error)
+{
+  gboolean strict = FALSE;
+  if (in->auth != MAIL_AUTH_DKIM || in->dkim != MAIL_DKIM_RELAXED || in->parse == NULL)
+    return TRUE;
+  if (!authorize_strict (in->ctx.db, in->parse, &strict, error))
+    return FALSE;
+  if (strict)
+    {
+      log_info ("intake", "dkim=relaxed-only reason=\"an entity requires strict alignment\"");
+      in->auth = MAIL_AUTH_NONE;
+    }
+  return TRUE;
 }
 
 IntakeParsed *
@@ -799,10 +823,11 @@ intake_file (const Context *ctx, IntakeParsed *p, const char *mailbox, IntakeRes
     }
   Intake in = { .ctx = *ctx, .answer = tpl_data_new (), .size = p->size,
                 .msg = g_steal_pointer (&p->msg), .unread = g_steal_pointer (&p->unread),
-                .parse = g_steal_pointer (&p->parse), .auth = p->auth };
+                .parse = g_steal_pointer (&p->parse), .auth = p->auth, .dkim = p->dkim };
   if (in.parse != NULL)
     check_records (ctx->db, in.parse, &ctx->config->limits);
-  gboolean ok = process_once (&in, p->raw, p->stored, p->sha, mailbox, error);
+  gboolean ok = check_alignment (&in, error)
+      && process_once (&in, p->raw, p->stored, p->sha, mailbox, error);
   if (ok)
     {
       log_outcome (&in, mailbox);

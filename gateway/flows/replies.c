@@ -256,13 +256,33 @@ not_attendee_reason (const Reply *r)
                           r->msg->from_addr ? r->msg->from_addr : "(no From)", names);
 }
 
+/* Why a reply whose sender authentication failed is quarantined, or NULL:
+ * an aligned DKIM signature that does not verify (and none that does), or
+ * a failure the trusted Authentication-Results report. */
+static char *
+not_authenticated_reason (const Reply *r, const Config *config, const RepliesAuth *auth)
+{
+  const ImipMessage *m = r->imip;
+  const char *from = r->msg->from_addr;
+  const char *at = from != NULL ? strrchr (from, '@') : NULL;
+  if (auth->dkim_failed && auth->auth != MAIL_AUTH_DKIM && at != NULL)
+    return g_strdup_printf ("calendar %s for UID %s: DKIM signature of %s does not verify",
+                            m->method, m->uid, at + 1);
+  if (auth->auth != MAIL_AUTH_DKIM && auth->auth != MAIL_AUTH_DMARC
+      && authorize_auth_failed (r->msg->auth_results, config->trusted_authserv_id))
+    return g_strdup_printf ("calendar %s for UID %s: Authentication-Results from %s"
+                            " report that the sender %s failed", m->method, m->uid,
+                            config->trusted_authserv_id, from);
+  return NULL;
+}
+
 /* The checks of replies_process, once the reply is read. */
 static gboolean
-check_and_file (Reply *r, const Config *config, MailAuth auth, char **quarantine,
+check_and_file (Reply *r, const Config *config, const RepliesAuth *auth, char **quarantine,
                 GError **error)
 {
   ImipMessage *m = r->imip;
-  gboolean approved = auth == MAIL_AUTH_STAFF_CLI;
+  gboolean approved = auth->auth == MAIL_AUTH_STAFF_CLI;
 
   if (g_strcmp0 (m->method, "REPLY") != 0 && g_strcmp0 (m->method, "COUNTER") != 0)
     {
@@ -284,14 +304,8 @@ check_and_file (Reply *r, const Config *config, MailAuth auth, char **quarantine
       *quarantine = not_attendee_reason (r);
       return record (r, "not-attendee", *quarantine, error);
     }
-  if (!approved && auth != MAIL_AUTH_DKIM && auth != MAIL_AUTH_DMARC
-      && authorize_auth_failed (r->msg->auth_results, config->trusted_authserv_id))
-    {
-      *quarantine = g_strdup_printf ("calendar %s for UID %s: Authentication-Results from %s"
-                                     " report that the sender %s failed", m->method, m->uid,
-                                     config->trusted_authserv_id, r->msg->from_addr);
-      return record (r, "not-authenticated", *quarantine, error);
-    }
+  if (!approved && (*quarantine = not_authenticated_reason (r, config, auth)) != NULL)
+    return record (r, "not-authenticated", *quarantine, error);
   if (m->sequence < r->meeting_sequence)
     {
       g_autofree char *why = g_strdup_printf ("SEQUENCE %" G_GINT64_FORMAT " is older than"
@@ -303,7 +317,7 @@ check_and_file (Reply *r, const Config *config, MailAuth auth, char **quarantine
 
 gboolean
 replies_process (const Context *ctx, const MailMessage *msg, gint64 submission_id,
-                 MailAuth auth, char **quarantine, GError **error)
+                 const RepliesAuth *auth, char **quarantine, GError **error)
 {
   g_autoptr (GError) unread = NULL;
   g_autoptr (ImipMessage) imip = imip_parse (msg, &unread);

@@ -171,9 +171,21 @@ signature_passed (DKIM *dkim, DKIM_SIGINFO *sig)
   return signlen < 0;
 }
 
-/* Looks at each signature after dkim_eom for an aligned pass. */
+/* What one signature with domain d shows about from_domain. */
+static MailDkimResult
+signature_result (DKIM *dkim, DKIM_SIGINFO *sig, const char *d, const char *from_domain)
+{
+  if (!mail_dkim_aligned (d, from_domain))
+    return MAIL_DKIM_NONE;
+  if (signature_passed (dkim, sig))
+    return g_ascii_strcasecmp (d, from_domain) == 0 ? MAIL_DKIM_STRICT : MAIL_DKIM_RELAXED;
+  /* One that verifies but not the whole body (l=) does not count, and did not fail. */
+  return DKIM_SIG_CHECK (sig) ? MAIL_DKIM_NONE : MAIL_DKIM_FAILED;
+}
+
+/* Looks at each signature after dkim_eom: the best result of the aligned ones. */
 static void
-judge_signatures (DKIM *dkim, const char *from_domain, gboolean *aligned)
+judge_signatures (DKIM *dkim, const char *from_domain, MailDkimResult *result)
 {
   DKIM_SIGINFO **sigs = NULL;
   int nsigs = 0;
@@ -188,8 +200,7 @@ judge_signatures (DKIM *dkim, const char *from_domain, gboolean *aligned)
       g_autofree char *who = log_escape (d != NULL ? d : "");
       log_debug ("dkim", "d=%s aligned=%s passed=%s error=%s", who, in_line ? "yes" : "no",
                  passed ? "yes" : "no", dkim_sig_geterrorstr (sigerr));
-      if (in_line && passed)
-        *aligned = TRUE;
+      *result = MAX (*result, signature_result (dkim, sigs[i], d, from_domain));
     }
 }
 
@@ -212,7 +223,7 @@ has_signature (const char *data, gsize len)
 
 /* Feeds raw to a verifying handle and judges its signatures. */
 static gboolean
-verify_with (DKIM_LIB *lib, GBytes *raw, const char *from_domain, gboolean *aligned,
+verify_with (DKIM_LIB *lib, GBytes *raw, const char *from_domain, MailDkimResult *result,
              GError **error)
 {
   gsize len;
@@ -232,11 +243,11 @@ verify_with (DKIM_LIB *lib, GBytes *raw, const char *from_domain, gboolean *alig
     status = dkim_chunk (dkim, NULL, 0);
   if (status == DKIM_STAT_OK)
     status = dkim_eom (dkim, NULL);
-  judge_signatures (dkim, from_domain, aligned);
-  if (!*aligned && status != DKIM_STAT_OK && status != DKIM_STAT_NOSIG)
+  judge_signatures (dkim, from_domain, result);
+  if (!MAIL_DKIM_PASSED (*result) && status != DKIM_STAT_OK && status != DKIM_STAT_NOSIG)
     log_info ("dkim", "not-authenticated reason=%s", dkim_getresultstr (status));
   dkim_free (dkim);
-  if (*aligned || !lookups.timed_out)
+  if (MAIL_DKIM_PASSED (*result) || !lookups.timed_out)
     return TRUE;
   g_set_error (error, MAIL_DKIM_ERROR, MAIL_DKIM_ERROR_TEMPORARY,
                "the DNS lookup of the DKIM key of %s timed out: try again later",
@@ -246,17 +257,17 @@ verify_with (DKIM_LIB *lib, GBytes *raw, const char *from_domain, gboolean *alig
 
 gboolean
 mail_dkim_verify (GBytes *raw, const char *from_domain, const char *keys,
-                  gboolean *aligned, GError **error)
+                  MailDkimResult *result, GError **error)
 {
   gsize len;
   const char *data = g_bytes_get_data (raw, &len);
-  *aligned = FALSE;
+  *result = MAIL_DKIM_NONE;
   if (from_domain == NULL || !has_signature (data, len))
     return TRUE;
   DKIM_LIB *lib = library_new (keys, error);
   if (lib == NULL)
     return FALSE;
-  gboolean ok = verify_with (lib, raw, from_domain, aligned, error);
+  gboolean ok = verify_with (lib, raw, from_domain, result, error);
   dkim_close (lib);
   return ok;
 }

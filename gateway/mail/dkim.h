@@ -17,14 +17,26 @@ GQuark mail_dkim_error_quark (void);
 /* Seconds a DNS key lookup may take before it is a temporary failure. */
 #define MAIL_DKIM_DNS_TIMEOUT 5
 
-/* Verifies every DKIM-Signature of raw (a whole message); *aligned is TRUE
- * when one of them is valid, signs the whole body, and its d= is aligned
- * with from_domain (may be NULL: never aligned).  keys: a key file, or NULL
- * for DNS.  A signature that does not verify or is malformed is not an
- * error (it is logged).  FALSE with MAIL_DKIM_ERROR_TEMPORARY when the key
+/* What the DKIM signatures of a message aligned with its From: domain
+ * show, best first (ctcgw(8), AUTHENTICATION). */
+typedef enum {
+  MAIL_DKIM_NONE,     /* no signature aligned with From */
+  MAIL_DKIM_FAILED,   /* an aligned signature that does not verify, and no aligned pass */
+  MAIL_DKIM_RELAXED,  /* a valid aligned signature, none whose d= is the From: domain itself */
+  MAIL_DKIM_STRICT,   /* a valid signature whose d= is the From: domain (strict alignment) */
+} MailDkimResult;
+
+/* Verifies every DKIM-Signature of raw (a whole message) into *result: a
+ * pass is a valid signature that signs the whole body and whose d= is
+ * aligned with from_domain (may be NULL: never aligned).  keys: a key file,
+ * or NULL for DNS.  A signature that does not verify or is malformed is not
+ * an error (it is logged).  FALSE with MAIL_DKIM_ERROR_TEMPORARY when the key
  * of an aligned signature could not be had, and none verified. */
 gboolean mail_dkim_verify (GBytes *raw, const char *from_domain, const char *keys,
-                           gboolean *aligned, GError **error);
+                           MailDkimResult *result, GError **error);
+
+/* TRUE when result authenticates the sender (a relaxed or strict pass). */
+#define MAIL_DKIM_PASSED(result) ((result) >= MAIL_DKIM_RELAXED)
 
 /* TRUE when signer and from_domain (any case) have the same organizational
  * domain (RFC 7489 section 3.1.1 relaxed alignment); a domain that is a

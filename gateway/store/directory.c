@@ -25,8 +25,8 @@ entity_kind (sqlite3 *db, const char *code, GError **error)
   return sqlite3_step (st) == SQLITE_ROW ? db_column_dup (st, 0) : NULL;
 }
 
-/* Adds or changes one entity; a known code keeps its kind, and its policy
- * when the row has no Require. */
+/* Adds or changes one entity; a known code keeps its kind, its policy
+ * when the row has no Require, and its alignment when it has no Alignment. */
 static gboolean
 file_entity (sqlite3 *db, FormRecord *rec, GError **error)
 {
@@ -49,10 +49,12 @@ file_entity (sqlite3 *db, FormRecord *rec, GError **error)
       return TRUE;
     }
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
-      "INSERT INTO entities (code, kind, name, active, require)"
-      " VALUES (?1, ?2, ?3, ?4, nullif (?5, 'default'))"
+      "INSERT INTO entities (code, kind, name, active, require, dkim_alignment)"
+      " VALUES (?1, ?2, ?3, ?4, nullif (?5, 'default'), nullif (?6, 'default'))"
       " ON CONFLICT (code) DO UPDATE SET name = excluded.name, active = excluded.active,"
-      " require = CASE WHEN ?5 IS NULL THEN require ELSE excluded.require END", error);
+      " require = CASE WHEN ?5 IS NULL THEN require ELSE excluded.require END,"
+      " dkim_alignment = CASE WHEN ?6 IS NULL THEN dkim_alignment"
+      " ELSE excluded.dkim_alignment END", error);
   if (st == NULL)
     return FALSE;
   sqlite3_bind_text (st, 1, code, -1, SQLITE_TRANSIENT);
@@ -61,6 +63,9 @@ file_entity (sqlite3 *db, FormRecord *rec, GError **error)
   sqlite3_bind_int (st, 4, g_strcmp0 (active, "no") != 0);
   /* Require (schema/013-entity-policy.sql): absent keeps the entity's. */
   sqlite3_bind_text (st, 5, g_hash_table_lookup (rec->columns, "require"), -1, SQLITE_TRANSIENT);
+  /* Alignment (schema/014-entity-alignment.sql): absent keeps the entity's. */
+  sqlite3_bind_text (st, 6, g_hash_table_lookup (rec->columns, "alignment"), -1,
+                     SQLITE_TRANSIENT);
   return db_step_done (db, st, "filing an entity", error);
 }
 
