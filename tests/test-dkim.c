@@ -61,6 +61,35 @@ test_malformed_signature (void **state)
   assert_false (MAIL_DKIM_PASSED (result));
 }
 
+/* A well-formed signature of domain over a message from mfa.kz.example,
+ * with a key nowhere to be found (the key file is empty): MAIL_DKIM_FAILED
+ * when domain is aligned, MAIL_DKIM_NONE when not. */
+static MailDkimResult
+verify_unverifiable (const char *domain)
+{
+  g_autofree char *text = g_strdup_printf (
+      "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=%s; s=s1;\r\n"
+      " h=from:subject; bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=;\r\n"
+      " b=dGhpcyBpcyBub3QgYSBzaWduYXR1cmUgYXQgYWxs\r\n"
+      "From: a@mfa.kz.example\r\nSubject: x\r\n\r\nbody\r\n", domain);
+  g_autoptr (GBytes) raw = g_bytes_new (text, strlen (text));
+  g_autoptr (GError) error = NULL;
+  MailDkimResult result = MAIL_DKIM_STRICT;
+  assert_true (mail_dkim_verify (raw, "mfa.kz.example", "/dev/null", &result, &error));
+  assert_null (error);
+  return result;
+}
+
+/* An aligned signature that does not verify is reported as such; another
+ * domain's is not (ctcgw(8), AUTHENTICATION). */
+static void
+test_aligned_failure (void **state)
+{
+  assert_int_equal (verify_unverifiable ("mfa.kz.example"), MAIL_DKIM_FAILED);
+  assert_int_equal (verify_unverifiable ("mail.mfa.kz.example"), MAIL_DKIM_FAILED);
+  assert_int_equal (verify_unverifiable ("attacker.example"), MAIL_DKIM_NONE);
+}
+
 int
 main (void)
 {
@@ -68,6 +97,7 @@ main (void)
     cmocka_unit_test (test_aligned),
     cmocka_unit_test (test_unsigned),
     cmocka_unit_test (test_malformed_signature),
+    cmocka_unit_test (test_aligned_failure),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
