@@ -509,6 +509,26 @@ test_one_author (void **state)
                              "Sender desk@ctc.example is not the From address");
 }
 
+/* Forged mail cannot make the gateway flood a contact point: past
+ * replies_per_sender_per_hour requests an hour to one address, the
+ * submissions still wait, but no more requests go. */
+static void
+test_confirm_requests_limited (void **state)
+{
+  Fixture *f = *state;
+  for (guint i = 0; i < f->config->replies_per_sender_per_hour + 3; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("flood%u@x", i);
+      assert_int_equal (process (f, message ("j.doe@unodc.example", id, "", offer_body)),
+                        INTAKE_PENDING);
+    }
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers"), 0);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM confirmations"),
+                    f->config->replies_per_sender_per_hour + 3);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'confirm'"),
+                    f->config->replies_per_sender_per_hour);
+}
+
 /* The reply of `from` to the confirmation request of submission sub:
  * In-Reply-To its Message-ID when by_id, else only its token in Subject. */
 static GBytes *
@@ -703,6 +723,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_confirm_pending, setup_confirm, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_confirm_reply_files_once, setup_confirm, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_confirm_expired, setup_confirm, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_confirm_requests_limited, setup_confirm, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_confirm_staff_unauthenticated, setup_confirm, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_confirm_authenticated_filed_at_once, setup_confirm, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_require_authenticated, setup_authenticated, fixture_gateway_teardown),

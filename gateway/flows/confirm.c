@@ -139,6 +139,28 @@ queue_request (const Context *ctx, const ConfirmPending *p, const DirectoryEntry
   return id;
 }
 
+/* Whether the requests that went to address in the last hour reached the
+ * limit of answers to one address ([gateway] replies_per_sender_per_hour):
+ * forged mail must not make the gateway flood a contact point. */
+static gboolean
+requests_limited (const Context *ctx, const char *address, gboolean *limited,
+                  GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (ctx->db,
+      "SELECT count(*) FROM confirmations WHERE address = ?1 AND outbox_id IS NOT NULL"
+      " AND created > strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 hour')", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, address, -1, SQLITE_STATIC);
+  if (sqlite3_step (st) != SQLITE_ROW)
+    {
+      db_set_error (ctx->db, error, "counting confirmation requests");
+      return FALSE;
+    }
+  *limited = (guint) sqlite3_column_int64 (st, 0) >= ctx->config->replies_per_sender_per_hour;
+  return TRUE;
+}
+
 gint64
 confirm_request (const Context *ctx, const ConfirmPending *p, GError **error)
 {
@@ -149,14 +171,18 @@ confirm_request (const Context *ctx, const ConfirmPending *p, GError **error)
       log_warn ("confirm", "submission=%s no-request=not-in-directory", p->reference);
       return 0;
     }
-  gint64 id = insert_confirmation (ctx, p, token, e.email, error)
-      ? queue_request (ctx, p, &e, token, error) : 0;
+  gboolean limited = FALSE;
+  gint64 id = requests_limited (ctx, e.email, &limited, error)
+      && insert_confirmation (ctx, p, token, e.email, error)
+      ? (limited ? 0 : queue_request (ctx, p, &e, token, error)) : -1;
+  if (limited && id == 0)
+    log_warn ("confirm", "submission=%s no-request=rate-limited", p->reference);
   if (id > 0)
     log_info ("confirm", "submission=%s outbox=%" G_GINT64_FORMAT " requested",
               p->reference, id);
   g_free (e.email);
   g_free (e.name);
-  return id > 0 ? id : -1;
+  return id > 0 || (limited && id == 0) ? id : -1;
 }
 
 /* The token in a subject "… [confirm:TOKEN]", or NULL. */

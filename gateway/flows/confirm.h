@@ -33,7 +33,9 @@ void confirm_match_clear (ConfirmMatch *m);
  * one confirmation request queued to the address the Directory holds for
  * the contact point of p->from_addr (never Reply-To, never From as
  * written).  Returns the request's outbox id, 0 when the Directory has no
- * address for it (the submission still waits), -1 with error set. */
+ * address for it or when replies_per_sender_per_hour requests went to that
+ * address in the last hour (the submission still waits: the digest lists
+ * it), -1 with error set. */
 gint64 confirm_request (const Context *ctx, const ConfirmPending *p, GError **error);
 
 /* Fills m with the confirmation msg replies to: its In-Reply-To or
