@@ -22,3 +22,5 @@ CREATE TABLE confirmations (
   reply_submission_id INTEGER REFERENCES submissions (id)
 );
 CREATE INDEX confirmations_message_id ON confirmations (message_id);
+-- The requests that went to one address lately (the hourly limit).
+CREATE INDEX confirmations_address ON confirmations (address, created);

@@ -422,6 +422,35 @@ test_address_keys (void **state)
     }
 }
 
+/* The confirmations a reply may name, and the requests that went to one
+ * address lately, are found by index (schema/012-pending.sql): every
+ * submission with a References header asks (gateway/flows/confirm.c). */
+static void
+test_confirmation_lookups (void **state)
+{
+  Fixture *fx = *state;
+  static const char *const lookups[] = {
+    /* confirm_find */
+    "SELECT c.id, c.submission_id, s.reference, c.expires, c.state,"
+    " c.expires <= strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+    " FROM confirmations c JOIN submissions s ON s.id = c.submission_id"
+    " WHERE (c.token = ?1 OR c.message_id IN (SELECT value FROM json_each (?2)))"
+    " AND address (c.address) = address (?3) ORDER BY c.id DESC LIMIT 1",
+    /* requests_limited */
+    "SELECT count(*) FROM confirmations WHERE address = ?1 AND outbox_id IS NOT NULL"
+    " AND created > strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 hour')",
+  };
+
+  fx->db = fixture_db (fx->path);
+  for (gsize i = 0; i < G_N_ELEMENTS (lookups); i++)
+    {
+      g_autofree char *plan = query_plan (fx->db, lookups[i]);
+      if (strstr (plan, "SCAN c\n") != NULL || strstr (plan, "SCAN confirmations") != NULL
+          || strstr (plan, "INDEX") == NULL)
+        fail_msg ("%s\nis planned over every confirmation:\n%s", lookups[i], plan);
+    }
+}
+
 int
 main (void)
 {
@@ -440,6 +469,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_missing_iso_codes, setup, teardown),
     cmocka_unit_test_setup_teardown (test_busy, setup, teardown),
     cmocka_unit_test_setup_teardown (test_address_keys, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_confirmation_lookups, setup, teardown),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

@@ -570,6 +570,33 @@ test_confirm_pending (void **state)
   assert_null (strstr (raw, "thief@"));
 }
 
+/* A client that writes no In-Reply-To and drops the token from the Subject
+ * still names the request in References, among other Message-IDs: that
+ * confirms too; a References naming no request of ours does not. */
+static void
+test_confirm_by_references (void **state)
+{
+  Fixture *f = *state;
+  assert_int_equal (process (f, message ("j.doe@unodc.example", "p1@x", NULL, offer_body)),
+                    INTAKE_PENDING);
+  g_autofree char *request_id = fixture_text (f->db, "SELECT message_id FROM confirmations");
+  static const char *const form =
+      "From: j.doe@unodc.example\r\nTo: gateway@ctc.example\r\nSubject: Re: Confirm\r\n"
+      "Message-ID: <%s>\r\nDate: Mon, 2 Nov 2026 11:00:00 +0000\r\n"
+      "References: <thread-start@unodc.example> %s <other@\"quoted\".example>\r\n"
+      "MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nYes.\r\n";
+  char *stranger = g_strdup_printf (form, "r0@x", "<elsewhere@unodc.example>");
+  assert_int_not_equal (process (f, g_bytes_new_take (stranger, strlen (stranger))),
+                        INTAKE_CONFIRMATION);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers"), 0);
+  g_autofree char *named = g_strdup_printf ("<%s>", request_id);
+  char *reply = g_strdup_printf (form, "r1@x", named);
+  assert_int_equal (process (f, g_bytes_new_take (reply, strlen (reply))),
+                    INTAKE_CONFIRMATION);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers"), 1);
+  fixture_assert_text (f->db, "SELECT state FROM confirmations", "confirmed");
+}
+
 /* The reply files the pending submission once, authentication confirmed,
  * and is answered with what was filed; a second reply does nothing. */
 static void
@@ -723,6 +750,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_confirm_pending, setup_confirm, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_confirm_reply_files_once, setup_confirm, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_confirm_expired, setup_confirm, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_confirm_by_references, setup_confirm, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_confirm_requests_limited, setup_confirm, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_confirm_staff_unauthenticated, setup_confirm, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_confirm_authenticated_filed_at_once, setup_confirm, fixture_gateway_teardown),

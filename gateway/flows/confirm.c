@@ -30,14 +30,19 @@ confirm_match_clear (ConfirmMatch *m)
   m->id = 0;
 }
 
-/* A new random token: 32 lower-case hex digits. */
+/* A new random token: 32 lower-case hex digits from the system's
+ * cryptographic generator (GnuTLS); NULL with error when it fails: a
+ * guessable token would let anyone confirm. */
 static char *
-new_token (void)
+new_token (GError **error)
 {
   guint8 bytes[TOKEN_BYTES];
   if (gnutls_rnd (GNUTLS_RND_NONCE, bytes, sizeof bytes) != 0)
-    for (gsize i = 0; i < sizeof bytes; i++)
-      bytes[i] = (guint8) g_random_int_range (0, 256);
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "no random bytes for a confirmation token");
+      return NULL;
+    }
   GString *hex = g_string_sized_new (2 * TOKEN_BYTES);
   for (gsize i = 0; i < sizeof bytes; i++)
     g_string_append_printf (hex, "%02x", bytes[i]);
@@ -161,28 +166,77 @@ requests_limited (const Context *ctx, const char *address, gboolean *limited,
   return TRUE;
 }
 
+/* Holds p under a new token and, unless the hourly limit of requests to
+ * e->email is reached, queues the request: see confirm_request. */
+static gint64
+hold_and_ask (const Context *ctx, const ConfirmPending *p, const DirectoryEntry *e,
+              GError **error)
+{
+  gboolean limited = FALSE;
+  g_autofree char *token = new_token (error);
+  if (token == NULL || !requests_limited (ctx, e->email, &limited, error)
+      || !insert_confirmation (ctx, p, token, e->email, error))
+    return -1;
+  if (limited)
+    {
+      log_warn ("confirm", "submission=%s no-request=rate-limited", p->reference);
+      return 0;
+    }
+  gint64 id = queue_request (ctx, p, e, token, error);
+  if (id == 0)
+    return -1;
+  log_info ("confirm", "submission=%s outbox=%" G_GINT64_FORMAT " requested", p->reference, id);
+  return id;
+}
+
 gint64
 confirm_request (const Context *ctx, const ConfirmPending *p, GError **error)
 {
   DirectoryEntry e = { 0 };
-  g_autofree char *token = new_token ();
   if (!directory_entry (ctx->db, p->from_addr, &e))
     {
       log_warn ("confirm", "submission=%s no-request=not-in-directory", p->reference);
       return 0;
     }
-  gboolean limited = FALSE;
-  gint64 id = requests_limited (ctx, e.email, &limited, error)
-      && insert_confirmation (ctx, p, token, e.email, error)
-      ? (limited ? 0 : queue_request (ctx, p, &e, token, error)) : -1;
-  if (limited && id == 0)
-    log_warn ("confirm", "submission=%s no-request=rate-limited", p->reference);
-  if (id > 0)
-    log_info ("confirm", "submission=%s outbox=%" G_GINT64_FORMAT " requested",
-              p->reference, id);
+  gint64 id = hold_and_ask (ctx, p, &e, error);
   g_free (e.email);
   g_free (e.name);
-  return id > 0 || (limited && id == 0) ? id : -1;
+  return id;
+}
+
+/* Message-IDs of References looked at, the latest first: a reply to our
+ * request names it last. */
+#define NAMED_IDS_MAX 50
+
+/* Appends id to the JSON array in out, unless it holds what needs escaping
+ * (no request of ours has such an id). */
+static void
+append_json_id (GString *out, const char *id)
+{
+  if (id == NULL || *id == '\0' || strpbrk (id, "\"\\") != NULL)
+    return;
+  for (const char *p = id; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      return;
+  g_string_append_printf (out, "%s\"%s\"", out->len > 1 ? "," : "", id);
+}
+
+/* The Message-IDs a reply names (In-Reply-To, then the last NAMED_IDS_MAX
+ * of References) as a JSON array, for one indexed lookup. */
+static char *
+named_ids_json (const MailMessage *msg)
+{
+  GString *out = g_string_new ("[");
+  append_json_id (out, msg->in_reply_to);
+  GMimeReferences *refs = msg->references != NULL
+      ? g_mime_references_parse (NULL, msg->references) : NULL;
+  int n = refs != NULL ? g_mime_references_length (refs) : 0;
+  for (int i = n - 1; i >= 0 && i >= n - NAMED_IDS_MAX; i--)
+    append_json_id (out, g_mime_references_get_message_id (refs, i));
+  if (refs != NULL)
+    g_mime_references_free (refs);
+  g_string_append_c (out, ']');
+  return g_string_free (out, FALSE);
 }
 
 /* The token in a subject "… [confirm:TOKEN]", or NULL. */
@@ -207,19 +261,20 @@ confirm_find (const Context *ctx, const MailMessage *msg, ConfirmMatch *m, GErro
   if (msg->from_addr == NULL || (token == NULL && msg->in_reply_to == NULL
                                  && msg->references == NULL))
     return TRUE;
+  g_autofree char *ids = named_ids_json (msg);
+  /* By the token's and the Message-ID's indexes: every submission with a
+   * References header asks, so no scan of the table. */
   g_autoptr (sqlite3_stmt) st = db_prepare (ctx->db,
       "SELECT c.id, c.submission_id, s.reference, c.expires, c.state,"
       " c.expires <= strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
       " FROM confirmations c JOIN submissions s ON s.id = c.submission_id"
-      " WHERE (c.token = ?1 OR c.message_id = ?2"
-      "        OR instr (?3, '<' || c.message_id || '>') > 0)"
-      " AND address (c.address) = address (?4) ORDER BY c.id DESC LIMIT 1", error);
+      " WHERE (c.token = ?1 OR c.message_id IN (SELECT value FROM json_each (?2)))"
+      " AND address (c.address) = address (?3) ORDER BY c.id DESC LIMIT 1", error);
   if (st == NULL)
     return FALSE;
   sqlite3_bind_text (st, 1, token, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 2, msg->in_reply_to, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 3, msg->references, -1, SQLITE_STATIC);
-  sqlite3_bind_text (st, 4, msg->from_addr, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, ids, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 3, msg->from_addr, -1, SQLITE_STATIC);
   int rc = sqlite3_step (st);
   if (rc == SQLITE_DONE)
     return TRUE;
