@@ -317,9 +317,10 @@ daemon_run (sqlite3 *db, const Config *config, const char *config_path)
     g_main_loop_run (d.loop);
   disarm (&d);
   g_source_remove (pipe_watch);
-  /* The loop ends only once cancelled, which ends the signal thread too. */
+  /* The loop ends only once cancelled, which ends the signal thread too.
+   * The signals stay blocked: one more SIGTERM or a SIGHUP while the
+   * database closes must not end the process by its default action. */
   g_thread_join (signals);
-  pthread_sigmask (SIG_SETMASK, &saved, NULL);
   g_hash_table_unref (d.sources);
   g_ptr_array_unref (d.waits);
   g_ptr_array_unref (d.idling);
