@@ -3,14 +3,13 @@
 # crash it or be refused (exit 0 each), each is kept with the class its folder
 # and INDEX.tsv call for, nothing automatic is filed as a submission, and
 # nothing automatic gets an answer.
+. "${CTCGW_SRCDIR:-.}/tests/lib.sh"
+need_ctcgw
 set -u
 corpus=${CTCGW_CORPUS:-${CTCGW_SRCDIR:-.}/../shared/corpus}
-if [ ! -d "$corpus/dsn" ]; then
-  echo "SKIP: the corpus of real mail is not at $corpus (set CTCGW_CORPUS)"
-  exit 77
-fi
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+[ -d "$corpus/dsn" ] || skip_all "the corpus of real mail is not at $corpus (set CTCGW_CORPUS)"
+make_tmpdir
+dir=$TMP
 cat > "$dir/ctcgw.conf" <<CONF
 [gateway]
 database = registers.db
@@ -22,7 +21,8 @@ url = maildir:outbox
 require = none
 CONF
 ctcgw () { "$CTCGW" -q -c "$dir/ctcgw.conf" "$@"; }
-ctcgw init || { echo "FAIL: init"; exit 1; }
+check "init" 0 ctcgw init
+[ "$STATUS" -eq 0 ] || finish
 
 failures=0 files=0
 for f in $(find "$corpus" -type f ! -name '*.tsv' ! -name '*.md' ! -path '*/LICENSES/*' | sort); do
@@ -33,29 +33,27 @@ for f in $(find "$corpus" -type f ! -name '*.tsv' ! -name '*.md' ! -path '*/LICE
   ctcgw deliver --mailbox "$box" < "$f"
   rc=$?
   if [ $rc -ne 0 ]; then
-    echo "FAIL: deliver exited $rc for $rel"
+    diag "deliver exited $rc for $rel"
     failures=$((failures + 1))
   fi
 done
-echo "delivered $files files"
+[ "$failures" -eq 0 ] && ok "deliver takes in each of the $files files" \
+  || fail "deliver takes in each of the $files files" "$failures refused"
 
 q () { sqlite3 "$dir/registers.db" "$1"; }
 filed=$(q "SELECT count(*) FROM submissions WHERE mailbox IN ('dsn','autoreply','imip') AND class = 'submission'")
-if [ "$filed" -ne 0 ]; then
-  echo "FAIL: $filed automatic messages were classified as submissions:"
-  q "SELECT mailbox, from_addr, subject FROM submissions WHERE mailbox IN ('dsn','autoreply','imip') AND class = 'submission'"
-  failures=$((failures + 1))
+if [ "$filed" -eq 0 ]; then
+  ok "no automatic message is classified as a submission"
+else
+  fail "no automatic message is classified as a submission" "$filed are:"
+  q "SELECT mailbox, from_addr, subject FROM submissions WHERE mailbox IN ('dsn','autoreply','imip') AND class = 'submission'" | diag
 fi
 answered=$(q "SELECT count(*) FROM outbox o JOIN submissions s ON o.submission_id = s.id WHERE s.mailbox IN ('dsn','autoreply','imip')")
-if [ "$answered" -ne 0 ]; then
-  echo "FAIL: $answered answers went to automatic messages"
-  failures=$((failures + 1))
-fi
+[ "$answered" -eq 0 ] && ok "no answer goes to an automatic message" \
+  || fail "no answer goes to an automatic message" "$answered answers went to automatic messages"
 automatic=$(q "SELECT count(*) FROM outbox o JOIN submissions s ON o.submission_id = s.id WHERE s.class != 'submission'")
-if [ "$automatic" -ne 0 ]; then
-  echo "FAIL: $automatic answers went to messages that are not submissions"
-  failures=$((failures + 1))
-fi
+[ "$automatic" -eq 0 ] && ok "no answer goes to a message that is no submission" \
+  || fail "no answer goes to a message that is no submission" "$automatic answers went to them"
 
 # The class each file must have, from its folder and its INDEX.tsv row (the
 # rules of tests/test-classify.c), as "PATH<TAB>CLASS" lines.  mime/ and
@@ -98,20 +96,18 @@ while IFS=$tab read -r path want; do
   got=$(awk -F '|' -v sha="$sha" '$1 == sha { print $2; exit }' "$dir/classes")
   checked=$((checked + 1))
   if [ "$got" != "$want" ]; then
-    echo "FAIL: ${path#"$corpus"/} was classified ${got:-(not kept)}, expected $want"
+    diag "${path#"$corpus"/} was classified ${got:-(not kept)}, expected $want"
     wrong=$((wrong + 1))
   fi
 done < "$dir/expected"
-echo "classification checked for $checked files, $wrong wrong"
-if [ "$checked" -eq 0 ]; then
-  echo "FAIL: no file's classification was checked"
-  failures=$((failures + 1))
-fi
-failures=$((failures + wrong))
+[ "$checked" -gt 0 ] && ok "the classification of $checked files is checked" \
+  || fail "the classification of some file is checked" "none was"
+[ "$wrong" -eq 0 ] && ok "each has the class its folder and INDEX.tsv call for" \
+  || fail "each has the class its folder and INDEX.tsv call for" "$wrong of $checked have not"
 
 reports=$(q "SELECT count(*) FROM submissions WHERE mailbox = 'dsn' AND class = 'delivery-report'")
-echo "delivery reports recognized: $reports"
-q "SELECT mailbox, class, count(*) FROM submissions GROUP BY 1, 2 ORDER BY 1, 2"
+diag "delivery reports recognized: $reports"
+q "SELECT mailbox, class, count(*) FROM submissions GROUP BY 1, 2 ORDER BY 1, 2" | diag
 kept=$(q "SELECT count(*) FROM submissions")
-echo "messages kept: $kept (duplicates in the corpus are kept once)"
-[ "$failures" -eq 0 ]
+diag "messages kept: $kept (duplicates in the corpus are kept once)"
+finish

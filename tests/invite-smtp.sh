@@ -21,7 +21,7 @@ SRC=${CTCGW_SRCDIR:-.}
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 command -v node >/dev/null 2>&1 || skip_all "node is needed for ical.js (./autogen.sh installs it)"
-# A tree made by `make dist` has no node_modules (autogen.sh makes them).
+# autogen.sh installs ical.js (npm ci), and `make dist` puts it in the tarball.
 [ -f "$SRC/tests/node/node_modules/ical.js/package.json" ] \
     || skip_all "ical.js is not installed in tests/node: ./autogen.sh runs npm ci --prefix tests/node"
 servers_start
