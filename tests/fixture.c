@@ -187,3 +187,13 @@ fixture_corpus_dir (void)
     g_clear_pointer (&dir, g_free);
   return dir;
 }
+
+void
+fixture_need_corpus (const char *dir)
+{
+  if (dir == NULL)
+    {
+      print_message ("corpus not found (set CTCGW_CORPUS)\n");
+      skip ();
+    }
+}

@@ -64,3 +64,7 @@ char *fixture_part_text (GMimeObject *part);
 /* The directory of sample messages: $CTCGW_CORPUS, else ../shared/corpus
  * beside $CTCGW_SRCDIR; NULL when it is not there (the test skips). */
 char *fixture_corpus_dir (void);
+
+/* Skips the running test (cmocka's skip) when dir, what fixture_corpus_dir
+ * returned, is NULL. */
+void fixture_need_corpus (const char *dir);
