@@ -294,6 +294,30 @@ test_authentication_failure_quarantines (void **state)
                     INTAKE_FILED);
 }
 
+/* DKIM and SPF failing together at the trusted server quarantine a
+ * submission; either failing alone does not (docs/submissions.md
+ * section 6). */
+static void
+test_dkim_and_spf_failure_quarantines (void **state)
+{
+  Fixture *f = *state;
+  const char *both = "Authentication-Results: mx.ctc.example;"
+                     " dkim=fail header.d=unodc.example; spf=fail smtp.mailfrom=unodc.example\r\n";
+  assert_int_equal (process (f, message ("j.doe@unodc.example", "b1@unodc", both, offer_body)),
+                    INTAKE_QUARANTINED);
+  g_autofree char *reason = fixture_text (f->db, "SELECT reason FROM quarantine");
+  assert_non_null (strstr (reason, "reports a failure"));
+  const char *dkim = "Authentication-Results: mx.ctc.example;"
+                     " dkim=fail header.d=unodc.example; spf=pass smtp.mailfrom=unodc.example\r\n";
+  assert_int_equal (process (f, message ("j.doe@unodc.example", "b2@unodc", dkim, offer_body)),
+                    INTAKE_FILED);
+  const char *spf = "Authentication-Results: mx.ctc.example;"
+                    " dkim=none; spf=fail smtp.mailfrom=unodc.example\r\n";
+  assert_int_equal (process (f, message ("j.doe@unodc.example", "b3@unodc", spf, offer_body)),
+                    INTAKE_FILED);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM quarantine"), 1);
+}
+
 static void
 test_too_large_answered_not_kept_whole (void **state)
 {
@@ -769,6 +793,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_submission_with_calendar_reply, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_reply_rate_limit, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_authentication_failure_quarantines, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_dkim_and_spf_failure_quarantines, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_too_large_answered_not_kept_whole, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_update_names_changed_fields, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_staff_may_file_for_anyone, setup, fixture_gateway_teardown),
