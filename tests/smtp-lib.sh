@@ -8,9 +8,9 @@
 #   queue_row ADDRESS TAG         # one more row, to any address
 #   postfix_drain SECONDS         # waits until Postfix's queue is empty
 #   copies FORMAT N TAG           # "COPIES:USERS ..." over the users FORMAT%(1..N)
-#   accepted TAG N                # "TIMES:MESSAGES ...": how often Postfix queued each
-#   accepted_twice TAG            # the numbers of those it queued more than once
-#   redelivered TAG               # how many of them Postfix delivered again after a restart
+#   accepted FORMAT N TAG         # "TIMES:MESSAGES ...": how often Postfix queued each
+#   accepted_twice FORMAT N TAG   # the numbers of those it queued more than once
+#   redelivered FORMAT N TAG      # how many of its queue files Postfix delivered twice
 #
 # FORMAT is a printf format with one %d (u%04d: u0001, u0002, ...).
 # The rows are written with sqlite3 straight into the outbox table (the
@@ -125,63 +125,61 @@ print(" ".join("%d:%d" % (k, hist[k]) for k in sorted(hist)))
 EOF
 }
 
-# accepted TAG N: how many times Postfix took each message <TAG-i@ctc.example>
-# (i from 1 to N) into its queue, from its log, as "TIMES:MESSAGES" pairs
-# ("1:300" when each was taken exactly once).  A transaction counts once
-# its queue file reached the queue manager; Postfix's own redelivery of a
-# queue file after a restart does not count again.
+# The three below read the copies in the mailboxes, not Postfix's log:
+# `postfix stop` loses the log lines its log daemon had not yet written,
+# and that daemon may write them late.  Each copy carries, in the Received
+# header Postfix added, the id of the queue file it came from; a message
+# queued twice came from two files, a queue file delivered twice left two
+# copies with one id.  (Postfix reuses a short id only once its file is
+# gone: never for one message in one test.)
+#
+# queue_files FORMAT N TAG MODE: MODE accepted prints how many queue files
+# each message <TAG-i@ctc.example> (i from 1 to N, in the mailbox of
+# FORMAT%(i)) came from, as "TIMES:MESSAGES" pairs ("1:300" when each came
+# from exactly one); MODE twice the numbers i of those from more than one;
+# MODE redelivered how many queue files were delivered more than once.
+queue_files () {
+    python3 - "$SERVERS_DIR/mail" "$1" "$2" "$3" "$4" <<'PYEOF'
+import os, re, sys, collections
+root, fmt, n, tag, mode = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+queued = re.compile(rb"\(Postfix\) with E?SMTP id ([0-9A-Za-z]+)")
+files = {}
+for i in range(1, n + 1):
+    ids = collections.Counter()
+    for sub in ("new", "cur"):
+        d = os.path.join(root, fmt % i, sub)
+        for name in os.listdir(d) if os.path.isdir(d) else ():
+            with open(os.path.join(d, name), "rb") as f:
+                data = f.read()
+            m = queued.search(data)
+            if m and (b"Message-ID: <%s-%d@ctc.example>" % (tag.encode(), i)) in data:
+                ids[m.group(1)] += 1
+    files[i] = ids
+if mode == "accepted":
+    hist = collections.Counter(len(ids) for ids in files.values())
+    print(" ".join("%d:%d" % (k, hist[k]) for k in sorted(hist)))
+elif mode == "twice":
+    print(" ".join(str(i) for i in sorted(files) if len(files[i]) > 1))
+else:
+    print(sum(1 for ids in files.values() for c in ids.values() if c > 1))
+PYEOF
+}
+
+# accepted FORMAT N TAG: how many times Postfix took each message into its
+# queue, as "TIMES:MESSAGES" pairs.
 accepted () {
-    python3 - "$POSTFIX_DIR/postfix.log" "$1" "$2" <<'PYEOF'
-import re, sys, collections
-log, tag, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-msgid = re.compile(r": ([0-9A-F]+): message-id=<%s-(\d+)@ctc\.example>" % re.escape(tag))
-active = re.compile(r"postfix/qmgr\[\d+\]: ([0-9A-F]+): from=<")
-# Postfix reuses a short queue id once its file is gone: each message-id
-# line starts a new life of the id, and each life counts once.
-life, counted, times = {}, set(), collections.Counter()
-with open(log, errors="replace") as f:
-    for number, line in enumerate(f):
-        m = msgid.search(line)
-        if m:
-            life[m.group(1)] = (int(m.group(2)), number)
-        m = active.search(line)
-        if m and m.group(1) in life and life[m.group(1)] not in counted:
-            counted.add(life[m.group(1)])
-            times[life[m.group(1)][0]] += 1
-if n == 0:
-    print(" ".join(str(i) for i in sorted(times) if times[i] > 1))
-    sys.exit(0)
-hist = collections.Counter(times.get(i, 0) for i in range(1, n + 1))
-print(" ".join("%d:%d" % (k, hist[k]) for k in sorted(hist)))
-PYEOF
+    queue_files "$1" "$2" "$3" accepted
 }
 
-# accepted_twice TAG: the numbers i of the messages <TAG-i@ctc.example>
-# that Postfix took into its queue more than once.
+# accepted_twice FORMAT N TAG: the numbers i of the messages Postfix took
+# into its queue more than once.
 accepted_twice () {
-    accepted "$1" 0
+    queue_files "$1" "$2" "$3" twice
 }
 
-# redelivered TAG: how many messages of TAG Postfix itself delivered more
-# than once: their queue file went to its queue manager again after a
-# restart (a delivery cut short by `postfix stop` is delivered again, and
-# Dovecot may have saved the first one).
+# redelivered FORMAT N TAG: how many queue files Postfix delivered more
+# than once (a delivery cut short by `postfix stop` is delivered again after
+# the restart, and Dovecot may have saved the first one).
 redelivered () {
-    python3 - "$POSTFIX_DIR/postfix.log" "$1" <<'PYEOF'
-import re, sys, collections
-log, tag = sys.argv[1], sys.argv[2]
-msgid = re.compile(r": ([0-9A-F]+): message-id=<%s-\d+@ctc\.example>" % re.escape(tag))
-active = re.compile(r"postfix/qmgr\[\d+\]: ([0-9A-F]+): from=<")
-# A queue id's life begins at its message-id line (Postfix reuses ids).
-life, times = {}, collections.Counter()
-with open(log, errors="replace") as f:
-    for number, line in enumerate(f):
-        m = msgid.search(line)
-        if m:
-            life[m.group(1)] = number
-        m = active.search(line)
-        if m and m.group(1) in life:
-            times[(m.group(1), life[m.group(1)])] += 1
-print(sum(1 for n in times.values() if n > 1))
-PYEOF
+    queue_files "$1" "$2" "$3" redelivered
 }

@@ -15,11 +15,16 @@ N=1000
 add_users r%04d $N
 queue_fanout r%04d $N restart
 
-# The fan-out runs; Postfix stops once some of it is sent.
+# The fan-out runs; Postfix stops once some of it is sent.  The pass is
+# frozen (SIGSTOP) while Postfix stops, so that it cannot finish meanwhile
+# however slow the stop; its sessions find Postfix gone when it goes on.
 "$CTCGW" -c "$GATEWAY_CONF" -q run --once >"$TMP/run1.log" 2>&1 &
 run_pid=$!
+at_exit 'kill -CONT $run_pid 2>/dev/null'
 sent=$(wait_sql "SELECT count(*) >= 100 FROM outbox WHERE state = 'sent'" 1 60)
+kill -STOP "$run_pid"
 postfix_stop
+kill -CONT "$run_pid"
 wait "$run_pid"
 status=$?
 [ "$status" = 0 ] && ok "the pass ends normally with Postfix gone" \
@@ -59,9 +64,9 @@ if postfix_drain 180; then ok "Postfix delivers everything"; else fail "Postfix 
 # Postfix may have queued a message whose transaction the stop cut short
 # before its reply reached the gateway (the duplicate of RFC 1047): that
 # row was deferred and sent again.  Every other message went in once.
-got=$(accepted restart $N)
+got=$(accepted r%04d $N restart)
 again=
-for i in $(accepted_twice restart); do
+for i in $(accepted_twice r%04d $N restart); do
     id=$(q "SELECT id FROM outbox WHERE message_id = '<restart-$i@ctc.example>'")
     case " $in_flight " in *" $id "*) again="$again $id" ;; *) again="$again not-in-flight:$id" ;; esac
 done
@@ -76,17 +81,17 @@ case "$got:$again" in
 esac
 # `postfix stop` cuts deliveries to Dovecot short: Postfix delivers those
 # queue files again after its restart, and Dovecot may hold both copies.
-# Those are the only second copies allowed.
+# Those, and the cut transactions above, are the only second copies allowed.
 got=$(copies r%04d $N restart)
-again=$(redelivered restart)
+again=$(($(redelivered r%04d $N restart) + $(accepted_twice r%04d $N restart | wc -w)))
 twice=$(echo "$got" | tr ' ' '\n' | sed -n 's/^2://p')
 case " $got" in
   " 1:$N"|" 1:"*" 2:$twice")
     if [ "${twice:-0}" -le "$again" ]; then
-        ok "each recipient has the message once (twice for ${twice:-0} of the $again Postfix delivered again)"
+        ok "each recipient has the message once (twice for ${twice:-0} of the $again Postfix delivered again or took twice)"
     else
-        fail "each recipient has the message once" "copies:users = $got, Postfix delivered $again again"
+        fail "each recipient has the message once" "copies:users = $got, Postfix delivered or took $again again"
     fi ;;
-  *) fail "each recipient has the message once" "copies:users = $got, Postfix delivered $again again" ;;
+  *) fail "each recipient has the message once" "copies:users = $got, Postfix delivered or took $again again" ;;
 esac
 finish
