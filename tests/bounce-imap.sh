@@ -30,9 +30,6 @@ row=$(q "SELECT id FROM outbox WHERE recipient = 'ghost@ctc.example'")
 verp="gateway+$row@ctc.example"
 
 db_is "the SMTP sink sent the answer to Postfix" sent "SELECT state FROM outbox WHERE id = $row"
-grep -q "from=<$verp>" "$POSTFIX_DIR/postfix.log" \
-    && ok "with the VERP envelope sender $verp" \
-    || { fail "with the VERP envelope sender $verp"; grep 'from=<' "$POSTFIX_DIR/postfix.log" | diag; }
 
 n=$(wait_count gateway INBOX 1 30)
 if [ "$n" = 1 ]; then
@@ -42,6 +39,12 @@ else
     tail -n 20 "$POSTFIX_DIR/postfix.log" | diag
     finish
 fi
+# The answer's queue file went through Postfix's queue manager before the
+# report was written; its log line is read once the log has caught up.
+postfix_log_sync || diag "Postfix's log did not catch up within 20 s"
+grep -q "from=<$verp>" "$POSTFIX_DIR/postfix.log" \
+    && ok "with the VERP envelope sender $verp" \
+    || { fail "with the VERP envelope sender $verp"; grep 'from=<' "$POSTFIX_DIR/postfix.log" | diag; }
 report=$(doveadm -c "$DOVECOT_CONF" fetch -u gateway text mailbox INBOX all 2>/dev/null)
 printf '%s\n' "$report" | grep -qi "^To: *$verp" \
     && ok "the report is addressed to the VERP address" \

@@ -311,6 +311,27 @@ postfix_stop () {
     wait_dead "$_sv_pid"
 }
 
+# postfix_log_sync: waits (20 s at most) until Postfix's log holds every
+# line its programs sent before now, and the line each SMTP session ends
+# with: its log daemon writes them late when the machine is loaded.  A line
+# sent through postlog after them marks the end of what was sent.
+postfix_log_sync () {
+    _sv_mark=ctcgw-test-sync-$$-$(date +%s%N)
+    _sv_i=0
+    while [ "$(grep -c ' connect from ' "$POSTFIX_DIR/postfix.log")" \
+            -gt "$(grep -c ' disconnect from ' "$POSTFIX_DIR/postfix.log")" ]; do
+        [ $_sv_i -lt 100 ] || return 1
+        sleep 0.1
+        _sv_i=$((_sv_i + 1))
+    done
+    postlog -c "$POSTFIX_DIR" -t postfix/ctcgw-test "$_sv_mark" 2>/dev/null || return 1
+    while ! grep -q "$_sv_mark" "$POSTFIX_DIR/postfix.log"; do
+        [ $_sv_i -lt 200 ] || return 1
+        sleep 0.1
+        _sv_i=$((_sv_i + 1))
+    done
+}
+
 # Starts both servers, side by side, and waits for both; sets
 # SERVERS_STARTUP to the seconds it took.
 servers_start () {

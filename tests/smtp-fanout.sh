@@ -30,6 +30,7 @@ got=$(copies c%04d $N fan)
     || fail "each of the $N mailboxes holds the message exactly once, dot line intact" "copies:users = $got"
 
 # The envelope: gateway+<row id>@ctc.example, the row of that recipient.
+postfix_log_sync || diag "Postfix's log did not catch up within 20 s"
 id=$(q "SELECT id FROM outbox WHERE recipient = 'c0123@ctc.example'")
 if grep -q "from=<gateway+$id@ctc.example>" "$POSTFIX_DIR/postfix.log"; then
     ok "the envelope sender is gateway+$id@ctc.example (VERP of the row)"
@@ -55,6 +56,7 @@ before=$(grep -c ' connect from ' "$POSTFIX_DIR/postfix.log")
 queue_fanout c%04d 60 three 5000 > /dev/null
 check "a pass with sessions = 3" 0 "$CTCGW" -q -c "$GATEWAY_DIR/three.conf" run --once
 db_is "sends the 60 rows" 60 "SELECT count(*) FROM outbox WHERE state = 'sent' AND message_id LIKE '<three-%'"
+postfix_log_sync || diag "Postfix's log did not catch up within 20 s"
 opened=$(($(grep -c ' connect from ' "$POSTFIX_DIR/postfix.log") - before))
 [ "$opened" = 3 ] && ok "over 3 connections" || fail "over 3 connections" "$opened connections"
 
