@@ -468,6 +468,16 @@ test_outside_delegate_rejected (void **state)
   gint64 id = fixture_count (f->db, "SELECT submission_id FROM quarantine");
   g_autoptr (GError) error = NULL;
   assert_true (intake_reject (f->db, id, "not their delegate", &error));
+  /* from another address, the reason says what approving it would
+   * delegate: staff's approval of the sender is approval of that too */
+  g_autoptr (GBytes) forged = reply ("intruder@evil.example", "r35@evil", "REPLY",
+      "mtg-1@ctc.example", 2, "20260302T090000Z", HEAD_DELEGATES ("other@mfa.uz.example"));
+  assert_int_equal (take_in (f, forged), INTAKE_QUARANTINED);
+  g_autofree char *forged_reason = fixture_text (f->db, "SELECT reason FROM quarantine"
+                                                        " ORDER BY id DESC");
+  assert_non_null (strstr (forged_reason, "not the ATTENDEE"));
+  assert_non_null (strstr (forged_reason, "; approving it also gives the place of"
+                                          " head@mfa.kz.example to other@mfa.uz.example"));
   fixture_assert_text (f->db, "SELECT state FROM quarantine", "rejected");
   fixture_assert_text (f->db, "SELECT partstat FROM attendance WHERE email = 'head@mfa.kz.example'",
                        "NEEDS-ACTION");

@@ -414,6 +414,19 @@ refuse_claims (Reply *r, const Config *config, gboolean *refused, GError **error
   return result == NULL || record (r, result, why, error);
 }
 
+/* reason, and the delegation that approving the reply would apply for the
+ * attendee a: staff approving it approve that too, whoever the delegate. */
+static char *
+with_delegation (char *reason, const ImipAttendee *a)
+{
+  if (a->delegated_to == NULL || g_strcmp0 (a->partstat, "DELEGATED") != 0)
+    return reason;
+  char *longer = g_strdup_printf ("%s; approving it also gives the place of %s to %s",
+                                  reason, a->address, a->delegated_to);
+  g_free (reason);
+  return longer;
+}
+
 /* The checks of the sender and of the SEQUENCE, then the reply filed. */
 static gboolean
 check_sender_and_file (Reply *r, const Config *config, const RepliesAuth *auth,
@@ -425,11 +438,15 @@ check_sender_and_file (Reply *r, const Config *config, const RepliesAuth *auth,
     return record (r, "not-attendee", "the reply names no attendee", error);
   if (r->who == NULL)
     {
-      *r->quarantine = not_attendee_reason (r);
+      *r->quarantine = with_delegation (not_attendee_reason (r),
+                                        g_ptr_array_index (m->attendees, 0));
       return record (r, "not-attendee", *r->quarantine, error);
     }
   if (!r->approved && (*r->quarantine = not_authenticated_reason (r, config, auth)) != NULL)
-    return record (r, "not-authenticated", *r->quarantine, error);
+    {
+      *r->quarantine = with_delegation (*r->quarantine, r->who);
+      return record (r, "not-authenticated", *r->quarantine, error);
+    }
   if (m->sequence < r->meeting_sequence)
     {
       g_autofree char *why = g_strdup_printf ("SEQUENCE %" G_GINT64_FORMAT " is older than"
