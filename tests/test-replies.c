@@ -401,6 +401,24 @@ test_earlier_lock_released (void **state)
                        " WHERE email = 'head@mfa.kz.example'", "ACCEPTED 2 2026-03-02T09:00:00Z");
 }
 
+/* A delegation to an outsider filed before such delegations were
+ * quarantined is not followed: the outsider's reply finds no invitation. */
+static void
+test_earlier_outside_delegation_ignored (void **state)
+{
+  Fixture *f = *state;
+  fixture_exec (f->db, "UPDATE attendance SET partstat = 'DELEGATED',"
+                       " delegated_to = 'someone@elsewhere.example'"
+                       " WHERE email = 'head@mfa.kz.example'");
+  g_autoptr (GBytes) raw = reply ("someone@elsewhere.example", "r29@else", "REPLY",
+      "mtg-1@ctc.example", 2, "20260302T100000Z",
+      "ATTENDEE;PARTSTAT=ACCEPTED:mailto:someone@elsewhere.example\r\n");
+
+  assert_int_equal (take_in (f, raw), INTAKE_AUTOMATIC);
+  fixture_assert_text (f->db, "SELECT result FROM calendar_replies", "not-invited");
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM attendance"), 2);
+}
+
 #define HEAD_DELEGATES(to) \
   "ATTENDEE;PARTSTAT=DELEGATED;DELEGATED-TO=\"mailto:" to "\":mailto:head@mfa.kz.example\r\n"
 
@@ -553,6 +571,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_future_sequence_refused, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_occurrence_refused, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_earlier_lock_released, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_earlier_outside_delegation_ignored, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_outside_delegate_quarantined, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_outside_delegate_rejected, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_counter_recorded, setup, fixture_gateway_teardown),

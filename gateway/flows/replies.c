@@ -172,15 +172,21 @@ find_attendance (Reply *r, Attendance *a, GError **error)
 }
 
 /* A delegate named by an invitee's DELEGATED-TO becomes an attendee of its
- * own (RFC 5546 section 2.1.5), for the invitee's entity; no row is added
- * when nobody delegated to the sender. */
+ * own (RFC 5546 section 2.1.5), for the invitee's entity, when it is a
+ * contact point of that entity or staff approved the delegation from
+ * quarantine; no row is added otherwise.  The same check as
+ * delegates_outside, again here for a delegation filed before it. */
 static gboolean
 add_delegate (Reply *r, GError **error)
 {
   g_autoptr (sqlite3_stmt) st = db_prepare (r->db,
       "INSERT INTO attendance (meeting_id, entity, email, sequence)"
-      " SELECT meeting_id, entity, ?2, sequence FROM attendance"
-      " WHERE meeting_id = ?1 AND lower (delegated_to) = ?2 LIMIT 1", error);
+      " SELECT a.meeting_id, a.entity, ?2, a.sequence FROM attendance a"
+      " WHERE a.meeting_id = ?1 AND lower (a.delegated_to) = ?2"
+      " AND (EXISTS (SELECT 1 FROM contacts c WHERE c.entity = a.entity"
+      "  AND c.address_key = address (?2) AND c.state = 'active' AND c.status != 'inactive')"
+      " OR EXISTS (SELECT 1 FROM quarantine q WHERE q.submission_id = a.reply_submission_id"
+      "  AND q.state = 'approved')) LIMIT 1", error);
   if (st == NULL)
     return FALSE;
   sqlite3_bind_int64 (st, 1, r->meeting_id);
