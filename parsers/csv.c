@@ -1,7 +1,9 @@
 /* CSV attachments (docs/submissions.md section 4): RFC 4180 through libcsv,
  * one record a row.  Rows are numbered as a spreadsheet shows them: the
  * header is row 1, the first record row 2 (a quoted cell spanning lines is
- * one row). */
+ * one row).  And the one writer of a CSV cell, whose apostrophe before a
+ * formula the reader takes off again (ctcgw(8), CSV AND SPREADSHEETS). */
+#include "parsers/csv.h"
 #include "parsers/form.h"
 
 #include <csv.h>
@@ -56,14 +58,74 @@ kind_from_filename (const char *filename)
   return best;
 }
 
+/* ---- cells written for spreadsheets ------------------------------------ */
+
+/* The first characters that make a spreadsheet read a cell as a formula
+ * (OWASP's list; a tab or CR is skipped before the formula). */
+#define FORMULA_STARTS "=+-@\t\r"
+
+/* See csv.h. */
+gboolean
+csv_cell_guarded (const char *value)
+{
+  if (value == NULL)
+    return FALSE;
+  while (*value == '\'')
+    value++;
+  return *value != '\0' && strchr (FORMULA_STARTS, *value) != NULL;
+}
+
+/* Whether value must be quoted (RFC 4180, and a space at an end that
+ * readers would trim). */
+static gboolean
+cell_needs_quotes (const char *value)
+{
+  gsize len = strlen (value);
+  return strpbrk (value, ",\"\r\n") != NULL
+         || (len > 0 && (value[0] == ' ' || value[len - 1] == ' '));
+}
+
+/* See csv.h. */
+void
+csv_append_cell (GString *out, const char *value)
+{
+  const char *v = value != NULL ? value : "";
+  gboolean quote = cell_needs_quotes (v);
+
+  if (quote)
+    g_string_append_c (out, '"');
+  if (csv_cell_guarded (v))
+    g_string_append_c (out, '\'');
+  for (const char *p = v; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  if (quote)
+    g_string_append_c (out, '"');
+}
+
+/* See csv.h. */
+const char *
+csv_cell_value (const char *cell)
+{
+  if (cell[0] == '\'' && csv_cell_guarded (cell + 1))
+    return cell + 1;
+  return cell;
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
 /* A cell as UTF-8 with no NUL inside, cut at a few times the value limit
- * (the limit itself is checked where the cell becomes a value). */
+ * (the limit itself is checked where the cell becomes a value), without
+ * the apostrophe that csv_append_cell() puts before a formula. */
 static char *
 cell_text (const char *s, gsize len, guint value_max)
 {
   gsize cap = (gsize) value_max * 4 + 4;
   g_autofree char *valid = g_utf8_make_valid (s ? s : "", s ? MIN (len, cap) : 0);
-  return g_strstrip (g_strdup (valid));
+  return g_strdup (csv_cell_value (g_strstrip (valid)));
 }
 
 /* libcsv: one cell. */

@@ -45,6 +45,7 @@ imip_message_free (ImipMessage *m)
   g_free (m->method);
   g_free (m->uid);
   g_free (m->dtstamp);
+  g_free (m->recurrence_id);
   g_clear_pointer (&m->attendees, g_ptr_array_unref);
   g_free (m->dtstart);
   g_free (m->dtend);
@@ -384,6 +385,8 @@ property_time (icalcomponent *ev, icalproperty_kind kind)
       return time_text (icalcomponent_get_dtstart (ev));
     case ICAL_DTEND_PROPERTY:
       return time_text (icalcomponent_get_dtend (ev));
+    case ICAL_RECURRENCEID_PROPERTY:
+      return time_text (icalproperty_get_recurrenceid (p));
     default:
       return time_text (icalproperty_get_dtstamp (p));
     }
@@ -466,6 +469,7 @@ read_event (icalcomponent *cal, icalcomponent *ev, const char *fallback, GError 
   m->uid = clip (event_uid (ev));
   m->sequence = seq != NULL ? MAX (icalvalue_get_integer (seq), 0) : 0;
   m->dtstamp = property_time (ev, ICAL_DTSTAMP_PROPERTY);
+  m->recurrence_id = property_time (ev, ICAL_RECURRENCEID_PROPERTY);
   m->dtstart = property_time (ev, ICAL_DTSTART_PROPERTY);
   m->dtend = property_time (ev, ICAL_DTEND_PROPERTY);
   m->location = property_text (ev, ICAL_LOCATION_PROPERTY);

@@ -31,6 +31,10 @@ typedef struct {
   char *uid;           /* of the event, never NULL */
   gint64 sequence;     /* SEQUENCE, 0 when absent */
   char *dtstamp;       /* DTSTAMP in UTC, "2026-03-02T09:00:00Z", or NULL */
+  char *recurrence_id; /* RECURRENCE-ID of the event read, as dtstamp (or a date):
+                        * the reply answers for that occurrence only; NULL: for
+                        * the whole event (libical drops a RECURRENCE-ID that is
+                        * no time) */
   GPtrArray *attendees;/* ImipAttendee*, in the order written */
   /* What a COUNTER proposes (may be set for other methods; NULL when absent):
    * instants in UTC as dtstamp, or "2026-03-02" for a date, or local time

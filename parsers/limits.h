@@ -14,6 +14,7 @@
 #define CTC_LINE_MAX               20000u          /* bytes in one text line */
 #define CTC_HEADER_MAX             (1024u * 1024u) /* bytes of all headers */
 #define CTC_REPLIES_PER_HOUR_DEFAULT 10u
+#define CTC_CALENDAR_SKEW_HOURS_DEFAULT 24u        /* a reply's DTSTAMP ahead of the clock */
 #define CTC_CALENDAR_MAX           (512u * 1024u)  /* bytes of one calendar part */
 #define CTC_CALENDAR_COMPONENTS_MAX 100u           /* BEGINs of one calendar, unfolded */
 #define CTC_CALENDAR_ATTENDEES_MAX 500u            /* ATTENDEEs of one event */

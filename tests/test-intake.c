@@ -126,6 +126,35 @@ test_filed_and_answered (void **state)
   assert_non_null (strstr (raw, sub));
 }
 
+/* A CSV attachment as the gateway writes CSV for spreadsheets (ctcgw(8), CSV
+ * AND SPREADSHEETS): the apostrophe before a formula is taken off, one
+ * before anything else kept; the register holds the values themselves. */
+static void
+test_csv_attachment_apostrophes (void **state)
+{
+  Fixture *f = *state;
+  const char *body =
+    "--B\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nOur offers.\r\n"
+    "--B\r\nContent-Type: text/csv; charset=utf-8\r\n"
+    "Content-Disposition: attachment; filename=\"offers.csv\"\r\n\r\n"
+    "Provider,Title,Description,Areas,Beneficiaries\r\n"
+    "UNODC,\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"Click\"\")\",''+1,"
+    "terrorist-financing,KZ\r\n"
+    "UNODC,'Quoted' workshop,'-,terrorist-financing,KZ\r\n"
+    "--B--\r\n";
+  g_autofree char *text = g_strdup_printf (
+    "From: j.doe@unodc.example\r\nTo: gateway@ctc.example\r\nSubject: Offers\r\n"
+    "Message-ID: <csv1@unodc>\r\nDate: Mon, 2 Nov 2026 10:00:00 +0000\r\n"
+    "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n%s", body);
+  assert_int_equal (process (f, g_bytes_new (text, strlen (text))), INTAKE_FILED);
+  g_autofree char *first = fixture_text (f->db, "SELECT title || '|' || description FROM offers"
+                                                " ORDER BY id LIMIT 1");
+  assert_string_equal (first, "=HYPERLINK(\"http://evil.example/\",\"Click\")|'+1");
+  g_autofree char *second = fixture_text (f->db, "SELECT title || '|' || description FROM offers"
+                                                 " ORDER BY id LIMIT 1 OFFSET 1");
+  assert_string_equal (second, "'Quoted' workshop|-");
+}
+
 /* The stored SHA-256 is the standard one of the raw bytes (the duplicate
  * check and `show` rely on it). */
 static void
@@ -771,6 +800,8 @@ main (void)
   g_mime_init ();
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_filed_and_answered, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_csv_attachment_apostrophes, setup,
+                                     fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_confirm_pending, setup_confirm, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_confirm_reply_files_once, setup_confirm, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_confirm_expired, setup_confirm, fixture_gateway_teardown),

@@ -31,7 +31,7 @@ static const char *const smtp_keys[] = {
   "rate", "hard_bounces", "starttls", NULL };
 static const char *const limits_keys[] = {
   "message_size", "value_length", "fields_per_record", "records_per_message",
-  "replies_per_sender_per_hour", NULL };
+  "replies_per_sender_per_hour", "calendar_clock_skew_hours", NULL };
 static const char *const schedule_keys[] = {
   "kind", "circular", "audience", "subject", "rrule", "start", "enabled", NULL };
 static const char *const schedule_kinds[] = { "circular", "distribute-contacts", "digest", NULL };
@@ -662,6 +662,8 @@ read_limits (Reader *r, Config *c)
                                      d.records_max);
   c->replies_per_sender_per_hour = read_uint (r, "limits", "replies_per_sender_per_hour",
                                               0, 1000000, CTC_REPLIES_PER_HOUR_DEFAULT);
+  c->calendar_clock_skew_hours = read_uint (r, "limits", "calendar_clock_skew_hours", 0, 8760,
+                                            CTC_CALENDAR_SKEW_HOURS_DEFAULT);
 }
 
 /* The kind of section named kind, or NULL. */

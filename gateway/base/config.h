@@ -75,6 +75,7 @@ typedef struct {
   /* [limits] */
   CtcLimits limits;
   guint replies_per_sender_per_hour;
+  guint calendar_clock_skew_hours; /* how far a calendar reply's DTSTAMP may be ahead */
   /* [authentication] */
   char *dkim_keys;          /* file of DKIM keys read instead of DNS, or NULL */
   AuthRequire auth_require; /* what an unauthenticated contact point's submission needs */

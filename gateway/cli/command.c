@@ -12,6 +12,7 @@
 #include "gateway/base/text.h"
 #include "gateway/cli/command.h"
 #include "gateway/store/db.h"
+#include "parsers/csv.h"
 #include "parsers/form.h"
 
 /* Reports a usage error the same way for every command. */
@@ -411,27 +412,6 @@ command_json_append_rows (sqlite3 *db, GString *out, sqlite3_stmt *rows, GError 
   return TRUE;
 }
 
-/* Appends one CSV field, quoted as RFC 4180 says when it must be. */
-static void
-csv_append_field (GString *out, const char *s)
-{
-  if (s == NULL)
-    return;
-  if (strpbrk (s, ",\"\r\n") == NULL && *s != ' ' && (*s == '\0' || s[strlen (s) - 1] != ' '))
-    {
-      g_string_append (out, s);
-      return;
-    }
-  g_string_append_c (out, '"');
-  for (; *s != '\0'; s++)
-    {
-      if (*s == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *s);
-    }
-  g_string_append_c (out, '"');
-}
-
 /* Appends the header or the current row of stmt as one CSV line. */
 static void
 csv_append_line (GString *out, sqlite3_stmt *stmt, gboolean header)
@@ -444,8 +424,8 @@ csv_append_line (GString *out, sqlite3_stmt *stmt, gboolean header)
       if (!first)
         g_string_append_c (out, ',');
       first = FALSE;
-      csv_append_field (out, header ? sqlite3_column_name (stmt, i)
-                                    : (const char *) sqlite3_column_text (stmt, i));
+      csv_append_cell (out, header ? sqlite3_column_name (stmt, i)
+                                   : (const char *) sqlite3_column_text (stmt, i));
     }
   g_string_append (out, "\r\n");
 }

@@ -411,6 +411,65 @@ collect (sqlite3 *db, const Bounds *b, TplData *data, gboolean *empty, GError **
   return TRUE;
 }
 
+/* The results of calendar replies refused (schema/015-reply-claims.sql),
+ * in the order the digest gives them, and the template's name of each. */
+static const struct {
+  const char *result, *flag;
+} refusals[] = {
+  { "future-dtstamp", "future" },
+  { "future-sequence", "sequence" },
+  { "unknown-occurrence", "occurrence" },
+};
+
+static const char *
+refusal_flag (const char *result)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (refusals); i++)
+    if (g_strcmp0 (result, refusals[i].result) == 0)
+      return refusals[i].flag;
+  return NULL;
+}
+
+/* The calendar replies refused on the day, counted by why; *empty is
+ * cleared when there is one. */
+static gboolean
+add_refused_replies (sqlite3 *db, const Bounds *b, TplData *data, gboolean *empty,
+                     GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "SELECT result, count(*) FROM calendar_replies WHERE received >= :since"
+      " AND received < :until AND result IN ('future-dtstamp', 'future-sequence',"
+      " 'unknown-occurrence') GROUP BY result ORDER BY result", error);
+  TplData *refused = NULL;
+  gint64 total = 0;
+  int rc;
+  if (st == NULL)
+    return FALSE;
+  bind_bounds (st, b);
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      if (refused == NULL)
+        refused = tpl_add (data, "refused_replies");
+      TplData *reason = tpl_add (refused, "reasons");
+      gint64 n = sqlite3_column_int64 (st, 1);
+      tpl_set_bool (reason, "first", total == 0);
+      tpl_set_bool (reason, refusal_flag ((const char *) sqlite3_column_text (st, 0)), TRUE);
+      tpl_set_printf (reason, "n", "%" G_GINT64_FORMAT, n);
+      total += n;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      db_set_error (db, error, "reading the digest");
+      return FALSE;
+    }
+  if (refused == NULL)
+    return TRUE;
+  tpl_set_printf (refused, "count", "%" G_GINT64_FORMAT, total);
+  tpl_set_bool (refused, "one", total == 1);
+  *empty = FALSE;
+  return TRUE;
+}
+
 /* Appends one line of text broken at spaces to fit width columns. */
 static void
 wrap_line (GString *out, const char *line, guint width)
@@ -485,7 +544,8 @@ digest_make (const Context *ctx, const char *day, GError **error)
   g_autofree char *text = NULL, *html_source = NULL;
 
   bounds_init (&b, config, day);
-  if (!collect (ctx->db, &b, data, &digest->empty, error))
+  if (!collect (ctx->db, &b, data, &digest->empty, error)
+      || !add_refused_replies (ctx->db, &b, data, &digest->empty, error))
     return NULL;
   tpl_set (data, "date", day);
   tpl_set (data, "name", config->name);

@@ -12,6 +12,7 @@
 #include "gateway/flows/outbox.h"
 #include "gateway/mail/compose.h"
 #include "gateway/base/template.h"
+#include "parsers/csv.h"
 
 /* The width of the text table, and the narrowest a column is made. */
 #define TABLE_WIDTH 78
@@ -354,32 +355,19 @@ distribute_text_table (GPtrArray *directory)
 
 /* ---- CSV ---------------------------------------------------------------- */
 
-/* Appends one CSV field (RFC 4180): quoted when it holds a comma, quote,
- * line break or space at an end; line breaks written CRLF. */
-static void
-csv_append_field (GString *out, const char *value)
+/* value with its line breaks written CRLF, as text/csv in mail has them. */
+static char *
+crlf_line_breaks (const char *value)
 {
-  const char *v = value != NULL ? value : "";
-  gsize len = strlen (v);
-  gboolean quote = strpbrk (v, ",\"\r\n") != NULL
-                   || (len > 0 && (v[0] == ' ' || v[len - 1] == ' '));
-
-  if (!quote)
+  GString *out = g_string_new (NULL);
+  for (const char *p = value != NULL ? value : ""; *p != '\0'; p++)
     {
-      g_string_append (out, v);
-      return;
-    }
-  g_string_append_c (out, '"');
-  for (const char *p = v; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append (out, "\"\"");
-      else if (*p == '\n')
+      if (*p == '\n')
         g_string_append (out, "\r\n");
       else if (*p != '\r')
         g_string_append_c (out, *p);
     }
-  g_string_append_c (out, '"');
+  return g_string_free (out, FALSE);
 }
 
 /* Appends one CSV record of n fields, ended with CRLF. */
@@ -390,7 +378,8 @@ csv_append_record (GString *out, const char *const *fields, guint n)
     {
       if (i > 0)
         g_string_append_c (out, ',');
-      csv_append_field (out, fields[i]);
+      g_autofree char *cell = crlf_line_breaks (fields[i]);
+      csv_append_cell (out, cell);
     }
   g_string_append (out, "\r\n");
 }

@@ -20,6 +20,9 @@ typedef struct {
   gint64 meeting_id;           /* 0: unknown UID */
   gint64 meeting_sequence;
   const ImipAttendee *who;     /* the attendee that answers, or NULL */
+  char *latest;                /* the latest DTSTAMP a reply may carry now */
+  gboolean approved;           /* staff approved it from quarantine */
+  char **quarantine;           /* set to why the reply waits for staff */
 } Reply;
 
 /* The PARTSTAT values the attendance register keeps. */
@@ -125,13 +128,29 @@ attendee_list (const ImipMessage *m)
   return g_string_free (s, FALSE);
 }
 
-/* The attendance row of the answering attendee: its id, and its sequence
- * and reply time to tell an older reply; *id stays 0 when not invited. */
+/* The attendance row of the answering attendee. */
+typedef struct {
+  gint64 id;          /* 0: not invited */
+  gint64 sequence;    /* of the reply last filed, to tell an older reply */
+  char *replied;      /* its DTSTAMP, or NULL */
+  char *entity;       /* whom the attendee attends for, or NULL */
+} Attendance;
+
+static void
+attendance_clear (Attendance *a)
+{
+  g_clear_pointer (&a->replied, g_free);
+  g_clear_pointer (&a->entity, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Attendance, attendance_clear)
+
+/* The attendance row of the answering attendee; a->id stays 0 when not
+ * invited. */
 static gboolean
-find_attendance (Reply *r, gint64 *id, gint64 *sequence, char **replied, GError **error)
+find_attendance (Reply *r, Attendance *a, GError **error)
 {
   g_autoptr (sqlite3_stmt) st = db_prepare (r->db,
-      "SELECT id, sequence, replied FROM attendance"
+      "SELECT id, sequence, replied, entity FROM attendance"
       " WHERE meeting_id = ?1 AND lower (email) = ?2", error);
   if (st == NULL)
     return FALSE;
@@ -140,9 +159,10 @@ find_attendance (Reply *r, gint64 *id, gint64 *sequence, char **replied, GError 
   int rc = sqlite3_step (st);
   if (rc == SQLITE_ROW)
     {
-      *id = sqlite3_column_int64 (st, 0);
-      *sequence = sqlite3_column_int64 (st, 1);
-      *replied = g_strdup ((const char *) sqlite3_column_text (st, 2));
+      a->id = sqlite3_column_int64 (st, 0);
+      a->sequence = sqlite3_column_int64 (st, 1);
+      a->replied = db_column_dup (st, 2);
+      a->entity = db_column_dup (st, 3);
       return TRUE;
     }
   if (rc == SQLITE_DONE)
@@ -152,24 +172,26 @@ find_attendance (Reply *r, gint64 *id, gint64 *sequence, char **replied, GError 
 }
 
 /* A delegate named by an invitee's DELEGATED-TO becomes an attendee of its
- * own (RFC 5546 section 2.1.5), for the invitee's entity; *id stays 0 when
- * nobody delegated to the sender. */
+ * own (RFC 5546 section 2.1.5), for the invitee's entity, when it is a
+ * contact point of that entity or staff approved the delegation from
+ * quarantine; no row is added otherwise.  The same check as
+ * delegates_outside, again here for a delegation filed before it. */
 static gboolean
-add_delegate (Reply *r, gint64 *id, GError **error)
+add_delegate (Reply *r, GError **error)
 {
   g_autoptr (sqlite3_stmt) st = db_prepare (r->db,
       "INSERT INTO attendance (meeting_id, entity, email, sequence)"
-      " SELECT meeting_id, entity, ?2, sequence FROM attendance"
-      " WHERE meeting_id = ?1 AND lower (delegated_to) = ?2 LIMIT 1", error);
+      " SELECT a.meeting_id, a.entity, ?2, a.sequence FROM attendance a"
+      " WHERE a.meeting_id = ?1 AND lower (a.delegated_to) = ?2"
+      " AND (EXISTS (SELECT 1 FROM contacts c WHERE c.entity = a.entity"
+      "  AND c.address_key = address (?2) AND c.state = 'active' AND c.status != 'inactive')"
+      " OR EXISTS (SELECT 1 FROM quarantine q WHERE q.submission_id = a.reply_submission_id"
+      "  AND q.state = 'approved')) LIMIT 1", error);
   if (st == NULL)
     return FALSE;
   sqlite3_bind_int64 (st, 1, r->meeting_id);
   sqlite3_bind_text (st, 2, r->who->address, -1, SQLITE_STATIC);
-  if (!db_step_done (r->db, st, "adding a delegate", error))
-    return FALSE;
-  if (sqlite3_changes (r->db) == 1)
-    *id = sqlite3_last_insert_rowid (r->db);
-  return TRUE;
+  return db_step_done (r->db, st, "adding a delegate", error);
 }
 
 /* The attendance row takes what the reply says. */
@@ -191,12 +213,83 @@ update_attendance (Reply *r, gint64 id, GError **error)
   return db_step_done (r->db, st, "updating attendance", error);
 }
 
+/* Sets *is when address is an active contact point of entity, compared
+ * as addresses (schema/011-addresses.sql). */
+static gboolean
+contact_of (Reply *r, const char *entity, const char *address, gboolean *is, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (r->db,
+      "SELECT 1 FROM contacts WHERE entity = ?1 AND address_key = address (?2)"
+      " AND state = 'active' AND status != 'inactive' LIMIT 1", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, entity, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, address, -1, SQLITE_STATIC);
+  int rc = sqlite3_step (st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      db_set_error (r->db, error, "looking up a delegate");
+      return FALSE;
+    }
+  *is = rc == SQLITE_ROW;
+  return TRUE;
+}
+
+/* Sets *outside when the reply delegates to an address that is no contact
+ * point of the attendee's entity: the delegate would become an attendee of
+ * that entity, and get every update of the meeting, on the attendee's word
+ * alone.  Staff's approval lets it through. */
+static gboolean
+delegates_outside (Reply *r, const Attendance *a, gboolean *outside, GError **error)
+{
+  const char *to = r->who->delegated_to;
+  gboolean is = FALSE;
+
+  *outside = FALSE;
+  if (r->approved || to == NULL || g_strcmp0 (r->who->partstat, "DELEGATED") != 0)
+    return TRUE;
+  if (a->entity != NULL && !contact_of (r, a->entity, to, &is, error))
+    return FALSE;
+  *outside = !is;
+  return TRUE;
+}
+
+/* Why a delegation to an outsider is quarantined. */
+static char *
+outside_delegate_reason (const Reply *r, const Attendance *a)
+{
+  const char *to = r->who->delegated_to;
+
+  if (a->entity == NULL)
+    return g_strdup_printf ("calendar REPLY for UID %s: %s, who attends for no entity,"
+                            " delegates to %s: approve it only if %s may attend in their place",
+                            r->imip->uid, r->who->address, to, to);
+  return g_strdup_printf ("calendar REPLY for UID %s: %s delegates to %s, who is not a contact"
+                          " point of %s: approve it only if %s may attend for %s",
+                          r->imip->uid, r->who->address, to, a->entity, to, a->entity);
+}
+
+/* TRUE when the filed answer a outranks the reply.  A filed answer whose
+ * SEQUENCE the meeting never had, or whose DTSTAMP is still ahead of the
+ * clock, outranks nothing: it was filed before such replies were refused. */
+static gboolean
+answer_is_later (const Reply *r, const Attendance *a)
+{
+  const ImipMessage *m = r->imip;
+  gint64 sequence = MIN (a->sequence, r->meeting_sequence);
+  gboolean dated = a->replied != NULL && strcmp (a->replied, r->latest) <= 0;
+
+  return m->sequence < sequence
+      || (m->sequence == a->sequence && dated && m->dtstamp != NULL
+          && strcmp (m->dtstamp, a->replied) < 0);
+}
+
 /* A REPLY from an attendee: their answer, unless a later one was filed. */
 static gboolean
 file_reply (Reply *r, GError **error)
 {
-  gint64 id = 0, sequence = 0;
-  g_autofree char *replied = NULL;
+  g_auto (Attendance) a = { 0 };
+  gboolean outside = FALSE;
 
   if (!partstat_known (r->who->partstat))
     {
@@ -204,21 +297,25 @@ file_reply (Reply *r, GError **error)
                                               " keeps", r->who->partstat);
       return record (r, "not-handled", why, error);
     }
-  if (!find_attendance (r, &id, &sequence, &replied, error)
-      || (id == 0 && !add_delegate (r, &id, error)))
+  if (!find_attendance (r, &a, error)
+      || (a.id == 0 && !(add_delegate (r, error) && find_attendance (r, &a, error))))
     return FALSE;
-  if (id == 0)
+  if (a.id == 0)
     return record (r, "not-invited", "the attendee was not invited to this meeting", error);
-  gboolean older = r->imip->sequence < sequence
-      || (r->imip->sequence == sequence && replied != NULL && r->imip->dtstamp != NULL
-          && strcmp (r->imip->dtstamp, replied) < 0);
-  if (older)
+  if (answer_is_later (r, &a))
     {
       g_autofree char *why = g_strdup_printf ("a later reply (DTSTAMP %s, SEQUENCE %"
-          G_GINT64_FORMAT ") was already filed", replied ? replied : "-", sequence);
+          G_GINT64_FORMAT ") was already filed", a.replied ? a.replied : "-", a.sequence);
       return record (r, "older-reply", why, error);
     }
-  return update_attendance (r, id, error) && record (r, "filed", NULL, error);
+  if (!delegates_outside (r, &a, &outside, error))
+    return FALSE;
+  if (outside)
+    {
+      *r->quarantine = outside_delegate_reason (r, &a);
+      return record (r, "outside-delegate", *r->quarantine, error);
+    }
+  return update_attendance (r, a.id, error) && record (r, "filed", NULL, error);
 }
 
 /* A COUNTER: the proposal is kept for staff, never answered. */
@@ -276,13 +373,101 @@ not_authenticated_reason (const Reply *r, const Config *config, const RepliesAut
   return NULL;
 }
 
-/* The checks of replies_process, once the reply is read. */
+/* The latest DTSTAMP a reply may carry now: the clock and [limits]
+ * calendar_clock_skew_hours (ctcgw.conf(5)), written as imip.h writes
+ * times, so that the two compare as text. */
+static char *
+latest_dtstamp (const Config *config)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) latest = g_date_time_add_hours (now, config->calendar_clock_skew_hours);
+
+  return g_date_time_format (latest, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+/* Refuses a reply that claims more than any reply may: a DTSTAMP ahead of
+ * the clock or a SEQUENCE the meeting never had would outrank every real
+ * answer after it, and an answer for one occurrence is no answer for a
+ * meeting or visit, which has only the one (ctcgw(8), DESCRIPTION).
+ * *refused: it was recorded so. */
 static gboolean
-check_and_file (Reply *r, const Config *config, const RepliesAuth *auth, char **quarantine,
-                GError **error)
+refuse_claims (Reply *r, const Config *config, gboolean *refused, GError **error)
+{
+  const ImipMessage *m = r->imip;
+  g_autofree char *why = NULL;
+  const char *result = NULL;
+
+  if (m->dtstamp != NULL && strcmp (m->dtstamp, r->latest) > 0)
+    {
+      result = "future-dtstamp";
+      why = g_strdup_printf ("DTSTAMP %s is more than %u hours ahead of the gateway's clock:"
+                             " refused", m->dtstamp, config->calendar_clock_skew_hours);
+    }
+  else if (m->sequence > r->meeting_sequence)
+    {
+      result = "future-sequence";
+      why = g_strdup_printf ("SEQUENCE %" G_GINT64_FORMAT " is above the meeting's %"
+                             G_GINT64_FORMAT ": no such invitation was sent: refused",
+                             m->sequence, r->meeting_sequence);
+    }
+  else if (m->recurrence_id != NULL)
+    {
+      result = "unknown-occurrence";
+      why = g_strdup_printf ("RECURRENCE-ID %s answers for one occurrence, and the meeting"
+                             " has no others: refused", m->recurrence_id);
+    }
+  *refused = result != NULL;
+  return result == NULL || record (r, result, why, error);
+}
+
+/* reason, and the delegation that approving the reply would apply for the
+ * attendee a: staff approving it approve that too, whoever the delegate. */
+static char *
+with_delegation (char *reason, const ImipAttendee *a)
+{
+  if (a->delegated_to == NULL || g_strcmp0 (a->partstat, "DELEGATED") != 0)
+    return reason;
+  char *longer = g_strdup_printf ("%s; approving it also gives the place of %s to %s",
+                                  reason, a->address, a->delegated_to);
+  g_free (reason);
+  return longer;
+}
+
+/* The checks of the sender and of the SEQUENCE, then the reply filed. */
+static gboolean
+check_sender_and_file (Reply *r, const Config *config, const RepliesAuth *auth,
+                       GError **error)
 {
   ImipMessage *m = r->imip;
-  gboolean approved = auth->auth == MAIL_AUTH_STAFF_CLI;
+
+  if (r->who == NULL && (r->approved || m->attendees->len == 0))
+    return record (r, "not-attendee", "the reply names no attendee", error);
+  if (r->who == NULL)
+    {
+      *r->quarantine = with_delegation (not_attendee_reason (r),
+                                        g_ptr_array_index (m->attendees, 0));
+      return record (r, "not-attendee", *r->quarantine, error);
+    }
+  if (!r->approved && (*r->quarantine = not_authenticated_reason (r, config, auth)) != NULL)
+    {
+      *r->quarantine = with_delegation (*r->quarantine, r->who);
+      return record (r, "not-authenticated", *r->quarantine, error);
+    }
+  if (m->sequence < r->meeting_sequence)
+    {
+      g_autofree char *why = g_strdup_printf ("SEQUENCE %" G_GINT64_FORMAT " is older than"
+          " the meeting's %" G_GINT64_FORMAT ": ignored", m->sequence, r->meeting_sequence);
+      return record (r, "older-sequence", why, error);
+    }
+  return strcmp (m->method, "COUNTER") == 0 ? file_counter (r, error) : file_reply (r, error);
+}
+
+/* The checks of replies_process, once the reply is read. */
+static gboolean
+check_and_file (Reply *r, const Config *config, const RepliesAuth *auth, GError **error)
+{
+  ImipMessage *m = r->imip;
+  gboolean refused = FALSE;
 
   if (g_strcmp0 (m->method, "REPLY") != 0 && g_strcmp0 (m->method, "COUNTER") != 0)
     {
@@ -295,24 +480,11 @@ check_and_file (Reply *r, const Config *config, const RepliesAuth *auth, char **
   if (r->meeting_id == 0)
     return record (r, "unknown-uid", "no meeting or visit has this UID", error);
   r->who = sender_attendee (m, r->msg->from_addr);
-  if (r->who == NULL && approved && m->attendees->len > 0)
+  if (r->who == NULL && r->approved && m->attendees->len > 0)
     r->who = g_ptr_array_index (m->attendees, 0);
-  if (r->who == NULL && (approved || m->attendees->len == 0))
-    return record (r, "not-attendee", "the reply names no attendee", error);
-  if (r->who == NULL)
-    {
-      *quarantine = not_attendee_reason (r);
-      return record (r, "not-attendee", *quarantine, error);
-    }
-  if (!approved && (*quarantine = not_authenticated_reason (r, config, auth)) != NULL)
-    return record (r, "not-authenticated", *quarantine, error);
-  if (m->sequence < r->meeting_sequence)
-    {
-      g_autofree char *why = g_strdup_printf ("SEQUENCE %" G_GINT64_FORMAT " is older than"
-          " the meeting's %" G_GINT64_FORMAT ": ignored", m->sequence, r->meeting_sequence);
-      return record (r, "older-sequence", why, error);
-    }
-  return strcmp (m->method, "COUNTER") == 0 ? file_counter (r, error) : file_reply (r, error);
+  if (!refuse_claims (r, config, &refused, error))
+    return FALSE;
+  return refused || check_sender_and_file (r, config, auth, error);
 }
 
 gboolean
@@ -321,10 +493,13 @@ replies_process (const Context *ctx, const MailMessage *msg, gint64 submission_i
 {
   g_autoptr (GError) unread = NULL;
   g_autoptr (ImipMessage) imip = imip_parse (msg, &unread);
-  Reply r = { .db = ctx->db, .msg = msg, .submission_id = submission_id, .imip = imip };
+  g_autofree char *latest = latest_dtstamp (ctx->config);
+  Reply r = { .db = ctx->db, .msg = msg, .submission_id = submission_id, .imip = imip,
+              .latest = latest, .approved = auth->auth == MAIL_AUTH_STAFF_CLI,
+              .quarantine = quarantine };
 
   *quarantine = NULL;
   if (imip == NULL)
     return record (&r, "unreadable", unread->message, error);
-  return check_and_file (&r, ctx->config, auth, quarantine, error);
+  return check_and_file (&r, ctx->config, auth, error);
 }
