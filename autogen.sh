@@ -45,7 +45,7 @@ fi
 if [ ! -f tests/node/node_modules/ical.js/package.json ]; then
   if command -v npm >/dev/null 2>&1; then
     npm ci --prefix tests/node --no-audit --no-fund --loglevel=error \
-      || echo "autogen.sh: npm ci --prefix tests/node failed: tests/invite-smtp.sh will fail" >&2
+      || echo "autogen.sh: npm ci --prefix tests/node failed: tests/invite-smtp.sh is skipped, and fails under CI" >&2
   else
     echo "autogen.sh: npm is missing: install it, then run npm ci --prefix tests/node" >&2
   fi
