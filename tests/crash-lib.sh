@@ -61,13 +61,14 @@ PYEOF
         sleep 0.01
     done
     gateway_start
-    # Builtins only from here to the end of the watcher, whose signal may
-    # come at any moment: the shell's notice that its job was killed is no
-    # failure.
+    # Builtins only from here on, so that the shell's notice that its job
+    # was killed (printed by whichever command reaps it) stays quiet: the
+    # caller's gateway_kill or gateway_stop reaps it.
     { echo "$GATEWAY_PID" > "$TMP/.watch.pid"; wait "$_cr_watch"; } 2>/dev/null
     _cr_status=$?
-    cat "$TMP/.watch.seen"
-    [ -s "$TMP/.watch.err" ] && diag < "$TMP/.watch.err"
+    read -r _cr_seen < "$TMP/.watch.seen"
+    echo "$_cr_seen"
+    [ ! -s "$TMP/.watch.err" ] || { while read -r _cr_line; do echo "# $_cr_line"; done < "$TMP/.watch.err"; }
     return "$_cr_status"
 }
 
