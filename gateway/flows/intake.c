@@ -40,6 +40,7 @@ typedef struct {
   AuthRequire require;  /* the policy when nothing authenticated it (authorize_policy) */
   const MailMessage *answer_to; /* the message answered when not msg (a confirming reply) */
   IntakeOutcome outcome;
+  IntakeOutcome recorded; /* of a duplicate: the outcome recorded the first time */
 } Intake;
 
 struct _IntakeParsed {
@@ -66,6 +67,17 @@ const char *
 intake_outcome_name (IntakeOutcome outcome)
 {
   return outcome_names[outcome];
+}
+
+/* The outcome of a name the database holds; an unknown one (none) is
+ * taken as filed. */
+static IntakeOutcome
+outcome_of_name (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (outcome_names); i++)
+    if (g_strcmp0 (name, outcome_names[i]) == 0)
+      return (IntakeOutcome) i;
+  return INTAKE_FILED;
 }
 
 void
@@ -97,13 +109,14 @@ sha256_hex (GBytes *raw)
 }
 
 /* A message is the same when its Message-ID and its bytes are (ctcgw(8),
- * NOTES). */
+ * NOTES); *recorded is then the outcome it had, which says where a
+ * mailbox moves it when a crash kept it from being moved. */
 static gboolean
 already_seen (sqlite3 *db, const char *message_id, const char *sha, gboolean *seen,
-              GError **error)
+              IntakeOutcome *recorded, GError **error)
 {
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
-      "SELECT 1 FROM submissions WHERE message_id IS ?1 AND sha256 = ?2", error);
+      "SELECT outcome FROM submissions WHERE message_id IS ?1 AND sha256 = ?2", error);
   if (st == NULL)
     return FALSE;
   sqlite3_bind_text (st, 1, message_id, -1, SQLITE_TRANSIENT);
@@ -115,6 +128,8 @@ already_seen (sqlite3 *db, const char *message_id, const char *sha, gboolean *se
       return FALSE;
     }
   *seen = rc == SQLITE_ROW;
+  if (*seen)
+    *recorded = outcome_of_name ((const char *) sqlite3_column_text (st, 0));
   return TRUE;
 }
 
@@ -687,7 +702,7 @@ process_once (Intake *in, GBytes *raw, GBytes *stored, const char *sha,
   if (!db_begin (in->ctx.db, error))
     return FALSE;
   gboolean ok = already_seen (in->ctx.db, in->msg ? in->msg->message_id : NULL, sha, &seen,
-                              error);
+                              &in->recorded, error);
   if (ok && seen)
     in->outcome = INTAKE_DUPLICATE;
   else if (ok)
@@ -703,6 +718,7 @@ static void
 take_result (Intake *in, IntakeResult *result)
 {
   result->outcome = in->outcome;
+  result->recorded = in->outcome == INTAKE_DUPLICATE ? in->recorded : in->outcome;
   result->submission_id = in->id;
   result->reference = g_steal_pointer (&in->reference);
 }

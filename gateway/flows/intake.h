@@ -21,6 +21,9 @@ typedef enum {
 
 typedef struct {
   IntakeOutcome outcome;
+  IntakeOutcome recorded; /* what the registers hold for it: outcome, or for a
+                             duplicate the outcome recorded when it was first
+                             taken in (where a mailbox moves it) */
   gint64 submission_id;   /* 0 for duplicates */
   char *reference;        /* the submission's reference, or NULL */
 } IntakeResult;

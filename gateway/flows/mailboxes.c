@@ -64,7 +64,9 @@ take_message (Pass *p, guint32 id, IntakeParsed *parsed, GError **error)
   IntakeResult result = { 0 };
   if (!intake_file (p->ctx, parsed, p->mbox->name, &result, error))
     return FALSE;
-  GArray *to = result.outcome == INTAKE_REJECTED ? p->rejected : p->processed;
+  /* A duplicate (filed before a crash, never moved) goes where its
+   * recorded outcome sends it. */
+  GArray *to = result.recorded == INTAKE_REJECTED ? p->rejected : p->processed;
   g_array_append_val (to, id);
   p->last_done = id;
   log_debug ("source", "mailbox=%s id=%u outcome=%s", p->mbox->name, id,

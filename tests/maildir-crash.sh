@@ -1,0 +1,125 @@
+#!/bin/sh
+# Crash safety of a Maildir mailbox: `ctcgw run` reading a local Maildir is
+# killed with SIGKILL again and again while it works through 1,000
+# messages and more (filed, rejected and quarantined ones), and started
+# again each time; after a last `run --once`, every message is filed
+# exactly once, each is in the folder its outcome calls for (.Rejected
+# when every record had errors, .Processed otherwise) and in no other, and
+# every answer is queued once.  A message filed but not yet moved when the
+# daemon died is read again as a duplicate: where it goes is what this
+# tests.  No server is needed (the helpers of tests/servers.sh that run
+# the gateway are used without one).
+. "${CTCGW_SRCDIR:-.}/tests/lib.sh"
+. "${CTCGW_SRCDIR:-.}/tests/servers.sh"
+. "${CTCGW_SRCDIR:-.}/tests/crash-lib.sh"
+need_ctcgw
+for p in python3 sqlite3; do
+  command -v "$p" >/dev/null 2>&1 || skip_all "$p is not installed"
+done
+make_tmpdir
+N=${CRASH_MESSAGES:-1000}
+KILLS=${CRASH_KILLS:-12}
+FILED="SELECT count(*) FROM submissions WHERE class = 'submission'"
+
+# The gateway of gateway_setup, its mailbox "intake" the Maildir
+# $GATEWAY_DIR/inbox instead of the IMAP INBOX.
+gateway_setup "$TMP/gw" || { fail "the gateway is set up" "ctcgw init or import failed"; finish; }
+INBOX=$GATEWAY_DIR/inbox
+mkdir -p "$INBOX/new" "$INBOX/cur" "$INBOX/tmp"
+sed -e '/^\[mailbox intake\]/,/^\[/ {
+  s|^url = .*|url = maildir:inbox|
+  /^user = /d
+  /^password_file = /d
+  /^idle = /d
+}' "$GATEWAY_CONF" > "$GATEWAY_CONF.new" && mv "$GATEWAY_CONF.new" "$GATEWAY_CONF"
+check "the Maildir configuration is valid" 0 gw check-config
+
+# inbox_count: the messages in the inbox (new/ and cur/).
+inbox_count () {
+  find "$INBOX/new" "$INBOX/cur" -type f | wc -l
+}
+
+# drop FROM TO: submissions FROM..TO (make_mixed) delivered into new/, in
+# name order, as a delivery agent does: written in tmp/, then renamed.
+drop () {
+  rm -rf "$TMP/more"
+  make_mixed "$1" "$2" "$TMP/more" || return 1
+  for f in "$TMP/more"/*.eml; do
+    name=${f##*/}
+    mv "$f" "$INBOX/tmp/${name%.eml}.test" && mv "$INBOX/tmp/${name%.eml}.test" "$INBOX/new/" || return 1
+  done
+}
+
+check_true "$N messages are dropped into the Maildir" drop 1 "$N"
+
+# The moments: each kill falls once the daemon has filed K more messages
+# in its life, K drawn at random from 1 to 600 (a Maildir batch is 256
+# messages): measured progress, not time, so that every kill lands in the
+# work however fast or loaded the machine.  The inbox is kept fed: before
+# each start, fresh submissions are dropped until it holds at least N
+# messages and three times the most the daemon filed in one life.
+seed=${CRASH_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}
+diag "kill moments drawn with seed $seed (CRASH_SEED=$seed reproduces them)"
+awk -v seed="$seed" -v n="$KILLS" 'BEGIN { srand (seed); for (i = 0; i < n; i++) print 1 + int (rand () * 600) }' \
+  > "$TMP/moments"
+total=$N most=0
+
+top_up () {
+  want=$((3 * most)); [ "$want" -lt "$N" ] && want=$N
+  add=$((want - $(inbox_count)))
+  [ "$add" -gt 0 ] || return 0
+  drop "$((total + 1))" "$((total + add))" || return 1
+  total=$((total + add))
+  diag "dropped $add more (total $total)"
+}
+
+# A kill falls during the work when the daemon filed messages in that life
+# and others were still to be filed; it leaves the crash behind when
+# messages it filed were still in the inbox (they are read again as
+# duplicates).
+kills=0 busy=0 unmoved=0 fed=0
+t0=$(date +%s.%N)
+while read -r k; do
+  top_up || fed=$((fed + 1))
+  before=$(q "$FILED")
+  gateway_signal_at KILL "$FILED" "$((before + k))" 60 >/dev/null \
+    || { diag "the daemon did not file $k messages in its life $((kills + 1))"; gateway_log 10; }
+  gateway_kill
+  left=$(inbox_count)
+  after=$(q "$FILED")
+  [ "$((after - before))" -gt "$most" ] && most=$((after - before))
+  kills=$((kills + 1))
+  [ "$after" -gt "$before" ] && [ "$total" -gt "$after" ] && busy=$((busy + 1))
+  [ "$((left - (total - after)))" -gt 0 ] && unmoved=$((unmoved + 1))
+  diag "kill $kills after $((after - before)) filed in this life (drawn: $k): $left in the inbox, of them $((left - (total - after))) filed"
+done < "$TMP/moments"
+[ "$fed" = 0 ] && ok "the inbox is kept fed ($((total - N)) more dropped)" \
+  || fail "the inbox is kept fed" "$fed drops failed"
+[ "$busy" = "$kills" ] && [ "$kills" -ge "$KILLS" ] \
+  && ok "each of the $kills kills fell during the work" \
+  || fail "each of the $KILLS kills fell during the work" "$busy of $kills did"
+[ "$unmoved" -gt 0 ] && ok "$unmoved of the kills left messages filed but not moved" \
+  || fail "some kills left messages filed but not moved" "none did"
+
+check "a last run --once succeeds" 0 gw -q run --once
+diag "kills and the last pass took $(elapsed "$t0") s; $(grep -c 'outcome=duplicate' "$GATEWAY_DIR/run.log") messages were read again as duplicates"
+db_is "exactly $total submissions are filed" "$total" "$FILED"
+db_is "none twice" "$total" "SELECT count(DISTINCT message_id) FROM submissions WHERE class = 'submission'"
+db_is "each has the outcome of its kind (filed|rejected|quarantined)" "$(mixed_outcomes 1 "$total")" \
+  "SELECT sum(outcome = 'filed'), sum(outcome = 'rejected'), sum(outcome = 'quarantined') FROM submissions WHERE class = 'submission'"
+db_is "each record once" "$(mixed_outcomes 1 "$total" | cut -d'|' -f1)" \
+  "SELECT (SELECT count(*) FROM offers) + (SELECT count(*) FROM standards)"
+n=$(inbox_count)
+[ "$n" = 0 ] && ok "the inbox is empty" || fail "the inbox is empty" "it holds $n"
+for folder in Processed Rejected; do
+  : > "$TMP/in.$folder"
+  [ -d "$INBOX/.$folder" ] || continue
+  find "$INBOX/.$folder/new" "$INBOX/.$folder/cur" -type f -exec awk '
+    FNR == 1 { head = 1 }
+    head && /^$/ { head = 0 }
+    head && tolower ($0) ~ /^message-id:/ { sub (/^[^:]*: */, ""); print }' {} + > "$TMP/in.$folder"
+done
+folders_hold "$total" "$TMP/in.Processed" "$TMP/in.Rejected"
+db_is "every answer is queued once" "$total|$total" "SELECT count(*), count(DISTINCT submission_id) FROM outbox"
+db_is "every answer is delivered to the sink" "$total" "SELECT count(*) FROM outbox WHERE state = 'sent'"
+finish
