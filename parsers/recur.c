@@ -102,6 +102,18 @@ recur_local_time_read (const char *text, int v[6])
          && v[3] < 24 && v[4] < 60 && v[5] < 60;
 }
 
+/* text as an error message may show it: UTF-8 (invalid bytes made U+FFFD),
+ * control characters made '?'.  New string. */
+static char *
+shown (const char *text)
+{
+  char *out = g_utf8_make_valid (text != NULL ? text : "", -1);
+  for (char *p = out; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      *p = '?';
+  return out;
+}
+
 /* See recur.h. */
 char *
 recur_start_parse (const char *text, GError **error)
@@ -109,9 +121,10 @@ recur_start_parse (const char *text, GError **error)
   int v[6];
   if (text == NULL || !recur_local_time_read (text, v))
     {
+      g_autofree char *what = shown (text);
       refuse (error, "\"%s\" is not a start: write a local date and time like"
               " 2026-01-15T09:00 (or a date, for 00:00), years %d to %d, without a"
-              " zone", text != NULL ? text : "", RECUR_YEAR_MIN, RECUR_YEAR_MAX);
+              " zone", what, RECUR_YEAR_MIN, RECUR_YEAR_MAX);
       return NULL;
     }
   return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d", v[0], v[1], v[2], v[3], v[4], v[5]);

@@ -228,6 +228,21 @@ test_start_parse (void **state)
     }
 }
 
+/* A start refused is shown in its message as UTF-8 on one line, whatever
+ * bytes it was. */
+static void
+test_start_refused_shown (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = recur_start_parse ("2026-\xc3-15\nT09:00", &error);
+
+  assert_null (out);
+  assert_true (g_error_matches (error, RECUR_ERROR, RECUR_ERROR_INVALID));
+  assert_true (g_utf8_validate (error->message, -1, NULL));
+  assert_null (strchr (error->message, '\n'));
+  assert_non_null (strstr (error->message, "2026-\xef\xbf\xbd-15?T09:00"));
+}
+
 /* Bad [schedule NAME] sections are configuration problems. */
 static void
 test_config_problems (void **state)
@@ -418,6 +433,7 @@ main (void)
     cmocka_unit_test (test_after_and_count),
     cmocka_unit_test (test_invalid_rules),
     cmocka_unit_test (test_start_parse),
+    cmocka_unit_test (test_start_refused_shown),
     cmocka_unit_test_setup_teardown (test_config_problems, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_missed_runs_once, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_failure_recorded, setup, fixture_gateway_teardown),
