@@ -19,16 +19,22 @@ check (AuthRes *ar, GError *error)
   if (ar == NULL)
     return;
   g_assert (ar->authserv_id != NULL && *ar->authserv_id != '\0');
+  g_assert (g_utf8_validate (ar->authserv_id, -1, NULL));
   for (guint i = 0; i < ar->results->len; i++)
     {
       AuthResResult *r = g_ptr_array_index (ar->results, i);
       g_assert (r->method != NULL && *r->method != '\0' && r->result != NULL);
+      g_assert (g_utf8_validate (r->method, -1, NULL) && g_utf8_validate (r->result, -1, NULL));
+      g_assert (r->reason == NULL || g_utf8_validate (r->reason, -1, NULL));
       for (const char *p = r->method; *p != '\0'; p++)
         g_assert (!g_ascii_isupper (*p));
       for (guint j = 0; j < r->props->len; j++)
         {
           AuthResProp *prop = g_ptr_array_index (r->props, j);
           g_assert (prop->ptype != NULL && prop->property != NULL && prop->value != NULL);
+          g_assert (g_utf8_validate (prop->ptype, -1, NULL)
+                    && g_utf8_validate (prop->property, -1, NULL)
+                    && g_utf8_validate (prop->value, -1, NULL));
         }
     }
 }
