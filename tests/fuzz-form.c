@@ -33,17 +33,36 @@ fuzz_group (gpointer user, const char *text)
 
 static const FormLookup fuzz_lookup = { NULL, fuzz_entity, fuzz_group, NULL };
 
-/* Formats every problem, as the reply would. */
+/* Formats every problem, as the reply would: UTF-8. */
+static void
+format_problems (const GPtrArray *problems)
+{
+  for (guint i = 0; i < problems->len; i++)
+    {
+      g_autofree char *line = form_problem_format (problems->pdata[i]);
+      g_assert (g_utf8_validate (line, -1, NULL));
+    }
+}
+
+/* Every problem formatted, every value and column UTF-8. */
 static void
 format_all (const FormParse *parse)
 {
-  for (guint i = 0; i < parse->problems->len; i++)
-    g_free (form_problem_format (parse->problems->pdata[i]));
+  format_problems (parse->problems);
   for (guint r = 0; r < parse->records->len; r++)
     {
       const FormRecord *rec = parse->records->pdata[r];
-      for (guint i = 0; i < rec->problems->len; i++)
-        g_free (form_problem_format (rec->problems->pdata[i]));
+      format_problems (rec->problems);
+      for (guint i = 0; i < rec->values->len; i++)
+        {
+          const FormValue *v = rec->values->pdata[i];
+          g_assert (g_utf8_validate (v->key, -1, NULL) && g_utf8_validate (v->value, -1, NULL));
+        }
+      GHashTableIter iter;
+      gpointer value;
+      g_hash_table_iter_init (&iter, rec->columns);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        g_assert (value == NULL || g_utf8_validate (value, -1, NULL));
     }
 }
 
