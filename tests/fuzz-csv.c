@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "parsers/form.h"
+#include "tests/fuzz.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
@@ -55,17 +56,22 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   };
   CtcLimits tiny = { .value_max = 16, .fields_max = 4, .records_max = 3,
                      .message_max = 4096 };
-  const char *name = names[size % G_N_ELEMENTS (names)];
+  const char *name = names[size / 3 % G_N_ELEMENTS (names)];
 
-  g_autoptr (FormParse) parse = form_parse_new ();
-  form_parse_csv (parse, (const char *) data, size, name, NULL);
-  form_parse_csv (parse, (const char *) data, size, name, &tiny);
-  form_check (parse, NULL, NULL);
-  check (parse);
-
-  g_autoptr (FormParse) import = form_parse_new ();
-  form_parse_csv_as (import, (const char *) data, size, "entities.csv", &form_entity, NULL);
-  form_check (import, NULL, NULL);
-  check (import);
+  if (fuzz_way (size, 0, 3) || fuzz_way (size, 1, 3))
+    {
+      g_autoptr (FormParse) parse = form_parse_new ();
+      const CtcLimits *limits = fuzz_way (size, 1, 3) ? &tiny : NULL;
+      form_parse_csv (parse, (const char *) data, size, name, limits);
+      form_check (parse, NULL, limits);
+      check (parse);
+    }
+  if (fuzz_way (size, 2, 3))
+    {
+      g_autoptr (FormParse) import = form_parse_new ();
+      form_parse_csv_as (import, (const char *) data, size, "entities.csv", &form_entity, NULL);
+      form_check (import, NULL, NULL);
+      check (import);
+    }
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "parsers/imip.h"
+#include "tests/fuzz.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
@@ -73,22 +74,31 @@ parse_text (const char *text, gsize len)
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  parse_text ((const char *) data, size);
+  if (fuzz_way (size, 0, 4))
+    parse_text ((const char *) data, size);
 
-  g_autoptr (GString) event = g_string_new (zone_head);
-  g_string_append (event, "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10");
-  g_string_append (event, zone_tail);
-  g_string_append_len (event, (const char *) data, size);
-  g_string_append (event, reply_tail);
-  parse_text (event->str, event->len);
+  if (fuzz_way (size, 1, 4))
+    {
+      g_autoptr (GString) event = g_string_new (zone_head);
+      g_string_append (event, "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10");
+      g_string_append (event, zone_tail);
+      g_string_append_len (event, (const char *) data, size);
+      g_string_append (event, reply_tail);
+      parse_text (event->str, event->len);
+    }
 
-  g_autoptr (GString) zone = g_string_new (zone_head);
-  g_string_append (zone, "RRULE:");
-  g_string_append_len (zone, (const char *) data, size);
-  g_string_append (zone, zone_tail);
-  g_string_append (zone, reply_tail);
-  parse_text (zone->str, zone->len);
+  if (fuzz_way (size, 2, 4))
+    {
+      g_autoptr (GString) zone = g_string_new (zone_head);
+      g_string_append (zone, "RRULE:");
+      g_string_append_len (zone, (const char *) data, size);
+      g_string_append (zone, zone_tail);
+      g_string_append (zone, reply_tail);
+      parse_text (zone->str, zone->len);
+    }
 
+  if (!fuzz_way (size, 3, 4))
+    return 0;
   g_autoptr (GBytes) raw = g_bytes_new (data, size);
   g_autoptr (MailMessage) msg = mail_message_parse (raw, "gateway@ctc.example", NULL, NULL);
   if (msg != NULL && msg->calendar != NULL)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "parsers/recur.h"
+#include "tests/fuzz.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
@@ -77,9 +78,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   g_autofree char *text = g_strndup ((const char *) data, size);
 
-  rule_one (text);
-  start_one (text);
-  g_autofree char *spliced = g_strconcat ("FREQ=MONTHLY;", text, NULL);
-  rule_one (spliced);
+  if (fuzz_way (size, 0, 3))
+    rule_one (text);
+  if (fuzz_way (size, 1, 3))
+    start_one (text);
+  if (fuzz_way (size, 2, 3))
+    {
+      g_autofree char *spliced = g_strconcat ("FREQ=MONTHLY;", text, NULL);
+      rule_one (spliced);
+    }
   return 0;
 }

@@ -9,6 +9,9 @@
 # Allocations keep no stack (malloc_context_size=0): the parsers allocate
 # much, and recording each stack slowed every run; replaying a finding with
 # the harness shows the stacks.
+# With FUZZ_STANDALONE=1 (no clang), BUILD/fuzz-NAME are the replay
+# programs of tests/fuzz-main.c: each replays the corpora, then mutates its
+# seeds for FUZZ_SECONDS.
 #   usage: fuzz-run.sh KEPT BUILD NAME...
 set -u
 kept=$1 build=$2
@@ -20,20 +23,41 @@ export ASAN_OPTIONS
 shared=${CTCGW_CORPUS:-}
 [ -n "$shared" ] && [ ! -d "$shared" ] && shared=
 [ -n "$shared" ] || echo "fuzz: no shared corpus (CTCGW_CORPUS): the kept corpora only"
-mkdir -p "$build/findings"
 status=0 total=0
-for name; do
-  work=$build/corpus/$name log=$build/fuzz-$name.log
-  mkdir -p "$work"
+# The CPU time of each run, where GNU time is there: on a shared machine the
+# executions a second of CPU say more than those a second of the clock.
+timer=
+[ -x /usr/bin/time ] && timer="/usr/bin/time -f cpu:%U:%S"
+
+# libfuzzer NAME LOG: one libFuzzer run; sets rc and runs.
+libfuzzer () {
+  mkdir -p "$build/corpus/$1" "$build/findings"
   # shellcheck disable=SC2086
-  "$build/fuzz-$name" -max_total_time="$seconds" -timeout=25 -max_len="$max_len" \
-      -print_final_stats=1 -artifact_prefix="$build/findings/$name-" \
-      "$work" "$kept/$name" ${shared:+"$shared"} > "$log" 2>&1
+  $timer "$build/fuzz-$1" -max_total_time="$seconds" -timeout=25 -max_len="$max_len" \
+      -print_final_stats=1 -artifact_prefix="$build/findings/$1-" \
+      "$build/corpus/$1" "$kept/$1" ${shared:+"$shared"} > "$2" 2>&1
   rc=$?
-  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$2" | tail -n 1)
+}
+
+# standalone NAME LOG: the replay program over the corpora, then mutations;
+# sets rc and runs.
+standalone () {
+  # shellcheck disable=SC2086
+  find "$kept/$1" ${shared:+"$shared"} -type f | xargs "$build/fuzz-$1" > "$2" 2>&1 \
+    && FUZZ_SECONDS=$seconds $timer "$build/fuzz-$1" >> "$2" 2>&1
+  rc=$?
+  runs=$(sed -n 's/^\([0-9]*\) inputs$/\1/p' "$2" | tail -n 1)
+}
+
+for name; do
+  log=$build/fuzz-$name.log
+  if [ "${FUZZ_STANDALONE:-0}" = 1 ]; then standalone "$name" "$log"; else libfuzzer "$name" "$log"; fi
   runs=${runs:-0}
   total=$((total + runs))
-  echo "fuzz-$name: $runs executions in ${seconds}s ($((runs / seconds))/s)"
+  cpu=$(sed -n 's/^cpu:\([0-9.]*\):\([0-9.]*\)$/\1 \2/p' "$log" | tail -n 1)
+  per_cpu=$(echo "$runs $cpu" | awk 'NF == 3 && $2 + $3 > 0 { printf "; %d/s of CPU", $1 / ($2 + $3) }')
+  echo "fuzz-$name: $runs executions in ${seconds}s ($((runs / seconds))/s$per_cpu)"
   if [ $rc -ne 0 ]; then
     echo "FAIL: fuzz-$name found a problem (exit $rc); see $log and $build/findings/"
     grep -E '^(==[0-9]+==ERROR|SUMMARY|\*\*|Bail out|.*runtime error)' "$log" | head -n 5
