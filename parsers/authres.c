@@ -321,8 +321,14 @@ authres_parse (const char *value, GError **error)
                  "Authentication-Results: not UTF-8 text");
       return NULL;
     }
-  if (!skip_cfws (&lx, error) || (ar->authserv_id = read_value (&lx, error)) == NULL
-      || !skip_cfws (&lx, error) || !read_version (&lx, &ar->version, error)
+  if (!skip_cfws (&lx, error) || (ar->authserv_id = read_value (&lx, error)) == NULL)
+    return NULL;
+  if (*ar->authserv_id == '\0')
+    {
+      syntax (error, &lx, "empty authserv-id");
+      return NULL;
+    }
+  if (!skip_cfws (&lx, error) || !read_version (&lx, &ar->version, error)
       || !read_results (&lx, ar, error))
     return NULL;
   return g_steal_pointer (&ar);

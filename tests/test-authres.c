@@ -140,6 +140,14 @@ test_not_utf8 (void **state)
   assert_true (g_utf8_validate (error->message, -1, NULL));
 }
 
+/* An authserv-id is never empty, even quoted. */
+static void
+test_empty_authserv_id (void **state)
+{
+  parse_bad ("\"\"; dkim=pass");
+  parse_bad ("\"\";");
+}
+
 static void
 test_trusted_results (void **state)
 {
@@ -269,6 +277,7 @@ main (void)
     cmocka_unit_test (test_versions_and_none),
     cmocka_unit_test (test_malformed),
     cmocka_unit_test (test_not_utf8),
+    cmocka_unit_test (test_empty_authserv_id),
     cmocka_unit_test (test_trusted_results),
   };
   const struct CMUnitTest corpus_tests[] = {
