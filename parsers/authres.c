@@ -61,12 +61,16 @@ authres_free (AuthRes *ar)
   g_free (ar);
 }
 
-/* The failure of one parse, saying where. */
+/* The failure of one parse, saying where: the next 20 characters (the
+ * text is UTF-8, and a character is never cut). */
 static gboolean
 syntax (GError **error, const Lexer *lx, const char *what)
 {
+  const char *end = lx->p;
+  for (guint i = 0; i < 20 && *end != '\0'; i++)
+    end = g_utf8_next_char (end);
   return fail_with (error, AUTHRES_ERROR, AUTHRES_ERROR_SYNTAX,
-                    "Authentication-Results: %s at \"%.20s\"", what, lx->p);
+                    "Authentication-Results: %s at \"%.*s\"", what, (int) (end - lx->p), lx->p);
 }
 
 /* Skips a comment (RFC 5322 section 3.2.2), the lexer at its "(". */
@@ -311,8 +315,20 @@ authres_parse (const char *value, GError **error)
   g_autoptr (AuthRes) ar = g_new0 (AuthRes, 1);
   ar->results = g_ptr_array_new_with_free_func ((GDestroyNotify) result_free);
   Lexer lx = { value != NULL ? value : "" };
-  if (!skip_cfws (&lx, error) || (ar->authserv_id = read_value (&lx, error)) == NULL
-      || !skip_cfws (&lx, error) || !read_version (&lx, &ar->version, error)
+  if (!g_utf8_validate (lx.p, -1, NULL))
+    {
+      fail_with (error, AUTHRES_ERROR, AUTHRES_ERROR_SYNTAX,
+                 "Authentication-Results: not UTF-8 text");
+      return NULL;
+    }
+  if (!skip_cfws (&lx, error) || (ar->authserv_id = read_value (&lx, error)) == NULL)
+    return NULL;
+  if (*ar->authserv_id == '\0')
+    {
+      syntax (error, &lx, "empty authserv-id");
+      return NULL;
+    }
+  if (!skip_cfws (&lx, error) || !read_version (&lx, &ar->version, error)
       || !read_results (&lx, ar, error))
     return NULL;
   return g_steal_pointer (&ar);

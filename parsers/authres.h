@@ -52,8 +52,8 @@ void authres_free (AuthRes *ar);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AuthRes, authres_free)
 
 /* Parses the value of one Authentication-Results field (after the colon;
- * folded or not).  NULL with AUTHRES_ERROR_SYNTAX when it does not follow
- * RFC 8601 section 2.2. */
+ * folded or not).  NULL with AUTHRES_ERROR_SYNTAX when it is not UTF-8 or
+ * does not follow RFC 8601 section 2.2; every text returned is UTF-8. */
 AuthRes *authres_parse (const char *value, GError **error);
 
 /* TRUE when ar has a result of method (lower case) that is result. */

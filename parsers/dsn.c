@@ -384,17 +384,55 @@ recipient_address (const char *value)
   return *start != '\0' ? g_ascii_strdown (start, -1) : NULL;
 }
 
-/* The first enhanced status code (RFC 3463) of one of classes ("245") in
- * text, or NULL. */
-static char *
-status_code (const char *text, const char *classes)
+/* The patterns the reports are read with, each compiled once for the
+ * process (a report may have many lines, and a pattern compiled a line cost
+ * more than the reading). */
+typedef enum {
+  DSN_RE_STATUS,        /* an enhanced status code (RFC 3463) of class 2, 4 or 5 */
+  DSN_RE_FAILURE,       /* the same of class 4 or 5 */
+  DSN_RE_SMTP,          /* an SMTP reply code of class 4 or 5 */
+  DSN_RE_ADDRESS,       /* something like an address */
+  DSN_RE_MESSAGE_ID,    /* the Message-ID line of a returned message */
+  DSN_RE_N
+} DsnPattern;
+
+static gpointer
+patterns_once (gpointer data)
 {
-  g_autofree char *pattern = g_strdup_printf ("(?<![0-9.])([%s]\\.[0-9]{1,3}\\.[0-9]{1,3})(?![0-9])",
-                                              classes);
-  g_autoptr (GRegex) re = g_regex_new (pattern, G_REGEX_RAW, 0, NULL);
+  static const struct { const char *pattern; GRegexCompileFlags flags; } defs[DSN_RE_N] = {
+    [DSN_RE_STATUS] = { "(?<![0-9.])([245]\\.[0-9]{1,3}\\.[0-9]{1,3})(?![0-9])", G_REGEX_RAW },
+    [DSN_RE_FAILURE] = { "(?<![0-9.])([45]\\.[0-9]{1,3}\\.[0-9]{1,3})(?![0-9])", G_REGEX_RAW },
+    [DSN_RE_SMTP] = { "(?<![0-9.:])([45][0-9][0-9])(?![0-9.:])", G_REGEX_RAW },
+    [DSN_RE_ADDRESS] = { "[A-Za-z0-9._%+=!#$&'*/?^{|}~-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+",
+                         G_REGEX_RAW },
+    [DSN_RE_MESSAGE_ID] = { "^[ \\t]*message-id:[ \\t]*<([^>\\s]+)>",
+                            G_REGEX_RAW | G_REGEX_MULTILINE | G_REGEX_CASELESS },
+  };
+  GRegex **all = g_new0 (GRegex *, DSN_RE_N);
+
+  for (guint i = 0; i < DSN_RE_N; i++)
+    all[i] = g_regex_new (defs[i].pattern, defs[i].flags | G_REGEX_OPTIMIZE, 0, NULL);
+  return all;
+}
+
+/* The compiled pattern of kind; kept for the life of the process. */
+static GRegex *
+pattern (DsnPattern kind)
+{
+  static GOnce once = G_ONCE_INIT;
+  GRegex **all = g_once (&once, patterns_once, NULL);
+  g_assert (all[kind] != NULL);
+  return all[kind];
+}
+
+/* The first enhanced status code (RFC 3463) in text of the classes kind
+ * stands for, or NULL. */
+static char *
+status_code (const char *text, DsnPattern kind)
+{
   g_autoptr (GMatchInfo) match = NULL;
 
-  if (text == NULL || !g_regex_match (re, text, 0, &match))
+  if (text == NULL || !g_regex_match (pattern (kind), text, 0, &match))
     return NULL;
   return g_match_info_fetch (match, 1);
 }
@@ -453,7 +491,7 @@ recipient_field (DsnBlock *b, const char *name, const char *value)
   else if (g_ascii_strcasecmp (name, "Status") == 0)
     {
       r = block_recipient (b, b->cur != NULL && b->cur->status != NULL);
-      r->status = status_code (value, "245");
+      r->status = status_code (value, DSN_RE_STATUS);
     }
   else if (g_ascii_strcasecmp (name, "Diagnostic-Code") == 0)
     {
@@ -600,12 +638,12 @@ has_recipient (DsnReport *r, const char *addr)
 static void
 text_status (DsnRecipient *rcpt, char **lines, guint at)
 {
-  g_autoptr (GRegex) smtp = g_regex_new ("(?<![0-9.:])([45][0-9][0-9])(?![0-9.:])", G_REGEX_RAW, 0, NULL);
+  GRegex *smtp = pattern (DSN_RE_SMTP);
 
   for (guint i = at; lines[i] != NULL && i < at + 4 && rcpt->status == NULL; i++)
     {
       g_autoptr (GMatchInfo) match = NULL;
-      rcpt->status = status_code (lines[i], "45");
+      rcpt->status = status_code (lines[i], DSN_RE_FAILURE);
       if (rcpt->status == NULL && g_regex_match (smtp, lines[i], 0, &match))
         {
           g_autofree char *code = g_match_info_fetch (match, 1);
@@ -673,8 +711,7 @@ line_starts_copy (const char *lower)
 static void
 parse_bounce_text (DsnReport *r, GMimeMessage *msg, const char *text)
 {
-  g_autoptr (GRegex) re = g_regex_new ("[A-Za-z0-9._%+=!#$&'*/?^{|}~-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+",
-                                       G_REGEX_RAW, 0, NULL);
+  GRegex *re = pattern (DSN_RE_ADDRESS);
   g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
 
   guint armed_until = 0;   /* lines after "the following recipients:" */
@@ -726,8 +763,7 @@ parse_failed_header (DsnReport *r, GMimeMessage *msg, char **lines)
 static char *
 quoted_message_id (const char *text)
 {
-  g_autoptr (GRegex) re = g_regex_new ("^[ \\t]*message-id:[ \\t]*<([^>\\s]+)>",
-                                       G_REGEX_RAW | G_REGEX_MULTILINE | G_REGEX_CASELESS, 0, NULL);
+  GRegex *re = pattern (DSN_RE_MESSAGE_ID);
   g_autoptr (GMatchInfo) match = NULL;
 
   if (!g_regex_match (re, text, 0, &match))

@@ -330,14 +330,18 @@ find_event (icalcomponent *cal)
 }
 
 /* A text value cut to CTC_CALENDAR_VALUE_MAX characters, its control
- * characters (a "\n" of iCalendar text is one) made spaces, or NULL. */
+ * characters (a "\n" of iCalendar text is one) made spaces, or NULL.  The
+ * text was UTF-8, but libical's unescaping can split a character (a
+ * backslash before a non-ASCII letter drops the letter's first byte):
+ * invalid bytes become U+FFFD. */
 static char *
 clip (const char *value)
 {
-  if (value == NULL || !g_utf8_validate (value, -1, NULL))
+  if (value == NULL)
     return NULL;
-  glong n = g_utf8_strlen (value, -1);
-  char *text = g_utf8_substring (value, 0, MIN (n, (glong) CTC_CALENDAR_VALUE_MAX));
+  g_autofree char *valid = g_utf8_make_valid (value, -1);
+  glong n = g_utf8_strlen (valid, -1);
+  char *text = g_utf8_substring (valid, 0, MIN (n, (glong) CTC_CALENDAR_VALUE_MAX));
   for (char *p = text; *p != '\0'; p++)
     if ((guchar) *p < 0x20 || *p == 0x7f)
       *p = ' ';

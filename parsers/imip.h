@@ -3,7 +3,8 @@
  *
  * Ownership: imip_parse() and imip_parse_text() return a new ImipMessage
  * owned by the caller (imip_message_free / g_autoptr); its strings and its
- * attendees belong to it. */
+ * attendees belong to it.  Every text in it is valid UTF-8: bytes that are
+ * not are replaced by U+FFFD. */
 #pragma once
 
 #include <glib.h>

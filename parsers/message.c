@@ -59,7 +59,8 @@ static const gunichar cp1252_high[32] = {
   0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
 };
 
-/* Decodes windows-1252 by table: it never fails, so it is the last resort. */
+/* Decodes windows-1252 by table, NUL bytes dropped: it never fails, so it
+ * is the last resort. */
 static char *
 decode_cp1252 (const char *data, gsize len)
 {
@@ -68,6 +69,8 @@ decode_cp1252 (const char *data, gsize len)
   for (gsize i = 0; i < len; i++)
     {
       guchar c = (guchar) data[i];
+      if (c == 0)
+        continue;
       if (c < 0x80)
         g_string_append_c (out, (char) c);
       else
@@ -89,10 +92,15 @@ strip_nul (char *s, gsize len)
   return j;
 }
 
-/* A NUL-free copy of data when it is valid UTF-8, else NULL. */
+/* A NUL-free copy of data when it is valid UTF-8, else NULL.  Text that
+ * validates as it is holds no NUL and is copied in one pass. */
 static char *
 copy_if_utf8 (const char *data, gsize len)
 {
+  if (g_utf8_validate_len (data, len, NULL))
+    return g_strndup (data, len);
+  if (memchr (data, '\0', len) == NULL)
+    return NULL;
   char *copy = g_malloc (len + 1);
 
   memcpy (copy, data, len);
@@ -168,8 +176,7 @@ mail_decode_text (const char *data, gsize len, const char *charset)
     out = copy_if_utf8 (data, len);
   if (out == NULL)
     out = decode_cp1252 (data, len);
-  strip_nul (out, strlen (out));
-  return out;
+  return out;   /* every way above drops NUL bytes */
 }
 
 /* --- header values ------------------------------------------------------- */

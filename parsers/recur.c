@@ -33,6 +33,46 @@ months_valid (const struct icalrecurrencetype *rule)
   return TRUE;
 }
 
+/* TRUE when the array of a BY… part (ICAL_RECURRENCE_ARRAY_MAX-ended) is
+ * given. */
+static gboolean
+by_given (const short *by)
+{
+  return by[0] != ICAL_RECURRENCE_ARRAY_MAX;
+}
+
+/* TRUE when a BYDAY entry has an ordinal ("5MO", "-1FR"). */
+static gboolean
+by_day_numbered (const struct icalrecurrencetype *rule)
+{
+  for (guint i = 0; i < ICAL_BY_DAY_SIZE && rule->by_day[i] != ICAL_RECURRENCE_ARRAY_MAX; i++)
+    if (icalrecurrencetype_day_position (rule->by_day[i]) != 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The BY… part that RFC 5545 section 3.3.10 forbids with the rule's FREQ,
+ * or NULL: libical expands such rules out of order ("FREQ=WEEKLY;BYDAY=5MO"
+ * gives a date, then one before it). */
+static const char *
+part_forbidden (const struct icalrecurrencetype *rule)
+{
+  icalrecurrencetype_frequency f = rule->freq;
+  if (by_day_numbered (rule)
+      && (f != ICAL_MONTHLY_RECURRENCE && f != ICAL_YEARLY_RECURRENCE))
+    return "BYDAY with a number (as 1MO) is for FREQ=MONTHLY or FREQ=YEARLY";
+  if (by_day_numbered (rule) && f == ICAL_YEARLY_RECURRENCE && by_given (rule->by_week_no))
+    return "BYDAY with a number (as 1MO) cannot go with BYWEEKNO";
+  if (by_given (rule->by_month_day) && f == ICAL_WEEKLY_RECURRENCE)
+    return "BYMONTHDAY cannot go with FREQ=WEEKLY";
+  if (by_given (rule->by_year_day) && (f == ICAL_DAILY_RECURRENCE || f == ICAL_WEEKLY_RECURRENCE
+                                       || f == ICAL_MONTHLY_RECURRENCE))
+    return "BYYEARDAY is for FREQ=YEARLY or FREQ=HOURLY";
+  if (by_given (rule->by_week_no) && f != ICAL_YEARLY_RECURRENCE)
+    return "BYWEEKNO is for FREQ=YEARLY";
+  return NULL;
+}
+
 /* See recur.h. */
 gboolean
 recur_rule_read (const char *rrule, struct icalrecurrencetype *rule, GError **error)
@@ -53,6 +93,9 @@ recur_rule_read (const char *rrule, struct icalrecurrencetype *rule, GError **er
     return refuse (error, "\"%s\": RSCALE is not supported: the Gregorian calendar is", rrule);
   if (rule->freq == ICAL_SECONDLY_RECURRENCE || rule->freq == ICAL_MINUTELY_RECURRENCE)
     return refuse (error, "\"%s\": a schedule recurs at most hourly", rrule);
+  const char *forbidden = part_forbidden (rule);
+  if (forbidden != NULL)
+    return refuse (error, "\"%s\": %s (RFC 5545 section 3.3.10)", rrule, forbidden);
   return TRUE;
 }
 
@@ -102,6 +145,18 @@ recur_local_time_read (const char *text, int v[6])
          && v[3] < 24 && v[4] < 60 && v[5] < 60;
 }
 
+/* text as an error message may show it: UTF-8 (invalid bytes made U+FFFD),
+ * control characters made '?'.  New string. */
+static char *
+shown (const char *text)
+{
+  char *out = g_utf8_make_valid (text != NULL ? text : "", -1);
+  for (char *p = out; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      *p = '?';
+  return out;
+}
+
 /* See recur.h. */
 char *
 recur_start_parse (const char *text, GError **error)
@@ -109,9 +164,10 @@ recur_start_parse (const char *text, GError **error)
   int v[6];
   if (text == NULL || !recur_local_time_read (text, v))
     {
+      g_autofree char *what = shown (text);
       refuse (error, "\"%s\" is not a start: write a local date and time like"
               " 2026-01-15T09:00 (or a date, for 00:00), years %d to %d, without a"
-              " zone", text != NULL ? text : "", RECUR_YEAR_MIN, RECUR_YEAR_MAX);
+              " zone", what, RECUR_YEAR_MIN, RECUR_YEAR_MAX);
       return NULL;
     }
   return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d", v[0], v[1], v[2], v[3], v[4], v[5]);

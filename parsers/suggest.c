@@ -18,6 +18,18 @@ folded_chars (const char *text, glong *len)
   return g_utf8_to_ucs4_fast (folded, -1, NULL);
 }
 
+/* TRUE when text is ASCII: its case folding is then g_ascii_tolower, byte
+ * by byte, without a copy.  The candidates mostly are, and a suggestion
+ * compares a word with every one of them. */
+static gboolean
+is_ascii (const char *text)
+{
+  for (; *text != '\0'; text++)
+    if ((guchar) *text >= 0x80)
+      return FALSE;
+  return TRUE;
+}
+
 /* Damerau-Levenshtein distance (optimal string alignment) of a and b. */
 static guint
 distance (const gunichar *a, glong la, const gunichar *b, glong lb)
@@ -63,13 +75,38 @@ words_of (const char *text)
   return (char **) g_ptr_array_free (words, FALSE);
 }
 
-/* How many words of a are also words of b. */
+/* TRUE when the ASCII text has word (case-folded) among its words, split
+ * as words_of() splits. */
+static gboolean
+ascii_has_word (const char *text, const char *word)
+{
+  gsize n = strlen (word);
+
+  for (const char *p = text; *p != '\0';)
+    {
+      gsize len = strcspn (p, " -_");
+      if (len == n && g_ascii_strncasecmp (p, word, n) == 0)
+        return TRUE;
+      p += len + (p[len] != '\0');
+    }
+  return FALSE;
+}
+
+/* How many words of a are also words of candidate. */
 static guint
-shared_words (char **a, char **b)
+shared_words (char **a, const char *candidate)
 {
   guint n = 0;
+
+  if (is_ascii (candidate))
+    {
+      for (char **w = a; *w; w++)
+        n += ascii_has_word (candidate, *w);
+      return n;
+    }
+  g_auto (GStrv) theirs = words_of (candidate);
   for (char **w = a; *w; w++)
-    n += g_strv_contains ((const char *const *) b, *w);
+    n += g_strv_contains ((const char *const *) theirs, *w);
   return n;
 }
 
@@ -88,8 +125,7 @@ shared_word (const char *word, const char *const *candidates)
     return NULL;
   for (const char *const *c = candidates; *c; c++)
     {
-      g_auto (GStrv) theirs = words_of (*c);
-      guint n = shared_words (mine, theirs);
+      guint n = shared_words (mine, *c);
       if (n > best_count)
         {
           best = *c;
@@ -122,7 +158,17 @@ form_suggest (const char *word, const char *const *candidates)
   for (const char *const *c = candidates; *c; c++)
     {
       glong lc;
-      g_autofree gunichar *cand = folded_chars (*c, &lc);
+      gunichar ascii[SUGGEST_LEN_MAX];
+      g_autofree gunichar *folded = NULL;
+      const gunichar *cand = ascii;
+      if (is_ascii (*c))
+        {
+          lc = (glong) MIN (strlen (*c), SUGGEST_LEN_MAX + 1);
+          for (glong i = 0; i < lc && i < SUGGEST_LEN_MAX; i++)
+            ascii[i] = g_ascii_tolower ((*c)[i]);
+        }
+      else
+        cand = folded = folded_chars (*c, &lc);
       if (lc > SUGGEST_LEN_MAX || (guint) ABS (lc - lw) >= best_distance)
         continue;
       guint dist = distance (w, lw, cand, lc);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "parsers/imip.h"
+#include "tests/fuzz.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
@@ -22,14 +23,30 @@ static const char zone_tail[] =
   "ATTENDEE;PARTSTAT=DELEGATED;DELEGATED-TO=\"mailto:d@e.example\":mailto:a@b.example\r\n";
 static const char reply_tail[] = "\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
 
-/* What a reply read promises: a UID, a method, attendees with addresses. */
+/* A text of a reply: absent, or UTF-8. */
+static void
+check_text (const char *text)
+{
+  g_assert (text == NULL || g_utf8_validate (text, -1, NULL));
+}
+
+/* What a reply read promises: a UID, a method, attendees with addresses,
+ * every text UTF-8. */
 static void
 check (ImipMessage *m, GError *error)
 {
   g_assert ((m == NULL) != (error == NULL));
   if (m == NULL)
-    return;
+    {
+      g_assert (g_utf8_validate (error->message, -1, NULL));
+      return;
+    }
   g_assert (m->uid != NULL && g_utf8_validate (m->uid, -1, NULL));
+  const char *const texts[] = {
+    m->method, m->dtstamp, m->dtstart, m->dtend, m->location, m->comment,
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    check_text (texts[i]);
   g_assert (m->sequence >= 0);
   g_assert (m->attendees->len <= CTC_CALENDAR_ATTENDEES_MAX);
   for (guint i = 0; i < m->attendees->len; i++)
@@ -37,6 +54,9 @@ check (ImipMessage *m, GError *error)
       ImipAttendee *a = g_ptr_array_index (m->attendees, i);
       g_assert (a->address != NULL && strchr (a->address, '@') != NULL);
       g_assert (a->partstat != NULL);
+      check_text (a->address);
+      check_text (a->partstat);
+      check_text (a->delegated_to);
     }
 }
 
@@ -54,22 +74,31 @@ parse_text (const char *text, gsize len)
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  parse_text ((const char *) data, size);
+  if (fuzz_way (size, 0, 4))
+    parse_text ((const char *) data, size);
 
-  g_autoptr (GString) event = g_string_new (zone_head);
-  g_string_append (event, "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10");
-  g_string_append (event, zone_tail);
-  g_string_append_len (event, (const char *) data, size);
-  g_string_append (event, reply_tail);
-  parse_text (event->str, event->len);
+  if (fuzz_way (size, 1, 4))
+    {
+      g_autoptr (GString) event = g_string_new (zone_head);
+      g_string_append (event, "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10");
+      g_string_append (event, zone_tail);
+      g_string_append_len (event, (const char *) data, size);
+      g_string_append (event, reply_tail);
+      parse_text (event->str, event->len);
+    }
 
-  g_autoptr (GString) zone = g_string_new (zone_head);
-  g_string_append (zone, "RRULE:");
-  g_string_append_len (zone, (const char *) data, size);
-  g_string_append (zone, zone_tail);
-  g_string_append (zone, reply_tail);
-  parse_text (zone->str, zone->len);
+  if (fuzz_way (size, 2, 4))
+    {
+      g_autoptr (GString) zone = g_string_new (zone_head);
+      g_string_append (zone, "RRULE:");
+      g_string_append_len (zone, (const char *) data, size);
+      g_string_append (zone, zone_tail);
+      g_string_append (zone, reply_tail);
+      parse_text (zone->str, zone->len);
+    }
 
+  if (!fuzz_way (size, 3, 4))
+    return 0;
   g_autoptr (GBytes) raw = g_bytes_new (data, size);
   g_autoptr (MailMessage) msg = mail_message_parse (raw, "gateway@ctc.example", NULL, NULL);
   if (msg != NULL && msg->calendar != NULL)

@@ -1,7 +1,8 @@
 /* A main() for the fuzz harnesses when libFuzzer is not used: each file
  * argument is run through LLVMFuzzerTestOneInput once; without arguments,
  * FUZZ_ITERATIONS (default 20000) inputs made by mutating a few built-in
- * seeds, from a fixed seed so a run can be repeated.  A crash is the
+ * seeds, from a fixed seed so a run can be repeated, or as many as
+ * FUZZ_SECONDS allow when it is set (make fuzz without clang).  A crash is the
  * failure; otherwise the exit status is 0.  With -DFUZZ_LIBFUZZER this file
  * is empty and libFuzzer brings its own main(). */
 #ifndef FUZZ_LIBFUZZER
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
@@ -132,6 +134,15 @@ run_files (int argc, char **argv)
   return 0;
 }
 
+/* Seconds since some fixed point. */
+static double
+now (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
 /* Replays files, or runs the seeded random inputs. */
 int
 main (int argc, char **argv)
@@ -139,10 +150,17 @@ main (int argc, char **argv)
   if (argc > 1)
     return run_files (argc, argv);
   const char *env = getenv ("FUZZ_ITERATIONS");
+  const char *seconds = getenv ("FUZZ_SECONDS");
   long iterations = env ? strtol (env, NULL, 10) : 20000;
+  double until = seconds != NULL ? now () + strtod (seconds, NULL) : 0;
   static uint8_t buf[FUZZ_INPUT_MAX];
-  for (long i = 0; i < iterations; i++)
+  if (seconds != NULL)
+    iterations = -1;
+  long i;
+  for (i = 0; iterations < 0 || i < iterations; i++)
     {
+      if (seconds != NULL && i % 64 == 0 && now () >= until)
+        break;
       const char *seed = seeds[i % (long) (sizeof seeds / sizeof seeds[0])];
       size_t len = strlen (seed);
       memcpy (buf, seed, len);
@@ -150,7 +168,7 @@ main (int argc, char **argv)
         len = mutate (buf, len);
       LLVMFuzzerTestOneInput (buf, len);
     }
-  printf ("%ld inputs\n", iterations);
+  printf ("%ld inputs\n", i);
   return 0;
 }
 

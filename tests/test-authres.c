@@ -125,6 +125,29 @@ test_malformed (void **state)
 }
 
 /* The deciding functions keep their meaning on the new parser. */
+/* Bytes that are not UTF-8 are refused, and a message about a syntax
+ * error never cuts a character in two. */
+static void
+test_not_utf8 (void **state)
+{
+  parse_bad ("mx.ctc.example; dkim=pass header.d=\xc3(");
+  parse_bad ("mx.ctc.example; dkim=pass header.i=\xff@kz.example");
+  parse_bad ("\xe9mx.ctc.example; dkim=pass");
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AuthRes) ar = authres_parse ("mx.ctc.example; dkim=pass header.d=\"abcdefghijklmnopqrs\xd0\x94\xd0\x94", &error);
+  assert_null (ar);
+  assert_true (g_utf8_validate (error->message, -1, NULL));
+}
+
+/* An authserv-id is never empty, even quoted. */
+static void
+test_empty_authserv_id (void **state)
+{
+  parse_bad ("\"\"; dkim=pass");
+  parse_bad ("\"\";");
+}
+
 static void
 test_trusted_results (void **state)
 {
@@ -254,6 +277,8 @@ main (void)
     cmocka_unit_test (test_quoted_strings),
     cmocka_unit_test (test_versions_and_none),
     cmocka_unit_test (test_malformed),
+    cmocka_unit_test (test_not_utf8),
+    cmocka_unit_test (test_empty_authserv_id),
     cmocka_unit_test (test_trusted_results),
   };
   const struct CMUnitTest corpus_tests[] = {

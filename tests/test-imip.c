@@ -383,6 +383,26 @@ test_occurrence_only (void **state)
   assert_null (garbled->recurrence_id);
 }
 
+/* A backslash before a non-ASCII letter: libical's unescaping splits the
+ * letter, and what is returned is still UTF-8 (the UID is kept, the broken
+ * byte replaced). */
+static void
+test_escaped_non_ascii (void **state)
+{
+  g_autoptr (ImipMessage) m = parse_ok (
+      "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:m-\\\xc3\xa9\r\n"
+      "LOCATION:Gen\\\xc3\xa8ve\r\nCOMMENT:\\\xd0\x94" "a\r\n"
+      "ATTENDEE;PARTSTAT=\\\xc3\xa9:mailto:a@b.example\r\n" REPLY_TAIL);
+
+  assert_non_null (m->uid);
+  assert_true (g_utf8_validate (m->uid, -1, NULL));
+  assert_true (g_str_has_prefix (m->uid, "m-"));
+  assert_true (g_utf8_validate (m->location, -1, NULL));
+  assert_true (g_utf8_validate (m->comment, -1, NULL));
+  assert_int_equal (m->attendees->len, 1);
+  assert_true (g_utf8_validate (attendee (m, 0)->partstat, -1, NULL));
+}
+
 /* Values of the wrong type (VALUE=) and garbage are skipped, not read as
  * what they are not. */
 static void
@@ -684,6 +704,7 @@ main (void)
     cmocka_unit_test (test_recurrence),
     cmocka_unit_test (test_occurrence_only),
     cmocka_unit_test (test_wrong_value_types),
+    cmocka_unit_test (test_escaped_non_ascii),
     cmocka_unit_test (test_malformed),
     cmocka_unit_test (test_limits),
     cmocka_unit_test (test_address),

@@ -170,10 +170,16 @@ test_invalid_rules (void **state)
     "", "garbage", "FREQ=DAILY;FOO=1", "FREQ=DAILY;BYMONTHDAY=40", "FREQ=FORTNIGHTLY",
     "FREQ=MINUTELY", "FREQ=SECONDLY", "RSCALE=GREGORIAN;FREQ=DAILY", "FREQ=DAILY;INTERVAL=0",
     "FREQ=DAILY;COUNT=3;UNTIL=20270101T000000Z", "FREQ=DAILY\nX", "FREQ=DAILY;BYDAY=XX", "FREQ=YEARLY;BYMONTH=13",
-    "FREQ=YEARLY;BYMONTH=5L", NULL };
+    "FREQ=YEARLY;BYMONTH=5L",
+    /* parts RFC 5545 forbids with the FREQ, which libical expands out of order */
+    "FREQ=WEEKLY;BYDAY=5MO,WE;COUNT=10", "FREQ=DAILY;BYDAY=-1FR", "FREQ=WEEKLY;BYMONTHDAY=3",
+    "FREQ=MONTHLY;BYYEARDAY=100", "FREQ=MONTHLY;BYWEEKNO=20", "FREQ=YEARLY;BYWEEKNO=20;BYDAY=1MO",
+    NULL };
   static const char *const good[] = {
     "FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=15", "FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=1",
     "FREQ=WEEKLY;BYDAY=MO,WE", "FREQ=HOURLY;INTERVAL=6", "FREQ=DAILY;UNTIL=20270101T000000Z",
+    "FREQ=MONTHLY;BYDAY=-1FR", "FREQ=YEARLY;BYMONTH=3;BYDAY=2TU", "FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO",
+    "FREQ=YEARLY;BYYEARDAY=100",
     NULL };
   g_autofree char *huge = g_strnfill (RECUR_RRULE_MAX + 1, 'A');
   for (guint i = 0; bad[i] != NULL; i++)
@@ -226,6 +232,21 @@ test_start_parse (void **state)
         fail_msg ("accepted %s", bad[i]);
       assert_true (g_error_matches (error, RECUR_ERROR, RECUR_ERROR_INVALID));
     }
+}
+
+/* A start refused is shown in its message as UTF-8 on one line, whatever
+ * bytes it was. */
+static void
+test_start_refused_shown (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = recur_start_parse ("2026-\xc3-15\nT09:00", &error);
+
+  assert_null (out);
+  assert_true (g_error_matches (error, RECUR_ERROR, RECUR_ERROR_INVALID));
+  assert_true (g_utf8_validate (error->message, -1, NULL));
+  assert_null (strchr (error->message, '\n'));
+  assert_non_null (strstr (error->message, "2026-\xef\xbf\xbd-15?T09:00"));
 }
 
 /* Bad [schedule NAME] sections are configuration problems. */
@@ -418,6 +439,7 @@ main (void)
     cmocka_unit_test (test_after_and_count),
     cmocka_unit_test (test_invalid_rules),
     cmocka_unit_test (test_start_parse),
+    cmocka_unit_test (test_start_refused_shown),
     cmocka_unit_test_setup_teardown (test_config_problems, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_missed_runs_once, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_failure_recorded, setup, fixture_gateway_teardown),
