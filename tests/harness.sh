@@ -52,6 +52,16 @@ finish'
 tap anywhere CI=true
 check_out "skip_anywhere skips under CI too" '^ok 1 - a check # SKIP namespaces are denied$'
 
+# A check keeps its name when its command is a shell function that sets a
+# variable called name (as a loop over files does).
+script names 'rename () { name=other; }
+check "its own name" 0 rename
+check_true "its own name too" rename
+finish'
+tap names
+check_out "check keeps its name" '^ok 1 - its own name$'
+check_out "check_true keeps its name" '^ok 2 - its own name too$'
+
 # What automake's TAP driver, as Makefile.am runs it for shell tests, makes
 # of a failure then skip_all: a FAIL.
 driver=$SRC/build-aux/tap-driver.sh

@@ -153,13 +153,15 @@ show_last () {
 # check NAME EXPECTED_STATUS COMMAND...: runs the command, passes when it
 # exits with EXPECTED_STATUS.
 check () {
-    name=$1 expected=$2
+    # Names of their own: the command may be a shell function that sets
+    # a variable of its own called name.
+    _check_name=$1 _check_expected=$2
     shift 2
     run "$@"
-    if [ "$STATUS" -eq "$expected" ]; then
-        ok "$name"
+    if [ "$STATUS" -eq "$_check_expected" ]; then
+        ok "$_check_name"
     else
-        fail "$name" "expected exit status $expected: $*"
+        fail "$_check_name" "expected exit status $_check_expected: $*"
         show_last
     fi
 }
@@ -188,13 +190,13 @@ check_err () {
 # check_true NAME COMMAND...: passes when the command succeeds (its output
 # is shown only on failure).
 check_true () {
-    name=$1
+    _check_name=$1
     shift
     [ -n "$TMP" ] || make_tmpdir
     if "$@" >"$TMP/.check" 2>&1; then
-        ok "$name"
+        ok "$_check_name"
     else
-        fail "$name" "failed: $*"
+        fail "$_check_name" "failed: $*"
         diag <"$TMP/.check"
     fi
 }
