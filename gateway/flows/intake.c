@@ -1039,8 +1039,12 @@ read_import (sqlite3 *db, const struct form_kind *kind, const ImportFile *file,
           p->source = g_strdup (base);
         }
       if (rec->kind != NULL && rec->kind != kind)
-        form_record_problem (rec, rec->line, "Form", "field \"Form\": %s records cannot be"
-                             " imported into %s", rec->kind->name, kind->register_name);
+        {
+          g_autofree char *what = g_strdup_printf ("field \"Form\": %s records cannot be"
+                                                   " imported into %s", rec->kind->name,
+                                                   kind->register_name);
+          form_record_problem (rec, rec->line, "Form", PROBLEM_OTHER, what, NULL);
+        }
     }
   return parse;
 }

@@ -145,10 +145,14 @@ refuse (Filing *f, const char *field, const char *fmt, ...)
   message = g_strdup_vprintf (fmt, args);
   va_end (args);
   if (field != NULL)
-    form_record_problem (f->rec, form_record_line (f->rec, field), field,
-                         "field \"%s\": %s", field, message);
+    {
+      g_autofree char *whole = g_strdup_printf ("field \"%s\": %s", field, message);
+      form_record_problem (f->rec, form_record_line (f->rec, field), field, PROBLEM_OTHER,
+                           whole, NULL);
+    }
   else
-    form_record_problem (f->rec, form_record_line (f->rec, "Form"), NULL, "%s", message);
+    form_record_problem (f->rec, form_record_line (f->rec, "Form"), NULL, PROBLEM_OTHER,
+                         message, NULL);
   f->refused = TRUE;
 }
 
