@@ -152,6 +152,17 @@ problem_new (const char *source, guint line, gboolean csv, const char *field,
   return p;
 }
 
+FormProblem *
+problem_new_args (const char *source, guint line, gboolean csv, const char *field,
+                  ProblemCode code, const char *suggestion, ...)
+{
+  va_list ap;
+  va_start (ap, suggestion);
+  FormProblem *p = problem_new (source, line, csv, field, code, suggestion, ap);
+  va_end (ap);
+  return p;
+}
+
 void
 form_problem_free (FormProblem *p)
 {

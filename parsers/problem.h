@@ -81,7 +81,13 @@ typedef struct {
 FormProblem *problem_new (const char *source, guint line, gboolean csv,
                           const char *field, ProblemCode code,
                           const char *suggestion, va_list args);
+
+/* problem_new with its arguments listed. */
+FormProblem *problem_new_args (const char *source, guint line, gboolean csv,
+                               const char *field, ProblemCode code,
+                               const char *suggestion, ...) G_GNUC_NULL_TERMINATED;
 void form_problem_free (FormProblem *p);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FormProblem, form_problem_free)
 
 /* pattern with {field} replaced by field_name, {1}..{3} by p's arguments
  * and {s} by its suggestion; a missing one reads as an empty string. */
