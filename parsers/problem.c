@@ -56,6 +56,18 @@ static const char *const english[PROBLEM_COUNT] = {
                              " two letters (ISO 3166-1 alpha-2)",
   [PROBLEM_REPLACES_OWN_ADDRESS] = "field \"{field}\" names the contact point's own address",
   [PROBLEM_NOT_VISIT] = "field \"{field}\": \"{1}\" is not a visit (VIS) reference",
+  [PROBLEM_NOT_FILED] = "not filed: {1}",
+  [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "field \"{field}\": {1} is not a reference of a"
+                                             " request or an offer",
+  [PROBLEM_NOT_VISIT_REFERENCE] = "field \"{field}\": {1} is not a reference of a visit",
+  [PROBLEM_NOT_IN_REGISTER] = "field \"{field}\": {1} is not in the {2} register",
+  [PROBLEM_NEEDS_VALUE] = "field \"{field}\": a new record needs a value",
+  [PROBLEM_WITHDRAWN] = "field \"{field}\": {1} has been withdrawn",
+  [PROBLEM_SEND_WITH_FORM] = "field \"{field}\": {1} is a reference of the {2} register:"
+                             " send it with Form: {3}",
+  [PROBLEM_OTHER_REGISTER] = "field \"{field}\": {1} is a reference of the {2} register,"
+                             " not of {3}",
+  [PROBLEM_NOT_OF_REGISTER] = "field \"{field}\": {1} is not a reference of the {2} register",
 };
 
 const char problem_english_suggestion[] = "; did you mean \"{s}\"?";

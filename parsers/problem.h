@@ -56,6 +56,16 @@ typedef enum {
   PROBLEM_NOT_STATE_CODE,      /* {1} value */
   PROBLEM_REPLACES_OWN_ADDRESS,
   PROBLEM_NOT_VISIT,           /* {1} reference */
+  /* What the registers refuse (gateway/store/registers.c). */
+  PROBLEM_NOT_FILED,           /* {1} the database's reason */
+  PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE, /* {1} reference */
+  PROBLEM_NOT_VISIT_REFERENCE, /* {1} reference */
+  PROBLEM_NOT_IN_REGISTER,     /* {1} reference, {2} register */
+  PROBLEM_NEEDS_VALUE,
+  PROBLEM_WITHDRAWN,           /* {1} reference */
+  PROBLEM_SEND_WITH_FORM,      /* {1} reference, {2} its register, {3} its form */
+  PROBLEM_OTHER_REGISTER,      /* {1} reference, {2} its register, {3} the form's */
+  PROBLEM_NOT_OF_REGISTER,     /* {1} reference, {2} the form's register */
   PROBLEM_COUNT
 } ProblemCode;
 

@@ -100,6 +100,21 @@ static const Catalogue french = {
                                      " du point focal",
     [PROBLEM_NOT_VISIT] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN "{1}" FR_CLOSE
                           " n'est pas une référence de visite (VIS)",
+    [PROBLEM_NOT_FILED] = "non enregistré" FR_COLON " {1}",
+    [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " {1} n'est la référence ni d'une"
+                                               " demande ni d'une offre",
+    [PROBLEM_NOT_VISIT_REFERENCE] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " {1} n'est pas la référence d'une visite",
+    [PROBLEM_NOT_IN_REGISTER] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " {1} ne figure pas dans le registre " FR_OPEN "{2}"
+                                FR_CLOSE,
+    [PROBLEM_NEEDS_VALUE] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " un nouvel enregistrement exige une valeur",
+    [PROBLEM_WITHDRAWN] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " {1} a été retiré",
+    [PROBLEM_SEND_WITH_FORM] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " {1} est une référence du registre " FR_OPEN "{2}"
+                               FR_CLOSE FR_COLON " envoyez-la avec " FR_OPEN "Formulaire" FR_COLON
+                               " {3}" FR_CLOSE,
+    [PROBLEM_OTHER_REGISTER] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " {1} est une référence du registre " FR_OPEN "{2}"
+                               FR_CLOSE ", non du registre " FR_OPEN "{3}" FR_CLOSE,
+    [PROBLEM_NOT_OF_REGISTER] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " {1} n'est pas une référence du registre " FR_OPEN
+                                "{2}" FR_CLOSE,
   },
   .suggestion = "\u00a0; vouliez-vous dire " FR_OPEN "{s}" FR_CLOSE "\u00a0?",
   .at_line = "ligne {1}" FR_COLON " ",
@@ -174,6 +189,18 @@ static const Catalogue spanish = {
     [PROBLEM_REPLACES_OWN_ADDRESS] = "el campo «{field}» indica la propia dirección del punto"
                                      " focal",
     [PROBLEM_NOT_VISIT] = "campo «{field}»: «{1}» no es una referencia de visita (VIS)",
+    [PROBLEM_NOT_FILED] = "no registrado: {1}",
+    [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "campo «{field}»: {1} no es la referencia de una"
+                                               " solicitud ni de una oferta",
+    [PROBLEM_NOT_VISIT_REFERENCE] = "campo «{field}»: {1} no es la referencia de una visita",
+    [PROBLEM_NOT_IN_REGISTER] = "campo «{field}»: {1} no figura en el registro «{2}»",
+    [PROBLEM_NEEDS_VALUE] = "campo «{field}»: un registro nuevo requiere un valor",
+    [PROBLEM_WITHDRAWN] = "campo «{field}»: {1} ha sido retirado",
+    [PROBLEM_SEND_WITH_FORM] = "campo «{field}»: {1} es una referencia del registro «{2}»:"
+                               " envíela con «Formulario: {3}»",
+    [PROBLEM_OTHER_REGISTER] = "campo «{field}»: {1} es una referencia del registro «{2}», no"
+                               " del registro «{3}»",
+    [PROBLEM_NOT_OF_REGISTER] = "campo «{field}»: {1} no es una referencia del registro «{2}»",
   },
   .suggestion = "; ¿quiso decir «{s}»?",
   .at_line = "línea {1}: ",
@@ -243,6 +270,17 @@ static const Catalogue russian = {
                                " (ISO 3166-1 alpha-2)",
     [PROBLEM_REPLACES_OWN_ADDRESS] = "в поле «{field}» указан собственный адрес координатора",
     [PROBLEM_NOT_VISIT] = "поле «{field}»: «{1}» — не номер визита (VIS)",
+    [PROBLEM_NOT_FILED] = "не зарегистрировано: {1}",
+    [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "поле «{field}»: {1} — не номер запроса или"
+                                               " предложения",
+    [PROBLEM_NOT_VISIT_REFERENCE] = "поле «{field}»: {1} — не номер визита",
+    [PROBLEM_NOT_IN_REGISTER] = "поле «{field}»: записи {1} нет в реестре «{2}»",
+    [PROBLEM_NEEDS_VALUE] = "поле «{field}»: для новой записи нужно значение",
+    [PROBLEM_WITHDRAWN] = "поле «{field}»: запись {1} отозвана",
+    [PROBLEM_SEND_WITH_FORM] = "поле «{field}»: {1} — номер из реестра «{2}»: отправьте его"
+                               " с «Форма: {3}»",
+    [PROBLEM_OTHER_REGISTER] = "поле «{field}»: {1} — номер из реестра «{2}», а не «{3}»",
+    [PROBLEM_NOT_OF_REGISTER] = "поле «{field}»: {1} — не номер из реестра «{2}»",
   },
   .suggestion = "; возможно, имелось в виду «{s}»?",
   .at_line = "строка {1}: ",
@@ -310,6 +348,16 @@ static const Catalogue arabic = {
                                " (ISO 3166-1 alpha-2)",
     [PROBLEM_REPLACES_OWN_ADDRESS] = "الحقل «{field}» يذكر عنوان جهة التنسيق نفسها",
     [PROBLEM_NOT_VISIT] = "الحقل «{field}»: «{1}» ليس مرجع زيارة (VIS)",
+    [PROBLEM_NOT_FILED] = "لم يُسجَّل: {1}",
+    [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "الحقل «{field}»: {1} ليس مرجع طلب أو عرض",
+    [PROBLEM_NOT_VISIT_REFERENCE] = "الحقل «{field}»: {1} ليس مرجع زيارة",
+    [PROBLEM_NOT_IN_REGISTER] = "الحقل «{field}»: {1} غير موجود في السجل «{2}»",
+    [PROBLEM_NEEDS_VALUE] = "الحقل «{field}»: السجل الجديد يتطلب قيمة",
+    [PROBLEM_WITHDRAWN] = "الحقل «{field}»: تم سحب {1}",
+    [PROBLEM_SEND_WITH_FORM] = "الحقل «{field}»: {1} مرجع في السجل «{2}»: أرسله مع"
+                               " «النموذج: {3}»",
+    [PROBLEM_OTHER_REGISTER] = "الحقل «{field}»: {1} مرجع في السجل «{2}» وليس في السجل «{3}»",
+    [PROBLEM_NOT_OF_REGISTER] = "الحقل «{field}»: {1} ليس مرجعًا في السجل «{2}»",
   },
   .suggestion = "؛ هل تقصد «{s}»؟",
   .at_line = "السطر {1}: ",
@@ -374,6 +422,15 @@ static const Catalogue chinese = {
     [PROBLEM_NOT_STATE_CODE] = "字段“{field}”：“{1}”不是国家代码：应为两个字母（ISO 3166-1 alpha-2）",
     [PROBLEM_REPLACES_OWN_ADDRESS] = "字段“{field}”填写的是联络点本人的地址",
     [PROBLEM_NOT_VISIT] = "字段“{field}”：“{1}”不是访问编号（VIS）",
+    [PROBLEM_NOT_FILED] = "未登记：{1}",
+    [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "字段“{field}”：{1} 不是请求或提议的编号",
+    [PROBLEM_NOT_VISIT_REFERENCE] = "字段“{field}”：{1} 不是访问的编号",
+    [PROBLEM_NOT_IN_REGISTER] = "字段“{field}”：{1} 不在“{2}”登记册中",
+    [PROBLEM_NEEDS_VALUE] = "字段“{field}”：新记录须填写此项",
+    [PROBLEM_WITHDRAWN] = "字段“{field}”：{1} 已撤回",
+    [PROBLEM_SEND_WITH_FORM] = "字段“{field}”：{1} 是“{2}”登记册的编号：请以“表格：{3}”发送",
+    [PROBLEM_OTHER_REGISTER] = "字段“{field}”：{1} 是“{2}”登记册的编号，不是“{3}”登记册的编号",
+    [PROBLEM_NOT_OF_REGISTER] = "字段“{field}”：{1} 不是“{2}”登记册的编号",
   },
   .suggestion = "；您是否要填写“{s}”？",
   .at_line = "第 {1} 行：",
