@@ -273,11 +273,14 @@ record_ok (const FormRecord *rec)
   return rec->kind != NULL && rec->problems->len == 0;
 }
 
-/* The language of the answer, which its record lines are written in. */
+/* The language of the answer, which its record lines are written in;
+ * English for a staff import, which has no message and no answer. */
 static char *
 lines_language (Intake *in)
 {
   const MailMessage *answered = in->answer_to != NULL ? in->answer_to : in->msg;
+  if (answered == NULL)
+    return g_strdup ("en");
   return answer_language (&in->ctx, answered->from_addr);
 }
 
