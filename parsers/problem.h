@@ -11,7 +11,8 @@
 
 /* What is wrong.  {field} in a wording is the field's name, {1}, {2}, {3}
  * the problem's arguments in order.  A new code needs its English wording
- * in problem.c and one in every language of the answers. */
+ * in problem.c and one in each language of the answers
+ * (gateway/flows/lines.c); tests/test-lines fails while one is missing. */
 typedef enum {
   PROBLEM_OTHER,               /* {1}: a wording of its own, not translated */
   PROBLEM_MORE_PROBLEMS,
