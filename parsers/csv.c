@@ -144,6 +144,7 @@ on_cell (void *s, size_t len, void *data)
 static void
 read_header (CsvReader *r)
 {
+  char number[PROBLEM_NUMBER_LEN];
   r->header = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < r->cells->len; i++)
     {
@@ -154,13 +155,12 @@ read_header (CsvReader *r)
       g_ptr_array_add (r->header, g_strdup (canonical ? canonical : cell));
     }
   if (r->n_cells > r->cells->len)
-    form_parse_problem (r->parse, r->filename, 1, TRUE,
-                        "more than %u columns", r->cells_max);
+    form_parse_problem (r->parse, r->filename, 1, TRUE, PROBLEM_CSV_COLUMNS_MAX,
+                        problem_number (number, r->cells_max), NULL);
   r->cells_max = r->header->len + 1;
   if (r->form_column < 0 && r->file_kind == NULL)
     {
-      form_parse_problem (r->parse, r->filename, 0, TRUE,
-                          "no Form column, and the file name names no form");
+      form_parse_problem (r->parse, r->filename, 0, TRUE, PROBLEM_CSV_NO_FORM_COLUMN, NULL);
       r->stop = TRUE;
     }
 }
@@ -169,25 +169,27 @@ read_header (CsvReader *r)
 static void
 add_cell (CsvReader *r, FormRecord *rec, guint i)
 {
+  char number[PROBLEM_NUMBER_LEN];
   const char *cell = r->cells->pdata[i];
   const char *key = i < r->header->len ? r->header->pdata[i] : "";
   if (*cell == '\0' || (gint) i == r->form_column)
     return;
   if (*key == '\0')
     {
-      form_record_problem (rec, r->row, NULL, "column %u has no name in the header", i + 1);
+      form_record_problem (rec, r->row, NULL, PROBLEM_CSV_UNNAMED_COLUMN,
+                           problem_number (number, i + 1), NULL);
       return;
     }
   if (rec->values->len >= r->limits.fields_max)
     {
-      form_record_problem (rec, r->row, NULL, "more than %u fields in one record",
-                           r->limits.fields_max);
+      form_record_problem (rec, r->row, NULL, PROBLEM_FIELDS_MAX,
+                           problem_number (number, r->limits.fields_max), NULL);
       return;
     }
   if (g_utf8_strlen (cell, -1) > (glong) r->limits.value_max)
     {
-      form_record_problem (rec, r->row, key, "field \"%s\" is longer than %u characters",
-                           key, r->limits.value_max);
+      form_record_problem (rec, r->row, key, PROBLEM_VALUE_TOO_LONG,
+                           problem_number (number, r->limits.value_max), NULL);
       return;
     }
   FormValue *v = g_new0 (FormValue, 1);
@@ -201,11 +203,11 @@ add_cell (CsvReader *r, FormRecord *rec, guint i)
 static void
 read_record (CsvReader *r)
 {
+  char number[PROBLEM_NUMBER_LEN], header[PROBLEM_NUMBER_LEN];
   if (r->parse->records->len >= r->limits.records_max)
     {
-      form_parse_problem (r->parse, NULL, 0, FALSE,
-                          "more than %u records in one message; "
-                          "the rest were not read", r->limits.records_max);
+      form_parse_problem (r->parse, NULL, 0, FALSE, PROBLEM_RECORDS_MAX,
+                          problem_number (number, r->limits.records_max), NULL);
       r->stop = TRUE;
       return;
     }
@@ -221,8 +223,9 @@ read_record (CsvReader *r)
   for (guint i = 0; i < r->cells->len && i < r->header->len; i++)
     add_cell (r, rec, i);
   if (r->n_cells > r->header->len)
-    form_record_problem (rec, r->row, NULL, "%u cells where the header has %u",
-                         r->n_cells, r->header->len);
+    form_record_problem (rec, r->row, NULL, PROBLEM_CSV_CELLS,
+                         problem_number (number, r->n_cells),
+                         problem_number (header, r->header->len), NULL);
 }
 
 /* Whether every cell of the current row is empty. */
@@ -279,9 +282,8 @@ run_parser (CsvReader *r, const char *data, gsize len)
   csv_set_delim (&p, guess_delimiter (data, len));
   if (csv_parse (&p, data, len, on_cell, on_row, r) != len
       || csv_fini (&p, on_cell, on_row, r) != 0)
-    form_parse_problem (r->parse, r->filename, r->row + 1, TRUE,
-                        "not valid CSV (%s); the rest of the file was not read",
-                        csv_strerror (csv_error (&p)));
+    form_parse_problem (r->parse, r->filename, r->row + 1, TRUE, PROBLEM_CSV_INVALID,
+                        csv_strerror (csv_error (&p)), NULL);
   csv_free (&p);
 }
 
@@ -304,7 +306,7 @@ parse_csv (FormParse *parse, const char *data, gsize len, const char *filename,
   r.cells_max = MAX (r.limits.fields_max, 1) * 4;
   run_parser (&r, data ? data : "", len);
   if (r.row == 0 && len > 0)
-    form_parse_problem (parse, filename, 0, TRUE, "no header row");
+    form_parse_problem (parse, filename, 0, TRUE, PROBLEM_CSV_NO_HEADER, NULL);
   g_ptr_array_unref (r.cells);
   if (r.header)
     g_ptr_array_unref (r.header);

@@ -31,7 +31,7 @@ validate (FormRecord *rec)
   const char *end = g_hash_table_lookup (rec->columns, "end_date");
   if (start && end && strcmp (end, start) < 0)
     form_record_problem (rec, form_record_line (rec, "End"), "End",
-                         "field \"End\": %s is before the start, %s", end, start);
+                         PROBLEM_END_BEFORE_START, end, start, NULL);
 }
 
 const struct form_kind form_assistance_offer = {

@@ -20,8 +20,7 @@ validate (FormRecord *rec)
   g_autofree char *kind = form_reference_kind (target);
   if (target && g_strcmp0 (kind, "REQ") != 0 && g_strcmp0 (kind, "OFF") != 0)
     form_record_problem (rec, form_record_line (rec, "Reference"), "Reference",
-                         "field \"Reference\": \"%s\" is neither a request (REQ) "
-                         "nor an offer (OFF)", target);
+                         PROBLEM_NEITHER_REQUEST_NOR_OFFER, target, NULL);
 }
 
 const struct form_kind form_assistance_result = {

@@ -28,7 +28,7 @@ validate (FormRecord *rec)
   const char *replaces = g_hash_table_lookup (rec->columns, "replaces");
   if (email && replaces && g_ascii_strcasecmp (email, replaces) == 0)
     form_record_problem (rec, form_record_line (rec, "Replaces"), "Replaces",
-                         "field \"Replaces\" names the contact point's own address");
+                         PROBLEM_REPLACES_OWN_ADDRESS, NULL);
 }
 
 const struct form_kind form_contact_point = {

@@ -50,15 +50,14 @@ validate (FormRecord *rec)
   guint line = form_record_line (rec, "Code");
   if (code == NULL)
     return;
-  g_autofree char *quoted = form_quote (code);
+  g_autofree char *clipped = problem_clip (code);
+  char number[PROBLEM_NUMBER_LEN];
   if (!code_is_valid (code))
-    form_record_problem (rec, line, "Code", "field \"Code\": %s is not a code: 2 to %d"
-                         " letters, digits and '-', like UNODC or CIS-ATC", quoted,
-                         ENTITY_CODE_MAX);
+    form_record_problem (rec, line, "Code", PROBLEM_NOT_ENTITY_CODE, clipped,
+                         problem_number (number, ENTITY_CODE_MAX), NULL);
   else if (g_strcmp0 (kind, "state") == 0
            && (strlen (code) != 2 || !g_ascii_isalpha (code[0]) || !g_ascii_isalpha (code[1])))
-    form_record_problem (rec, line, "Code", "field \"Code\": %s is not a State's code:"
-                         " two letters (ISO 3166-1 alpha-2)", quoted);
+    form_record_problem (rec, line, "Code", PROBLEM_NOT_STATE_CODE, clipped, NULL);
   else
     g_hash_table_replace (rec->columns, g_strdup ("code"), g_ascii_strup (code, -1));
 }

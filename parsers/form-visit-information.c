@@ -16,8 +16,7 @@ validate (FormRecord *rec)
   g_autofree char *kind = form_reference_kind (visit);
   if (visit && g_strcmp0 (kind, "VIS") != 0)
     form_record_problem (rec, form_record_line (rec, "Visit"), "Visit",
-                         "field \"Visit\": \"%s\" is not a visit (VIS) reference",
-                         visit);
+                         PROBLEM_NOT_VISIT, visit, NULL);
 }
 
 const struct form_kind form_visit_information = {

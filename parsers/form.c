@@ -89,72 +89,64 @@ form_record_free (FormRecord *rec)
   g_free (rec);
 }
 
-/* Frees one problem. */
-void
-form_problem_free (FormProblem *p)
-{
-  if (p == NULL)
-    return;
-  g_free (p->source);
-  g_free (p->field);
-  g_free (p->message);
-  g_free (p);
-}
-
-/* A new problem; takes message. */
-static FormProblem *
-problem_new (const char *source, guint line, gboolean csv, const char *field,
-             char *message)
-{
-  FormProblem *p = g_new0 (FormProblem, 1);
-  p->source = g_strdup (source);
-  p->line = line;
-  p->csv = csv;
-  p->field = g_strdup (field);
-  p->message = message;
-  return p;
-}
-
 /* Adds a problem to rec, at most FORM_PROBLEMS_MAX of them. */
-void
-form_record_problem (FormRecord *rec, guint line, const char *field,
-                     const char *fmt, ...)
+static void
+record_problem (FormRecord *rec, guint line, const char *field, const char *suggestion,
+                ProblemCode code, va_list args)
 {
   if (rec->problems->len > FORM_PROBLEMS_MAX)
     return;
-  char *message;
   if (rec->problems->len == FORM_PROBLEMS_MAX)
-    message = g_strdup ("more problems were found and are not listed");
-  else
     {
-      va_list ap;
-      va_start (ap, fmt);
-      message = g_strdup_vprintf (fmt, ap);
-      va_end (ap);
+      field = suggestion = NULL;
+      code = PROBLEM_MORE_PROBLEMS;
     }
-  g_ptr_array_add (rec->problems,
-                   problem_new (rec->source, line, rec->csv, field, message));
+  g_ptr_array_add (rec->problems, problem_new (rec->source, line, rec->csv, field, code,
+                                               suggestion, args));
+}
+
+/* Adds a problem to rec: see form.h. */
+void
+form_record_problem (FormRecord *rec, guint line, const char *field, ProblemCode code, ...)
+{
+  va_list ap;
+  va_start (ap, code);
+  record_problem (rec, line, field, NULL, code, ap);
+  va_end (ap);
+}
+
+/* Adds a problem with a suggestion to rec: see form.h. */
+void
+form_record_problem_suggest (FormRecord *rec, guint line, const char *field,
+                             const char *suggestion, ProblemCode code, ...)
+{
+  va_list ap;
+  va_start (ap, code);
+  record_problem (rec, line, field, suggestion, code, ap);
+  va_end (ap);
 }
 
 /* Adds a problem about the message: see form.h. */
 void
 form_parse_problem (FormParse *parse, const char *source, guint line,
-                    gboolean csv, const char *fmt, ...)
+                    gboolean csv, ProblemCode code, ...)
 {
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *message = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
   if (parse->problems->len >= FORM_PROBLEMS_MAX)
     return;
+  va_list ap;
+  va_start (ap, code);
+  FormProblem *added = problem_new (source, line, csv, NULL, code, NULL, ap);
+  va_end (ap);
   for (guint i = 0; i < parse->problems->len; i++)
     {
       FormProblem *p = parse->problems->pdata[i];
-      if (strcmp (p->message, message) == 0 && g_strcmp0 (p->source, source) == 0)
-        return;
+      if (strcmp (p->message, added->message) == 0 && g_strcmp0 (p->source, source) == 0)
+        {
+          form_problem_free (added);
+          return;
+        }
     }
-  g_ptr_array_add (parse->problems,
-                   problem_new (source, line, csv, NULL, g_steal_pointer (&message)));
+  g_ptr_array_add (parse->problems, added);
 }
 
 /* text with control characters replaced, so a reply line stays one line. */
@@ -188,12 +180,7 @@ form_problem_format (const FormProblem *p)
 char *
 form_quote (const char *text)
 {
-  g_autofree char *clean = printable (text ? text : "");
-  if (g_utf8_strlen (clean, -1) > 60)
-    {
-      *g_utf8_offset_to_pointer (clean, 57) = '\0';
-      return g_strdup_printf ("\"%s...\"", clean);
-    }
+  g_autofree char *clean = problem_clip (text);
   return g_strdup_printf ("\"%s\"", clean);
 }
 
@@ -534,7 +521,7 @@ reader_flush_strays (TextReader *r)
 {
   for (guint i = 0; i < r->strays->len; i++)
     form_record_problem (r->rec, g_array_index (r->strays, guint, i), NULL,
-                         "expected \"Key: value\"");
+                         PROBLEM_EXPECTED_KEY, NULL);
   g_array_set_size (r->strays, 0);
 }
 
@@ -542,14 +529,14 @@ reader_flush_strays (TextReader *r)
 static void
 reader_start_record (TextReader *r, const char *kind_name, guint lineno)
 {
+  char number[PROBLEM_NUMBER_LEN];
   r->value = NULL;
   r->fields_full = FALSE;
   g_array_set_size (r->strays, 0);
   if (r->parse->records->len >= r->limits.records_max)
     {
-      form_parse_problem (r->parse, NULL, 0, FALSE,
-                          "more than %u records in one message; "
-                          "the rest were not read", r->limits.records_max);
+      form_parse_problem (r->parse, NULL, 0, FALSE, PROBLEM_RECORDS_MAX,
+                          problem_number (number, r->limits.records_max), NULL);
       r->rec = NULL;
       r->stop = TRUE;
       return;
@@ -563,15 +550,15 @@ static char *
 reader_bounded (TextReader *r, const char *key, const char *text,
                 guint lineno, glong *chars)
 {
+  char number[PROBLEM_NUMBER_LEN];
   glong n = g_utf8_strlen (text, -1);
   if (n <= (glong) r->limits.value_max)
     {
       *chars = n;
       return g_strdup (text);
     }
-  form_record_problem (r->rec, lineno, key,
-                       "field \"%s\" is longer than %u characters",
-                       key, r->limits.value_max);
+  form_record_problem (r->rec, lineno, key, PROBLEM_VALUE_TOO_LONG,
+                       problem_number (number, r->limits.value_max), NULL);
   r->value_full = TRUE;
   *chars = r->limits.value_max;
   return g_strndup (text, g_utf8_offset_to_pointer (text, r->limits.value_max) - text);
@@ -581,14 +568,14 @@ reader_bounded (TextReader *r, const char *key, const char *text,
 static void
 reader_field (TextReader *r, const char *key, const char *value, guint lineno)
 {
+  char number[PROBLEM_NUMBER_LEN];
   reader_flush_strays (r);
   r->value = NULL;
   if (r->rec->values->len >= r->limits.fields_max)
     {
       if (!r->fields_full)
-        form_record_problem (r->rec, lineno, NULL,
-                             "more than %u fields in one record",
-                             r->limits.fields_max);
+        form_record_problem (r->rec, lineno, NULL, PROBLEM_FIELDS_MAX,
+                             problem_number (number, r->limits.fields_max), NULL);
       r->fields_full = TRUE;
       return;
     }
@@ -606,6 +593,7 @@ reader_field (TextReader *r, const char *key, const char *value, guint lineno)
 static void
 reader_continue (TextReader *r, const char *line, guint lineno)
 {
+  char number[PROBLEM_NUMBER_LEN];
   if (r->value == NULL)
     {
       if (r->rec)
@@ -621,9 +609,8 @@ reader_continue (TextReader *r, const char *line, guint lineno)
     return;
   if (r->value_chars + n > (glong) r->limits.value_max)
     {
-      form_record_problem (r->rec, lineno, r->value->key,
-                           "field \"%s\" is longer than %u characters",
-                           r->value->key, r->limits.value_max);
+      form_record_problem (r->rec, lineno, r->value->key, PROBLEM_VALUE_TOO_LONG,
+                           problem_number (number, r->limits.value_max), NULL);
       r->value_full = TRUE;
       return;
     }
@@ -675,10 +662,11 @@ reader_line (TextReader *r, const char *line, guint lineno, const char *cursor)
 static void
 reader_long_line (TextReader *r, guint lineno)
 {
+  char number[PROBLEM_NUMBER_LEN];
   r->value = NULL;
   if (r->rec)
-    form_record_problem (r->rec, lineno, NULL,
-                         "line longer than %u bytes", CTC_LINE_MAX);
+    form_record_problem (r->rec, lineno, NULL, PROBLEM_LINE_TOO_LONG,
+                         problem_number (number, CTC_LINE_MAX), NULL);
 }
 
 /* Reads the records of one text: see form.h. */
@@ -747,21 +735,17 @@ kind_field_names (const struct form_kind *kind)
 static void
 check_unknown_key (FormRecord *rec, const FormValue *v)
 {
-  g_autofree char *quoted = form_quote (v->key);
+  g_autofree char *clipped = problem_clip (v->key);
   if (form_key_canonical (v->key))
     {
-      form_record_problem (rec, v->line, v->key,
-                           "field %s is not part of form \"%s\"",
-                           quoted, rec->kind->name);
+      form_record_problem (rec, v->line, v->key, PROBLEM_FIELD_NOT_IN_FORM,
+                           clipped, rec->kind->name, NULL);
       return;
     }
   g_autofree const char **names = kind_field_names (rec->kind);
   const char *close = form_suggest (v->key, names);
-  if (close)
-    form_record_problem (rec, v->line, v->key,
-                         "unknown field %s; did you mean \"%s\"?", quoted, close);
-  else
-    form_record_problem (rec, v->line, v->key, "unknown field %s", quoted);
+  form_record_problem_suggest (rec, v->line, v->key, close, PROBLEM_UNKNOWN_FIELD,
+                               clipped, NULL);
 }
 
 /* Adds v to what the record gives (spec -> Given); repeats are problems
@@ -770,6 +754,7 @@ static void
 gather_value (FormRecord *rec, GHashTable *given, const FormFieldSpec *spec,
               const FormValue *v)
 {
+  char number[PROBLEM_NUMBER_LEN];
   Given *g = g_hash_table_lookup (given, spec);
   if (g == NULL)
     {
@@ -782,8 +767,8 @@ gather_value (FormRecord *rec, GHashTable *given, const FormFieldSpec *spec,
     g_string_append_printf (g->text, ",%s", v->value);
   else
     form_record_problem (rec, v->line, spec->name,
-                         "field \"%s\" is given more than once (first at %s %u)",
-                         spec->name, rec->csv ? "row" : "line", g->line);
+                         rec->csv ? PROBLEM_REPEATED_AT_ROW : PROBLEM_REPEATED_AT_LINE,
+                         problem_number (number, g->line), NULL);
 }
 
 /* The fields rec gives, spec -> Given; unknown keys become problems. */
@@ -815,17 +800,16 @@ check_unknown_kind (FormRecord *rec)
     names[i] = form_kinds[i] ? form_kinds[i]->name : NULL;
   g_autofree char *all = g_strjoinv (", ", (char **) names);
   g_autofree char *folded = form_fold (rec->kind_name);
-  g_autofree char *quoted = form_quote (rec->kind_name);
+  g_autofree char *clipped = problem_clip (rec->kind_name);
   const char *close = form_suggest (folded, names);
   if (*folded == '\0')
-    form_record_problem (rec, rec->line, "Form",
-                         "no form named; the forms are %s", all);
+    form_record_problem (rec, rec->line, "Form", PROBLEM_NO_FORM, all, NULL);
   else if (close)
-    form_record_problem (rec, rec->line, "Form",
-                         "unknown form %s; did you mean \"%s\"?", quoted, close);
+    form_record_problem_suggest (rec, rec->line, "Form", close, PROBLEM_UNKNOWN_FORM,
+                                 clipped, NULL);
   else
-    form_record_problem (rec, rec->line, "Form",
-                         "unknown form %s; the forms are %s", quoted, all);
+    form_record_problem (rec, rec->line, "Form", PROBLEM_UNKNOWN_FORM_LIST, clipped, all,
+                         NULL);
 }
 
 /* Clears what an earlier form_check() left in rec. */
@@ -855,9 +839,8 @@ check_reference_kind (FormRecord *rec, const char *reference, guint line)
 {
   g_autofree char *kind = form_reference_kind (reference);
   if (rec->kind->ref_kind && g_strcmp0 (kind, rec->kind->ref_kind) != 0)
-    form_record_problem (rec, line, "Reference",
-                         "reference \"%s\" is not a %s reference (PREFIX-%s-YEAR-NUMBER)",
-                         reference, rec->kind->name, rec->kind->ref_kind);
+    form_record_problem (rec, line, "Reference", PROBLEM_REFERENCE_WRONG_KIND,
+                         reference, rec->kind->name, rec->kind->ref_kind, NULL);
 }
 
 /* Reads Reference: (an update) and Action: (a withdrawal) first, since they
@@ -883,7 +866,7 @@ check_update (FormRecord *rec, GHashTable *given, const FormLookup *lookup)
       rec->withdraw = a != NULL;
       if (rec->withdraw && gref == NULL)
         form_record_problem (rec, gaction->line, "Action",
-                             "\"Action: withdraw\" needs the Reference of the record to withdraw");
+                             PROBLEM_WITHDRAW_NEEDS_REFERENCE, NULL);
     }
   return gref != NULL;
 }
@@ -908,8 +891,7 @@ check_field (FormRecord *rec, const FormFieldSpec *spec, Given *g,
   if (text == NULL)
     {
       if (spec->required && !update)
-        form_record_problem (rec, rec->line, spec->name,
-                             "field \"%s\" is required", spec->name);
+        form_record_problem (rec, rec->line, spec->name, PROBLEM_REQUIRED, NULL);
       return;
     }
   g_autoptr(GPtrArray) items = NULL;

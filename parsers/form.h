@@ -7,6 +7,7 @@
 
 #include <glib.h>
 #include "parsers/limits.h"
+#include "parsers/problem.h"
 
 typedef enum {
   FIELD_TEXT,          /* free text, may span lines */
@@ -88,15 +89,6 @@ struct _FormLookup {
   gboolean (*is_state) (gpointer data, const char *code);
 };
 
-/* One problem with a submission, as the reply shows it. */
-typedef struct {
-  char *source;   /* NULL for the body, else the attachment's file name */
-  guint line;     /* line in the source (text), or row (CSV); 0: the message */
-  gboolean csv;   /* line is a CSV row */
-  char *field;    /* canonical or raw key, or NULL */
-  char *message;  /* what is wrong, with "did you mean" where it applies */
-} FormProblem;
-
 typedef struct {
   char *key;      /* canonical key, or the raw key when unknown */
   char *value;    /* as written, continuation lines joined with '\n' */
@@ -128,7 +120,6 @@ typedef struct {
 FormParse *form_parse_new (void);
 void form_parse_free (FormParse *parse);
 void form_record_free (FormRecord *rec);
-void form_problem_free (FormProblem *p);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FormParse, form_parse_free)
 
 /* Reads the records of one text (a body or a .txt attachment) into parse.
@@ -154,9 +145,15 @@ void form_parse_csv_as (FormParse *parse, const char *data, gsize len,
  * the values into rec->columns.  Problems go to rec->problems. */
 void form_check (FormParse *parse, const FormLookup *lookup, const CtcLimits *limits);
 
-/* Adds a problem to rec (field may be NULL); printf-style message. */
+/* Adds a problem to rec (field may be NULL): its code, then its arguments
+ * (strings, NULL-terminated; see problem.h). */
 void form_record_problem (FormRecord *rec, guint line, const char *field,
-                          const char *fmt, ...) G_GNUC_PRINTF (4, 5);
+                          ProblemCode code, ...) G_GNUC_NULL_TERMINATED;
+
+/* form_record_problem with a "did you mean" (suggestion may be NULL). */
+void form_record_problem_suggest (FormRecord *rec, guint line, const char *field,
+                                  const char *suggestion, ProblemCode code, ...)
+    G_GNUC_NULL_TERMINATED;
 
 /* "line 7: unknown field \"Emial\"; did you mean \"Email\"?",
  * "offers.csv row 3: ...", "notes.txt line 4: ..." */
@@ -184,7 +181,7 @@ char *form_json_array (const char *const *items, gssize n);
 /* Adds a problem about the message (or one attachment) to parse; a message
  * already there is not added twice.  source NULL for the body. */
 void form_parse_problem (FormParse *parse, const char *source, guint line,
-                         gboolean csv, const char *fmt, ...) G_GNUC_PRINTF (5, 6);
+                         gboolean csv, ProblemCode code, ...) G_GNUC_NULL_TERMINATED;
 
 /* A new empty record of kind_name (as written) read from source at line. */
 FormRecord *form_record_new (const char *kind_name, const char *source,

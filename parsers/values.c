@@ -67,27 +67,23 @@ typedef struct {
   GPtrArray *items;   /* the normalized items (or the one value) */
 } Check;
 
-/* Adds a problem about the value: `field "Start": ...`. */
-G_GNUC_PRINTF (2, 3) static void
-problem (Check *c, const char *fmt, ...)
+/* Adds a problem about the value text as written (`field "Start": ...`),
+ * with "did you mean" when close is not NULL; arg is the code's second
+ * argument, or NULL. */
+static void
+problem_suggest (Check *c, ProblemCode code, const char *text, const char *arg,
+                 const char *close)
 {
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *what = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  form_record_problem (c->rec, c->line, c->spec->name, "field \"%s\": %s",
-                       c->spec->name, what);
+  g_autofree char *clipped = problem_clip (text);
+  form_record_problem_suggest (c->rec, c->line, c->spec->name, close, code, clipped, arg,
+                               NULL);
 }
 
-/* Adds "; did you mean "close"?" to a problem when close is not NULL. */
+/* Adds a problem about the value text as written. */
 static void
-problem_suggest (Check *c, const char *what, const char *text, const char *close)
+problem (Check *c, ProblemCode code, const char *text)
 {
-  g_autofree char *quoted = form_quote (text);
-  if (close)
-    problem (c, "%s %s; did you mean \"%s\"?", what, quoted, close);
-  else
-    problem (c, "%s %s", what, quoted);
+  problem_suggest (c, code, text, NULL, NULL);
 }
 
 /* Whether text is n ASCII digits. */
@@ -131,8 +127,7 @@ check_date (Check *c, const char *text)
             return g_strdup (text);
         }
     }
-  g_autofree char *quoted = form_quote (text);
-  problem (c, "%s is not a date like 2026-03-02", quoted);
+  problem (c, PROBLEM_NOT_DATE, text);
   return NULL;
 }
 
@@ -142,8 +137,7 @@ check_year (Check *c, const char *text)
 {
   if (all_digits (text, 4) && atoi (text) >= 1900 && atoi (text) <= 2100)
     return g_strdup (text);
-  g_autofree char *quoted = form_quote (text);
-  problem (c, "%s is not a year like 2026", quoted);
+  problem (c, PROBLEM_NOT_YEAR, text);
   return NULL;
 }
 
@@ -211,10 +205,7 @@ check_email (Check *c, const char *text)
 {
   char *addr = email_normalize (text);
   if (addr == NULL)
-    {
-      g_autofree char *quoted = form_quote (text);
-      problem (c, "%s is not an email address", quoted);
-    }
+    problem (c, PROBLEM_NOT_EMAIL, text);
   return addr;
 }
 
@@ -229,8 +220,7 @@ check_url (Check *c, const char *text)
       && (g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") == 0
           || g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0))
     return g_strdup (text);
-  g_autofree char *quoted = form_quote (text);
-  problem (c, "%s is not an http or https address", quoted);
+  problem (c, PROBLEM_NOT_URL, text);
   return NULL;
 }
 
@@ -256,8 +246,7 @@ check_phone (Check *c, const char *text)
           g_string_append_c (out, *p);
       return g_string_free (out, FALSE);
     }
-  g_autofree char *quoted = form_quote (text);
-  problem (c, "%s is not a telephone number", quoted);
+  problem (c, PROBLEM_NOT_PHONE, text);
   return NULL;
 }
 
@@ -270,13 +259,8 @@ check_choice (Check *c, const char *text)
   for (guint i = 0; choices && choices[i]; i++)
     if (strcmp (folded, choices[i]) == 0)
       return g_strdup (choices[i]);
-  g_autofree char *quoted = form_quote (text);
   g_autofree char *all = g_strjoinv (", ", (char **) choices);
-  const char *close = form_suggest (folded, choices);
-  if (close)
-    problem (c, "%s is not one of %s; did you mean \"%s\"?", quoted, all, close);
-  else
-    problem (c, "%s is not one of %s", quoted, all);
+  problem_suggest (c, PROBLEM_NOT_CHOICE, text, all, form_suggest (folded, choices));
   return NULL;
 }
 
@@ -325,10 +309,7 @@ check_reference (Check *c, const char *text)
 {
   char *ref = reference_normalize (text);
   if (ref == NULL)
-    {
-      g_autofree char *quoted = form_quote (text);
-      problem (c, "%s is not a reference like CTC-OFF-2026-0042", quoted);
-    }
+    problem (c, PROBLEM_NOT_REFERENCE, text);
   return ref;
 }
 
@@ -339,8 +320,7 @@ check_action (Check *c, const char *text)
   g_autofree char *folded = form_fold (text);
   if (g_strv_contains (withdraw_words, folded))
     return g_strdup ("withdraw");
-  g_autofree char *quoted = form_quote (text);
-  problem (c, "%s is not an action; the only one is \"withdraw\"", quoted);
+  problem (c, PROBLEM_NOT_ACTION, text);
   return NULL;
 }
 
@@ -354,7 +334,7 @@ entity_resolve (Check *c, const char *text)
   g_autofree char *close = NULL;
   char *code = c->lookup->entity (c->lookup->data, text, &close);
   if (code == NULL)
-    problem_suggest (c, "unknown State or organization", text, close);
+    problem_suggest (c, PROBLEM_UNKNOWN_ENTITY, text, NULL, close);
   return code;
 }
 
@@ -381,8 +361,7 @@ check_state (Check *c, const char *text)
   g_autofree char *code = entity_resolve (c, text);
   if (code && !is_state (c->lookup, code))
     {
-      g_autofree char *quoted = form_quote (text);
-      problem (c, "%s is not a State", quoted);
+      problem (c, PROBLEM_NOT_STATE, text);
       return NULL;
     }
   return g_steal_pointer (&code);
@@ -397,7 +376,7 @@ check_area (Check *c, const char *text)
   g_autofree char *folded = form_fold (text);
   if (g_strv_contains (form_areas, folded))
     return g_strdup (folded);
-  problem_suggest (c, "unknown area", text, form_suggest (folded, form_areas));
+  problem_suggest (c, PROBLEM_UNKNOWN_AREA, text, NULL, form_suggest (folded, form_areas));
   return NULL;
 }
 
@@ -411,7 +390,7 @@ check_language (Check *c, const char *text)
   for (guint i = 0; i < G_N_ELEMENTS (language_names); i++)
     if (strcmp (folded, language_names[i].name) == 0)
       return g_strdup (language_names[i].code);
-  problem_suggest (c, "unknown language code (ISO 639-1)", text,
+  problem_suggest (c, PROBLEM_UNKNOWN_LANGUAGE, text, NULL,
                    form_suggest (folded, iso639_1));
   return NULL;
 }
@@ -466,7 +445,8 @@ check_list (Check *c, const char *text, Checker item)
         continue;
       if (c->items->len >= LIST_ITEMS_MAX)
         {
-          problem (c, "more than %u items", LIST_ITEMS_MAX);
+          char number[PROBLEM_NUMBER_LEN];
+          problem (c, PROBLEM_LIST_TOO_LONG, problem_number (number, LIST_ITEMS_MAX));
           bad++;
           break;
         }
@@ -482,7 +462,7 @@ check_list (Check *c, const char *text, Checker item)
         }
     }
   if (bad == 0 && c->items->len == 0)
-    problem (c, "no value given");
+    problem (c, PROBLEM_NO_VALUE, "");
   if (bad > 0 || c->items->len == 0)
     return NULL;
   return form_json_array ((const char *const *) c->items->pdata, c->items->len);

@@ -945,11 +945,11 @@ test_problems_bounded (void **state)
 static void
 test_problem_format (void **state)
 {
-  FormProblem body = { NULL, 7, FALSE, "Email", "unknown field \"Emial\"" };
-  FormProblem txt = { "notes.txt", 4, FALSE, NULL, "x" };
-  FormProblem csv = { "offers.csv", 3, TRUE, NULL, "y" };
-  FormProblem message = { NULL, 0, FALSE, NULL, "too many\nrecords" };
-  FormProblem file = { "offers.csv", 0, TRUE, NULL, "z" };
+  FormProblem body = { .source = NULL, .line = 7, .csv = FALSE, .field = "Email", .message = "unknown field \"Emial\"" };
+  FormProblem txt = { .source = "notes.txt", .line = 4, .csv = FALSE, .field = NULL, .message = "x" };
+  FormProblem csv = { .source = "offers.csv", .line = 3, .csv = TRUE, .field = NULL, .message = "y" };
+  FormProblem message = { .source = NULL, .line = 0, .csv = FALSE, .field = NULL, .message = "too many\nrecords" };
+  FormProblem file = { .source = "offers.csv", .line = 0, .csv = TRUE, .field = NULL, .message = "z" };
   const struct { FormProblem *p; const char *expected; } cases[] = {
     { &body, "line 7: unknown field \"Emial\"" },
     { &txt, "notes.txt line 4: x" },

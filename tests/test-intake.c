@@ -246,6 +246,28 @@ test_errors_name_the_line (void **state)
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM submission_records WHERE how = 'refused'"), 1);
 }
 
+/* A contact point whose language is Russian gets the lines of its answer
+ * in Russian: the line, the field's Russian name, the problem. */
+static void
+test_errors_in_the_answers_language (void **state)
+{
+  Fixture *f = *state;
+  fixture_exec (f->db,
+      "INSERT INTO contacts (reference, entity, name, email, languages, role, status, state)"
+      " VALUES ('CTC-CP-2026-0009', 'KZ', 'Иван Петров', 'i.petrov@mfa.kz.example', '[\"ru\"]',"
+      " 'focal-point', 'active', 'active')");
+  const char *body = "Здравствуйте!\n\nФорма: contact-point\nСубъект: KZ\nИмя: Иван Петров\n"
+                     "Электронная почта: i.petrov@mfa.kz.example\nОбласти: раннее-оповещение\n";
+  assert_int_equal (process (f, message ("i.petrov@mfa.kz.example", "ru1@kz", NULL, body)),
+                    INTAKE_REJECTED);
+  GMimeMessage *answer = fixture_queued (f->db, "ack", "i.petrov@mfa.kz.example");
+  g_autofree char *text = fixture_part_text (g_mime_message_get_body (answer));
+  g_object_unref (answer);
+  assert_non_null (strstr (text, "строка 7: поле «Области»: неизвестная область «раннее-оповещение»"));
+  g_autofree char *kept = fixture_text (f->db, "SELECT problems FROM submission_records");
+  assert_string_equal (kept, "line 7: field \"Areas\": unknown area \"раннее-оповещение\"");
+}
+
 static void
 test_no_records_gets_help (void **state)
 {
@@ -819,6 +841,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_rejected_from_quarantine, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_speaking_for_another_entity, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_errors_name_the_line, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_errors_in_the_answers_language, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_no_records_gets_help, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_automatic_never_answered, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_submission_with_calendar_reply, setup, fixture_gateway_teardown),

@@ -457,7 +457,7 @@ test_record_with_problems (void **state)
   FormRecord *rec = offer (NULL);
   FiledRecord out = { 0 };
 
-  form_record_problem (rec, 4, "Title", "something is wrong");
+  form_record_problem (rec, 4, "Title", PROBLEM_OTHER, "something is wrong", NULL);
   file (fx, rec, &out);
   assert_int_equal (out.how, FILED_REFUSED);
   assert_int_equal (query_int (fx->db, "SELECT count(*) FROM offers WHERE title != ?1", ""), 0);

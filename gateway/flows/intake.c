@@ -10,6 +10,7 @@
 #include "gateway/flows/bounce.h"
 #include "gateway/flows/circular.h"
 #include "gateway/flows/confirm.h"
+#include "gateway/flows/lines.h"
 #include "gateway/store/db.h"
 #include "gateway/flows/intake.h"
 #include "gateway/base/log.h"
@@ -272,36 +273,46 @@ record_ok (const FormRecord *rec)
   return rec->kind != NULL && rec->problems->len == 0;
 }
 
-/* "accepted CTC-CP-2026-0007 (updated: Phone, Title)" */
+/* The language of the answer, which its record lines are written in;
+ * English for a staff import, which has no message and no answer. */
 static char *
-accepted_line (const FiledRecord *filed)
+lines_language (Intake *in)
 {
-  if (filed->how != FILED_UPDATED || filed->changed == NULL || filed->changed->len == 0)
-    return g_strdup_printf ("accepted %s (%s)", filed->reference, filed_how_name (filed->how));
-  g_ptr_array_add (filed->changed, NULL);
-  g_autofree char *fields = g_strjoinv (", ", (char **) filed->changed->pdata);
-  g_ptr_array_remove_index (filed->changed, filed->changed->len - 1);
-  return g_strdup_printf ("accepted %s (updated: %s)", filed->reference, fields);
+  const MailMessage *answered = in->answer_to != NULL ? in->answer_to : in->msg;
+  if (answered == NULL)
+    return g_strdup ("en");
+  return answer_language (&in->ctx, answered->from_addr);
 }
 
+/* Adds a line to the answer's list of errors; the command line's list
+ * (an import's) gets english. */
 static void
-answer_line (Intake *in, const char *list, const char *text)
+answer_error (Intake *in, const char *shown, const char *english)
 {
-  TplData *item = tpl_add (in->answer, list);
-  tpl_set (item, "line", text);
-  if (in->errors != NULL && strcmp (list, "errors") == 0)
-    g_ptr_array_add (in->errors, g_strdup (text));
+  tpl_set (tpl_add (in->answer, "errors"), "line", shown);
+  if (in->errors != NULL)
+    g_ptr_array_add (in->errors, g_strdup (english));
+}
+
+/* Adds a problem to the answer in lang; returns it in English, as the
+ * database and the command line keep it. */
+static char *
+answer_problem (Intake *in, const FormProblem *p, const char *lang)
+{
+  g_autofree char *shown = lines_problem (p, lang);
+  char *english = form_problem_format (p);
+  answer_error (in, shown, english);
+  return english;
 }
 
 /* Adds the problems of rec to the answer; returns them as one string. */
 static char *
-refuse_record (Intake *in, const FormRecord *rec)
+refuse_record (Intake *in, const FormRecord *rec, const char *lang)
 {
   GString *all = g_string_new (NULL);
   for (guint i = 0; i < rec->problems->len; i++)
     {
-      g_autofree char *text = form_problem_format (g_ptr_array_index (rec->problems, i));
-      answer_line (in, "errors", text);
+      g_autofree char *text = answer_problem (in, g_ptr_array_index (rec->problems, i), lang);
       g_string_append_printf (all, "%s%s", all->len ? "\n" : "", text);
     }
   return g_string_free (all, FALSE);
@@ -309,7 +320,7 @@ refuse_record (Intake *in, const FormRecord *rec)
 
 /* Files one record and says so in the answer.  FALSE: database failure. */
 static gboolean
-file_record (Intake *in, FormRecord *rec, GError **error)
+file_record (Intake *in, FormRecord *rec, const char *lang, GError **error)
 {
   FiledRecord filed = { 0 };
   if (record_ok (rec)
@@ -323,14 +334,14 @@ file_record (Intake *in, FormRecord *rec, GError **error)
   gboolean logged;
   if (ok)
     {
-      g_autofree char *line = accepted_line (&filed);
-      answer_line (in, "records", line);
+      g_autofree char *line = lines_accepted (&filed, lang);
+      tpl_set (tpl_add (in->answer, "records"), "line", line);
       in->filed++;
       logged = log_record (in, rec, &filed, filed_how_name (filed.how), NULL, error);
     }
   else
     {
-      g_autofree char *problems = refuse_record (in, rec);
+      g_autofree char *problems = refuse_record (in, rec, lang);
       logged = log_record (in, rec, NULL, "refused", problems, error);
     }
   filed_record_clear (&filed);
@@ -341,13 +352,11 @@ file_record (Intake *in, FormRecord *rec, GError **error)
 static gboolean
 file_records (Intake *in, FormParse *parse, GError **error)
 {
+  g_autofree char *lang = lines_language (in);
   for (guint i = 0; i < parse->problems->len; i++)
-    {
-      g_autofree char *text = form_problem_format (g_ptr_array_index (parse->problems, i));
-      answer_line (in, "errors", text);
-    }
+    g_free (answer_problem (in, g_ptr_array_index (parse->problems, i), lang));
   for (guint i = 0; i < parse->records->len; i++)
-    if (!file_record (in, g_ptr_array_index (parse->records, i), error))
+    if (!file_record (in, g_ptr_array_index (parse->records, i), lang, error))
       return FALSE;
   in->outcome = in->filed > 0 ? INTAKE_FILED : INTAKE_REJECTED;
   tpl_set_bool (in->answer, "has_errors", in->outcome == INTAKE_REJECTED
@@ -548,7 +557,7 @@ static gboolean
 process_unread (Intake *in, GError **error)
 {
   in->outcome = INTAKE_REJECTED;
-  answer_line (in, "errors", in->unread);
+  answer_error (in, in->unread, in->unread);
   tpl_set_bool (in->answer, "has_errors", TRUE);
   gint64 answer = send_answer (in, "ack", error);
   return answer >= 0 && set_outcome (in, answer, error);
@@ -1039,8 +1048,12 @@ read_import (sqlite3 *db, const struct form_kind *kind, const ImportFile *file,
           p->source = g_strdup (base);
         }
       if (rec->kind != NULL && rec->kind != kind)
-        form_record_problem (rec, rec->line, "Form", "field \"Form\": %s records cannot be"
-                             " imported into %s", rec->kind->name, kind->register_name);
+        {
+          g_autofree char *what = g_strdup_printf ("field \"Form\": %s records cannot be"
+                                                   " imported into %s", rec->kind->name,
+                                                   kind->register_name);
+          form_record_problem (rec, rec->line, "Form", PROBLEM_OTHER, what, NULL);
+        }
     }
   return parse;
 }

@@ -43,9 +43,12 @@ file_entity (sqlite3 *db, FormRecord *rec, GError **error)
     }
   if (known != NULL && g_strcmp0 (known, kind) != 0)
     {
-      form_record_problem (rec, form_record_line (rec, "Kind"), "Kind",
-                           "field \"Kind\": %s is a%s %s in the entities register, and stays one",
-                           code, strcmp (known, "organization") == 0 ? "n" : "", known);
+      g_autofree char *what = g_strdup_printf ("field \"Kind\": %s is a%s %s in the"
+                                               " entities register, and stays one", code,
+                                               strcmp (known, "organization") == 0 ? "n" : "",
+                                               known);
+      form_record_problem (rec, form_record_line (rec, "Kind"), "Kind", PROBLEM_OTHER, what,
+                           NULL);
       return TRUE;
     }
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
@@ -105,9 +108,11 @@ members_are_states (sqlite3 *db, FormRecord *rec, GPtrArray *members, GError **e
         }
       if (g_strcmp0 (kind, "state") != 0)
         {
+          g_autofree char *what = g_strdup_printf ("field \"Members\": %s is not a State:"
+                                                   " a group is a set of States",
+                                                   (const char *) members->pdata[i]);
           form_record_problem (rec, form_record_line (rec, "Members"), "Members",
-                               "field \"Members\": %s is not a State: a group is a set"
-                               " of States", (const char *) members->pdata[i]);
+                               PROBLEM_OTHER, what, NULL);
           return TRUE;
         }
     }
@@ -189,8 +194,12 @@ file_rows (sqlite3 *db, const struct form_kind *kind, FormParse *parse,
           && !(kind == &form_entity ? file_entity : file_group) (db, rec, error))
         return FALSE;
       if (rec->kind != kind && rec->problems->len == 0)
-        form_record_problem (rec, rec->line, "Form", "field \"Form\": %s records cannot be"
-                             " imported into %s", rec->kind_name, kind->register_name);
+        {
+          g_autofree char *what = g_strdup_printf ("field \"Form\": %s records cannot be"
+                                                   " imported into %s", rec->kind_name,
+                                                   kind->register_name);
+          form_record_problem (rec, rec->line, "Form", PROBLEM_OTHER, what, NULL);
+        }
       *filed += rec->problems->len == 0;
       for (guint j = 0; j < rec->problems->len; j++)
         g_ptr_array_add (problems, form_problem_format (rec->problems->pdata[j]));

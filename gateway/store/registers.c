@@ -42,10 +42,10 @@ static const char *const visit_targets[] = { "VIS", NULL };
 static const struct {
   const char *field;
   const char *const *ref_kinds;
-  const char *what;
+  ProblemCode not_one;   /* the problem when a reference is of another kind */
 } target_rules[] = {
-  { "Reference", result_targets, "a request or an offer" },
-  { "Visit", visit_targets, "a visit" },
+  { "Reference", result_targets, PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE },
+  { "Visit", visit_targets, PROBLEM_NOT_VISIT_REFERENCE },
 };
 
 static const char *const how_names[] = {
@@ -134,21 +134,17 @@ field_written (const FormRecord *rec, const FormFieldSpec *spec)
 }
 
 /* Adds a problem about field (may be NULL) to the record: it is not filed.
- * The answer names the field as the parser's problems do: `field "Visit": ...`. */
-static void G_GNUC_PRINTF (3, 4)
-refuse (Filing *f, const char *field, const char *fmt, ...)
+ * The answer names the field as the parser's problems do: `field "Visit": ...`.
+ * The problem's arguments follow code, NULL-terminated. */
+static void G_GNUC_NULL_TERMINATED
+refuse (Filing *f, const char *field, ProblemCode code, ...)
 {
   va_list args;
-  g_autofree char *message = NULL;
-
-  va_start (args, fmt);
-  message = g_strdup_vprintf (fmt, args);
+  va_start (args, code);
+  FormProblem *p = problem_new (f->rec->source, form_record_line (f->rec, field ? field : "Form"),
+                                f->rec->csv, field, code, NULL, args);
   va_end (args);
-  if (field != NULL)
-    form_record_problem (f->rec, form_record_line (f->rec, field), field,
-                         "field \"%s\": %s", field, message);
-  else
-    form_record_problem (f->rec, form_record_line (f->rec, "Form"), NULL, "%s", message);
+  g_ptr_array_add (f->rec->problems, p);
   f->refused = TRUE;
 }
 
@@ -163,7 +159,7 @@ run (Filing *f, sqlite3_stmt *stmt, GError **error)
     return TRUE;
   if ((rc & 0xff) == SQLITE_CONSTRAINT)
     {
-      refuse (f, NULL, "not filed: %s", sqlite3_errmsg (f->db));
+      refuse (f, NULL, PROBLEM_NOT_FILED, sqlite3_errmsg (f->db), NULL);
       return TRUE;
     }
   db_set_error (f->db, error, f->kind->register_name);
@@ -284,13 +280,13 @@ check_target (Filing *f, const FormFieldSpec *spec, GError **error)
   ref_kind = form_reference_kind (value);
   if (ref_kind == NULL || !g_strv_contains (target_rules[rule].ref_kinds, ref_kind))
     {
-      refuse (f, spec->name, "%s is not a reference of %s", value, target_rules[rule].what);
+      refuse (f, spec->name, target_rules[rule].not_one, value, NULL);
       return TRUE;
     }
   if (!reference_exists (f, table_of_ref_kind (ref_kind), value, &found, error))
     return FALSE;
   if (!found)
-    refuse (f, spec->name, "%s is not in the %s register", value, table_of_ref_kind (ref_kind));
+    refuse (f, spec->name, PROBLEM_NOT_IN_REGISTER, value, table_of_ref_kind (ref_kind), NULL);
   return TRUE;
 }
 
@@ -316,7 +312,7 @@ check_required (Filing *f)
     {
       const FormFieldSpec *spec = &f->kind->fields[i];
       if (spec->required && spec->column != NULL && column_value (f->rec, spec) == NULL)
-        refuse (f, spec->name, "a new record needs a value");
+        refuse (f, spec->name, PROBLEM_NEEDS_VALUE, NULL);
     }
 }
 
@@ -538,7 +534,7 @@ update_record (Filing *f, gint64 id, GError **error)
     return FALSE;
   if (old.withdrawn)
     {
-      refuse (f, "Reference", "%s has been withdrawn", old.reference);
+      refuse (f, "Reference", PROBLEM_WITHDRAWN, old.reference, NULL);
       return TRUE;
     }
   f->out->reference = g_strdup (old.reference);
@@ -599,14 +595,13 @@ refuse_other_register (Filing *f, const char *ref_kind)
   const char *table = table_of_ref_kind (ref_kind);
 
   if (other != NULL)
-    refuse (f, "Reference", "%s is a reference of the %s register: send it with Form: %s",
-            reference, other->register_name, other->name);
+    refuse (f, "Reference", PROBLEM_SEND_WITH_FORM, reference, other->register_name,
+            other->name, NULL);
   else if (table != NULL)
-    refuse (f, "Reference", "%s is a reference of the %s register, not of %s",
-            reference, table, f->kind->register_name);
+    refuse (f, "Reference", PROBLEM_OTHER_REGISTER, reference, table,
+            f->kind->register_name, NULL);
   else
-    refuse (f, "Reference", "%s is not a reference of the %s register",
-            reference, f->kind->register_name);
+    refuse (f, "Reference", PROBLEM_NOT_OF_REGISTER, reference, f->kind->register_name, NULL);
 }
 
 /* TRUE for the contact-point register, which has rules of its own. */
@@ -751,7 +746,8 @@ file_existing (Filing *f, GError **error)
     return FALSE;
   if (id == 0)
     {
-      refuse (f, "Reference", "%s is not in the %s register", reference, f->kind->register_name);
+      refuse (f, "Reference", PROBLEM_NOT_IN_REGISTER, reference, f->kind->register_name,
+              NULL);
       return TRUE;
     }
   if (f->rec->withdraw)

@@ -1,0 +1,615 @@
+/* See lines.h.  One table a language: the wording of every problem code
+ * of parsers/problem.h, the place of a problem (line, row, file), the
+ * record lines, and the field names.  UN terminology: a focal point is a
+ * point focal, punto focal, координатор, جهة تنسيق, 联络点. */
+#include <string.h>
+
+#include "gateway/flows/lines.h"
+
+/* French quotes and colon, with the no-break space French puts inside. */
+#define FR_OPEN "«\u00a0"
+#define FR_CLOSE "\u00a0»"
+#define FR_COLON "\u00a0:"
+
+typedef struct {
+  const char *lang;
+  const char *problems[PROBLEM_COUNT];
+  const char *suggestion;        /* {s}: the suggestion */
+  /* The place of a problem: {1} the line or row, {2} the file. */
+  const char *at_line, *at_row, *in_file, *in_file_line, *in_file_row;
+  /* Record lines: {1} the reference, {2} the fields that changed. */
+  const char *accepted[FILED_REFUSED];
+  const char *updated_fields;
+  const char *list_separator;
+} Catalogue;
+
+static const Catalogue french = {
+  .lang = "fr",
+  .problems = {
+    [PROBLEM_OTHER] = "{1}",
+    [PROBLEM_MORE_PROBLEMS] = "d'autres problèmes ont été trouvés et ne sont pas énumérés",
+    [PROBLEM_RECORDS_MAX] = "plus de {1} enregistrements dans un même message\u00a0;"
+                            " les suivants n'ont pas été lus",
+    [PROBLEM_EXPECTED_KEY] = "ligne attendue sous la forme " FR_OPEN "Champ" FR_COLON " valeur"
+                             FR_CLOSE,
+    [PROBLEM_VALUE_TOO_LONG] = "le champ " FR_OPEN "{field}" FR_CLOSE " dépasse {1} caractères",
+    [PROBLEM_FIELDS_MAX] = "plus de {1} champs dans un même enregistrement",
+    [PROBLEM_LINE_TOO_LONG] = "ligne de plus de {1} octets",
+    [PROBLEM_FIELD_NOT_IN_FORM] = "le champ " FR_OPEN "{1}" FR_CLOSE " ne fait pas partie du"
+                                  " formulaire " FR_OPEN "{2}" FR_CLOSE,
+    [PROBLEM_UNKNOWN_FIELD] = "champ inconnu " FR_OPEN "{1}" FR_CLOSE,
+    [PROBLEM_REPEATED_AT_LINE] = "le champ " FR_OPEN "{field}" FR_CLOSE " figure plus d'une fois"
+                                 " (d'abord à la ligne {1})",
+    [PROBLEM_REPEATED_AT_ROW] = "le champ " FR_OPEN "{field}" FR_CLOSE " figure plus d'une fois"
+                                " (d'abord à la ligne {1} du tableau)",
+    [PROBLEM_NO_FORM] = "aucun formulaire indiqué" FR_COLON " les formulaires sont" FR_COLON " {1}",
+    [PROBLEM_UNKNOWN_FORM] = "formulaire inconnu " FR_OPEN "{1}" FR_CLOSE,
+    [PROBLEM_UNKNOWN_FORM_LIST] = "formulaire inconnu " FR_OPEN "{1}" FR_CLOSE
+                                  "\u00a0; les formulaires sont" FR_COLON " {2}",
+    [PROBLEM_REFERENCE_WRONG_KIND] = "la référence " FR_OPEN "{1}" FR_CLOSE " n'est pas une"
+                                     " référence du formulaire " FR_OPEN "{2}" FR_CLOSE
+                                     " (PRÉFIXE-{3}-ANNÉE-NUMÉRO)",
+    [PROBLEM_WITHDRAW_NEEDS_REFERENCE] = FR_OPEN "Action" FR_COLON " retirer" FR_CLOSE " exige la"
+                                         " Référence de l'enregistrement à retirer",
+    [PROBLEM_REQUIRED] = "le champ " FR_OPEN "{field}" FR_CLOSE " est obligatoire",
+    [PROBLEM_CSV_COLUMNS_MAX] = "plus de {1} colonnes",
+    [PROBLEM_CSV_NO_FORM_COLUMN] = "aucune colonne " FR_OPEN "Formulaire" FR_CLOSE ", et le nom du"
+                                   " fichier ne désigne aucun formulaire",
+    [PROBLEM_CSV_UNNAMED_COLUMN] = "la colonne {1} n'a pas de nom dans la ligne d'en-tête",
+    [PROBLEM_CSV_CELLS] = "{1} cellules alors que l'en-tête en compte {2}",
+    [PROBLEM_CSV_INVALID] = "fichier CSV non valide\u00a0; la suite du fichier n'a pas été lue",
+    [PROBLEM_CSV_NO_HEADER] = "pas de ligne d'en-tête",
+    [PROBLEM_NOT_DATE] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN "{1}" FR_CLOSE
+                         " n'est pas une date comme 2026-03-02",
+    [PROBLEM_NOT_YEAR] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN "{1}" FR_CLOSE
+                         " n'est pas une année comme 2026",
+    [PROBLEM_NOT_EMAIL] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN "{1}" FR_CLOSE
+                          " n'est pas une adresse électronique",
+    [PROBLEM_NOT_URL] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN "{1}" FR_CLOSE
+                        " n'est pas une adresse http ou https",
+    [PROBLEM_NOT_PHONE] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN "{1}" FR_CLOSE
+                          " n'est pas un numéro de téléphone",
+    [PROBLEM_NOT_CHOICE] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN "{1}" FR_CLOSE
+                           " n'est pas l'une des valeurs {2}",
+    [PROBLEM_NOT_REFERENCE] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN "{1}"
+                              FR_CLOSE " n'est pas une référence comme CTC-OFF-2026-0042",
+    [PROBLEM_NOT_ACTION] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN "{1}" FR_CLOSE
+                           " n'est pas une action\u00a0; la seule est " FR_OPEN "retirer" FR_CLOSE,
+    [PROBLEM_UNKNOWN_ENTITY] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " État ou"
+                               " organisation inconnus " FR_OPEN "{1}" FR_CLOSE,
+    [PROBLEM_NOT_STATE] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN "{1}" FR_CLOSE
+                          " n'est pas un État",
+    [PROBLEM_UNKNOWN_AREA] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " domaine inconnu "
+                             FR_OPEN "{1}" FR_CLOSE,
+    [PROBLEM_UNKNOWN_LANGUAGE] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " code de langue"
+                                 " inconnu (ISO 639-1) " FR_OPEN "{1}" FR_CLOSE,
+    [PROBLEM_LIST_TOO_LONG] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " plus de {1} éléments",
+    [PROBLEM_NO_VALUE] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " aucune valeur indiquée",
+    [PROBLEM_NEITHER_REQUEST_NOR_OFFER] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN
+                                          "{1}" FR_CLOSE " n'est ni une demande (REQ) ni une"
+                                          " offre (OFF)",
+    [PROBLEM_END_BEFORE_START] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " {1} est antérieure"
+                                 " au début, {2}",
+    [PROBLEM_NOT_ENTITY_CODE] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN "{1}"
+                                FR_CLOSE " n'est pas un code" FR_COLON " de 2 à {2} lettres,"
+                                " chiffres et " FR_OPEN "-" FR_CLOSE ", comme UNODC ou CIS-ATC",
+    [PROBLEM_NOT_STATE_CODE] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN "{1}"
+                               FR_CLOSE " n'est pas un code d'État" FR_COLON " deux lettres"
+                               " (ISO 3166-1 alpha-2)",
+    [PROBLEM_REPLACES_OWN_ADDRESS] = "le champ " FR_OPEN "{field}" FR_CLOSE " donne l'adresse même"
+                                     " du point focal",
+    [PROBLEM_NOT_VISIT] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN "{1}" FR_CLOSE
+                          " n'est pas une référence de visite (VIS)",
+    [PROBLEM_NOT_FILED] = "non enregistré" FR_COLON " {1}",
+    [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " {1} n'est la référence ni d'une"
+                                               " demande ni d'une offre",
+    [PROBLEM_NOT_VISIT_REFERENCE] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " {1} n'est pas la référence d'une visite",
+    [PROBLEM_NOT_IN_REGISTER] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " {1} ne figure pas dans le registre " FR_OPEN "{2}"
+                                FR_CLOSE,
+    [PROBLEM_NEEDS_VALUE] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " un nouvel enregistrement exige une valeur",
+    [PROBLEM_WITHDRAWN] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " {1} a été retiré",
+    [PROBLEM_SEND_WITH_FORM] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " {1} est une référence du registre " FR_OPEN "{2}"
+                               FR_CLOSE FR_COLON " envoyez-la avec " FR_OPEN "Formulaire" FR_COLON
+                               " {3}" FR_CLOSE,
+    [PROBLEM_OTHER_REGISTER] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " {1} est une référence du registre " FR_OPEN "{2}"
+                               FR_CLOSE ", non du registre " FR_OPEN "{3}" FR_CLOSE,
+    [PROBLEM_NOT_OF_REGISTER] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " {1} n'est pas une référence du registre " FR_OPEN
+                                "{2}" FR_CLOSE,
+  },
+  .suggestion = "\u00a0; vouliez-vous dire " FR_OPEN "{s}" FR_CLOSE "\u00a0?",
+  .at_line = "ligne {1}" FR_COLON " ",
+  .at_row = "ligne {1}" FR_COLON " ",
+  .in_file = "{2}" FR_COLON " ",
+  .in_file_line = "{2}, ligne {1}" FR_COLON " ",
+  .in_file_row = "{2}, ligne {1}" FR_COLON " ",
+  .accepted = {
+    [FILED_NEW] = "accepté" FR_COLON " {1} (nouveau)",
+    [FILED_UPDATED] = "accepté" FR_COLON " {1} (mis à jour)",
+    [FILED_UNCHANGED] = "accepté" FR_COLON " {1} (inchangé)",
+    [FILED_WITHDRAWN] = "accepté" FR_COLON " {1} (retiré)",
+  },
+  .updated_fields = "accepté" FR_COLON " {1} (mis à jour" FR_COLON " {2})",
+  .list_separator = ", ",
+};
+
+static const Catalogue spanish = {
+  .lang = "es",
+  .problems = {
+    [PROBLEM_OTHER] = "{1}",
+    [PROBLEM_MORE_PROBLEMS] = "se encontraron más problemas, que no se enumeran",
+    [PROBLEM_RECORDS_MAX] = "más de {1} registros en un mismo mensaje; los demás no se leyeron",
+    [PROBLEM_EXPECTED_KEY] = "se esperaba «Campo: valor»",
+    [PROBLEM_VALUE_TOO_LONG] = "el campo «{field}» supera los {1} caracteres",
+    [PROBLEM_FIELDS_MAX] = "más de {1} campos en un mismo registro",
+    [PROBLEM_LINE_TOO_LONG] = "línea de más de {1} bytes",
+    [PROBLEM_FIELD_NOT_IN_FORM] = "el campo «{1}» no forma parte del formulario «{2}»",
+    [PROBLEM_UNKNOWN_FIELD] = "campo desconocido «{1}»",
+    [PROBLEM_REPEATED_AT_LINE] = "el campo «{field}» aparece más de una vez (primero en la"
+                                 " línea {1})",
+    [PROBLEM_REPEATED_AT_ROW] = "el campo «{field}» aparece más de una vez (primero en la"
+                                " fila {1})",
+    [PROBLEM_NO_FORM] = "no se indica ningún formulario; los formularios son: {1}",
+    [PROBLEM_UNKNOWN_FORM] = "formulario desconocido «{1}»",
+    [PROBLEM_UNKNOWN_FORM_LIST] = "formulario desconocido «{1}»; los formularios son: {2}",
+    [PROBLEM_REFERENCE_WRONG_KIND] = "la referencia «{1}» no es una referencia del formulario"
+                                     " «{2}» (PREFIJO-{3}-AÑO-NÚMERO)",
+    [PROBLEM_WITHDRAW_NEEDS_REFERENCE] = "«Acción: retirar» requiere la Referencia del registro"
+                                         " que se retira",
+    [PROBLEM_REQUIRED] = "el campo «{field}» es obligatorio",
+    [PROBLEM_CSV_COLUMNS_MAX] = "más de {1} columnas",
+    [PROBLEM_CSV_NO_FORM_COLUMN] = "no hay columna «Formulario» y el nombre del archivo no"
+                                   " indica ningún formulario",
+    [PROBLEM_CSV_UNNAMED_COLUMN] = "la columna {1} no tiene nombre en el encabezado",
+    [PROBLEM_CSV_CELLS] = "{1} celdas, pero el encabezado tiene {2}",
+    [PROBLEM_CSV_INVALID] = "CSV no válido; el resto del archivo no se leyó",
+    [PROBLEM_CSV_NO_HEADER] = "falta la fila de encabezado",
+    [PROBLEM_NOT_DATE] = "campo «{field}»: «{1}» no es una fecha como 2026-03-02",
+    [PROBLEM_NOT_YEAR] = "campo «{field}»: «{1}» no es un año como 2026",
+    [PROBLEM_NOT_EMAIL] = "campo «{field}»: «{1}» no es una dirección de correo electrónico",
+    [PROBLEM_NOT_URL] = "campo «{field}»: «{1}» no es una dirección http o https",
+    [PROBLEM_NOT_PHONE] = "campo «{field}»: «{1}» no es un número de teléfono",
+    [PROBLEM_NOT_CHOICE] = "campo «{field}»: «{1}» no es uno de los valores {2}",
+    [PROBLEM_NOT_REFERENCE] = "campo «{field}»: «{1}» no es una referencia como"
+                              " CTC-OFF-2026-0042",
+    [PROBLEM_NOT_ACTION] = "campo «{field}»: «{1}» no es una acción; la única es «retirar»",
+    [PROBLEM_UNKNOWN_ENTITY] = "campo «{field}»: Estado u organización desconocidos «{1}»",
+    [PROBLEM_NOT_STATE] = "campo «{field}»: «{1}» no es un Estado",
+    [PROBLEM_UNKNOWN_AREA] = "campo «{field}»: ámbito desconocido «{1}»",
+    [PROBLEM_UNKNOWN_LANGUAGE] = "campo «{field}»: código de idioma desconocido (ISO 639-1)"
+                                 " «{1}»",
+    [PROBLEM_LIST_TOO_LONG] = "campo «{field}»: más de {1} elementos",
+    [PROBLEM_NO_VALUE] = "campo «{field}»: no se indica ningún valor",
+    [PROBLEM_NEITHER_REQUEST_NOR_OFFER] = "campo «{field}»: «{1}» no es ni una solicitud (REQ)"
+                                          " ni una oferta (OFF)",
+    [PROBLEM_END_BEFORE_START] = "campo «{field}»: {1} es anterior al inicio, {2}",
+    [PROBLEM_NOT_ENTITY_CODE] = "campo «{field}»: «{1}» no es un código: de 2 a {2} letras,"
+                                " cifras y «-», como UNODC o CIS-ATC",
+    [PROBLEM_NOT_STATE_CODE] = "campo «{field}»: «{1}» no es un código de Estado: dos letras"
+                               " (ISO 3166-1 alfa-2)",
+    [PROBLEM_REPLACES_OWN_ADDRESS] = "el campo «{field}» indica la propia dirección del punto"
+                                     " focal",
+    [PROBLEM_NOT_VISIT] = "campo «{field}»: «{1}» no es una referencia de visita (VIS)",
+    [PROBLEM_NOT_FILED] = "no registrado: {1}",
+    [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "campo «{field}»: {1} no es la referencia de una"
+                                               " solicitud ni de una oferta",
+    [PROBLEM_NOT_VISIT_REFERENCE] = "campo «{field}»: {1} no es la referencia de una visita",
+    [PROBLEM_NOT_IN_REGISTER] = "campo «{field}»: {1} no figura en el registro «{2}»",
+    [PROBLEM_NEEDS_VALUE] = "campo «{field}»: un registro nuevo requiere un valor",
+    [PROBLEM_WITHDRAWN] = "campo «{field}»: {1} ha sido retirado",
+    [PROBLEM_SEND_WITH_FORM] = "campo «{field}»: {1} es una referencia del registro «{2}»:"
+                               " envíela con «Formulario: {3}»",
+    [PROBLEM_OTHER_REGISTER] = "campo «{field}»: {1} es una referencia del registro «{2}», no"
+                               " del registro «{3}»",
+    [PROBLEM_NOT_OF_REGISTER] = "campo «{field}»: {1} no es una referencia del registro «{2}»",
+  },
+  .suggestion = "; ¿quiso decir «{s}»?",
+  .at_line = "línea {1}: ",
+  .at_row = "fila {1}: ",
+  .in_file = "{2}: ",
+  .in_file_line = "{2}, línea {1}: ",
+  .in_file_row = "{2}, fila {1}: ",
+  .accepted = {
+    [FILED_NEW] = "aceptado {1} (nuevo)",
+    [FILED_UPDATED] = "aceptado {1} (actualizado)",
+    [FILED_UNCHANGED] = "aceptado {1} (sin cambios)",
+    [FILED_WITHDRAWN] = "aceptado {1} (retirado)",
+  },
+  .updated_fields = "aceptado {1} (actualizado: {2})",
+  .list_separator = ", ",
+};
+
+static const Catalogue russian = {
+  .lang = "ru",
+  .problems = {
+    [PROBLEM_OTHER] = "{1}",
+    [PROBLEM_MORE_PROBLEMS] = "обнаружены и другие ошибки, они не перечислены",
+    [PROBLEM_RECORDS_MAX] = "в одном сообщении более {1} записей; остальные не прочитаны",
+    [PROBLEM_EXPECTED_KEY] = "ожидалась строка вида «Поле: значение»",
+    [PROBLEM_VALUE_TOO_LONG] = "поле «{field}» длиннее {1} символов",
+    [PROBLEM_FIELDS_MAX] = "в одной записи более {1} полей",
+    [PROBLEM_LINE_TOO_LONG] = "строка длиннее {1} байт",
+    [PROBLEM_FIELD_NOT_IN_FORM] = "поле «{1}» не входит в форму «{2}»",
+    [PROBLEM_UNKNOWN_FIELD] = "неизвестное поле «{1}»",
+    [PROBLEM_REPEATED_AT_LINE] = "поле «{field}» указано более одного раза (впервые в строке {1})",
+    [PROBLEM_REPEATED_AT_ROW] = "поле «{field}» указано более одного раза (впервые в строке"
+                                " таблицы {1})",
+    [PROBLEM_NO_FORM] = "форма не указана; возможные формы: {1}",
+    [PROBLEM_UNKNOWN_FORM] = "неизвестная форма «{1}»",
+    [PROBLEM_UNKNOWN_FORM_LIST] = "неизвестная форма «{1}»; возможные формы: {2}",
+    [PROBLEM_REFERENCE_WRONG_KIND] = "номер «{1}» не относится к форме «{2}»"
+                                     " (ПРЕФИКС-{3}-ГОД-НОМЕР)",
+    [PROBLEM_WITHDRAW_NEEDS_REFERENCE] = "для «Действие: отозвать» нужен Номер записи, которую"
+                                         " следует отозвать",
+    [PROBLEM_REQUIRED] = "поле «{field}» обязательно",
+    [PROBLEM_CSV_COLUMNS_MAX] = "более {1} столбцов",
+    [PROBLEM_CSV_NO_FORM_COLUMN] = "нет столбца «Форма», и имя файла не называет форму",
+    [PROBLEM_CSV_UNNAMED_COLUMN] = "у столбца {1} нет названия в заголовке",
+    [PROBLEM_CSV_CELLS] = "ячеек больше ({1}), чем столбцов в заголовке ({2})",
+    [PROBLEM_CSV_INVALID] = "недопустимый CSV; остальная часть файла не прочитана",
+    [PROBLEM_CSV_NO_HEADER] = "нет строки заголовка",
+    [PROBLEM_NOT_DATE] = "поле «{field}»: «{1}» — не дата вида 2026-03-02",
+    [PROBLEM_NOT_YEAR] = "поле «{field}»: «{1}» — не год вида 2026",
+    [PROBLEM_NOT_EMAIL] = "поле «{field}»: «{1}» — не адрес электронной почты",
+    [PROBLEM_NOT_URL] = "поле «{field}»: «{1}» — не адрес http или https",
+    [PROBLEM_NOT_PHONE] = "поле «{field}»: «{1}» — не номер телефона",
+    [PROBLEM_NOT_CHOICE] = "поле «{field}»: «{1}» — не одно из значений {2}",
+    [PROBLEM_NOT_REFERENCE] = "поле «{field}»: «{1}» — не номер вида CTC-OFF-2026-0042",
+    [PROBLEM_NOT_ACTION] = "поле «{field}»: «{1}» — не действие; допустимо только «отозвать»",
+    [PROBLEM_UNKNOWN_ENTITY] = "поле «{field}»: неизвестное государство или организация «{1}»",
+    [PROBLEM_NOT_STATE] = "поле «{field}»: «{1}» — не государство",
+    [PROBLEM_UNKNOWN_AREA] = "поле «{field}»: неизвестная область «{1}»",
+    [PROBLEM_UNKNOWN_LANGUAGE] = "поле «{field}»: неизвестный код языка (ISO 639-1) «{1}»",
+    [PROBLEM_LIST_TOO_LONG] = "поле «{field}»: более {1} элементов",
+    [PROBLEM_NO_VALUE] = "поле «{field}»: значение не указано",
+    [PROBLEM_NEITHER_REQUEST_NOR_OFFER] = "поле «{field}»: «{1}» — не запрос (REQ) и не"
+                                          " предложение (OFF)",
+    [PROBLEM_END_BEFORE_START] = "поле «{field}»: {1} раньше даты начала, {2}",
+    [PROBLEM_NOT_ENTITY_CODE] = "поле «{field}»: «{1}» — не код: от 2 до {2} букв, цифр и «-»,"
+                                " например UNODC или CIS-ATC",
+    [PROBLEM_NOT_STATE_CODE] = "поле «{field}»: «{1}» — не код государства: две буквы"
+                               " (ISO 3166-1 alpha-2)",
+    [PROBLEM_REPLACES_OWN_ADDRESS] = "в поле «{field}» указан собственный адрес координатора",
+    [PROBLEM_NOT_VISIT] = "поле «{field}»: «{1}» — не номер визита (VIS)",
+    [PROBLEM_NOT_FILED] = "не зарегистрировано: {1}",
+    [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "поле «{field}»: {1} — не номер запроса или"
+                                               " предложения",
+    [PROBLEM_NOT_VISIT_REFERENCE] = "поле «{field}»: {1} — не номер визита",
+    [PROBLEM_NOT_IN_REGISTER] = "поле «{field}»: записи {1} нет в реестре «{2}»",
+    [PROBLEM_NEEDS_VALUE] = "поле «{field}»: для новой записи нужно значение",
+    [PROBLEM_WITHDRAWN] = "поле «{field}»: запись {1} отозвана",
+    [PROBLEM_SEND_WITH_FORM] = "поле «{field}»: {1} — номер из реестра «{2}»: отправьте его"
+                               " с «Форма: {3}»",
+    [PROBLEM_OTHER_REGISTER] = "поле «{field}»: {1} — номер из реестра «{2}», а не «{3}»",
+    [PROBLEM_NOT_OF_REGISTER] = "поле «{field}»: {1} — не номер из реестра «{2}»",
+  },
+  .suggestion = "; возможно, имелось в виду «{s}»?",
+  .at_line = "строка {1}: ",
+  .at_row = "строка таблицы {1}: ",
+  .in_file = "{2}: ",
+  .in_file_line = "{2}, строка {1}: ",
+  .in_file_row = "{2}, строка таблицы {1}: ",
+  .accepted = {
+    [FILED_NEW] = "принято: {1} (новая запись)",
+    [FILED_UPDATED] = "принято: {1} (обновлено)",
+    [FILED_UNCHANGED] = "принято: {1} (без изменений)",
+    [FILED_WITHDRAWN] = "принято: {1} (отозвано)",
+  },
+  .updated_fields = "принято: {1} (обновлено: {2})",
+  .list_separator = ", ",
+};
+
+static const Catalogue arabic = {
+  .lang = "ar",
+  .problems = {
+    [PROBLEM_OTHER] = "{1}",
+    [PROBLEM_MORE_PROBLEMS] = "وُجدت مشكلات أخرى لم تُدرج هنا",
+    [PROBLEM_RECORDS_MAX] = "أكثر من {1} سجلًا في رسالة واحدة؛ لم تُقرأ السجلات المتبقية",
+    [PROBLEM_EXPECTED_KEY] = "كان المتوقع سطرًا بالصيغة «الحقل: القيمة»",
+    [PROBLEM_VALUE_TOO_LONG] = "الحقل «{field}» يتجاوز {1} حرفًا",
+    [PROBLEM_FIELDS_MAX] = "أكثر من {1} حقلًا في سجل واحد",
+    [PROBLEM_LINE_TOO_LONG] = "سطر يتجاوز {1} بايت",
+    [PROBLEM_FIELD_NOT_IN_FORM] = "الحقل «{1}» ليس من حقول النموذج «{2}»",
+    [PROBLEM_UNKNOWN_FIELD] = "حقل غير معروف «{1}»",
+    [PROBLEM_REPEATED_AT_LINE] = "الحقل «{field}» مذكور أكثر من مرة (أول مرة في السطر {1})",
+    [PROBLEM_REPEATED_AT_ROW] = "الحقل «{field}» مذكور أكثر من مرة (أول مرة في الصف {1})",
+    [PROBLEM_NO_FORM] = "لم يُذكر أي نموذج؛ النماذج المتاحة هي: {1}",
+    [PROBLEM_UNKNOWN_FORM] = "نموذج غير معروف «{1}»",
+    [PROBLEM_UNKNOWN_FORM_LIST] = "نموذج غير معروف «{1}»؛ النماذج المتاحة هي: {2}",
+    [PROBLEM_REFERENCE_WRONG_KIND] = "المرجع «{1}» ليس مرجعًا للنموذج «{2}»"
+                                     " (البادئة-{3}-السنة-الرقم)",
+    [PROBLEM_WITHDRAW_NEEDS_REFERENCE] = "«الإجراء: سحب» يتطلب ذكر المرجع الخاص بالسجل المراد"
+                                         " سحبه",
+    [PROBLEM_REQUIRED] = "الحقل «{field}» إلزامي",
+    [PROBLEM_CSV_COLUMNS_MAX] = "أكثر من {1} عمودًا",
+    [PROBLEM_CSV_NO_FORM_COLUMN] = "لا يوجد عمود «النموذج»، واسم الملف لا يدل على أي نموذج",
+    [PROBLEM_CSV_UNNAMED_COLUMN] = "العمود {1} ليس له اسم في صف العناوين",
+    [PROBLEM_CSV_CELLS] = "عدد الخلايا {1} بينما عدد أعمدة صف العناوين {2}",
+    [PROBLEM_CSV_INVALID] = "ملف CSV غير صالح؛ لم يُقرأ باقي الملف",
+    [PROBLEM_CSV_NO_HEADER] = "لا يوجد صف عناوين",
+    [PROBLEM_NOT_DATE] = "الحقل «{field}»: «{1}» ليس تاريخًا بالصيغة 2026-03-02",
+    [PROBLEM_NOT_YEAR] = "الحقل «{field}»: «{1}» ليس سنة بالصيغة 2026",
+    [PROBLEM_NOT_EMAIL] = "الحقل «{field}»: «{1}» ليس عنوان بريد إلكتروني",
+    [PROBLEM_NOT_URL] = "الحقل «{field}»: «{1}» ليس عنوانًا يبدأ بـ http أو https",
+    [PROBLEM_NOT_PHONE] = "الحقل «{field}»: «{1}» ليس رقم هاتف",
+    [PROBLEM_NOT_CHOICE] = "الحقل «{field}»: «{1}» ليس من القيم التالية: {2}",
+    [PROBLEM_NOT_REFERENCE] = "الحقل «{field}»: «{1}» ليس مرجعًا بالصيغة CTC-OFF-2026-0042",
+    [PROBLEM_NOT_ACTION] = "الحقل «{field}»: «{1}» ليس إجراءً؛ الإجراء الوحيد هو «سحب»",
+    [PROBLEM_UNKNOWN_ENTITY] = "الحقل «{field}»: دولة أو منظمة غير معروفة «{1}»",
+    [PROBLEM_NOT_STATE] = "الحقل «{field}»: «{1}» ليست دولة",
+    [PROBLEM_UNKNOWN_AREA] = "الحقل «{field}»: مجال غير معروف «{1}»",
+    [PROBLEM_UNKNOWN_LANGUAGE] = "الحقل «{field}»: رمز لغة غير معروف (ISO 639-1) «{1}»",
+    [PROBLEM_LIST_TOO_LONG] = "الحقل «{field}»: أكثر من {1} عنصرًا",
+    [PROBLEM_NO_VALUE] = "الحقل «{field}»: لم تُذكر أي قيمة",
+    [PROBLEM_NEITHER_REQUEST_NOR_OFFER] = "الحقل «{field}»: «{1}» ليس طلبًا (REQ) ولا عرضًا (OFF)",
+    [PROBLEM_END_BEFORE_START] = "الحقل «{field}»: {1} يسبق تاريخ البدء {2}",
+    [PROBLEM_NOT_ENTITY_CODE] = "الحقل «{field}»: «{1}» ليس رمزًا: من 2 إلى {2} من الحروف"
+                                " والأرقام و«-»، مثل UNODC أو CIS-ATC",
+    [PROBLEM_NOT_STATE_CODE] = "الحقل «{field}»: «{1}» ليس رمز دولة: حرفان"
+                               " (ISO 3166-1 alpha-2)",
+    [PROBLEM_REPLACES_OWN_ADDRESS] = "الحقل «{field}» يذكر عنوان جهة التنسيق نفسها",
+    [PROBLEM_NOT_VISIT] = "الحقل «{field}»: «{1}» ليس مرجع زيارة (VIS)",
+    [PROBLEM_NOT_FILED] = "لم يُسجَّل: {1}",
+    [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "الحقل «{field}»: {1} ليس مرجع طلب أو عرض",
+    [PROBLEM_NOT_VISIT_REFERENCE] = "الحقل «{field}»: {1} ليس مرجع زيارة",
+    [PROBLEM_NOT_IN_REGISTER] = "الحقل «{field}»: {1} غير موجود في السجل «{2}»",
+    [PROBLEM_NEEDS_VALUE] = "الحقل «{field}»: السجل الجديد يتطلب قيمة",
+    [PROBLEM_WITHDRAWN] = "الحقل «{field}»: تم سحب {1}",
+    [PROBLEM_SEND_WITH_FORM] = "الحقل «{field}»: {1} مرجع في السجل «{2}»: أرسله مع"
+                               " «النموذج: {3}»",
+    [PROBLEM_OTHER_REGISTER] = "الحقل «{field}»: {1} مرجع في السجل «{2}» وليس في السجل «{3}»",
+    [PROBLEM_NOT_OF_REGISTER] = "الحقل «{field}»: {1} ليس مرجعًا في السجل «{2}»",
+  },
+  .suggestion = "؛ هل تقصد «{s}»؟",
+  .at_line = "السطر {1}: ",
+  .at_row = "الصف {1}: ",
+  .in_file = "{2}: ",
+  .in_file_line = "{2}، السطر {1}: ",
+  .in_file_row = "{2}، الصف {1}: ",
+  .accepted = {
+    [FILED_NEW] = "قُبل {1} (سجل جديد)",
+    [FILED_UPDATED] = "قُبل {1} (حُدِّث)",
+    [FILED_UNCHANGED] = "قُبل {1} (دون تغيير)",
+    [FILED_WITHDRAWN] = "قُبل {1} (سُحب)",
+  },
+  .updated_fields = "قُبل {1} (حُدِّثت الحقول: {2})",
+  .list_separator = "، ",
+};
+
+static const Catalogue chinese = {
+  .lang = "zh",
+  .problems = {
+    [PROBLEM_OTHER] = "{1}",
+    [PROBLEM_MORE_PROBLEMS] = "另有其他问题，未予列出",
+    [PROBLEM_RECORDS_MAX] = "一封邮件中的记录超过 {1} 条；其余记录未读取",
+    [PROBLEM_EXPECTED_KEY] = "应为“字段：值”的格式",
+    [PROBLEM_VALUE_TOO_LONG] = "字段“{field}”超过 {1} 个字符",
+    [PROBLEM_FIELDS_MAX] = "一条记录中的字段超过 {1} 个",
+    [PROBLEM_LINE_TOO_LONG] = "该行超过 {1} 字节",
+    [PROBLEM_FIELD_NOT_IN_FORM] = "字段“{1}”不属于表格“{2}”",
+    [PROBLEM_UNKNOWN_FIELD] = "未知字段“{1}”",
+    [PROBLEM_REPEATED_AT_LINE] = "字段“{field}”出现不止一次（首次出现在第 {1} 行）",
+    [PROBLEM_REPEATED_AT_ROW] = "字段“{field}”出现不止一次（首次出现在表格第 {1} 行）",
+    [PROBLEM_NO_FORM] = "未注明表格；可用的表格有：{1}",
+    [PROBLEM_UNKNOWN_FORM] = "未知表格“{1}”",
+    [PROBLEM_UNKNOWN_FORM_LIST] = "未知表格“{1}”；可用的表格有：{2}",
+    [PROBLEM_REFERENCE_WRONG_KIND] = "编号“{1}”不是表格“{2}”的编号（前缀-{3}-年份-序号）",
+    [PROBLEM_WITHDRAW_NEEDS_REFERENCE] = "“操作：撤回”须注明要撤回的记录的编号",
+    [PROBLEM_REQUIRED] = "字段“{field}”为必填项",
+    [PROBLEM_CSV_COLUMNS_MAX] = "超过 {1} 列",
+    [PROBLEM_CSV_NO_FORM_COLUMN] = "没有“表格”列，文件名也未指明表格",
+    [PROBLEM_CSV_UNNAMED_COLUMN] = "第 {1} 列在标题行中没有名称",
+    [PROBLEM_CSV_CELLS] = "有 {1} 个单元格，而标题行只有 {2} 列",
+    [PROBLEM_CSV_INVALID] = "CSV 格式无效；文件其余部分未读取",
+    [PROBLEM_CSV_NO_HEADER] = "没有标题行",
+    [PROBLEM_NOT_DATE] = "字段“{field}”：“{1}”不是 2026-03-02 这样的日期",
+    [PROBLEM_NOT_YEAR] = "字段“{field}”：“{1}”不是 2026 这样的年份",
+    [PROBLEM_NOT_EMAIL] = "字段“{field}”：“{1}”不是电子邮件地址",
+    [PROBLEM_NOT_URL] = "字段“{field}”：“{1}”不是 http 或 https 网址",
+    [PROBLEM_NOT_PHONE] = "字段“{field}”：“{1}”不是电话号码",
+    [PROBLEM_NOT_CHOICE] = "字段“{field}”：“{1}”不是以下值之一：{2}",
+    [PROBLEM_NOT_REFERENCE] = "字段“{field}”：“{1}”不是 CTC-OFF-2026-0042 这样的编号",
+    [PROBLEM_NOT_ACTION] = "字段“{field}”：“{1}”不是有效操作；唯一的操作是“撤回”",
+    [PROBLEM_UNKNOWN_ENTITY] = "字段“{field}”：未知的国家或组织“{1}”",
+    [PROBLEM_NOT_STATE] = "字段“{field}”：“{1}”不是国家",
+    [PROBLEM_UNKNOWN_AREA] = "字段“{field}”：未知领域“{1}”",
+    [PROBLEM_UNKNOWN_LANGUAGE] = "字段“{field}”：未知语言代码（ISO 639-1）“{1}”",
+    [PROBLEM_LIST_TOO_LONG] = "字段“{field}”：超过 {1} 项",
+    [PROBLEM_NO_VALUE] = "字段“{field}”：未填写任何值",
+    [PROBLEM_NEITHER_REQUEST_NOR_OFFER] = "字段“{field}”：“{1}”既不是请求（REQ）也不是提议（OFF）",
+    [PROBLEM_END_BEFORE_START] = "字段“{field}”：{1} 早于开始日期 {2}",
+    [PROBLEM_NOT_ENTITY_CODE] = "字段“{field}”：“{1}”不是代码：应为 2 至 {2} 个字母、数字和“-”，"
+                                "如 UNODC 或 CIS-ATC",
+    [PROBLEM_NOT_STATE_CODE] = "字段“{field}”：“{1}”不是国家代码：应为两个字母（ISO 3166-1 alpha-2）",
+    [PROBLEM_REPLACES_OWN_ADDRESS] = "字段“{field}”填写的是联络点本人的地址",
+    [PROBLEM_NOT_VISIT] = "字段“{field}”：“{1}”不是访问编号（VIS）",
+    [PROBLEM_NOT_FILED] = "未登记：{1}",
+    [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "字段“{field}”：{1} 不是请求或提议的编号",
+    [PROBLEM_NOT_VISIT_REFERENCE] = "字段“{field}”：{1} 不是访问的编号",
+    [PROBLEM_NOT_IN_REGISTER] = "字段“{field}”：{1} 不在“{2}”登记册中",
+    [PROBLEM_NEEDS_VALUE] = "字段“{field}”：新记录须填写此项",
+    [PROBLEM_WITHDRAWN] = "字段“{field}”：{1} 已撤回",
+    [PROBLEM_SEND_WITH_FORM] = "字段“{field}”：{1} 是“{2}”登记册的编号：请以“表格：{3}”发送",
+    [PROBLEM_OTHER_REGISTER] = "字段“{field}”：{1} 是“{2}”登记册的编号，不是“{3}”登记册的编号",
+    [PROBLEM_NOT_OF_REGISTER] = "字段“{field}”：{1} 不是“{2}”登记册的编号",
+  },
+  .suggestion = "；您是否要填写“{s}”？",
+  .at_line = "第 {1} 行：",
+  .at_row = "表格第 {1} 行：",
+  .in_file = "{2}：",
+  .in_file_line = "{2} 第 {1} 行：",
+  .in_file_row = "{2} 表格第 {1} 行：",
+  .accepted = {
+    [FILED_NEW] = "已接受 {1}（新记录）",
+    [FILED_UPDATED] = "已接受 {1}（已更新）",
+    [FILED_UNCHANGED] = "已接受 {1}（无变化）",
+    [FILED_WITHDRAWN] = "已接受 {1}（已撤回）",
+  },
+  .updated_fields = "已接受 {1}（已更新：{2}）",
+  .list_separator = "、",
+};
+
+const char *const lines_languages[] = { "ar", "en", "es", "fr", "ru", "zh", NULL };
+
+/* The field names of each language, in the order of lines_languages; each
+ * one a key of parsers/keys.c for that field. */
+static const struct {
+  const char *key;
+  const char *names[6];
+} field_names[] = {
+  { "Form", { "النموذج", "Form", "Formulario", "Formulaire", "Форма", "表格" } },
+  { "Reference", { "المرجع", "Reference", "Referencia", "Référence", "Номер", "编号" } },
+  { "Action", { "الإجراء", "Action", "Acción", "Action", "Действие", "操作" } },
+  { "Entity", { "الكيان", "Entity", "Entidad", "Entité", "Структура", "实体" } },
+  { "Name", { "الاسم", "Name", "Nombre", "Nom", "Имя", "姓名" } },
+  { "Email", { "البريد الإلكتروني", "Email", "Correo electrónico", "Courriel",
+               "Электронная почта", "电子邮件" } },
+  { "Title", { "المسمى الوظيفي", "Title", "Cargo", "Fonction", "Должность", "职务" } },
+  { "Office", { "المكتب", "Office", "Oficina", "Service", "Подразделение", "部门" } },
+  { "Phone", { "الهاتف", "Phone", "Teléfono", "Téléphone", "Телефон", "电话" } },
+  { "Languages", { "اللغات", "Languages", "Idiomas", "Langues", "Языки", "语言" } },
+  { "Role", { "الدور", "Role", "Función", "Rôle", "Роль", "角色" } },
+  { "Areas", { "المجالات", "Areas", "Ámbitos", "Domaines", "Области", "领域" } },
+  { "Replaces", { "يحل محل", "Replaces", "Sustituye", "Remplace", "Заменяет", "取代" } },
+  { "Provider", { "الجهة المقدمة", "Provider", "Proveedor", "Prestataire", "Поставщик",
+                  "提供方" } },
+  { "Beneficiaries", { "الجهات المستفيدة", "Beneficiaries", "Beneficiarios", "Bénéficiaires",
+                       "Бенефициары", "受益方" } },
+  { "Start", { "تاريخ البدء", "Start", "Fecha de inicio", "Date de début", "Дата начала",
+               "开始日期" } },
+  { "End", { "تاريخ الانتهاء", "End", "Fecha de finalización", "Date de fin",
+             "Дата окончания", "结束日期" } },
+  { "Status", { "الحالة", "Status", "Situación", "Statut", "Статус", "状态" } },
+  { "Objectives", { "الأهداف", "Objectives", "Objetivos", "Objectifs", "Цели", "目标" } },
+  { "Description", { "الوصف", "Description", "Descripción", "Description", "Описание",
+                     "说明" } },
+  { "Contacts", { "جهات الاتصال", "Contacts", "Contactos", "Personnes à contacter",
+                  "Контактные лица", "联系人" } },
+  { "State", { "الدولة", "State", "Estado", "État", "Государство", "国家" } },
+  { "Priority", { "الأولوية", "Priority", "Prioridad", "Priorité", "Приоритет", "优先级" } },
+  { "Reporter", { "مقدم التقرير", "Reporter", "Autor del informe", "Auteur du rapport",
+                  "Автор отчета", "报告方" } },
+  { "Results", { "النتائج", "Results", "Resultados", "Résultats", "Результаты", "结果" } },
+  { "Difference", { "الأثر", "Difference", "Impacto", "Impact", "Влияние", "影响" } },
+  { "Problems", { "الصعوبات", "Problems", "Dificultades", "Difficultés", "Трудности",
+                  "困难" } },
+  { "Kind", { "النوع", "Kind", "Tipo", "Catégorie", "Тип", "类型" } },
+  { "Url", { "الرابط", "Url", "Enlace", "Lien", "Ссылка", "网址" } },
+  { "Issuer", { "الجهة المصدرة", "Issuer", "Entidad emisora", "Organisme émetteur",
+                "Издатель", "发布机构" } },
+  { "Citation", { "الاستشهاد", "Citation", "Referencia bibliográfica",
+                  "Référence bibliographique", "Библиографическая ссылка", "引文" } },
+  { "Year", { "السنة", "Year", "Año", "Année", "Год", "年份" } },
+  { "Summary", { "الملخص", "Summary", "Resumen", "Résumé", "Краткое описание", "摘要" } },
+  { "Visit", { "الزيارة", "Visit", "Visita", "Visite", "Визит", "访问" } },
+  { "Information", { "المعلومات", "Information", "Información", "Informations",
+                     "Информация", "信息" } },
+  { "Consent", { "الموافقة", "Consent", "Consentimiento", "Consentement", "Согласие",
+                 "同意" } },
+  { "Recipients", { "الجهات المتلقية", "Recipients", "Destinatarios", "Destinataires",
+                    "Получатели", "接收方" } },
+};
+
+static const Catalogue *const catalogues[] = { &french, &spanish, &russian, &arabic, &chinese };
+
+/* The catalogue of lang, or NULL for English (and any language without one). */
+static const Catalogue *
+catalogue (const char *lang)
+{
+  for (guint i = 0; lang != NULL && i < G_N_ELEMENTS (catalogues); i++)
+    if (strcmp (catalogues[i]->lang, lang) == 0)
+      return catalogues[i];
+  return NULL;
+}
+
+const char *
+lines_field_name (const char *canonical, const char *lang)
+{
+  guint column = 0;
+  while (lines_languages[column] != NULL && g_strcmp0 (lines_languages[column], lang) != 0)
+    column++;
+  if (canonical == NULL || lines_languages[column] == NULL)
+    return canonical;
+  for (guint i = 0; i < G_N_ELEMENTS (field_names); i++)
+    if (strcmp (field_names[i].key, canonical) == 0)
+      return field_names[i].names[column];
+  return canonical;
+}
+
+const char *
+lines_wording (ProblemCode code, const char *lang)
+{
+  g_assert ((guint) code < PROBLEM_COUNT);
+  const Catalogue *c = catalogue (lang);
+  return c != NULL ? c->problems[code] : problem_english (code);
+}
+
+/* pattern with {1} and {2} replaced by one and two. */
+static char *
+fill (const char *pattern, const char *one, const char *two)
+{
+  FormProblem args = { .args = { (char *) one, (char *) two } };
+  return problem_render (pattern, &args, NULL);
+}
+
+/* What p says, without its place, in the catalogue c. */
+static char *
+problem_text (const FormProblem *p, const Catalogue *c, const char *lang)
+{
+  if (c == NULL || p->code == PROBLEM_OTHER)
+    return g_strdup (p->message);
+  const char *suggestion = p->suggestion;
+  if (p->code == PROBLEM_UNKNOWN_FIELD && suggestion != NULL)
+    suggestion = lines_field_name (suggestion, lang);
+  FormProblem shown = *p;
+  shown.suggestion = (char *) suggestion;
+  g_autofree char *text = problem_render (c->problems[p->code], &shown,
+                                          lines_field_name (p->field, lang));
+  if (suggestion == NULL)
+    return g_steal_pointer (&text);
+  g_autofree char *suffix = problem_render (c->suggestion, &shown, NULL);
+  return g_strconcat (text, suffix, NULL);
+}
+
+char *
+lines_problem (const FormProblem *p, const char *lang)
+{
+  const Catalogue *c = catalogue (lang);
+  if (c == NULL)
+    return form_problem_format (p);
+  g_autofree char *text = problem_text (p, c, lang);
+  const char *place = p->source == NULL ? (p->line == 0 ? NULL : p->csv ? c->at_row : c->at_line)
+                      : p->line == 0 ? c->in_file
+                      : p->csv ? c->in_file_row : c->in_file_line;
+  if (place == NULL)
+    return g_steal_pointer (&text);
+  char number[PROBLEM_NUMBER_LEN];
+  g_autofree char *where = fill (place, problem_number (number, p->line), p->source);
+  return g_strconcat (where, text, NULL);
+}
+
+/* The fields of an update in lang, joined. */
+static char *
+changed_fields (const GPtrArray *changed, const char *lang, const char *separator)
+{
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; i < changed->len; i++)
+    g_string_append_printf (out, "%s%s", i ? separator : "",
+                            lines_field_name (changed->pdata[i], lang));
+  return g_string_free (out, FALSE);
+}
+
+char *
+lines_accepted (const FiledRecord *filed, const char *lang)
+{
+  const Catalogue *c = catalogue (lang);
+  gboolean fields = filed->how == FILED_UPDATED && filed->changed != NULL
+                    && filed->changed->len > 0;
+  g_autofree char *list = fields ? changed_fields (filed->changed, lang,
+                                                   c ? c->list_separator : ", ") : NULL;
+  g_assert ((guint) filed->how < FILED_REFUSED);
+  if (c == NULL && fields)
+    return g_strdup_printf ("accepted %s (updated: %s)", filed->reference, list);
+  if (c == NULL)
+    return g_strdup_printf ("accepted %s (%s)", filed->reference, filed_how_name (filed->how));
+  return fill (fields ? c->updated_fields : c->accepted[filed->how], filed->reference, list);
+}

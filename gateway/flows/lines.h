@@ -1,0 +1,30 @@
+/* The record lines and problems of an answer, in the answer's language
+ * (docs/submissions.md section 7): "принято: CTC-OFF-2026-0001 (новая
+ * запись)", "строка 4: поле «Области»: неизвестная область «…»".  The log
+ * and the command line keep the English of parsers/problem.c.
+ *
+ * Ownership: the char * returned are new strings owned by the caller; the
+ * const char * are static. */
+#pragma once
+
+#include <glib.h>
+#include "parsers/form.h"
+#include "gateway/store/registers.h"
+
+/* The languages with lines of their own, NULL-terminated; any other
+ * language gets English. */
+extern const char *const lines_languages[];
+
+/* p as an answer in lang says it, with its line and file. */
+char *lines_problem (const FormProblem *p, const char *lang);
+
+/* The line of a record filed (not refused) as an answer in lang says it. */
+char *lines_accepted (const FiledRecord *filed, const char *lang);
+
+/* The name of the field canonical in lang ("Области" for "Areas"), one the
+ * gateway reads back as that field; canonical itself when it has none. */
+const char *lines_field_name (const char *canonical, const char *lang);
+
+/* The wording of code in lang, or NULL when lang has none (for the tests:
+ * every language has every code). */
+const char *lines_wording (ProblemCode code, const char *lang);

@@ -1,0 +1,204 @@
+/* The record lines and problems of an answer in each language
+ * (gateway/flows/lines.c). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "gateway/flows/lines.h"
+
+/* English words a translation may keep: codes, formats, and words French
+ * or Spanish share with English. */
+static const char *const kept_words[] = {
+  "iso", "csv", "http", "https", "alpha", "req", "off", "vis", "unodc", "cis", "atc",
+  "ctc", "action", "date", "code", "bytes", "key", "message", "point", NULL,
+};
+
+/* A problem of code with arguments that are no words of any language. */
+static FormProblem *
+problem_of (ProblemCode code, const char *field, const char *suggestion)
+{
+  return problem_new_args (NULL, 4, FALSE, field, code, suggestion, "X1", "X2", "X3", NULL);
+}
+
+/* Whether c is a byte of a letter: ASCII, or of a UTF-8 sequence. */
+static gboolean
+is_letter (char c)
+{
+  return g_ascii_isalpha (c) || (guchar) c >= 0x80;
+}
+
+/* Whether word (ASCII letters, lower case) is a whole word of text. */
+static gboolean
+has_word (const char *text, const char *word)
+{
+  gsize n = strlen (word);
+  for (const char *p = text; (p = g_strstr_len (p, -1, word)) != NULL; p++)
+    if ((p == text || !is_letter (p[-1])) && !is_letter (p[n]))
+      return TRUE;
+  return FALSE;
+}
+
+/* Fails when text has a word of english (three letters or more, not a
+ * placeholder or a kept word). */
+static void
+assert_no_english (const char *text, const char *english, const char *lang)
+{
+  g_autofree char *lower = g_ascii_strdown (text, -1);
+  g_autofree char *words = g_ascii_strdown (english, -1);
+  g_strdelimit (words, "{}", '#');
+  for (char *w = words; *w;)
+    {
+      gsize n = 0;
+      while (g_ascii_isalpha (w[n]))
+        n++;
+      if (n == 0)
+        {
+          w++;
+          continue;
+        }
+      g_autofree char *word = g_strndup (w, n);
+      gboolean placeholder = w > words && w[-1] == '#';
+      if (n >= 3 && !placeholder && !g_strv_contains (kept_words, word) && has_word (lower, word))
+        fail_msg ("%s: English \"%s\" left in \"%s\"", lang, word, text);
+      w += n;
+    }
+}
+
+/* Every code has a wording in every language, which says it in that
+ * language, every placeholder filled. */
+static void
+test_every_code_in_every_language (void **state)
+{
+  (void) state;
+  for (guint l = 0; lines_languages[l] != NULL; l++)
+    for (ProblemCode code = PROBLEM_OTHER + 1; code < PROBLEM_COUNT; code++)
+      {
+        const char *lang = lines_languages[l];
+        if (lines_wording (code, lang) == NULL)
+          fail_msg ("%s: no wording for problem %d", lang, code);
+        g_autoptr (FormProblem) p = problem_of (code, "Areas", "X9");
+        g_autofree char *text = lines_problem (p, lang);
+        assert_null (strchr (text, '{'));
+        assert_non_null (strstr (text, "4"));
+        assert_non_null (strstr (text, "X9"));
+        if (strcmp (lang, "en") != 0)
+          {
+            g_autofree char *english = form_problem_format (p);
+            assert_no_english (text, english, lang);
+          }
+      }
+}
+
+/* English is the parser's own wording, for every code. */
+static void
+test_english_is_the_parsers (void **state)
+{
+  (void) state;
+  for (ProblemCode code = 0; code < PROBLEM_COUNT; code++)
+    {
+      g_autoptr (FormProblem) p = problem_of (code, "Start", code % 2 ? "Y" : NULL);
+      g_autofree char *shown = lines_problem (p, "en");
+      g_autofree char *english = form_problem_format (p);
+      assert_string_equal (shown, english);
+      g_autofree char *other = lines_problem (p, "de");
+      assert_string_equal (other, english);
+    }
+}
+
+/* Each field name shown is one the gateway reads back as that field. */
+static void
+test_field_names_read_back (void **state)
+{
+  (void) state;
+  for (guint k = 0; form_kinds[k] != NULL; k++)
+    for (guint i = 0; i < form_kinds[k]->n_fields; i++)
+      for (guint l = 0; lines_languages[l] != NULL; l++)
+        {
+          const char *field = form_kinds[k]->fields[i].name;
+          const char *name = lines_field_name (field, lines_languages[l]);
+          if (g_strcmp0 (form_key_canonical (name), field) != 0)
+            fail_msg ("%s: \"%s\" does not read back as %s", lines_languages[l], name, field);
+          if (strchr ("arz", lines_languages[l][0]) != NULL)
+            assert_string_not_equal (name, field);
+        }
+}
+
+/* A problem read from a Russian record, said in Russian: its line, the
+ * field's Russian name, the wording. */
+static void
+test_russian_area (void **state)
+{
+  (void) state;
+  CtcLimits limits = ctc_limits_default ();
+  g_autoptr (FormParse) parse = form_parse_new ();
+  form_parse_text (parse, "Форма: contact-point\nСубъект: KZ\nИмя: Иван Петров\n"
+                   "Электронная почта: i.petrov@mfa.kz.example\nОбласти: early-warnin\n",
+                   NULL, &limits);
+  form_check (parse, NULL, &limits);
+  FormRecord *rec = parse->records->pdata[0];
+  assert_int_equal (rec->problems->len, 1);
+  g_autofree char *ru = lines_problem (rec->problems->pdata[0], "ru");
+  assert_string_equal (ru, "строка 5: поле «Области»: неизвестная область «early-warnin»;"
+                           " возможно, имелось в виду «early-warning»?");
+  g_autofree char *zh = lines_problem (rec->problems->pdata[0], "zh");
+  assert_string_equal (zh, "第 5 行：字段“领域”：未知领域“early-warnin”；您是否要填写“early-warning”？");
+}
+
+/* An unknown key's suggestion is a key of the answer's language. */
+static void
+test_unknown_field_suggests_own_language (void **state)
+{
+  (void) state;
+  g_autoptr (FormProblem) p = problem_new_args ("notes.txt", 3, FALSE, "Emial",
+                                                   PROBLEM_UNKNOWN_FIELD, "Email", "Emial",
+                                                   NULL);
+  g_autofree char *fr = lines_problem (p, "fr");
+  assert_string_equal (fr, "notes.txt, ligne 3\u00a0: champ inconnu «\u00a0Emial\u00a0»"
+                           "\u00a0; vouliez-vous dire «\u00a0Courriel\u00a0»\u00a0?");
+  g_autofree char *ar = lines_problem (p, "ar");
+  assert_string_equal (ar, "notes.txt، السطر 3: حقل غير معروف «Emial»؛ هل تقصد «البريد الإلكتروني»؟");
+}
+
+/* The line of each record filed, in each language, with the fields an
+ * update changed by their names in that language. */
+static void
+test_accepted_lines (void **state)
+{
+  (void) state;
+  g_autoptr (GPtrArray) changed = g_ptr_array_new ();
+  g_ptr_array_add (changed, "Phone");
+  g_ptr_array_add (changed, "Title");
+  for (guint l = 0; lines_languages[l] != NULL; l++)
+    for (FiledHow how = FILED_NEW; how < FILED_REFUSED; how++)
+      {
+        FiledRecord filed = { how, "CTC-CP-2026-0007", how == FILED_UPDATED ? changed : NULL };
+        g_autofree char *line = lines_accepted (&filed, lines_languages[l]);
+        g_autofree char *english = lines_accepted (&filed, "en");
+        assert_non_null (strstr (line, "CTC-CP-2026-0007"));
+        if (strcmp (lines_languages[l], "en") != 0)
+          assert_no_english (line, english, lines_languages[l]);
+      }
+  FiledRecord updated = { FILED_UPDATED, "CTC-CP-2026-0007", changed };
+  g_autofree char *en = lines_accepted (&updated, "en");
+  assert_string_equal (en, "accepted CTC-CP-2026-0007 (updated: Phone, Title)");
+  g_autofree char *ru = lines_accepted (&updated, "ru");
+  assert_string_equal (ru, "принято: CTC-CP-2026-0007 (обновлено: Телефон, Должность)");
+  g_autofree char *zh = lines_accepted (&updated, "zh");
+  assert_string_equal (zh, "已接受 CTC-CP-2026-0007（已更新：电话、职务）");
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_every_code_in_every_language),
+    cmocka_unit_test (test_english_is_the_parsers),
+    cmocka_unit_test (test_field_names_read_back),
+    cmocka_unit_test (test_russian_area),
+    cmocka_unit_test (test_unknown_field_suggests_own_language),
+    cmocka_unit_test (test_accepted_lines),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
