@@ -98,6 +98,9 @@ compose_message (const Config *config, const ComposeHeaders *headers)
   if (headers->list_id != NULL)
     g_mime_object_set_header (GMIME_OBJECT (msg), "List-Id", headers->list_id, NULL);
   set_thread (msg, headers->in_reply_to, headers->references);
+  const char *language = headers->language != NULL ? headers->language : config->language;
+  if (language != NULL)
+    g_mime_object_set_header (GMIME_OBJECT (msg), "Content-Language", language, NULL);
   return msg;
 }
 
