@@ -62,7 +62,8 @@ GMimeMessage *compose_message (const Config *config, const ComposeHeaders *heade
  * for a message made otherwise.  Owned by msg. */
 const char *compose_envelope_sender (GMimeMessage *msg);
 
-/* Makes body (taken over) the body of msg. */
+/* Makes body (taken over) the body of msg, with the Content-Language of
+ * compose_message(). */
 void compose_set_body (GMimeMessage *msg, GMimeObject *body);
 
 /* A text/SUBTYPE part of UTF-8 text in the narrowest charset GMime finds
