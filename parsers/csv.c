@@ -150,6 +150,7 @@ read_header (CsvReader *r)
     {
       const char *cell = r->cells->pdata[i];
       const char *canonical = form_key_canonical (cell);
+      form_parse_count_key (r->parse, cell);
       if (g_strcmp0 (canonical, "Form") == 0 && r->form_column < 0)
         r->form_column = i;
       g_ptr_array_add (r->header, g_strdup (canonical ? canonical : cell));

@@ -633,6 +633,7 @@ reader_key_line (TextReader *r, const char *line, guint lineno)
       return;
     }
   const char *canonical = form_key_canonical (key);
+  form_parse_count_key (r->parse, key);
   if (g_strcmp0 (canonical, "Form") == 0)
     reader_start_record (r, value, lineno);
   else if (r->rec)

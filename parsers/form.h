@@ -112,9 +112,16 @@ struct _FormRecord {
   GPtrArray *problems;           /* FormProblem* */
 };
 
+/* The six official languages, NULL-terminated: "ar", "en", "es", "fr",
+ * "ru", "zh". */
+extern const char *const form_languages[];
+#define FORM_LANGUAGES 6
+
 typedef struct {
   GPtrArray *records;    /* FormRecord* */
   GPtrArray *problems;   /* FormProblem* about the message as a whole */
+  /* How many keys read were words of each of form_languages. */
+  guint key_languages[FORM_LANGUAGES];
 } FormParse;
 
 FormParse *form_parse_new (void);
@@ -162,6 +169,18 @@ char *form_problem_format (const FormProblem *p);
 /* The canonical key for a key as written (any case, space - _ alike, any of
  * the six UN languages), or NULL when unknown. */
 const char *form_key_canonical (const char *raw);
+
+/* The languages (of form_languages) raw is a word of, space-separated:
+ * "ru", "en fr"; NULL when raw is no key. */
+const char *form_key_languages (const char *raw);
+
+/* Counts the key raw, as written, in parse->key_languages. */
+void form_parse_count_key (FormParse *parse, const char *raw);
+
+/* The language of form_languages most keys of parse were written in; at a
+ * tie prefer (may be NULL) when it is among the first, else the first in
+ * form_languages.  NULL when no key was read. */
+const char *form_parse_language (const FormParse *parse, const char *prefer);
 
 /* The closest of candidates (NULL-terminated) to word, or NULL when none is
  * close enough to suggest. */

@@ -8,244 +8,288 @@
 /* Every way of writing a key, and the canonical English key it means.
  * Entries are compared folded (form_fold), so case, accents and the
  * separators need not be listed twice: "Reference" is also "Référence". */
-static const struct {
+static const struct alias {
   const char *alias;
   const char *key;
+  const char *languages;   /* the languages it is a word of: "fr", "en fr" */
 } aliases[] = {
   /* Form */
-  { "Form", "Form" }, { "Form type", "Form" }, { "Formulaire", "Form" },
-  { "Formulario", "Form" }, { "Форма", "Form" }, { "النموذج", "Form" },
-  { "الاستمارة", "Form" }, { "表格", "Form" }, { "表单", "Form" },
+  { "Form", "Form", "en" }, { "Form type", "Form", "en" },
+  { "Formulaire", "Form", "fr" }, { "Formulario", "Form", "es" },
+  { "Форма", "Form", "ru" }, { "النموذج", "Form", "ar" },
+  { "الاستمارة", "Form", "ar" }, { "表格", "Form", "zh" },
+  { "表单", "Form", "zh" },
   /* Reference */
-  { "Reference", "Reference" }, { "Ref", "Reference" },
-  { "Reference number", "Reference" },
-  { "Referencia", "Reference" }, { "Número de referencia", "Reference" },
-  { "Номер", "Reference" }, { "Регистрационный номер", "Reference" },
-  { "Справочный номер", "Reference" }, { "المرجع", "Reference" },
-  { "الرقم المرجعي", "Reference" }, { "编号", "Reference" },
-  { "参考编号", "Reference" }, { "参考号", "Reference" },
+  { "Reference", "Reference", "en fr" }, { "Ref", "Reference", "en" },
+  { "Reference number", "Reference", "en" },
+  { "Referencia", "Reference", "es" },
+  { "Número de referencia", "Reference", "es" },
+  { "Номер", "Reference", "ru" },
+  { "Регистрационный номер", "Reference", "ru" },
+  { "Справочный номер", "Reference", "ru" }, { "المرجع", "Reference", "ar" },
+  { "الرقم المرجعي", "Reference", "ar" }, { "编号", "Reference", "zh" },
+  { "参考编号", "Reference", "zh" }, { "参考号", "Reference", "zh" },
   /* Action */
-  { "Action", "Action" }, { "Acción", "Action" }, { "Действие", "Action" },
-  { "الإجراء", "Action" }, { "操作", "Action" }, { "行动", "Action" },
+  { "Action", "Action", "en fr" }, { "Acción", "Action", "es" },
+  { "Действие", "Action", "ru" }, { "الإجراء", "Action", "ar" },
+  { "操作", "Action", "zh" }, { "行动", "Action", "zh" },
   /* Entity */
-  { "Entity", "Entity" }, { "Entité", "Entity" }, { "Entidad", "Entity" },
-  { "Субъект", "Entity" }, { "Структура", "Entity" }, { "الكيان", "Entity" },
-  { "الجهة", "Entity" }, { "实体", "Entity" }, { "单位", "Entity" },
+  { "Entity", "Entity", "en" }, { "Entité", "Entity", "fr" },
+  { "Entidad", "Entity", "es" }, { "Субъект", "Entity", "ru" },
+  { "Структура", "Entity", "ru" }, { "الكيان", "Entity", "ar" },
+  { "الجهة", "Entity", "ar" }, { "实体", "Entity", "zh" },
+  { "单位", "Entity", "zh" },
   /* Name */
-  { "Name", "Name" }, { "Full name", "Name" }, { "Nom", "Name" },
-  { "Nom complet", "Name" }, { "Nombre", "Name" },
-  { "Nombre completo", "Name" }, { "Имя", "Name" }, { "ФИО", "Name" },
-  { "Фамилия и имя", "Name" }, { "الاسم", "Name" },
-  { "الاسم الكامل", "Name" }, { "姓名", "Name" }, { "名字", "Name" },
+  { "Name", "Name", "en" }, { "Full name", "Name", "en" },
+  { "Nom", "Name", "fr" }, { "Nom complet", "Name", "fr" },
+  { "Nombre", "Name", "es" }, { "Nombre completo", "Name", "es" },
+  { "Имя", "Name", "ru" }, { "ФИО", "Name", "ru" },
+  { "Фамилия и имя", "Name", "ru" }, { "الاسم", "Name", "ar" },
+  { "الاسم الكامل", "Name", "ar" }, { "姓名", "Name", "zh" },
+  { "名字", "Name", "zh" },
   /* Email */
-  { "Email", "Email" }, { "E-mail", "Email" }, { "Email address", "Email" },
-  { "E-mail address", "Email" }, { "Mail", "Email" },
-  { "Courriel", "Email" }, { "Adresse électronique", "Email" },
-  { "Adresse e-mail", "Email" }, { "Adresse courriel", "Email" },
-  { "Mél", "Email" }, { "Correo electrónico", "Email" },
-  { "Correo", "Email" }, { "Dirección de correo electrónico", "Email" },
-  { "Электронная почта", "Email" }, { "Эл. почта", "Email" },
-  { "Адрес электронной почты", "Email" }, { "Почта", "Email" },
-  { "البريد الإلكتروني", "Email" }, { "بريد إلكتروني", "Email" },
-  { "电子邮件", "Email" }, { "电子邮箱", "Email" }, { "邮箱", "Email" },
-  { "电邮", "Email" },
+  { "Email", "Email", "en" }, { "E-mail", "Email", "en" },
+  { "Email address", "Email", "en" }, { "E-mail address", "Email", "en" },
+  { "Mail", "Email", "en" }, { "Courriel", "Email", "fr" },
+  { "Adresse électronique", "Email", "fr" },
+  { "Adresse e-mail", "Email", "fr" }, { "Adresse courriel", "Email", "fr" },
+  { "Mél", "Email", "fr" }, { "Correo electrónico", "Email", "es" },
+  { "Correo", "Email", "es" },
+  { "Dirección de correo electrónico", "Email", "es" },
+  { "Электронная почта", "Email", "ru" }, { "Эл. почта", "Email", "ru" },
+  { "Адрес электронной почты", "Email", "ru" }, { "Почта", "Email", "ru" },
+  { "البريد الإلكتروني", "Email", "ar" }, { "بريد إلكتروني", "Email", "ar" },
+  { "电子邮件", "Email", "zh" }, { "电子邮箱", "Email", "zh" },
+  { "邮箱", "Email", "zh" }, { "电邮", "Email", "zh" },
   /* Title */
-  { "Title", "Title" }, { "Job title", "Title" }, { "Titre", "Title" },
-  { "Intitulé", "Title" }, { "Fonction", "Title" }, { "Título", "Title" },
-  { "Cargo", "Title" }, { "Название", "Title" }, { "Заголовок", "Title" },
-  { "Должность", "Title" }, { "العنوان", "Title" },
-  { "المسمى الوظيفي", "Title" }, { "标题", "Title" }, { "题目", "Title" },
-  { "名称", "Title" }, { "职务", "Title" },
+  { "Title", "Title", "en" }, { "Job title", "Title", "en" },
+  { "Titre", "Title", "fr" }, { "Intitulé", "Title", "fr" },
+  { "Fonction", "Title", "fr" }, { "Título", "Title", "es" },
+  { "Cargo", "Title", "es" }, { "Название", "Title", "ru" },
+  { "Заголовок", "Title", "ru" }, { "Должность", "Title", "ru" },
+  { "العنوان", "Title", "ar" }, { "المسمى الوظيفي", "Title", "ar" },
+  { "标题", "Title", "zh" }, { "题目", "Title", "zh" }, { "名称", "Title", "zh" },
+  { "职务", "Title", "zh" },
   /* Office */
-  { "Office", "Office" }, { "Bureau", "Office" }, { "Service", "Office" },
-  { "Oficina", "Office" }, { "Dependencia", "Office" },
-  { "Отдел", "Office" }, { "Офис", "Office" }, { "Подразделение", "Office" },
-  { "المكتب", "Office" }, { "办公室", "Office" }, { "部门", "Office" },
+  { "Office", "Office", "en" }, { "Bureau", "Office", "fr" },
+  { "Service", "Office", "fr" }, { "Oficina", "Office", "es" },
+  { "Dependencia", "Office", "es" }, { "Отдел", "Office", "ru" },
+  { "Офис", "Office", "ru" }, { "Подразделение", "Office", "ru" },
+  { "المكتب", "Office", "ar" }, { "办公室", "Office", "zh" },
+  { "部门", "Office", "zh" },
   /* Phone */
-  { "Phone", "Phone" }, { "Telephone", "Phone" }, { "Tel", "Phone" },
-  { "Phone number", "Phone" },
-  { "Teléfono", "Phone" }, { "Телефон", "Phone" }, { "Тел", "Phone" },
-  { "الهاتف", "Phone" }, { "رقم الهاتف", "Phone" }, { "电话", "Phone" },
-  { "电话号码", "Phone" },
+  { "Phone", "Phone", "en" }, { "Telephone", "Phone", "en" },
+  { "Tel", "Phone", "en fr" }, { "Phone number", "Phone", "en" },
+  { "Teléfono", "Phone", "es" }, { "Телефон", "Phone", "ru" },
+  { "Тел", "Phone", "ru" }, { "الهاتف", "Phone", "ar" },
+  { "رقم الهاتف", "Phone", "ar" }, { "电话", "Phone", "zh" },
+  { "电话号码", "Phone", "zh" },
   /* Languages */
-  { "Languages", "Languages" }, { "Language", "Languages" },
-  { "Langues", "Languages" }, { "Langue", "Languages" },
-  { "Idiomas", "Languages" }, { "Idioma", "Languages" },
-  { "Языки", "Languages" }, { "Язык", "Languages" },
-  { "اللغات", "Languages" }, { "اللغة", "Languages" },
-  { "语言", "Languages" }, { "语文", "Languages" },
+  { "Languages", "Languages", "en" }, { "Language", "Languages", "en" },
+  { "Langues", "Languages", "fr" }, { "Langue", "Languages", "fr" },
+  { "Idiomas", "Languages", "es" }, { "Idioma", "Languages", "es" },
+  { "Языки", "Languages", "ru" }, { "Язык", "Languages", "ru" },
+  { "اللغات", "Languages", "ar" }, { "اللغة", "Languages", "ar" },
+  { "语言", "Languages", "zh" }, { "语文", "Languages", "zh" },
   /* Role */
-  { "Role", "Role" }, { "Función", "Role" }, { "Papel", "Role" },
-  { "Rol", "Role" }, { "Роль", "Role" }, { "الدور", "Role" },
-  { "角色", "Role" },
+  { "Role", "Role", "en fr" }, { "Función", "Role", "es" },
+  { "Papel", "Role", "es" }, { "Rol", "Role", "es" },
+  { "Роль", "Role", "ru" }, { "الدور", "Role", "ar" }, { "角色", "Role", "zh" },
   /* Areas */
-  { "Areas", "Areas" }, { "Area", "Areas" }, { "Thematic areas", "Areas" },
-  { "Domaines", "Areas" }, { "Domaine", "Areas" }, { "Ámbitos", "Areas" },
-  { "Ámbito", "Areas" }, { "Области", "Areas" }, { "Область", "Areas" },
-  { "Направления", "Areas" }, { "المجالات", "Areas" },
-  { "المجال", "Areas" }, { "领域", "Areas" },
+  { "Areas", "Areas", "en" }, { "Area", "Areas", "en" },
+  { "Thematic areas", "Areas", "en" }, { "Domaines", "Areas", "fr" },
+  { "Domaine", "Areas", "fr" }, { "Ámbitos", "Areas", "es" },
+  { "Ámbito", "Areas", "es" }, { "Области", "Areas", "ru" },
+  { "Область", "Areas", "ru" }, { "Направления", "Areas", "ru" },
+  { "المجالات", "Areas", "ar" }, { "المجال", "Areas", "ar" },
+  { "领域", "Areas", "zh" },
   /* Replaces */
-  { "Replaces", "Replaces" }, { "Replace", "Replaces" },
-  { "Remplace", "Replaces" }, { "Reemplaza", "Replaces" },
-  { "Sustituye", "Replaces" }, { "Заменяет", "Replaces" },
-  { "يحل محل", "Replaces" }, { "取代", "Replaces" }, { "替换", "Replaces" },
+  { "Replaces", "Replaces", "en" }, { "Replace", "Replaces", "en" },
+  { "Remplace", "Replaces", "fr" }, { "Reemplaza", "Replaces", "es" },
+  { "Sustituye", "Replaces", "es" }, { "Заменяет", "Replaces", "ru" },
+  { "يحل محل", "Replaces", "ar" }, { "取代", "Replaces", "zh" },
+  { "替换", "Replaces", "zh" },
   /* Provider */
-  { "Provider", "Provider" }, { "Providers", "Provider" },
-  { "Fournisseur", "Provider" }, { "Prestataire", "Provider" },
-  { "Prestataires", "Provider" }, { "Proveedor", "Provider" },
-  { "Proveedores", "Provider" }, { "Поставщик", "Provider" },
-  { "Поставщики", "Provider" }, { "مقدم", "Provider" },
-  { "الجهة المقدمة", "Provider" }, { "提供方", "Provider" },
-  { "提供者", "Provider" },
+  { "Provider", "Provider", "en" }, { "Providers", "Provider", "en" },
+  { "Fournisseur", "Provider", "fr" }, { "Prestataire", "Provider", "fr" },
+  { "Prestataires", "Provider", "fr" }, { "Proveedor", "Provider", "es" },
+  { "Proveedores", "Provider", "es" }, { "Поставщик", "Provider", "ru" },
+  { "Поставщики", "Provider", "ru" }, { "مقدم", "Provider", "ar" },
+  { "الجهة المقدمة", "Provider", "ar" }, { "提供方", "Provider", "zh" },
+  { "提供者", "Provider", "zh" },
   /* Beneficiaries */
-  { "Beneficiaries", "Beneficiaries" }, { "Beneficiary", "Beneficiaries" },
-  { "Bénéficiaires", "Beneficiaries" }, { "Bénéficiaire", "Beneficiaries" },
-  { "Beneficiarios", "Beneficiaries" }, { "Beneficiario", "Beneficiaries" },
-  { "Бенефициары", "Beneficiaries" },
-  { "Получатели помощи", "Beneficiaries" },
-  { "المستفيدون", "Beneficiaries" }, { "الجهات المستفيدة", "Beneficiaries" },
-  { "受益方", "Beneficiaries" }, { "受益国", "Beneficiaries" },
+  { "Beneficiaries", "Beneficiaries", "en" },
+  { "Beneficiary", "Beneficiaries", "en" },
+  { "Bénéficiaires", "Beneficiaries", "fr" },
+  { "Bénéficiaire", "Beneficiaries", "fr" },
+  { "Beneficiarios", "Beneficiaries", "es" },
+  { "Beneficiario", "Beneficiaries", "es" },
+  { "Бенефициары", "Beneficiaries", "ru" },
+  { "Получатели помощи", "Beneficiaries", "ru" },
+  { "المستفيدون", "Beneficiaries", "ar" },
+  { "الجهات المستفيدة", "Beneficiaries", "ar" },
+  { "受益方", "Beneficiaries", "zh" }, { "受益国", "Beneficiaries", "zh" },
   /* Start */
-  { "Start", "Start" }, { "Start date", "Start" }, { "Begin", "Start" },
-  { "Début", "Start" }, { "Date de début", "Start" }, { "Inicio", "Start" },
-  { "Fecha de inicio", "Start" }, { "Начало", "Start" },
-  { "Дата начала", "Start" }, { "البداية", "Start" },
-  { "تاريخ البدء", "Start" }, { "تاريخ البداية", "Start" },
-  { "开始", "Start" }, { "开始日期", "Start" },
+  { "Start", "Start", "en" }, { "Start date", "Start", "en" },
+  { "Begin", "Start", "en" }, { "Début", "Start", "fr" },
+  { "Date de début", "Start", "fr" }, { "Inicio", "Start", "es" },
+  { "Fecha de inicio", "Start", "es" }, { "Начало", "Start", "ru" },
+  { "Дата начала", "Start", "ru" }, { "البداية", "Start", "ar" },
+  { "تاريخ البدء", "Start", "ar" }, { "تاريخ البداية", "Start", "ar" },
+  { "开始", "Start", "zh" }, { "开始日期", "Start", "zh" },
   /* End */
-  { "End", "End" }, { "End date", "End" }, { "Fin", "End" },
-  { "Date de fin", "End" }, { "Fecha de fin", "End" },
-  { "Fecha de finalización", "End" }, { "Fecha de término", "End" },
-  { "Конец", "End" }, { "Окончание", "End" }, { "Дата окончания", "End" },
-  { "النهاية", "End" }, { "تاريخ الانتهاء", "End" }, { "结束", "End" },
-  { "结束日期", "End" },
+  { "End", "End", "en" }, { "End date", "End", "en" },
+  { "Fin", "End", "fr es" }, { "Date de fin", "End", "fr" },
+  { "Fecha de fin", "End", "es" }, { "Fecha de finalización", "End", "es" },
+  { "Fecha de término", "End", "es" }, { "Конец", "End", "ru" },
+  { "Окончание", "End", "ru" }, { "Дата окончания", "End", "ru" },
+  { "النهاية", "End", "ar" }, { "تاريخ الانتهاء", "End", "ar" },
+  { "结束", "End", "zh" }, { "结束日期", "End", "zh" },
   /* Status */
-  { "Status", "Status" }, { "Statut", "Status" },
-  { "État d'avancement", "Status" }, { "Situación", "Status" },
-  { "Estatus", "Status" }, { "Estado de ejecución", "Status" },
-  { "Статус", "Status" }, { "Состояние", "Status" }, { "الحالة", "Status" },
-  { "状态", "Status" },
+  { "Status", "Status", "en" }, { "Statut", "Status", "fr" },
+  { "État d'avancement", "Status", "fr" }, { "Situación", "Status", "es" },
+  { "Estatus", "Status", "es" }, { "Estado de ejecución", "Status", "es" },
+  { "Статус", "Status", "ru" }, { "Состояние", "Status", "ru" },
+  { "الحالة", "Status", "ar" }, { "状态", "Status", "zh" },
   /* Objectives */
-  { "Objectives", "Objectives" }, { "Objective", "Objectives" },
-  { "Objectifs", "Objectives" }, { "Objectif", "Objectives" },
-  { "Objetivos", "Objectives" }, { "Objetivo", "Objectives" },
-  { "Цели", "Objectives" }, { "Цель", "Objectives" },
-  { "الأهداف", "Objectives" }, { "الهدف", "Objectives" },
-  { "目标", "Objectives" },
+  { "Objectives", "Objectives", "en" }, { "Objective", "Objectives", "en" },
+  { "Objectifs", "Objectives", "fr" }, { "Objectif", "Objectives", "fr" },
+  { "Objetivos", "Objectives", "es" }, { "Objetivo", "Objectives", "es" },
+  { "Цели", "Objectives", "ru" }, { "Цель", "Objectives", "ru" },
+  { "الأهداف", "Objectives", "ar" }, { "الهدف", "Objectives", "ar" },
+  { "目标", "Objectives", "zh" },
   /* Description */
-  { "Description", "Description" }, { "Descripción", "Description" },
-  { "Описание", "Description" }, { "الوصف", "Description" },
-  { "وصف", "Description" }, { "说明", "Description" },
-  { "描述", "Description" },
+  { "Description", "Description", "en fr" },
+  { "Descripción", "Description", "es" }, { "Описание", "Description", "ru" },
+  { "الوصف", "Description", "ar" }, { "وصف", "Description", "ar" },
+  { "说明", "Description", "zh" }, { "描述", "Description", "zh" },
   /* Contacts */
-  { "Contacts", "Contacts" }, { "Contact", "Contacts" },
-  { "Contact emails", "Contacts" }, { "Personnes à contacter", "Contacts" },
-  { "Contactos", "Contacts" }, { "Contacto", "Contacts" },
-  { "Контакты", "Contacts" }, { "Контактные лица", "Contacts" },
-  { "جهات الاتصال", "Contacts" }, { "جهة الاتصال", "Contacts" },
-  { "联系人", "Contacts" }, { "联系方式", "Contacts" },
+  { "Contacts", "Contacts", "en fr" }, { "Contact", "Contacts", "en fr" },
+  { "Contact emails", "Contacts", "en" },
+  { "Personnes à contacter", "Contacts", "fr" },
+  { "Contactos", "Contacts", "es" }, { "Contacto", "Contacts", "es" },
+  { "Контакты", "Contacts", "ru" }, { "Контактные лица", "Contacts", "ru" },
+  { "جهات الاتصال", "Contacts", "ar" }, { "جهة الاتصال", "Contacts", "ar" },
+  { "联系人", "Contacts", "zh" }, { "联系方式", "Contacts", "zh" },
   /* State */
-  { "State", "State" }, { "Member State", "State" }, { "Country", "State" },
-  { "État", "State" }, { "État membre", "State" }, { "Pays", "State" },
-  { "Estado", "State" }, { "Estado Miembro", "State" }, { "País", "State" },
-  { "Государство", "State" }, { "Государство-член", "State" },
-  { "Страна", "State" }, { "الدولة", "State" }, { "الدولة العضو", "State" },
-  { "البلد", "State" }, { "国家", "State" }, { "会员国", "State" },
+  { "State", "State", "en" }, { "Member State", "State", "en" },
+  { "Country", "State", "en" }, { "État", "State", "fr" },
+  { "État membre", "State", "fr" }, { "Pays", "State", "fr" },
+  { "Estado", "State", "es" }, { "Estado Miembro", "State", "es" },
+  { "País", "State", "es" }, { "Государство", "State", "ru" },
+  { "Государство-член", "State", "ru" }, { "Страна", "State", "ru" },
+  { "الدولة", "State", "ar" }, { "الدولة العضو", "State", "ar" },
+  { "البلد", "State", "ar" }, { "国家", "State", "zh" },
+  { "会员国", "State", "zh" },
   /* Priority */
-  { "Priority", "Priority" }, { "Priorité", "Priority" },
-  { "Prioridad", "Priority" }, { "Приоритет", "Priority" },
-  { "Приоритетность", "Priority" }, { "الأولوية", "Priority" },
-  { "优先级", "Priority" }, { "优先次序", "Priority" },
+  { "Priority", "Priority", "en" }, { "Priorité", "Priority", "fr" },
+  { "Prioridad", "Priority", "es" }, { "Приоритет", "Priority", "ru" },
+  { "Приоритетность", "Priority", "ru" }, { "الأولوية", "Priority", "ar" },
+  { "优先级", "Priority", "zh" }, { "优先次序", "Priority", "zh" },
   /* Reporter */
-  { "Reporter", "Reporter" }, { "Reported by", "Reporter" },
-  { "Auteur du rapport", "Reporter" }, { "Déclarant", "Reporter" },
-  { "Informante", "Reporter" }, { "Autor del informe", "Reporter" },
-  { "Автор отчета", "Reporter" }, { "Докладчик", "Reporter" },
-  { "مقدم التقرير", "Reporter" }, { "报告方", "Reporter" },
-  { "报告人", "Reporter" },
+  { "Reporter", "Reporter", "en" }, { "Reported by", "Reporter", "en" },
+  { "Auteur du rapport", "Reporter", "fr" },
+  { "Déclarant", "Reporter", "fr" }, { "Informante", "Reporter", "es" },
+  { "Autor del informe", "Reporter", "es" },
+  { "Автор отчета", "Reporter", "ru" }, { "Докладчик", "Reporter", "ru" },
+  { "مقدم التقرير", "Reporter", "ar" }, { "报告方", "Reporter", "zh" },
+  { "报告人", "Reporter", "zh" },
   /* Results */
-  { "Results", "Results" }, { "Result", "Results" },
-  { "Résultats", "Results" }, { "Résultat", "Results" },
-  { "Resultados", "Results" }, { "Resultado", "Results" },
-  { "Результаты", "Results" }, { "Результат", "Results" },
-  { "النتائج", "Results" }, { "النتيجة", "Results" }, { "结果", "Results" },
-  { "成果", "Results" },
+  { "Results", "Results", "en" }, { "Result", "Results", "en" },
+  { "Résultats", "Results", "fr" }, { "Résultat", "Results", "fr" },
+  { "Resultados", "Results", "es" }, { "Resultado", "Results", "es" },
+  { "Результаты", "Results", "ru" }, { "Результат", "Results", "ru" },
+  { "النتائج", "Results", "ar" }, { "النتيجة", "Results", "ar" },
+  { "结果", "Results", "zh" }, { "成果", "Results", "zh" },
   /* Difference */
-  { "Difference", "Difference" }, { "Impact", "Difference" },
-  { "Diferencia", "Difference" },
-  { "Impacto", "Difference" }, { "Изменения", "Difference" },
-  { "Влияние", "Difference" }, { "الفرق", "Difference" },
-  { "الأثر", "Difference" }, { "差异", "Difference" },
-  { "影响", "Difference" },
+  { "Difference", "Difference", "en" }, { "Impact", "Difference", "en fr" },
+  { "Diferencia", "Difference", "es" }, { "Impacto", "Difference", "es" },
+  { "Изменения", "Difference", "ru" }, { "Влияние", "Difference", "ru" },
+  { "الفرق", "Difference", "ar" }, { "الأثر", "Difference", "ar" },
+  { "差异", "Difference", "zh" }, { "影响", "Difference", "zh" },
   /* Problems */
-  { "Problems", "Problems" }, { "Problem", "Problems" },
-  { "Difficulties", "Problems" }, { "Problèmes", "Problems" },
-  { "Difficultés", "Problems" }, { "Problemas", "Problems" },
-  { "Dificultades", "Problems" }, { "Проблемы", "Problems" },
-  { "Трудности", "Problems" }, { "المشاكل", "Problems" },
-  { "المشكلات", "Problems" }, { "الصعوبات", "Problems" },
-  { "问题", "Problems" }, { "困难", "Problems" },
+  { "Problems", "Problems", "en" }, { "Problem", "Problems", "en" },
+  { "Difficulties", "Problems", "en" }, { "Problèmes", "Problems", "fr" },
+  { "Difficultés", "Problems", "fr" }, { "Problemas", "Problems", "es" },
+  { "Dificultades", "Problems", "es" }, { "Проблемы", "Problems", "ru" },
+  { "Трудности", "Problems", "ru" }, { "المشاكل", "Problems", "ar" },
+  { "المشكلات", "Problems", "ar" }, { "الصعوبات", "Problems", "ar" },
+  { "问题", "Problems", "zh" }, { "困难", "Problems", "zh" },
   /* Kind */
-  { "Kind", "Kind" }, { "Type", "Kind" }, { "Category", "Kind" },
-  { "Catégorie", "Kind" }, { "Tipo", "Kind" }, { "Categoría", "Kind" },
-  { "Тип", "Kind" }, { "Вид", "Kind" }, { "Категория", "Kind" },
-  { "النوع", "Kind" }, { "الفئة", "Kind" }, { "类型", "Kind" },
-  { "类别", "Kind" }, { "种类", "Kind" },
+  { "Kind", "Kind", "en" }, { "Type", "Kind", "en fr" },
+  { "Category", "Kind", "en" }, { "Catégorie", "Kind", "fr" },
+  { "Tipo", "Kind", "es" }, { "Categoría", "Kind", "es" },
+  { "Тип", "Kind", "ru" }, { "Вид", "Kind", "ru" },
+  { "Категория", "Kind", "ru" }, { "النوع", "Kind", "ar" },
+  { "الفئة", "Kind", "ar" }, { "类型", "Kind", "zh" }, { "类别", "Kind", "zh" },
+  { "种类", "Kind", "zh" },
   /* Url */
-  { "Url", "Url" }, { "Link", "Url" }, { "Website", "Url" },
-  { "Web site", "Url" }, { "Lien", "Url" }, { "Site web", "Url" },
-  { "Site Internet", "Url" }, { "Enlace", "Url" }, { "Sitio web", "Url" },
-  { "Ссылка", "Url" }, { "Веб-сайт", "Url" }, { "Сайт", "Url" },
-  { "الرابط", "Url" }, { "الموقع الإلكتروني", "Url" },
-  { "الموقع الشبكي", "Url" }, { "网址", "Url" }, { "链接", "Url" },
-  { "网站", "Url" },
+  { "Url", "Url", "en fr es" }, { "Link", "Url", "en" },
+  { "Website", "Url", "en" }, { "Web site", "Url", "en" },
+  { "Lien", "Url", "fr" }, { "Site web", "Url", "fr" },
+  { "Site Internet", "Url", "fr" }, { "Enlace", "Url", "es" },
+  { "Sitio web", "Url", "es" }, { "Ссылка", "Url", "ru" },
+  { "Веб-сайт", "Url", "ru" }, { "Сайт", "Url", "ru" },
+  { "الرابط", "Url", "ar" }, { "الموقع الإلكتروني", "Url", "ar" },
+  { "الموقع الشبكي", "Url", "ar" }, { "网址", "Url", "zh" },
+  { "链接", "Url", "zh" }, { "网站", "Url", "zh" },
   /* Issuer */
-  { "Issuer", "Issuer" }, { "Issued by", "Issuer" }, { "Author", "Issuer" },
-  { "Émetteur", "Issuer" }, { "Auteur", "Issuer" },
-  { "Organisme émetteur", "Issuer" }, { "Emisor", "Issuer" },
-  { "Autor", "Issuer" }, { "Entidad emisora", "Issuer" },
-  { "Издатель", "Issuer" }, { "Автор", "Issuer" },
-  { "الجهة المصدرة", "Issuer" }, { "发布方", "Issuer" },
-  { "发布机构", "Issuer" },
+  { "Issuer", "Issuer", "en" }, { "Issued by", "Issuer", "en" },
+  { "Author", "Issuer", "en" }, { "Émetteur", "Issuer", "fr" },
+  { "Auteur", "Issuer", "fr" }, { "Organisme émetteur", "Issuer", "fr" },
+  { "Emisor", "Issuer", "es" }, { "Autor", "Issuer", "es" },
+  { "Entidad emisora", "Issuer", "es" }, { "Издатель", "Issuer", "ru" },
+  { "Автор", "Issuer", "ru" }, { "الجهة المصدرة", "Issuer", "ar" },
+  { "发布方", "Issuer", "zh" }, { "发布机构", "Issuer", "zh" },
   /* Citation */
-  { "Citation", "Citation" }, { "Cite as", "Citation" },
-  { "Référence bibliographique", "Citation" }, { "Cita", "Citation" },
-  { "Referencia bibliográfica", "Citation" }, { "Цитата", "Citation" },
-  { "Библиографическая ссылка", "Citation" }, { "الاستشهاد", "Citation" },
-  { "引文", "Citation" }, { "引用", "Citation" },
+  { "Citation", "Citation", "en fr" }, { "Cite as", "Citation", "en" },
+  { "Référence bibliographique", "Citation", "fr" },
+  { "Cita", "Citation", "es" },
+  { "Referencia bibliográfica", "Citation", "es" },
+  { "Цитата", "Citation", "ru" },
+  { "Библиографическая ссылка", "Citation", "ru" },
+  { "الاستشهاد", "Citation", "ar" }, { "引文", "Citation", "zh" },
+  { "引用", "Citation", "zh" },
   /* Year */
-  { "Year", "Year" }, { "Année", "Year" }, { "Año", "Year" },
-  { "Год", "Year" }, { "السنة", "Year" }, { "العام", "Year" },
-  { "年份", "Year" }, { "年度", "Year" },
+  { "Year", "Year", "en" }, { "Année", "Year", "fr" },
+  { "Año", "Year", "es" }, { "Год", "Year", "ru" }, { "السنة", "Year", "ar" },
+  { "العام", "Year", "ar" }, { "年份", "Year", "zh" }, { "年度", "Year", "zh" },
   /* Summary */
-  { "Summary", "Summary" }, { "Abstract", "Summary" },
-  { "Résumé", "Summary" }, { "Resumen", "Summary" }, { "Резюме", "Summary" },
-  { "Краткое описание", "Summary" }, { "Аннотация", "Summary" },
-  { "الملخص", "Summary" }, { "موجز", "Summary" }, { "摘要", "Summary" },
-  { "概要", "Summary" },
+  { "Summary", "Summary", "en" }, { "Abstract", "Summary", "en" },
+  { "Résumé", "Summary", "fr" }, { "Resumen", "Summary", "es" },
+  { "Резюме", "Summary", "ru" }, { "Краткое описание", "Summary", "ru" },
+  { "Аннотация", "Summary", "ru" }, { "الملخص", "Summary", "ar" },
+  { "موجز", "Summary", "ar" }, { "摘要", "Summary", "zh" },
+  { "概要", "Summary", "zh" },
   /* Visit */
-  { "Visit", "Visit" }, { "Visite", "Visit" }, { "Visita", "Visit" },
-  { "Визит", "Visit" }, { "Посещение", "Visit" }, { "الزيارة", "Visit" },
-  { "访问", "Visit" },
+  { "Visit", "Visit", "en" }, { "Visite", "Visit", "fr" },
+  { "Visita", "Visit", "es" }, { "Визит", "Visit", "ru" },
+  { "Посещение", "Visit", "ru" }, { "الزيارة", "Visit", "ar" },
+  { "访问", "Visit", "zh" },
   /* Information */
-  { "Information", "Information" }, { "Info", "Information" },
-  { "Informations", "Information" }, { "Renseignements", "Information" },
-  { "Información", "Information" }, { "Информация", "Information" },
-  { "Сведения", "Information" }, { "المعلومات", "Information" },
-  { "معلومات", "Information" }, { "信息", "Information" },
-  { "资料", "Information" },
+  { "Information", "Information", "en fr" },
+  { "Info", "Information", "en fr es" },
+  { "Informations", "Information", "fr" },
+  { "Renseignements", "Information", "fr" },
+  { "Información", "Information", "es" },
+  { "Информация", "Information", "ru" }, { "Сведения", "Information", "ru" },
+  { "المعلومات", "Information", "ar" }, { "معلومات", "Information", "ar" },
+  { "信息", "Information", "zh" }, { "资料", "Information", "zh" },
   /* Consent */
-  { "Consent", "Consent" }, { "Consentement", "Consent" },
-  { "Consentimiento", "Consent" }, { "Согласие", "Consent" },
-  { "الموافقة", "Consent" }, { "同意", "Consent" },
+  { "Consent", "Consent", "en" }, { "Consentement", "Consent", "fr" },
+  { "Consentimiento", "Consent", "es" }, { "Согласие", "Consent", "ru" },
+  { "الموافقة", "Consent", "ar" }, { "同意", "Consent", "zh" },
   /* Recipients */
-  { "Recipients", "Recipients" }, { "Recipient", "Recipients" },
-  { "Share with", "Recipients" }, { "Destinataires", "Recipients" },
-  { "Destinataire", "Recipients" }, { "Destinatarios", "Recipients" },
-  { "Destinatario", "Recipients" }, { "Получатели", "Recipients" },
-  { "Получатель", "Recipients" }, { "المستلمون", "Recipients" },
-  { "الجهات المتلقية", "Recipients" }, { "接收方", "Recipients" },
-  { "收件人", "Recipients" },
+  { "Recipients", "Recipients", "en" }, { "Recipient", "Recipients", "en" },
+  { "Share with", "Recipients", "en" },
+  { "Destinataires", "Recipients", "fr" },
+  { "Destinataire", "Recipients", "fr" },
+  { "Destinatarios", "Recipients", "es" },
+  { "Destinatario", "Recipients", "es" },
+  { "Получатели", "Recipients", "ru" }, { "Получатель", "Recipients", "ru" },
+  { "المستلمون", "Recipients", "ar" },
+  { "الجهات المتلقية", "Recipients", "ar" }, { "接收方", "Recipients", "zh" },
+  { "收件人", "Recipients", "zh" },
 };
 
 /* Whether c separates words in a key or a code. */
@@ -318,7 +362,7 @@ alias_table (void)
           if (g_hash_table_contains (t, folded))
             g_free (folded);
           else
-            g_hash_table_insert (t, folded, (gpointer) aliases[i].key);
+            g_hash_table_insert (t, folded, (gpointer) &aliases[i]);
         }
       table = t;
       g_once_init_leave (&once, 1);
@@ -326,10 +370,10 @@ alias_table (void)
   return table;
 }
 
-/* The canonical key of raw: see form.h.  A trailing '*' (the mark of a
+/* The alias table's entry for raw, or NULL.  A trailing '*' (the mark of a
  * required field on blank forms) is allowed. */
-const char *
-form_key_canonical (const char *raw)
+static const struct alias *
+alias_find (const char *raw)
 {
   if (raw == NULL || strlen (raw) > 256)
     return NULL;
@@ -341,4 +385,54 @@ form_key_canonical (const char *raw)
   if (*folded == '\0')
     return NULL;
   return g_hash_table_lookup (alias_table (), folded);
+}
+
+/* The canonical key of raw: see form.h. */
+const char *
+form_key_canonical (const char *raw)
+{
+  const struct alias *a = alias_find (raw);
+  return a != NULL ? a->key : NULL;
+}
+
+/* The languages of the key raw as written: see form.h. */
+const char *
+form_key_languages (const char *raw)
+{
+  const struct alias *a = alias_find (raw);
+  return a != NULL ? a->languages : NULL;
+}
+
+/* The six official languages, in the order of FormParse.key_languages. */
+const char *const form_languages[] = { "ar", "en", "es", "fr", "ru", "zh", NULL };
+
+/* Counts the key raw for each language it is a word of. */
+void
+form_parse_count_key (FormParse *parse, const char *raw)
+{
+  const char *languages = form_key_languages (raw);
+  if (languages == NULL)
+    return;
+  for (guint i = 0; form_languages[i] != NULL; i++)
+    if (strstr (languages, form_languages[i]) != NULL)
+      parse->key_languages[i]++;
+}
+
+/* The language most keys of parse were written in: see form.h. */
+const char *
+form_parse_language (const FormParse *parse, const char *prefer)
+{
+  guint best = 0;
+  const char *language = NULL;
+  for (guint i = 0; form_languages[i] != NULL; i++)
+    {
+      guint n = parse->key_languages[i];
+      gboolean preferred = g_strcmp0 (prefer, form_languages[i]) == 0;
+      if (n > best || (n > 0 && n == best && preferred))
+        {
+          best = n;
+          language = form_languages[i];
+        }
+    }
+  return language;
 }

@@ -129,13 +129,13 @@ test_create_and_send (void **state)
   assert_circular_headers (un, ref);
   g_autofree char *kz_body = body_text (kz);
   g_autofree char *fr_body = body_text (fr);
-  assert_non_null (strstr (kz_body, "Dear Aigerim N,"));
-  assert_non_null (strstr (kz_body, "Entity: KZ\n"));
-  assert_non_null (strstr (kz_body, "Year: 2026\n"));
+  assert_non_null (strstr (kz_body, "Уважаемый(ая) Aigerim N!"));
+  assert_non_null (strstr (kz_body, "Структура: KZ\n"));
+  assert_non_null (strstr (kz_body, "Год: 2026\n"));
   assert_non_null (strstr (fr_body, "Chaque année"));
   assert_non_null (strstr (fr_body, "Entity: FR\n"));
   assert_true (g_str_has_prefix (g_mime_message_get_subject (fr), "Inventaire annuel"));
-  assert_true (g_str_has_prefix (g_mime_message_get_subject (kz), "Yearly inventory"));
+  assert_true (g_str_has_prefix (g_mime_message_get_subject (kz), "Ежегодный перечень"));
 }
 
 static void

@@ -448,6 +448,7 @@ test_distribute_all (void **state)
   const char *recipients[] = { "m.dupont@diplomatie.fr.example",
                                "a.very.long.address.of.the.secretariat.of.the.ministry@mfa.kz.example",
                                "a.n@mfa.kz.example", "e.k@mfa.kz.example", "j.doe@unodc.example" };
+  const char *languages[] = { "fr", "en", "ru", "en", "en" };
   guint rows = 0;
   while (sqlite3_step (st) == SQLITE_ROW)
     {
@@ -457,8 +458,13 @@ test_distribute_all (void **state)
       assert_string_equal (sqlite3_column_text (st, 3), "queued");
       g_autoptr (GMimeMessage) msg = parse_raw (sqlite3_column_blob (st, 1),
                                                 sqlite3_column_bytes (st, 1));
-      check_message (msg, recipients[rows], rows == 0 ? "Répertoire des points de contact"
-                                                      : "Directory of contact points");
+      const char *lang = g_mime_object_get_header (g_mime_message_get_mime_part (msg),
+                                                   "Content-Language");
+      assert_non_null (lang);
+      assert_string_equal (lang, languages[rows]);
+      check_message (msg, recipients[rows], strcmp (lang, "fr") == 0
+                     ? "Répertoire des points de contact" : strcmp (lang, "ru") == 0
+                     ? "Справочник" : "Directory of contact points");
       rows++;
     }
   sqlite3_finalize (st);

@@ -12,6 +12,7 @@
 #include "gateway/base/config.h"
 #include "gateway/store/db.h"
 #include "gateway/flows/intake.h"
+#include "gateway/mail/compose.h"
 #include "tests/fixture.h"
 
 typedef Gateway Fixture;
@@ -816,12 +817,72 @@ test_entity_requires_confirm_over_none (void **state)
                     INTAKE_FILED);
 }
 
+/* The answer is in the language of the keys a message used when its
+ * sender's contact point has no language: rendered from that language's
+ * template, with Content-Language. */
+static void
+answer_in_keys_language (Fixture *f, const char *from, const char *body,
+                         const char *lang, const char *expected)
+{
+  g_autofree char *id = g_strdup_printf ("%s@kz", lang);
+  process (f, message (from, id, NULL, body));
+  g_autoptr (GMimeMessage) answer = fixture_queued (f->db, "ack", from);
+  GMimeObject *part = g_mime_message_get_mime_part (answer);
+  const char *language = g_mime_object_get_header (part, "Content-Language");
+  assert_non_null (language);
+  assert_string_equal (language, lang);
+  g_autofree char *text = fixture_part_text (part);
+  if (strstr (text, expected) == NULL)
+    fail_msg ("the %s answer has no \"%s\":\n%s", lang, expected, text);
+  assert_null (strstr (text, "Dear"));
+}
+
+static void
+test_answer_in_keys_language (void **state)
+{
+  Fixture *f = *state;
+  fixture_exec (f->db,
+      "INSERT INTO contacts (reference, entity, name, email, languages, role, status, state)"
+      " VALUES ('CTC-CP-2026-0011', 'KZ', 'A', 'ru@mfa.kz.example', '[]', 'focal-point',"
+      " 'active', 'active'), ('CTC-CP-2026-0012', 'KZ', 'B', 'ar@mfa.kz.example', '[]',"
+      " 'focal-point', 'active', 'active'), ('CTC-CP-2026-0013', 'KZ', 'C',"
+      " 'zh@mfa.kz.example', '[]', 'focal-point', 'active', 'active');");
+  answer_in_keys_language (f, "ru@mfa.kz.example",
+      "Форма: assistance-request\r\nГосударство: KZ\r\nОбласти: border-control\r\n"
+      "Описание: Подготовка пограничников.\r\n", "ru", "Ваше сообщение зарегистрировано");
+  answer_in_keys_language (f, "ar@mfa.kz.example",
+      "النموذج: assistance-request\r\nالدولة: KZ\r\nالمجالات: border-control\r\n"
+      "الوصف: تدريب حرس الحدود.\r\n", "ar", "سُجلت رسالتكم");
+  answer_in_keys_language (f, "zh@mfa.kz.example",
+      "表格: assistance-request\r\n国家: KZ\r\n领域: border-control\r\n"
+      "说明: 培训边防人员。\r\n", "zh", "您的来信已登记");
+}
+
+/* The contact point's own language comes before the language of the keys. */
+static void
+test_directory_language_first (void **state)
+{
+  Fixture *f = *state;
+  process (f, message ("m.dupont@diplomatie.fr.example", "fr@fr", NULL,
+                       "Форма: assistance-request\r\nГосударство: FR\r\n"
+                       "Области: border-control\r\nОписание: Подготовка.\r\n"));
+  g_autoptr (GMimeMessage) answer = fixture_queued (f->db, "ack",
+                                                    "m.dupont@diplomatie.fr.example");
+  GMimeObject *body = g_mime_message_get_mime_part (answer);
+  assert_non_null (g_mime_object_get_header (body, "Content-Language"));
+  assert_string_equal (g_mime_object_get_header (body, "Content-Language"), "fr");
+  g_autofree char *text = fixture_part_text (body);
+  assert_non_null (strstr (text, "Voici ce qu'il est advenu"));
+}
+
 int
 main (void)
 {
   g_mime_init ();
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_filed_and_answered, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_answer_in_keys_language, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_directory_language_first, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_csv_attachment_apostrophes, setup,
                                      fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_confirm_pending, setup_confirm, fixture_gateway_teardown),

@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
+#include <gio/gio.h>
 
 #include "gateway/base/template.h"
 
@@ -253,7 +254,7 @@ static void
 test_every_answer_template (void **state)
 {
   static const char *const names[] = { "ack", "help", "quarantine" };
-  static const char *const langs[] = { "en", "fr", "es" };
+  static const char *const langs[] = { "ar", "en", "es", "fr", "ru", "zh" };
   for (gsize n = 0; n < G_N_ELEMENTS (names); n++)
     for (gsize l = 0; l < G_N_ELEMENTS (langs); l++)
       {
@@ -296,11 +297,124 @@ test_ack_without_errors (void **state)
   assert_null (strstr (body, "Dear"));
 }
 
+/* The resources compiled from templates/ (gateway/resources.c). */
+GResource *ctc_get_resource (void);
+
+/* For g_ptr_array_sort() of strings. */
+static gint
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* The sorted, distinct tags ({{name}}, {{#name}}, ...) of a template. */
+static char *
+template_tags (const char *path)
+{
+  g_autoptr (GBytes) bytes = g_resource_lookup_data (ctc_get_resource (), path,
+                                                     G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  if (bytes == NULL)
+    return NULL;
+  g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_autoptr (GPtrArray) tags = g_ptr_array_new_with_free_func (g_free);
+  for (const char *p = strstr (text, "{{"); p != NULL; p = strstr (p, "{{"))
+    {
+      const char *end = strstr (p, "}}");
+      assert_non_null (end);
+      char *tag = g_strndup (p, (gsize) (end + 2 - p));
+      if (!g_ptr_array_find_with_equal_func (tags, tag, g_str_equal, NULL))
+        g_ptr_array_add (tags, tag);
+      else
+        g_free (tag);
+      p = end + 2;
+    }
+  g_ptr_array_sort (tags, compare_strings);
+  g_ptr_array_add (tags, NULL);
+  return g_strjoinv (" ", (char **) tags->pdata);
+}
+
+/* Every template a person outside the secretariat receives exists in the
+ * six official languages, each with exactly the tags of the English one;
+ * only the staff digest is English alone. */
+static void
+test_six_languages (void **state)
+{
+  (void) state;
+  static const char *const langs[] = { "ar", "es", "fr", "ru", "zh" };
+  g_auto (GStrv) files = g_resource_enumerate_children (ctc_get_resource (), "/ctcgw/templates/",
+                                                        G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  assert_non_null (files);
+  guint checked = 0;
+  for (char **f = files; *f != NULL; f++)
+    {
+      g_auto (GStrv) parts = g_strsplit (*f, ".", 3);
+      if (g_strv_length (parts) != 3 || strcmp (parts[1], "en") != 0
+          || strcmp (parts[0], "digest") == 0)
+        continue;
+      g_autofree char *en_path = g_strdup_printf ("/ctcgw/templates/%s", *f);
+      g_autofree char *en_tags = template_tags (en_path);
+      for (gsize l = 0; l < G_N_ELEMENTS (langs); l++)
+        {
+          g_autofree char *path = g_strdup_printf ("/ctcgw/templates/%s.%s.%s", parts[0],
+                                                   langs[l], parts[2]);
+          g_autofree char *tags = template_tags (path);
+          if (tags == NULL)
+            fail_msg ("no template %s.%s.%s", parts[0], langs[l], parts[2]);
+          if (strcmp (tags, en_tags) != 0)
+            fail_msg ("%s.%s.%s has tags\n  %s\nbut the English one\n  %s", parts[0],
+                      langs[l], parts[2], tags, en_tags);
+        }
+      checked++;
+    }
+  assert_true (checked >= 14);
+}
+
+/* Every HTML template says its language, and the Arabic ones that they
+ * read right to left. */
+static void
+test_html_language (void **state)
+{
+  (void) state;
+  g_auto (GStrv) files = g_resource_enumerate_children (ctc_get_resource (), "/ctcgw/templates/",
+                                                        G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  guint checked = 0;
+  for (char **f = files; *f != NULL; f++)
+    {
+      g_auto (GStrv) parts = g_strsplit (*f, ".", 3);
+      if (g_strv_length (parts) != 3 || strcmp (parts[2], "html") != 0)
+        continue;
+      g_autofree char *text = tpl_load (parts[0], parts[1], "html", NULL);
+      g_autofree char *want = strcmp (parts[1], "ar") == 0
+          ? g_strdup ("<html dir=\"rtl\" lang=\"ar\">")
+          : g_strdup_printf ("<html lang=\"%s\">", parts[1]);
+      if (text == NULL || strstr (text, want) == NULL)
+        fail_msg ("%s has no %s", *f, want);
+      checked++;
+    }
+  assert_true (checked >= 7);
+}
+
+/* The language of the template found: the one asked when it has one, else
+ * English. */
+static void
+test_language_found (void **state)
+{
+  (void) state;
+  assert_string_equal (tpl_language ("ack", "ru", "txt"), "ru");
+  assert_string_equal (tpl_language ("ack", "zh-CN", "txt"), "zh");
+  assert_string_equal (tpl_language ("ack", "de", "txt"), "en");
+  assert_string_equal (tpl_language ("digest", "ar", "txt"), "en");
+  assert_string_equal (tpl_language ("ack", NULL, "txt"), "en");
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_variables),
+    cmocka_unit_test (test_six_languages),
+    cmocka_unit_test (test_language_found),
+    cmocka_unit_test (test_html_language),
     cmocka_unit_test (test_values_not_reread),
     cmocka_unit_test (test_list_sections),
     cmocka_unit_test (test_standalone_lines),

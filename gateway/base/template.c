@@ -475,6 +475,20 @@ tpl_load (const char *name, const char *lang, const char *ext, GError **error)
   return text;
 }
 
+/* See template.h. */
+const char *
+tpl_language (const char *name, const char *lang, const char *ext)
+{
+  g_autofree char *code = language_code (lang);
+  if (code == NULL || !name_valid (name) || !name_valid (ext))
+    return "en";
+  g_autofree char *path = g_strdup_printf ("/ctcgw/templates/%s.%s.%s", name, code, ext);
+  if (!g_resource_get_info (ctc_get_resource (), path, G_RESOURCE_LOOKUP_FLAGS_NONE,
+                            NULL, NULL, NULL))
+    return "en";
+  return g_intern_string (code);
+}
+
 /* A subject on one line: control characters become spaces, runs of them
  * one space. */
 static char *

@@ -43,6 +43,11 @@ char *tpl_render_string (const char *source, const TplData *data, gboolean html,
  * when there is none in lang; NULL with error when neither exists. */
 char *tpl_load (const char *name, const char *lang, const char *ext, GError **error);
 
+/* The language of the template tpl_load() finds for NAME, lang and EXT:
+ * the code of lang ("fr-CA" -> "fr") when NAME has a template in it, else
+ * "en".  Static string or interned: not to be freed. */
+const char *tpl_language (const char *name, const char *lang, const char *ext);
+
 /* Loads and renders NAME.LANG.txt; splits its "Subject:" first line into
  * *subject (single line: CR and LF in values become spaces) and returns the
  * body. */

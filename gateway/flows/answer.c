@@ -15,7 +15,7 @@ answer_address (const MailMessage *msg)
 }
 
 char *
-answer_language (const Context *ctx, const char *addr)
+answer_language (const Context *ctx, const char *addr, const char *keys_language)
 {
   g_autoptr (sqlite3_stmt) st = db_prepare (ctx->db,
       "SELECT json_extract(languages, '$[0]') FROM contacts"
@@ -27,7 +27,7 @@ answer_language (const Context *ctx, const char *addr)
       if (sqlite3_step (st) == SQLITE_ROW && sqlite3_column_text (st, 0) != NULL)
         return g_strdup ((const char *) sqlite3_column_text (st, 0));
     }
-  return g_strdup (ctx->config->language);
+  return g_strdup (keys_language != NULL ? keys_language : ctx->config->language);
 }
 
 gboolean
@@ -60,11 +60,11 @@ log_reply (sqlite3 *db, const char *addr, GError **error)
 
 gint64
 answer_queue (const Context *ctx, const MailMessage *msg, const char *name, TplData *data,
-              gint64 submission_id, GError **error)
+              const char *keys_language, gint64 submission_id, GError **error)
 {
   sqlite3 *db = ctx->db;
   const char *to = answer_address (msg);
-  g_autofree char *lang = answer_language (ctx, msg->from_addr);
+  g_autofree char *lang = answer_language (ctx, msg->from_addr, keys_language);
   g_autofree char *subject = NULL;
   g_autofree char *body = tpl_render_message (name, lang, data, &subject, error);
   if (body == NULL)
@@ -72,6 +72,7 @@ answer_queue (const Context *ctx, const MailMessage *msg, const char *name, TplD
   ComposeHeaders headers = {
     .auto_submitted = "auto-replied", .to = to, .to_name = msg->from_name,
     .subject = subject, .in_reply_to = msg->message_id, .references = msg->references,
+    .language = tpl_language (name, lang, "txt"),
   };
   g_autoptr (GMimeMessage) reply = compose_message (ctx->config, &headers);
   compose_set_body (reply, compose_text_part ("plain", body));

@@ -290,6 +290,7 @@ compose (const Config *config, const Circular *c, const Recipient *r, GDateTime 
   ComposeHeaders headers = {
     .auto_submitted = "auto-generated", .to = r->email, .to_name = r->name,
     .subject = full, .list_id = id,
+    .language = tpl_language (c->template, r->language, "txt"),
   };
   GMimeMessage *msg = compose_message (config, &headers);
   compose_set_body (msg, compose_text_part ("plain", body));

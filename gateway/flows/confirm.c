@@ -119,7 +119,7 @@ static gint64
 queue_request (const Context *ctx, const ConfirmPending *p, const DirectoryEntry *e,
                const char *token, GError **error)
 {
-  g_autofree char *lang = answer_language (ctx, e->email);
+  g_autofree char *lang = answer_language (ctx, e->email, NULL);
   g_autofree char *expires = token_expires (ctx->db, token);
   g_autoptr (TplData) data = tpl_data_new ();
   tpl_set (data, "reference", p->reference);
@@ -133,7 +133,8 @@ queue_request (const Context *ctx, const ConfirmPending *p, const DirectoryEntry
   if (body == NULL)
     return 0;
   ComposeHeaders headers = { .auto_submitted = "auto-replied", .to = e->email,
-                             .to_name = e->name, .subject = subject };
+                             .to_name = e->name, .subject = subject,
+                             .language = tpl_language ("confirm", lang, "txt") };
   g_autoptr (GMimeMessage) request = compose_message (ctx->config, &headers);
   compose_set_body (request, compose_text_part ("plain", body));
   gint64 id = outbox_queue (ctx->db, request, e->email, p->submission_id, "confirm", error);

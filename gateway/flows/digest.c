@@ -573,6 +573,7 @@ digest_message (const Config *config, const Digest *digest, const char *to)
 {
   ComposeHeaders headers = {
     .auto_submitted = "auto-generated", .to = to, .subject = digest->subject,
+    .language = "en",
   };
   GMimeMessage *msg = compose_message (config, &headers);
   compose_set_body (msg, compose_multipart ("alternative",

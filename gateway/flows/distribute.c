@@ -682,6 +682,7 @@ queue_one (const Context *ctx, const Distribution *d, const Recipient *r, GError
   ComposeHeaders headers = {
     .auto_submitted = "auto-generated", .to = r->email, .to_name = r->name,
     .subject = subject, .list_id = d->list_id,
+    .language = tpl_language ("distribute", r->language, "txt"),
   };
   g_autoptr (GMimeMessage) msg = compose_message (ctx->config, &headers);
   compose_set_body (msg, body_of (d, text));

@@ -419,7 +419,9 @@ send_answer (Intake *in, const char *template, GError **error)
   tpl_set (in->answer, "subject", subject);
   tpl_set (in->answer, "reference", in->reference);
   tpl_set (in->answer, "sender_name", in->msg->from_name ? in->msg->from_name : "");
-  gint64 id = answer_queue (&in->ctx, answered, template, in->answer, in->id, error);
+  const char *keys = in->parse != NULL
+      ? form_parse_language (in->parse, in->ctx.config->language) : NULL;
+  gint64 id = answer_queue (&in->ctx, answered, template, in->answer, keys, in->id, error);
   return id == 0 ? -1 : id;
 }
 
@@ -598,7 +600,7 @@ answer_expired (Intake *in, const ConfirmMatch *m, GError **error)
   tpl_set (data, "sender_name", in->msg->from_name ? in->msg->from_name : "");
   if (in->msg->automatic)
     return set_outcome (in, 0, error);
-  gint64 id = answer_queue (&in->ctx, in->msg, "confirm-expired", data, in->id, error);
+  gint64 id = answer_queue (&in->ctx, in->msg, "confirm-expired", data, NULL, in->id, error);
   return id > 0 && set_outcome (in, id, error);
 }
 

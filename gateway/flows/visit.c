@@ -322,6 +322,7 @@ queue_text (const Mailing *m, const TplData *data, const Recipient *r, GError **
   g_autofree char *full = g_strdup_printf ("%s [%s]", subject, v->reference);
   ComposeHeaders headers = {
     .auto_submitted = "auto-generated", .to = r->email, .to_name = r->name, .subject = full,
+    .language = tpl_language (m->template, r->language, "txt"),
   };
   g_autoptr (GMimeMessage) msg = compose_message (m->ctx->config, &headers);
   compose_set_body (msg, compose_text_part ("plain", body));

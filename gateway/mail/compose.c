@@ -9,6 +9,9 @@
 /* Where compose_message_new() leaves the envelope sender for the outbox. */
 #define MAIL_FROM_KEY "ctcgw-mail-from"
 
+/* Where compose_message() leaves the language for compose_set_body(). */
+#define LANGUAGE_KEY "ctcgw-language"
+
 /* Whether c would break a header line or hide in it: C0 and C1 controls,
  * DEL, and the Unicode line and paragraph separators. */
 static gboolean
@@ -98,6 +101,9 @@ compose_message (const Config *config, const ComposeHeaders *headers)
   if (headers->list_id != NULL)
     g_mime_object_set_header (GMIME_OBJECT (msg), "List-Id", headers->list_id, NULL);
   set_thread (msg, headers->in_reply_to, headers->references);
+  const char *language = headers->language != NULL ? headers->language : config->language;
+  if (language != NULL)
+    g_object_set_data_full (G_OBJECT (msg), LANGUAGE_KEY, g_strdup (language), g_free);
   return msg;
 }
 
@@ -108,10 +114,14 @@ compose_envelope_sender (GMimeMessage *msg)
   return g_object_get_data (G_OBJECT (msg), MAIL_FROM_KEY);
 }
 
-/* See compose.h. */
+/* See compose.h.  Content-Language goes on the body: GMime keeps the
+ * Content- headers of a message with its top part. */
 void
 compose_set_body (GMimeMessage *msg, GMimeObject *body)
 {
+  const char *language = g_object_get_data (G_OBJECT (msg), LANGUAGE_KEY);
+  if (language != NULL)
+    g_mime_object_set_header (body, "Content-Language", language, NULL);
   g_mime_message_set_mime_part (msg, body);
   g_object_unref (body);
 }

@@ -35,6 +35,7 @@ typedef struct {
   const char *list_id;        /* "<circulars.example.org>"; NULL: none */
   const char *in_reply_to;    /* Message-ID answered, without <>; NULL: not a reply */
   const char *references;     /* the References of the message answered; NULL: none */
+  const char *language;       /* Content-Language (RFC 3282): "ru"; NULL: config->language */
 } ComposeHeaders;
 
 /* name fit for a header or a parameter: valid UTF-8 (invalid bytes
@@ -52,7 +53,8 @@ char *compose_display_name (const char *name);
 GMimeMessage *compose_message_new (const Config *config, const char *auto_submitted);
 
 /* compose_message_new() with every header of headers, in this order:
- * Auto-Submitted, To, Subject, List-Id, In-Reply-To, References.  The
+ * Auto-Submitted, To, Subject, List-Id, In-Reply-To, References,
+ * Content-Language (the configured language when headers has none).  The
  * caller adds the body (compose_set_body). */
 GMimeMessage *compose_message (const Config *config, const ComposeHeaders *headers);
 
@@ -60,7 +62,8 @@ GMimeMessage *compose_message (const Config *config, const ComposeHeaders *heade
  * for a message made otherwise.  Owned by msg. */
 const char *compose_envelope_sender (GMimeMessage *msg);
 
-/* Makes body (taken over) the body of msg. */
+/* Makes body (taken over) the body of msg, with the Content-Language of
+ * compose_message(). */
 void compose_set_body (GMimeMessage *msg, GMimeObject *body);
 
 /* A text/SUBTYPE part of UTF-8 text in the narrowest charset GMime finds
