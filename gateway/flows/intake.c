@@ -281,7 +281,9 @@ lines_language (Intake *in)
   const MailMessage *answered = in->answer_to != NULL ? in->answer_to : in->msg;
   if (answered == NULL)
     return g_strdup ("en");
-  return answer_language (&in->ctx, answered->from_addr);
+  const char *keys = in->parse != NULL
+      ? form_parse_language (in->parse, in->ctx.config->language) : NULL;
+  return answer_language (&in->ctx, answered->from_addr, keys);
 }
 
 /* Adds a line to the answer's list of errors; the command line's list
