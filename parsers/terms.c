@@ -1,5 +1,6 @@
 /* The words of values in the six official UN languages: form names, areas,
- * priorities, statuses, roles, yes and no, "all" and "all-donors"
+ * priorities, statuses, roles, yes and no, "all" and "all-donors", and the
+ * names of the six languages themselves
  * (docs/submissions.md section 8, which lists this table: change both
  * together).  Keys have their own table in keys.c. */
 #include "parsers/form.h"
@@ -158,6 +159,24 @@ static const struct {
   { "是", "yes" }, { "同意", "yes" },
   { "non", "no" }, { "нет", "no" }, { "لا", "no" }, { "否", "no" },
   { "不同意", "no" },
+  /* Languages: the six by name, and their ISO 639-2 codes */
+  { "english", "en" }, { "eng", "en" }, { "anglais", "en" }, { "inglés", "en" },
+  { "английский", "en" }, { "الإنكليزية", "en" }, { "الإنجليزية", "en" },
+  { "英文", "en" }, { "英语", "en" },
+  { "french", "fr" }, { "fra", "fr" }, { "fre", "fr" }, { "français", "fr" },
+  { "francés", "fr" }, { "французский", "fr" }, { "الفرنسية", "fr" },
+  { "法文", "fr" }, { "法语", "fr" },
+  { "spanish", "es" }, { "spa", "es" }, { "espagnol", "es" }, { "español", "es" },
+  { "испанский", "es" }, { "الإسبانية", "es" }, { "西班牙文", "es" },
+  { "西班牙语", "es" },
+  { "russian", "ru" }, { "rus", "ru" }, { "russe", "ru" }, { "ruso", "ru" },
+  { "русский", "ru" }, { "الروسية", "ru" }, { "俄文", "ru" }, { "俄语", "ru" },
+  { "arabic", "ar" }, { "ara", "ar" }, { "arabe", "ar" }, { "árabe", "ar" },
+  { "арабский", "ar" }, { "العربية", "ar" }, { "阿拉伯文", "ar" },
+  { "阿拉伯语", "ar" },
+  { "chinese", "zh" }, { "zho", "zh" }, { "chi", "zh" }, { "chinois", "zh" },
+  { "chino", "zh" }, { "китайский", "zh" }, { "الصينية", "zh" }, { "中文", "zh" },
+  { "汉语", "zh" },
   /* Beneficiaries: all; Recipients: all-donors */
   { "tous", "all" }, { "todos", "all" }, { "все", "all" }, { "الجميع", "all" },
   { "全部", "all" },

@@ -33,19 +33,9 @@ static const char *const iso639_1[] = {
   "yo", "za", "zh", "zu", NULL,
 };
 
-/* The six UN languages by name (English and their own) and ISO 639-2 code,
- * compared folded. */
-static const struct {
-  const char *name;
-  const char *code;
-} language_names[] = {
-  { "english", "en" }, { "eng", "en" }, { "french", "fr" },
-  { "francais", "fr" }, { "fra", "fr" }, { "fre", "fr" },
-  { "spanish", "es" }, { "espanol", "es" }, { "spa", "es" },
-  { "russian", "ru" }, { "русскии", "ru" }, { "rus", "ru" },
-  { "arabic", "ar" }, { "العربية", "ar" }, { "ara", "ar" },
-  { "chinese", "zh" }, { "中文", "zh" }, { "zho", "zh" }, { "chi", "zh" },
-};
+/* The six UN languages, which terms.c also gives by name in each of them
+ * ("français", "русский", "中文") and by ISO 639-2 code. */
+static const char *const un_languages[] = { "ar", "en", "es", "fr", "ru", "zh", NULL };
 
 /* The KIND part of references (docs/submissions.md section 3). */
 static const char *const reference_kinds[] = {
@@ -407,18 +397,19 @@ check_area (Check *c, const char *text)
   return NULL;
 }
 
-/* An ISO 639-1 code, or a UN language by name. */
+/* An ISO 639-1 code, or a UN language by name in any of the six. */
 static char *
 check_language (Check *c, const char *text)
 {
   g_autofree char *folded = form_fold (text);
   if (g_strv_contains (iso639_1, folded))
     return g_strdup (folded);
-  for (guint i = 0; i < G_N_ELEMENTS (language_names); i++)
-    if (strcmp (folded, language_names[i].name) == 0)
-      return g_strdup (language_names[i].code);
+  const char *code = form_term_value (text, un_languages);
+  if (code)
+    return g_strdup (code);
+  const char *close = form_suggest (folded, iso639_1);
   problem_suggest (c, "unknown language code (ISO 639-1)", text,
-                   form_suggest (folded, iso639_1));
+                   close ? close : form_term_suggest (text, un_languages));
   return NULL;
 }
 

@@ -673,6 +673,17 @@ test_value_words (void **state)
   const char *const yes_no[] = { "yes", "no", NULL };
   assert_null (form_term_value ("高", yes_no));
   assert_string_equal (form_term_value ("нет", yes_no), "no");
+  /* Languages by name in each language, and ISO 639-2 codes. */
+  g_autoptr(FormParse) langs = parse_check (
+    "Form: contact-point\nEntity: KZ\nName: A\nEmail: a@mfa.example\n"
+    "Languages: français, Español, русский, العربية, 英文, zho, de\n");
+  FormRecord *rec = only_record (langs);
+  assert_clean (rec);
+  assert_string_equal (col (rec, "languages"), "[\"fr\",\"es\",\"ru\",\"ar\",\"en\",\"zh\",\"de\"]");
+  assert_string_equal (form_term_suggest ("Englsh", (const char *const []) { "en", NULL }),
+                       "english");
+  assert_string_equal (form_term_suggest ("францзский", (const char *const []) { "fr", NULL }),
+                       "французский");
   assert_string_equal (form_term_value ("不同意", yes_no), "no");
 }
 
