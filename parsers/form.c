@@ -186,15 +186,26 @@ form_quote (const char *text)
 
 /* ---- kinds and JSON ------------------------------------------------------ */
 
-/* The kind named name (any case, space - _ alike), or NULL. */
+/* The names of form_kinds into names, NULL-terminated as form_kinds is. */
+static void
+kind_names (const char *names[G_N_ELEMENTS (form_kinds)])
+{
+  for (guint i = 0; i < G_N_ELEMENTS (form_kinds); i++)
+    names[i] = form_kinds[i] ? form_kinds[i]->name : NULL;
+}
+
+/* The kind named name (any case, space - _ alike, in any official
+ * language: terms.c), or NULL. */
 const struct form_kind *
 form_kind_find (const char *name)
 {
   if (name == NULL || strlen (name) > 256)
     return NULL;
-  g_autofree char *folded = form_fold (name);
-  for (guint i = 0; form_kinds[i]; i++)
-    if (strcmp (form_kinds[i]->name, folded) == 0)
+  const char *names[G_N_ELEMENTS (form_kinds)];
+  kind_names (names);
+  const char *kind = form_term_value (name, names);
+  for (guint i = 0; kind && form_kinds[i]; i++)
+    if (strcmp (form_kinds[i]->name, kind) == 0)
       return form_kinds[i];
   return NULL;
 }
@@ -797,12 +808,11 @@ static void
 check_unknown_kind (FormRecord *rec)
 {
   const char *names[G_N_ELEMENTS (form_kinds)];
-  for (guint i = 0; i < G_N_ELEMENTS (form_kinds); i++)
-    names[i] = form_kinds[i] ? form_kinds[i]->name : NULL;
+  kind_names (names);
   g_autofree char *all = g_strjoinv (", ", (char **) names);
   g_autofree char *folded = form_fold (rec->kind_name);
   g_autofree char *clipped = problem_clip (rec->kind_name);
-  const char *close = form_suggest (folded, names);
+  const char *close = form_term_suggest (rec->kind_name, names);
   if (*folded == '\0')
     form_record_problem (rec, rec->line, "Form", PROBLEM_NO_FORM, all, NULL);
   else if (close)

@@ -186,6 +186,15 @@ const char *form_parse_language (const FormParse *parse, const char *prefer);
  * close enough to suggest. */
 const char *form_suggest (const char *word, const char *const *candidates);
 
+/* The one of values (English words, NULL-terminated) that text means,
+ * written in English or in any other official UN language (terms.c:
+ * "Prioridad: alta", "优先级：中"), compared folded; NULL when none. */
+const char *form_term_value (const char *text, const char *const *values);
+
+/* The closest way of writing one of values to text, in text's own alphabet
+ * ("высокий" for "высокй", "alta" for "alto"), or NULL when none is close. */
+const char *form_term_suggest (const char *text, const char *const *values);
+
 /* The area codes of docs/submissions.md section 3, NULL-terminated. */
 extern const char *const form_areas[];
 

@@ -33,19 +33,9 @@ static const char *const iso639_1[] = {
   "yo", "za", "zh", "zu", NULL,
 };
 
-/* The six UN languages by name (English and their own) and ISO 639-2 code,
- * compared folded. */
-static const struct {
-  const char *name;
-  const char *code;
-} language_names[] = {
-  { "english", "en" }, { "eng", "en" }, { "french", "fr" },
-  { "francais", "fr" }, { "fra", "fr" }, { "fre", "fr" },
-  { "spanish", "es" }, { "espanol", "es" }, { "spa", "es" },
-  { "russian", "ru" }, { "русскии", "ru" }, { "rus", "ru" },
-  { "arabic", "ar" }, { "العربية", "ar" }, { "ara", "ar" },
-  { "chinese", "zh" }, { "中文", "zh" }, { "zho", "zh" }, { "chi", "zh" },
-};
+/* The six UN languages, which terms.c also gives by name in each of them
+ * ("français", "русский", "中文") and by ISO 639-2 code. */
+static const char *const un_languages[] = { "ar", "en", "es", "fr", "ru", "zh", NULL };
 
 /* The KIND part of references (docs/submissions.md section 3). */
 static const char *const reference_kinds[] = {
@@ -57,6 +47,11 @@ static const char *const reference_kinds[] = {
 static const char *const withdraw_words[] = {
   "withdraw", "retirer", "retrait", "retirar", "отозвать", "سحب", "撤回", NULL,
 };
+
+/* The words "all" (Beneficiaries) and "all-donors" (Recipients), which
+ * terms.c gives in the other official languages. */
+static const char *const word_all[] = { "all", NULL };
+static const char *const word_all_donors[] = { "all-donors", NULL };
 
 /* One value being checked. */
 typedef struct {
@@ -250,17 +245,17 @@ check_phone (Check *c, const char *text)
   return NULL;
 }
 
-/* A word that must be one of the field's choices. */
+/* A word that must be one of the field's choices, in any official
+ * language; the suggestion is in the alphabet it was written in. */
 static char *
 check_choice (Check *c, const char *text)
 {
-  g_autofree char *folded = form_fold (text);
   const char *const *choices = c->spec->choices;
-  for (guint i = 0; choices && choices[i]; i++)
-    if (strcmp (folded, choices[i]) == 0)
-      return g_strdup (choices[i]);
+  const char *value = form_term_value (text, choices);
+  if (value)
+    return g_strdup (value);
   g_autofree char *all = g_strjoinv (", ", (char **) choices);
-  problem_suggest (c, PROBLEM_NOT_CHOICE, text, all, form_suggest (folded, choices));
+  problem_suggest (c, PROBLEM_NOT_CHOICE, text, all, form_term_suggest (text, choices));
   return NULL;
 }
 
@@ -332,7 +327,8 @@ entity_resolve (Check *c, const char *text)
   if (c->lookup == NULL || c->lookup->entity == NULL)
     return g_strdup (text);
   g_autofree char *close = NULL;
-  char *code = c->lookup->entity (c->lookup->data, text, &close);
+  g_autofree char *nfkc = g_utf8_normalize (text, -1, G_NORMALIZE_NFKC);
+  char *code = c->lookup->entity (c->lookup->data, nfkc ? nfkc : text, &close);
   if (code == NULL)
     problem_suggest (c, PROBLEM_UNKNOWN_ENTITY, text, NULL, close);
   return code;
@@ -373,25 +369,26 @@ check_state (Check *c, const char *text)
 static char *
 check_area (Check *c, const char *text)
 {
-  g_autofree char *folded = form_fold (text);
-  if (g_strv_contains (form_areas, folded))
-    return g_strdup (folded);
-  problem_suggest (c, PROBLEM_UNKNOWN_AREA, text, NULL, form_suggest (folded, form_areas));
+  const char *area = form_term_value (text, form_areas);
+  if (area)
+    return g_strdup (area);
+  problem_suggest (c, PROBLEM_UNKNOWN_AREA, text, NULL, form_term_suggest (text, form_areas));
   return NULL;
 }
 
-/* An ISO 639-1 code, or a UN language by name. */
+/* An ISO 639-1 code, or a UN language by name in any of the six. */
 static char *
 check_language (Check *c, const char *text)
 {
   g_autofree char *folded = form_fold (text);
   if (g_strv_contains (iso639_1, folded))
     return g_strdup (folded);
-  for (guint i = 0; i < G_N_ELEMENTS (language_names); i++)
-    if (strcmp (folded, language_names[i].name) == 0)
-      return g_strdup (language_names[i].code);
+  const char *code = form_term_value (text, un_languages);
+  if (code)
+    return g_strdup (code);
+  const char *close = form_suggest (folded, iso639_1);
   problem_suggest (c, PROBLEM_UNKNOWN_LANGUAGE, text, NULL,
-                   form_suggest (folded, iso639_1));
+                   close ? close : form_term_suggest (text, un_languages));
   return NULL;
 }
 
@@ -399,8 +396,7 @@ check_language (Check *c, const char *text)
 static char *
 check_beneficiary (Check *c, const char *text)
 {
-  g_autofree char *folded = form_fold (text);
-  if (strcmp (folded, "all") == 0)
+  if (form_term_value (text, word_all))
     return g_strdup ("all");
   if (c->lookup && c->lookup->group)
     {
@@ -415,8 +411,7 @@ check_beneficiary (Check *c, const char *text)
 static char *
 check_recipient (Check *c, const char *text)
 {
-  g_autofree char *folded = form_fold (text);
-  if (strcmp (folded, "all-donors") == 0)
+  if (form_term_value (text, word_all_donors))
     return g_strdup ("all-donors");
   return entity_resolve (c, text);
 }
@@ -428,6 +423,25 @@ typedef char *(*Checker) (Check *c, const char *text);
 /* Bad items of one list reported before the rest of it is left unchecked. */
 #define LIST_BAD_MAX 10
 
+/* text with the full-width comma and semicolon, the ideographic comma and
+ * the Arabic comma and semicolon (，；、،؛) written as ASCII ',' and ';'. */
+static char *
+list_separators (const char *text)
+{
+  GString *out = g_string_sized_new (strlen (text));
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (c == 0xFF0C || c == 0x3001 || c == 0x060C)
+        g_string_append_c (out, ',');
+      else if (c == 0xFF1B || c == 0x061B)
+        g_string_append_c (out, ';');
+      else
+        g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* Splits text on commas and semicolons and checks each item; the result is
  * a JSON array of the distinct normalized items, or NULL after problems.
  * The work is bounded: a list of thousands of unknown names costs no more
@@ -435,7 +449,8 @@ typedef char *(*Checker) (Check *c, const char *text);
 static char *
 check_list (Check *c, const char *text, Checker item)
 {
-  g_auto(GStrv) parts = g_strsplit_set (text, ",;", -1);
+  g_autofree char *ascii = list_separators (text);
+  g_auto(GStrv) parts = g_strsplit_set (ascii, ",;", -1);
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   guint bad = 0;
   for (guint i = 0; parts[i] && bad < LIST_BAD_MAX; i++)

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "gateway/store/db.h"
+#include "gateway/store/countries.h"
 #include "parsers/form.h"
 #include "tests/fixture.h"
 
@@ -215,6 +216,79 @@ test_resolve_states (void **state)
   assert_null (db_entity_resolve (fx->db, "   ", NULL));
   assert_null (db_entity_resolve (fx->db, "\xff\xfe", NULL));
   assert_null (db_entity_resolve (fx->db, NULL, NULL));
+}
+
+/* text does not resolve, and the suggestion is want. */
+static void
+assert_suggests (sqlite3 *db, const char *text, const char *want)
+{
+  g_autofree char *suggestion = NULL;
+  g_autofree char *code = db_entity_resolve (db, text, &suggestion);
+
+  assert_null (code);
+  if (suggestion == NULL)
+    fail_msg ("no suggestion for \"%s\"", text);
+  assert_string_equal (suggestion, want);
+}
+
+/* State names in the five other official languages, from the iso-codes
+ * translations and the UN's own where they differ (ctcgw(8)). */
+static void
+test_resolve_translated_states (void **state)
+{
+  Fixture *fx = *state;
+
+  fx->db = fixture_db (fx->path);
+  assert_resolves (fx->db, "Казахстан", "KZ");
+  assert_resolves (fx->db, "كازاخستان", "KZ");
+  assert_resolves (fx->db, "哈萨克斯坦", "KZ");
+  assert_resolves (fx->db, "Kazajistán", "KZ");
+  assert_resolves (fx->db, "Kazajstán", "KZ");
+  assert_resolves (fx->db, "kazajstan", "KZ");
+  assert_resolves (fx->db, "République du Kazakhstan", "KZ");
+  assert_resolves (fx->db, "КАЗАХСТАН", "KZ");
+  assert_resolves (fx->db, "Кыргызстан", "KG");
+  assert_resolves (fx->db, "Киргизия", "KG");
+  assert_resolves (fx->db, "吉尔吉斯斯坦", "KG");
+  assert_resolves (fx->db, "Ouzbékistan", "UZ");
+  assert_resolves (fx->db, "Tayikistán", "TJ");
+  assert_resolves (fx->db, "الصين", "CN");
+  assert_resolves (fx->db, "Allemagne", "DE");
+  /* Suggestions in the alphabet of the name written. */
+  assert_suggests (fx->db, "Казахтан", "Казахстан");
+  assert_suggests (fx->db, "كازخستان", "كازاخستان");
+  assert_suggests (fx->db, "Kazajtán", "Kazajstán");
+  assert_suggests (fx->db, "Узбекистон", "Узбекистан");
+}
+
+/* Without the translations the names are English only, and nothing fails;
+ * a damaged catalogue is read as far as it is sound. */
+static void
+test_country_names_absent (void **state)
+{
+  Fixture *fx = *state;
+
+  fx->db = fixture_db (fx->path);
+  g_autoptr (CountryNames) none = country_names_new (fx->db, "/nonexistent");
+  assert_int_equal (country_names_languages (none), 0);
+  assert_null (country_names_code (none, "Казахстан"));
+  assert_null (country_names_code (none, "Kazajstán"));
+  assert_null (country_names_suggest (none, "Казахтан"));
+
+  g_autofree char *dir = g_build_filename (fx->dir, "ru", "LC_MESSAGES", NULL);
+  g_autofree char *mo = g_build_filename (dir, "iso_3166-1.mo", NULL);
+  const guchar bad[] = { 0xde, 0x12, 0x04, 0x95, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0x0f,
+                         28, 0, 0, 0, 0xf0, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0,
+                         0xff, 0xff, 0, 0, 0xff, 0xff, 0xff, 0xff };
+  assert_int_equal (g_mkdir_with_parents (dir, 0700), 0);
+  assert_true (g_file_set_contents (mo, (const char *) bad, sizeof bad, NULL));
+  g_autoptr (CountryNames) damaged = country_names_new (fx->db, fx->dir);
+  assert_int_equal (country_names_languages (damaged), 1);
+  assert_null (country_names_code (damaged, "Казахстан"));
+
+  g_autoptr (CountryNames) all = country_names_new (fx->db, CTC_LOCALEDIR);
+  assert_int_equal (country_names_languages (all), 5);
+  assert_string_equal (country_names_code (all, "哈萨克斯坦"), "KZ");
 }
 
 static void
@@ -467,6 +541,8 @@ main (void)
     cmocka_unit_test_setup_teardown (test_references, setup, teardown),
     cmocka_unit_test_setup_teardown (test_groups, setup, teardown),
     cmocka_unit_test_setup_teardown (test_missing_iso_codes, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_resolve_translated_states, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_country_names_absent, setup, teardown),
     cmocka_unit_test_setup_teardown (test_busy, setup, teardown),
     cmocka_unit_test_setup_teardown (test_address_keys, setup, teardown),
     cmocka_unit_test_setup_teardown (test_confirmation_lookups, setup, teardown),

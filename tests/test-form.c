@@ -536,6 +536,195 @@ test_multilingual_records (void **state)
   assert_string_equal (col (rec, "status"), "ongoing");
 }
 
+/* ---- values in the six official languages ---------------------------- */
+
+/* Fails unless rec has a problem containing fragment. */
+static void
+assert_problem_has (const FormRecord *rec, const char *fragment)
+{
+  for (guint i = 0; i < rec->problems->len; i++)
+    {
+      g_autofree char *s = form_problem_format (rec->problems->pdata[i]);
+      if (strstr (s, fragment))
+        return;
+    }
+  print_message ("expected a problem with: %s\n", fragment);
+  print_problems (rec);
+  fail ();
+}
+
+/* One request, one contact point, one offer and one consent per language,
+ * every value written in that language (terms.c). */
+static const struct {
+  const char *request;    /* Priority high, areas terrorist-financing and border-control */
+  const char *contact;    /* Role alternate, area criminal-justice */
+  const char *offer;      /* Status ongoing, Beneficiaries all */
+  const char *consent;    /* Consent yes, Recipients all-donors */
+} native[] = {
+  { "Form: assistance-request\nState: KZ\nAreas: terrorist-financing, border-control\n"
+    "Description: d\nPriority: high\n",
+    "Form: contact-point\nEntity: KZ\nName: A\nEmail: a@mfa.example\nRole: alternate\n"
+    "Areas: criminal-justice\n",
+    "Form: assistance-offer\nProvider: UNODC\nTitle: t\nAreas: other\nBeneficiaries: all\n"
+    "Status: ongoing\n",
+    "Form: visit-consent\nVisit: CTC-VIS-2026-0001\nConsent: yes\nRecipients: all-donors\n" },
+  { "Formulaire : demande d'assistance\nÉtat : KZ\n"
+    "Domaines : financement-du-terrorisme, Contrôle des frontières\n"
+    "Description : d\nPriorité : haute\n",
+    "Formulaire : point focal\nEntité : KZ\nNom : A\nCourriel : a@mfa.example\n"
+    "Rôle : suppléant\nDomaines : justice pénale\n",
+    "Formulaire : offre d’assistance\nFournisseur : UNODC\nTitre : t\nDomaines : autre\n"
+    "Bénéficiaires : tous\nStatut : en cours\n",
+    "Formulaire : consentement à la visite\nVisite : CTC-VIS-2026-0001\nConsentement : oui\n"
+    "Destinataires : tous les donateurs\n" },
+  { "Formulario: solicitud de asistencia\nEstado: KZ\n"
+    "Ámbitos: financiación del terrorismo; control de fronteras\n"
+    "Descripción: d\nPrioridad: alta\n",
+    "Formulario: punto focal\nEntidad: KZ\nNombre: A\nCorreo: a@mfa.example\n"
+    "Función: suplente\nÁmbitos: justicia penal\n",
+    "Formulario: oferta de asistencia\nProveedor: UNODC\nTítulo: t\nÁmbitos: otro\n"
+    "Beneficiarios: todos\nSituación: en curso\n",
+    "Formulario: consentimiento para la visita\nVisita: CTC-VIS-2026-0001\n"
+    "Consentimiento: sí\nDestinatarios: todos los donantes\n" },
+  { "Форма: запрос о помощи\nГосударство: KZ\n"
+    "Области: финансирование терроризма, пограничный контроль\n"
+    "Описание: d\nПриоритет: высокий\n",
+    "Форма: координатор\nСубъект: KZ\nИмя: A\nПочта: a@mfa.example\n"
+    "Роль: заместитель\nОбласти: уголовное правосудие\n",
+    "Форма: предложение помощи\nПоставщик: UNODC\nНазвание: t\nОбласти: другое\n"
+    "Бенефициары: все\nСтатус: осуществляется\n",
+    "Форма: согласие на визит\nВизит: CTC-VIS-2026-0001\nСогласие: да\n"
+    "Получатели: все доноры\n" },
+  { "النموذج: طلب مساعدة\nالدولة: KZ\n"
+    "المجالات: تمويل الإرهاب، مراقبة الحدود\n"
+    "الوصف: d\nالأولوية: عالية\n",
+    "النموذج: جهة تنسيق\nالكيان: KZ\nالاسم: A\nالبريد الإلكتروني: a@mfa.example\n"
+    "الدور: مناوب\nالمجالات: العدالة الجنائية\n",
+    "النموذج: عرض مساعدة\nمقدم: UNODC\nالعنوان: t\nالمجالات: أخرى\n"
+    "المستفيدون: الجميع\nالحالة: قيد التنفيذ\n",
+    "النموذج: الموافقة على الزيارة\nالزيارة: CTC-VIS-2026-0001\nالموافقة: نعم\n"
+    "المستلمون: جميع المانحين\n" },
+  { "表格：援助请求\n国家：KZ\n领域：资助恐怖主义，边境管制\n说明：d\n优先级：高\n",
+    "表格：联络点\n实体：KZ\n姓名：A\n电子邮件：a@mfa.example\n角色：候补\n领域：刑事司法\n",
+    "表格：援助提议\n提供方：UNODC\n标题：t\n领域：其他\n受益方：全部\n状态：进行中\n",
+    "表格：访问同意\n访问：CTC-VIS-2026-0001\n同意：是\n收件人：所有捐助方\n" },
+};
+
+/* Form names, areas, priorities, statuses, roles, yes and "all" are
+ * understood in ar, en, es, fr, ru and zh, and stored as the English word. */
+static void
+test_values_six_languages (void **state)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (native); i++)
+    {
+      print_message ("language %u\n", i);
+      g_autoptr(FormParse) request = parse_check (native[i].request);
+      FormRecord *rec = only_record (request);
+      assert_clean (rec);
+      assert_ptr_equal (rec->kind, &form_assistance_request);
+      assert_string_equal (col (rec, "priority"), "high");
+      assert_string_equal (col (rec, "areas"), "[\"terrorist-financing\",\"border-control\"]");
+      g_autoptr(FormParse) contact = parse_check (native[i].contact);
+      rec = only_record (contact);
+      assert_clean (rec);
+      assert_ptr_equal (rec->kind, &form_contact_point);
+      assert_string_equal (col (rec, "role"), "alternate");
+      assert_string_equal (col (rec, "areas"), "[\"criminal-justice\"]");
+      g_autoptr(FormParse) offer = parse_check (native[i].offer);
+      rec = only_record (offer);
+      assert_clean (rec);
+      assert_ptr_equal (rec->kind, &form_assistance_offer);
+      assert_string_equal (col (rec, "status"), "ongoing");
+      assert_string_equal (col (rec, "areas"), "[\"other\"]");
+      assert_string_equal (col (rec, "beneficiaries"), "[\"all\"]");
+      g_autoptr(FormParse) consent = parse_check (native[i].consent);
+      rec = only_record (consent);
+      assert_clean (rec);
+      assert_ptr_equal (rec->kind, &form_visit_consent);
+      assert_string_equal (col (rec, "consent"), "yes");
+      assert_string_equal (col (rec, "recipients"), "[\"all-donors\"]");
+    }
+}
+
+/* Every form name, status, priority and role word has its counterpart in
+ * each language; the words of one meaning never leak into another field. */
+static void
+test_value_words (void **state)
+{
+  const char *const statuses[] = { "planned", "ongoing", "completed", "withdrawn", NULL };
+  assert_string_equal (form_term_value ("Achevée", statuses), "completed");
+  assert_string_equal (form_term_value ("завершено", statuses), "completed");
+  assert_string_equal (form_term_value ("已撤回", statuses), "withdrawn");
+  assert_string_equal (form_term_value ("مسحوب", statuses), "withdrawn");
+  assert_string_equal (form_term_value ("PREVISTO", statuses), "planned");
+  const char *const roles[] = { "focal-point", "alternate", "technical", NULL };
+  assert_string_equal (form_term_value ("Punto focal", roles), "focal-point");
+  assert_string_equal (form_term_value ("координатор", roles), "focal-point");
+  assert_string_equal (form_term_value ("技术人员", roles), "technical");
+  assert_ptr_equal (form_kind_find ("Point focal"), &form_contact_point);
+  assert_ptr_equal (form_kind_find ("source d'information"), &form_information_source);
+  assert_ptr_equal (form_kind_find ("источник информации"), &form_information_source);
+  assert_ptr_equal (form_kind_find ("norma"), &form_standard);
+  assert_ptr_equal (form_kind_find ("清单"), &form_inventory);
+  assert_ptr_equal (form_kind_find ("معلومات الزيارة"), &form_visit_information);
+  assert_ptr_equal (form_kind_find ("Résultat de l’assistance"), &form_assistance_result);
+  /* A role is not a status, a priority not a yes. */
+  assert_null (form_term_value ("координатор", statuses));
+  const char *const yes_no[] = { "yes", "no", NULL };
+  assert_null (form_term_value ("高", yes_no));
+  assert_string_equal (form_term_value ("нет", yes_no), "no");
+  /* Languages by name in each language, and ISO 639-2 codes. */
+  g_autoptr(FormParse) langs = parse_check (
+    "Form: contact-point\nEntity: KZ\nName: A\nEmail: a@mfa.example\n"
+    "Languages: français, Español, русский, العربية, 英文, zho, de\n");
+  FormRecord *rec = only_record (langs);
+  assert_clean (rec);
+  assert_string_equal (col (rec, "languages"), "[\"fr\",\"es\",\"ru\",\"ar\",\"en\",\"zh\",\"de\"]");
+  assert_string_equal (form_term_suggest ("Englsh", (const char *const []) { "en", NULL }),
+                       "english");
+  assert_string_equal (form_term_suggest ("францзский", (const char *const []) { "fr", NULL }),
+                       "французский");
+  assert_string_equal (form_term_value ("不同意", yes_no), "no");
+}
+
+/* Full-width separators: "：" after the key, "，" "；" "、" between items,
+ * full-width letters read as ASCII (NFKC). */
+static void
+test_full_width (void **state)
+{
+  g_autoptr(FormParse) parse = parse_check (
+    "表格：援助请求\n国家：ＫＺ\n领域：司法协助、刑事司法；人权\n说明：d\n优先级：中\n");
+  FormRecord *rec = only_record (parse);
+  assert_clean (rec);
+  assert_string_equal (col (rec, "state_code"), "KZ");
+  assert_string_equal (col (rec, "priority"), "medium");
+  assert_string_equal (col (rec, "areas"),
+                       "[\"mutual-legal-assistance\",\"criminal-justice\",\"human-rights\"]");
+  assert_string_equal (form_term_value ("ＨＩＧＨ", (const char *const []) { "high", NULL }),
+                       "high");
+}
+
+/* "Did you mean" in the alphabet and language of what was written. */
+static void
+test_value_suggestions (void **state)
+{
+  const char *const priorities[] = { "high", "medium", "low", NULL };
+  assert_string_equal (form_term_suggest ("высокй", priorities), "высокий");
+  assert_string_equal (form_term_suggest ("hihg", priorities), "high");
+  assert_string_equal (form_term_suggest ("متوسطه", priorities), "متوسطة");
+  assert_string_equal (form_term_suggest ("Financement du terorisme", form_areas),
+                       "financement du terrorisme");
+  assert_string_equal (form_term_suggest ("пограничный контрол", form_areas),
+                       "пограничный контроль");
+  g_autoptr(FormParse) parse = parse_check (
+    "Форма: запрос о помощи\nГосударство: KZ\nОбласти: уголовное правосудиe\n"
+    "Описание: d\nПриоритет: высокй\n");
+  FormRecord *rec = only_record (parse);
+  assert_problem_has (rec, "did you mean \"высокий\"?");
+  g_autoptr(FormParse) kind = parse_check ("Форма: координатр\nСубъект: KZ\n");
+  assert_problem_has (only_record (kind), "did you mean \"координатор\"?");
+}
+
 /* Did-you-mean: Damerau-Levenshtein on folded text, within max(2, len/3). */
 static void
 test_suggest (void **state)
@@ -1060,6 +1249,10 @@ main (void)
     cmocka_unit_test (test_key_folding),
     cmocka_unit_test (test_multilingual_records),
     cmocka_unit_test (test_suggest),
+    cmocka_unit_test (test_values_six_languages),
+    cmocka_unit_test (test_value_words),
+    cmocka_unit_test (test_full_width),
+    cmocka_unit_test (test_value_suggestions),
     cmocka_unit_test (test_greeting_skipped),
     cmocka_unit_test (test_quoted_skipped),
     cmocka_unit_test (test_signature),

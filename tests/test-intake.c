@@ -127,6 +127,38 @@ test_filed_and_answered (void **state)
   assert_non_null (strstr (raw, sub));
 }
 
+/* A request in each official language, its State, areas and priority
+ * written in that language (ctcgw(8), VALUES IN THE OFFICIAL LANGUAGES),
+ * is filed with the English values and the State's code. */
+static void
+test_request_in_six_languages (void **state)
+{
+  Fixture *f = *state;
+  const char *bodies[] = {
+    "Form: assistance-request\r\nState: Kazakhstan\r\nAreas: border-control\r\n"
+    "Description: d\r\nPriority: high\r\n",
+    "Formulaire : demande d'assistance\r\nÉtat : République du Kazakhstan\r\n"
+    "Domaines : contrôle des frontières\r\nDescription : d\r\nPriorité : haute\r\n",
+    "Formulario: solicitud de asistencia\r\nEstado: Kazajstán\r\n"
+    "Ámbitos: control de fronteras\r\nDescripción: d\r\nPrioridad: alta\r\n",
+    "Форма: запрос о помощи\r\nГосударство: Казахстан\r\n"
+    "Области: пограничный контроль\r\nОписание: d\r\nПриоритет: высокий\r\n",
+    "النموذج: طلب مساعدة\r\nالدولة: كازاخستان\r\nالمجالات: مراقبة الحدود\r\n"
+    "الوصف: d\r\nالأولوية: عالية\r\n",
+    "表格：援助请求\r\n国家：哈萨克斯坦\r\n领域：边境管制\r\n说明：d\r\n优先级：高\r\n",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("lang%u@kz", i);
+      assert_int_equal (process (f, message ("focal@mfa.kz.example", id, NULL, bodies[i])),
+                        INTAKE_FILED);
+    }
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM requests WHERE state_code = 'KZ'"
+                                          " AND priority = 'high'"
+                                          " AND areas = '[\"border-control\"]'"),
+                    G_N_ELEMENTS (bodies));
+}
+
 /* A CSV attachment as the gateway writes CSV for spreadsheets (ctcgw(8), CSV
  * AND SPREADSHEETS): the apostrophe before a formula is taken off, one
  * before anything else kept; the register holds the values themselves. */
@@ -266,7 +298,8 @@ test_errors_in_the_answers_language (void **state)
   g_object_unref (answer);
   assert_non_null (strstr (text, "строка 7: поле «Области»: неизвестная область «раннее-оповещение»"));
   g_autofree char *kept = fixture_text (f->db, "SELECT problems FROM submission_records");
-  assert_string_equal (kept, "line 7: field \"Areas\": unknown area \"раннее-оповещение\"");
+  assert_string_equal (kept, "line 7: field \"Areas\": unknown area \"раннее-оповещение\";"
+                             " did you mean \"раннее предупреждение\"?");
 }
 
 static void
@@ -883,6 +916,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_filed_and_answered, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_answer_in_keys_language, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_directory_language_first, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_request_in_six_languages, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_csv_attachment_apostrophes, setup,
                                      fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_confirm_pending, setup_confirm, fixture_gateway_teardown),

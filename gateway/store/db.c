@@ -1,6 +1,7 @@
 /* The SQLite registers: opening, schema files, reference data, references,
  * and resolving the names of entities and groups. */
 #include "gateway/store/db.h"
+#include "gateway/store/countries.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -688,6 +689,29 @@ entity_lookup_folded (sqlite3 *db, const char *text)
   return NULL;
 }
 
+/* Whether text has no letter outside the Latin alphabet: English, French
+ * and Spanish names are suggested together, the others in their own. */
+static gboolean
+is_latin (const char *text)
+{
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      GUnicodeScript s = g_unichar_get_script (g_utf8_get_char (p));
+      if (s != G_UNICODE_SCRIPT_COMMON && s != G_UNICODE_SCRIPT_INHERITED
+          && s != G_UNICODE_SCRIPT_LATIN)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The active State named text in another official language (countries.h). */
+static char *
+entity_lookup_translated (sqlite3 *db, const char *text)
+{
+  const char *code = country_names_code (country_names_default (db), text);
+  return code != NULL ? entity_lookup_exact (db, code) : NULL;
+}
+
 /* The closest entity code or name to text, or NULL when none is close.
  * Only candidates of about the length of text can be close (form_suggest
  * allows max(2, length/3) edits), so only those are read. */
@@ -702,6 +726,8 @@ entity_suggest (sqlite3 *db, const char *text)
   glong len = g_utf8_strlen (text, -1);
   glong slack = MAX (2, len / 3);
 
+  if (!is_latin (text))
+    return g_strdup (country_names_suggest (country_names_default (db), text));
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, len - slack);
@@ -709,7 +735,10 @@ entity_suggest (sqlite3 *db, const char *text)
   while (sqlite3_step (stmt) == SQLITE_ROW)
     g_ptr_array_add (candidates, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
   g_ptr_array_add (candidates, NULL);
-  return g_strdup (form_suggest (text, (const char *const *) candidates->pdata));
+  const char *near = form_suggest (text, (const char *const *) candidates->pdata);
+  if (near == NULL)
+    near = country_names_suggest (country_names_default (db), text);
+  return g_strdup (near);
 }
 
 char *
@@ -725,6 +754,8 @@ db_entity_resolve (sqlite3 *db, const char *text, char **suggestion)
   code = entity_lookup_exact (db, name);
   if (code == NULL)
     code = entity_lookup_folded (db, name);
+  if (code == NULL)
+    code = entity_lookup_translated (db, name);
   if (code == NULL && suggestion != NULL)
     *suggestion = entity_suggest (db, name);
   return code;
