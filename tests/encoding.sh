@@ -47,6 +47,9 @@ KZ,Сергей Иванов,s.ivanov@mfa.kz.example,ru
 EG,أحمد حسن,a.hassan@mfa.eg.example,ar
 CN,王小明,wang.xm@mfa.cn.example,zh
 UNODC,Élodie Müller,e.muller@unodc.example,en
+OSCE,Анна Смирнова,a.smirnova@osce.example,ru
+INTERPOL,فاطمة علي,f.ali@interpol.example,ar
+ICAO,李华,li.hua@icao.example,zh
 EOF
 check "import contacts" 0 ctcgw import contacts "$TMP/contacts.csv"
 
@@ -97,7 +100,8 @@ calendars () {
         "$PY" - "$ics.py" "$2" "$TITLE" <<'EOF' || bad="$bad $ics: $(cat "$ics.py")"
 import json, sys
 cal = json.load(open(sys.argv[1], encoding="utf-8"))
-names = {"Claire Lefèvre", "Сергей Иванов", "أحمد حسن", "王小明", "Élodie Müller"}
+names = {"Claire Lefèvre", "Сергей Иванов", "أحمد حسن", "王小明", "Élodie Müller",
+         "Анна Смирнова", "فاطمة علي", "李华"}
 got = {a.split("|")[1] for a in cal["attendees"]}
 assert cal["method"] == sys.argv[2] and cal["summary"] == sys.argv[3], cal
 assert got <= names and len(got) > 0, got
@@ -115,14 +119,55 @@ check "meeting create" 0 ctcgw meeting create --title "$TITLE" \
     --location 'Salle Lefèvre à Genève' --attendees all
 MTG=$(cat "$OUT")
 check "meeting invite" 0 ctcgw meeting invite "$MTG"
-sent invitation 5 "$TITLE" 'Salle Lefèvre à Genève'
+sent invitation 8 "$TITLE" 'Salle Lefèvre à Genève'
 calendars invitation REQUEST
 check_true "the subject names the meeting" grep -q "^Subject: .*$TITLE" "$TMP/invitation/1.eml.txt"
 check "meeting update" 0 ctcgw meeting update "$MTG" --location 'Palais Wilson à Genève'
-sent update 5 "$TITLE" 'Palais Wilson à Genève'
+sent update 8 "$TITLE" 'Palais Wilson à Genève'
 calendars update REQUEST
 check "meeting cancel" 0 ctcgw meeting cancel "$MTG"
-sent cancel 5 "$TITLE"
+sent cancel 8 "$TITLE"
 calendars cancel CANCEL
+
+# --- a visit -------------------------------------------------------------------
+check "visit create" 0 ctcgw visit create --state KZ --start 2027-05-03 --end 2027-05-07 \
+    --organizations 'UNODC, OSCE, INTERPOL, ICAO'
+VIS=$(cat "$OUT")
+check "visit invite" 0 ctcgw visit invite "$VIS"
+sent visit-invitation 4
+TITLE=$(sed -n 's/^SUMMARY://p' "$TMP/visit-invitation/1.eml.1.ics" | tr -d '\r')
+calendars visit-invitation REQUEST
+check "visit request-info" 0 ctcgw visit request-info "$VIS" --due 2099-04-20
+sent visit-request 4 "$VIS"
+q "UPDATE visit_requests SET remind_at = '2020-01-01T00:00:00Z'"
+sent visit-reminder 4 "$VIS"
+
+# --- circulars and the directory -----------------------------------------------
+for template in inventory-call sources-reminder; do
+    check "circular create --template $template" 0 ctcgw circular create --template "$template" --audience all
+    check "circular send" 0 ctcgw circular send "$(cat "$OUT")"
+    sent "$template" 8
+done
+check "distribute contacts" 0 ctcgw distribute contacts --to all
+sent distribution 8 'Claire Lefèvre' 'Сергей Иванов' 'أحمد حسن' '王小明'
+
+# --- answers ---------------------------------------------------------------------
+# update FROM-NAME ADDRESS REFERENCE ID: a contact-point update through deliver.
+update () {
+    printf 'From: %s <%s>\nTo: gateway@ctc.example\nSubject: update\nMessage-ID: <%s@test.example>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\nForm: contact-point\nReference: %s\nPhone: +1 555 0100\n' \
+        "$1" "$2" "$4" "$3" | ctcgw deliver
+}
+for address in s.ivanov@mfa.kz.example a.hassan@mfa.eg.example wang.xm@mfa.cn.example; do
+    ref=$(q "SELECT reference FROM contacts WHERE email = '$address'")
+    check "an update from $address" 0 update "$(name_of "$address")" "$address" "$ref" "$address"
+done
+sent answer 3
+ref=$(q "SELECT reference FROM contacts WHERE email = 's.ivanov@mfa.kz.example'")
+check "an update of KZ from FR is quarantined" 0 update 'Claire Lefèvre' claire.lefevre@diplomatie.fr.example "$ref" q1
+sent quarantine 1
+sed 's/^require = none$/require = confirm/' "$CONF" >"$CONF.new" && mv "$CONF.new" "$CONF"
+check "an update to confirm" 0 update 'أحمد حسن' a.hassan@mfa.eg.example \
+    "$(q "SELECT reference FROM contacts WHERE email = 'a.hassan@mfa.eg.example'")" c1
+sent confirmation 1
 
 finish

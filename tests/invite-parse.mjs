@@ -25,6 +25,7 @@ const param = (p, name) => {
 };
 const instant = (name) => {
   const t = ev.getFirstPropertyValue(name);
+  if (t.isDate) return t.toString(); // a whole day (VALUE=DATE), as a visit's
   const zone = ev.getFirstProperty(name).getParameter("tzid");
   if (zone && !ICAL.TimezoneService.has(zone)) throw new Error(`no VTIMEZONE for ${zone}`);
   return new Date(t.toUnixTime() * 1000).toISOString().replace(".000Z", "Z");

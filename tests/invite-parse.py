@@ -32,6 +32,8 @@ def param(p, name):
 def instant(name):
     prop = ev[name]
     t = prop.dt
+    if not isinstance(t, datetime.datetime):
+        return t.isoformat()  # a whole day (VALUE=DATE), as a visit's
     tzid = prop.params.get("TZID")
     if tzid is not None:
         if str(tzid) not in zones:
