@@ -141,6 +141,14 @@ check "visit request-info" 0 ctcgw visit request-info "$VIS" --due 2099-04-20
 sent visit-request 4 "$VIS"
 q "UPDATE visit_requests SET remind_at = '2020-01-01T00:00:00Z'"
 sent visit-reminder 4 "$VIS"
+printf 'Besoins évalués — Казахстан — 边境 — الحدود\n' >"$TMP/assessment.txt"
+check "visit assess" 0 ctcgw visit assess "$VIS" --file "$TMP/assessment.txt"
+printf 'From: Сергей Иванов <s.ivanov@mfa.kz.example>\nTo: gateway@ctc.example\nSubject: consent\nMessage-ID: <consent@test.example>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\nForm: visit-consent\nVisit: %s\nConsent: yes\nRecipients: OSCE, ICAO\n' \
+    "$VIS" >"$TMP/consent.eml"
+check "KZ consents" 0 ctcgw deliver <"$TMP/consent.eml"
+sent consent-answer 1
+check "visit share" 0 ctcgw visit share "$VIS"
+sent assessment 2 'Besoins évalués — Казахстан — 边境 — الحدود'
 
 # --- circulars and the directory -----------------------------------------------
 for template in inventory-call sources-reminder; do
