@@ -58,7 +58,8 @@ name_of () { q "SELECT name FROM contacts WHERE email = '$1'"; }
 
 # sent KIND N [TEXT...]: `run --once` sends N messages of KIND; each decodes
 # (tests/decode-parts.py), names its recipient as the Directory does, and
-# every text part holds each TEXT.  The decoded messages stay in $TMP/KIND.
+# every text part holds each TEXT (@name: the recipient's name).  The
+# decoded messages stay in $TMP/KIND.
 sent () {
     kind=$1 want=$2
     shift 2
@@ -78,6 +79,7 @@ sent () {
         grep -qxF "Name: $(name_of "$to")" "$f.txt" || bad="$bad $n.eml: To is not $(name_of "$to")"
         grep -qxF "Name: Direction exécutive du CTC" "$f.txt" || bad="$bad $n.eml: From"
         for text in "$@"; do
+            [ "$text" = @name ] && text=$(name_of "$to")
             awk -v t="$text" '/^--- text\//{p++; if (found < p - 1) exit 1} index($0, t) {found = p}
                 END {exit !(p > 0 && found == p)}' "$f.txt" \
                 || bad="$bad $n.eml: a part without \"$text\""
@@ -119,14 +121,14 @@ check "meeting create" 0 ctcgw meeting create --title "$TITLE" \
     --location 'Salle Lefèvre à Genève' --attendees all
 MTG=$(cat "$OUT")
 check "meeting invite" 0 ctcgw meeting invite "$MTG"
-sent invitation 8 "$TITLE" 'Salle Lefèvre à Genève'
+sent invitation 8 "$TITLE" 'Salle Lefèvre à Genève' @name
 calendars invitation REQUEST
 check_true "the subject names the meeting" grep -q "^Subject: .*$TITLE" "$TMP/invitation/1.eml.txt"
 check "meeting update" 0 ctcgw meeting update "$MTG" --location 'Palais Wilson à Genève'
-sent update 8 "$TITLE" 'Palais Wilson à Genève'
+sent update 8 "$TITLE" 'Palais Wilson à Genève' @name
 calendars update REQUEST
 check "meeting cancel" 0 ctcgw meeting cancel "$MTG"
-sent cancel 8 "$TITLE"
+sent cancel 8 "$TITLE" @name
 calendars cancel CANCEL
 
 # --- a visit -------------------------------------------------------------------
@@ -134,30 +136,30 @@ check "visit create" 0 ctcgw visit create --state KZ --start 2027-05-03 --end 20
     --organizations 'UNODC, OSCE, INTERPOL, ICAO'
 VIS=$(cat "$OUT")
 check "visit invite" 0 ctcgw visit invite "$VIS"
-sent visit-invitation 4
+sent visit-invitation 4 @name
 TITLE=$(sed -n 's/^SUMMARY://p' "$TMP/visit-invitation/1.eml.1.ics" | tr -d '\r')
 calendars visit-invitation REQUEST
 check "visit request-info" 0 ctcgw visit request-info "$VIS" --due 2099-04-20
-sent visit-request 4 "$VIS"
+sent visit-request 4 "$VIS" @name
 q "UPDATE visit_requests SET remind_at = '2020-01-01T00:00:00Z'"
-sent visit-reminder 4 "$VIS"
+sent visit-reminder 4 "$VIS" @name
 printf 'Besoins évalués — Казахстан — 边境 — الحدود\n' >"$TMP/assessment.txt"
 check "visit assess" 0 ctcgw visit assess "$VIS" --file "$TMP/assessment.txt"
 printf 'From: Сергей Иванов <s.ivanov@mfa.kz.example>\nTo: gateway@ctc.example\nSubject: consent\nMessage-ID: <consent@test.example>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\nForm: visit-consent\nVisit: %s\nConsent: yes\nRecipients: OSCE, ICAO\n' \
     "$VIS" >"$TMP/consent.eml"
 check "KZ consents" 0 ctcgw deliver <"$TMP/consent.eml"
-sent consent-answer 1
+sent consent-answer 1 @name
 check "visit share" 0 ctcgw visit share "$VIS"
-sent assessment 2 'Besoins évalués — Казахстан — 边境 — الحدود'
+sent assessment 2 'Besoins évalués — Казахстан — 边境 — الحدود' @name
 
 # --- circulars and the directory -----------------------------------------------
 for template in inventory-call sources-reminder; do
     check "circular create --template $template" 0 ctcgw circular create --template "$template" --audience all
     check "circular send" 0 ctcgw circular send "$(cat "$OUT")"
-    sent "$template" 8
+    sent "$template" 8 @name
 done
 check "distribute contacts" 0 ctcgw distribute contacts --to all
-sent distribution 8 'Claire Lefèvre' 'Сергей Иванов' 'أحمد حسن' '王小明'
+sent distribution 8 'Claire Lefèvre' 'Сергей Иванов' 'أحمد حسن' '王小明' @name
 
 # --- answers ---------------------------------------------------------------------
 # update FROM-NAME ADDRESS REFERENCE ID: a contact-point update through deliver.
@@ -169,13 +171,13 @@ for address in s.ivanov@mfa.kz.example a.hassan@mfa.eg.example wang.xm@mfa.cn.ex
     ref=$(q "SELECT reference FROM contacts WHERE email = '$address'")
     check "an update from $address" 0 update "$(name_of "$address")" "$address" "$ref" "$address"
 done
-sent answer 3
+sent answer 3 @name
 ref=$(q "SELECT reference FROM contacts WHERE email = 's.ivanov@mfa.kz.example'")
 check "an update of KZ from FR is quarantined" 0 update 'Claire Lefèvre' claire.lefevre@diplomatie.fr.example "$ref" q1
-sent quarantine 1
+sent quarantine 1 @name
 sed 's/^require = none$/require = confirm/' "$CONF" >"$CONF.new" && mv "$CONF.new" "$CONF"
 check "an update to confirm" 0 update 'أحمد حسن' a.hassan@mfa.eg.example \
     "$(q "SELECT reference FROM contacts WHERE email = 'a.hassan@mfa.eg.example'")" c1
-sent confirmation 1
+sent confirmation 1 @name
 
 finish
