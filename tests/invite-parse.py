@@ -4,7 +4,7 @@
 # where ical.js uses the VTIMEZONE of the file: the instants agree only
 # when the TZID is the IANA name and the VTIMEZONE says what the database
 # says.  The file must carry a VTIMEZONE for each TZID it uses.  Used by
-# tests/invite-smtp.sh.
+# tests/invite-smtp.sh and tests/encoding.sh.
 import datetime
 import json
 import sys
