@@ -1,7 +1,8 @@
 // Reads an iCalendar file with ical.js (the parser of Thunderbird) and
 // prints what an invitation must agree on, as one JSON line: METHOD, UID,
 // SEQUENCE, STATUS, ORGANIZER, the attendees and the instants in UTC
-// (through the VTIMEZONE the file carries).  Used by tests/invite-smtp.sh.
+// (through the VTIMEZONE the file carries), or the dates of a whole-day
+// event.  Used by tests/invite-smtp.sh and tests/encoding.sh.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
@@ -25,6 +26,7 @@ const param = (p, name) => {
 };
 const instant = (name) => {
   const t = ev.getFirstPropertyValue(name);
+  if (t.isDate) return t.toString(); // a whole day (VALUE=DATE), as a visit's
   const zone = ev.getFirstProperty(name).getParameter("tzid");
   if (zone && !ICAL.TimezoneService.has(zone)) throw new Error(`no VTIMEZONE for ${zone}`);
   return new Date(t.toUnixTime() * 1000).toISOString().replace(".000Z", "Z");

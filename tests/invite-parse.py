@@ -4,7 +4,7 @@
 # where ical.js uses the VTIMEZONE of the file: the instants agree only
 # when the TZID is the IANA name and the VTIMEZONE says what the database
 # says.  The file must carry a VTIMEZONE for each TZID it uses.  Used by
-# tests/invite-smtp.sh.
+# tests/invite-smtp.sh and tests/encoding.sh.
 import datetime
 import json
 import sys
@@ -32,6 +32,8 @@ def param(p, name):
 def instant(name):
     prop = ev[name]
     t = prop.dt
+    if not isinstance(t, datetime.datetime):
+        return t.isoformat()  # a whole day (VALUE=DATE), as a visit's
     tzid = prop.params.get("TZID")
     if tzid is not None:
         if str(tzid) not in zones:

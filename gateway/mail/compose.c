@@ -58,12 +58,24 @@ message_id (const char *address)
   return g_strdup_printf ("%s@%s", uuid, at != NULL ? at + 1 : "localhost");
 }
 
+/* Adds "name <address>" to the type addresses of msg, the name encoded
+ * as UTF-8 (RFC 2047): left to itself GMime picks the narrowest charset
+ * that fits, iso-8859-5 for a Russian name, iso-8859-6 for an Arabic one. */
+static void
+add_mailbox (GMimeMessage *msg, GMimeAddressType type, const char *name, const char *address)
+{
+  InternetAddress *ia = internet_address_mailbox_new (name, address);
+  internet_address_set_charset (ia, "UTF-8");
+  internet_address_list_add (g_mime_message_get_addresses (msg, type), ia);
+  g_object_unref (ia);
+}
+
 /* See compose.h. */
 GMimeMessage *
 compose_message_new (const Config *config, const char *auto_submitted)
 {
   GMimeMessage *msg = g_mime_message_new (TRUE);
-  g_mime_message_add_mailbox (msg, GMIME_ADDRESS_TYPE_FROM, config->name, config->address);
+  add_mailbox (msg, GMIME_ADDRESS_TYPE_FROM, config->name, config->address);
   g_autoptr (GDateTime) now = now_in_zone (config);
   g_mime_message_set_date (msg, now);
   g_autofree char *id = message_id (config->address);
@@ -96,8 +108,8 @@ compose_message (const Config *config, const ComposeHeaders *headers)
 {
   GMimeMessage *msg = compose_message_new (config, headers->auto_submitted);
   g_autofree char *name = compose_display_name (headers->to_name);
-  g_mime_message_add_mailbox (msg, GMIME_ADDRESS_TYPE_TO, name, headers->to);
-  g_mime_message_set_subject (msg, headers->subject, "utf-8");
+  add_mailbox (msg, GMIME_ADDRESS_TYPE_TO, name, headers->to);
+  g_mime_message_set_subject (msg, headers->subject, "UTF-8");
   if (headers->list_id != NULL)
     g_mime_object_set_header (GMIME_OBJECT (msg), "List-Id", headers->list_id, NULL);
   set_thread (msg, headers->in_reply_to, headers->references);
@@ -126,22 +138,15 @@ compose_set_body (GMimeMessage *msg, GMimeObject *body)
   g_object_unref (body);
 }
 
-/* Gives part the content encoding that suits its content in 7 bits. */
+/* Gives part the content encoding that suits its content in 7 bits, said
+ * in its header even for ASCII (GMime's answer there is "default"). */
 static void
 set_best_encoding (GMimePart *part)
 {
-  g_mime_part_set_content_encoding (part,
-      g_mime_part_get_best_content_encoding (part, GMIME_ENCODING_CONSTRAINT_7BIT));
-}
-
-/* See compose.h. */
-GMimeObject *
-compose_text_part (const char *subtype, const char *text)
-{
-  GMimeTextPart *part = g_mime_text_part_new_with_subtype (subtype);
-  g_mime_text_part_set_text (part, text);
-  set_best_encoding (GMIME_PART (part));
-  return GMIME_OBJECT (part);
+  GMimeContentEncoding best =
+      g_mime_part_get_best_content_encoding (part, GMIME_ENCODING_CONSTRAINT_7BIT);
+  g_mime_part_set_content_encoding (part, best == GMIME_CONTENT_ENCODING_DEFAULT
+                                          ? GMIME_CONTENT_ENCODING_7BIT : best);
 }
 
 /* Content of part: the bytes of text as they are. */
@@ -156,10 +161,11 @@ set_content (GMimePart *part, const char *text)
   g_object_unref (stream);
 }
 
-/* See compose.h.  Not g_mime_text_part_set_text(): it would turn a text
- * that fits in iso-8859-1 into those bytes, which the label then belies. */
+/* See compose.h.  Not g_mime_text_part_set_text(): it turns a text that
+ * fits in iso-8859-1 into those bytes, and one that fits in iso-8859-5
+ * or -6 into those, where every part of a message should be UTF-8. */
 GMimeObject *
-compose_utf8_part (const char *subtype, const char *text)
+compose_text_part (const char *subtype, const char *text)
 {
   GMimeTextPart *part = g_mime_text_part_new_with_subtype (subtype);
   g_mime_text_part_set_charset (part, "UTF-8");

@@ -5,9 +5,9 @@
  * A message starts as compose_message(): From the gateway, Date in the
  * configured zone, a Message-ID of the gateway's domain, Auto-Submitted
  * (RFC 3834), To with a display name cleaned by compose_display_name(),
+ * display names and Subject encoded as UTF-8 words (RFC 2047),
  * Subject, List-Id (RFC 2919) and threading (RFC 5322 section 3.6.4).
- * Its body is a tree of parts made here: compose_text_part() and
- * compose_utf8_part() for texts, compose_attachment() for files, and
+ * Its body is a tree of parts made here: compose_text_part() for texts, compose_attachment() for files, and
  * compose_multipart() for multipart/alternative or multipart/mixed;
  * compose_set_body() hangs it under the message.
  *
@@ -66,15 +66,11 @@ const char *compose_envelope_sender (GMimeMessage *msg);
  * compose_message(). */
 void compose_set_body (GMimeMessage *msg, GMimeObject *body);
 
-/* A text/SUBTYPE part of UTF-8 text in the narrowest charset GMime finds
- * for it (us-ascii, iso-8859-1 or utf-8) and the content encoding that
- * suits it in 7 bits (7bit, quoted-printable or base64). */
+/* A text/SUBTYPE part of UTF-8 text labelled charset=UTF-8, whatever
+ * the text (every part the gateway sends is UTF-8, and iCalendar wants it:
+ * RFC 5545 section 3.1.4), in the content encoding that suits it in 7 bits:
+ * 7bit for ASCII, else quoted-printable or base64, whichever is shorter. */
 GMimeObject *compose_text_part (const char *subtype, const char *text);
-
-/* A text/SUBTYPE part of UTF-8 text labelled charset=UTF-8, as iCalendar
- * (RFC 5545 section 3.1.4) wants it and the parts beside it, in the
- * encoding that suits it in 7 bits. */
-GMimeObject *compose_utf8_part (const char *subtype, const char *text);
 
 /* An attachment of type mime_type ("text/csv") named filename holding
  * content (its bytes, CRLF line ends too, kept by base64).  The

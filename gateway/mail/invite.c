@@ -446,7 +446,7 @@ static GMimeObject *
 calendar_part (const char *calendar, InviteMethod method)
 {
   g_autofree char *lf = lf_lines (calendar);
-  GMimeObject *part = compose_utf8_part ("calendar", lf);
+  GMimeObject *part = compose_text_part ("calendar", lf);
   g_mime_object_set_content_type_parameter (part, "method", invite_method_name (method));
   return part;
 }
@@ -455,8 +455,8 @@ calendar_part (const char *calendar, InviteMethod method)
 GMimeObject *
 invite_mime_body (const char *calendar, InviteMethod method, const char *text, const char *html)
 {
-  GMimeObject *alternative = compose_multipart ("alternative", compose_utf8_part ("plain", text),
-                                                compose_utf8_part ("html", html),
+  GMimeObject *alternative = compose_multipart ("alternative", compose_text_part ("plain", text),
+                                                compose_text_part ("html", html),
                                                 calendar_part (calendar, method), NULL);
   return compose_multipart ("mixed", alternative,
                             compose_attachment ("application/ics", "invite.ics", calendar,
