@@ -6,7 +6,8 @@
 # information and the reminder to those who sent none; the needs
 # assessment, refused to share without the State's consent and shared
 # only with the donor the consent names; no list, show or export prints
-# it; `export meetings --format ics`.
+# it; `export meetings --format ics`; invitations in each invitee's
+# language, with Content-Language, the Arabic HTML right to left.
 . "${CTCGW_SRCDIR:-.}/tests/lib.sh"
 need_ctcgw
 make_tmpdir
@@ -291,4 +292,41 @@ check "update --location '' removes the place" 0 ctcgw meeting update "$MTG2" --
 check_out "a change" "^$MTG2 updated, sent 0$"
 is "no location, SEQUENCE 1" "1|1" \
     "SELECT location IS NULL, sequence FROM meetings WHERE reference = '$MTG2'"
+
+# --- an invitation in Arabic and in Russian -----------------------------------
+# Each invitee reads the invitation in the first language of its contact
+# point, with Content-Language; the Arabic HTML part reads right to left.
+cat >"$TMP/contacts-ar.csv" <<'EOF'
+Entity,Name,Email,Languages
+EG,أحمد حسن,a.hassan@mfa.eg.example,ar
+EOF
+check "import an Arabic contact point" 0 ctcgw import contacts "$TMP/contacts-ar.csv"
+check "a meeting for Egypt and Kazakhstan" 0 ctcgw meeting create --title 'Almaty' \
+    --start 2027-06-07T10:00 --end 2027-06-07T12:00 --tz Asia/Almaty --attendees entities:EG,KZ
+MTG3=$(cat "$OUT")
+check "invite them" 0 ctcgw meeting invite "$MTG3"
+check_out "both" "^$MTG3 invited 2 "
+check "run --once sends them" 0 ctcgw run --once
+check_true "each reads the invitation in its language" python3 - "$TMP/outbox/new" <<'EOF'
+import email, email.policy, os, sys
+seen = {}
+for f in os.listdir(sys.argv[1]):
+    with open(os.path.join(sys.argv[1], f), 'rb') as fh:
+        msg = email.message_from_binary_file(fh, policy=email.policy.default)
+    if 'Almaty' not in str(msg['Subject']):
+        continue
+    to = msg['To'].addresses[0].addr_spec
+    html = msg.get_body(('html',)).get_content()
+    text = msg.get_body(('plain',)).get_content()
+    seen[to] = (str(msg['Content-Language']), html, text, str(msg['Subject']))
+lang, html, text, subject = seen['a.hassan@mfa.eg.example']
+assert lang == 'ar', lang
+assert '<html dir="rtl" lang="ar">' in html, html
+assert 'أحمد حسن' in html and 'أحمد حسن' in text, text
+assert subject.startswith('دعوة: '), subject
+lang, html, text, subject = seen['focal@mfa.kz.example']
+assert lang == 'ru', lang
+assert '<html lang="ru">' in html and 'dir=' not in html, html
+assert subject.startswith('Приглашение: '), subject
+EOF
 finish
