@@ -465,6 +465,12 @@ test_distribute_all (void **state)
       check_message (msg, recipients[rows], strcmp (lang, "fr") == 0
                      ? "Répertoire des points de contact" : strcmp (lang, "ru") == 0
                      ? "Справочник" : "Directory of contact points");
+      g_autofree char *text = fixture_part_text (
+          g_mime_multipart_get_part (GMIME_MULTIPART (g_mime_message_get_mime_part (msg)), 0));
+      const char *heading = strcmp (lang, "fr") == 0 ? "\n  Nom " : strcmp (lang, "ru") == 0
+          ? "\n  ФИО " : "\n  Name ";
+      if (strstr (text, heading) == NULL)
+        fail_msg ("the %s table has no heading \"%s\":\n%s", lang, heading + 3, text);
       rows++;
     }
   sqlite3_finalize (st);
@@ -493,6 +499,28 @@ test_distribute_audience (void **state)
   sqlite3_finalize (st);
 }
 
+/* The headings of the table are in the reader's language: the lines of
+ * the template distribute-headings. */
+static void
+test_text_table_headings (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GPtrArray) dir = distribute_directory (f->db, NULL);
+  g_autofree char *ru = distribute_text_table_in (dir, "ru");
+  g_autofree char *zh = distribute_text_table_in (dir, "zh-CN");
+  g_autofree char *ar = distribute_text_table_in (dir, "ar");
+  g_autofree char *de = distribute_text_table_in (dir, "de");
+  g_autofree char *en = distribute_text_table (dir);
+  assert_true (g_str_has_prefix (ru, "Структура\n  ФИО "));
+  assert_non_null (strstr (ru, "Роль"));
+  assert_non_null (strstr (ru, "Эл. почта"));
+  assert_true (g_str_has_prefix (zh, "实体\n  姓名 "));
+  assert_true (g_str_has_prefix (ar, "الكيان\n  الاسم "));
+  assert_string_equal (de, en);
+  /* The rows are the same whatever the headings. */
+  assert_string_equal (strstr (ru, "\nKazakhstan"), strstr (en, "\nKazakhstan"));
+}
+
 /* An empty directory still makes valid (empty) attachments. */
 static void
 test_empty_directory (void **state)
@@ -517,6 +545,7 @@ main (void)
     cmocka_unit_test (test_empty_directory),
     cmocka_unit_test_setup_teardown (test_directory, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_csv, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_text_table_headings, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_csv_formulas, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_text_table, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_vcard_file, setup, fixture_gateway_teardown),

@@ -296,11 +296,13 @@ append_table_row (GString *out, char **cells, const guint *widths)
     g_ptr_array_unref (wrapped[j]);
 }
 
-/* The header: "Entity" (the headings), the column names and a rule. */
+/* The header: the heading of the entities' headings ("Entity"), the
+ * column names and a rule. */
 static void
-append_table_header (GString *out, char **names, const guint *widths)
+append_table_header (GString *out, const char *entity, char **names, const guint *widths)
 {
-  g_string_append (out, "Entity\n");
+  g_string_append (out, entity);
+  end_line (out);
   append_table_row (out, names, widths);
   append_padded (out, "", TABLE_INDENT);
   for (guint j = 0; j < TABLE_COLUMNS; j++)
@@ -329,19 +331,19 @@ append_entity_heading (GString *out, const ContactPoint *cp)
     }
 }
 
-/* See distribute.h: the body of the message, for any mail reader. */
-char *
-distribute_text_table (GPtrArray *directory)
+/* The table with headings (entity, then the TABLE_COLUMNS column names). */
+static char *
+text_table (GPtrArray *directory, char **headings)
 {
   g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   guint widths[TABLE_COLUMNS];
   GString *out = g_string_new (NULL);
 
-  g_ptr_array_add (rows, g_strdupv ((char *[]) { "Name", "Role", "Email", "Phone", NULL }));
+  g_ptr_array_add (rows, g_strdupv (headings + 1));
   for (guint i = 0; i < directory->len; i++)
     g_ptr_array_add (rows, row_cells (directory->pdata[i]));
   table_widths (rows, widths);
-  append_table_header (out, rows->pdata[0], widths);
+  append_table_header (out, headings[0], rows->pdata[0], widths);
   for (guint i = 0; i < directory->len; i++)
     {
       const ContactPoint *cp = directory->pdata[i];
@@ -351,6 +353,27 @@ distribute_text_table (GPtrArray *directory)
       append_table_row (out, rows->pdata[i + 1], widths);
     }
   return g_string_free (out, FALSE);
+}
+
+/* See distribute.h: the body of the message, for any mail reader. */
+char *
+distribute_text_table (GPtrArray *directory)
+{
+  return text_table (directory, (char *[]) { "Entity", "Name", "Role", "Email", "Phone", NULL });
+}
+
+/* See distribute.h.  The headings are the lines of the template
+ * distribute-headings in lang (ctcgw(8), "distribute contacts"). */
+char *
+distribute_text_table_in (GPtrArray *directory, const char *lang)
+{
+  g_autofree char *text = tpl_load ("distribute-headings", lang, "txt", NULL);
+  g_auto (GStrv) lines = text != NULL ? g_strsplit (g_strchomp (text), "\n", -1) : NULL;
+  if (lines == NULL || g_strv_length (lines) != TABLE_COLUMNS + 1)
+    return distribute_text_table (directory);
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_strstrip (lines[i]);
+  return text_table (directory, lines);
 }
 
 /* ---- CSV ---------------------------------------------------------------- */
@@ -596,7 +619,8 @@ distribute_vcard (GPtrArray *directory)
 
 /* What every message of one distribution shares. */
 typedef struct {
-  char *table;
+  GPtrArray *directory;  /* ContactPoint* */
+  GHashTable *tables;    /* the text table by language of its headings */
   char *csv;
   char *vcard;
   char *list_id;
@@ -607,7 +631,8 @@ typedef struct {
 static void
 distribution_clear (Distribution *d)
 {
-  g_free (d->table);
+  g_clear_pointer (&d->directory, g_ptr_array_unref);
+  g_clear_pointer (&d->tables, g_hash_table_unref);
   g_free (d->csv);
   g_free (d->vcard);
   g_free (d->list_id);
@@ -627,15 +652,31 @@ list_id (const Config *config)
 static gboolean
 distribution_make (sqlite3 *db, const Config *config, Distribution *d, GError **error)
 {
-  g_autoptr (GPtrArray) directory = distribute_directory (db, error);
+  GPtrArray *directory = distribute_directory (db, error);
   if (directory == NULL)
     return FALSE;
-  d->table = distribute_text_table (directory);
+  d->directory = directory;
+  d->tables = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   d->csv = distribute_csv (directory);
   d->vcard = distribute_vcard (directory);
   d->list_id = list_id (config);
   d->count = directory->len;
   return TRUE;
+}
+
+/* The text table with its headings in lang, made once per language.
+ * Owned by d. */
+static const char *
+table_in (const Distribution *d, const char *lang)
+{
+  const char *code = tpl_language ("distribute-headings", lang, "txt");
+  char *table = g_hash_table_lookup (d->tables, code);
+  if (table == NULL)
+    {
+      table = g_strchomp (distribute_text_table_in (d->directory, code));
+      g_hash_table_insert (d->tables, (gpointer) code, table);
+    }
+  return table;
 }
 
 /* The body: the rendered text, then the CSV and vCard attachments, in
@@ -665,8 +706,7 @@ message_data (const Distribution *d, const Recipient *r)
   tpl_set (data, "date", date);
   tpl_set_printf (data, "count", "%u", d->count);
   tpl_set_bool (data, "empty", d->count == 0);
-  g_autofree char *table = g_strchomp (g_strdup (d->table));
-  tpl_set (data, "table", table);
+  tpl_set (data, "table", table_in (d, r->language));
   return data;
 }
 

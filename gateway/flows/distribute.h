@@ -34,6 +34,10 @@ GPtrArray *distribute_directory (sqlite3 *db, GError **error);
  * at most 78 columns, long values wrapped on following lines. */
 char *distribute_text_table (GPtrArray *directory);
 
+/* distribute_text_table() with its headings in lang (ISO 639-1; "fr-CA"
+ * reads as "fr"), English when lang has none. */
+char *distribute_text_table_in (GPtrArray *directory, const char *lang);
+
 /* The directory as CSV (RFC 4180, CRLF) with the contact-point form's
  * fields as header: Entity,Name,Email,Title,Office,Phone,Languages,Role,Areas. */
 char *distribute_csv (GPtrArray *directory);
