@@ -463,7 +463,7 @@ test_distribute_all (void **state)
       assert_non_null (lang);
       assert_string_equal (lang, languages[rows]);
       check_message (msg, recipients[rows], strcmp (lang, "fr") == 0
-                     ? "Répertoire des points de contact" : strcmp (lang, "ru") == 0
+                     ? "Répertoire des points focaux" : strcmp (lang, "ru") == 0
                      ? "Справочник" : "Directory of contact points");
       g_autofree char *text = fixture_part_text (
           g_mime_multipart_get_part (GMIME_MULTIPART (g_mime_message_get_mime_part (msg)), 0));
