@@ -536,6 +536,38 @@ test_multilingual_records (void **state)
   assert_string_equal (col (rec, "status"), "ongoing");
 }
 
+/* The language of a message's keys: the one most keys were written in;
+ * at a tie the one preferred, else the first in form_languages; none
+ * without keys.  A CSV header's cells count too. */
+static void
+test_keys_language (void **state)
+{
+  (void) state;
+  static const struct { const char *text, *prefer, *language; } cases[] = {
+    { "Форма: assistance-request\nГосударство: KZ\nОбласти: other\n", NULL, "ru" },
+    { "表格：assistance-request\n国家：KZ\n领域：other\n", "en", "zh" },
+    { "الاستمارة: standard\nالعنوان: t\n", NULL, "ar" },
+    /* "Description" is French as well as English. */
+    { "Formulaire: standard\nTitre: t\nDescription: d\n", "en", "fr" },
+    { "Form: standard\nTitre: t\n", "fr", "fr" },
+    { "Form: standard\nTitre: t\n", NULL, "en" },
+    { "Form: standard\nTitre: t\n", "ru", "en" },
+    { "Dear colleagues, nothing here.\n", "en", NULL },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (FormParse) parse = parse_check (cases[i].text);
+      const char *got = form_parse_language (parse, cases[i].prefer);
+      if (g_strcmp0 (got, cases[i].language) != 0)
+        fail_msg ("%s: %s, not %s", cases[i].text, got ? got : "NULL",
+                  cases[i].language ? cases[i].language : "NULL");
+    }
+  g_autoptr (FormParse) parse = form_parse_new ();
+  const char *csv = "Formulario,Estado,Ámbitos,Descripción\r\nassistance-request,KZ,other,d\r\n";
+  form_parse_csv (parse, csv, strlen (csv), "a.csv", NULL);
+  assert_string_equal (form_parse_language (parse, "en"), "es");
+}
+
 /* ---- values in the six official languages ---------------------------- */
 
 /* Fails unless rec has a problem containing fragment. */
@@ -1248,6 +1280,7 @@ main (void)
     cmocka_unit_test (test_kinds),
     cmocka_unit_test (test_key_folding),
     cmocka_unit_test (test_multilingual_records),
+    cmocka_unit_test (test_keys_language),
     cmocka_unit_test (test_suggest),
     cmocka_unit_test (test_values_six_languages),
     cmocka_unit_test (test_value_words),
