@@ -123,7 +123,7 @@ check_true "none with List-Unsubscribe" sink_has '^List-Unsubscribe:' 0
 check_true "one in French" sink_has '^Subject: Inventaire annuel' 1
 check_true "its body is French" sink_has '^Chaque ann' 1
 check_true "the Russian reader gets Russian" sink_has '^Content-Language: ru' 1
-check_true "the blank form is filled with the entity" sink_has '^Entity: FR' 1
+check_true "the blank form is filled with the entity, in French" sink_has '^Entit(é|=C3=A9): FR' 1
 check "sending twice exits 65" 65 ctcgw circular send "$REF"
 check_err "it says --again" '--again'
 check_true "nothing more was queued" test "$(sql 'SELECT count(*) FROM outbox')" -eq 3
@@ -158,7 +158,7 @@ sql "UPDATE schedules SET next_run = '2026-01-01T08:00:00Z' WHERE name = 'source
 check "run --once runs the reminder" 0 ctcgw run --once
 check_true "a new circular to the three silent entities" \
     test "$(sql "SELECT recipients FROM circulars WHERE template = 'sources-reminder'")" -eq 3
-check_true "with the blank information-source form" sink_has '^Form: information-source' 2
+check_true "with the blank information-source form" sink_has '^(Form|Formulaire): information-source' 2
 
 # --- a reply is linked --------------------------------------------------------
 cat >"$TMP/reply.eml" <<EOF

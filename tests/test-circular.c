@@ -133,7 +133,7 @@ test_create_and_send (void **state)
   assert_non_null (strstr (kz_body, "Структура: KZ\n"));
   assert_non_null (strstr (kz_body, "Год: 2026\n"));
   assert_non_null (strstr (fr_body, "Chaque année"));
-  assert_non_null (strstr (fr_body, "Entity: FR\n"));
+  assert_non_null (strstr (fr_body, "Entité: FR\n"));
   assert_true (g_str_has_prefix (g_mime_message_get_subject (fr), "Inventaire annuel"));
   assert_true (g_str_has_prefix (g_mime_message_get_subject (kz), "Ежегодный перечень"));
 }
