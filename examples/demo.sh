@@ -8,7 +8,9 @@
 # the Directory; drops the sample messages of examples/mail into the inbox;
 # runs one pass of the daemon, under [authentication] require = none (the
 # samples are not signed); then prints what was filed, what waits in
-# quarantine and every answer that was sent.  A second pass, under the
+# quarantine and every answer that was sent.  Samples 21 to 25 are a
+# request in Russian, Arabic, Chinese, Spanish and French, keys and values
+# alike, each answered in its language (03 is the English one).  A second pass, under the
 # default require = confirm, shows authentication with the two samples of
 # examples/mail/authentication: one signed at demo time with a DKIM key
 # made for the demo and filed at once, one unsigned that waits for its
@@ -21,7 +23,7 @@
 #   - contacts.csv is imported first, one record a row, in row order, so its
 #     first row (KZ) is CTC-CP-YEAR-0001 and its fourth (the KG alternate)
 #     CTC-CP-YEAR-0004;
-#   - the inbox is processed in file-name order (01-... to 17-...), so the
+#   - the inbox is processed in file-name order (01-... to 25-...), so the
 #     Kazakh request of 03 is CTC-REQ-YEAR-0001, which the result of 04
 #     reports on;
 #   - visits are created by staff: the demo creates one visit to Kazakhstan

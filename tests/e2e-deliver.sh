@@ -22,13 +22,13 @@ is () { # is NAME EXPECTED SQL
   if [ "$got" = "$2" ]; then ok "$1"; else fail "$1" "expected $2, got $got: $3"; fi
 }
 
-# The 17 samples of the first pass; the second pass's signed and unsigned
+# The 22 samples of the first pass; the second pass's signed and unsigned
 # requests and the reply that confirms the unsigned one.
-is "every message is kept" 20 "SELECT count(*) FROM submissions WHERE class != 'import'"
+is "every message is kept" 25 "SELECT count(*) FROM submissions WHERE class != 'import'"
 left=$(find "$TMP/demo/inbox/new" "$TMP/demo/inbox/cur" "$TMP/demo/inbox/tmp" -type f | wc -l)
 [ "$left" -eq 0 ] && ok "the inbox is empty afterwards" || fail "the inbox is empty afterwards" "$left left"
 moved=$(find "$TMP/demo/inbox/.Processed/cur" "$TMP/demo/inbox/.Rejected/cur" -type f 2>/dev/null | wc -l)
-[ "$moved" -eq 20 ] && ok "every message moved to a folder" || fail "every message moved to a folder" "$moved moved"
+[ "$moved" -eq 25 ] && ok "every message moved to a folder" || fail "every message moved to a folder" "$moved moved"
 
 is "the joint offer is filed with both providers" '["UNODC","OSCE"]' \
    "SELECT providers FROM offers WHERE reference = 'CTC-OFF-$year-0001'"
@@ -62,6 +62,41 @@ is "the bounce is kept as a delivery report" delivery-report "SELECT class FROM 
 is "automatic messages get no answer" 0 "SELECT count(*) FROM outbox o JOIN submissions s ON s.id = o.submission_id WHERE s.class != 'submission'"
 is "every person's message gets exactly one answer" 0 "SELECT count(*) FROM submissions s WHERE s.class = 'submission' AND s.outcome != 'confirmation' AND (SELECT count(*) FROM outbox o WHERE o.submission_id = s.id AND o.kind != 'confirm') != 1"
 is "every answer was delivered to the sink" 0 "SELECT count(*) FROM outbox WHERE state != 'sent'"
+
+# Samples 21 to 25: a request in Russian, Arabic, Chinese, Spanish and
+# French, keys and values alike, filed with the English values and each
+# answered in its language.
+ids="'20261123101500.4f1a@mfa.kz.example', '20261123113000.7c2e@mfa.eg.example',
+     '20261123160000.1b9d@mfa.cn.example', '20261123091000.5e3a@cancilleria.co.example',
+     '20261123143000.9a7c@diplomatie.fr.example'"
+is "a request in each official language is filed" \
+   'CN|["border-control","information-exchange"]|medium CO|["terrorist-financing","criminal-justice"]|high EG|["criminal-justice","border-control"]|high FR|["criminal-justice","early-warning"]|medium KZ|["border-control","early-warning"]|high' \
+   "SELECT group_concat(v, ' ') FROM (SELECT r.state_code || '|' || r.areas || '|' || r.priority AS v FROM requests r JOIN submissions s ON s.id = r.submission_id WHERE s.message_id IN ($ids) ORDER BY 1)"
+check_true "each is answered in its language" python3 - "$TMP/demo/outbox/new" <<'EOF'
+import email, email.policy, os, sys
+want = {
+    '20261123101500.4f1a@mfa.kz.example': ('ru', 'Ваше сообщение зарегистрировано', 'принято: CTC-REQ-'),
+    '20261123113000.7c2e@mfa.eg.example': ('ar', 'سُجلت رسالتكم', 'قُبل CTC-REQ-'),
+    '20261123160000.1b9d@mfa.cn.example': ('zh', '您的来信已登记', '已接受 CTC-REQ-'),
+    '20261123091000.5e3a@cancilleria.co.example': ('es', 'Su mensaje ha quedado registrado', 'aceptado CTC-REQ-'),
+    '20261123143000.9a7c@diplomatie.fr.example': ('fr', 'Votre message a été enregistré', 'accepté'),
+}
+seen = set()
+for f in os.listdir(sys.argv[1]):
+    with open(os.path.join(sys.argv[1], f), 'rb') as fh:
+        msg = email.message_from_binary_file(fh, policy=email.policy.default)
+    replied = str(msg['In-Reply-To'] or '').strip('<>')
+    if replied not in want:
+        continue
+    lang, greeting, line = want[replied]
+    text = msg.get_body(('plain',)).get_content()
+    assert str(msg['Content-Language']) == lang, (replied, msg['Content-Language'])
+    assert greeting in text and line in text, text
+    for english in ('Dear', 'Your message', 'accepted', 'Reference:'):
+        assert english not in text, (english, text)
+    seen.add(replied)
+assert seen == set(want), set(want) - seen
+EOF
 
 files=$(find "$TMP/demo/outbox/new" -type f | wc -l)
 is "one file in the outbox Maildir per answer" "$files" "SELECT count(*) FROM outbox"
