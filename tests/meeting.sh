@@ -299,6 +299,7 @@ is "no location, SEQUENCE 1" "1|1" \
 cat >"$TMP/contacts-ar.csv" <<'EOF'
 Entity,Name,Email,Languages
 EG,أحمد حسن,a.hassan@mfa.eg.example,ar
+LAS,عمر خليل,o.khalil@las.example,ar
 EOF
 check "import an Arabic contact point" 0 ctcgw import contacts "$TMP/contacts-ar.csv"
 check "a meeting for Egypt and Kazakhstan" 0 ctcgw meeting create --title 'Almaty' \
@@ -328,5 +329,28 @@ lang, html, text, subject = seen['focal@mfa.kz.example']
 assert lang == 'ru', lang
 assert '<html lang="ru">' in html and 'dir=' not in html, html
 assert subject.startswith('Приглашение: '), subject
+EOF
+# A visit's title, and its State, in the language of each organization.
+check "a visit to Kazakhstan with the League of Arab States" 0 ctcgw visit create --state KZ \
+    --start 2027-07-05 --end 2027-07-09 --organizations LAS
+VIS4=$(cat "$OUT")
+check "invite it" 0 ctcgw visit invite "$VIS4"
+check "request its information" 0 ctcgw visit request-info "$VIS4" --due 2099-07-01
+check "run --once sends them" 0 ctcgw run --once
+check_true "the League reads the visit to Kazakhstan in Arabic" python3 - "$TMP/outbox/new" "$VIS4" <<'EOF'
+import email, email.policy, os, sys
+kinds = []
+for f in os.listdir(sys.argv[1]):
+    with open(os.path.join(sys.argv[1], f), 'rb') as fh:
+        msg = email.message_from_binary_file(fh, policy=email.policy.default)
+    if sys.argv[2] not in str(msg['Subject']):
+        continue
+    assert msg['To'].addresses[0].addr_spec == 'o.khalil@las.example', msg['To']
+    assert str(msg['Content-Language']) == 'ar', msg['Content-Language']
+    text = msg.get_body(('plain',)).get_content()
+    for shown in (str(msg['Subject']), text):
+        assert 'كازاخستان' in shown and 'Kazakhstan' not in shown, shown
+    kinds.append('html' if msg.get_body(('html',)) else 'text')
+assert sorted(kinds) == ['html', 'text'], kinds
 EOF
 finish

@@ -291,6 +291,29 @@ test_country_names_absent (void **state)
   assert_string_equal (country_names_code (all, "哈萨克斯坦"), "KZ");
 }
 
+/* The name of a State that a text in each language shows: the
+ * translation of its short name, the UN's own where it differs; none in
+ * English or without the catalogues. */
+static void
+test_country_names_shown (void **state)
+{
+  Fixture *fx = *state;
+
+  fx->db = fixture_db (fx->path);
+  g_autoptr (CountryNames) all = country_names_new (fx->db, CTC_LOCALEDIR);
+  assert_string_equal (country_names_shown (all, "KZ", "ru"), "Казахстан");
+  assert_string_equal (country_names_shown (all, "KZ", "ar"), "كازاخستان");
+  assert_string_equal (country_names_shown (all, "KZ", "zh-CN"), "哈萨克斯坦");
+  assert_string_equal (country_names_shown (all, "KZ", "es"), "Kazajstán");
+  assert_string_equal (country_names_shown (all, "KG", "ru"), "Кыргызстан");
+  assert_string_equal (country_names_shown (all, "DE", "fr"), "Allemagne");
+  assert_null (country_names_shown (all, "KZ", "en"));
+  assert_null (country_names_shown (all, "KZ", NULL));
+  assert_null (country_names_shown (all, "XX", "ru"));
+  g_autoptr (CountryNames) none = country_names_new (fx->db, "/nonexistent");
+  assert_null (country_names_shown (none, "KZ", "ru"));
+}
+
 static void
 test_resolve_organizations (void **state)
 {
@@ -543,6 +566,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_missing_iso_codes, setup, teardown),
     cmocka_unit_test_setup_teardown (test_resolve_translated_states, setup, teardown),
     cmocka_unit_test_setup_teardown (test_country_names_absent, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_country_names_shown, setup, teardown),
     cmocka_unit_test_setup_teardown (test_busy, setup, teardown),
     cmocka_unit_test_setup_teardown (test_address_keys, setup, teardown),
     cmocka_unit_test_setup_teardown (test_confirmation_lookups, setup, teardown),

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "gateway/store/audience.h"
+#include "gateway/store/countries.h"
 #include "gateway/store/db.h"
 #include "gateway/mail/invite.h"
 #include "gateway/base/log.h"
@@ -30,6 +31,7 @@ typedef struct {
   char *status;
   char *audience;
   gint64 sequence;
+  char *visit_state;   /* a visit's State (its code); NULL for a meeting */
 } Meeting;
 
 static void
@@ -45,6 +47,7 @@ meeting_clear (Meeting *m)
   g_free (m->uid);
   g_free (m->status);
   g_free (m->audience);
+  g_free (m->visit_state);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Meeting, meeting_clear)
 
@@ -228,7 +231,8 @@ load_meeting (sqlite3 *db, const char *reference, Meeting *m, GError **error)
 {
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
       "SELECT id, reference, kind, title, start, \"end\", tz, location, uid, status,"
-      " audience, sequence FROM meetings WHERE reference = upper(?1)", error);
+      " audience, sequence, (SELECT state_code FROM visits v WHERE v.meeting_id = meetings.id)"
+      " FROM meetings WHERE reference = upper(?1)", error);
   if (st == NULL)
     return FALSE;
   sqlite3_bind_text (st, 1, reference, -1, SQLITE_TRANSIENT);
@@ -246,6 +250,7 @@ load_meeting (sqlite3 *db, const char *reference, Meeting *m, GError **error)
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
     *texts[i] = db_column_dup (st, (int) i + 1);
   m->sequence = sqlite3_column_int64 (st, 11);
+  m->visit_state = db_column_dup (st, 12);
   return TRUE;
 }
 
@@ -332,16 +337,41 @@ time_shown (const char *t)
   return g_steal_pointer (&copy);
 }
 
+/* The title invitee i reads: a visit's from the template visit-title in
+ * i's language, its State named in it; a meeting's as it was given. */
+static char *
+title_shown (sqlite3 *db, const Meeting *m, const Invitee *i)
+{
+  if (m->visit_state == NULL)
+    return g_strdup (m->title);
+  g_autoptr (sqlite3_stmt) st = db_prepare (db, "SELECT name FROM entities WHERE code = ?1",
+                                            NULL);
+  if (st != NULL)
+    sqlite3_bind_text (st, 1, m->visit_state, -1, SQLITE_TRANSIENT);
+  const char *english = st != NULL && sqlite3_step (st) == SQLITE_ROW
+      ? (const char *) sqlite3_column_text (st, 0) : m->visit_state;
+  const char *shown = country_names_shown (country_names_default (db), m->visit_state,
+                                           i->language);
+  g_autoptr (TplData) data = tpl_data_new ();
+  tpl_set (data, "state", m->visit_state);
+  tpl_set (data, "state_name", shown != NULL ? shown : english);
+  g_autofree char *subject = NULL;
+  g_autofree char *body = tpl_render_message ("visit-title", i->language, data, &subject, NULL);
+  return body != NULL ? g_steal_pointer (&subject) : g_strdup (m->title);
+}
+
 /* The data of the invitation templates for invitee i. */
 static TplData *
-invitation_data (const Config *config, const Meeting *m, const Invitee *i, InviteMethod method,
+invitation_data (const Context *ctx, const Meeting *m, const Invitee *i, InviteMethod method,
                  gboolean update)
 {
+  const Config *config = ctx->config;
   TplData *data = tpl_data_new ();
   g_autofree char *start = time_shown (m->start);
   g_autofree char *end = time_shown (m->end);
+  g_autofree char *title = title_shown (ctx->db, m, i);
   tpl_set (data, "reference", m->reference);
-  tpl_set (data, "title", m->title);
+  tpl_set (data, "title", title);
   tpl_set (data, "start", start);
   tpl_set (data, "end", end);
   tpl_set (data, "timezone", m->tz);
@@ -363,7 +393,7 @@ compose (const Sending *s, const Invitee *i, const char *calendar, GError **erro
 {
   const Config *config = s->ctx->config;
   const Meeting *m = s->m;
-  g_autoptr (TplData) data = invitation_data (config, m, i, s->method, s->update);
+  g_autoptr (TplData) data = invitation_data (s->ctx, m, i, s->method, s->update);
   g_autofree char *subject = NULL;
   g_autofree char *text = tpl_render_message ("invitation", i->language, data, &subject, error);
   g_autofree char *source = text == NULL ? NULL : tpl_load ("invitation", i->language, "html", error);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "gateway/store/audience.h"
+#include "gateway/store/countries.h"
 #include "gateway/store/db.h"
 #include "gateway/base/log.h"
 #include "gateway/flows/meeting.h"
@@ -280,14 +281,18 @@ recipients_of (sqlite3 *db, const char *audience, GError **error)
   return r;
 }
 
-/* The data of the visit's templates for recipient r. */
+/* The data of the visit's templates for recipient r: the State named in
+ * r's language where the catalogues have it. */
 static TplData *
-visit_data (const Config *config, const Visit *v, const Recipient *r)
+visit_data (const Context *ctx, const Visit *v, const Recipient *r)
 {
+  const Config *config = ctx->config;
+  const char *shown = country_names_shown (country_names_default (ctx->db), v->state_code,
+                                           r->language);
   TplData *data = tpl_data_new ();
   tpl_set (data, "reference", v->reference);
   tpl_set (data, "state", v->state_code);
-  tpl_set (data, "state_name", v->state_name);
+  tpl_set (data, "state_name", shown != NULL ? shown : v->state_name);
   tpl_set (data, "start", v->start);
   tpl_set (data, "end", v->end);
   tpl_set (data, "name", r->name);
@@ -429,7 +434,7 @@ request_in (const Context *ctx, const char *reference, const char *due_text, GDa
   Mailing m = { ctx, &v, "visit-request-info", "visit-request", queued };
   for (guint i = 0; i < recipients->len; i++)
     {
-      g_autoptr (TplData) data = visit_data (config, &v, recipients->pdata[i]);
+      g_autoptr (TplData) data = visit_data (ctx, &v, recipients->pdata[i]);
       tpl_set (data, "due", due_text);
       if (!queue_text (&m, data, recipients->pdata[i], error))
         return FALSE;
@@ -495,7 +500,6 @@ static gboolean
 remind_one (const Context *ctx, const DueRequest *d, GDateTime *now, GError **error)
 {
   sqlite3 *db = ctx->db;
-  const Config *config = ctx->config;
   gint64 id = d->id;
   const char *due = d->due;
   g_auto (Visit) v = { 0 };
@@ -514,7 +518,7 @@ remind_one (const Context *ctx, const DueRequest *d, GDateTime *now, GError **er
       g_autofree char *code = g_ascii_strup (r->entity, -1);
       if (g_hash_table_contains (done, code))
         continue;
-      g_autoptr (TplData) data = visit_data (config, &v, r);
+      g_autoptr (TplData) data = visit_data (ctx, &v, r);
       tpl_set (data, "due", due);
       if (!queue_text (&m, data, r, error))
         return FALSE;
@@ -852,7 +856,7 @@ share_with (const Sharing *s, const char *entity, ShareOutcome *outcome, GError 
   Mailing m = { s->ctx, s->v, "assessment-share", "assessment", &queued };
   for (guint i = 0; i < recipients->len; i++)
     {
-      g_autoptr (TplData) data = visit_data (s->ctx->config, s->v, recipients->pdata[i]);
+      g_autoptr (TplData) data = visit_data (s->ctx, s->v, recipients->pdata[i]);
       tpl_set (data, "assessment", s->text);
       if (!queue_text (&m, data, recipients->pdata[i], error))
         return FALSE;

@@ -17,10 +17,11 @@ static const char *const catalogue_languages[] = { "ar", "es", "fr", "ru", "zh_C
 static const struct {
   const char *name;
   const char *code;
+  const char *language;
 } un_names[] = {
-  { "Kazajstán", "KZ" }, { "Кыргызстан", "KG" }, { "吉尔吉斯斯坦", "KG" },
-  { "Federación de Rusia", "RU" }, { "Fédération de Russie", "RU" },
-  { "俄罗斯联邦", "RU" },
+  { "Kazajstán", "KZ", "es" }, { "Кыргызстан", "KG", "ru" }, { "吉尔吉斯斯坦", "KG", "zh" },
+  { "Federación de Rusia", "RU", "es" }, { "Fédération de Russie", "RU", "fr" },
+  { "俄罗斯联邦", "RU", "zh" },
 };
 
 /* A catalogue larger than this is not read: iso_3166-1.mo is some 30 KB. */
@@ -30,6 +31,7 @@ struct _CountryNames {
   GHashTable *codes;     /* folded name -> code */
   GPtrArray *names;      /* the names as written, for suggestions */
   GPtrArray *scripts;    /* the script of each name, GUINT_TO_POINTER */
+  GHashTable *shown;     /* "ru:KZ" -> the name a text in ru gives KZ */
   guint languages;
 };
 
@@ -122,10 +124,17 @@ add_name (CountryNames *names, const char *name, const char *code)
   g_ptr_array_add (names->scripts, GUINT_TO_POINTER (script_of (name)));
 }
 
-/* Adds the translations in catalogue of every English name of the States
- * of db. */
+/* The key of names->shown for code in language ("zh_CN" is "zh"). */
+static char *
+shown_key (const char *language, const char *code)
+{
+  return g_strdup_printf ("%.2s:%s", language, code);
+}
+
+/* Adds the translations in catalogue (of language) of every English name
+ * of the States of db; the translation of the short name is the one shown. */
 static void
-add_catalogue (CountryNames *names, sqlite3 *db, GHashTable *catalogue)
+add_catalogue (CountryNames *names, sqlite3 *db, GHashTable *catalogue, const char *language)
 {
   sqlite3_stmt *stmt = NULL;
   sqlite3_prepare_v2 (db, "SELECT code, name, official_name, iso_name FROM entities"
@@ -139,6 +148,8 @@ add_catalogue (CountryNames *names, sqlite3 *db, GHashTable *catalogue)
           const char *name = english ? g_hash_table_lookup (catalogue, english) : NULL;
           if (name && strcmp (name, english) != 0)
             add_name (names, name, code);
+          if (name && col == 1)
+            g_hash_table_insert (names->shown, shown_key (language, code), g_strdup (name));
         }
     }
   sqlite3_finalize (stmt);
@@ -151,16 +162,21 @@ country_names_new (sqlite3 *db, const char *localedir)
   names->codes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   names->names = g_ptr_array_new_with_free_func (g_free);
   names->scripts = g_ptr_array_new ();
+  names->shown = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   for (gsize i = 0; i < G_N_ELEMENTS (catalogue_languages); i++)
     {
       g_autoptr (GHashTable) catalogue = catalogue_read (localedir, catalogue_languages[i]);
       if (catalogue == NULL)
         continue;
       names->languages++;
-      add_catalogue (names, db, catalogue);
+      add_catalogue (names, db, catalogue, catalogue_languages[i]);
     }
   for (gsize i = 0; names->languages > 0 && i < G_N_ELEMENTS (un_names); i++)
-    add_name (names, un_names[i].name, un_names[i].code);
+    {
+      add_name (names, un_names[i].name, un_names[i].code);
+      g_hash_table_insert (names->shown, shown_key (un_names[i].language, un_names[i].code),
+                           g_strdup (un_names[i].name));
+    }
   return names;
 }
 
@@ -172,6 +188,7 @@ country_names_free (CountryNames *names)
   g_hash_table_unref (names->codes);
   g_ptr_array_unref (names->names);
   g_ptr_array_unref (names->scripts);
+  g_hash_table_unref (names->shown);
   g_free (names);
 }
 
@@ -188,6 +205,15 @@ country_names_code (const CountryNames *names, const char *text)
     return NULL;
   g_autofree char *folded = form_fold (text);
   return g_hash_table_lookup (names->codes, folded);
+}
+
+const char *
+country_names_shown (const CountryNames *names, const char *code, const char *language)
+{
+  if (names == NULL || code == NULL || language == NULL || strlen (language) < 2)
+    return NULL;
+  g_autofree char *key = shown_key (language, code);
+  return g_hash_table_lookup (names->shown, key);
 }
 
 const char *

@@ -26,6 +26,12 @@ guint country_names_languages (const CountryNames *names);
  * case, accents and separators do not matter), or NULL. */
 const char *country_names_code (const CountryNames *names, const char *text);
 
+/* The name of the State code as a text in language gives it ("ru", "zh",
+ * "zh-CN": the first two letters count): "Казахстан"; NULL in English or
+ * when the catalogue has none. */
+const char *country_names_shown (const CountryNames *names, const char *code,
+                                 const char *language);
+
 /* The translated name closest to text among those written in its alphabet,
  * or NULL when none is close. */
 const char *country_names_suggest (const CountryNames *names, const char *text);
