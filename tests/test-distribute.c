@@ -506,10 +506,10 @@ test_text_table_headings (void **state)
 {
   Fixture *f = *state;
   g_autoptr (GPtrArray) dir = distribute_directory (f->db, NULL);
-  g_autofree char *ru = distribute_text_table_in (dir, "ru");
-  g_autofree char *zh = distribute_text_table_in (dir, "zh-CN");
-  g_autofree char *ar = distribute_text_table_in (dir, "ar");
-  g_autofree char *de = distribute_text_table_in (dir, "de");
+  g_autofree char *ru = distribute_text_table_in (dir, "ru", NULL);
+  g_autofree char *zh = distribute_text_table_in (dir, "zh-CN", NULL);
+  g_autofree char *ar = distribute_text_table_in (dir, "ar", NULL);
+  g_autofree char *de = distribute_text_table_in (dir, "de", NULL);
   g_autofree char *en = distribute_text_table (dir);
   assert_true (g_str_has_prefix (ru, "Структура\n  ФИО "));
   assert_non_null (strstr (ru, "Роль"));
@@ -519,6 +519,10 @@ test_text_table_headings (void **state)
   assert_string_equal (de, en);
   /* The rows are the same whatever the headings. */
   assert_string_equal (strstr (ru, "\nKazakhstan"), strstr (en, "\nKazakhstan"));
+  /* With the translations of the States' names, they are named in it. */
+  g_autofree char *named = distribute_text_table_in (dir, "ru", country_names_default (f->db));
+  assert_non_null (strstr (named, "\nКазахстан (KZ)\n"));
+  assert_null (strstr (named, "Kazakhstan"));
 }
 
 /* An empty directory still makes valid (empty) attachments. */

@@ -314,11 +314,12 @@ append_table_header (GString *out, const char *entity, char **names, const guint
   end_line (out);
 }
 
-/* The heading of an entity's contact points: "Kazakhstan (KZ)", wrapped. */
+/* The heading of an entity's contact points: "Kazakhstan (KZ)", wrapped;
+ * shown (may be NULL) names the entity instead of its registered name. */
 static void
-append_entity_heading (GString *out, const ContactPoint *cp)
+append_entity_heading (GString *out, const ContactPoint *cp, const char *shown)
 {
-  g_autofree char *name = one_line (cp->entity_name);
+  g_autofree char *name = one_line (shown != NULL ? shown : cp->entity_name);
   g_autofree char *code = one_line (cp->entity);
   g_autofree char *heading = g_ascii_strcasecmp (name, code) == 0
       ? g_strdup (name) : g_strdup_printf ("%s (%s)", name, code);
@@ -331,9 +332,10 @@ append_entity_heading (GString *out, const ContactPoint *cp)
     }
 }
 
-/* The table with headings (entity, then the TABLE_COLUMNS column names). */
+/* The table with headings (entity, then the TABLE_COLUMNS column names),
+ * the States named as in lang where names (may be NULL) has them. */
 static char *
-text_table (GPtrArray *directory, char **headings)
+text_table (GPtrArray *directory, char **headings, const CountryNames *names, const char *lang)
 {
   g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   guint widths[TABLE_COLUMNS];
@@ -349,7 +351,7 @@ text_table (GPtrArray *directory, char **headings)
       const ContactPoint *cp = directory->pdata[i];
       const ContactPoint *previous = i > 0 ? directory->pdata[i - 1] : NULL;
       if (previous == NULL || g_strcmp0 (previous->entity, cp->entity) != 0)
-        append_entity_heading (out, cp);
+        append_entity_heading (out, cp, country_names_shown (names, cp->entity, lang));
       append_table_row (out, rows->pdata[i + 1], widths);
     }
   return g_string_free (out, FALSE);
@@ -359,13 +361,14 @@ text_table (GPtrArray *directory, char **headings)
 char *
 distribute_text_table (GPtrArray *directory)
 {
-  return text_table (directory, (char *[]) { "Entity", "Name", "Role", "Email", "Phone", NULL });
+  return text_table (directory, (char *[]) { "Entity", "Name", "Role", "Email", "Phone", NULL },
+                     NULL, NULL);
 }
 
 /* See distribute.h.  The headings are the lines of the template
  * distribute-headings in lang (ctcgw(8), "distribute contacts"). */
 char *
-distribute_text_table_in (GPtrArray *directory, const char *lang)
+distribute_text_table_in (GPtrArray *directory, const char *lang, const CountryNames *names)
 {
   g_autofree char *text = tpl_load ("distribute-headings", lang, "txt", NULL);
   g_auto (GStrv) lines = text != NULL ? g_strsplit (g_strchomp (text), "\n", -1) : NULL;
@@ -373,7 +376,7 @@ distribute_text_table_in (GPtrArray *directory, const char *lang)
     return distribute_text_table (directory);
   for (guint i = 0; lines[i] != NULL; i++)
     g_strstrip (lines[i]);
-  return text_table (directory, lines);
+  return text_table (directory, lines, names, lang);
 }
 
 /* ---- CSV ---------------------------------------------------------------- */
@@ -621,6 +624,7 @@ distribute_vcard (GPtrArray *directory)
 typedef struct {
   GPtrArray *directory;  /* ContactPoint* */
   GHashTable *tables;    /* the text table by language of its headings */
+  const CountryNames *names;
   char *csv;
   char *vcard;
   char *list_id;
@@ -657,6 +661,7 @@ distribution_make (sqlite3 *db, const Config *config, Distribution *d, GError **
     return FALSE;
   d->directory = directory;
   d->tables = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  d->names = country_names_default (db);
   d->csv = distribute_csv (directory);
   d->vcard = distribute_vcard (directory);
   d->list_id = list_id (config);
@@ -673,7 +678,7 @@ table_in (const Distribution *d, const char *lang)
   char *table = g_hash_table_lookup (d->tables, code);
   if (table == NULL)
     {
-      table = g_strchomp (distribute_text_table_in (d->directory, code));
+      table = g_strchomp (distribute_text_table_in (d->directory, code, d->names));
       g_hash_table_insert (d->tables, (gpointer) code, table);
     }
   return table;

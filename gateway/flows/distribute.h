@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include "gateway/base/config.h"
 #include "gateway/base/context.h"
+#include "gateway/store/countries.h"
 
 /* One contact point of the directory. */
 typedef struct {
@@ -35,8 +36,10 @@ GPtrArray *distribute_directory (sqlite3 *db, GError **error);
 char *distribute_text_table (GPtrArray *directory);
 
 /* distribute_text_table() with its headings in lang (ISO 639-1; "fr-CA"
- * reads as "fr"), English when lang has none. */
-char *distribute_text_table_in (GPtrArray *directory, const char *lang);
+ * reads as "fr"), English when lang has none, and the States named in
+ * lang where names (may be NULL) has them. */
+char *distribute_text_table_in (GPtrArray *directory, const char *lang,
+                                const CountryNames *names);
 
 /* The directory as CSV (RFC 4180, CRLF) with the contact-point form's
  * fields as header: Entity,Name,Email,Title,Office,Phone,Languages,Role,Areas. */
