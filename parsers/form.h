@@ -195,6 +195,10 @@ const char *form_term_value (const char *text, const char *const *values);
  * ("высокий" for "высокй", "alta" for "alto"), or NULL when none is close. */
 const char *form_term_suggest (const char *text, const char *const *values);
 
+/* The writing system of the first letter of text, or G_UNICODE_SCRIPT_COMMON
+ * when it has none (parsers/terms.c). */
+GUnicodeScript form_script_of (const char *text);
+
 /* The area codes of docs/submissions.md section 3, NULL-terminated. */
 extern const char *const form_areas[];
 

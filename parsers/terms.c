@@ -263,10 +263,9 @@ form_term_value (const char *text, const char *const *values)
   return NULL;
 }
 
-/* The writing system of the first letter of text, or G_UNICODE_SCRIPT_COMMON
- * when it has none. */
-static GUnicodeScript
-script_of (const char *text)
+/* See form.h. */
+GUnicodeScript
+form_script_of (const char *text)
 {
   for (const char *p = text; *p; p = g_utf8_next_char (p))
     {
@@ -284,13 +283,13 @@ form_term_suggest (const char *text, const char *const *values)
 {
   if (text == NULL || values == NULL)
     return NULL;
-  GUnicodeScript script = script_of (text);
+  GUnicodeScript script = form_script_of (text);
   g_autoptr (GPtrArray) candidates = g_ptr_array_new ();
   if (script == G_UNICODE_SCRIPT_LATIN || script == G_UNICODE_SCRIPT_COMMON)
     for (guint i = 0; values[i]; i++)
       g_ptr_array_add (candidates, (gpointer) values[i]);
   for (gsize i = 0; i < G_N_ELEMENTS (terms); i++)
-    if (has_word (values, terms[i].value) && script_of (terms[i].term) == script)
+    if (has_word (values, terms[i].value) && form_script_of (terms[i].term) == script)
       g_ptr_array_add (candidates, (gpointer) terms[i].term);
   g_ptr_array_add (candidates, NULL);
   return form_suggest (text, (const char *const *) candidates->pdata);

@@ -364,4 +364,40 @@ check_out "the approved offer is filed" 'Held workshop two'
 check "list quarantine --state rejected" 0 ctcgw list quarantine --state rejected
 check_out "the rejected one is listed" 'strangerone@'
 
+# --- tables on a terminal -----------------------------------------------------
+# Widths in display columns (a Chinese character takes two), addresses the
+# last to be cut when the table is narrowed to the terminal's width.
+cat >"$TMP/wide.csv" <<'EOF'
+Entity,Name,Email,Languages
+CN,王小明,wang.xiaoming@mfa.cn.example,zh
+EG,أحمد حسن,a.hassan@mfa.eg.example,ar
+FR,Claire Lefèvre-Dumas de la Tour,claire.lefevre@diplomatie.fr.example,fr
+EOF
+check "import contacts with wide names" 0 ctcgw import contacts "$TMP/wide.csv"
+cat >"$TMP/columns.py" <<'EOF'
+import sys, unicodedata
+def width(s):
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+               for c in s)
+lines = [l for l in open(sys.argv[1], encoding="utf-8").read().splitlines() if "@" in l]
+starts = set()
+for line in lines:
+    assert width(line) <= 100, line
+    word = next(w for w in line.split() if "@" in w)
+    starts.add(width(line[:line.index(word)]))
+    assert not word.endswith("…"), line
+text = "\n".join(lines)
+for address in ("wang.xiaoming@mfa.cn.example", "claire.lefevre@diplomatie.fr.example"):
+    assert address in text, address
+assert len(lines) >= 3 and len(starts) == 1, starts
+EOF
+if command -v script >/dev/null 2>&1; then
+    script -qec "stty cols 100; '$CTCGW' -c '$CONF' list contacts" /dev/null \
+        | tr -d '\r' >"$TMP/terminal.txt"
+    check_true "list contacts on a 100-column terminal: aligned, addresses whole" \
+        python3 "$TMP/columns.py" "$TMP/terminal.txt"
+else
+    skip "list contacts on a terminal" "script(1) is not installed"
+fi
+
 finish

@@ -7,6 +7,9 @@
 #   mixed_outcomes FROM TO                # "FILED|REJECTED|QUARANTINED" among them
 #   mixed_expected FROM TO FOLDER         # their Message-IDs that belong in FOLDER
 #   folders_hold TOTAL PROCESSED REJECTED # the Message-IDs the folders hold are right
+#   kill_at_moments COUNT WHERE           # a kill at each moment of $TMP/moments
+#   kills_fell WHERE                      # the kills fell where they should
+#   filed_once                            # a last pass; each message filed once
 #
 # The moment of a kill is drawn from the daemon's measured progress, not
 # from the clock: a kill falls during its work on a fast machine as on a
@@ -147,4 +150,56 @@ $(diff "$TMP/want.$_cr_folder" "$TMP/got.$_cr_folder" | grep '^[<>]' | head -n 1
     _cr_all=$(sort -u "$TMP/got.processed" "$TMP/got.rejected" | wc -l)
     [ "$_cr_all" = "$1" ] && ok "no message is lost: the folders hold all $1" \
         || fail "no message is lost: the folders hold all $1" "they hold $_cr_all different Message-IDs"
+}
+
+# kill_at_moments COUNT WHERE: for each K of $TMP/moments, top_up (the
+# script's: feeds the mailbox, may raise $total), gateway_signal_at KILL
+# once the daemon filed K more messages (SQL $FILED), then counts what the
+# kill left: COUNT prints the messages in the mailbox, WHERE names it in
+# diagnostics.  A kill falls during the work when the daemon filed
+# messages in that life and others were still to be filed; it leaves the
+# crash behind when messages it filed were still in the mailbox (they are
+# read again as duplicates).  Sets kills, busy, unmoved, fed and most.
+kill_at_moments () {
+    kills=0 busy=0 unmoved=0 fed=0
+    while read -r k; do
+        top_up || fed=$((fed + 1))
+        before=$(q "$FILED")
+        gateway_signal_at KILL "$FILED" "$((before + k))" 60 >/dev/null \
+            || { diag "the daemon did not file $k messages in its life $((kills + 1))"; gateway_log 10; }
+        gateway_kill
+        left=$($1)
+        left=${left:-0}
+        after=$(q "$FILED")
+        [ "$((after - before))" -gt "$most" ] && most=$((after - before))
+        kills=$((kills + 1))
+        [ "$after" -gt "$before" ] && [ "$total" -gt "$after" ] && busy=$((busy + 1))
+        [ "$((left - (total - after)))" -gt 0 ] && unmoved=$((unmoved + 1))
+        diag "kill $kills after $((after - before)) filed in this life (drawn: $k): $left in the $2, of them $((left - (total - after))) filed"
+    done < "$TMP/moments"
+}
+
+# kills_fell WHERE: the mailbox was kept fed, every kill fell during the
+# work (KILLS at least), and some left messages filed but not moved.
+kills_fell () {
+    [ "$fed" = 0 ] && ok "the $1 is kept fed ($((total - N)) more added)" \
+        || fail "the $1 is kept fed" "$fed additions failed"
+    [ "$busy" = "$kills" ] && [ "$kills" -ge "$KILLS" ] \
+        && ok "each of the $kills kills fell during the work" \
+        || fail "each of the $KILLS kills fell during the work" "$busy of $kills did"
+    [ "$unmoved" -gt 0 ] && ok "$unmoved of the kills left messages filed but not moved" \
+        || fail "some kills left messages filed but not moved" "none did"
+}
+
+# filed_once: a last run --once; then each of the $total messages is filed
+# once, with the outcome of its kind, and each record once.
+filed_once () {
+    check "a last run --once succeeds" 0 gw -q run --once
+    diag "kills and the last pass took $(elapsed "$t0") s; $(grep -c 'outcome=duplicate' "$GATEWAY_DIR/run.log") messages were read again as duplicates"
+    db_is "exactly $total submissions are filed" "$total" "$FILED"
+    db_is "none twice" "$total" "SELECT count(DISTINCT message_id) FROM submissions WHERE class = 'submission'"
+    db_is "each has the outcome of its kind (filed|rejected|quarantined)" "$(mixed_outcomes 1 "$total")" \
+        "SELECT sum(outcome = 'filed'), sum(outcome = 'rejected'), sum(outcome = 'quarantined') FROM submissions WHERE class = 'submission'"
+    db_is "each record once" "$(mixed_outcomes 1 "$total" | cut -d'|' -f1)" \
+        "SELECT (SELECT count(*) FROM offers) + (SELECT count(*) FROM standards)"
 }

@@ -61,42 +61,15 @@ top_up () {
   diag "APPENDed $add more (total $total)"
 }
 
-# A kill falls during the work when the daemon filed messages in that life
-# and others were still to be filed; it leaves the crash behind when
-# messages it filed were still in the INBOX (they are read again as
-# duplicates).
-kills=0 busy=0 unmoved=0 fed=0
-t0=$(date +%s.%N)
-while read -r k; do
-  top_up || fed=$((fed + 1))
-  before=$(q "$FILED")
-  gateway_signal_at KILL "$FILED" "$((before + k))" 60 >/dev/null \
-    || { diag "the daemon did not file $k messages in its life $((kills + 1))"; gateway_log 10; }
-  gateway_kill
-  left=$(imap_count gateway INBOX)
-  after=$(q "$FILED")
-  [ "$((after - before))" -gt "$most" ] && most=$((after - before))
-  kills=$((kills + 1))
-  [ "$after" -gt "$before" ] && [ "$total" -gt "$after" ] && busy=$((busy + 1))
-  [ "$((${left:-0} - (total - after)))" -gt 0 ] && unmoved=$((unmoved + 1))
-  diag "kill $kills after $((after - before)) filed in this life (drawn: $k): $left in the INBOX, of them $((${left:-0} - (total - after))) filed"
-done < "$TMP/moments"
-[ "$fed" = 0 ] && ok "the INBOX is kept fed ($((total - N)) more APPENDed)" \
-  || fail "the INBOX is kept fed" "$fed APPENDs failed"
-[ "$busy" = "$kills" ] && [ "$kills" -ge "$KILLS" ] \
-  && ok "each of the $kills kills fell during the work" \
-  || fail "each of the $KILLS kills fell during the work" "$busy of $kills did"
-[ "$unmoved" -gt 0 ] && ok "$unmoved of the kills left messages filed but not moved" \
-  || fail "some kills left messages filed but not moved" "none did"
+# The messages in the INBOX, counted after each kill.
+inbox_count () {
+  imap_count gateway INBOX
+}
 
-check "a last run --once succeeds" 0 gw -q run --once
-diag "kills and the last pass took $(elapsed "$t0") s; $(grep -c 'outcome=duplicate' "$GATEWAY_DIR/run.log") messages were read again as duplicates"
-db_is "exactly $total submissions are filed" "$total" "$FILED"
-db_is "none twice" "$total" "SELECT count(DISTINCT message_id) FROM submissions WHERE class = 'submission'"
-db_is "each has the outcome of its kind (filed|rejected|quarantined)" "$(mixed_outcomes 1 "$total")" \
-  "SELECT sum(outcome = 'filed'), sum(outcome = 'rejected'), sum(outcome = 'quarantined') FROM submissions WHERE class = 'submission'"
-db_is "each record once" "$(mixed_outcomes 1 "$total" | cut -d'|' -f1)" \
-  "SELECT (SELECT count(*) FROM offers) + (SELECT count(*) FROM standards)"
+t0=$(date +%s.%N)
+kill_at_moments inbox_count INBOX
+kills_fell INBOX
+filed_once
 n=$(imap_count gateway INBOX)
 [ "$n" = 0 ] && ok "the INBOX is empty" || fail "the INBOX is empty" "it holds ${n:-?}"
 for folder in Processed Rejected; do

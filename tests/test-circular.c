@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <gmime/gmime.h>
 
+#include "gateway/base/text.h"
 #include "gateway/store/audience.h"
 #include "gateway/flows/circular.h"
 #include "gateway/store/db.h"
@@ -250,7 +251,12 @@ test_silent_sources (void **state)
   assert_int_equal (queued, 2);
   g_autoptr (GMimeMessage) un = fixture_queued (f->db, "circular", "j.doe@unodc.example");
   g_autofree char *body = body_text (un);
-  assert_non_null (strstr (body, "in the last\n6 months"));
+  /* The paragraph with the entity's long name is wrapped again, whole. */
+  g_auto (GStrv) lines = g_strsplit (body, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    assert_true (text_width (lines[i]) <= TEXT_WRAP_COLUMNS);
+  g_autofree char *flat = g_strjoinv (" ", lines);
+  assert_non_null (strstr (flat, "Drugs and Crime in the last 6 months."));
   assert_non_null (strstr (body, "Provider: UNODC\n"));
 }
 

@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "gateway/base/template.h"
+#include "gateway/base/text.h"
 
 /* Renders source with data (text mode) and fails on an error. */
 static char *
@@ -407,6 +408,102 @@ test_language_found (void **state)
   assert_string_equal (tpl_language ("ack", NULL, "txt"), "en");
 }
 
+/* Every line of text is at most width columns wide. */
+static void
+assert_fits (const char *text, guint width)
+{
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (text_width (lines[i]) > width)
+      fail_msg ("line %u is %u columns: %s", i, text_width (lines[i]), lines[i]);
+}
+
+/* Lines that fit, form lines and blank lines are kept as they are. */
+static void
+test_wrap_keeps_what_fits (void **state)
+{
+  (void) state;
+  const char *text = "Dear Claire,\n\nShort line.\nForm: contact-point\n  indented  twice\n";
+  g_autofree char *wrapped = text_wrap (text, 76);
+  assert_string_equal (wrapped, text);
+}
+
+/* A paragraph with a line too wide is joined and wrapped again, at spaces;
+ * an address, a URL and a reference are never cut. */
+static void
+test_wrap_paragraph (void **state)
+{
+  (void) state;
+  const char *text =
+    "Please write to the focal point claire.martin@diplomatie.fr.example about it\n"
+    "before the meeting; the record CTC-SUB-2026-000001 and the page\n"
+    "https://www.un.org/securitycouncil/ctc/content/a-very-long-page-name-indeed say more.\n"
+    "\n"
+    "Form: contact-point\n";
+  g_autofree char *wrapped = text_wrap (text, 40);
+  g_auto (GStrv) lines = g_strsplit (wrapped, "\n", -1);
+  gboolean url_alone = FALSE;
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      url_alone |= g_str_has_prefix (lines[i], "https://") && strchr (lines[i], ' ') == NULL;
+      if (!g_str_has_prefix (lines[i], "https://"))
+        assert_true (text_width (lines[i]) <= 40);
+    }
+  assert_true (url_alone);
+  assert_non_null (strstr (wrapped, "claire.martin@diplomatie.fr.example"));
+  assert_non_null (strstr (wrapped, "CTC-SUB-2026-000001"));
+  assert_true (g_str_has_suffix (wrapped, "say more.\n\nForm: contact-point\n"));
+  g_autofree char *flat = g_strdelimit (g_strdup (wrapped), "\n", ' ');
+  assert_non_null (strstr (flat, "about it before the meeting; the record"));
+}
+
+/* A list item goes on under its text, past its marker. */
+static void
+test_wrap_list_items (void **state)
+{
+  (void) state;
+  g_autofree char *dash = text_wrap ("  - one two three four five six seven\nnext\n", 20);
+  assert_string_equal (dash, "  - one two three\n    four five six\n    seven\nnext\n");
+  g_autofree char *number = text_wrap ("12. alpha beta gamma delta\n", 16);
+  assert_string_equal (number, "12. alpha beta\n    gamma delta\n");
+}
+
+/* Wide characters take two columns, combining marks none. */
+static void
+test_wrap_columns (void **state)
+{
+  (void) state;
+  g_autofree char *cjk = text_wrap ("区域 讲习班 联络点 区域 讲习班 联络点\n", 20);
+  assert_string_equal (cjk, "区域 讲习班 联络点\n区域 讲习班 联络点\n");
+  /* "é" as e and a combining accent: 20 columns, not 22. */
+  g_autofree char *marks = text_wrap ("Re\xcc\x81union re\xcc\x81gionale ok\n", 20);
+  assert_string_equal (marks, "Re\xcc\x81union re\xcc\x81gionale ok\n");
+  assert_int_equal (text_width ("\xe5\x8c\xba"), 2);
+  assert_int_equal (text_width ("e\xcc\x81"), 1);
+}
+
+/* Message bodies are wrapped once the values are in them. */
+static void
+test_message_wrapped (void **state)
+{
+  (void) state;
+  g_autoptr (TplData) d = tpl_data_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *subject = NULL;
+  tpl_set (d, "subject", "x");
+  tpl_set (d, "reference", "CTC-SUB-2026-000001");
+  tpl_set (tpl_add (d, "errors"), "line",
+           "line 4: field \"Areas\": unknown area \"terrorism-financing-and-money-laundering\"; "
+           "did you mean \"terrorist-financing\"?");
+  tpl_set_bool (d, "has_errors", TRUE);
+  tpl_set (d, "sender_name", "Claire Lefèvre-Dumas de la Tour d'Auvergne, Direction des "
+                             "Nations Unies et des organisations internationales");
+  g_autofree char *body = tpl_render_message ("ack", "fr", d, &subject, &error);
+  assert_non_null (body);
+  assert_fits (body, TEXT_WRAP_COLUMNS);
+  assert_non_null (strstr (body, "\"terrorism-financing-and-money-laundering\";"));
+}
+
 int
 main (void)
 {
@@ -430,6 +527,11 @@ main (void)
     cmocka_unit_test (test_subject_single_line),
     cmocka_unit_test (test_every_answer_template),
     cmocka_unit_test (test_ack_without_errors),
+    cmocka_unit_test (test_wrap_keeps_what_fits),
+    cmocka_unit_test (test_wrap_paragraph),
+    cmocka_unit_test (test_wrap_list_items),
+    cmocka_unit_test (test_wrap_columns),
+    cmocka_unit_test (test_message_wrapped),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 
 #include "gateway/base/template.h"
+#include "gateway/base/text.h"
 
 G_DEFINE_QUARK (ctcgw-template-error-quark, tpl_error)
 
@@ -506,10 +507,10 @@ single_line (const char *s)
   return g_strstrip (g_string_free (out, FALSE));
 }
 
-/* See template.h: the subject and body of a message template. */
-char *
-tpl_render_message (const char *name, const char *lang, const TplData *data,
-                    char **subject, GError **error)
+/* The subject and body of a message template, the body as rendered. */
+static char *
+render_message (const char *name, const char *lang, const TplData *data, char **subject,
+                GError **error)
 {
   g_autofree char *source = tpl_load (name, lang, "txt", error);
   if (source == NULL)
@@ -533,4 +534,22 @@ tpl_render_message (const char *name, const char *lang, const TplData *data,
     }
   *subject = single_line (subject_text);
   return body;
+}
+
+/* See template.h: the body wrapped once the values are in it (ctcgw(8),
+ * NOTES). */
+char *
+tpl_render_message (const char *name, const char *lang, const TplData *data,
+                    char **subject, GError **error)
+{
+  g_autofree char *body = render_message (name, lang, data, subject, error);
+  return body != NULL ? text_wrap (body, TEXT_WRAP_COLUMNS) : NULL;
+}
+
+/* See template.h. */
+char *
+tpl_render_report (const char *name, const char *lang, const TplData *data,
+                   char **subject, GError **error)
+{
+  return render_message (name, lang, data, subject, error);
 }

@@ -50,6 +50,12 @@ const char *tpl_language (const char *name, const char *lang, const char *ext);
 
 /* Loads and renders NAME.LANG.txt; splits its "Subject:" first line into
  * *subject (single line: CR and LF in values become spaces) and returns the
- * body. */
+ * body, wrapped at TEXT_WRAP_COLUMNS once the values are in it
+ * (text_wrap: never inside an address, a URL or a reference). */
 char *tpl_render_message (const char *name, const char *lang, const TplData *data,
                           char **subject, GError **error);
+
+/* tpl_render_message() with the body's lines as rendered, for a report
+ * whose lines are rows that must stay whole (the staff's digest). */
+char *tpl_render_report (const char *name, const char *lang, const TplData *data,
+                         char **subject, GError **error);

@@ -11,3 +11,15 @@ guint text_char_width (gunichar c);
 
 /* Columns that s (valid UTF-8) takes. */
 guint text_width (const char *s);
+
+/* The width at which the text of a message is wrapped. */
+#define TEXT_WRAP_COLUMNS 76
+
+/* text (valid UTF-8) with every line wider than width columns broken at
+ * spaces into lines of at most width columns.  A word (a run of non-space
+ * characters: an address, a URL, a reference) is never broken; one wider
+ * than width stands alone on its line.  The lines that continue a line
+ * start as far in as its text: past its indentation and its list marker
+ * ("- ", "* ", "• ", "1. ").  Lines that fit are kept as they are.  Owned
+ * by the caller. */
+char *text_wrap (const char *text, guint width);

@@ -152,25 +152,57 @@ terminal_width (void)
   return 0;
 }
 
-/* Narrows the widest columns until the table fits max columns (0: as is);
- * the first column (the reference or code) is never cut. */
-static void
-fit_widths (guint *widths, guint n, guint max)
+/* The widest of columns 1 to n - 1 that can be narrowed, among those
+ * kept whole when whole, or n when there is none. */
+static guint
+widest_column (const guint *widths, const gboolean *whole, guint n, gboolean among_whole)
 {
-  const guint gap = 2, narrowest = 6;
+  const guint narrowest = 6;
+  guint widest = n;
+  for (guint i = 1; i < n; i++)
+    if (widths[i] > narrowest && whole[i] == among_whole
+        && (widest == n || widths[i] > widths[widest]))
+      widest = i;
+  return widest;
+}
+
+/* Narrows the widest columns until the table fits max columns (0: as is);
+ * the first column (the reference or code) is never cut, and columns of
+ * addresses (whole) only when cutting the others is not enough. */
+static void
+fit_widths (guint *widths, const gboolean *whole, guint n, guint max)
+{
+  const guint gap = 2;
   for (;;)
     {
-      guint total = widths[0] + (n - 1) * gap, widest = 1;
-      for (guint i = 1; i < n; i++)
-        {
-          total += widths[i];
-          if (widths[i] > widths[widest])
-            widest = i;
-        }
-      if (max == 0 || n < 2 || total <= max || widths[widest] <= narrowest)
+      guint total = (n - 1) * gap;
+      for (guint i = 0; i < n; i++)
+        total += widths[i];
+      if (max == 0 || n < 2 || total <= max)
+        return;
+      guint widest = widest_column (widths, whole, n, FALSE);
+      if (widest == n)
+        widest = widest_column (widths, whole, n, TRUE);
+      if (widest == n)
         return;
       widths[widest]--;
     }
+}
+
+/* Whether column i holds addresses: every cell under the header that is
+ * not empty has an '@' and no space. */
+static gboolean
+address_column (GPtrArray *rows, guint i)
+{
+  gboolean any = FALSE;
+  for (guint r = 1; r < rows->len; r++)
+    {
+      const char *s = ((char **) rows->pdata[r])[i];
+      if (*s != '\0' && (strchr (s, '@') == NULL || strchr (s, ' ') != NULL))
+        return FALSE;
+      any |= *s != '\0';
+    }
+  return any;
 }
 
 /* Appends one row of the table. */
@@ -221,6 +253,7 @@ command_print_section (sqlite3 *db, sqlite3_stmt *stmt, const char *title, GErro
   g_autoptr (GPtrArray) rows = read_cells (db, stmt, error);
   guint n = sqlite3_column_count (stmt);
   g_autofree guint *widths = g_new0 (guint, n + 1);
+  g_autofree gboolean *whole = g_new0 (gboolean, n + 1);
   g_autoptr (GString) out = g_string_new (NULL);
 
   if (rows == NULL)
@@ -230,7 +263,9 @@ command_print_section (sqlite3 *db, sqlite3_stmt *stmt, const char *title, GErro
   for (guint r = 0; r < rows->len; r++)
     for (guint i = 0; i < n; i++)
       widths[i] = MAX (widths[i], text_width (((char **) rows->pdata[r])[i]));
-  fit_widths (widths, n, terminal_width ());
+  for (guint i = 0; i < n; i++)
+    whole[i] = address_column (rows, i);
+  fit_widths (widths, whole, n, terminal_width ());
   for (guint r = 0; r < rows->len; r++)
     append_row (out, rows->pdata[r], widths, n);
   if (title != NULL)

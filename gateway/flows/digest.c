@@ -553,7 +553,7 @@ digest_make (const Context *ctx, const char *day, GError **error)
   tpl_set_bool (data, "quiet", digest->empty);
   tpl_set_printf (data, "stale_months", "%u", config->digest_stale_months);
   tpl_set_printf (data, "silent_months", "%u", config->digest_silent_months);
-  text = tpl_render_message ("digest", "en", data, &digest->subject, error);
+  text = tpl_render_report ("digest", "en", data, &digest->subject, error);
   if (text == NULL)
     return NULL;
   html_source = tpl_load ("digest", "en", "html", error);

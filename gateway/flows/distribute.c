@@ -14,12 +14,15 @@
 #include "gateway/base/template.h"
 #include "parsers/csv.h"
 
-/* The width of the text table, and the narrowest a column is made. */
-#define TABLE_WIDTH 78
+/* The width of the text table (that of the text around it: ctcgw(8),
+ * NOTES), and the narrowest a column is made. */
+#define TABLE_WIDTH TEXT_WRAP_COLUMNS
 #define TABLE_GAP 2
 #define TABLE_NARROWEST 8
 #define TABLE_COLUMNS 4
 #define TABLE_INDENT 2
+/* The column of addresses, which are never broken. */
+#define TABLE_EMAIL 2
 /* RFC 6350 section 3.2: content lines are folded at 75 octets. */
 #define VCARD_LINE_OCTETS 75
 /* Any UUID serves as the namespace of the name-based UIDs; this one is
@@ -202,7 +205,7 @@ row_cells (const ContactPoint *cp)
   char **row = g_new0 (char *, TABLE_COLUMNS + 1);
   row[0] = one_line (cp->name);
   row[1] = one_line (cp->role);
-  row[2] = one_line (cp->email);
+  row[TABLE_EMAIL] = one_line (cp->email);
   row[3] = one_line (cp->phone);
   return row;
 }
@@ -223,29 +226,51 @@ table_total (const guint *widths)
   return total;
 }
 
+/* The widest the address column can be with every other column at its
+ * column_min. */
+static guint
+email_room (void)
+{
+  guint others = TABLE_INDENT + (TABLE_COLUMNS - 1) * TABLE_GAP;
+  for (guint j = 0; j < TABLE_COLUMNS; j++)
+    others += j != TABLE_EMAIL ? column_min[j] : 0;
+  return TABLE_WIDTH - others;
+}
+
 /* The width of each column: as wide as its widest cell, then narrowed in
  * shrink_order (down to column_min, then the widest, down to
- * TABLE_NARROWEST) until the table fits TABLE_WIDTH. */
+ * TABLE_NARROWEST) until the table fits TABLE_WIDTH.  The address
+ * column is as wide as its widest address that fits email_room(); a wider
+ * one goes on a line of its own (append_table_row). */
 static void
 table_widths (GPtrArray *rows, guint *widths)
 {
+  guint floor[TABLE_COLUMNS];
   for (guint j = 0; j < TABLE_COLUMNS; j++)
     widths[j] = 1;
   for (guint i = 0; i < rows->len; i++)
     for (guint j = 0; j < TABLE_COLUMNS; j++)
-      widths[j] = MAX (widths[j], text_width (((char **) rows->pdata[i])[j]));
+      {
+        guint w = text_width (((char **) rows->pdata[i])[j]);
+        if (j != TABLE_EMAIL || w <= email_room ())
+          widths[j] = MAX (widths[j], w);
+      }
+  for (guint j = 0; j < TABLE_COLUMNS; j++)
+    floor[j] = j == TABLE_EMAIL ? widths[j] : MIN (widths[j], column_min[j]);
   for (guint k = 0; k < G_N_ELEMENTS (shrink_order); k++)
     {
       guint j = shrink_order[k], total = table_total (widths);
-      if (total > TABLE_WIDTH && widths[j] > column_min[j])
-        widths[j] -= MIN (total - TABLE_WIDTH, widths[j] - column_min[j]);
+      if (total > TABLE_WIDTH && widths[j] > floor[j])
+        widths[j] -= MIN (total - TABLE_WIDTH, widths[j] - floor[j]);
     }
   while (table_total (widths) > TABLE_WIDTH)
     {
-      guint widest = 0;
-      for (guint j = 1; j < TABLE_COLUMNS; j++)
-        widest = widths[j] > widths[widest] ? j : widest;
-      if (widths[widest] <= TABLE_NARROWEST)
+      guint widest = TABLE_COLUMNS;
+      for (guint j = 0; j < TABLE_COLUMNS; j++)
+        if (widths[j] > MAX (TABLE_NARROWEST, j == TABLE_EMAIL ? floor[j] : 0)
+            && (widest == TABLE_COLUMNS || widths[j] > widths[widest]))
+          widest = j;
+      if (widest == TABLE_COLUMNS)
         return;
       widths[widest]--;
     }
@@ -270,16 +295,19 @@ end_line (GString *out)
 }
 
 /* Appends one row, indented: each cell wrapped in its column, as many
- * lines as the tallest cell needs. */
+ * lines as the tallest cell needs.  An address is never broken: one wider
+ * than its column follows the row on a line of its own. */
 static void
 append_table_row (GString *out, char **cells, const guint *widths)
 {
   GPtrArray *wrapped[TABLE_COLUMNS];
   guint height = 1;
+  gboolean email_apart = text_width (cells[TABLE_EMAIL]) > widths[TABLE_EMAIL];
 
   for (guint j = 0; j < TABLE_COLUMNS; j++)
     {
-      wrapped[j] = wrap (cells[j], widths[j]);
+      gboolean whole = j == TABLE_EMAIL;
+      wrapped[j] = wrap (whole && email_apart ? "" : cells[j], whole ? G_MAXUINT : widths[j]);
       height = MAX (height, wrapped[j]->len);
     }
   for (guint line = 0; line < height; line++)
@@ -290,6 +318,12 @@ append_table_row (GString *out, char **cells, const guint *widths)
           const char *s = line < wrapped[j]->len ? wrapped[j]->pdata[line] : "";
           append_padded (out, s, j + 1 < TABLE_COLUMNS ? widths[j] + TABLE_GAP : 0);
         }
+      end_line (out);
+    }
+  if (email_apart)
+    {
+      append_padded (out, "", TABLE_INDENT);
+      g_string_append (out, cells[TABLE_EMAIL]);
       end_line (out);
     }
   for (guint j = 0; j < TABLE_COLUMNS; j++)

@@ -96,19 +96,6 @@ catalogue_read (const char *localedir, const char *language)
   return mo_parse ((const guchar *) data, len);
 }
 
-/* The writing system of the first letter of text. */
-static GUnicodeScript
-script_of (const char *text)
-{
-  for (const char *p = text; *p; p = g_utf8_next_char (p))
-    {
-      GUnicodeScript s = g_unichar_get_script (g_utf8_get_char (p));
-      if (s != G_UNICODE_SCRIPT_COMMON && s != G_UNICODE_SCRIPT_INHERITED)
-        return s;
-    }
-  return G_UNICODE_SCRIPT_COMMON;
-}
-
 /* Adds name for code; the first State to claim a name keeps it. */
 static void
 add_name (CountryNames *names, const char *name, const char *code)
@@ -121,7 +108,7 @@ add_name (CountryNames *names, const char *name, const char *code)
     }
   g_hash_table_insert (names->codes, folded, g_strdup (code));
   g_ptr_array_add (names->names, g_strdup (name));
-  g_ptr_array_add (names->scripts, GUINT_TO_POINTER (script_of (name)));
+  g_ptr_array_add (names->scripts, GUINT_TO_POINTER (form_script_of (name)));
 }
 
 /* The key of names->shown for code in language ("zh_CN" is "zh"). */
@@ -221,7 +208,7 @@ country_names_suggest (const CountryNames *names, const char *text)
 {
   if (names == NULL || text == NULL)
     return NULL;
-  GUnicodeScript script = script_of (text);
+  GUnicodeScript script = form_script_of (text);
   g_autoptr (GPtrArray) candidates = g_ptr_array_new ();
   for (guint i = 0; i < names->names->len; i++)
     if (GPOINTER_TO_UINT (names->scripts->pdata[i]) == (guint) script)
