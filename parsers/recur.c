@@ -51,6 +51,21 @@ by_day_numbered (const struct icalrecurrencetype *rule)
   return FALSE;
 }
 
+/* TRUE when a BYDAY ordinal is beyond what the FREQ has: 5 weeks in a
+ * month, 53 in a year (RFC 5545 section 3.3.10).  libical would search
+ * for the 203rd Wednesday of a month for seconds on end. */
+static gboolean
+by_day_beyond (const struct icalrecurrencetype *rule)
+{
+  int most = rule->freq == ICAL_MONTHLY_RECURRENCE && !by_given (rule->by_month) ? 5 : 53;
+  if (rule->freq == ICAL_YEARLY_RECURRENCE && by_given (rule->by_month))
+    most = 5;
+  for (guint i = 0; i < ICAL_BY_DAY_SIZE && rule->by_day[i] != ICAL_RECURRENCE_ARRAY_MAX; i++)
+    if (ABS (icalrecurrencetype_day_position (rule->by_day[i])) > most)
+      return TRUE;
+  return FALSE;
+}
+
 /* The BY… part that RFC 5545 section 3.3.10 forbids with the rule's FREQ,
  * or NULL: libical expands such rules out of order ("FREQ=WEEKLY;BYDAY=5MO"
  * gives a date, then one before it). */
@@ -58,6 +73,8 @@ static const char *
 part_forbidden (const struct icalrecurrencetype *rule)
 {
   icalrecurrencetype_frequency f = rule->freq;
+  if (by_day_beyond (rule))
+    return "a BYDAY number is at most 5 in a month and 53 in a year";
   if (by_day_numbered (rule)
       && (f != ICAL_MONTHLY_RECURRENCE && f != ICAL_YEARLY_RECURRENCE))
     return "BYDAY with a number (as 1MO) is for FREQ=MONTHLY or FREQ=YEARLY";

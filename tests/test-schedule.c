@@ -174,12 +174,16 @@ test_invalid_rules (void **state)
     /* parts RFC 5545 forbids with the FREQ, which libical expands out of order */
     "FREQ=WEEKLY;BYDAY=5MO,WE;COUNT=10", "FREQ=DAILY;BYDAY=-1FR", "FREQ=WEEKLY;BYMONTHDAY=3",
     "FREQ=MONTHLY;BYYEARDAY=100", "FREQ=MONTHLY;BYWEEKNO=20", "FREQ=YEARLY;BYWEEKNO=20;BYDAY=1MO",
+    /* a BYDAY number beyond the weeks of a month or a year: libical searched
+     * seconds for the 203rd Wednesday */
+    "FREQ=MONTHLY;BYDAY=203WE;COUNT=4", "FREQ=MONTHLY;BYDAY=-6MO", "FREQ=YEARLY;BYDAY=54FR",
+    "FREQ=YEARLY;BYMONTH=3;BYDAY=6TU",
     NULL };
   static const char *const good[] = {
     "FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=15", "FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=1",
     "FREQ=WEEKLY;BYDAY=MO,WE", "FREQ=HOURLY;INTERVAL=6", "FREQ=DAILY;UNTIL=20270101T000000Z",
     "FREQ=MONTHLY;BYDAY=-1FR", "FREQ=YEARLY;BYMONTH=3;BYDAY=2TU", "FREQ=YEARLY;BYWEEKNO=20;BYDAY=MO",
-    "FREQ=YEARLY;BYYEARDAY=100",
+    "FREQ=YEARLY;BYYEARDAY=100", "FREQ=YEARLY;BYDAY=20MO", "FREQ=MONTHLY;BYDAY=5FR,-5MO",
     NULL };
   g_autofree char *huge = g_strnfill (RECUR_RRULE_MAX + 1, 'A');
   for (guint i = 0; bad[i] != NULL; i++)
