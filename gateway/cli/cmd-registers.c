@@ -281,31 +281,24 @@ pairs_json (GString *out, GPtrArray *pairs, const char *const names[4])
   g_string_append (out, "]\n");
 }
 
-/* The pairs as an aligned table under the names. */
+/* The pairs as an aligned table under the names, in display columns. */
 static void
 pairs_table (GString *out, GPtrArray *pairs, const char *const names[4])
 {
-  int widths[4];
-  for (int k = 0; k < 4; k++)
-    widths[k] = strlen (names[k]);
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_ptr_array_add (rows, g_strdupv ((char *[]) { (char *) names[0], (char *) names[1],
+                                                 (char *) names[2], (char *) names[3],
+                                                 "areas", NULL }));
   for (guint i = 0; i < pairs->len; i++)
     {
       const MatchPair *p = pairs->pdata[i];
-      const char *values[4] = { p->first, p->first_who, p->second, p->second_who };
-      for (int k = 0; k < 4; k++)
-        widths[k] = MAX (widths[k], (int) g_utf8_strlen (values[k] ? values[k] : "", -1));
+      const char *values[5] = { p->first, p->first_who, p->second, p->second_who, p->areas };
+      char **cells = g_new0 (char *, 6);
+      for (int k = 0; k < 5; k++)
+        cells[k] = command_printable (values[k] != NULL ? values[k] : "", FALSE);
+      g_ptr_array_add (rows, cells);
     }
-  g_string_append_printf (out, "%-*s  %-*s  %-*s  %-*s  areas\n", widths[0], names[0],
-                          widths[1], names[1], widths[2], names[2], widths[3], names[3]);
-  for (guint i = 0; i < pairs->len; i++)
-    {
-      const MatchPair *p = pairs->pdata[i];
-      g_autofree char *first_who = command_printable (p->first_who, FALSE);
-      g_autofree char *second_who = command_printable (p->second_who, FALSE);
-      g_string_append_printf (out, "%-*s  %-*s  %-*s  %-*s  %s\n", widths[0], p->first,
-                              widths[1], first_who, widths[2], p->second, widths[3],
-                              second_who, p->areas);
-    }
+  command_format_cells (out, rows, 5);
 }
 
 /* `list requests --candidates` and `list offers --overlaps`: the pairs of
