@@ -312,7 +312,7 @@ typedef struct {
 
 /* The calendar of s->m for s->method, listing every invitee. */
 static char *
-calendar_of (const Sending *s, GPtrArray *invitees, GError **error)
+calendar_of (const Sending *s, GPtrArray *invitees, const char *title, GError **error)
 {
   g_autoptr (GArray) attendees = g_array_new (FALSE, TRUE, sizeof (InviteAttendee));
   for (guint i = 0; i < invitees->len; i++)
@@ -322,6 +322,7 @@ calendar_of (const Sending *s, GPtrArray *invitees, GError **error)
       g_array_append_val (attendees, a);
     }
   InviteEvent ev = event_of (s->ctx->config, s->m);
+  ev.title = title;
   ev.attendees = (const InviteAttendee *) (gpointer) attendees->data;
   ev.n_attendees = attendees->len;
   return invite_calendar (&ev, s->method, s->now, error);
@@ -409,22 +410,39 @@ compose (const Sending *s, const Invitee *i, const char *calendar, GError **erro
   return msg;
 }
 
+/* The calendar of s that invitee i reads, listing everyone: one for each
+ * title shown (a visit's is in the invitee's language), kept in calendars;
+ * NULL with error. */
+static const char *
+calendar_in (const Sending *s, GPtrArray *everyone, const Invitee *i, GHashTable *calendars,
+             GError **error)
+{
+  g_autofree char *title = title_shown (s->ctx->db, s->m, i);
+  const char *calendar = g_hash_table_lookup (calendars, title);
+  if (calendar != NULL)
+    return calendar;
+  char *made = calendar_of (s, everyone, title, error);
+  if (made != NULL)
+    g_hash_table_insert (calendars, g_steal_pointer (&title), made);
+  return made;
+}
+
 /* Queues the message of s to each invitee of to, the calendar listing
- * everyone; one the outbox refuses is skipped and logged.  *sent counts
- * those queued. */
+ * everyone with the title in the invitee's language; one the outbox
+ * refuses is skipped and logged.  *sent counts those queued. */
 static gboolean
 send_to (const Sending *s, GPtrArray *everyone, GPtrArray *to, guint *sent, GError **error)
 {
   const Meeting *m = s->m;
-  g_autofree char *calendar = calendar_of (s, everyone, error);
-  if (calendar == NULL)
-    return FALSE;
+  g_autoptr (GHashTable) calendars = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                            g_free, g_free);
   *sent = 0;
   for (guint k = 0; k < to->len; k++)
     {
       const Invitee *i = to->pdata[k];
       GError *local = NULL;
-      g_autoptr (GMimeMessage) msg = compose (s, i, calendar, error);
+      const char *calendar = calendar_in (s, everyone, i, calendars, error);
+      g_autoptr (GMimeMessage) msg = calendar == NULL ? NULL : compose (s, i, calendar, error);
       if (msg == NULL)
         return FALSE;
       if (outbox_queue (s->ctx->db, msg, i->email, 0, "invitation", &local) > 0)
