@@ -10,26 +10,12 @@ make_tmpdir
 command -v python3 >/dev/null || skip_all "python3 is needed to read the message"
 command -v sqlite3 >/dev/null || skip_all "the sqlite3 shell is needed for the fixture"
 
-CONF="$TMP/ctcgw.conf"
-cat >"$CONF" <<EOF
-[gateway]
-database = $TMP/db.sqlite
-address = gateway@ctc.example
-name = CTC Executive Directorate
-staff = desk@ctc.example
-timezone = Europe/Vienna
-
-[smtp]
-url = maildir:$TMP/outbox
-
+sink_conf <<EOF
 [digest]
 to = desk@ctc.example
 stale_months = 6
 silent_months = 3
-[authentication]
-require = none
 EOF
-mkdir -p "$TMP/outbox/new" "$TMP/outbox/cur" "$TMP/outbox/tmp"
 
 ctcgw () {
     "$CTCGW" -c "$CONF" "$@"
