@@ -8,6 +8,7 @@
 #include "gateway/cli/commands.h"
 #include "gateway/store/db.h"
 #include "gateway/store/match.h"
+#include "gateway/store/sheet.h"
 #include "gateway/flows/distribute.h"
 #include "gateway/flows/meeting.h"
 
@@ -378,7 +379,8 @@ cmd_list (const Config *config, const char *config_path, int argc, char **argv)
 
 static const char *const export_formats[] = { "csv", "json", "vcard", "ics", NULL };
 
-/* Writes the register in format to path (NULL: stdout). */
+/* Writes the register in format to path (NULL: stdout): in CSV, a register
+ * that `import` takes in the keys of its form (sheet.h). */
 static int
 export_register (const Config *config, const RegisterQuery *reg, const char *format,
                  const char *path)
@@ -390,7 +392,10 @@ export_register (const Config *config, const RegisterQuery *reg, const char *for
 
   if (db == NULL)
     return status;
-  gboolean ok = register_dump (db, reg, NULL, strcmp (format, "json") == 0, out, &error);
+  gboolean json = strcmp (format, "json") == 0;
+  const struct form_kind *kind = json ? NULL : sheet_kind (reg->name);
+  gboolean ok = kind != NULL ? sheet_append (db, kind, out, &error)
+                             : register_dump (db, reg, NULL, json, out, &error);
   db_close (db);
   if (!ok)
     return command_failed ("export", error);
