@@ -1,5 +1,6 @@
 /* The register commands list and export: a register's key columns as a
- * table, every column as JSON or CSV (ctcgw(8)). */
+ * table, every column as JSON or CSV (ctcgw(8)); in CSV, a register that
+ * import takes in the keys of its form (gateway/store/sheet.h). */
 #include <stdio.h>
 #include <string.h>
 #include <sqlite3.h>
@@ -450,7 +451,9 @@ cmd_export (const Config *config, const char *config_path, int argc, char **argv
   g_autofree char *format = NULL;
   g_autofree char *path = NULL;
   g_autofree char *names = register_names ();
-  g_autofree char *summary = g_strdup_printf ("Export every column of a register.\n"
+  g_autofree char *summary = g_strdup_printf ("Export a register: every column, or in CSV the "
+                                              "file that import reads back for the registers "
+                                              "it takes.\n"
                                               "Registers: %s", names);
   GOptionEntry entries[] = {
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, "csv (the default), json, vcard for contacts, ics for meetings",
