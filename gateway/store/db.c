@@ -607,10 +607,9 @@ db_claim_reference (sqlite3 *db, const char *reference, GError **error)
                    reference);
       return FALSE;
     }
-  g_autofree char *kind = g_strdup (parts[n - 3]);
-  g_free (parts[n - 3]);
-  parts[n - 3] = NULL;
-  g_autofree char *prefix = g_strjoinv ("-", parts);
+  const char *kind = parts[n - 3];
+  gsize tail = strlen (kind) + strlen (parts[n - 2]) + strlen (parts[n - 1]) + 3;
+  g_autofree char *prefix = g_strndup (reference, strlen (reference) - tail);
   g_autoptr (sqlite3_stmt) stmt = db_prepare (db,
     "INSERT INTO counters (prefix, kind, year, seq) VALUES (?1, ?2, ?3, ?4)"
     " ON CONFLICT (prefix, kind, year) DO UPDATE SET seq = max (seq, excluded.seq)", error);
