@@ -1,5 +1,6 @@
 /* The register commands list and export: a register's key columns as a
- * table, every column as JSON or CSV (ctcgw(8)). */
+ * table, every column as JSON or CSV (ctcgw(8)); in CSV, a register that
+ * import takes in the keys of its form (gateway/store/sheet.h). */
 #include <stdio.h>
 #include <string.h>
 #include <sqlite3.h>
@@ -8,6 +9,7 @@
 #include "gateway/cli/commands.h"
 #include "gateway/store/db.h"
 #include "gateway/store/match.h"
+#include "gateway/store/sheet.h"
 #include "gateway/flows/distribute.h"
 #include "gateway/flows/meeting.h"
 
@@ -371,7 +373,8 @@ cmd_list (const Config *config, const char *config_path, int argc, char **argv)
 
 static const char *const export_formats[] = { "csv", "json", "vcard", "ics", NULL };
 
-/* Writes the register in format to path (NULL: stdout). */
+/* Writes the register in format to path (NULL: stdout): in CSV, a register
+ * that `import` takes in the keys of its form (sheet.h). */
 static int
 export_register (const Config *config, const RegisterQuery *reg, const char *format,
                  const char *path)
@@ -383,7 +386,10 @@ export_register (const Config *config, const RegisterQuery *reg, const char *for
 
   if (db == NULL)
     return status;
-  gboolean ok = register_dump (db, reg, NULL, strcmp (format, "json") == 0, out, &error);
+  gboolean json = strcmp (format, "json") == 0;
+  const struct form_kind *kind = json ? NULL : sheet_kind (reg->name);
+  gboolean ok = kind != NULL ? sheet_append (db, kind, out, &error)
+                             : register_dump (db, reg, NULL, json, out, &error);
   db_close (db);
   if (!ok)
     return command_failed ("export", error);
@@ -438,7 +444,9 @@ cmd_export (const Config *config, const char *config_path, int argc, char **argv
   g_autofree char *format = NULL;
   g_autofree char *path = NULL;
   g_autofree char *names = register_names ();
-  g_autofree char *summary = g_strdup_printf ("Export every column of a register.\n"
+  g_autofree char *summary = g_strdup_printf ("Export a register: every column, or in CSV the "
+                                              "file that import reads back for the registers "
+                                              "it takes.\n"
                                               "Registers: %s", names);
   GOptionEntry entries[] = {
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, "csv (the default), json, vcard for contacts, ics for meetings",

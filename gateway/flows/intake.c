@@ -30,6 +30,7 @@ typedef struct {
   gint64 id;            /* submissions.id */
   char *reference;      /* submissions.reference */
   gboolean approved;    /* staff approved it: authorization is not checked */
+  gboolean import;      /* a staff import: filed by registers_import's rules */
   TplData *answer;      /* data of the acknowledgement */
   GPtrArray *errors;    /* the error lines of the answer, or NULL */
   guint filed;          /* records filed */
@@ -325,9 +326,10 @@ static gboolean
 file_record (Intake *in, FormRecord *rec, const char *lang, GError **error)
 {
   FiledRecord filed = { 0 };
+  gboolean (*file) (sqlite3 *, const char *, FormRecord *, gint64, FiledRecord *,
+                    GError **) = in->import ? registers_import : registers_file;
   if (record_ok (rec)
-      && !registers_file (in->ctx.db, in->ctx.config->reference_prefix, rec, in->id, &filed,
-                          error))
+      && !file (in->ctx.db, in->ctx.config->reference_prefix, rec, in->id, &filed, error))
     {
       filed_record_clear (&filed);
       return FALSE;
@@ -1063,8 +1065,8 @@ read_import (sqlite3 *db, const struct form_kind *kind, const ImportFile *file,
 }
 
 gboolean
-intake_import (const Context *ctx, const ImportFile *file, GPtrArray *problems, guint *filed,
-               GError **error)
+intake_import (const Context *ctx, const ImportFile *file, GPtrArray *problems,
+               ImportCount *count, GError **error)
 {
   sqlite3 *db = ctx->db;
   const struct form_kind *kind = kind_of_register (file->register_name);
@@ -1074,7 +1076,8 @@ intake_import (const Context *ctx, const ImportFile *file, GPtrArray *problems, 
                                                   file->register_name));
       return TRUE;
     }
-  Intake in = { .ctx = *ctx, .answer = tpl_data_new (), .approved = TRUE, .errors = problems };
+  Intake in = { .ctx = *ctx, .answer = tpl_data_new (), .approved = TRUE, .import = TRUE,
+                .errors = problems };
   g_autoptr (FormParse) parse = read_import (db, kind, file, &ctx->config->limits);
   gboolean ok = db_begin (db, error);
   if (ok)
@@ -1087,7 +1090,7 @@ intake_import (const Context *ctx, const ImportFile *file, GPtrArray *problems, 
         db_rollback (db);
     }
   if (ok)
-    *filed = in.filed;
+    *count = (ImportCount) { parse->records->len, in.filed };
   intake_clear (&in);
   return ok;
 }
