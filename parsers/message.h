@@ -35,9 +35,11 @@ typedef struct {
 } MailText;
 
 typedef struct {
-  char *name;          /* file name, or a generated one */
+  char *name;          /* file name (ctc_file_name_clean), or a generated one */
   char *content_type;  /* "application/pdf" */
-  GBytes *data;        /* decoded content */
+  gsize size;          /* bytes of its decoded content */
+  GBytes *data;        /* decoded content; NULL when over [limits]
+                        * attachment_size or attachments_size (ctcgw.conf(5)) */
 } MailAttachment;
 
 typedef struct {
@@ -55,7 +57,8 @@ typedef struct {
   char *references;      /* References as written, or NULL */
   char *auth_results;    /* Authentication-Results headers joined by '\n', or NULL */
   GPtrArray *texts;      /* MailText*: the body first (if any), then .txt/.csv */
-  GPtrArray *attachments;/* MailAttachment*: every other attachment */
+  GPtrArray *attachments;/* MailAttachment*: every attachment, .txt and .csv
+                          * ones too, in the order of the message */
   char *calendar;        /* the calendar part (text/calendar, application/ics or
                           * *.ics) that is a reply, else the first one; UTF-8, or NULL */
   char *calendar_method; /* its METHOD (upper case), or NULL */

@@ -6,6 +6,7 @@
 #include <gnutls/crypto.h>
 
 #include "gateway/flows/answer.h"
+#include "gateway/store/attachments.h"
 #include "gateway/flows/authorize.h"
 #include "gateway/flows/bounce.h"
 #include "gateway/flows/circular.h"
@@ -180,6 +181,22 @@ store_submission (Intake *in, GBytes *stored, gsize size, const char *sha,
   if (!db_step_done (in->ctx.db, st, "storing a submission", error))
     return FALSE;
   in->id = sqlite3_last_insert_rowid (in->ctx.db);
+  return TRUE;
+}
+
+/* The attachments of a person's message, kept with it whatever becomes of
+ * its records: staff read them with `show` (ctcgw(8)). */
+static gboolean
+keep_attachments (Intake *in, GError **error)
+{
+  GPtrArray *all = in->msg->attachments;
+  for (guint i = 0; i < all->len; i++)
+    {
+      const MailAttachment *m = g_ptr_array_index (all, i);
+      StoredAttachment a = { m->name, m->content_type, m->size, m->data };
+      if (!attachments_keep (in->ctx.db, in->id, i + 1, &a, error))
+        return FALSE;
+    }
   return TRUE;
 }
 
@@ -507,7 +524,8 @@ process_submission (Intake *in, GError **error)
     }
   else if (parse->records->len == 0 && parse->problems->len == 0)
     in->outcome = INTAKE_NO_RECORDS;
-  else if (!file_records (in, parse, error))
+  else if (!file_records (in, parse, error)
+           || !attachments_link_visits (in->ctx.db, in->id, error))
     return FALSE;
   gint64 answer = send_answer (in, answer_template (in->outcome), error);
   return answer >= 0 && set_outcome (in, answer, error);
@@ -647,6 +665,8 @@ process_in_transaction (Intake *in, GBytes *raw, GBytes *stored, const char *sha
     }
   if (in->unread != NULL)
     return process_unread (in, error);
+  if (!keep_attachments (in, error))
+    return FALSE;
   ConfirmMatch match = { 0 };
   gboolean ok = confirm_find (&in->ctx, in->msg, &match, error);
   if (ok)
