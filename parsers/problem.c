@@ -70,6 +70,23 @@ static const char *const english[PROBLEM_COUNT] = {
   [PROBLEM_NOT_OF_REGISTER] = "field \"{field}\": {1} is not a reference of the {2} register",
 };
 
+/* The arguments of each code that are values: see problem_value_args. */
+static const guint value_args[PROBLEM_COUNT] = {
+  [PROBLEM_FIELD_NOT_IN_FORM] = 1u << 1,
+  [PROBLEM_NO_FORM] = 1u << 0,
+  [PROBLEM_UNKNOWN_FORM_LIST] = 1u << 1,
+  [PROBLEM_REFERENCE_WRONG_KIND] = 1u << 1,
+  [PROBLEM_NOT_CHOICE] = 1u << 1,
+  [PROBLEM_SEND_WITH_FORM] = 1u << 2,
+};
+
+guint
+problem_value_args (ProblemCode code)
+{
+  g_assert ((guint) code < PROBLEM_COUNT);
+  return value_args[code];
+}
+
 const char problem_english_suggestion[] = "; did you mean \"{s}\"?";
 
 const char *

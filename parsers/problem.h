@@ -104,6 +104,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FormProblem, form_problem_free)
  * and {s} by its suggestion; a missing one reads as an empty string. */
 char *problem_render (const char *pattern, const FormProblem *p, const char *field_name);
 
+/* The arguments of code that are English words of values (parsers/terms.c:
+ * form names, the choices of a field) or lists of them joined with ", ",
+ * which an answer names in its own language: bit n set for argument
+ * {n+1}. */
+guint problem_value_args (ProblemCode code);
+
 /* The English wording of code, and of a suggestion ("; did you mean
  * \"{s}\"?"). */
 const char *problem_english (ProblemCode code);

@@ -161,6 +161,48 @@ test_unknown_field_suggests_own_language (void **state)
   assert_string_equal (ar, "notes.txt، السطر 3: حقل غير معروف «Emial»؛ هل تقصد «البريد الإلكتروني»؟");
 }
 
+/* The problems of text (one record) checked, each said in lang, joined. */
+static char *
+said_in (const char *text, const char *lang)
+{
+  CtcLimits limits = ctc_limits_default ();
+  g_autoptr (FormParse) parse = form_parse_new ();
+  form_parse_text (parse, text, NULL, &limits);
+  form_check (parse, NULL, &limits);
+  FormRecord *rec = parse->records->pdata[0];
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; i < rec->problems->len; i++)
+    {
+      g_autofree char *line = lines_problem (rec->problems->pdata[i], lang);
+      g_string_append_printf (out, "%s%s", i ? "\n" : "", line);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* The values a problem lists (a field's choices, the forms) are named in
+ * the answer's language and joined as it joins a list. */
+static void
+test_values_in_the_answers_language (void **state)
+{
+  (void) state;
+  g_autofree char *zh = said_in ("表格：援助请求\n国家：KZ\n领域：边境管制\n说明：d\n优先级：紧急\n",
+                                 "zh");
+  assert_string_equal (zh, "第 5 行：字段“优先级”：“紧急”不是以下值之一：高、中、低");
+  g_autofree char *fr = said_in ("Formulaire : inventaire\nEntité : KZ\nCatégorie : loi\n"
+                                 "Titre : t\n", "fr");
+  assert_string_equal (fr, "ligne 3\u00a0: champ «\u00a0Catégorie\u00a0»\u00a0: «\u00a0loi\u00a0»"
+                           " n'est pas l'une des valeurs activité, mécanisme, institution");
+  g_autofree char *ar = said_in ("النموذج: بلا\nالدولة: KZ\n", "ar");
+  assert_non_null (strstr (ar, "النماذج المتاحة هي: جهة تنسيق، عرض مساعدة، طلب مساعدة،"));
+  g_autofree char *ru = said_in ("Форма:\nГосударство: KZ\n", "ru");
+  assert_non_null (strstr (ru, "возможные формы: координатор, предложение помощи,"));
+  g_autofree char *es = said_in ("Formulario: norma\nReferencia: CTC-OFF-2026-0001\n", "es");
+  assert_non_null (strstr (es, "del formulario «norma»"));
+  g_autofree char *en = said_in ("Form: inventory\nEntity: KZ\nKind: law\nTitle: t\n", "en");
+  assert_string_equal (en, "line 3: field \"Kind\": \"law\" is not one of activity, mechanism,"
+                           " institution");
+}
+
 /* The line of each record filed, in each language, with the fields an
  * update changed by their names in that language. */
 static void
@@ -198,6 +240,7 @@ main (void)
     cmocka_unit_test (test_field_names_read_back),
     cmocka_unit_test (test_russian_area),
     cmocka_unit_test (test_unknown_field_suggests_own_language),
+    cmocka_unit_test (test_values_in_the_answers_language),
     cmocka_unit_test (test_accepted_lines),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);

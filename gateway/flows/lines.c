@@ -551,6 +551,18 @@ fill (const char *pattern, const char *one, const char *two)
   return problem_render (pattern, &args, NULL);
 }
 
+/* The English values of list (one, or several joined with ", ") named in
+ * lang and joined with separator: "haute, moyenne, basse", "高、中、低". */
+static char *
+values_named (const char *list, const char *lang, const char *separator)
+{
+  g_auto (GStrv) items = g_strsplit (list, ", ", -1);
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; items[i] != NULL; i++)
+    g_string_append_printf (out, "%s%s", i ? separator : "", form_term_name (items[i], lang));
+  return g_string_free (out, FALSE);
+}
+
 /* What p says, without its place, in the catalogue c. */
 static char *
 problem_text (const FormProblem *p, const Catalogue *c, const char *lang)
@@ -562,8 +574,14 @@ problem_text (const FormProblem *p, const Catalogue *c, const char *lang)
     suggestion = lines_field_name (suggestion, lang);
   FormProblem shown = *p;
   shown.suggestion = (char *) suggestion;
+  char *named[PROBLEM_ARGS_MAX] = { NULL };
+  for (guint i = 0; i < PROBLEM_ARGS_MAX; i++)
+    if (p->args[i] != NULL && (problem_value_args (p->code) & (1u << i)))
+      shown.args[i] = named[i] = values_named (p->args[i], lang, c->list_separator);
   g_autofree char *text = problem_render (c->problems[p->code], &shown,
                                           lines_field_name (p->field, lang));
+  for (guint i = 0; i < PROBLEM_ARGS_MAX; i++)
+    g_free (named[i]);
   if (suggestion == NULL)
     return g_steal_pointer (&text);
   g_autofree char *suffix = problem_render (c->suggestion, &shown, NULL);
