@@ -56,6 +56,15 @@ static const char *const english[PROBLEM_COUNT] = {
                              " two letters (ISO 3166-1 alpha-2)",
   [PROBLEM_REPLACES_OWN_ADDRESS] = "field \"{field}\" names the contact point's own address",
   [PROBLEM_NOT_VISIT] = "field \"{field}\": \"{1}\" is not a visit (VIS) reference",
+  [PROBLEM_MESSAGE_TOO_LARGE] = "the message is {1} bytes, over the limit of {2} bytes:"
+                                 " nothing in it was read; send the records in smaller"
+                                 " messages",
+  [PROBLEM_HEADERS_TOO_LARGE] = "the message could not be read (its headers are over the"
+                                " limit of {1} bytes): nothing in it was read; send the"
+                                " records as plain text",
+  [PROBLEM_MIME_TOO_DEEP] = "the message could not be read (MIME structure over the limits:"
+                            " {1} levels, {2} parts): nothing in it was read; send the"
+                            " records as plain text",
   [PROBLEM_NOT_FILED] = "not filed: {1}",
   [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "field \"{field}\": {1} is not a reference of a"
                                              " request or an offer",

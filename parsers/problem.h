@@ -57,6 +57,10 @@ typedef enum {
   PROBLEM_NOT_STATE_CODE,      /* {1} value */
   PROBLEM_REPLACES_OWN_ADDRESS,
   PROBLEM_NOT_VISIT,           /* {1} reference */
+  /* Why nothing in a message was read (gateway/flows/intake.c). */
+  PROBLEM_MESSAGE_TOO_LARGE,   /* {1} bytes, {2} the limit */
+  PROBLEM_HEADERS_TOO_LARGE,   /* {1} the limit in bytes */
+  PROBLEM_MIME_TOO_DEEP,       /* {1} levels, {2} parts: the limits */
   /* What the registers refuse (gateway/store/registers.c). */
   PROBLEM_NOT_FILED,           /* {1} the database's reason */
   PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE, /* {1} reference */

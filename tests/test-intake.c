@@ -519,6 +519,42 @@ test_too_deep_answered_not_automatic (void **state)
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM submissions WHERE from_addr = 'j.doe@unodc.example'"), 1);
 }
 
+/* Why nothing in a message was read is said in the answer's language: a
+ * message too large for a French contact point, one nested too deep for a
+ * Russian one (ctcgw(8), LIMITS). */
+static void
+test_unread_in_the_answers_language (void **state)
+{
+  Fixture *f = *state;
+  fixture_exec (f->db,
+      "INSERT INTO contacts (reference, entity, name, email, languages, role, status, state)"
+      " VALUES ('CTC-CP-2026-0009', 'KZ', 'Иван Петров', 'i.petrov@mfa.kz.example', '[\"ru\"]',"
+      " 'focal-point', 'active', 'active')");
+  GString *body = g_string_new (offer_body);
+  while (body->len < 20000)
+    g_string_append (body, "Description: padding padding padding padding padding\r\n");
+  g_autofree char *b = g_string_free (body, FALSE);
+  assert_int_equal (process (f, message ("m.dupont@diplomatie.fr.example", "big@fr", NULL, b)),
+                    INTAKE_REJECTED);
+  GMimeMessage *fr = fixture_queued (f->db, "ack", "m.dupont@diplomatie.fr.example");
+  g_autofree char *fr_text = fixture_part_text (g_mime_message_get_body (fr));
+  g_object_unref (fr);
+  assert_non_null (strstr (fr_text, "au-delà de la limite de 8192"));
+  assert_null (strstr (fr_text, "nothing in it"));
+  GString *m = g_string_new ("From: i.petrov@mfa.kz.example\r\nSubject: Deep\r\n"
+                             "Message-ID: <deep@kz>\r\nMIME-Version: 1.0\r\n");
+  for (int i = 0; i < 40; i++)
+    g_string_append_printf (m, "Content-Type: multipart/mixed; boundary=\"b%d\"\r\n\r\n--b%d\r\n", i, i);
+  g_string_append (m, "Content-Type: text/plain\r\n\r\nForm: standard\r\n");
+  gsize len = m->len;
+  assert_int_equal (process (f, g_bytes_new_take (g_string_free (m, FALSE), len)), INTAKE_REJECTED);
+  GMimeMessage *ru = fixture_queued (f->db, "ack", "i.petrov@mfa.kz.example");
+  g_autofree char *ru_text = fixture_part_text (g_mime_message_get_body (ru));
+  g_object_unref (ru);
+  assert_non_null (strstr (ru_text, "сообщение не удалось прочитать (структура MIME"));
+  assert_null (strstr (ru_text, "could not be read"));
+}
+
 static void
 test_approved_result_gets_the_default_reporter (void **state)
 {
@@ -950,6 +986,8 @@ main (void)
     cmocka_unit_test_setup_teardown (test_reply_subject_has_one_re, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_unknown_visit_is_an_error_not_quarantine, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_update_of_another_entitys_record_quarantined, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_unread_in_the_answers_language, setup,
+                                     fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_too_deep_answered_not_automatic, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_approved_result_gets_the_default_reporter, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_look_alikes_quarantined, setup, fixture_gateway_teardown),

@@ -100,6 +100,15 @@ static const Catalogue french = {
                                      " du point focal",
     [PROBLEM_NOT_VISIT] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN "{1}" FR_CLOSE
                           " n'est pas une référence de visite (VIS)",
+    [PROBLEM_MESSAGE_TOO_LARGE] = "le message fait {1} octets, au-delà de la limite de {2}"
+                                  " octets" FR_COLON " rien n'en a été lu\u00a0; envoyez les"
+                                  " enregistrements dans des messages plus petits",
+    [PROBLEM_HEADERS_TOO_LARGE] = "le message n'a pas pu être lu (ses en-têtes dépassent la"
+                                  " limite de {1} octets)" FR_COLON " rien n'en a été lu\u00a0;"
+                                  " envoyez les enregistrements en texte brut",
+    [PROBLEM_MIME_TOO_DEEP] = "le message n'a pas pu être lu (structure MIME au-delà des"
+                              " limites" FR_COLON " {1} niveaux, {2} parties)" FR_COLON " rien"
+                              " n'en a été lu\u00a0; envoyez les enregistrements en texte brut",
     [PROBLEM_NOT_FILED] = "non enregistré" FR_COLON " {1}",
     [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " {1} n'est la référence ni d'une"
                                                " demande ni d'une offre",
@@ -189,6 +198,15 @@ static const Catalogue spanish = {
     [PROBLEM_REPLACES_OWN_ADDRESS] = "el campo «{field}» indica la propia dirección del punto"
                                      " focal",
     [PROBLEM_NOT_VISIT] = "campo «{field}»: «{1}» no es una referencia de visita (VIS)",
+    [PROBLEM_MESSAGE_TOO_LARGE] = "el mensaje ocupa {1} bytes y supera el límite de {2} bytes:"
+                                  " no se leyó nada de su contenido; envíe los registros en"
+                                  " mensajes más pequeños",
+    [PROBLEM_HEADERS_TOO_LARGE] = "no se pudo leer el mensaje (sus encabezados superan el límite"
+                                  " de {1} bytes): no se leyó nada de su contenido; envíe los"
+                                  " registros como texto sin formato",
+    [PROBLEM_MIME_TOO_DEEP] = "no se pudo leer el mensaje (estructura MIME por encima de los"
+                              " límites: {1} niveles, {2} partes): no se leyó nada de su"
+                              " contenido; envíe los registros como texto sin formato",
     [PROBLEM_NOT_FILED] = "no registrado: {1}",
     [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "campo «{field}»: {1} no es la referencia de una"
                                                " solicitud ni de una oferta",
@@ -270,6 +288,15 @@ static const Catalogue russian = {
                                " (ISO 3166-1 alpha-2)",
     [PROBLEM_REPLACES_OWN_ADDRESS] = "в поле «{field}» указан собственный адрес координатора",
     [PROBLEM_NOT_VISIT] = "поле «{field}»: «{1}» — не номер визита (VIS)",
+    [PROBLEM_MESSAGE_TOO_LARGE] = "размер сообщения ({1} байт) превышает предел в {2} байт:"
+                                  " ничего из него не прочитано; отправьте записи в сообщениях"
+                                  " меньшего размера",
+    [PROBLEM_HEADERS_TOO_LARGE] = "сообщение не удалось прочитать (его заголовки превышают предел"
+                                  " в {1} байт): ничего из него не прочитано; отправьте записи"
+                                  " обычным текстом",
+    [PROBLEM_MIME_TOO_DEEP] = "сообщение не удалось прочитать (структура MIME превышает пределы:"
+                              " уровней — {1}, частей — {2}): ничего из него не прочитано;"
+                              " отправьте записи обычным текстом",
     [PROBLEM_NOT_FILED] = "не зарегистрировано: {1}",
     [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "поле «{field}»: {1} — не номер запроса или"
                                                " предложения",
@@ -348,6 +375,12 @@ static const Catalogue arabic = {
                                " (ISO 3166-1 alpha-2)",
     [PROBLEM_REPLACES_OWN_ADDRESS] = "الحقل «{field}» يذكر عنوان جهة التنسيق نفسها",
     [PROBLEM_NOT_VISIT] = "الحقل «{field}»: «{1}» ليس مرجع زيارة (VIS)",
+    [PROBLEM_MESSAGE_TOO_LARGE] = "حجم الرسالة {1} بايت، وهو يتجاوز الحد الأقصى البالغ {2} بايت:"
+                                  " لم يُقرأ شيء منها؛ يرجى إرسال السجلات في رسائل أصغر",
+    [PROBLEM_HEADERS_TOO_LARGE] = "تعذرت قراءة الرسالة (تتجاوز ترويساتها الحد الأقصى البالغ {1}"
+                                  " بايت): لم يُقرأ شيء منها؛ يرجى إرسال السجلات نصًا عاديًا",
+    [PROBLEM_MIME_TOO_DEEP] = "تعذرت قراءة الرسالة (بنية MIME تتجاوز الحدود: {1} مستوى، {2}"
+                              " جزءًا): لم يُقرأ شيء منها؛ يرجى إرسال السجلات نصًا عاديًا",
     [PROBLEM_NOT_FILED] = "لم يُسجَّل: {1}",
     [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "الحقل «{field}»: {1} ليس مرجع طلب أو عرض",
     [PROBLEM_NOT_VISIT_REFERENCE] = "الحقل «{field}»: {1} ليس مرجع زيارة",
@@ -422,6 +455,12 @@ static const Catalogue chinese = {
     [PROBLEM_NOT_STATE_CODE] = "字段“{field}”：“{1}”不是国家代码：应为两个字母（ISO 3166-1 alpha-2）",
     [PROBLEM_REPLACES_OWN_ADDRESS] = "字段“{field}”填写的是联络点本人的地址",
     [PROBLEM_NOT_VISIT] = "字段“{field}”：“{1}”不是访问编号（VIS）",
+    [PROBLEM_MESSAGE_TOO_LARGE] = "邮件大小为 {1} 字节，超过 {2} 字节的上限：其内容均未读取；"
+                                  "请分成较小的邮件发送记录",
+    [PROBLEM_HEADERS_TOO_LARGE] = "无法读取邮件（邮件头超过 {1} 字节的上限）：其内容均未读取；"
+                                  "请以纯文本发送记录",
+    [PROBLEM_MIME_TOO_DEEP] = "无法读取邮件（MIME 结构超出限制：{1} 层、{2} 个部分）："
+                              "其内容均未读取；请以纯文本发送记录",
     [PROBLEM_NOT_FILED] = "未登记：{1}",
     [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "字段“{field}”：{1} 不是请求或提议的编号",
     [PROBLEM_NOT_VISIT_REFERENCE] = "字段“{field}”：{1} 不是访问的编号",
