@@ -7,12 +7,14 @@
 #include <cmocka.h>
 
 #include "gateway/flows/lines.h"
+#include "gateway/base/text.h"
 
 /* English words a translation may keep: codes, formats, and words French
  * or Spanish share with English. */
 static const char *const kept_words[] = {
   "iso", "csv", "http", "https", "alpha", "req", "off", "vis", "unodc", "cis", "atc",
-  "ctc", "action", "date", "code", "bytes", "key", "message", "point", NULL,
+  "ctc", "action", "date", "code", "bytes", "key", "message", "point", "mime",
+  "messages", "structure", NULL,
 };
 
 /* A problem of code with arguments that are no words of any language. */
@@ -203,6 +205,52 @@ test_values_in_the_answers_language (void **state)
                            " institution");
 }
 
+/* The help's table of forms in each language: one line a form, its name
+ * one the gateway reads back as that form, then, all in one column, its
+ * required fields by names read back as them. */
+static void
+test_forms_table (void **state)
+{
+  (void) state;
+  for (guint l = 0; lines_languages[l] != NULL; l++)
+    {
+      const char *lang = lines_languages[l];
+      g_autofree char *table = lines_forms (lang);
+      g_auto (GStrv) rows = g_strsplit (table, "\n", -1);
+      guint column = 0, i;
+      for (i = 0; form_kinds[i] != NULL; i++)
+        {
+          assert_non_null (rows[i]);
+          const char *gap = strstr (rows[i], "  ");
+          assert_non_null (gap);
+          g_autofree char *name = g_strndup (rows[i], gap - rows[i]);
+          assert_ptr_equal (form_kind_find (name), form_kinds[i]);
+          const char *fields = gap;
+          while (*fields == ' ')
+            fields++;
+          g_autofree char *before = g_strndup (rows[i], fields - rows[i]);
+          if (i == 0)
+            column = text_width (before);
+          assert_int_equal (text_width (before), column);
+          const char *separator = strcmp (lang, "zh") == 0 ? "、"
+                                  : strcmp (lang, "ar") == 0 ? "، " : ", ";
+          g_auto (GStrv) names = g_strsplit (fields, separator, -1);
+          guint n = 0;
+          for (guint j = 0; j < form_kinds[i]->n_fields; j++)
+            if (form_kinds[i]->fields[j].required)
+              {
+                assert_non_null (names[n]);
+                assert_string_equal (form_key_canonical (names[n]), form_kinds[i]->fields[j].name);
+                n++;
+              }
+          assert_null (names[n]);
+        }
+      assert_null (rows[i]);
+    }
+  g_autofree char *fr = lines_forms ("fr");
+  assert_non_null (strstr (fr, "\nnorme                       Titre, Organisme émetteur, Domaines\n"));
+}
+
 /* The line of each record filed, in each language, with the fields an
  * update changed by their names in that language. */
 static void
@@ -241,6 +289,7 @@ main (void)
     cmocka_unit_test (test_russian_area),
     cmocka_unit_test (test_unknown_field_suggests_own_language),
     cmocka_unit_test (test_values_in_the_answers_language),
+    cmocka_unit_test (test_forms_table),
     cmocka_unit_test (test_accepted_lines),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);

@@ -438,6 +438,15 @@ answer_template (IntakeOutcome outcome)
     }
 }
 
+/* The table of forms of the help text, in the language of its template. */
+static void
+set_forms (Intake *in)
+{
+  g_autofree char *lang = lines_language (in);
+  g_autofree char *forms = lines_forms (tpl_language ("help", lang, "txt"));
+  tpl_set (in->answer, "forms", forms);
+}
+
 /* Sets *hold when the records of an authorized sender that nothing
  * authenticated wait for the policy of [authentication] require
  * (ctcgw.conf(5)), or the entities' own (ctcgw(8), AUTHENTICATION):
@@ -504,7 +513,10 @@ process_submission (Intake *in, GError **error)
         return FALSE;
     }
   else if (parse->records->len == 0 && parse->problems->len == 0)
-    in->outcome = INTAKE_NO_RECORDS;
+    {
+      in->outcome = INTAKE_NO_RECORDS;
+      set_forms (in);
+    }
   else if (!file_records (in, parse, error))
     return FALSE;
   gint64 answer = send_answer (in, answer_template (in->outcome), error);

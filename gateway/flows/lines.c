@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "gateway/flows/lines.h"
+#include "gateway/base/text.h"
 
 /* French quotes and colon, with the no-break space French puts inside. */
 #define FR_OPEN "«\u00a0"
@@ -560,12 +561,27 @@ catalogue (const char *lang)
   return NULL;
 }
 
-const char *
-lines_field_name (const char *canonical, const char *lang)
+/* The title of the thing a record describes (an activity, a source, a
+ * standard), where field_names gives a contact point's job title; each a
+ * key of parsers/keys.c for Title. */
+static const char *const thing_title[] = {
+  "العنوان", "Title", "Título", "Titre", "Название", "标题",
+};
+
+/* The column of lang in lines_languages, or the NULL at its end. */
+static guint
+language_column (const char *lang)
 {
   guint column = 0;
   while (lines_languages[column] != NULL && g_strcmp0 (lines_languages[column], lang) != 0)
     column++;
+  return column;
+}
+
+const char *
+lines_field_name (const char *canonical, const char *lang)
+{
+  guint column = language_column (lang);
   if (canonical == NULL || lines_languages[column] == NULL)
     return canonical;
   for (guint i = 0; i < G_N_ELEMENTS (field_names); i++)
@@ -669,4 +685,42 @@ lines_accepted (const FiledRecord *filed, const char *lang)
   if (c == NULL)
     return g_strdup_printf ("accepted %s (%s)", filed->reference, filed_how_name (filed->how));
   return fill (fields ? c->updated_fields : c->accepted[filed->how], filed->reference, list);
+}
+
+/* The required fields of kind named in lang, joined with separator. */
+static void
+append_required (GString *out, const struct form_kind *kind, const char *lang,
+                 const char *separator)
+{
+  gboolean first = TRUE;
+  guint column = language_column (lang);
+  for (guint i = 0; i < kind->n_fields; i++)
+    if (kind->fields[i].required)
+      {
+        const char *field = kind->fields[i].name;
+        gboolean thing = strcmp (field, "Title") == 0 && kind != &form_contact_point
+                         && lines_languages[column] != NULL;
+        g_string_append_printf (out, "%s%s", first ? "" : separator,
+                                thing ? thing_title[column] : lines_field_name (field, lang));
+        first = FALSE;
+      }
+}
+
+char *
+lines_forms (const char *lang)
+{
+  const Catalogue *c = catalogue (lang);
+  guint width = 0;
+  for (guint i = 0; form_kinds[i] != NULL; i++)
+    width = MAX (width, text_width (form_term_name (form_kinds[i]->name, lang)));
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; form_kinds[i] != NULL; i++)
+    {
+      const char *name = form_term_name (form_kinds[i]->name, lang);
+      g_string_append_printf (out, "%s%s", i ? "\n" : "", name);
+      for (guint w = text_width (name); w < width + 2; w++)
+        g_string_append_c (out, ' ');
+      append_required (out, form_kinds[i], lang, c ? c->list_separator : ", ");
+    }
+  return g_string_free (out, FALSE);
 }
