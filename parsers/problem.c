@@ -79,21 +79,28 @@ static const char *const english[PROBLEM_COUNT] = {
   [PROBLEM_NOT_OF_REGISTER] = "field \"{field}\": {1} is not a reference of the {2} register",
 };
 
-/* The arguments of each code that are values: see problem_value_args. */
-static const guint value_args[PROBLEM_COUNT] = {
-  [PROBLEM_FIELD_NOT_IN_FORM] = 1u << 1,
-  [PROBLEM_NO_FORM] = 1u << 0,
-  [PROBLEM_UNKNOWN_FORM_LIST] = 1u << 1,
-  [PROBLEM_REFERENCE_WRONG_KIND] = 1u << 1,
-  [PROBLEM_NOT_CHOICE] = 1u << 1,
-  [PROBLEM_SEND_WITH_FORM] = 1u << 2,
+/* The arguments of each code that are not text: see problem_arg. */
+#define V PROBLEM_ARG_VALUES
+#define R PROBLEM_ARG_REGISTER
+static const ProblemArg args[PROBLEM_COUNT][PROBLEM_ARGS_MAX] = {
+  [PROBLEM_FIELD_NOT_IN_FORM] = { 0, V },
+  [PROBLEM_NO_FORM] = { V },
+  [PROBLEM_UNKNOWN_FORM_LIST] = { 0, V },
+  [PROBLEM_REFERENCE_WRONG_KIND] = { 0, V },
+  [PROBLEM_NOT_CHOICE] = { 0, V },
+  [PROBLEM_NOT_IN_REGISTER] = { 0, R },
+  [PROBLEM_SEND_WITH_FORM] = { 0, R, V },
+  [PROBLEM_OTHER_REGISTER] = { 0, R, R },
+  [PROBLEM_NOT_OF_REGISTER] = { 0, R },
 };
+#undef V
+#undef R
 
-guint
-problem_value_args (ProblemCode code)
+ProblemArg
+problem_arg (ProblemCode code, guint n)
 {
-  g_assert ((guint) code < PROBLEM_COUNT);
-  return value_args[code];
+  g_assert ((guint) code < PROBLEM_COUNT && n < PROBLEM_ARGS_MAX);
+  return args[code][n];
 }
 
 const char problem_english_suggestion[] = "; did you mean \"{s}\"?";

@@ -108,11 +108,18 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FormProblem, form_problem_free)
  * and {s} by its suggestion; a missing one reads as an empty string. */
 char *problem_render (const char *pattern, const FormProblem *p, const char *field_name);
 
-/* The arguments of code that are English words of values (parsers/terms.c:
- * form names, the choices of a field) or lists of them joined with ", ",
- * which an answer names in its own language: bit n set for argument
- * {n+1}. */
-guint problem_value_args (ProblemCode code);
+/* What an argument of a problem is, for an answer that names it in its own
+ * language. */
+typedef enum {
+  PROBLEM_ARG_TEXT,      /* shown as it is: a value as written, a number */
+  PROBLEM_ARG_VALUES,    /* English words of values (parsers/terms.c: form
+                            names, the choices of a field), one or several
+                            joined with ", " */
+  PROBLEM_ARG_REGISTER,  /* a register's name: "offers" */
+} ProblemArg;
+
+/* What argument {n+1} of code is. */
+ProblemArg problem_arg (ProblemCode code, guint n);
 
 /* The English wording of code, and of a suggestion ("; did you mean
  * \"{s}\"?"). */

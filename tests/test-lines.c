@@ -17,6 +17,23 @@ static const char *const kept_words[] = {
   "messages", "structure", NULL,
 };
 
+/* Fails when an answer in ar, ru or zh names the register name in
+ * English. */
+static void
+assert_register_named (const char *name)
+{
+  g_autoptr (FormProblem) p = problem_new_args (NULL, 2, FALSE, "Reference",
+                                                PROBLEM_NOT_OF_REGISTER, NULL,
+                                                "CTC-OFF-2026-0001", name, NULL);
+  const char *const langs[] = { "ar", "ru", "zh" };
+  for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
+    {
+      g_autofree char *text = lines_problem (p, langs[l]);
+      if (strstr (text, name) != NULL)
+        fail_msg ("%s: register \"%s\" left in \"%s\"", langs[l], name, text);
+    }
+}
+
 /* A problem of code with arguments that are no words of any language. */
 static FormProblem *
 problem_of (ProblemCode code, const char *field, const char *suggestion)
@@ -205,6 +222,30 @@ test_values_in_the_answers_language (void **state)
                            " institution");
 }
 
+/* The registers a problem names are named in the answer's language, and
+ * so is the form to send a reference with. */
+static void
+test_registers_in_the_answers_language (void **state)
+{
+  (void) state;
+  g_autoptr (FormProblem) p = problem_new_args (NULL, 2, FALSE, "Reference",
+                                                PROBLEM_SEND_WITH_FORM, NULL,
+                                                "CTC-OFF-2026-0001", "offers",
+                                                "assistance-offer", NULL);
+  g_autofree char *ru = lines_problem (p, "ru");
+  assert_string_equal (ru, "строка 2: поле «Номер»: CTC-OFF-2026-0001 — номер из реестра"
+                           " «предложения помощи»: отправьте его с «Форма: предложение помощи»");
+  g_autofree char *zh = lines_problem (p, "zh");
+  assert_string_equal (zh, "第 2 行：字段“编号”：CTC-OFF-2026-0001 是“援助提议”登记册的编号："
+                           "请以“表格：援助提议”发送");
+  const char *registers[] = { "visits", "meetings", "circulars", "submissions", NULL };
+  for (guint k = 0; form_kinds[k] != NULL; k++)
+    if (form_kinds[k]->ref_kind != NULL)
+      assert_register_named (form_kinds[k]->register_name);
+  for (guint k = 0; registers[k] != NULL; k++)
+    assert_register_named (registers[k]);
+}
+
 /* The help's table of forms in each language: one line a form, its name
  * one the gateway reads back as that form, then, all in one column, its
  * required fields by names read back as them. */
@@ -290,6 +331,7 @@ main (void)
     cmocka_unit_test (test_unknown_field_suggests_own_language),
     cmocka_unit_test (test_values_in_the_answers_language),
     cmocka_unit_test (test_forms_table),
+    cmocka_unit_test (test_registers_in_the_answers_language),
     cmocka_unit_test (test_accepted_lines),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);

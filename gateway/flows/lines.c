@@ -606,6 +606,44 @@ fill (const char *pattern, const char *one, const char *two)
   return problem_render (pattern, &args, NULL);
 }
 
+/* The registers by their names in lang (columns of lines_languages). */
+static const struct {
+  const char *name;
+  const char *names[6];
+} register_names[] = {
+  { "offers", { "عروض المساعدة", "offers", "ofertas de asistencia", "offres d'assistance",
+                "предложения помощи", "援助提议" } },
+  { "requests", { "طلبات المساعدة", "requests", "solicitudes de asistencia",
+                  "demandes d'assistance", "запросы о помощи", "援助请求" } },
+  { "results", { "نتائج المساعدة", "results", "resultados de la asistencia",
+                 "résultats de l'assistance", "результаты помощи", "援助结果" } },
+  { "contacts", { "جهات التنسيق", "contacts", "puntos focales", "points focaux",
+                  "координаторы", "联络点" } },
+  { "sources", { "مصادر المعلومات", "sources", "fuentes de información",
+                 "sources d'information", "источники информации", "信息来源" } },
+  { "standards", { "المعايير", "standards", "normas", "normes", "стандарты", "标准" } },
+  { "inventory", { "الجرد", "inventory", "inventario", "inventaire", "перечень", "清单" } },
+  { "visits", { "الزيارات", "visits", "visitas", "visites", "визиты", "访问" } },
+  { "meetings", { "الاجتماعات", "meetings", "reuniones", "réunions", "совещания", "会议" } },
+  { "circulars", { "التعاميم", "circulars", "circulares", "circulaires", "циркуляры",
+                   "通函" } },
+  { "submissions", { "الرسائل الواردة", "submissions", "envíos", "soumissions",
+                     "поступившие материалы", "提交材料" } },
+  { "entities", { "الكيانات", "entities", "entidades", "entités", "структуры", "实体" } },
+  { "groups", { "المجموعات", "groups", "grupos", "groupes", "группы", "组别" } },
+};
+
+/* The register name in lang, or name itself when it has none there. */
+static const char *
+register_name (const char *name, const char *lang)
+{
+  guint column = language_column (lang);
+  for (guint i = 0; lines_languages[column] != NULL && i < G_N_ELEMENTS (register_names); i++)
+    if (strcmp (register_names[i].name, name) == 0)
+      return register_names[i].names[column];
+  return name;
+}
+
 /* The English values of list (one, or several joined with ", ") named in
  * lang and joined with separator: "haute, moyenne, basse", "高、中、低". */
 static char *
@@ -630,9 +668,11 @@ problem_text (const FormProblem *p, const Catalogue *c, const char *lang)
   FormProblem shown = *p;
   shown.suggestion = (char *) suggestion;
   char *named[PROBLEM_ARGS_MAX] = { NULL };
-  for (guint i = 0; i < PROBLEM_ARGS_MAX; i++)
-    if (p->args[i] != NULL && (problem_value_args (p->code) & (1u << i)))
+  for (guint i = 0; i < PROBLEM_ARGS_MAX && p->args[i] != NULL; i++)
+    if (problem_arg (p->code, i) == PROBLEM_ARG_VALUES)
       shown.args[i] = named[i] = values_named (p->args[i], lang, c->list_separator);
+    else if (problem_arg (p->code, i) == PROBLEM_ARG_REGISTER)
+      shown.args[i] = (char *) register_name (p->args[i], lang);
   g_autofree char *text = problem_render (c->problems[p->code], &shown,
                                           lines_field_name (p->field, lang));
   for (guint i = 0; i < PROBLEM_ARGS_MAX; i++)
