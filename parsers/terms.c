@@ -127,7 +127,7 @@ static const struct {
   { "ru", "права человека", "human-rights" }, { "ar", "حقوق الإنسان", "human-rights" },
   { "zh", "人权", "human-rights" },
   { "fr", "autre", "other" }, { "es", "otro", "other" }, { "ru", "другое", "other" },
-  { "ar", "أخرى", "other" }, { "zh", "其他", "other" },
+  { "ar", "أخرى", "other" }, { "ar", "غير ذلك", "other" }, { "zh", "其他", "other" },
   /* Priority */
   { "fr", "haute", "high" }, { "fr", "élevée", "high" }, { "es", "alta", "high" },
   { "ru", "высокий", "high" }, { "ru", "высокая", "high" }, { "ar", "عالية", "high" },
@@ -196,6 +196,7 @@ static const struct {
   { "es", "guía legislativa", "legislative-guide" },
   { "ru", "руководство для законодательных органов", "legislative-guide" },
   { "ru", "законодательное руководство", "legislative-guide" },
+  { "ru", "руководство по законодательству", "legislative-guide" },
   { "ar", "دليل تشريعي", "legislative-guide" }, { "ar", "الدليل التشريعي", "legislative-guide" },
   { "zh", "立法指南", "legislative-guide" },
   /* Kind of an inventory entry ("other" is with the areas) */

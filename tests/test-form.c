@@ -768,6 +768,10 @@ test_value_names (void **state)
   assert_string_equal (form_term_value ("реестр экспертов", source_kinds), "expert-roster");
   assert_string_equal (form_term_value ("الدليل التشريعي", source_kinds), "legislative-guide");
   assert_string_equal (form_term_value ("培训", source_kinds), "training");
+  /* The words of the sources reminder (templates/sources-reminder.*.txt). */
+  assert_string_equal (form_term_value ("руководство по законодательству", source_kinds),
+                       "legislative-guide");
+  assert_string_equal (form_term_value ("غير ذلك", source_kinds), "other");
   const char *const inventory_kinds[] = { "activity", "mechanism", "institution", NULL };
   assert_string_equal (form_term_value ("Mecanismo", inventory_kinds), "mechanism");
   assert_null (form_term_value ("formation", inventory_kinds));
