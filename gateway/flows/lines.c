@@ -1,7 +1,7 @@
 /* See lines.h.  One table a language: the wording of every problem code
  * of parsers/problem.h, the place of a problem (line, row, file), the
- * record lines, and the field names.  UN terminology: a focal point is a
- * point focal, punto focal, координатор, جهة تنسيق, 联络点. */
+ * record lines; and the field and register names.  UN terminology: a
+ * focal point is a point focal, punto focal, координатор, جهة تنسيق, 联络点. */
 #include <string.h>
 
 #include "gateway/flows/lines.h"
