@@ -858,7 +858,7 @@ parse_mime (const char *data, gsize len, const CtcLimits *limits, GError **error
   if (header_block_length (buf->data, buf->len) > CTC_HEADER_MAX)
     {
       g_byte_array_unref (buf);
-      g_set_error (error, MAIL_ERROR, MAIL_ERROR_STRUCTURE,
+      g_set_error (error, MAIL_ERROR, MAIL_ERROR_HEADERS,
                    "message headers are over the limit of %u bytes", CTC_HEADER_MAX);
       return NULL;
     }

@@ -23,6 +23,7 @@ typedef enum {
   MAIL_ERROR_TOO_LARGE,  /* over limits->message_max */
   MAIL_ERROR_STRUCTURE,  /* MIME deeper or with more parts than allowed */
   MAIL_ERROR_UNREADABLE, /* not a message at all */
+  MAIL_ERROR_HEADERS,    /* headers over CTC_HEADER_MAX bytes */
 } MailError;
 #define MAIL_ERROR mail_error_quark ()
 GQuark mail_error_quark (void);

@@ -548,7 +548,7 @@ test_limit_headers (void **state)
   while (raw->len <= CTC_HEADER_MAX)
     g_string_append (raw, "X-Filler: 0123456789012345678901234567890123456789012345678901234567890\n");
   g_string_append (raw, "\nbody\n");
-  assert_parse_fails (raw->str, raw->len, NULL, MAIL_ERROR_STRUCTURE);
+  assert_parse_fails (raw->str, raw->len, NULL, MAIL_ERROR_HEADERS);
   g_string_free (raw, TRUE);
 }
 
