@@ -222,8 +222,8 @@ static const Catalogue russian = {
   .lang = "ru",
   .problems = {
     [PROBLEM_OTHER] = "{1}",
-    [PROBLEM_MORE_PROBLEMS] = "обнаружены и другие ошибки, они не перечислены",
-    [PROBLEM_RECORDS_MAX] = "в одном сообщении более {1} записей; остальные не прочитаны",
+    [PROBLEM_MORE_PROBLEMS] = "обнаружены и другие ошибки, которые здесь не перечислены",
+    [PROBLEM_RECORDS_MAX] = "в одном сообщении более {1} записей; остальные не обработаны",
     [PROBLEM_EXPECTED_KEY] = "ожидалась строка вида «Поле: значение»",
     [PROBLEM_VALUE_TOO_LONG] = "поле «{field}» длиннее {1} символов",
     [PROBLEM_FIELDS_MAX] = "в одной записи более {1} полей",
@@ -233,54 +233,60 @@ static const Catalogue russian = {
     [PROBLEM_REPEATED_AT_LINE] = "поле «{field}» указано более одного раза (впервые в строке {1})",
     [PROBLEM_REPEATED_AT_ROW] = "поле «{field}» указано более одного раза (впервые в строке"
                                 " таблицы {1})",
-    [PROBLEM_NO_FORM] = "форма не указана; возможные формы: {1}",
+    [PROBLEM_NO_FORM] = "форма не указана; допустимые формы: {1}",
     [PROBLEM_UNKNOWN_FORM] = "неизвестная форма «{1}»",
-    [PROBLEM_UNKNOWN_FORM_LIST] = "неизвестная форма «{1}»; возможные формы: {2}",
+    [PROBLEM_UNKNOWN_FORM_LIST] = "неизвестная форма «{1}»; допустимые формы: {2}",
     [PROBLEM_REFERENCE_WRONG_KIND] = "номер «{1}» не относится к форме «{2}»"
                                      " (ПРЕФИКС-{3}-ГОД-НОМЕР)",
-    [PROBLEM_WITHDRAW_NEEDS_REFERENCE] = "для «Действие: отозвать» нужен Номер записи, которую"
-                                         " следует отозвать",
-    [PROBLEM_REQUIRED] = "поле «{field}» обязательно",
+    [PROBLEM_WITHDRAW_NEEDS_REFERENCE] = "для «Действие: отозвать» необходимо указать номер"
+                                         " отзываемой записи в поле «Номер»",
+    [PROBLEM_REQUIRED] = "поле «{field}» обязательно для заполнения",
     [PROBLEM_CSV_COLUMNS_MAX] = "более {1} столбцов",
     [PROBLEM_CSV_NO_FORM_COLUMN] = "нет столбца «Форма», и имя файла не называет форму",
     [PROBLEM_CSV_UNNAMED_COLUMN] = "у столбца {1} нет названия в заголовке",
-    [PROBLEM_CSV_CELLS] = "ячеек больше ({1}), чем столбцов в заголовке ({2})",
-    [PROBLEM_CSV_INVALID] = "недопустимый CSV; остальная часть файла не прочитана",
+    [PROBLEM_CSV_CELLS] = "число ячеек ({1}) не совпадает с числом столбцов в"
+                          " заголовке ({2})",
+    [PROBLEM_CSV_INVALID] = "недопустимый файл CSV; остальная часть файла не"
+                            " обработана",
     [PROBLEM_CSV_NO_HEADER] = "нет строки заголовка",
-    [PROBLEM_NOT_DATE] = "поле «{field}»: «{1}» — не дата вида 2026-03-02",
-    [PROBLEM_NOT_YEAR] = "поле «{field}»: «{1}» — не год вида 2026",
-    [PROBLEM_NOT_EMAIL] = "поле «{field}»: «{1}» — не адрес электронной почты",
-    [PROBLEM_NOT_URL] = "поле «{field}»: «{1}» — не адрес http или https",
-    [PROBLEM_NOT_PHONE] = "поле «{field}»: «{1}» — не номер телефона",
-    [PROBLEM_NOT_CHOICE] = "поле «{field}»: «{1}» — не одно из значений {2}",
-    [PROBLEM_NOT_REFERENCE] = "поле «{field}»: «{1}» — не номер вида CTC-OFF-2026-0042",
-    [PROBLEM_NOT_ACTION] = "поле «{field}»: «{1}» — не действие; допустимо только «отозвать»",
+    [PROBLEM_NOT_DATE] = "поле «{field}»: «{1}» не является датой в формате 2026-03-02",
+    [PROBLEM_NOT_YEAR] = "поле «{field}»: «{1}» не является годом в формате 2026",
+    [PROBLEM_NOT_EMAIL] = "поле «{field}»: «{1}» не является адресом электронной почты",
+    [PROBLEM_NOT_URL] = "поле «{field}»: «{1}» не является адресом http или https",
+    [PROBLEM_NOT_PHONE] = "поле «{field}»: «{1}» не является номером телефона",
+    [PROBLEM_NOT_CHOICE] = "поле «{field}»: «{1}» не является одним из значений: {2}",
+    [PROBLEM_NOT_REFERENCE] = "поле «{field}»: «{1}» не является номером в формате"
+                              " CTC-OFF-2026-0042",
+    [PROBLEM_NOT_ACTION] = "поле «{field}»: «{1}» не является действием;"
+                           " допустимо только «отозвать»",
     [PROBLEM_UNKNOWN_ENTITY] = "поле «{field}»: неизвестное государство или организация «{1}»",
-    [PROBLEM_NOT_STATE] = "поле «{field}»: «{1}» — не государство",
+    [PROBLEM_NOT_STATE] = "поле «{field}»: «{1}» не является государством",
     [PROBLEM_UNKNOWN_AREA] = "поле «{field}»: неизвестная область «{1}»",
     [PROBLEM_UNKNOWN_LANGUAGE] = "поле «{field}»: неизвестный код языка (ISO 639-1) «{1}»",
     [PROBLEM_LIST_TOO_LONG] = "поле «{field}»: более {1} элементов",
-    [PROBLEM_NO_VALUE] = "поле «{field}»: значение не указано",
-    [PROBLEM_NEITHER_REQUEST_NOR_OFFER] = "поле «{field}»: «{1}» — не запрос (REQ) и не"
-                                          " предложение (OFF)",
-    [PROBLEM_END_BEFORE_START] = "поле «{field}»: {1} раньше даты начала, {2}",
-    [PROBLEM_NOT_ENTITY_CODE] = "поле «{field}»: «{1}» — не код: от 2 до {2} букв, цифр и «-»,"
-                                " например UNODC или CIS-ATC",
-    [PROBLEM_NOT_STATE_CODE] = "поле «{field}»: «{1}» — не код государства: две буквы"
-                               " (ISO 3166-1 alpha-2)",
+    [PROBLEM_NO_VALUE] = "поле «{field}»: не указано ни одного значения",
+    [PROBLEM_NEITHER_REQUEST_NOR_OFFER] = "поле «{field}»: «{1}» не является ни запросом (REQ),"
+                                          " ни предложением (OFF)",
+    [PROBLEM_END_BEFORE_START] = "поле «{field}»: {1} предшествует дате начала ({2})",
+    [PROBLEM_NOT_ENTITY_CODE] = "поле «{field}»: «{1}» не является кодом: от 2 до {2}"
+                                " букв, цифр и знаков «-», например UNODC или CIS-ATC",
+    [PROBLEM_NOT_STATE_CODE] = "поле «{field}»: «{1}» не является кодом государства:"
+                               " две буквы (ISO 3166-1 alpha-2)",
     [PROBLEM_REPLACES_OWN_ADDRESS] = "в поле «{field}» указан собственный адрес координатора",
-    [PROBLEM_NOT_VISIT] = "поле «{field}»: «{1}» — не номер визита (VIS)",
+    [PROBLEM_NOT_VISIT] = "поле «{field}»: «{1}» не является номером визита (VIS)",
     [PROBLEM_NOT_FILED] = "не зарегистрировано: {1}",
-    [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "поле «{field}»: {1} — не номер запроса или"
-                                               " предложения",
-    [PROBLEM_NOT_VISIT_REFERENCE] = "поле «{field}»: {1} — не номер визита",
+    [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "поле «{field}»: {1} не является номером запроса"
+                                               " или предложения",
+    [PROBLEM_NOT_VISIT_REFERENCE] = "поле «{field}»: {1} не является номером визита",
     [PROBLEM_NOT_IN_REGISTER] = "поле «{field}»: записи {1} нет в реестре «{2}»",
-    [PROBLEM_NEEDS_VALUE] = "поле «{field}»: для новой записи нужно значение",
+    [PROBLEM_NEEDS_VALUE] = "поле «{field}»: для новой записи необходимо указать значение",
     [PROBLEM_WITHDRAWN] = "поле «{field}»: запись {1} отозвана",
-    [PROBLEM_SEND_WITH_FORM] = "поле «{field}»: {1} — номер из реестра «{2}»: отправьте его"
-                               " с «Форма: {3}»",
-    [PROBLEM_OTHER_REGISTER] = "поле «{field}»: {1} — номер из реестра «{2}», а не «{3}»",
-    [PROBLEM_NOT_OF_REGISTER] = "поле «{field}»: {1} — не номер из реестра «{2}»",
+    [PROBLEM_SEND_WITH_FORM] = "поле «{field}»: {1} является номером записи реестра «{2}»:"
+                               " направьте его со строкой «Форма: {3}»",
+    [PROBLEM_OTHER_REGISTER] = "поле «{field}»: {1} является номером записи реестра"
+                               " «{2}», а не реестра «{3}»",
+    [PROBLEM_NOT_OF_REGISTER] = "поле «{field}»: {1} не является номером записи"
+                                " реестра «{2}»",
   },
   .suggestion = "; возможно, имелось в виду «{s}»?",
   .at_line = "строка {1}: ",
@@ -460,7 +466,7 @@ static const struct {
   { "Reference", { "المرجع", "Reference", "Referencia", "Référence", "Номер", "编号" } },
   { "Action", { "الإجراء", "Action", "Acción", "Action", "Действие", "操作" } },
   { "Entity", { "الكيان", "Entity", "Entidad", "Entité", "Структура", "实体" } },
-  { "Name", { "الاسم", "Name", "Nombre", "Nom", "Имя", "姓名" } },
+  { "Name", { "الاسم", "Name", "Nombre", "Nom", "ФИО", "姓名" } },
   { "Email", { "البريد الإلكتروني", "Email", "Correo electrónico", "Courriel",
                "Электронная почта", "电子邮件" } },
   { "Title", { "المسمى الوظيفي", "Title", "Cargo", "Fonction", "Должность", "职务" } },
