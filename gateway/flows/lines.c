@@ -50,7 +50,8 @@ static const Catalogue french = {
                                      " référence du formulaire " FR_OPEN "{2}" FR_CLOSE
                                      " (PRÉFIXE-{3}-ANNÉE-NUMÉRO)",
     [PROBLEM_WITHDRAW_NEEDS_REFERENCE] = FR_OPEN "Action" FR_COLON " retirer" FR_CLOSE " exige la"
-                                         " Référence de l'enregistrement à retirer",
+                                         " référence de l'enregistrement à retirer (champ "
+                                         FR_OPEN "Référence" FR_CLOSE ")",
     [PROBLEM_REQUIRED] = "le champ " FR_OPEN "{field}" FR_CLOSE " est obligatoire",
     [PROBLEM_CSV_COLUMNS_MAX] = "plus de {1} colonnes",
     [PROBLEM_CSV_NO_FORM_COLUMN] = "aucune colonne " FR_OPEN "Formulaire" FR_CLOSE ", et le nom du"
@@ -70,7 +71,7 @@ static const Catalogue french = {
     [PROBLEM_NOT_PHONE] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN "{1}" FR_CLOSE
                           " n'est pas un numéro de téléphone",
     [PROBLEM_NOT_CHOICE] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN "{1}" FR_CLOSE
-                           " n'est pas l'une des valeurs {2}",
+                           " ne figure pas parmi les valeurs suivantes" FR_COLON " {2}",
     [PROBLEM_NOT_REFERENCE] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN "{1}"
                               FR_CLOSE " n'est pas une référence comme CTC-OFF-2026-0042",
     [PROBLEM_NOT_ACTION] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN "{1}" FR_CLOSE
@@ -88,16 +89,16 @@ static const Catalogue french = {
     [PROBLEM_NEITHER_REQUEST_NOR_OFFER] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN
                                           "{1}" FR_CLOSE " n'est ni une demande (REQ) ni une"
                                           " offre (OFF)",
-    [PROBLEM_END_BEFORE_START] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " {1} est antérieure"
-                                 " au début, {2}",
+    [PROBLEM_END_BEFORE_START] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " la date {1} est"
+                                 " antérieure à la date de début ({2})",
     [PROBLEM_NOT_ENTITY_CODE] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN "{1}"
                                 FR_CLOSE " n'est pas un code" FR_COLON " de 2 à {2} lettres,"
                                 " chiffres et " FR_OPEN "-" FR_CLOSE ", comme UNODC ou CIS-ATC",
     [PROBLEM_NOT_STATE_CODE] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN "{1}"
                                FR_CLOSE " n'est pas un code d'État" FR_COLON " deux lettres"
                                " (ISO 3166-1 alpha-2)",
-    [PROBLEM_REPLACES_OWN_ADDRESS] = "le champ " FR_OPEN "{field}" FR_CLOSE " donne l'adresse même"
-                                     " du point focal",
+    [PROBLEM_REPLACES_OWN_ADDRESS] = "le champ " FR_OPEN "{field}" FR_CLOSE " indique l'adresse"
+                                     " du point focal lui-même",
     [PROBLEM_NOT_VISIT] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN "{1}" FR_CLOSE
                           " n'est pas une référence de visite (VIS)",
     [PROBLEM_NOT_FILED] = "non enregistré" FR_COLON " {1}",
