@@ -137,7 +137,7 @@ static const Catalogue spanish = {
   .lang = "es",
   .problems = {
     [PROBLEM_OTHER] = "{1}",
-    [PROBLEM_MORE_PROBLEMS] = "se encontraron más problemas, que no se enumeran",
+    [PROBLEM_MORE_PROBLEMS] = "se encontraron otros problemas, que no se enumeran",
     [PROBLEM_RECORDS_MAX] = "más de {1} registros en un mismo mensaje; los demás no se leyeron",
     [PROBLEM_EXPECTED_KEY] = "se esperaba «Campo: valor»",
     [PROBLEM_VALUE_TOO_LONG] = "el campo «{field}» supera los {1} caracteres",
@@ -154,22 +154,22 @@ static const Catalogue spanish = {
     [PROBLEM_UNKNOWN_FORM_LIST] = "formulario desconocido «{1}»; los formularios son: {2}",
     [PROBLEM_REFERENCE_WRONG_KIND] = "la referencia «{1}» no es una referencia del formulario"
                                      " «{2}» (PREFIJO-{3}-AÑO-NÚMERO)",
-    [PROBLEM_WITHDRAW_NEEDS_REFERENCE] = "«Acción: retirar» requiere la Referencia del registro"
-                                         " que se retira",
+    [PROBLEM_WITHDRAW_NEEDS_REFERENCE] = "«Acción: retirar» requiere indicar la referencia del"
+                                         " registro que se retira (campo «Referencia»)",
     [PROBLEM_REQUIRED] = "el campo «{field}» es obligatorio",
     [PROBLEM_CSV_COLUMNS_MAX] = "más de {1} columnas",
     [PROBLEM_CSV_NO_FORM_COLUMN] = "no hay columna «Formulario» y el nombre del archivo no"
                                    " indica ningún formulario",
     [PROBLEM_CSV_UNNAMED_COLUMN] = "la columna {1} no tiene nombre en el encabezado",
     [PROBLEM_CSV_CELLS] = "{1} celdas, pero el encabezado tiene {2}",
-    [PROBLEM_CSV_INVALID] = "CSV no válido; el resto del archivo no se leyó",
+    [PROBLEM_CSV_INVALID] = "archivo CSV no válido; el resto del archivo no se leyó",
     [PROBLEM_CSV_NO_HEADER] = "falta la fila de encabezado",
     [PROBLEM_NOT_DATE] = "campo «{field}»: «{1}» no es una fecha como 2026-03-02",
     [PROBLEM_NOT_YEAR] = "campo «{field}»: «{1}» no es un año como 2026",
     [PROBLEM_NOT_EMAIL] = "campo «{field}»: «{1}» no es una dirección de correo electrónico",
     [PROBLEM_NOT_URL] = "campo «{field}»: «{1}» no es una dirección http o https",
     [PROBLEM_NOT_PHONE] = "campo «{field}»: «{1}» no es un número de teléfono",
-    [PROBLEM_NOT_CHOICE] = "campo «{field}»: «{1}» no es uno de los valores {2}",
+    [PROBLEM_NOT_CHOICE] = "campo «{field}»: «{1}» no es ninguno de los valores siguientes: {2}",
     [PROBLEM_NOT_REFERENCE] = "campo «{field}»: «{1}» no es una referencia como"
                               " CTC-OFF-2026-0042",
     [PROBLEM_NOT_ACTION] = "campo «{field}»: «{1}» no es una acción; la única es «retirar»",
@@ -182,7 +182,7 @@ static const Catalogue spanish = {
     [PROBLEM_NO_VALUE] = "campo «{field}»: no se indica ningún valor",
     [PROBLEM_NEITHER_REQUEST_NOR_OFFER] = "campo «{field}»: «{1}» no es ni una solicitud (REQ)"
                                           " ni una oferta (OFF)",
-    [PROBLEM_END_BEFORE_START] = "campo «{field}»: {1} es anterior al inicio, {2}",
+    [PROBLEM_END_BEFORE_START] = "campo «{field}»: la fecha {1} es anterior a la fecha de inicio ({2})",
     [PROBLEM_NOT_ENTITY_CODE] = "campo «{field}»: «{1}» no es un código: de 2 a {2} letras,"
                                 " cifras y «-», como UNODC o CIS-ATC",
     [PROBLEM_NOT_STATE_CODE] = "campo «{field}»: «{1}» no es un código de Estado: dos letras"
