@@ -177,7 +177,7 @@ test_unknown_field_suggests_own_language (void **state)
   assert_string_equal (fr, "notes.txt, ligne 3\u00a0: champ inconnu «\u00a0Emial\u00a0»"
                            "\u00a0; vouliez-vous dire «\u00a0Courriel\u00a0»\u00a0?");
   g_autofree char *ar = lines_problem (p, "ar");
-  assert_string_equal (ar, "notes.txt، السطر 3: حقل غير معروف «Emial»؛ هل تقصد «البريد الإلكتروني»؟");
+  assert_string_equal (ar, "notes.txt، السطر 3: حقل غير معروف «Emial»؛ هل تقصدون «البريد الإلكتروني»؟");
 }
 
 /* The problems of text (one record) checked, each said in lang, joined. */
