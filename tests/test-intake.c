@@ -600,17 +600,24 @@ assert_no_english_value (const char *text, const char *lang)
 }
 
 /* The answer of kind last queued to addr, as text, its lines joined with
- * spaces as they were before it was wrapped. */
+ * one space (a wrapped line's continuation loses its indentation). */
 static char *
 answer_text (Fixture *f, const char *kind, const char *addr)
 {
   GMimeMessage *answer = fixture_queued (f->db, kind, addr);
-  char *text = fixture_part_text (g_mime_message_get_body (answer));
+  g_autofree char *text = fixture_part_text (g_mime_message_get_body (answer));
   g_object_unref (answer);
-  for (char *p = text; *p; p++)
+  GString *joined = g_string_new (NULL);
+  for (const char *p = text; *p; p++)
     if (*p == '\n')
-      *p = ' ';
-  return text;
+      {
+        g_string_append_c (joined, ' ');
+        while (p[1] == ' ')
+          p++;
+      }
+    else
+      g_string_append_c (joined, *p);
+  return g_string_free (joined, FALSE);
 }
 
 /* A submission in each of ar, es, fr, ru and zh, with a priority and a

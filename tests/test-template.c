@@ -231,10 +231,36 @@ test_message_subject (void **state)
   assert_non_null (body);
   assert_string_equal (subject, "Re: Offer of a workshop [CTC-SUB-2026-000123]");
   assert_false (g_str_has_prefix (body, "Subject:"));
-  assert_non_null (strstr (body, "\naccepted CTC-OFF-2026-0042 (new)\n"));
-  assert_non_null (strstr (body, "\nline 7: unknown field \"Emial\"; did you mean \"Email\"?\n"));
+  assert_non_null (strstr (body, "\n- accepted CTC-OFF-2026-0042 (new)\n"));
+  assert_non_null (strstr (body, "\n- line 7: unknown field \"Emial\"; did you mean \"Email\"?\n"));
   assert_non_null (strstr (body, "Aigerim Nurlanovna"));
   assert_null (strstr (body, "{{"));
+}
+
+/* Each record's line of an answer stays a line of its own when one is
+ * wider than the text: it is wrapped under itself, never joined with the
+ * next (in every language). */
+static void
+test_ack_lines_kept_apart (void **state)
+{
+  (void) state;
+  static const char *const languages[] = { "ar", "en", "es", "fr", "ru", "zh" };
+  for (gsize i = 0; i < G_N_ELEMENTS (languages); i++)
+    {
+      g_autoptr (TplData) d = ack_data ("Offer");
+      tpl_set (tpl_add (d, "errors"), "line", "line 9: field \"Areas\": unknown area \"border"
+               " security and the management of the long land borders\"; did you mean"
+               " \"border-control\"?");
+      tpl_set (tpl_add (d, "errors"), "line", "line 12: field \"Kind\": \"law\" is not one of"
+               " activity, mechanism, institution");
+      g_autofree char *subject = NULL;
+      g_autofree char *body = tpl_render_message ("ack", languages[i], d, &subject, NULL);
+      assert_non_null (body);
+      assert_non_null (strstr (body, "\n- line 7: unknown field"));
+      assert_non_null (strstr (body, "\n- line 9: field \"Areas\""));
+      assert_non_null (strstr (body, "\n  the long land borders"));
+      assert_non_null (strstr (body, "\"border-control\"?\n- line 12: field \"Kind\""));
+    }
 }
 
 static void
@@ -524,6 +550,7 @@ main (void)
     cmocka_unit_test (test_load_fallback),
     cmocka_unit_test (test_load_missing),
     cmocka_unit_test (test_message_subject),
+    cmocka_unit_test (test_ack_lines_kept_apart),
     cmocka_unit_test (test_subject_single_line),
     cmocka_unit_test (test_every_answer_template),
     cmocka_unit_test (test_ack_without_errors),
