@@ -246,9 +246,12 @@ test_rejected_from_quarantine (void **state)
   assert_int_equal (process (f, message ("someone@elsewhere.example", "q2@x", NULL, offer_body)),
                     INTAKE_QUARANTINED);
   gint64 id = fixture_count (f->db, "SELECT submission_id FROM quarantine");
-  assert_true (intake_reject (f->db, id, "not a known sender", &error));
+  IntakeResult rejected = { 0 };
+  assert_true (intake_reject (FIXTURE_CONTEXT (f), id, "not a known sender", &rejected, &error));
+  intake_result_clear (&rejected);
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM quarantine WHERE state = 'rejected'"), 1);
-  assert_false (intake_reject (f->db, id, NULL, &error));
+  g_clear_error (&error);
+  assert_false (intake_reject (FIXTURE_CONTEXT (f), id, NULL, &rejected, &error));
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers"), 0);
 }
 
