@@ -158,12 +158,12 @@ print_pending (sqlite3 *db, GError **error)
   return TRUE;
 }
 
-/* What waits for a decision, one row each; the reason gives every record
- * refused, one after the other. */
+/* What waits for a decision, one row each; the reason names every record
+ * refused. */
 #define LIST_SQL \
   "SELECT q.id, s.reference AS submission," \
   " replace(substr(s.received, 1, 16), 'T', ' ') AS received, s.from_addr AS \"from\"," \
-  " s.subject, replace(q.reason, char(10), '; ') AS reason FROM quarantine q" \
+  " s.subject, q.reason FROM quarantine q" \
   " LEFT JOIN submissions s ON s.id = q.submission_id WHERE q.state = 'waiting' ORDER BY q.id"
 
 /* The rows of `quarantine list --json`, with the same columns. */

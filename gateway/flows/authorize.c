@@ -227,8 +227,9 @@ record_refusal (sqlite3 *db, const char *sender, FormRecord *rec, GPtrArray *ent
   return owners_refusal (sender, rec, rec->owners, entities);
 }
 
-/* The reason of a quarantine for the records refused: one line each,
- * "assistance-offer line 6: … is not a contact point of KZ". */
+/* The reason of a quarantine for the records refused, one after the
+ * other: "assistance-offer line 6: … is not a contact point of KZ;
+ * contact-point line 11: …". */
 static char *
 records_reason (const FormParse *parse, GPtrArray *refused)
 {
@@ -238,7 +239,7 @@ records_reason (const FormParse *parse, GPtrArray *refused)
       const FormProblem *p = refused->pdata[i];
       const FormRecord *rec = parse->records->pdata[i];
       if (p != NULL)
-        g_string_append_printf (reason, "%s%s line %u: %s", reason->len ? "\n" : "",
+        g_string_append_printf (reason, "%s%s line %u: %s", reason->len ? "; " : "",
                                 rec->kind->name, rec->line, p->message);
     }
   return g_string_free (reason, reason->len == 0);

@@ -10,7 +10,7 @@
 
 /* NULL when the sender of msg may file every checked record of parse; else
  * a new string saying why not, the reason the message is quarantined: for
- * records, every record refused, one a line.
+ * records, every record refused, separated by "; ".
  * auth: how the sender was authenticated; a sender authenticated by DKIM
  * or DMARC is never quarantined for a failed Authentication-Results.
  * On a database failure returns NULL with error set. */
