@@ -13,21 +13,7 @@ need_ctcgw
 make_tmpdir
 command -v sqlite3 >/dev/null || skip_all "the sqlite3 shell is not installed"
 
-CONF="$TMP/ctcgw.conf"
-cat >"$CONF" <<EOF
-[gateway]
-database = $TMP/db.sqlite
-address = gateway@ctc.example
-name = CTC Executive Directorate
-staff = desk@ctc.example
-timezone = Europe/Vienna
-
-[smtp]
-url = maildir:$TMP/outbox
-[authentication]
-require = none
-EOF
-mkdir -p "$TMP/outbox/new" "$TMP/outbox/cur" "$TMP/outbox/tmp"
+sink_conf </dev/null
 ctcgw () { "$CTCGW" -q -c "$CONF" "$@"; }
 q () { sqlite3 -cmd '.timeout 5000' "$TMP/db.sqlite" "$1"; }
 is () { # is NAME EXPECTED SQL

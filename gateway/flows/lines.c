@@ -1,10 +1,11 @@
 /* See lines.h.  One table a language: the wording of every problem code
  * of parsers/problem.h, the place of a problem (line, row, file), the
- * record lines, and the field names.  UN terminology: a focal point is a
- * point focal, punto focal, координатор, جهة تنسيق, 联络点. */
+ * record lines; and the field and register names.  UN terminology: a
+ * focal point is a point focal, punto focal, координатор, جهة تنسيق, 联络点. */
 #include <string.h>
 
 #include "gateway/flows/lines.h"
+#include "gateway/base/text.h"
 
 /* French quotes and colon, with the no-break space French puts inside. */
 #define FR_OPEN "«\u00a0"
@@ -100,6 +101,15 @@ static const Catalogue french = {
                                      " du point focal",
     [PROBLEM_NOT_VISIT] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN "{1}" FR_CLOSE
                           " n'est pas une référence de visite (VIS)",
+    [PROBLEM_MESSAGE_TOO_LARGE] = "le message fait {1} octets, au-delà de la limite de {2}"
+                                  " octets" FR_COLON " rien n'en a été lu\u00a0; envoyez les"
+                                  " enregistrements dans des messages plus petits",
+    [PROBLEM_HEADERS_TOO_LARGE] = "le message n'a pas pu être lu (ses en-têtes dépassent la"
+                                  " limite de {1} octets)" FR_COLON " rien n'en a été lu\u00a0;"
+                                  " envoyez les enregistrements en texte brut",
+    [PROBLEM_MIME_TOO_DEEP] = "le message n'a pas pu être lu (structure MIME au-delà des"
+                              " limites" FR_COLON " {1} niveaux, {2} parties)" FR_COLON " rien"
+                              " n'en a été lu\u00a0; envoyez les enregistrements en texte brut",
     [PROBLEM_NOT_FILED] = "non enregistré" FR_COLON " {1}",
     [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " {1} n'est la référence ni d'une"
                                                " demande ni d'une offre",
@@ -195,6 +205,15 @@ static const Catalogue spanish = {
     [PROBLEM_REPLACES_OWN_ADDRESS] = "el campo «{field}» indica la propia dirección del punto"
                                      " focal",
     [PROBLEM_NOT_VISIT] = "campo «{field}»: «{1}» no es una referencia de visita (VIS)",
+    [PROBLEM_MESSAGE_TOO_LARGE] = "el mensaje ocupa {1} bytes y supera el límite de {2} bytes:"
+                                  " no se leyó nada de su contenido; envíe los registros en"
+                                  " mensajes más pequeños",
+    [PROBLEM_HEADERS_TOO_LARGE] = "no se pudo leer el mensaje (sus encabezados superan el límite"
+                                  " de {1} bytes): no se leyó nada de su contenido; envíe los"
+                                  " registros como texto sin formato",
+    [PROBLEM_MIME_TOO_DEEP] = "no se pudo leer el mensaje (estructura MIME por encima de los"
+                              " límites: {1} niveles, {2} partes): no se leyó nada de su"
+                              " contenido; envíe los registros como texto sin formato",
     [PROBLEM_NOT_FILED] = "no registrado: {1}",
     [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "campo «{field}»: {1} no es la referencia de una"
                                                " solicitud ni de una oferta",
@@ -281,6 +300,15 @@ static const Catalogue russian = {
                                " (ISO 3166-1 alpha-2)",
     [PROBLEM_REPLACES_OWN_ADDRESS] = "в поле «{field}» указан собственный адрес координатора",
     [PROBLEM_NOT_VISIT] = "поле «{field}»: «{1}» — не номер визита (VIS)",
+    [PROBLEM_MESSAGE_TOO_LARGE] = "размер сообщения ({1} байт) превышает предел в {2} байт:"
+                                  " ничего из него не прочитано; отправьте записи в сообщениях"
+                                  " меньшего размера",
+    [PROBLEM_HEADERS_TOO_LARGE] = "сообщение не удалось прочитать (его заголовки превышают предел"
+                                  " в {1} байт): ничего из него не прочитано; отправьте записи"
+                                  " обычным текстом",
+    [PROBLEM_MIME_TOO_DEEP] = "сообщение не удалось прочитать (структура MIME превышает пределы:"
+                              " уровней — {1}, частей — {2}): ничего из него не прочитано;"
+                              " отправьте записи обычным текстом",
     [PROBLEM_NOT_FILED] = "не зарегистрировано: {1}",
     [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "поле «{field}»: {1} — не номер запроса или"
                                                " предложения",
@@ -364,6 +392,12 @@ static const Catalogue arabic = {
                                " (ISO 3166-1 alpha-2)",
     [PROBLEM_REPLACES_OWN_ADDRESS] = "الحقل «{field}» يذكر عنوان جهة التنسيق نفسها",
     [PROBLEM_NOT_VISIT] = "الحقل «{field}»: «{1}» ليس مرجع زيارة (VIS)",
+    [PROBLEM_MESSAGE_TOO_LARGE] = "حجم الرسالة {1} بايت، وهو يتجاوز الحد الأقصى البالغ {2} بايت:"
+                                  " لم يُقرأ شيء منها؛ يرجى إرسال السجلات في رسائل أصغر",
+    [PROBLEM_HEADERS_TOO_LARGE] = "تعذرت قراءة الرسالة (تتجاوز ترويساتها الحد الأقصى البالغ {1}"
+                                  " بايت): لم يُقرأ شيء منها؛ يرجى إرسال السجلات نصًا عاديًا",
+    [PROBLEM_MIME_TOO_DEEP] = "تعذرت قراءة الرسالة (بنية MIME تتجاوز الحدود: {1} مستوى، {2}"
+                              " جزءًا): لم يُقرأ شيء منها؛ يرجى إرسال السجلات نصًا عاديًا",
     [PROBLEM_NOT_FILED] = "لم يُسجَّل: {1}",
     [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "الحقل «{field}»: {1} ليس مرجع طلب أو عرض",
     [PROBLEM_NOT_VISIT_REFERENCE] = "الحقل «{field}»: {1} ليس مرجع زيارة",
@@ -442,6 +476,12 @@ static const Catalogue chinese = {
     [PROBLEM_NOT_STATE_CODE] = "字段“{field}”：“{1}”不是国家代码：应为两个字母（ISO 3166-1 alpha-2）",
     [PROBLEM_REPLACES_OWN_ADDRESS] = "字段“{field}”填写的是联络点本人的地址",
     [PROBLEM_NOT_VISIT] = "字段“{field}”：“{1}”不是访问编号（VIS）",
+    [PROBLEM_MESSAGE_TOO_LARGE] = "邮件大小为 {1} 字节，超过 {2} 字节的上限：其内容均未读取；"
+                                  "请分成较小的邮件发送记录",
+    [PROBLEM_HEADERS_TOO_LARGE] = "无法读取邮件（邮件头超过 {1} 字节的上限）：其内容均未读取；"
+                                  "请以纯文本发送记录",
+    [PROBLEM_MIME_TOO_DEEP] = "无法读取邮件（MIME 结构超出限制：{1} 层、{2} 个部分）："
+                              "其内容均未读取；请以纯文本发送记录",
     [PROBLEM_NOT_FILED] = "未登记：{1}",
     [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "字段“{field}”：{1} 不是请求或提议的编号",
     [PROBLEM_NOT_VISIT_REFERENCE] = "字段“{field}”：{1} 不是访问的编号",
@@ -544,12 +584,27 @@ catalogue (const char *lang)
   return NULL;
 }
 
-const char *
-lines_field_name (const char *canonical, const char *lang)
+/* The title of the thing a record describes (an activity, a source, a
+ * standard), where field_names gives a contact point's job title; each a
+ * key of parsers/keys.c for Title. */
+static const char *const thing_title[] = {
+  "العنوان", "Title", "Título", "Titre", "Название", "标题",
+};
+
+/* The column of lang in lines_languages, or the NULL at its end. */
+static guint
+language_column (const char *lang)
 {
   guint column = 0;
   while (lines_languages[column] != NULL && g_strcmp0 (lines_languages[column], lang) != 0)
     column++;
+  return column;
+}
+
+const char *
+lines_field_name (const char *canonical, const char *lang)
+{
+  guint column = language_column (lang);
   if (canonical == NULL || lines_languages[column] == NULL)
     return canonical;
   for (guint i = 0; i < G_N_ELEMENTS (field_names); i++)
@@ -574,6 +629,56 @@ fill (const char *pattern, const char *one, const char *two)
   return problem_render (pattern, &args, NULL);
 }
 
+/* The registers by their names in lang (columns of lines_languages). */
+static const struct {
+  const char *name;
+  const char *names[6];
+} register_names[] = {
+  { "offers", { "عروض المساعدة", "offers", "ofertas de asistencia", "offres d'assistance",
+                "предложения помощи", "援助提议" } },
+  { "requests", { "طلبات المساعدة", "requests", "solicitudes de asistencia",
+                  "demandes d'assistance", "запросы о помощи", "援助请求" } },
+  { "results", { "نتائج المساعدة", "results", "resultados de la asistencia",
+                 "résultats de l'assistance", "результаты помощи", "援助结果" } },
+  { "contacts", { "جهات التنسيق", "contacts", "puntos focales", "points focaux",
+                  "координаторы", "联络点" } },
+  { "sources", { "مصادر المعلومات", "sources", "fuentes de información",
+                 "sources d'information", "источники информации", "信息来源" } },
+  { "standards", { "المعايير", "standards", "normas", "normes", "стандарты", "标准" } },
+  { "inventory", { "الجرد", "inventory", "inventario", "inventaire", "перечень", "清单" } },
+  { "visits", { "الزيارات", "visits", "visitas", "visites", "визиты", "访问" } },
+  { "meetings", { "الاجتماعات", "meetings", "reuniones", "réunions", "совещания", "会议" } },
+  { "circulars", { "التعاميم", "circulars", "circulares", "circulaires", "циркуляры",
+                   "通函" } },
+  { "submissions", { "الرسائل الواردة", "submissions", "envíos", "soumissions",
+                     "поступившие материалы", "提交材料" } },
+  { "entities", { "الكيانات", "entities", "entidades", "entités", "структуры", "实体" } },
+  { "groups", { "المجموعات", "groups", "grupos", "groupes", "группы", "组别" } },
+};
+
+/* The register name in lang, or name itself when it has none there. */
+static const char *
+register_name (const char *name, const char *lang)
+{
+  guint column = language_column (lang);
+  for (guint i = 0; lines_languages[column] != NULL && i < G_N_ELEMENTS (register_names); i++)
+    if (strcmp (register_names[i].name, name) == 0)
+      return register_names[i].names[column];
+  return name;
+}
+
+/* The English values of list (one, or several joined with ", ") named in
+ * lang and joined with separator: "haute, moyenne, basse", "高、中、低". */
+static char *
+values_named (const char *list, const char *lang, const char *separator)
+{
+  g_auto (GStrv) items = g_strsplit (list, ", ", -1);
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; items[i] != NULL; i++)
+    g_string_append_printf (out, "%s%s", i ? separator : "", form_term_name (items[i], lang));
+  return g_string_free (out, FALSE);
+}
+
 /* What p says, without its place, in the catalogue c. */
 static char *
 problem_text (const FormProblem *p, const Catalogue *c, const char *lang)
@@ -585,8 +690,16 @@ problem_text (const FormProblem *p, const Catalogue *c, const char *lang)
     suggestion = lines_field_name (suggestion, lang);
   FormProblem shown = *p;
   shown.suggestion = (char *) suggestion;
+  char *named[PROBLEM_ARGS_MAX] = { NULL };
+  for (guint i = 0; i < PROBLEM_ARGS_MAX && p->args[i] != NULL; i++)
+    if (problem_arg (p->code, i) == PROBLEM_ARG_VALUES)
+      shown.args[i] = named[i] = values_named (p->args[i], lang, c->list_separator);
+    else if (problem_arg (p->code, i) == PROBLEM_ARG_REGISTER)
+      shown.args[i] = (char *) register_name (p->args[i], lang);
   g_autofree char *text = problem_render (c->problems[p->code], &shown,
                                           lines_field_name (p->field, lang));
+  for (guint i = 0; i < PROBLEM_ARGS_MAX; i++)
+    g_free (named[i]);
   if (suggestion == NULL)
     return g_steal_pointer (&text);
   g_autofree char *suffix = problem_render (c->suggestion, &shown, NULL);
@@ -635,4 +748,42 @@ lines_accepted (const FiledRecord *filed, const char *lang)
   if (c == NULL)
     return g_strdup_printf ("accepted %s (%s)", filed->reference, filed_how_name (filed->how));
   return fill (fields ? c->updated_fields : c->accepted[filed->how], filed->reference, list);
+}
+
+/* The required fields of kind named in lang, joined with separator. */
+static void
+append_required (GString *out, const struct form_kind *kind, const char *lang,
+                 const char *separator)
+{
+  gboolean first = TRUE;
+  guint column = language_column (lang);
+  for (guint i = 0; i < kind->n_fields; i++)
+    if (kind->fields[i].required)
+      {
+        const char *field = kind->fields[i].name;
+        gboolean thing = strcmp (field, "Title") == 0 && kind != &form_contact_point
+                         && lines_languages[column] != NULL;
+        g_string_append_printf (out, "%s%s", first ? "" : separator,
+                                thing ? thing_title[column] : lines_field_name (field, lang));
+        first = FALSE;
+      }
+}
+
+char *
+lines_forms (const char *lang)
+{
+  const Catalogue *c = catalogue (lang);
+  guint width = 0;
+  for (guint i = 0; form_kinds[i] != NULL; i++)
+    width = MAX (width, text_width (form_term_name (form_kinds[i]->name, lang)));
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; form_kinds[i] != NULL; i++)
+    {
+      const char *name = form_term_name (form_kinds[i]->name, lang);
+      g_string_append_printf (out, "%s%s", i ? "\n" : "", name);
+      for (guint w = text_width (name); w < width + 2; w++)
+        g_string_append_c (out, ' ');
+      append_required (out, form_kinds[i], lang, c ? c->list_separator : ", ");
+    }
+  return g_string_free (out, FALSE);
 }
