@@ -287,6 +287,26 @@ test_quarantine_every_problem_approve_what_was_kept (void **state)
   assert_non_null (strstr (final, "could not be filed"));
 }
 
+/* A final answer the rate limit keeps back replaces nothing: the notice
+ * stays, so that the sender is not left without any answer. */
+static void
+test_notice_kept_without_final_answer (void **state)
+{
+  Fixture *f = *state;
+  const char *ids[] = { "q4@x", "q5@x", "q6@x" };
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    assert_int_equal (process (f, message ("someone@elsewhere.example", ids[i], NULL,
+                                           offer_body)), INTAKE_QUARANTINED);
+  gint64 id = fixture_count (f->db, "SELECT min(submission_id) FROM quarantine");
+  IntakeResult r = { 0 };
+  g_autoptr (GError) error = NULL;
+  assert_true (intake_approve (FIXTURE_CONTEXT (f), id, &r, &error));
+  intake_result_clear (&r);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'ack'"), 0);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox"
+                                          " WHERE kind = 'quarantine'"), 3);
+}
+
 static void
 test_rejected_from_quarantine (void **state)
 {
@@ -1142,6 +1162,8 @@ main (void)
     cmocka_unit_test_setup_teardown (test_duplicate_not_filed_twice, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_unknown_sender_quarantined_then_approved, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_quarantine_every_problem_approve_what_was_kept, setup,
+                                     fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_notice_kept_without_final_answer, setup,
                                      fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_rejected_from_quarantine, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_speaking_for_another_entity, setup, fixture_gateway_teardown),

@@ -45,6 +45,7 @@ typedef struct {
   const MailMessage *answer_to; /* the message answered when not msg (a confirming reply) */
   IntakeOutcome outcome;
   IntakeOutcome recorded; /* of a duplicate: the outcome recorded the first time */
+  gint64 answer_id;     /* the outbox row of its answer, once queued */
 } Intake;
 
 struct _IntakeParsed {
@@ -477,6 +478,7 @@ send_answer (Intake *in, const char *template, GError **error)
   const char *keys = in->parse != NULL
       ? form_parse_language (in->parse, in->ctx.config->language) : NULL;
   gint64 id = answer_queue (&in->ctx, answered, template, in->answer, keys, in->id, error);
+  in->answer_id = id;
   return id == 0 ? -1 : id;
 }
 
@@ -1043,9 +1045,7 @@ decide_quarantine (sqlite3 *db, gint64 submission_id, const char *state,
 }
 
 /* Before staff's approval is filed: the records approving files are
- * those the review kept (gateway/flows/review.h), and the notice that has
- * not gone out yet is replaced by the final answer (docs/submissions.md
- * section 6). */
+ * those the review kept (gateway/flows/review.h). */
 static gboolean
 prepare_approval (Intake *in, GError **error)
 {
@@ -1053,8 +1053,16 @@ prepare_approval (Intake *in, GError **error)
     return TRUE;
   in->parse = read_records (in->ctx.db, in->msg, &in->ctx.config->limits);
   tpl_set_bool (in->answer, "reviewed", TRUE);
-  return review_restrict (in->ctx.db, in->id, in->parse, error)
-      && answer_withdraw_unsent (&in->ctx, in->id, "quarantine", error);
+  return review_restrict (in->ctx.db, in->id, in->parse, error);
+}
+
+/* The final answer of a decision, once queued, replaces the quarantine
+ * notice that has not gone out yet (docs/submissions.md section 6); when
+ * none was queued (an automatic message, the rate limit) the notice stays. */
+static gboolean
+replace_notice (Intake *in, GError **error)
+{
+  return in->answer_id == 0 || answer_withdraw_unsent (&in->ctx, in->id, "quarantine", error);
 }
 
 gboolean
@@ -1069,6 +1077,7 @@ intake_approve (const Context *ctx, gint64 submission_id, IntakeResult *result,
       ok = load_quarantined (&in, submission_id, error)
            && prepare_approval (&in, error)
            && process_approved (&in, error)
+           && replace_notice (&in, error)
            && decide_quarantine (db, submission_id, "approved", NULL, error)
            && approved_by_staff (db, submission_id, error)
            && db_commit (db, error);
@@ -1082,8 +1091,7 @@ intake_approve (const Context *ctx, gint64 submission_id, IntakeResult *result,
 }
 
 /* The final answer to a submission staff rejected, with their reason when
- * they gave one; it replaces the notice that has not gone out yet.  A
- * calendar reply is never answered. */
+ * they gave one.  A calendar reply is never answered. */
 static gboolean
 answer_rejected (Intake *in, const char *reason, GError **error)
 {
@@ -1093,10 +1101,8 @@ answer_rejected (Intake *in, const char *reason, GError **error)
   in->parse = read_forms (in->msg, &in->ctx.config->limits);
   if (reason != NULL && *reason != '\0')
     tpl_set (in->answer, "reason", reason);
-  if (!answer_withdraw_unsent (&in->ctx, in->id, "quarantine", error))
-    return FALSE;
   gint64 answer = send_answer (in, "reject", error);
-  return answer >= 0 && set_outcome (in, answer, error);
+  return answer >= 0 && set_outcome (in, answer, error) && replace_notice (in, error);
 }
 
 gboolean
