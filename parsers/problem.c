@@ -77,6 +77,10 @@ static const char *const english[PROBLEM_COUNT] = {
   [PROBLEM_OTHER_REGISTER] = "field \"{field}\": {1} is a reference of the {2} register,"
                              " not of {3}",
   [PROBLEM_NOT_OF_REGISTER] = "field \"{field}\": {1} is not a reference of the {2} register",
+  [PROBLEM_NOT_CONTACT_POINT_OF] = "{1} is not a contact point of {2}",
+  [PROBLEM_SPEAKS_FOR_NO_ENTITY] = "the record names no entity that {1} speaks for",
+  [PROBLEM_NOT_REVIEWED] = "not filed: when the secretariat reviewed the message, this record"
+                           " could not be filed; send it again",
 };
 
 /* The arguments of each code that are not text: see problem_arg. */

@@ -71,6 +71,11 @@ typedef enum {
   PROBLEM_SEND_WITH_FORM,      /* {1} reference, {2} its register, {3} its form */
   PROBLEM_OTHER_REGISTER,      /* {1} reference, {2} its register, {3} the form's */
   PROBLEM_NOT_OF_REGISTER,     /* {1} reference, {2} the form's register */
+  /* Who may file it (gateway/flows/authorize.c), and staff's review of a
+   * quarantined submission (gateway/flows/review.c). */
+  PROBLEM_NOT_CONTACT_POINT_OF, /* {1} the sender, {2} the entity */
+  PROBLEM_SPEAKS_FOR_NO_ENTITY, /* {1} the sender */
+  PROBLEM_NOT_REVIEWED,
   PROBLEM_COUNT
 } ProblemCode;
 

@@ -131,6 +131,9 @@ check "quarantine with no action exits 64" 64 ctcgw quarantine
 check "quarantine frob exits 64" 64 ctcgw quarantine frob
 check "quarantine show with no ID exits 64" 64 ctcgw quarantine show
 check "--reason only goes with reject" 64 ctcgw quarantine approve 1 --reason no
+check "--json only goes with list" 64 ctcgw quarantine show 1 --json
+check "quarantine list --json on an empty database" 0 ctcgw quarantine list --json
+check_out "is an empty list" '^\[\]$'
 
 # --- import -------------------------------------------------------------------
 cat >"$TMP/contacts.csv" <<'EOF'
@@ -342,6 +345,13 @@ check_out "show prints the reason" '^reason '
 check_out "show prints the message text" 'Title: Held workshop one'
 check_true "no escape character reaches the terminal" sh -c "! grep -q \"\$(printf '\\033')\" '$OUT'"
 check "quarantine reject --reason" 0 ctcgw quarantine reject "$ID1" --reason "not a contact point"
+if command -v sqlite3 >/dev/null; then
+    got=$(sqlite3 "$TMP/db.sqlite" "SELECT count(*), instr(max(o.raw), '\"not a contact point\"') > 0
+        FROM outbox o JOIN quarantine q ON q.submission_id = o.submission_id
+        WHERE q.id = $ID1 AND o.kind = 'reject'")
+    [ "$got" = "1|1" ] && ok "the sender is answered once, with the reason" \
+        || fail "the sender is answered once, with the reason" "got $got"
+fi
 check "reject again exits 65" 65 ctcgw quarantine reject "$ID1"
 check_err "it says how it was decided" 'already rejected on .*: not a contact point'
 check "quarantine approve by reference" 0 ctcgw quarantine approve "$SUB2"

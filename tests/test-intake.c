@@ -239,6 +239,74 @@ test_unknown_sender_quarantined_then_approved (void **state)
   assert_false (intake_approve (FIXTURE_CONTEXT (f), id, &r, &error));
 }
 
+/* A quarantined message names every record its sender may not file, in
+ * the notice too; approving files what the review kept and no other (an
+ * update of a contact point that did not exist stays refused once it
+ * does), and its answer replaces the notice not yet sent. */
+static void
+test_quarantine_every_problem_approve_what_was_kept (void **state)
+{
+  Fixture *f = *state;
+  const char *body = "Form: assistance-request\nState: KZ\nAreas: border-control\n"
+                     "Description: Training of border guards\n\n"
+                     "Form: assistance-request\nState: KG\nAreas: border-control\n"
+                     "Description: Training for KG\n\n"
+                     "Form: contact-point\nReference: CTC-CP-2026-0002\nPhone: +43 1 000\n\n"
+                     "Form: contact-point\nReference: CTC-CP-2026-0009\nPhone: +7 7172 000\n";
+  assert_int_equal (process (f, message ("focal@mfa.kz.example", "q3@kz", NULL, body)),
+                    INTAKE_QUARANTINED);
+  g_autofree char *reason = fixture_text (f->db, "SELECT reason FROM quarantine");
+  assert_non_null (strstr (reason, "line 6: focal@mfa.kz.example is not a contact point of KG"));
+  assert_non_null (strstr (reason, "line 11: focal@mfa.kz.example is not a contact point of UNODC"));
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM quarantine_records"
+                                          " WHERE action = 'file'"), 3);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM quarantine_records"
+                                          " WHERE action = 'refuse' AND line = 15"), 1);
+  g_autofree char *notice = fixture_text (f->db, "SELECT raw FROM outbox");
+  assert_non_null (strstr (notice, "is not a contact point of KG"));
+  assert_non_null (strstr (notice, "is not a contact point of UNODC"));
+  assert_non_null (strstr (notice, "CTC-CP-2026-0009 is not in the contacts register"));
+
+  fixture_exec (f->db, "INSERT INTO contacts (reference, entity, name, email, role, status,"
+                       " state) VALUES ('CTC-CP-2026-0009', 'KZ', 'New', 'new@mfa.kz.example',"
+                       " 'alternate', 'active', 'active')");
+  gint64 id = fixture_count (f->db, "SELECT submission_id FROM quarantine");
+  IntakeResult r = { 0 };
+  g_autoptr (GError) error = NULL;
+  assert_true (intake_approve (FIXTURE_CONTEXT (f), id, &r, &error));
+  intake_result_clear (&r);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM requests"), 2);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM contacts"
+                                          " WHERE reference = 'CTC-CP-2026-0002' AND phone = '+43 1 000'"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM contacts"
+                                          " WHERE reference = 'CTC-CP-2026-0009' AND phone IS NULL"), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox"), 1);
+  g_autofree char *final = fixture_text (f->db, "SELECT kind || ' ' || raw FROM outbox");
+  assert_true (g_str_has_prefix (final, "ack "));
+  assert_non_null (strstr (final, "approved"));
+  assert_non_null (strstr (final, "could not be filed"));
+}
+
+/* A final answer the rate limit keeps back replaces nothing: the notice
+ * stays, so that the sender is not left without any answer. */
+static void
+test_notice_kept_without_final_answer (void **state)
+{
+  Fixture *f = *state;
+  const char *ids[] = { "q4@x", "q5@x", "q6@x" };
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    assert_int_equal (process (f, message ("someone@elsewhere.example", ids[i], NULL,
+                                           offer_body)), INTAKE_QUARANTINED);
+  gint64 id = fixture_count (f->db, "SELECT min(submission_id) FROM quarantine");
+  IntakeResult r = { 0 };
+  g_autoptr (GError) error = NULL;
+  assert_true (intake_approve (FIXTURE_CONTEXT (f), id, &r, &error));
+  intake_result_clear (&r);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox WHERE kind = 'ack'"), 0);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox"
+                                          " WHERE kind = 'quarantine'"), 3);
+}
+
 static void
 test_rejected_from_quarantine (void **state)
 {
@@ -247,9 +315,17 @@ test_rejected_from_quarantine (void **state)
   assert_int_equal (process (f, message ("someone@elsewhere.example", "q2@x", NULL, offer_body)),
                     INTAKE_QUARANTINED);
   gint64 id = fixture_count (f->db, "SELECT submission_id FROM quarantine");
-  assert_true (intake_reject (f->db, id, "not a known sender", &error));
+  IntakeResult rejected = { 0 };
+  assert_true (intake_reject (FIXTURE_CONTEXT (f), id, "not a known sender", &rejected, &error));
+  intake_result_clear (&rejected);
+  /* One answer, the final one: it replaces the notice not yet sent. */
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox"), 1);
+  g_autofree char *final = fixture_text (f->db, "SELECT kind || ' ' || raw FROM outbox");
+  assert_true (g_str_has_prefix (final, "reject "));
+  assert_non_null (strstr (final, "\"not a known sender\""));
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM quarantine WHERE state = 'rejected'"), 1);
-  assert_false (intake_reject (f->db, id, NULL, &error));
+  g_clear_error (&error);
+  assert_false (intake_reject (FIXTURE_CONTEXT (f), id, NULL, &rejected, &error));
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers"), 0);
 }
 
@@ -1092,6 +1168,10 @@ main (void)
     cmocka_unit_test_setup_teardown (test_sha256_of_raw, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_duplicate_not_filed_twice, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_unknown_sender_quarantined_then_approved, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_quarantine_every_problem_approve_what_was_kept, setup,
+                                     fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_notice_kept_without_final_answer, setup,
+                                     fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_rejected_from_quarantine, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_speaking_for_another_entity, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_errors_name_the_line, setup, fixture_gateway_teardown),

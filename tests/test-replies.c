@@ -485,7 +485,9 @@ test_outside_delegate_rejected (void **state)
   assert_int_equal (take_in (f, delegated), INTAKE_QUARANTINED);
   gint64 id = fixture_count (f->db, "SELECT submission_id FROM quarantine");
   g_autoptr (GError) error = NULL;
-  assert_true (intake_reject (f->db, id, "not their delegate", &error));
+  IntakeResult rejected = { 0 };
+  assert_true (intake_reject (FIXTURE_CONTEXT (f), id, "not their delegate", &rejected, &error));
+  intake_result_clear (&rejected);
   /* from another address, the reason says what approving it would
    * delegate: staff's approval of the sender is approval of that too */
   g_autoptr (GBytes) forged = reply ("intruder@evil.example", "r35@evil", "REPLY",

@@ -280,7 +280,7 @@ test_subject_single_line (void **state)
 static void
 test_every_answer_template (void **state)
 {
-  static const char *const names[] = { "ack", "help", "quarantine" };
+  static const char *const names[] = { "ack", "help", "quarantine", "reject" };
   static const char *const langs[] = { "ar", "en", "es", "fr", "ru", "zh" };
   for (gsize n = 0; n < G_N_ELEMENTS (names); n++)
     for (gsize l = 0; l < G_N_ELEMENTS (langs); l++)

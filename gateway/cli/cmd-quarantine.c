@@ -113,6 +113,20 @@ held_waiting (const Held *held)
   return FALSE;
 }
 
+/* The options of `quarantine`: --json goes with list, --reason with reject. */
+typedef struct {
+  char *reason;
+  gboolean json;
+} QuarantineOptions;
+
+/* Frees the strings of the options (for g_auto). */
+static void
+quarantine_options_clear (QuarantineOptions *o)
+{
+  g_free (o->reason);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (QuarantineOptions, quarantine_options_clear)
+
 #define NOW "strftime ('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
 /* After the list, one line for the submissions that wait for their
@@ -141,19 +155,38 @@ print_pending (sqlite3 *db, GError **error)
   return TRUE;
 }
 
-/* `quarantine list`: what waits for a decision. */
+/* What waits for a decision, one row each; the reason names every record
+ * refused. */
+#define LIST_SQL \
+  "SELECT q.id, s.reference AS submission," \
+  " replace(substr(s.received, 1, 16), 'T', ' ') AS received, s.from_addr AS \"from\"," \
+  " s.subject, q.reason FROM quarantine q" \
+  " LEFT JOIN submissions s ON s.id = q.submission_id WHERE q.state = 'waiting' ORDER BY q.id"
+
+/* The rows of `quarantine list --json`, with the same columns. */
+static gboolean
+print_json (sqlite3 *db, sqlite3_stmt *stmt, GError **error)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  if (!command_json_append_rows (db, out, stmt, error))
+    return FALSE;
+  printf ("%s\n", out->str);
+  return TRUE;
+}
+
+/* `quarantine list [--json]`: what waits for a decision. */
 static int
 quarantine_list (sqlite3 *db, const Config *config, const char *id, gconstpointer options)
 {
+  const QuarantineOptions *o = options;
   g_autoptr (GError) error = NULL;
-  g_autoptr (sqlite3_stmt) stmt = db_prepare (db,
-    "SELECT q.id, s.reference AS submission,"
-    " replace(substr(s.received, 1, 16), 'T', ' ') AS received, s.from_addr AS \"from\","
-    " s.subject, q.reason FROM quarantine q LEFT JOIN submissions s"
-    " ON s.id = q.submission_id WHERE q.state = 'waiting' ORDER BY q.id", &error);
+  g_autoptr (sqlite3_stmt) stmt = db_prepare (db, LIST_SQL, &error);
 
-  if (stmt == NULL || !command_print_table (db, stmt, &error)
-      || !print_pending (db, &error))
+  if (stmt == NULL)
+    return failed (error);
+  if (o->json)
+    return print_json (db, stmt, &error) ? EX_OK : failed (error);
+  if (!command_print_table (db, stmt, &error) || !print_pending (db, &error))
     return failed (error);
   return EX_OK;
 }
@@ -181,6 +214,27 @@ show_metadata (sqlite3 *db, gint64 id, GError **error)
   return TRUE;
 }
 
+/* Prints each record of the held submission as its review kept it: what
+ * approving files ("file") and what it leaves ("refuse"), with every
+ * problem (schema/017-quarantine-records.sql). */
+static gboolean
+show_records (sqlite3 *db, gint64 id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = db_prepare (db,
+    "SELECT CASE WHEN source IS NULL THEN 'line ' || line"
+    " ELSE source || ' line ' || line END AS \"where\", form, reference,"
+    " CASE action WHEN 'file' THEN 'approve files it (' || how"
+    " || coalesce(': ' || (SELECT group_concat(value, ', ') FROM json_each(changed)), '')"
+    " || ')' ELSE 'approve leaves it' END AS action,"
+    " replace(problems, char(10), '; ') AS problems"
+    " FROM quarantine_records WHERE quarantine_id = ?1 ORDER BY position", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  return command_print_section (db, stmt, "records", error);
+}
+
 /* `quarantine show ID`: everything a reviewer needs to decide. */
 static int
 quarantine_show (sqlite3 *db, const Config *config, const char *id, gconstpointer options)
@@ -192,6 +246,7 @@ quarantine_show (sqlite3 *db, const Config *config, const char *id, gconstpointe
   if (!held_get (db, id, &held, &status))
     return status;
   if (!show_metadata (db, held.id, &error)
+      || !show_records (db, held.id, &error)
       || !message_view_print_stored (db, config, held.submission_id,
                                      MESSAGE_VIEW_WITH_ATTACHMENTS, &error))
     return failed (error);
@@ -221,22 +276,26 @@ quarantine_approve (sqlite3 *db, const Config *config, const char *id, gconstpoi
   return EX_OK;
 }
 
-/* `quarantine reject ID [--reason TEXT]`: nothing is filed. */
+/* `quarantine reject ID [--reason TEXT]`: nothing is filed; the sender
+ * is told, with the reason. */
 static int
 quarantine_reject (sqlite3 *db, const Config *config, const char *id, gconstpointer options)
 {
-  const char *reason = *(char *const *) options;  /* --reason */
+  const QuarantineOptions *o = options;
   g_auto (Held) held = { 0 };
   g_autoptr (GError) error = NULL;
+  IntakeResult result = { 0 };
   int status = EX_OK;
 
   if (!held_get (db, id, &held, &status))
     return status;
   if (!held_waiting (&held))
     return EX_DATAERR;
-  if (!intake_reject (db, held.submission_id, reason, &error))
+  Context ctx = { db, config, NULL };
+  if (!intake_reject (&ctx, held.submission_id, o->reason, &result, &error))
     return failed (error);
   printf ("rejected %" G_GINT64_FORMAT " %s\n", held.id, held.reference ? held.reference : "");
+  intake_result_clear (&result);
   return EX_OK;
 }
 
@@ -248,14 +307,17 @@ static const Subcommand subcommands[] = {
   { "reject", "ID", quarantine_reject },
 };
 
-/* Any usage error of --reason for the subcommand action, or NULL. */
+/* Any usage error of --reason and --json for the subcommand action, or NULL. */
 static char *
 options_problem (const Config *config, const char *action, gconstpointer options)
 {
-  const char *reason = *(char *const *) options;  /* --reason */
+  const QuarantineOptions *o = options;
+  const char *reason = o->reason;
 
   if (reason != NULL && strcmp (action, "reject") != 0)
     return g_strdup ("--reason goes with reject");
+  if (o->json && strcmp (action, "list") != 0)
+    return g_strdup ("--json goes with list");
   if (reason != NULL && (!g_utf8_validate (reason, -1, NULL)
                          || g_utf8_strlen (reason, -1) > config->limits.value_max))
     return g_strdup_printf ("the reason must be UTF-8 text of at most %u characters",
@@ -266,7 +328,7 @@ options_problem (const Config *config, const char *action, gconstpointer options
 /* The subcommands of `ctcgw quarantine` and its --help. */
 static const SubcommandTable table = {
   .command = "quarantine",
-  .synopsis = "list | show ID | approve ID | reject ID",
+  .synopsis = "list [--json] | show ID | approve ID | reject ID [--reason TEXT]",
   .summary = "Review the submissions held because their sender is not "
              "authorized.\nID is the number that `list` shows, or the "
              "submission's reference.",
@@ -275,14 +337,17 @@ static const SubcommandTable table = {
   .options_problem = options_problem,
 };
 
-/* `ctcgw quarantine list | show ID | approve ID | reject ID [--reason TEXT]` */
+/* `ctcgw quarantine list [--json] | show ID | approve ID | reject ID [--reason TEXT]` */
 int
 cmd_quarantine (const Config *config, const char *config_path, int argc, char **argv)
 {
-  g_autofree char *reason = NULL;
+  g_auto (QuarantineOptions) o = { 0 };
   GOptionEntry entries[] = {
-    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, "why it is rejected (kept with it)", "TEXT" },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &o.reason, "why it is rejected (kept with it,"
+      " and sent to its sender)", "TEXT" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "one JSON document with the rows of the list",
+      NULL },
     { NULL }
   };
-  return command_dispatch (&table, config, entries, &reason, argc, argv);
+  return command_dispatch (&table, config, entries, &o, argc, argv);
 }

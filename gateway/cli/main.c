@@ -28,7 +28,7 @@ static const Command commands[] = {
   { "show", "REFERENCE [--json]", "show one record and its history", TRUE, cmd_show },
   { "import", "REGISTER FILE.csv", "import records from CSV, with the checks of email", TRUE, cmd_import },
   { "export", "REGISTER [--format csv|json|vcard|ics] [-o FILE]", "export a register", TRUE, cmd_export },
-  { "quarantine", "list | show ID | approve ID | reject ID [--reason TEXT]", "review held submissions", TRUE, cmd_quarantine },
+  { "quarantine", "list [--json] | show ID | approve ID | reject ID [--reason TEXT]", "review held submissions", TRUE, cmd_quarantine },
   { "circular", "create|list|send|schedule", "circulars from templates to audiences, and their RRULE schedules", TRUE, cmd_circular },
   { "outbox", "list [--state STATE] [--json] | retry ID", "what was sent or waits; send a failed message again", TRUE, cmd_outbox },
   { "distribute", "contacts [--to AUDIENCE]", "the directory of contact points to an audience (CSV and vCard)", TRUE, cmd_distribute },

@@ -83,3 +83,31 @@ answer_queue (const Context *ctx, const MailMessage *msg, const char *name, TplD
             " template=%s lang=%s", submission_id, id, name, lang);
   return id;
 }
+
+#define UNSENT " FROM outbox WHERE submission_id = ?1 AND kind = ?2" \
+               " AND state IN ('queued', 'deferred')"
+
+gboolean
+answer_withdraw_unsent (const Context *ctx, gint64 submission_id, const char *name,
+                        GError **error)
+{
+  static const char *const sql[] = {
+    "UPDATE submissions SET answer_outbox_id = NULL WHERE id = ?1"
+    " AND answer_outbox_id IN (SELECT id" UNSENT ")",
+    "DELETE" UNSENT,
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (sql); i++)
+    {
+      g_autoptr (sqlite3_stmt) st = db_prepare (ctx->db, sql[i], error);
+      if (st == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (st, 1, submission_id);
+      sqlite3_bind_text (st, 2, name, -1, SQLITE_STATIC);
+      if (!db_step_done (ctx->db, st, "withdrawing an answer not sent", error))
+        return FALSE;
+      if (i == 1 && sqlite3_changes (ctx->db) > 0)
+        log_info ("answer", "submission=%" G_GINT64_FORMAT " withdrawn=%s"
+                  " reason=\"replaced by the final answer\"", submission_id, name);
+    }
+  return TRUE;
+}

@@ -28,5 +28,12 @@ gint64 answer_queue (const Context *ctx, const MailMessage *msg, const char *nam
                      TplData *data, const char *keys_language, gint64 submission_id,
                      GError **error);
 
+/* Withdraws the answers named name (a template) to submission_id that
+ * have not gone out (queued or deferred in the outbox): the final answer
+ * of a review replaces the quarantine notice (docs/submissions.md
+ * section 6).  FALSE on a database failure. */
+gboolean answer_withdraw_unsent (const Context *ctx, gint64 submission_id, const char *name,
+                                 GError **error);
+
 /* The address answers go to: Reply-To, else From; NULL when there is none. */
 const char *answer_address (const MailMessage *msg);

@@ -171,25 +171,27 @@ default_owner (FormRecord *rec, GPtrArray *entities)
   rec->owner = g_strdup (code);
 }
 
-/* Why the sender, who speaks for entities, may not speak for owners. */
-static char *
+/* Why the sender, who speaks for entities, may not speak for owners: a
+ * problem of rec, which an answer says in its own language. */
+static FormProblem *
 owners_refusal (const char *sender, const FormRecord *rec, GPtrArray *owners,
                 GPtrArray *entities)
 {
+  const char *field = rec->kind->owner_field;
   for (guint i = 0; i < owners->len; i++)
     if (array_has (entities, g_ptr_array_index (owners, i)))
       return NULL;
   if (owners->len == 0)
-    return g_strdup_printf ("%s line %u: the record names no entity that %s speaks for",
-                            rec->kind->name, rec->line, sender);
-  return g_strdup_printf ("%s line %u: %s is not a contact point of %s",
-                          rec->kind->name, rec->line, sender,
-                          (const char *) g_ptr_array_index (owners, 0));
+    return problem_new_args (rec->source, rec->line, rec->csv, field,
+                             PROBLEM_SPEAKS_FOR_NO_ENTITY, NULL, sender, NULL);
+  return problem_new_args (rec->source, rec->line, rec->csv, field,
+                           PROBLEM_NOT_CONTACT_POINT_OF, NULL, sender,
+                           (const char *) g_ptr_array_index (owners, 0), NULL);
 }
 
 /* A visit form speaks for the visited State; one naming no known visit is
  * refused when it is filed. */
-static char *
+static FormProblem *
 visit_refusal (sqlite3 *db, const char *sender, const FormRecord *rec, GPtrArray *entities)
 {
   const char *visit = g_hash_table_lookup (rec->columns, "visit");
@@ -204,18 +206,18 @@ visit_refusal (sqlite3 *db, const char *sender, const FormRecord *rec, GPtrArray
 /* An update or withdrawal: the sender must speak for the record as stored,
  * and for the owners it gives it, if any.  A reference that names no record
  * is refused when it is filed. */
-static char *
+static FormProblem *
 update_refusal (sqlite3 *db, const char *sender, const FormRecord *rec, GPtrArray *entities)
 {
   g_autoptr (GPtrArray) stored = registers_record_owners (db, rec);
-  char *refusal = stored != NULL ? owners_refusal (sender, rec, stored, entities) : NULL;
+  FormProblem *refusal = stored != NULL ? owners_refusal (sender, rec, stored, entities) : NULL;
   if (refusal == NULL && stored != NULL && rec->owners->len > 0)
     refusal = owners_refusal (sender, rec, rec->owners, entities);
   return refusal;
 }
 
 /* Why the sender may not file rec, or NULL. */
-static char *
+static FormProblem *
 record_refusal (sqlite3 *db, const char *sender, FormRecord *rec, GPtrArray *entities)
 {
   if (rec->kind->owner_field == NULL)
@@ -223,6 +225,24 @@ record_refusal (sqlite3 *db, const char *sender, FormRecord *rec, GPtrArray *ent
   if (rec->reference != NULL)
     return update_refusal (db, sender, rec, entities);
   return owners_refusal (sender, rec, rec->owners, entities);
+}
+
+/* The reason of a quarantine for the records refused, one after the
+ * other: "assistance-offer line 6: … is not a contact point of KZ;
+ * contact-point line 11: …". */
+static char *
+records_reason (const FormParse *parse, GPtrArray *refused)
+{
+  GString *reason = g_string_new (NULL);
+  for (guint i = 0; i < refused->len; i++)
+    {
+      const FormProblem *p = refused->pdata[i];
+      const FormRecord *rec = parse->records->pdata[i];
+      if (p != NULL)
+        g_string_append_printf (reason, "%s%s line %u: %s", reason->len ? "; " : "",
+                                rec->kind->name, rec->line, p->message);
+    }
+  return g_string_free (reason, reason->len == 0);
 }
 
 void
@@ -270,16 +290,24 @@ authorize_submission (sqlite3 *db, const Config *config, const MailMessage *msg,
   g_autoptr (GPtrArray) entities = registers_sender_entities (db, msg->from_addr);
   if (entities->len == 0)
     return g_strdup_printf ("%s is not an active contact point of any entity", sender);
+  g_autoptr (GPtrArray) refused = authorize_records (db, msg, parse);
+  return records_reason (parse, refused);
+}
+
+GPtrArray *
+authorize_records (sqlite3 *db, const MailMessage *msg, FormParse *parse)
+{
+  const char *sender = msg->from_addr ? msg->from_addr : "(no sender)";
+  g_autoptr (GPtrArray) entities = registers_sender_entities (db, msg->from_addr);
+  GPtrArray *refused = g_ptr_array_new_with_free_func ((GDestroyNotify) form_problem_free);
   for (guint i = 0; i < parse->records->len; i++)
     {
       FormRecord *rec = g_ptr_array_index (parse->records, i);
-      if (rec->kind == NULL || rec->problems->len > 0)
-        continue;
-      char *refusal = record_refusal (db, sender, rec, entities);
-      if (refusal != NULL)
-        return refusal;
+      gboolean checked = rec->kind != NULL && rec->problems->len == 0;
+      g_ptr_array_add (refused, checked && entities != NULL
+                       ? record_refusal (db, sender, rec, entities) : NULL);
     }
-  return NULL;
+  return refused;
 }
 
 /* How strict a policy is: authenticated, then confirm, then none. */

@@ -9,12 +9,19 @@
 #include "parsers/message.h"
 
 /* NULL when the sender of msg may file every checked record of parse; else
- * a new string saying why not, the reason the message is quarantined.
+ * a new string saying why not, the reason the message is quarantined: for
+ * records, every record refused, separated by "; ".
  * auth: how the sender was authenticated; a sender authenticated by DKIM
  * or DMARC is never quarantined for a failed Authentication-Results.
  * On a database failure returns NULL with error set. */
 char *authorize_submission (sqlite3 *db, const Config *config, const MailMessage *msg,
                             MailAuth auth, FormParse *parse, GError **error);
+
+/* The problem of each record of parse that the sender of msg may not
+ * file, by the record's index: NULL for a record it may file, for one
+ * that has problems of its own, and for every record of a sender that is
+ * no contact point.  A new array that frees its problems. */
+GPtrArray *authorize_records (sqlite3 *db, const MailMessage *msg, FormParse *parse);
 
 /* Gives the records that name nobody (a result without Reporter,
  * information without Entity) the sender's first entity.  Called before

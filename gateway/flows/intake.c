@@ -18,6 +18,7 @@
 #include "gateway/mail/dkim.h"
 #include "gateway/store/registers.h"
 #include "gateway/flows/replies.h"
+#include "gateway/flows/review.h"
 #include "parsers/authres.h"
 #include "parsers/form.h"
 #include "parsers/message.h"
@@ -44,6 +45,7 @@ typedef struct {
   const MailMessage *answer_to; /* the message answered when not msg (a confirming reply) */
   IntakeOutcome outcome;
   IntakeOutcome recorded; /* of a duplicate: the outcome recorded the first time */
+  gint64 answer_id;     /* the outbox row of its answer, once queued */
 } Intake;
 
 struct _IntakeParsed {
@@ -236,6 +238,8 @@ log_record (Intake *in, const FormRecord *rec, const FiledRecord *filed,
   return db_step_done (in->ctx.db, st, "recording a record", error);
 }
 
+static gboolean review (Intake *in, gint64 quarantine_id, GError **error);
+
 static gboolean
 quarantine (Intake *in, const char *reason, GError **error)
 {
@@ -248,7 +252,8 @@ quarantine (Intake *in, const char *reason, GError **error)
   sqlite3_bind_text (st, 2, reason, -1, SQLITE_TRANSIENT);
   log_info ("intake", "submission=%s id=%" G_GINT64_FORMAT " quarantined",
             in->reference ? in->reference : "-", in->id);
-  return db_step_done (in->ctx.db, st, "quarantining a submission", error);
+  return db_step_done (in->ctx.db, st, "quarantining a submission", error)
+      && review (in, sqlite3_last_insert_rowid (in->ctx.db), error);
 }
 
 /* The records of every text of the message (docs/submissions.md section 1),
@@ -385,6 +390,36 @@ file_records (Intake *in, FormParse *parse, GError **error)
   return TRUE;
 }
 
+/* The records of a quarantined submission, kept for staff's review
+ * (gateway/flows/review.h), and every problem of every record in the
+ * notice to its sender: its own, what the registers refuse, whom its
+ * sender may not speak for. */
+static gboolean
+review (Intake *in, gint64 quarantine_id, GError **error)
+{
+  if (in->parse == NULL || in->msg == NULL)
+    return TRUE;
+  FormParse *parse = in->parse;
+  g_autoptr (GPtrArray) refused = authorize_records (in->ctx.db, in->msg, parse);
+  if (!review_keep (in->ctx.db, in->ctx.config->reference_prefix, quarantine_id, in->id,
+                    parse, refused, error))
+    return FALSE;
+  g_autofree char *lang = lines_language (in);
+  gboolean any = parse->problems->len > 0;
+  for (guint i = 0; i < parse->problems->len; i++)
+    g_free (answer_problem (in, g_ptr_array_index (parse->problems, i), lang));
+  for (guint i = 0; i < parse->records->len; i++)
+    {
+      const FormRecord *rec = g_ptr_array_index (parse->records, i);
+      g_free (refuse_record (in, rec, lang));
+      if (refused->pdata[i] != NULL)
+        g_free (answer_problem (in, refused->pdata[i], lang));
+      any = any || rec->problems->len > 0 || refused->pdata[i] != NULL;
+    }
+  tpl_set_bool (in->answer, "has_errors", any);
+  return TRUE;
+}
+
 /* The subject without the "Re:" (or "AW:", "SV:") prefixes of earlier
  * replies, so that the answer's "Re: " is the only one. */
 static char *
@@ -443,6 +478,7 @@ send_answer (Intake *in, const char *template, GError **error)
   const char *keys = in->parse != NULL
       ? form_parse_language (in->parse, in->ctx.config->language) : NULL;
   gint64 id = answer_queue (&in->ctx, answered, template, in->answer, keys, in->id, error);
+  in->answer_id = id;
   return id == 0 ? -1 : id;
 }
 
@@ -1008,6 +1044,27 @@ decide_quarantine (sqlite3 *db, gint64 submission_id, const char *state,
   return FALSE;
 }
 
+/* Before staff's approval is filed: the records approving files are
+ * those the review kept (gateway/flows/review.h). */
+static gboolean
+prepare_approval (Intake *in, GError **error)
+{
+  if (in->msg->klass != MAIL_SUBMISSION)
+    return TRUE;
+  in->parse = read_records (in->ctx.db, in->msg, &in->ctx.config->limits);
+  tpl_set_bool (in->answer, "reviewed", TRUE);
+  return review_restrict (in->ctx.db, in->id, in->parse, error);
+}
+
+/* The final answer of a decision, once queued, replaces the quarantine
+ * notice that has not gone out yet (docs/submissions.md section 6); when
+ * none was queued (an automatic message, the rate limit) the notice stays. */
+static gboolean
+replace_notice (Intake *in, GError **error)
+{
+  return in->answer_id == 0 || answer_withdraw_unsent (&in->ctx, in->id, "quarantine", error);
+}
+
 gboolean
 intake_approve (const Context *ctx, gint64 submission_id, IntakeResult *result,
                 GError **error)
@@ -1018,7 +1075,9 @@ intake_approve (const Context *ctx, gint64 submission_id, IntakeResult *result,
   if (ok)
     {
       ok = load_quarantined (&in, submission_id, error)
+           && prepare_approval (&in, error)
            && process_approved (&in, error)
+           && replace_notice (&in, error)
            && decide_quarantine (db, submission_id, "approved", NULL, error)
            && approved_by_staff (db, submission_id, error)
            && db_commit (db, error);
@@ -1031,10 +1090,41 @@ intake_approve (const Context *ctx, gint64 submission_id, IntakeResult *result,
   return ok;
 }
 
-gboolean
-intake_reject (sqlite3 *db, gint64 submission_id, const char *reason, GError **error)
+/* The final answer to a submission staff rejected, with their reason when
+ * they gave one.  A calendar reply is never answered. */
+static gboolean
+answer_rejected (Intake *in, const char *reason, GError **error)
 {
-  return decide_quarantine (db, submission_id, "rejected", reason, error);
+  if (in->msg->klass != MAIL_SUBMISSION)
+    return TRUE;
+  in->outcome = INTAKE_QUARANTINED;
+  in->parse = read_forms (in->msg, &in->ctx.config->limits);
+  if (reason != NULL && *reason != '\0')
+    tpl_set (in->answer, "reason", reason);
+  gint64 answer = send_answer (in, "reject", error);
+  return answer >= 0 && set_outcome (in, answer, error) && replace_notice (in, error);
+}
+
+gboolean
+intake_reject (const Context *ctx, gint64 submission_id, const char *reason,
+               IntakeResult *result, GError **error)
+{
+  sqlite3 *db = ctx->db;
+  Intake in = { .ctx = *ctx, .answer = tpl_data_new () };
+  gboolean ok = db_begin (db, error);
+  if (ok)
+    {
+      ok = load_quarantined (&in, submission_id, error)
+           && decide_quarantine (db, submission_id, "rejected", reason, error)
+           && answer_rejected (&in, reason, error)
+           && db_commit (db, error);
+      if (!ok)
+        db_rollback (db);
+    }
+  if (ok)
+    take_result (&in, result);
+  intake_clear (&in);
+  return ok;
 }
 
 /* The kind a staff import into register files, from the register's name. */

@@ -55,14 +55,19 @@ gboolean intake_file (const Context *ctx, IntakeParsed *p, const char *mailbox,
                       IntakeResult *result, GError **error);
 
 /* Files a quarantined submission as if its sender were authorized (staff
- * approved it) and answers it; the quarantine row becomes 'approved'. */
+ * approved it): the records its review kept as ones to file and no other
+ * (gateway/flows/review.h).  Its sender gets one final answer, which
+ * replaces the quarantine notice when that has not gone out yet; the
+ * quarantine row becomes 'approved'. */
 gboolean intake_approve (const Context *ctx, gint64 submission_id, IntakeResult *result,
                          GError **error);
 
 /* Marks a quarantined submission 'rejected' with reason (may be NULL);
- * nothing is filed and nothing more is sent. */
-gboolean intake_reject (sqlite3 *db, gint64 submission_id, const char *reason,
-                        GError **error);
+ * nothing is filed.  Its sender gets one final answer, in its language,
+ * that quotes reason; it replaces the quarantine notice when that has not
+ * gone out yet.  result says the submission's outcome. */
+gboolean intake_reject (const Context *ctx, gint64 submission_id, const char *reason,
+                        IntakeResult *result, GError **error);
 
 /* Files the records of the staff CSV import file into its register as one
  * submission from staff, by the rules of registers_import (a file

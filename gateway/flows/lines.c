@@ -126,6 +126,12 @@ static const Catalogue french = {
                                FR_CLOSE ", non du registre " FR_OPEN "{3}" FR_CLOSE,
     [PROBLEM_NOT_OF_REGISTER] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " {1} n'est pas une référence du registre " FR_OPEN
                                 "{2}" FR_CLOSE,
+    [PROBLEM_NOT_CONTACT_POINT_OF] = "{1} n'est pas un point focal de {2}",
+    [PROBLEM_SPEAKS_FOR_NO_ENTITY] = "l'enregistrement ne désigne aucune entité au nom de"
+                                     " laquelle {1} peut écrire",
+    [PROBLEM_NOT_REVIEWED] = "non enregistré" FR_COLON " lorsque le secrétariat a examiné le"
+                             " message, cet enregistrement ne pouvait pas être enregistré\u00a0;"
+                             " veuillez le renvoyer",
   },
   .suggestion = "\u00a0; vouliez-vous dire " FR_OPEN "{s}" FR_CLOSE "\u00a0?",
   .at_line = "ligne {1}" FR_COLON " ",
@@ -221,6 +227,11 @@ static const Catalogue spanish = {
     [PROBLEM_OTHER_REGISTER] = "campo «{field}»: {1} es una referencia del registro «{2}», no"
                                " del registro «{3}»",
     [PROBLEM_NOT_OF_REGISTER] = "campo «{field}»: {1} no es una referencia del registro «{2}»",
+    [PROBLEM_NOT_CONTACT_POINT_OF] = "{1} no es punto focal de {2}",
+    [PROBLEM_SPEAKS_FOR_NO_ENTITY] = "el registro no nombra ninguna entidad en cuyo nombre"
+                                     " pueda escribir {1}",
+    [PROBLEM_NOT_REVIEWED] = "no registrado: cuando la secretaría examinó el mensaje, este"
+                             " registro no podía registrarse; envíelo de nuevo",
   },
   .suggestion = "; ¿quiso decir «{s}»?",
   .at_line = "línea {1}: ",
@@ -316,6 +327,11 @@ static const Catalogue russian = {
                                " «{2}», а не реестра «{3}»",
     [PROBLEM_NOT_OF_REGISTER] = "поле «{field}»: {1} не является номером записи"
                                 " реестра «{2}»",
+    [PROBLEM_NOT_CONTACT_POINT_OF] = "{1} не является координатором от {2}",
+    [PROBLEM_SPEAKS_FOR_NO_ENTITY] = "в записи не указана ни одна организация или"
+                                     " государство, от имени которых может писать {1}",
+    [PROBLEM_NOT_REVIEWED] = "не зарегистрировано: когда секретариат рассматривал сообщение,"
+                             " эту запись нельзя было зарегистрировать; отправьте ее еще раз",
   },
   .suggestion = "; возможно, имелось в виду «{s}»?",
   .at_line = "строка {1}: ",
@@ -400,6 +416,10 @@ static const Catalogue arabic = {
                                " «النموذج: {3}»",
     [PROBLEM_OTHER_REGISTER] = "الحقل «{field}»: {1} مرجع في السجل «{2}» وليس في السجل «{3}»",
     [PROBLEM_NOT_OF_REGISTER] = "الحقل «{field}»: {1} ليس مرجعًا في السجل «{2}»",
+    [PROBLEM_NOT_CONTACT_POINT_OF] = "{1} ليس جهة تنسيق لـ {2}",
+    [PROBLEM_SPEAKS_FOR_NO_ENTITY] = "لا يذكر السجل أي جهة يحق لـ {1} الكتابة باسمها",
+    [PROBLEM_NOT_REVIEWED] = "لم يُسجَّل: عندما راجعت الأمانة الرسالة، تعذّر تسجيل هذا السجل؛"
+                             " يرجى إرساله مرة أخرى",
   },
   .suggestion = "؛ هل تقصدون «{s}»؟",
   .at_line = "السطر {1}: ",
@@ -479,6 +499,9 @@ static const Catalogue chinese = {
     [PROBLEM_SEND_WITH_FORM] = "字段“{field}”：{1} 是“{2}”登记册的编号：请以“表格：{3}”发送",
     [PROBLEM_OTHER_REGISTER] = "字段“{field}”：{1} 是“{2}”登记册的编号，不是“{3}”登记册的编号",
     [PROBLEM_NOT_OF_REGISTER] = "字段“{field}”：{1} 不是“{2}”登记册的编号",
+    [PROBLEM_NOT_CONTACT_POINT_OF] = "{1} 不是 {2} 的联络点",
+    [PROBLEM_SPEAKS_FOR_NO_ENTITY] = "该记录未指明 {1} 可代表的任何实体",
+    [PROBLEM_NOT_REVIEWED] = "未登记：秘书处审查该邮件时，此记录无法登记；请重新发送",
   },
   .suggestion = "；您是否要填写“{s}”？",
   .at_line = "第 {1} 行：",
