@@ -95,9 +95,9 @@ check_out "and files the offer for KZ" "^line 6 +assistance-offer +approve files
 
 last_answer kg1 > "$TMP/notice.txt"
 check_true "the notice is in Russian" grep -q 'ожидает' "$TMP/notice.txt"
-check_true "it names the offer for KZ" grep -q "^строка 6: $sender не является координатором от KZ" "$TMP/notice.txt"
+check_true "it names the offer for KZ" grep -q "^- строка 6: $sender не является координатором от KZ" "$TMP/notice.txt"
 check_true "and the change to KZ's contact point" \
-  grep -q "^строка 11: $sender не является координатором от KZ" "$TMP/notice.txt"
+  grep -q "^- строка 11: $sender не является координатором от KZ" "$TMP/notice.txt"
 
 check "quarantine approve" 0 gw -q quarantine approve "$id"
 db_is "show listed three records to file" 3 \

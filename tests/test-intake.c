@@ -265,7 +265,7 @@ test_quarantine_every_problem_approve_what_was_kept (void **state)
   g_autofree char *notice = fixture_text (f->db, "SELECT raw FROM outbox");
   assert_non_null (strstr (notice, "is not a contact point of KG"));
   assert_non_null (strstr (notice, "is not a contact point of UNODC"));
-  assert_non_null (strstr (notice, "CTC-CP-2026-0009 is not in the contacts register"));
+  assert_non_null (strstr (notice, "CTC-CP-2026-0009 is not in the contacts"));
 
   fixture_exec (f->db, "INSERT INTO contacts (reference, entity, name, email, role, status,"
                        " state) VALUES ('CTC-CP-2026-0009', 'KZ', 'New', 'new@mfa.kz.example',"
