@@ -222,23 +222,6 @@ list_register (sqlite3 *db, const RegisterQuery *reg, const char *state, gboolea
   return EX_OK;
 }
 
-/* A string as JSON. */
-static void
-json_append_string (GString *out, const char *s)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = s != NULL ? s : ""; *p != '\0'; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_printf (out, "\\%c", *p);
-      else if ((guchar) *p < 0x20)
-        g_string_append_printf (out, "\\u%04x", (guchar) *p);
-      else
-        g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
-
 /* Space-separated words as a JSON array of strings. */
 static void
 json_append_words (GString *out, const char *words)
@@ -250,7 +233,7 @@ json_append_words (GString *out, const char *words)
     if (**it != '\0')
       {
         g_string_append (out, n++ > 0 ? "," : "");
-        json_append_string (out, *it);
+        command_json_append_string (out, *it);
       }
   g_string_append_c (out, ']');
 }
@@ -271,7 +254,7 @@ pairs_json (GString *out, GPtrArray *pairs, const char *const names[4])
           if (g_str_has_suffix (names[k], "providers"))
             json_append_words (out, values[k]);
           else
-            json_append_string (out, values[k]);
+            command_json_append_string (out, values[k]);
           g_string_append_c (out, ',');
         }
       g_string_append (out, "\"areas\":");
