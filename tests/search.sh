@@ -64,6 +64,11 @@ assert hits and all(set(h) == {"register", "reference", "title", "line"} for h i
 assert hits[0]["register"] == "offers" and "[workshop]" in hits[0]["line"], hits[0]
 PY
 
+echo "Needs: a quixotically confidential matter" >"$TMP/assessment.txt"
+check "store a needs assessment" 0 ctcgw visit assess "CTC-VIS-$year-0001" --file "$TMP/assessment.txt"
+check "search a word of it" 0 ctcgw search quixotically
+check_true "a needs assessment is never found" test ! -s "$OUT"
+
 # --- the index follows every write, in the sqlite3 shell too ---------------
 q "UPDATE offers SET title = 'Seminar on legislative drafting' WHERE reference = 'CTC-OFF-$year-0001'"
 check "search the new word of a changed title" 0 ctcgw search seminar --register offers
@@ -203,6 +208,11 @@ done
 same_rows "outbox list --json has the rows of the table" outbox list
 same_rows "meeting attendance --json has the rows of the table" \
     meeting attendance "$(q "SELECT reference FROM meetings LIMIT 1")"
+if ctcgw quarantine list --json >/dev/null 2>&1; then
+    same_rows "quarantine list --json has the rows of the table" quarantine list
+else
+    skip_anywhere "quarantine list --json has the rows of the table" "quarantine list has no --json"
+fi
 ctcgw search workshop >"$TMP/table"
 ctcgw search workshop --json >"$TMP/json"
 is "search --json has its hits" "$(($(wc -l <"$TMP/table") / 2))" \
