@@ -103,6 +103,8 @@ cmd_search (const Config *config, const char *config_path, int argc, char **argv
   if (reg != NULL && !g_strv_contains (search_registers, reg))
     return command_unknown_word ("search", "register", reg, search_registers);
   g_autofree char *words = g_strjoinv (" ", argv + 1);
+  if (!g_utf8_validate (words, -1, NULL))
+    return command_usage_error ("search", "the words are not UTF-8");
   sqlite3 *db = command_open_db (config, &status);
   if (db == NULL)
     return status;

@@ -34,6 +34,7 @@ static const char han_sql[] =
   " AND (?1 IS NULL OR d.id IN (SELECT rowid FROM search_words WHERE search_words MATCH ?1))"
   " ORDER BY d.id DESC LIMIT ?3";
 
+/* Frees a hit of search_find(). */
 static void
 search_hit_free (SearchHit *hit)
 {
@@ -68,8 +69,9 @@ is_word (const char *word)
   return FALSE;
 }
 
-/* A word as a quoted FTS5 phrase or a JSON string: in quotes, with every
- * quote (and backslash, for JSON) escaped by the given prefix. */
+/* A word as a quoted FTS5 phrase or a JSON string: in quotes, a quote
+ * doubled (FTS5) or escaped with a backslash, as are a backslash and a
+ * control character (JSON). */
 static void
 append_quoted (GString *to, const char *word, gboolean json)
 {
@@ -80,6 +82,8 @@ append_quoted (GString *to, const char *word, gboolean json)
         g_string_append (to, json ? "\\\"" : "\"\"");
       else if (*p == '\\' && json)
         g_string_append (to, "\\\\");
+      else if ((guchar) *p < 0x20 && json)
+        g_string_append_printf (to, "\\u%04x", (guchar) *p);
       else
         g_string_append_c (to, *p);
     }
