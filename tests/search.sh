@@ -135,6 +135,8 @@ expect "list requests --since" \
 check "a filter the register does not have exits 64" 64 ctcgw list results --beneficiary KZ
 check_err "it names the registers that have it" '--beneficiary goes with the registers offers'
 check "a date that is not one exits 64" 64 ctcgw list requests --since 2026-13-01
+check "an area that is none exits 64" 64 ctcgw list requests --area border-contrl
+check_err "it names the closest" '"border-control"'
 check "an entity that is none exits 64" 64 ctcgw list requests --entity Atlantis
 check_err "it says so" 'no entity "Atlantis"'
 

@@ -305,11 +305,33 @@ filters_check (const RegisterQuery *reg, const ListFilters *f)
   return TRUE;
 }
 
-/* Replaces the entities given (any way of writing them) by their codes;
- * FALSE after a usage error. */
+/* The codes of the areas, a new NULL-terminated array (empty on a
+ * database error: the filter then finds nothing). */
+static char **
+area_codes (sqlite3 *db)
+{
+  g_autoptr (GPtrArray) codes = g_ptr_array_new ();
+  g_autoptr (sqlite3_stmt) st = db_prepare (db, "SELECT code FROM areas ORDER BY id", NULL);
+  while (st != NULL && sqlite3_step (st) == SQLITE_ROW)
+    g_ptr_array_add (codes, db_column_dup (st, 0));
+  g_ptr_array_add (codes, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&codes), FALSE);
+}
+
+/* Checks --area against the areas, and replaces the entities given (any
+ * way of writing them) by their codes; FALSE after a usage error. */
 static gboolean
 filters_resolve (sqlite3 *db, ListFilters *f)
 {
+  if (f->values[F_AREA] != NULL)
+    {
+      g_auto (GStrv) areas = area_codes (db);
+      if (!g_strv_contains ((const char *const *) areas, f->values[F_AREA]))
+        {
+          command_unknown_word ("list", "area", f->values[F_AREA], (const char *const *) areas);
+          return FALSE;
+        }
+    }
   for (int i = F_BENEFICIARY; i <= F_ENTITY; i++)
     {
       if (f->values[i] == NULL)
