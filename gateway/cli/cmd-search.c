@@ -19,9 +19,10 @@ short_title (const char *title)
 {
   g_autofree char *first = g_strndup (title != NULL ? title : "",
                                       strcspn (title != NULL ? title : "", "\n"));
-  g_autofree char *cut = g_utf8_substring (first, 0, TITLE_MAX_CHARS);
+  glong length = g_utf8_strlen (first, -1);
+  g_autofree char *cut = g_utf8_substring (first, 0, MIN (length, TITLE_MAX_CHARS));
   g_autofree char *shown = command_printable (cut, FALSE);
-  gboolean longer = g_utf8_strlen (first, -1) > TITLE_MAX_CHARS || title == NULL
+  gboolean longer = length > TITLE_MAX_CHARS || title == NULL
                     || strchr (title, '\n') != NULL;
   return g_strconcat (shown, longer && title != NULL ? " …" : "", NULL);
 }

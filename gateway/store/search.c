@@ -179,11 +179,12 @@ shown_line (const char *line)
   glong before = g_utf8_pointer_to_offset (line, mark);
   const char *from = before > LINE_MAX_CHARS / 3
     ? g_utf8_offset_to_pointer (mark, -(LINE_MAX_CHARS / 3)) : line;
-  g_autofree char *cut = g_utf8_substring (from, 0, LINE_MAX_CHARS);
+  glong length = g_utf8_strlen (from, -1);
+  g_autofree char *cut = g_utf8_substring (from, 0, MIN (length, LINE_MAX_CHARS));
   GString *out = g_string_new (from > line ? "…" : "");
   for (const char *p = cut; *p != '\0'; p++)
     g_string_append_c (out, *p == MARK_START ? '[' : *p == MARK_END ? ']' : *p);
-  if (g_utf8_strlen (from, -1) > LINE_MAX_CHARS)
+  if (length > LINE_MAX_CHARS)
     g_string_append (out, "…");
   return g_string_free (out, FALSE);
 }
