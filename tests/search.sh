@@ -23,6 +23,10 @@ first_hit () {
     sed -n '1s/ .*//p' "$OUT"
 }
 
+check "--help" 0 "$CTCGW" --help
+check_out "--help lists search" '^ +search '
+check_out "--help lists stats" '^ +stats '
+
 # --- search: words of titles and texts, in the official languages ---------
 check "search a word of an offer's title" 0 ctcgw search workshop
 check_true "the offer is the first hit" test "$(first_hit)" = "CTC-OFF-$year-0001"
