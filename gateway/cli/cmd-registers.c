@@ -13,14 +13,24 @@
 #include "gateway/flows/distribute.h"
 #include "gateway/flows/meeting.h"
 
+/* The filters of `list` (ctcgw(8)), in the order of their parameters
+ * ?2 to ?8 (?1 is --state). */
+enum { F_AREA, F_BENEFICIARY, F_PROVIDER, F_ENTITY, F_SINCE, F_UNTIL, F_STATUS, N_FILTERS };
+static const char *const filter_options[N_FILTERS] = {
+  "--area", "--beneficiary", "--provider", "--entity", "--since", "--until", "--status"
+};
+
 /* One register as `list` and `export` read it.  Every SQL text is fixed;
- * where a register has states, ?1 is the --state filter (NULL: all). */
+ * where a register has states, ?1 is the --state filter (NULL: all).
+ * filters[] are the conditions `list` adds for its filters, NULL for a
+ * filter the register does not have. */
 typedef struct {
   const char *name;
   const char *list_sql;          /* the key columns, for the text table */
   const char *rows_sql;          /* every column but raw bytes */
   const char *const *states;     /* the values of its state column, or NULL */
   const char *no_export;         /* why it cannot be exported, or NULL */
+  const char *filters[N_FILTERS];
 } RegisterQuery;
 
 static const char *const record_states[] = { "active", "withdrawn", NULL };
@@ -35,8 +45,20 @@ static const char *const counter_states[] = { "open", "accepted", "declined", NU
 /* A time (ISO 8601 text) shown to the day or to the minute. */
 #define DAY(col, name) "substr(" col ", 1, 10) AS " name
 #define MINUTE(col, name) "replace(substr(" col ", 1, 16), 'T', ' ') AS " name
-#define BY_STATE " WHERE ?1 IS NULL OR state = ?1 ORDER BY id"
+#define BY_STATE " WHERE (?1 IS NULL OR state = ?1) ORDER BY id"
 #define ALL_BY_STATE(table) "SELECT * FROM " table BY_STATE
+/* The conditions of the filters, on the register's own columns. */
+#define AREA(col) "EXISTS (SELECT 1 FROM json_each (CASE WHEN json_valid (" col ") THEN " \
+  col " END) WHERE value = ?2)"
+#define BENEFICIARY \
+  "EXISTS (SELECT 1 FROM json_each (beneficiaries) b WHERE b.value = ?3 COLLATE NOCASE" \
+  " OR b.value = 'all' OR b.value IN (SELECT g.name FROM \"groups\" g" \
+  " JOIN group_members m ON m.group_id = g.id WHERE m.entity = ?3))"
+#define PROVIDERS "EXISTS (SELECT 1 FROM json_each (providers) WHERE value = ?4 COLLATE NOCASE)"
+#define PROVIDER(col) col " = ?4 COLLATE NOCASE"
+#define ENTITY(col) col " = ?5 COLLATE NOCASE"
+#define DATES(col) "substr (" col ", 1, 10) >= ?6", "substr (" col ", 1, 10) <= ?7"
+#define STATUS(col) col " = ?8"
 
 static const RegisterQuery registers[] = {
   { "entities",
@@ -52,32 +74,40 @@ static const RegisterQuery registers[] = {
     /* not the keys its address is found by (schema/011-addresses.sql) */
     "SELECT id, reference, state, submission_id, created, updated, entity, name, email, title,"
     " office, phone, languages, role, areas, replaces, status, bounces FROM contacts" BY_STATE,
-    record_states, NULL },
+    record_states, NULL,
+    { AREA ("areas"), NULL, NULL, ENTITY ("entity"), DATES ("created"), STATUS ("status") } },
   { "offers",
     "SELECT reference, state, " JOINED ("providers") ", status, start_date AS start,"
     " title FROM offers" BY_STATE,
-    ALL_BY_STATE ("offers"), record_states, NULL },
+    ALL_BY_STATE ("offers"), record_states, NULL,
+    { AREA ("areas"), BENEFICIARY, PROVIDERS, NULL, DATES ("created"), STATUS ("status") } },
   { "requests",
     "SELECT reference, state, state_code AS entity, priority, " DAY ("created", "created")
     ", " JOINED ("areas") " FROM requests" BY_STATE,
-    ALL_BY_STATE ("requests"), record_states, NULL },
+    ALL_BY_STATE ("requests"), record_states, NULL,
+    { AREA ("areas"), NULL, NULL, ENTITY ("state_code"), DATES ("created"), NULL } },
   { "results",
     "SELECT reference, state, target, reporter, " DAY ("created", "created")
     " FROM results" BY_STATE,
-    ALL_BY_STATE ("results"), record_states, NULL },
+    ALL_BY_STATE ("results"), record_states, NULL,
+    { NULL, NULL, NULL, ENTITY ("reporter"), DATES ("created"), NULL } },
   { "sources",
     "SELECT reference, state, provider, kind, title FROM sources" BY_STATE,
-    ALL_BY_STATE ("sources"), record_states, NULL },
+    ALL_BY_STATE ("sources"), record_states, NULL,
+    { AREA ("areas"), NULL, PROVIDER ("provider"), NULL, DATES ("created"), NULL } },
   { "standards",
     "SELECT reference, state, issuer, year, title FROM standards" BY_STATE,
-    ALL_BY_STATE ("standards"), record_states, NULL },
+    ALL_BY_STATE ("standards"), record_states, NULL,
+    { AREA ("areas"), NULL, NULL, ENTITY ("issuer"), DATES ("created"), NULL } },
   { "inventory",
     "SELECT reference, state, entity, year, kind, title FROM inventory" BY_STATE,
-    ALL_BY_STATE ("inventory"), record_states, NULL },
+    ALL_BY_STATE ("inventory"), record_states, NULL,
+    { AREA ("areas"), NULL, NULL, ENTITY ("entity"), DATES ("created"), NULL } },
   { "visits",
     "SELECT reference, state, state_code AS entity, start_date AS start,"
     " end_date AS \"end\", status, " JOINED ("organizations") " FROM visits" BY_STATE,
-    ALL_BY_STATE ("visits"), record_states, NULL },
+    ALL_BY_STATE ("visits"), record_states, NULL,
+    { NULL, NULL, NULL, ENTITY ("state_code"), DATES ("start_date"), STATUS ("status") } },
   { "assessments",
     "SELECT v.reference AS visit, " DAY ("a.created", "created") " FROM assessments a"
     " LEFT JOIN visits v ON v.id = a.visit_id ORDER BY a.id",
@@ -86,7 +116,8 @@ static const RegisterQuery registers[] = {
     "needs assessments are confidential (docs/submissions.md section 6)" },
   { "meetings",
     "SELECT reference, state, start, \"end\", status, title FROM meetings" BY_STATE,
-    ALL_BY_STATE ("meetings"), record_states, NULL },
+    ALL_BY_STATE ("meetings"), record_states, NULL,
+    { NULL, NULL, NULL, NULL, DATES ("start"), STATUS ("status") } },
   { "attendance",
     "SELECT m.reference AS meeting, a.entity, a.email, a.partstat, "
     DAY ("a.updated", "updated") " FROM attendance a"
@@ -111,10 +142,11 @@ static const RegisterQuery registers[] = {
     " ORDER BY c.id", counter_states, NULL },
   { "submissions",
     "SELECT reference, " MINUTE ("received", "received") ", from_addr AS \"from\","
-    " class, outcome, subject FROM submissions ORDER BY id",
+    " class, outcome, subject FROM submissions WHERE TRUE ORDER BY id",
     "SELECT id, reference, message_id, sha256, mailbox, received, from_addr, sender_addr,"
-    " subject, class, outcome, size, answer_outbox_id FROM submissions ORDER BY id",
-    NULL, NULL },
+    " subject, class, outcome, size, answer_outbox_id FROM submissions WHERE TRUE ORDER BY id",
+    NULL, NULL,
+    { NULL, NULL, NULL, NULL, DATES ("received"), NULL } },
   { "quarantine",
     "SELECT q.id, " MINUTE ("s.received", "received") ", q.state, s.from_addr AS \"from\","
     " s.subject, q.reason FROM quarantine q LEFT JOIN submissions s"
@@ -130,7 +162,8 @@ static const RegisterQuery registers[] = {
   { "circulars",
     "SELECT reference, state, template, audience, " DAY ("created", "created") ", "
     DAY ("sent", "sent") ", subject FROM circulars" BY_STATE,
-    ALL_BY_STATE ("circulars"), record_states, NULL },
+    ALL_BY_STATE ("circulars"), record_states, NULL,
+    { NULL, NULL, NULL, NULL, DATES ("created"), NULL } },
 };
 
 /* The registers' names, comma separated, for messages. */
@@ -205,40 +238,157 @@ register_dump (sqlite3 *db, const RegisterQuery *reg, const char *state,
   return TRUE;
 }
 
-/* Lists the register as a table or as one JSON document. */
+/* The values of the filters of `list`, NULL where not given. */
+typedef struct {
+  char *values[N_FILTERS];
+} ListFilters;
+
+static void
+list_filters_clear (ListFilters *f)
+{
+  for (int i = 0; i < N_FILTERS; i++)
+    g_free (f->values[i]);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ListFilters, list_filters_clear)
+
+/* The registers that have filter i, comma separated. */
+static char *
+registers_with_filter (int i)
+{
+  GString *s = g_string_new (NULL);
+  for (gsize r = 0; r < G_N_ELEMENTS (registers); r++)
+    if (registers[r].filters[i] != NULL)
+      g_string_append_printf (s, "%s%s", s->len > 0 ? ", " : "", registers[r].name);
+  return g_string_free (s, FALSE);
+}
+
+/* Whether text is a date YYYY-MM-DD. */
+static gboolean
+is_date (const char *text)
+{
+  unsigned y, m, d;
+  char end;
+  return strlen (text) == 10 && sscanf (text, "%4u-%2u-%2u%c", &y, &m, &d, &end) == 3
+         && g_date_valid_dmy (d, m, y);
+}
+
+/* Whether any filter is given. */
+static gboolean
+filters_given (const ListFilters *f)
+{
+  for (int i = 0; i < N_FILTERS; i++)
+    if (f->values[i] != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* Checks the filters given against the register; FALSE after a usage error. */
+static gboolean
+filters_check (const RegisterQuery *reg, const ListFilters *f)
+{
+  for (int i = 0; i < N_FILTERS; i++)
+    {
+      if (f->values[i] == NULL)
+        continue;
+      if (reg->filters[i] == NULL)
+        {
+          g_autofree char *names = registers_with_filter (i);
+          command_usage_error ("list", "%s goes with the registers %s, not %s",
+                               filter_options[i], names, reg->name);
+          return FALSE;
+        }
+      if ((i == F_SINCE || i == F_UNTIL) && !is_date (f->values[i]))
+        {
+          command_usage_error ("list", "%s takes a date YYYY-MM-DD, not \"%s\"",
+                               filter_options[i], f->values[i]);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* The codes of the areas, a new NULL-terminated array (empty on a
+ * database error: the filter then finds nothing). */
+static char **
+area_codes (sqlite3 *db)
+{
+  g_autoptr (GPtrArray) codes = g_ptr_array_new ();
+  g_autoptr (sqlite3_stmt) st = db_prepare (db, "SELECT code FROM areas ORDER BY id", NULL);
+  while (st != NULL && sqlite3_step (st) == SQLITE_ROW)
+    g_ptr_array_add (codes, db_column_dup (st, 0));
+  g_ptr_array_add (codes, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&codes), FALSE);
+}
+
+/* Checks --area against the areas, and replaces the entities given (any
+ * way of writing them) by their codes; FALSE after a usage error. */
+static gboolean
+filters_resolve (sqlite3 *db, ListFilters *f)
+{
+  if (f->values[F_AREA] != NULL)
+    {
+      g_auto (GStrv) areas = area_codes (db);
+      if (!g_strv_contains ((const char *const *) areas, f->values[F_AREA]))
+        {
+          command_unknown_word ("list", "area", f->values[F_AREA], (const char *const *) areas);
+          return FALSE;
+        }
+    }
+  for (int i = F_BENEFICIARY; i <= F_ENTITY; i++)
+    {
+      if (f->values[i] == NULL)
+        continue;
+      g_autofree char *suggestion = NULL;
+      char *code = db_entity_resolve (db, f->values[i], &suggestion);
+      if (code == NULL)
+        {
+          command_usage_error ("list", "%s: no entity \"%s\"%s%s%s", filter_options[i],
+                               f->values[i], suggestion ? " (did you mean \"" : "",
+                               suggestion ? suggestion : "", suggestion ? "\"?)" : "");
+          return FALSE;
+        }
+      g_free (f->values[i]);
+      f->values[i] = code;
+    }
+  return TRUE;
+}
+
+/* Prepares sql with the conditions of the filters given added before its
+ * ORDER BY (the fixed texts of reg->filters, the values bound). */
+static sqlite3_stmt *
+filtered_prepare (sqlite3 *db, const RegisterQuery *reg, const char *sql,
+                  const char *state, const ListFilters *f, GError **error)
+{
+  const char *order = g_strrstr (sql, " ORDER BY ");
+  g_autoptr (GString) text = g_string_new_len (sql, order - sql);
+  for (int i = 0; i < N_FILTERS; i++)
+    if (f->values[i] != NULL)
+      g_string_append_printf (text, " AND (%s)", reg->filters[i]);
+  g_string_append (text, order);
+  sqlite3_stmt *stmt = register_prepare (db, reg, text->str, state, error);
+  for (int i = 0; stmt != NULL && i < N_FILTERS; i++)
+    sqlite3_bind_text (stmt, i + 2, f->values[i], -1, SQLITE_TRANSIENT);
+  return stmt;
+}
+
+/* Lists the register as a table or as one JSON document (every column),
+ * the same rows. */
 static int
-list_register (sqlite3 *db, const RegisterQuery *reg, const char *state, gboolean json)
+list_register (sqlite3 *db, const RegisterQuery *reg, const char *state,
+               const ListFilters *f, gboolean json)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GString) out = g_string_new (NULL);
-
-  if (json)
-    {
-      if (!register_dump (db, reg, state, TRUE, out, &error))
-        return command_failed ("list", error);
-      return command_write_output ("list", NULL, out);
-    }
-  g_autoptr (sqlite3_stmt) stmt = register_prepare (db, reg, reg->list_sql, state, &error);
-  if (stmt == NULL || !command_print_table (db, stmt, &error))
+  g_autoptr (sqlite3_stmt) stmt = filtered_prepare (db, reg, json ? reg->rows_sql
+                                                    : reg->list_sql, state, f, &error);
+  if (stmt == NULL)
     return command_failed ("list", error);
-  return EX_OK;
-}
-
-/* A string as JSON. */
-static void
-json_append_string (GString *out, const char *s)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = s != NULL ? s : ""; *p != '\0'; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_printf (out, "\\%c", *p);
-      else if ((guchar) *p < 0x20)
-        g_string_append_printf (out, "\\u%04x", (guchar) *p);
-      else
-        g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
+  if (!json)
+    return command_print_table (db, stmt, &error) ? EX_OK : command_failed ("list", error);
+  if (!command_json_append_rows (db, out, stmt, &error))
+    return command_failed ("list", error);
+  g_string_append_c (out, '\n');
+  return command_write_output ("list", NULL, out);
 }
 
 /* Space-separated words as a JSON array of strings. */
@@ -252,7 +402,7 @@ json_append_words (GString *out, const char *words)
     if (**it != '\0')
       {
         g_string_append (out, n++ > 0 ? "," : "");
-        json_append_string (out, *it);
+        command_json_append_string (out, *it);
       }
   g_string_append_c (out, ']');
 }
@@ -273,7 +423,7 @@ pairs_json (GString *out, GPtrArray *pairs, const char *const names[4])
           if (g_str_has_suffix (names[k], "providers"))
             json_append_words (out, values[k]);
           else
-            json_append_string (out, values[k]);
+            command_json_append_string (out, values[k]);
           g_string_append_c (out, ',');
         }
       g_string_append (out, "\"areas\":");
@@ -326,13 +476,15 @@ list_pairs (sqlite3 *db, const Config *config, gboolean candidates, gboolean jso
   return command_write_output ("list", NULL, out);
 }
 
-/* `ctcgw list REGISTER [--json] [--state STATE]`, `list requests
- * --candidates`, `list offers --overlaps` */
+/* `ctcgw list REGISTER [--json] [--state STATE] [--area A] [--beneficiary E]
+ * [--provider E] [--entity E] [--since DATE] [--until DATE] [--status S]`,
+ * `list requests --candidates`, `list offers --overlaps` */
 int
 cmd_list (const Config *config, const char *config_path, int argc, char **argv)
 {
   gboolean json = FALSE, candidates = FALSE, overlaps = FALSE;
   g_autofree char *state = NULL;
+  g_auto (ListFilters) f = { { NULL } };
   g_autofree char *names = register_names ();
   g_autofree char *summary = g_strdup_printf ("List a register: its key columns as a table, or "
                                               "every column as JSON.\nRegisters: %s", names);
@@ -343,6 +495,19 @@ cmd_list (const Config *config, const char *config_path, int argc, char **argv)
       " with the offers that could meet it", NULL },
     { "overlaps", 0, 0, G_OPTION_ARG_NONE, &overlaps, "offers: the pairs of offers that"
       " overlap", NULL },
+    { "area", 0, 0, G_OPTION_ARG_STRING, &f.values[F_AREA], "only the records of AREA", "AREA" },
+    { "beneficiary", 0, 0, G_OPTION_ARG_STRING, &f.values[F_BENEFICIARY], "offers: only"
+      " those that ENTITY benefits from", "ENTITY" },
+    { "provider", 0, 0, G_OPTION_ARG_STRING, &f.values[F_PROVIDER], "offers, sources: only"
+      " those that ENTITY provides", "ENTITY" },
+    { "entity", 0, 0, G_OPTION_ARG_STRING, &f.values[F_ENTITY], "only the records of ENTITY",
+      "ENTITY" },
+    { "since", 0, 0, G_OPTION_ARG_STRING, &f.values[F_SINCE], "only the records of DATE or"
+      " later", "DATE" },
+    { "until", 0, 0, G_OPTION_ARG_STRING, &f.values[F_UNTIL], "only the records of DATE or"
+      " earlier", "DATE" },
+    { "status", 0, 0, G_OPTION_ARG_STRING, &f.values[F_STATUS], "only the records whose status"
+      " is STATUS", "STATUS" },
     { NULL }
   };
   int status = EX_OK;
@@ -352,19 +517,22 @@ cmd_list (const Config *config, const char *config_path, int argc, char **argv)
   if (argc != 2)
     return command_usage_error ("list", "name one register: %s", names);
   const RegisterQuery *reg = register_find ("list", argv[1]);
-  if (reg == NULL || !state_check ("list", reg, state))
+  if (reg == NULL || !state_check ("list", reg, state) || !filters_check (reg, &f))
     return EX_USAGE;
   if (candidates && strcmp (reg->name, "requests") != 0)
     return command_usage_error ("list", "--candidates goes with the register requests");
   if (overlaps && strcmp (reg->name, "offers") != 0)
     return command_usage_error ("list", "--overlaps goes with the register offers");
-  if ((candidates || overlaps) && state != NULL)
-    return command_usage_error ("list", "--state does not go with --candidates or --overlaps");
+  if ((candidates || overlaps) && (state != NULL || filters_given (&f)))
+    return command_usage_error ("list", "--candidates and --overlaps take no filter");
   sqlite3 *db = command_open_db (config, &status);
   if (db == NULL)
     return status;
-  status = candidates || overlaps ? list_pairs (db, config, candidates, json)
-                                  : list_register (db, reg, state, json);
+  if (!filters_resolve (db, &f))
+    status = EX_USAGE;
+  else
+    status = candidates || overlaps ? list_pairs (db, config, candidates, json)
+                                    : list_register (db, reg, state, &f, json);
   db_close (db);
   return status;
 }

@@ -45,5 +45,9 @@ int cmd_meeting (const Config *config, const char *config_path, int argc, char *
 int cmd_invite (const char *command, const Context *ctx, const char *ref);
 /* cmd-visit.c */
 int cmd_visit (const Config *config, const char *config_path, int argc, char **argv);
+/* cmd-search.c */
+int cmd_search (const Config *config, const char *config_path, int argc, char **argv);
+/* cmd-stats.c */
+int cmd_stats (const Config *config, const char *config_path, int argc, char **argv);
 /* cmd-digest.c */
 int cmd_digest (const Config *config, const char *config_path, int argc, char **argv);

@@ -25,6 +25,8 @@ static const Command commands[] = {
   { "run", "[--once]", "the daemon in the foreground: intake and outbox; --once: one pass", TRUE, cmd_run },
   { "deliver", "[--mailbox NAME]", "process one message from standard input (for an MTA)", TRUE, cmd_deliver },
   { "list", "REGISTER [--json] [--candidates|--overlaps]", "list a register; candidate offers of requests, overlapping offers", TRUE, cmd_list },
+  { "search", "WORDS... [--register R] [--json] [--limit N]", "find records and submissions by their words", TRUE, cmd_search },
+  { "stats", "[--by form|entity|area|month] [--json]", "count submissions and records", TRUE, cmd_stats },
   { "show", "REFERENCE [--json]", "show one record and its history", TRUE, cmd_show },
   { "import", "REGISTER FILE.csv", "import records from CSV, with the checks of email", TRUE, cmd_import },
   { "export", "REGISTER [--format csv|json|vcard|ics] [-o FILE]", "export a register", TRUE, cmd_export },

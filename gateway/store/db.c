@@ -12,6 +12,7 @@
 
 #include "parsers/address.h"
 #include "parsers/form.h"
+#include "parsers/message.h"
 
 #define SCHEMA_DIR "/ctcgw/schema/"
 #define BUSY_TIMEOUT_MS 5000
@@ -331,9 +332,66 @@ sql_skeleton (sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_text (ctx, skeleton, -1, g_free);
 }
 
+/* The text of a submission as intake read it, for the search index
+ * (schema/018-search.sql): a message's body and text attachments, one
+ * after the other; an import's file itself.  NULL when there is none. */
+static char *
+submission_text (GBytes *raw, const char *klass)
+{
+  gsize len = 0;
+  const char *data = g_bytes_get_data (raw, &len);
+
+  if (g_strcmp0 (klass, "import") == 0)
+    return g_utf8_make_valid (data, len);
+  CtcLimits limits = ctc_limits_default ();
+  g_autoptr (MailMessage) msg = mail_message_parse (raw, NULL, &limits, NULL);
+  if (msg == NULL)
+    return NULL;
+  GString *text = g_string_new (NULL);
+  for (guint i = 0; i < msg->texts->len; i++)
+    {
+      const MailText *t = msg->texts->pdata[i];
+      g_string_append_len (text, t->text, t->length);
+      g_string_append_c (text, '\n');
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* SQL's message_text(raw, class): submission_text() of a submission. */
+static void
+sql_message_text (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+  (void) argc;
+  const void *data = sqlite3_value_blob (argv[0]);
+  g_autoptr (GBytes) raw = g_bytes_new (data, sqlite3_value_bytes (argv[0]));
+  char *text = data != NULL ? submission_text (raw, (const char *) sqlite3_value_text (argv[1]))
+                            : NULL;
+
+  if (text == NULL)
+    sqlite3_result_null (ctx);
+  else
+    sqlite3_result_text (ctx, text, -1, g_free);
+}
+
 /* The schema version from which contacts keep address_key and skeleton
  * (schema/011-addresses.sql). */
 #define ADDRESS_KEYS_VERSION 11
+/* The schema version from which the registers are indexed for search
+ * (schema/018-search.sql). */
+#define SEARCH_VERSION 18
+
+/* A submission inserted through this connection gets its row in the
+ * search index (schema/018-search.sql says why this trigger is TEMP). */
+static gboolean
+db_search_triggers (sqlite3 *db, GError **error)
+{
+  return db_exec (db,
+    "CREATE TEMP TRIGGER IF NOT EXISTS submissions_search_insert AFTER INSERT"
+    " ON main.submissions WHEN NEW.reference IS NOT NULL"
+    " BEGIN INSERT INTO search_docs (register, record_id, reference, title, body)"
+    " VALUES ('submissions', NEW.id, NEW.reference, NEW.subject,"
+    " message_text (NEW.raw, NEW.class)); END", error);
+}
 
 /* A contact inserted through this connection gets its address_key and
  * skeleton (schema/011-addresses.sql says why this trigger is TEMP). */
@@ -346,6 +404,14 @@ db_address_triggers (sqlite3 *db, GError **error)
     " skeleton = skeleton (NEW.email) WHERE id = NEW.id; END", error);
 }
 
+/* The TEMP triggers of the schema at version. */
+static gboolean
+db_temp_triggers (sqlite3 *db, int version, GError **error)
+{
+  return (version < ADDRESS_KEYS_VERSION || db_address_triggers (db, error))
+         && (version < SEARCH_VERSION || db_search_triggers (db, error));
+}
+
 /* The pragmas every connection needs; failures here mean "not a database". */
 static gboolean
 db_configure (sqlite3 *db, const char *path, GError **error)
@@ -355,6 +421,8 @@ db_configure (sqlite3 *db, const char *path, GError **error)
                            | SQLITE_INNOCUOUS, NULL, sql_address, NULL, NULL);
   sqlite3_create_function (db, "skeleton", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC
                            | SQLITE_INNOCUOUS, NULL, sql_skeleton, NULL, NULL);
+  sqlite3_create_function (db, "message_text", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC
+                           | SQLITE_INNOCUOUS, NULL, sql_message_text, NULL, NULL);
   /* A checkpoint syncs the database file: every 8192 pages (32 MiB of WAL)
    * rather than SQLite's 1000, which during intake meant one every few
    * dozen messages. */
@@ -391,7 +459,7 @@ db_check_version (sqlite3 *db, const char *path, gboolean create, GError **error
                    " use a newer ctcgw", path, version, db_schema_version ());
       return FALSE;
     }
-  return version < ADDRESS_KEYS_VERSION || db_address_triggers (db, error);
+  return db_temp_triggers (db, version, error);
 }
 
 /* One connection with the pragmas every user of the registers relies on. */
@@ -542,7 +610,7 @@ db_init (sqlite3 *db, GError **error)
       if (number > version && !apply_schema_file (db, *n, number, error))
         return FALSE;
     }
-  if (db_schema_version () >= ADDRESS_KEYS_VERSION && !db_address_triggers (db, error))
+  if (!db_temp_triggers (db, db_schema_version (), error))
     return FALSE;
   return db_load_countries (db, CTC_ISO3166_JSON, error);
 }
