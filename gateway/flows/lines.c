@@ -21,6 +21,7 @@ typedef struct {
   const char *accepted[FILED_REFUSED];
   const char *updated_fields;
   const char *list_separator;
+  const char *forwarded;         /* the mark of a line about a forwarded record */
 } Catalogue;
 
 static const Catalogue french = {
@@ -130,6 +131,7 @@ static const Catalogue french = {
   },
   .updated_fields = "accepté" FR_COLON " {1} (mis à jour" FR_COLON " {2})",
   .list_separator = ", ",
+  .forwarded = " [message transféré]",
 };
 
 static const Catalogue spanish = {
@@ -216,6 +218,7 @@ static const Catalogue spanish = {
   },
   .updated_fields = "aceptado {1} (actualizado: {2})",
   .list_separator = ", ",
+  .forwarded = " [mensaje reenviado]",
 };
 
 static const Catalogue russian = {
@@ -296,6 +299,7 @@ static const Catalogue russian = {
   },
   .updated_fields = "принято: {1} (обновлено: {2})",
   .list_separator = ", ",
+  .forwarded = " [пересланное сообщение]",
 };
 
 static const Catalogue arabic = {
@@ -373,6 +377,7 @@ static const Catalogue arabic = {
   },
   .updated_fields = "قُبل {1} (حُدِّثت الحقول: {2})",
   .list_separator = "، ",
+  .forwarded = " [الرسالة المعاد توجيهها]",
 };
 
 static const Catalogue chinese = {
@@ -446,6 +451,7 @@ static const Catalogue chinese = {
   },
   .updated_fields = "已接受 {1}（已更新：{2}）",
   .list_separator = "、",
+  .forwarded = " [转发的邮件]",
 };
 
 const char *const lines_languages[] = { "ar", "en", "es", "fr", "ru", "zh", NULL };
@@ -612,4 +618,11 @@ lines_accepted (const FiledRecord *filed, const char *lang)
   if (c == NULL)
     return g_strdup_printf ("accepted %s (%s)", filed->reference, filed_how_name (filed->how));
   return fill (fields ? c->updated_fields : c->accepted[filed->how], filed->reference, list);
+}
+
+char *
+lines_forwarded (const char *line, const char *lang)
+{
+  const Catalogue *c = catalogue (lang);
+  return g_strconcat (line, c != NULL ? c->forwarded : " [forwarded message]", NULL);
 }
