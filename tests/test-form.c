@@ -867,6 +867,7 @@ test_forward_separators (void **state)
     { TRUE, "De : M\nEnvoyé : lundi 2 mars 2026 10:00\nÀ : A\nObjet : CP\n" },
     { TRUE, "От: M\nОтправлено: 2 марта 2026 г.\nКому: A\nТема: CP\n" },
     { TRUE, "发件人: M\n发送时间: 2026年3月2日\n收件人: A\n主题: CP\n" },
+    { TRUE, "من: M\nتاريخ الإرسال: الاثنين، 2 مارس 2026\nإلى: A\nالموضوع: CP\n" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (forwards); i++)
     {
@@ -903,6 +904,7 @@ test_forward_needs_subject (void **state)
   assert_true (form_subject_is_forward ("RV: oferta"));
   assert_true (form_subject_is_forward ("Пересл: предложение"));
   assert_true (form_subject_is_forward ("转发: 提议"));
+  assert_true (form_subject_is_forward ("إعادة توجيه: عرض"));
   assert_false (form_subject_is_forward ("Re: Fwd: offer"));
   assert_false (form_subject_is_forward ("Forward planning"));
   assert_false (form_subject_is_forward (NULL));
