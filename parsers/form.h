@@ -218,6 +218,12 @@ const char *form_suggest (const char *word, const char *const *candidates);
  * "Prioridad: alta", "优先级：中"), compared folded; NULL when none. */
 const char *form_term_value (const char *text, const char *const *values);
 
+/* How an answer in lang (of form_languages) names value (an English word
+ * of terms.c): the first way of writing it in lang, one form_term_value
+ * reads back as value; value itself in English, or when lang has none.
+ * Static. */
+const char *form_term_name (const char *value, const char *lang);
+
 /* The closest way of writing one of values to text, in text's own alphabet
  * ("высокий" for "высокй", "alta" for "alto"), or NULL when none is close. */
 const char *form_term_suggest (const char *text, const char *const *values);

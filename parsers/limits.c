@@ -11,5 +11,7 @@ ctc_limits_default (void)
     .fields_max = CTC_FIELDS_MAX_DEFAULT,
     .records_max = CTC_RECORDS_MAX_DEFAULT,
     .message_max = CTC_MESSAGE_MAX_DEFAULT,
+    .attachment_max = CTC_ATTACHMENT_MAX_DEFAULT,
+    .attachments_max = CTC_MESSAGE_MAX_DEFAULT,
   };
 }

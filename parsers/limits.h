@@ -21,12 +21,17 @@
 #define CTC_CALENDAR_VALUE_MAX     1000u           /* characters kept of a calendar value */
 #define CTC_CALENDAR_ZONE_RULES_MAX 8u             /* VTIMEZONE RRULEs of one calendar */
 #define CTC_CALENDAR_YEAR_MAX      2100            /* last year converted to UTC */
+#define CTC_FILE_NAME_MAX          200u            /* characters of an attachment's name */
+#define CTC_FILE_NAME_BYTES_MAX    240u            /* its bytes: what file systems take */
+#define CTC_ATTACHMENT_MAX_DEFAULT (10u * 1024u * 1024u) /* bytes kept of one attachment */
 
 typedef struct {
   guint value_max;
   guint fields_max;
   guint records_max;
   gsize message_max;
+  gsize attachment_max;   /* decoded bytes kept of one attachment */
+  gsize attachments_max;  /* decoded bytes kept of one message's attachments */
 } CtcLimits;
 
 /* The defaults above, as a struct. */

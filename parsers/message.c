@@ -6,11 +6,10 @@
 #include "parsers/itip.h"
 #include "parsers/message.h"
 #include "parsers/address.h"
+#include "parsers/filename.h"
 
 G_DEFINE_QUARK (mail-error-quark, mail_error)
 
-/* Attachment names are cut to this many characters. */
-#define MAIL_NAME_MAX 200u
 /* Longest Message-ID kept (RFC 5322 line length). */
 #define MAIL_ID_MAX 998u
 
@@ -22,6 +21,7 @@ typedef struct {
   GPtrArray *extra_texts;  /* MailText* of .txt and .csv attachments */
   GPtrArray *forwarded;    /* MailText* of the bodies of attached messages */
   gsize budget;            /* decoded attachment bytes still allowed */
+  gsize attachment_max;    /* decoded bytes allowed of one attachment */
   guint serial;            /* numbers generated attachment names */
 } MailCollect;
 
@@ -503,22 +503,14 @@ part_is (GMimeObject *part, const char *type, const char *subtype)
   return g_mime_content_type_is_type (g_mime_object_get_content_type (part), type, subtype);
 }
 
-/* A file name safe to show and store: no directories, no control
- * characters, at most MAIL_NAME_MAX characters; NULL when nothing is left. */
+/* A file name safe to show and store (parsers/filename.h); NULL when
+ * nothing is left. */
 static char *
 clean_file_name (const char *name)
 {
   g_autofree char *clean = clean_or_null (name);
 
-  if (clean == NULL)
-    return NULL;
-  const char *base = clean;
-  for (const char *p = clean; *p != '\0'; p++)
-    if (*p == '/' || *p == '\\')
-      base = p + 1;
-  if (*base == '\0' || strcmp (base, ".") == 0 || strcmp (base, "..") == 0)
-    return NULL;
-  return g_utf8_substring (base, 0, MIN ((glong) MAIL_NAME_MAX, g_utf8_strlen (base, -1)));
+  return ctc_file_name_clean (clean);
 }
 
 /* The part's file name, cleaned, or NULL. */
@@ -611,24 +603,26 @@ mail_text_new (const char *name, char *text, gboolean csv)
   return t;
 }
 
-/* Keeps an attachment's bytes when they fit the remaining budget. */
+/* Lists an attachment; its bytes are kept when they fit the limit of one
+ * attachment and the remaining budget of the message. */
 static void
 add_attachment (MailCollect *c, GMimeObject *part, const char *name, GByteArray *bytes)
 {
-  if (bytes->len > c->budget)
-    {
-      g_byte_array_unref (bytes);
-      return;
-    }
-  c->budget -= bytes->len;
   MailAttachment *a = g_new0 (MailAttachment, 1);
+  a->size = bytes->len;
+  if (bytes->len <= c->budget && bytes->len <= c->attachment_max)
+    {
+      c->budget -= bytes->len;
+      a->data = g_byte_array_free_to_bytes (bytes);
+    }
+  else
+    g_byte_array_unref (bytes);
   char *type = g_mime_content_type_get_mime_type (g_mime_object_get_content_type (part));
   a->content_type = g_ascii_strdown (type, -1);
   g_free (type);
   a->name = name != NULL ? g_strdup (name)
       : g_strdup_printf ("attachment-%u%s", ++c->serial,
                          GMIME_IS_MESSAGE_PART (part) ? ".eml" : ".bin");
-  a->data = g_byte_array_free_to_bytes (bytes);
   g_ptr_array_add (c->msg->attachments, a);
 }
 
@@ -674,7 +668,7 @@ collect_message_part (MailCollect *c, GMimeObject *part)
   add_attachment (c, part, name, bytes);
 }
 
-/* An attachment: .txt and .csv become texts, anything else is kept. */
+/* An attachment: .txt and .csv are texts too; every one is kept. */
 static void
 collect_attachment (MailCollect *c, GMimeObject *part, const char *name)
 {
@@ -682,7 +676,6 @@ collect_attachment (MailCollect *c, GMimeObject *part, const char *name)
     {
       char *text = part_text (part);
       g_ptr_array_add (c->extra_texts, mail_text_new (name, text, name_has_ext (name, ".csv")));
-      return;
     }
   add_attachment (c, part, name, part_bytes (GMIME_PART (part)));
 }
@@ -856,7 +849,8 @@ collect_body (MailCollect *c, GMimeObject *part)
 static void
 read_parts (MailMessage *msg, const CtcLimits *limits)
 {
-  MailCollect c = { .msg = msg, .budget = limits->message_max };
+  MailCollect c = { .msg = msg, .budget = limits->attachments_max,
+                    .attachment_max = limits->attachment_max };
   GMimeObject *top = g_mime_message_get_mime_part (msg->mime);
   CalendarChoice cal = { 0 };
 
@@ -928,7 +922,7 @@ parse_mime (const char *data, gsize len, const CtcLimits *limits, GError **error
   if (header_block_length (buf->data, buf->len) > CTC_HEADER_MAX)
     {
       g_byte_array_unref (buf);
-      g_set_error (error, MAIL_ERROR, MAIL_ERROR_STRUCTURE,
+      g_set_error (error, MAIL_ERROR, MAIL_ERROR_HEADERS,
                    "message headers are over the limit of %u bytes", CTC_HEADER_MAX);
       return NULL;
     }

@@ -23,6 +23,7 @@ typedef enum {
   MAIL_ERROR_TOO_LARGE,  /* over limits->message_max */
   MAIL_ERROR_STRUCTURE,  /* MIME deeper or with more parts than allowed */
   MAIL_ERROR_UNREADABLE, /* not a message at all */
+  MAIL_ERROR_HEADERS,    /* headers over CTC_HEADER_MAX bytes */
 } MailError;
 #define MAIL_ERROR mail_error_quark ()
 GQuark mail_error_quark (void);
@@ -38,9 +39,11 @@ typedef struct {
 } MailText;
 
 typedef struct {
-  char *name;          /* file name, or a generated one */
+  char *name;          /* file name (ctc_file_name_clean), or a generated one */
   char *content_type;  /* "application/pdf" */
-  GBytes *data;        /* decoded content */
+  gsize size;          /* bytes of its decoded content */
+  GBytes *data;        /* decoded content; NULL when over [limits]
+                        * attachment_size or attachments_size (ctcgw.conf(5)) */
 } MailAttachment;
 
 typedef struct {
@@ -59,7 +62,8 @@ typedef struct {
   char *auth_results;    /* Authentication-Results headers joined by '\n', or NULL */
   GPtrArray *texts;      /* MailText*: the body first (if any), then .txt/.csv,
                           * then the bodies of attached messages */
-  GPtrArray *attachments;/* MailAttachment*: every other attachment */
+  GPtrArray *attachments;/* MailAttachment*: every attachment, .txt and .csv
+                          * ones too, in the order of the message */
   char *calendar;        /* the calendar part (text/calendar, application/ics or
                           * *.ics) that is a reply, else the first one; UTF-8, or NULL */
   char *calendar_method; /* its METHOD (upper case), or NULL */

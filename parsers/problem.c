@@ -56,6 +56,15 @@ static const char *const english[PROBLEM_COUNT] = {
                              " two letters (ISO 3166-1 alpha-2)",
   [PROBLEM_REPLACES_OWN_ADDRESS] = "field \"{field}\" names the contact point's own address",
   [PROBLEM_NOT_VISIT] = "field \"{field}\": \"{1}\" is not a visit (VIS) reference",
+  [PROBLEM_MESSAGE_TOO_LARGE] = "the message is {1} bytes, over the limit of {2} bytes:"
+                                 " nothing in it was read; send the records in smaller"
+                                 " messages",
+  [PROBLEM_HEADERS_TOO_LARGE] = "the message could not be read (its headers are over the"
+                                " limit of {1} bytes): nothing in it was read; send the"
+                                " records as plain text",
+  [PROBLEM_MIME_TOO_DEEP] = "the message could not be read (MIME structure over the limits:"
+                            " {1} levels, {2} parts): nothing in it was read; send the"
+                            " records as plain text",
   [PROBLEM_NOT_FILED] = "not filed: {1}",
   [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "field \"{field}\": {1} is not a reference of a"
                                              " request or an offer",
@@ -69,6 +78,30 @@ static const char *const english[PROBLEM_COUNT] = {
                              " not of {3}",
   [PROBLEM_NOT_OF_REGISTER] = "field \"{field}\": {1} is not a reference of the {2} register",
 };
+
+/* The arguments of each code that are not text: see problem_arg. */
+#define V PROBLEM_ARG_VALUES
+#define R PROBLEM_ARG_REGISTER
+static const ProblemArg args[PROBLEM_COUNT][PROBLEM_ARGS_MAX] = {
+  [PROBLEM_FIELD_NOT_IN_FORM] = { 0, V },
+  [PROBLEM_NO_FORM] = { V },
+  [PROBLEM_UNKNOWN_FORM_LIST] = { 0, V },
+  [PROBLEM_REFERENCE_WRONG_KIND] = { 0, V },
+  [PROBLEM_NOT_CHOICE] = { 0, V },
+  [PROBLEM_NOT_IN_REGISTER] = { 0, R },
+  [PROBLEM_SEND_WITH_FORM] = { 0, R, V },
+  [PROBLEM_OTHER_REGISTER] = { 0, R, R },
+  [PROBLEM_NOT_OF_REGISTER] = { 0, R },
+};
+#undef V
+#undef R
+
+ProblemArg
+problem_arg (ProblemCode code, guint n)
+{
+  g_assert ((guint) code < PROBLEM_COUNT && n < PROBLEM_ARGS_MAX);
+  return args[code][n];
+}
 
 const char problem_english_suggestion[] = "; did you mean \"{s}\"?";
 

@@ -57,6 +57,10 @@ typedef enum {
   PROBLEM_NOT_STATE_CODE,      /* {1} value */
   PROBLEM_REPLACES_OWN_ADDRESS,
   PROBLEM_NOT_VISIT,           /* {1} reference */
+  /* Why nothing in a message was read (gateway/flows/intake.c). */
+  PROBLEM_MESSAGE_TOO_LARGE,   /* {1} bytes, {2} the limit */
+  PROBLEM_HEADERS_TOO_LARGE,   /* {1} the limit in bytes */
+  PROBLEM_MIME_TOO_DEEP,       /* {1} levels, {2} parts: the limits */
   /* What the registers refuse (gateway/store/registers.c). */
   PROBLEM_NOT_FILED,           /* {1} the database's reason */
   PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE, /* {1} reference */
@@ -103,6 +107,19 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FormProblem, form_problem_free)
 /* pattern with {field} replaced by field_name, {1}..{3} by p's arguments
  * and {s} by its suggestion; a missing one reads as an empty string. */
 char *problem_render (const char *pattern, const FormProblem *p, const char *field_name);
+
+/* What an argument of a problem is, for an answer that names it in its own
+ * language. */
+typedef enum {
+  PROBLEM_ARG_TEXT,      /* shown as it is: a value as written, a number */
+  PROBLEM_ARG_VALUES,    /* English words of values (parsers/terms.c: form
+                            names, the choices of a field), one or several
+                            joined with ", " */
+  PROBLEM_ARG_REGISTER,  /* a register's name: "offers" */
+} ProblemArg;
+
+/* What argument {n+1} of code is. */
+ProblemArg problem_arg (ProblemCode code, guint n);
 
 /* The English wording of code, and of a suggestion ("; did you mean
  * \"{s}\"?"). */

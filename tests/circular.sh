@@ -8,27 +8,13 @@ need_ctcgw
 make_tmpdir
 command -v python3 >/dev/null || skip_all "python3 is needed to read JSON and the database"
 
-CONF="$TMP/ctcgw.conf"
-cat >"$CONF" <<EOF
-[gateway]
-database = $TMP/db.sqlite
-address = gateway@ctc.example
-name = CTC Executive Directorate
-staff = desk@ctc.example
-timezone = Europe/Vienna
-
-[smtp]
-url = maildir:$TMP/outbox
-
+sink_conf <<EOF
 [schedule sources-reminder]
 circular = sources-reminder
 audience = silent:sources:6
 rrule = FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=1
 start = 2026-01-01T09:00
-[authentication]
-require = none
 EOF
-mkdir -p "$TMP/outbox/new" "$TMP/outbox/cur" "$TMP/outbox/tmp"
 
 ctcgw () {
     "$CTCGW" -c "$CONF" "$@"

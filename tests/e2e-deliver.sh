@@ -117,7 +117,7 @@ else
   fail "the malformed form's answer names the line and the field" "$(cat "$a" 2>/dev/null | head -40)"
 fi
 b=$(answer_to claire.martin "Subject:")
-if [ -n "$b" ] && grep -q '^Subject: .*=?UTF-8?' "$b" && grep -q '^Bonjour' "$b"; then
+if [ -n "$b" ] && grep -q '^Subject: .*=?UTF-8?' "$b" && grep -q '^Madame, Monsieur,' "$b"; then
   ok "the French sender is answered in French, with an RFC 2047 subject"
 else
   fail "the French sender is answered in French, with an RFC 2047 subject" "$(head -30 "$b" 2>/dev/null)"

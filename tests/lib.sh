@@ -113,6 +113,30 @@ make_tmpdir () {
     ERR="$TMP/.stderr"
 }
 
+# sink_conf [NAME]: writes $CONF ($TMP/ctcgw.conf): a gateway at
+# gateway@ctc.example named NAME (default "CTC Executive Directorate"), in
+# Vienna, that needs no authentication and sends into the maildir
+# $TMP/outbox (created); the lines on standard input are added (more
+# sections).
+sink_conf () {
+    CONF="$TMP/ctcgw.conf"
+    cat >"$CONF" <<EOF
+[gateway]
+database = $TMP/db.sqlite
+address = gateway@ctc.example
+name = ${1:-CTC Executive Directorate}
+staff = desk@ctc.example
+timezone = Europe/Vienna
+
+[smtp]
+url = maildir:$TMP/outbox
+[authentication]
+require = none
+EOF
+    cat >>"$CONF"
+    mkdir -p "$TMP/outbox/new" "$TMP/outbox/cur" "$TMP/outbox/tmp"
+}
+
 # as_unprivileged COMMAND...: runs it as a user that file permissions bind:
 # as nobody (group nogroup, no other group) when the tests run as root,
 # who ignores them; else as the user running the tests.

@@ -90,4 +90,27 @@ done
 folders_hold "$total" "$TMP/in.Processed" "$TMP/in.Rejected"
 db_is "every answer is queued once" "$total|$total" "SELECT count(*), count(DISTINCT submission_id) FROM outbox"
 db_is "every answer is delivered to the sink" "$total" "SELECT count(*) FROM outbox WHERE state = 'sent'"
+
+# A message file the gateway's user cannot read is left where it is, with
+# a warning naming it, and the ones after it are filed; once readable, it
+# is filed.  Root reads any file: the gateway runs as nobody here, to whom
+# its directory is given for the while.
+before=$(q "SELECT count(*) FROM submissions")
+check_true "three more messages are dropped" drop "$((total + 1))" "$((total + 3))"
+middle=$(ls "$INBOX/new" | sort | sed -n 2p)
+chmod 0755 "$TMP"
+chown -R "$(unprivileged_owner)" "$GATEWAY_DIR"
+chmod 0000 "$INBOX/new/$middle"
+run as_unprivileged "$CTCGW" -c "$GATEWAY_CONF" run --once
+[ "$STATUS" = 0 ] && ok "a pass with an unreadable message ends well" \
+    || fail "a pass with an unreadable message ends well" "status $STATUS"
+check_err "the unreadable message is named" "message left unread: .*$middle"
+check_true "it is left in new/" test -f "$INBOX/new/$middle"
+db_is "the messages around it are filed" "$((before + 2))" "SELECT count(*) FROM submissions"
+chmod 0644 "$INBOX/new/$middle"
+check "a pass once it is readable" 0 as_unprivileged "$CTCGW" -c "$GATEWAY_CONF" run --once
+chown -R "$(id -u):$(id -g)" "$GATEWAY_DIR"
+db_is "then it is filed" "$((before + 3))" "SELECT count(*) FROM submissions"
+n=$(inbox_count)
+[ "$n" = 0 ] && ok "the inbox is empty again" || fail "the inbox is empty again" "it holds $n"
 finish

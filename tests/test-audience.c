@@ -62,7 +62,7 @@ static char *
 references (sqlite3 *db, const char *audience)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) rs = audience_resolve (db, audience, &error);
+  g_autoptr (GPtrArray) rs = audience_resolve (db, audience, "en", &error);
   if (rs == NULL)
     fail_msg ("%s: %s", audience, error->message);
   GString *s = g_string_new (NULL);
@@ -79,7 +79,7 @@ static char *
 error_of (sqlite3 *db, const char *audience)
 {
   GError *error = NULL;
-  GPtrArray *rs = audience_resolve (db, audience, &error);
+  GPtrArray *rs = audience_resolve (db, audience, "en", &error);
   if (rs != NULL)
     fail_msg ("%s: no error", audience);
   assert_true (g_error_matches (error, AUDIENCE_ERROR, AUDIENCE_ERROR_INVALID));
@@ -143,13 +143,14 @@ test_providers (void **state)
   assert_refs (f->db, "providers:human-rights", "");
 }
 
-/* Each recipient's fields, the first language, "en" without one. */
+/* Each recipient's fields, the first language, the configured default
+ * (here Spanish) without one. */
 static void
 test_recipient_fields (void **state)
 {
   Fixture *f = *state;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) rs = audience_resolve (f->db, "entities:KZ,KG,UNODC,FR", &error);
+  g_autoptr (GPtrArray) rs = audience_resolve (f->db, "entities:KZ,KG,UNODC,FR", "es", &error);
   assert_non_null (rs);
   assert_int_equal (rs->len, 5);
   Recipient *fr = rs->pdata[0], *kg = rs->pdata[1], *kz = rs->pdata[3], *un = rs->pdata[4];
@@ -157,10 +158,10 @@ test_recipient_fields (void **state)
   assert_string_equal (fr->entity_name, "France");
   assert_string_equal (fr->language, "fr");
   assert_string_equal (fr->email, "m.d@diplomatie.fr.example");
-  assert_string_equal (kg->language, "en");
+  assert_string_equal (kg->language, "es");
   assert_string_equal (kg->name, "Bakyt O");
   assert_string_equal (kz->language, "ru");
-  assert_string_equal (un->language, "en");
+  assert_string_equal (un->language, "es");
   assert_string_equal (un->entity, "UNODC");
 }
 
@@ -197,7 +198,7 @@ test_bounds (void **state)
   g_autofree char *list = g_string_free (many, FALSE);
   assert_error_has (f->db, list, "at most");
   GError *error = NULL;
-  assert_null (audience_resolve (f->db, NULL, &error));
+  assert_null (audience_resolve (f->db, NULL, "en", &error));
   g_clear_error (&error);
 }
 

@@ -234,14 +234,14 @@ test_silent_sources (void **state)
       "  '2026-10-01T00:00:00Z'),"
       " ('CTC-SRC-2026-0002', 'FR', 'Roster', 'expert-roster', '2026-01-05T00:00:00Z',"
       "  '2026-01-05T00:00:00Z');");
-  g_autoptr (GPtrArray) six = circular_recipients (f->db, "silent:sources:6", f->now, &error);
+  g_autoptr (GPtrArray) six = circular_recipients (f->db, "silent:sources:6", "en", f->now, &error);
   assert_non_null (six);
   assert_int_equal (six->len, 2);
   assert_string_equal (((Recipient *) six->pdata[0])->entity, "FR");
   assert_string_equal (((Recipient *) six->pdata[1])->entity, "UNODC");
-  g_autoptr (GPtrArray) twelve = circular_recipients (f->db, "silent:sources:12", f->now, &error);
+  g_autoptr (GPtrArray) twelve = circular_recipients (f->db, "silent:sources:12", "en", f->now, &error);
   assert_int_equal (twelve->len, 1);
-  assert_null (circular_recipients (f->db, "silent:sources:x", f->now, &error));
+  assert_null (circular_recipients (f->db, "silent:sources:x", "en", f->now, &error));
   assert_true (g_error_matches (error, AUDIENCE_ERROR, AUDIENCE_ERROR_INVALID));
 
   g_autofree char *ref = create (f, "sources-reminder", "silent:sources:6", NULL);

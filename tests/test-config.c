@@ -100,6 +100,8 @@ test_defaults (void **state)
   assert_int_equal (c->limits.value_max, d.value_max);
   assert_int_equal (c->limits.fields_max, d.fields_max);
   assert_int_equal (c->limits.records_max, d.records_max);
+  assert_int_equal (c->limits.attachment_max, 10 * 1024 * 1024);
+  assert_int_equal (c->limits.attachments_max, d.message_max);
   assert_int_equal (c->replies_per_sender_per_hour, 10);
   assert_int_equal (c->calendar_clock_skew_hours, 24);
 }
@@ -224,6 +226,14 @@ test_limits (void **state)
   assert_int_equal (c->calendar_clock_skew_hours, 2);
   assert_problem (MINIMAL "[limits]\ncalendar_clock_skew_hours = 8761\n",
                   "[limits] calendar_clock_skew_hours: ");
+  /* attachments_size follows message_size unless it is set. */
+  g_autoptr (Config) sized = load (MINIMAL "[limits]\nmessage_size = 5M\nattachment_size = 3K\n");
+  assert_int_equal (sized->limits.attachment_max, 3 * 1024);
+  assert_int_equal (sized->limits.attachments_max, 5 * 1024 * 1024);
+  g_autoptr (Config) both = load (MINIMAL "[limits]\nattachments_size = 1M\n");
+  assert_int_equal (both->limits.attachments_max, 1024 * 1024);
+  assert_problem (MINIMAL "[limits]\nattachment_size = 10\n", "[limits] attachment_size: ");
+  assert_problem (MINIMAL "[limits]\nattachments_size = 2G\n", "[limits] attachments_size: ");
 }
 
 static void

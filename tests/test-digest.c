@@ -335,8 +335,11 @@ test_wrap (void **state)
 {
   g_autofree char *w = digest_wrap ("  one two three four five", 12);
   assert_string_equal (w, "  one two\n      three\n      four\n      five");
-  g_autofree char *cut = digest_wrap ("abcdefghijklmnop", 10);
-  assert_string_equal (cut, "abcdefghij\n    klmnop");
+  g_autofree char *whole = digest_wrap ("to: claire.martin@diplomatie.fr.example", 10);
+  assert_string_equal (whole, "to:\n    claire.martin@diplomatie.fr.example");
+  /* Chinese characters take two columns each: 4 + 1 + 4 + 1 > 9. */
+  g_autofree char *wide = digest_wrap ("\xe8\x81\x94\xe7\xbb\x9c \xe8\x81\x94\xe7\xbb\x9c \xe8\x81\x94", 9);
+  assert_string_equal (wide, "\xe8\x81\x94\xe7\xbb\x9c \xe8\x81\x94\xe7\xbb\x9c\n    \xe8\x81\x94");
   g_autofree char *same = digest_wrap ("short\n\nlines", 10);
   assert_string_equal (same, "short\n\nlines");
 }

@@ -560,7 +560,7 @@ test_text_table_headings (void **state)
   g_autofree char *en = distribute_text_table (dir);
   assert_true (g_str_has_prefix (ru, "Структура\n  ФИО "));
   assert_non_null (strstr (ru, "Роль"));
-  assert_non_null (strstr (ru, "Эл. почта"));
+  assert_non_null (strstr (ru, "Электронная почта"));
   assert_true (g_str_has_prefix (zh, "实体\n  姓名 "));
   assert_true (g_str_has_prefix (ar, "الكيان\n  الاسم "));
   assert_string_equal (de, en);

@@ -719,6 +719,69 @@ test_value_words (void **state)
   assert_string_equal (form_term_value ("不同意", yes_no), "no");
 }
 
+/* Whether the value of every FIELD_CHOICE of every form, every form name
+ * and "withdraw" has a name in lang that reads back as it; in ar, ru and
+ * zh a name in the language's own alphabet. */
+static void
+assert_named_in (const char *lang, GUnicodeScript script)
+{
+  const char *names[16] = { NULL };
+  for (guint i = 0; form_kinds[i] && i + 1 < G_N_ELEMENTS (names); i++)
+    names[i] = form_kinds[i]->name;
+  GPtrArray *lists = g_ptr_array_new ();
+  g_ptr_array_add (lists, names);
+  g_ptr_array_add (lists, (gpointer) (const char *const []) { "withdraw", NULL });
+  for (guint i = 0; form_kinds[i]; i++)
+    for (guint j = 0; j < form_kinds[i]->n_fields; j++)
+      if (form_kinds[i]->fields[j].type == FIELD_CHOICE)
+        g_ptr_array_add (lists, (gpointer) form_kinds[i]->fields[j].choices);
+  for (guint i = 0; i < lists->len; i++)
+    for (const char *const *v = lists->pdata[i]; *v; v++)
+      {
+        const char *name = form_term_name (*v, lang);
+        print_message ("%s: %s -> %s\n", lang, *v, name);
+        assert_string_equal (form_term_value (name, lists->pdata[i]), *v);
+        if (script != G_UNICODE_SCRIPT_LATIN)
+          assert_int_equal (form_script_of (name), script);
+      }
+  g_ptr_array_free (lists, TRUE);
+}
+
+/* An answer names values in its language: the first word of terms.c in
+ * that language, one that is read back; the kinds of sources and of the
+ * inventory and the action have words in every language. */
+static void
+test_value_names (void **state)
+{
+  assert_named_in ("ar", G_UNICODE_SCRIPT_ARABIC);
+  assert_named_in ("ru", G_UNICODE_SCRIPT_CYRILLIC);
+  assert_named_in ("zh", G_UNICODE_SCRIPT_HAN);
+  assert_named_in ("es", G_UNICODE_SCRIPT_LATIN);
+  assert_named_in ("fr", G_UNICODE_SCRIPT_LATIN);
+  assert_string_equal (form_term_name ("assistance-request", "fr"), "demande d'assistance");
+  assert_string_equal (form_term_name ("expert-roster", "es"), "lista de expertos");
+  assert_string_equal (form_term_name ("high", "en"), "high");
+  assert_string_equal (form_term_name ("high", "de"), "high");
+  const char *const source_kinds[] = { "publication", "database", "training", "expert-roster",
+                                       "funding", "legislative-guide", "other", NULL };
+  assert_string_equal (form_term_value ("Base de données", source_kinds), "database");
+  assert_string_equal (form_term_value ("реестр экспертов", source_kinds), "expert-roster");
+  assert_string_equal (form_term_value ("الدليل التشريعي", source_kinds), "legislative-guide");
+  assert_string_equal (form_term_value ("培训", source_kinds), "training");
+  /* The words of the sources reminder (templates/sources-reminder.*.txt). */
+  assert_string_equal (form_term_value ("руководство по законодательству", source_kinds),
+                       "legislative-guide");
+  assert_string_equal (form_term_value ("غير ذلك", source_kinds), "other");
+  const char *const inventory_kinds[] = { "activity", "mechanism", "institution", NULL };
+  assert_string_equal (form_term_value ("Mecanismo", inventory_kinds), "mechanism");
+  assert_null (form_term_value ("formation", inventory_kinds));
+  g_autoptr(FormParse) withdraw = parse_check (
+    "Formulaire : inventaire\nRéférence : CTC-INV-2026-0001\nAction : Retirer\n");
+  FormRecord *rec = only_record (withdraw);
+  assert_clean (rec);
+  assert_true (rec->withdraw);
+}
+
 /* Full-width separators: "：" after the key, "，" "；" "、" between items,
  * full-width letters read as ASCII (NFKC). */
 static void
@@ -1431,6 +1494,7 @@ main (void)
     cmocka_unit_test (test_line_limit),
     cmocka_unit_test (test_problems_bounded),
     cmocka_unit_test (test_problem_format),
+    cmocka_unit_test (test_value_names),
     cmocka_unit_test (test_json_array),
     cmocka_unit_test (test_odd_input),
     cmocka_unit_test (test_long_list_bounded),

@@ -10,6 +10,7 @@
 #include <gmime/gmime.h>
 
 #include "gateway/base/config.h"
+#include "parsers/form.h"
 #include "gateway/store/db.h"
 #include "gateway/flows/intake.h"
 #include "gateway/mail/compose.h"
@@ -519,6 +520,157 @@ test_too_deep_answered_not_automatic (void **state)
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM submissions WHERE from_addr = 'j.doe@unodc.example'"), 1);
 }
 
+/* Why nothing in a message was read is said in the answer's language: a
+ * message too large for a French contact point, one nested too deep for a
+ * Russian one (ctcgw(8), LIMITS). */
+static void
+test_unread_in_the_answers_language (void **state)
+{
+  Fixture *f = *state;
+  fixture_exec (f->db,
+      "INSERT INTO contacts (reference, entity, name, email, languages, role, status, state)"
+      " VALUES ('CTC-CP-2026-0009', 'KZ', 'Иван Петров', 'i.petrov@mfa.kz.example', '[\"ru\"]',"
+      " 'focal-point', 'active', 'active')");
+  GString *body = g_string_new (offer_body);
+  while (body->len < 20000)
+    g_string_append (body, "Description: padding padding padding padding padding\r\n");
+  g_autofree char *b = g_string_free (body, FALSE);
+  assert_int_equal (process (f, message ("m.dupont@diplomatie.fr.example", "big@fr", NULL, b)),
+                    INTAKE_REJECTED);
+  GMimeMessage *fr = fixture_queued (f->db, "ack", "m.dupont@diplomatie.fr.example");
+  g_autofree char *fr_text = fixture_part_text (g_mime_message_get_body (fr));
+  g_object_unref (fr);
+  assert_non_null (strstr (fr_text, "au-delà de la limite de 8192"));
+  assert_null (strstr (fr_text, "nothing in it"));
+  GString *m = g_string_new ("From: i.petrov@mfa.kz.example\r\nSubject: Deep\r\n"
+                             "Message-ID: <deep@kz>\r\nMIME-Version: 1.0\r\n");
+  for (int i = 0; i < 40; i++)
+    g_string_append_printf (m, "Content-Type: multipart/mixed; boundary=\"b%d\"\r\n\r\n--b%d\r\n", i, i);
+  g_string_append (m, "Content-Type: text/plain\r\n\r\nForm: standard\r\n");
+  gsize len = m->len;
+  assert_int_equal (process (f, g_bytes_new_take (g_string_free (m, FALSE), len)), INTAKE_REJECTED);
+  GMimeMessage *ru = fixture_queued (f->db, "ack", "i.petrov@mfa.kz.example");
+  g_autofree char *ru_text = fixture_part_text (g_mime_message_get_body (ru));
+  g_object_unref (ru);
+  assert_non_null (strstr (ru_text, "сообщение не удалось прочитать (структура MIME"));
+  assert_null (strstr (ru_text, "could not be read"));
+}
+
+/* Whether word (ASCII letters and '-') is an English word of a value an
+ * answer in lang must name in lang: a form name, a choice of a field of
+ * any form, or "withdraw" (where lang writes it otherwise). */
+static gboolean
+english_value (const char *word, const char *lang)
+{
+  const char *const withdraw[] = { "withdraw", NULL };
+  GPtrArray *lists = g_ptr_array_new ();
+  g_ptr_array_add (lists, (gpointer) withdraw);
+  gboolean found = FALSE;
+  for (guint i = 0; form_kinds[i] != NULL; i++)
+    {
+      const char *name = form_kinds[i]->name;
+      found = found || (g_ascii_strcasecmp (word, name) == 0
+                        && strcmp (form_term_name (name, lang), name) != 0);
+      for (guint j = 0; j < form_kinds[i]->n_fields; j++)
+        if (form_kinds[i]->fields[j].type == FIELD_CHOICE)
+          g_ptr_array_add (lists, (gpointer) form_kinds[i]->fields[j].choices);
+    }
+  for (guint i = 0; i < lists->len; i++)
+    for (const char *const *v = lists->pdata[i]; *v; v++)
+      found = found || (g_ascii_strcasecmp (word, *v) == 0
+                        && strcmp (form_term_name (*v, lang), *v) != 0);
+  g_ptr_array_free (lists, TRUE);
+  return found;
+}
+
+/* Fails when text (an answer in lang) has an English word of a value. */
+static void
+assert_no_english_value (const char *text, const char *lang)
+{
+  for (const char *p = text; *p;)
+    {
+      gsize n = 0;
+      while (g_ascii_isalpha (p[n]) || (n > 0 && p[n] == '-'))
+        n++;
+      g_autofree char *word = g_strndup (p, n);
+      if (n > 0 && english_value (word, lang))
+        fail_msg ("%s answer has the English \"%s\":\n%s", lang, word, text);
+      p += n > 0 ? n : 1;
+    }
+}
+
+/* The answer of kind last queued to addr, as text, its lines joined with
+ * spaces as they were before it was wrapped. */
+static char *
+answer_text (Fixture *f, const char *kind, const char *addr)
+{
+  GMimeMessage *answer = fixture_queued (f->db, kind, addr);
+  char *text = fixture_part_text (g_mime_message_get_body (answer));
+  g_object_unref (answer);
+  for (char *p = text; *p; p++)
+    if (*p == '\n')
+      *p = ' ';
+  return text;
+}
+
+/* A submission in each of ar, es, fr, ru and zh, with a priority and a
+ * kind that are not among the choices, an unknown form, no form, and a
+ * reference of another form; then a message with no record: the answer
+ * and the help name every value, form and the action in the sender's
+ * language, never in English (docs/submissions.md section 7). */
+static void
+test_answers_name_values_in_their_language (void **state)
+{
+  Fixture *f = *state;
+  static const struct { const char *lang, *records, *shown; } cases[] = {
+    { "ar", "النموذج: طلب مساعدة\nالدولة: KZ\nالمجالات: مراقبة الحدود\nالوصف: d\n"
+            "الأولوية: عاجلة\n\nالنموذج: جرد\nالكيان: KZ\nالنوع: قانون\nالعنوان: t\n\n"
+            "النموذج: سسس\nالدولة: KZ\n\nالنموذج:\nالدولة: KZ\n\n"
+            "النموذج: معيار\nالمرجع: CTC-OFF-2026-0001\n",
+      "ليس من القيم التالية: عالية، متوسطة، منخفضة" },
+    { "es", "Formulario: solicitud de asistencia\nEstado: KZ\nÁmbitos: control de fronteras\n"
+            "Descripción: d\nPrioridad: xyzzy\n\nFormulario: inventario\nEntidad: KZ\n"
+            "Tipo: xyzzy\nTítulo: t\n\nFormulario: xyzzy\nEstado: KZ\n\n"
+            "Formulario:\nEstado: KZ\n\nFormulario: norma\nReferencia: CTC-OFF-2026-0001\n",
+      "no es uno de los valores actividad, mecanismo, institución" },
+    { "fr", "Formulaire : demande d'assistance\nÉtat : KZ\nDomaines : contrôle des frontières\n"
+            "Description : d\nPriorité : xyzzy\n\nFormulaire : inventaire\nEntité : KZ\n"
+            "Catégorie : xyzzy\nTitre : t\n\nFormulaire : xyzzy\nÉtat : KZ\n\n"
+            "Formulaire :\nÉtat : KZ\n\nFormulaire : norme\nRéférence : CTC-OFF-2026-0001\n",
+      "n'est pas l'une des valeurs haute, moyenne, basse" },
+    { "ru", "Форма: запрос о помощи\nГосударство: KZ\nОбласти: пограничный контроль\n"
+            "Описание: d\nПриоритет: срочный\n\nФорма: перечень\nСубъект: KZ\nТип: закон\n"
+            "Название: t\n\nФорма: ххх\nГосударство: KZ\n\nФорма:\nГосударство: KZ\n\n"
+            "Форма: стандарт\nНомер: CTC-OFF-2026-0001\n",
+      "возможные формы: координатор, предложение помощи, запрос о помощи" },
+    { "zh", "表格：援助请求\n国家：KZ\n领域：边境管制\n说明：d\n优先级：紧急\n\n"
+            "表格：清单\n实体：KZ\n类型：法律\n标题：t\n\n表格：某某\n国家：KZ\n\n"
+            "表格：\n国家：KZ\n\n表格：标准\n编号：CTC-OFF-2026-0001\n",
+      "不是以下值之一：活动、机制、机构" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *lang = cases[i].lang;
+      g_autofree char *addr = g_strdup_printf ("%s@mfa.kz.example", lang);
+      g_autofree char *sql = g_strdup_printf (
+          "INSERT INTO contacts (reference, entity, name, email, languages, role, status, state)"
+          " VALUES ('CTC-CP-2026-00%u', 'KZ', 'N', '%s', '[\"%s\"]', 'focal-point', 'active',"
+          " 'active')", 20 + i, addr, lang);
+      fixture_exec (f->db, sql);
+      g_autofree char *id = g_strdup_printf ("%s-records@kz", lang);
+      assert_int_equal (process (f, message (addr, id, NULL, cases[i].records)), INTAKE_REJECTED);
+      g_autofree char *answer = answer_text (f, "ack", addr);
+      print_message ("%s\n", answer);
+      assert_non_null (strstr (answer, cases[i].shown));
+      assert_no_english_value (answer, lang);
+      g_autofree char *help_id = g_strdup_printf ("%s-help@kz", lang);
+      assert_int_equal (process (f, message (addr, help_id, NULL, "?\n")), INTAKE_NO_RECORDS);
+      g_autofree char *help = answer_text (f, "help", addr);
+      print_message ("%s\n", help);
+      assert_no_english_value (help, lang);
+    }
+}
+
 static void
 test_approved_result_gets_the_default_reporter (void **state)
 {
@@ -905,7 +1057,7 @@ test_directory_language_first (void **state)
   assert_non_null (g_mime_object_get_header (body, "Content-Language"));
   assert_string_equal (g_mime_object_get_header (body, "Content-Language"), "fr");
   g_autofree char *text = fixture_part_text (body);
-  assert_non_null (strstr (text, "Voici ce qu'il est advenu"));
+  assert_non_null (strstr (text, "Madame, Monsieur,\n\nVotre message a été enregistré"));
 }
 
 
@@ -922,14 +1074,6 @@ message_subject (const char *from, const char *id, const char *subject, const ch
   return g_bytes_new_take (s, strlen (s));
 }
 
-/* The text of the answer queued to addr. */
-static char *
-answer_text (Fixture *f, const char *addr)
-{
-  g_autoptr (GMimeMessage) answer = fixture_queued (f->db, "ack", addr);
-  return fixture_part_text (g_mime_message_get_body (answer));
-}
-
 /* A Gmail forward, the forwarder's signature above it: its record is filed
  * for the forwarder, and the answer says it came from the forwarded part. */
 static void
@@ -944,7 +1088,7 @@ test_forward_gmail (void **state)
   assert_int_equal (process (f, message_subject ("j.doe@unodc.example", "fw1@unodc",
                                                  "Fwd: Offer", body)), INTAKE_FILED);
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers"), 1);
-  g_autofree char *text = answer_text (f, "j.doe@unodc.example");
+  g_autofree char *text = answer_text (f, "ack", "j.doe@unodc.example");
   assert_non_null (strstr (text, "(new) [forwarded message]"));
   assert_non_null (strstr (text, "Lines marked [forwarded message]"));
 }
@@ -1040,9 +1184,10 @@ test_forward_own_and_forwarded (void **state)
   assert_int_equal (process (f, message_subject ("m.dupont@diplomatie.fr.example", "two@fr",
                                                  "Fwd: Demande", body)), INTAKE_FILED);
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM requests"), 2);
-  g_autofree char *text = answer_text (f, "m.dupont@diplomatie.fr.example");
-  g_auto (GStrv) marked = g_strsplit (text, " [message transféré]\n", -1);
-  assert_int_equal (g_strv_length (marked), 2);
+  g_autofree char *text = answer_text (f, "ack", "m.dupont@diplomatie.fr.example");
+  /* One line marked, and the paragraph that explains the mark. */
+  g_auto (GStrv) marked = g_strsplit (text, "[message transféré]", -1);
+  assert_int_equal (g_strv_length (marked), 3);
   assert_non_null (strstr (text, "Les lignes marquées [message transféré]"));
 }
 
@@ -1062,7 +1207,7 @@ test_forward_attached (void **state)
       "Content-Type: text/plain; charset=utf-8\r\n\r\n", offer_body, "\r\n--XX--\r\n", NULL);
   assert_int_equal (process (f, g_bytes_new (s, strlen (s))), INTAKE_FILED);
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers WHERE providers = '[\"UNODC\"]'"), 1);
-  g_autofree char *text = answer_text (f, "j.doe@unodc.example");
+  g_autofree char *text = answer_text (f, "ack", "j.doe@unodc.example");
   assert_non_null (strstr (text, "[forwarded message]"));
 }
 
@@ -1166,6 +1311,10 @@ main (void)
     cmocka_unit_test_setup_teardown (test_reply_subject_has_one_re, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_unknown_visit_is_an_error_not_quarantine, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_update_of_another_entitys_record_quarantined, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_answers_name_values_in_their_language, setup,
+                                     fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_unread_in_the_answers_language, setup,
+                                     fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_too_deep_answered_not_automatic, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_approved_result_gets_the_default_reporter, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_look_alikes_quarantined, setup, fixture_gateway_teardown),

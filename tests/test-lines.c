@@ -7,13 +7,32 @@
 #include <cmocka.h>
 
 #include "gateway/flows/lines.h"
+#include "gateway/base/text.h"
 
 /* English words a translation may keep: codes, formats, and words French
  * or Spanish share with English. */
 static const char *const kept_words[] = {
   "iso", "csv", "http", "https", "alpha", "req", "off", "vis", "unodc", "cis", "atc",
-  "ctc", "action", "date", "code", "bytes", "key", "message", "point", NULL,
+  "ctc", "action", "date", "code", "bytes", "key", "message", "point", "mime",
+  "messages", "structure", NULL,
 };
+
+/* Fails when an answer in ar, ru or zh names the register name in
+ * English. */
+static void
+assert_register_named (const char *name)
+{
+  g_autoptr (FormProblem) p = problem_new_args (NULL, 2, FALSE, "Reference",
+                                                PROBLEM_NOT_OF_REGISTER, NULL,
+                                                "CTC-OFF-2026-0001", name, NULL);
+  const char *const langs[] = { "ar", "ru", "zh" };
+  for (guint l = 0; l < G_N_ELEMENTS (langs); l++)
+    {
+      g_autofree char *text = lines_problem (p, langs[l]);
+      if (strstr (text, name) != NULL)
+        fail_msg ("%s: register \"%s\" left in \"%s\"", langs[l], name, text);
+    }
+}
 
 /* A problem of code with arguments that are no words of any language. */
 static FormProblem *
@@ -158,7 +177,119 @@ test_unknown_field_suggests_own_language (void **state)
   assert_string_equal (fr, "notes.txt, ligne 3\u00a0: champ inconnu «\u00a0Emial\u00a0»"
                            "\u00a0; vouliez-vous dire «\u00a0Courriel\u00a0»\u00a0?");
   g_autofree char *ar = lines_problem (p, "ar");
-  assert_string_equal (ar, "notes.txt، السطر 3: حقل غير معروف «Emial»؛ هل تقصد «البريد الإلكتروني»؟");
+  assert_string_equal (ar, "notes.txt، السطر 3: حقل غير معروف «Emial»؛ هل تقصدون «البريد الإلكتروني»؟");
+}
+
+/* The problems of text (one record) checked, each said in lang, joined. */
+static char *
+said_in (const char *text, const char *lang)
+{
+  CtcLimits limits = ctc_limits_default ();
+  g_autoptr (FormParse) parse = form_parse_new ();
+  form_parse_text (parse, text, NULL, &limits);
+  form_check (parse, NULL, &limits);
+  FormRecord *rec = parse->records->pdata[0];
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; i < rec->problems->len; i++)
+    {
+      g_autofree char *line = lines_problem (rec->problems->pdata[i], lang);
+      g_string_append_printf (out, "%s%s", i ? "\n" : "", line);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* The values a problem lists (a field's choices, the forms) are named in
+ * the answer's language and joined as it joins a list. */
+static void
+test_values_in_the_answers_language (void **state)
+{
+  (void) state;
+  g_autofree char *zh = said_in ("表格：援助请求\n国家：KZ\n领域：边境管制\n说明：d\n优先级：紧急\n",
+                                 "zh");
+  assert_string_equal (zh, "第 5 行：字段“优先级”：“紧急”不是以下值之一：高、中、低");
+  g_autofree char *fr = said_in ("Formulaire : inventaire\nEntité : KZ\nCatégorie : loi\n"
+                                 "Titre : t\n", "fr");
+  assert_string_equal (fr, "ligne 3\u00a0: champ «\u00a0Catégorie\u00a0»\u00a0: «\u00a0loi\u00a0»"
+                           " n'est pas l'une des valeurs activité, mécanisme, institution");
+  g_autofree char *ar = said_in ("النموذج: بلا\nالدولة: KZ\n", "ar");
+  assert_non_null (strstr (ar, "النماذج المتاحة هي: جهة تنسيق، عرض مساعدة، طلب مساعدة،"));
+  g_autofree char *ru = said_in ("Форма:\nГосударство: KZ\n", "ru");
+  assert_non_null (strstr (ru, "возможные формы: координатор, предложение помощи,"));
+  g_autofree char *es = said_in ("Formulario: norma\nReferencia: CTC-OFF-2026-0001\n", "es");
+  assert_non_null (strstr (es, "del formulario «norma»"));
+  g_autofree char *en = said_in ("Form: inventory\nEntity: KZ\nKind: law\nTitle: t\n", "en");
+  assert_string_equal (en, "line 3: field \"Kind\": \"law\" is not one of activity, mechanism,"
+                           " institution");
+}
+
+/* The registers a problem names are named in the answer's language, and
+ * so is the form to send a reference with. */
+static void
+test_registers_in_the_answers_language (void **state)
+{
+  (void) state;
+  g_autoptr (FormProblem) p = problem_new_args (NULL, 2, FALSE, "Reference",
+                                                PROBLEM_SEND_WITH_FORM, NULL,
+                                                "CTC-OFF-2026-0001", "offers",
+                                                "assistance-offer", NULL);
+  g_autofree char *ru = lines_problem (p, "ru");
+  assert_string_equal (ru, "строка 2: поле «Номер»: CTC-OFF-2026-0001 — номер из реестра"
+                           " «предложения помощи»: отправьте его с «Форма: предложение помощи»");
+  g_autofree char *zh = lines_problem (p, "zh");
+  assert_string_equal (zh, "第 2 行：字段“编号”：CTC-OFF-2026-0001 是“援助提议”登记册的编号："
+                           "请以“表格：援助提议”发送");
+  const char *registers[] = { "visits", "meetings", "circulars", "submissions", NULL };
+  for (guint k = 0; form_kinds[k] != NULL; k++)
+    if (form_kinds[k]->ref_kind != NULL)
+      assert_register_named (form_kinds[k]->register_name);
+  for (guint k = 0; registers[k] != NULL; k++)
+    assert_register_named (registers[k]);
+}
+
+/* The help's table of forms in each language: one line a form, its name
+ * one the gateway reads back as that form, then, all in one column, its
+ * required fields by names read back as them. */
+static void
+test_forms_table (void **state)
+{
+  (void) state;
+  for (guint l = 0; lines_languages[l] != NULL; l++)
+    {
+      const char *lang = lines_languages[l];
+      g_autofree char *table = lines_forms (lang);
+      g_auto (GStrv) rows = g_strsplit (table, "\n", -1);
+      guint column = 0, i;
+      for (i = 0; form_kinds[i] != NULL; i++)
+        {
+          assert_non_null (rows[i]);
+          const char *gap = strstr (rows[i], "  ");
+          assert_non_null (gap);
+          g_autofree char *name = g_strndup (rows[i], gap - rows[i]);
+          assert_ptr_equal (form_kind_find (name), form_kinds[i]);
+          const char *fields = gap;
+          while (*fields == ' ')
+            fields++;
+          g_autofree char *before = g_strndup (rows[i], fields - rows[i]);
+          if (i == 0)
+            column = text_width (before);
+          assert_int_equal (text_width (before), column);
+          const char *separator = strcmp (lang, "zh") == 0 ? "、"
+                                  : strcmp (lang, "ar") == 0 ? "، " : ", ";
+          g_auto (GStrv) names = g_strsplit (fields, separator, -1);
+          guint n = 0;
+          for (guint j = 0; j < form_kinds[i]->n_fields; j++)
+            if (form_kinds[i]->fields[j].required)
+              {
+                assert_non_null (names[n]);
+                assert_string_equal (form_key_canonical (names[n]), form_kinds[i]->fields[j].name);
+                n++;
+              }
+          assert_null (names[n]);
+        }
+      assert_null (rows[i]);
+    }
+  g_autofree char *fr = lines_forms ("fr");
+  assert_non_null (strstr (fr, "\nnorme                       Titre, Organisme émetteur, Domaines\n"));
 }
 
 /* The line of each record filed, in each language, with the fields an
@@ -223,6 +354,9 @@ main (void)
     cmocka_unit_test (test_field_names_read_back),
     cmocka_unit_test (test_russian_area),
     cmocka_unit_test (test_unknown_field_suggests_own_language),
+    cmocka_unit_test (test_values_in_the_answers_language),
+    cmocka_unit_test (test_forms_table),
+    cmocka_unit_test (test_registers_in_the_answers_language),
     cmocka_unit_test (test_accepted_lines),
     cmocka_unit_test (test_forwarded_mark),
   };

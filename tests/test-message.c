@@ -183,18 +183,26 @@ test_attachments (void **state)
   assert_string_equal (csv->text, "\xEF\xBB\xBF" "Form,Title\r\n");
   assert_int_equal (csv->length, strlen (csv->text));
 
-  assert_int_equal (msg->attachments->len, 3);
-  MailAttachment *pdf = g_ptr_array_index (msg->attachments, 0);
+  assert_int_equal (msg->attachments->len, 5);
+  MailAttachment *kept_txt = g_ptr_array_index (msg->attachments, 0);
+  assert_string_equal (kept_txt->name, "offers.TXT");
+  assert_int_equal (kept_txt->size, strlen ("Title: s\xE9minaire"));
+  assert_memory_equal (g_bytes_get_data (kept_txt->data, NULL), "Title: s\xE9minaire",
+                       kept_txt->size);
+  MailAttachment *kept_csv = g_ptr_array_index (msg->attachments, 1);
+  assert_string_equal (kept_csv->name, "inventory.csv");
+  assert_string_equal (kept_csv->content_type, "application/octet-stream");
+  MailAttachment *pdf = g_ptr_array_index (msg->attachments, 2);
   assert_string_equal (pdf->name, "report.pdf");
   assert_string_equal (pdf->content_type, "application/pdf");
   gsize n = 0;
   const char *data = g_bytes_get_data (pdf->data, &n);
   assert_int_equal (n, 9);
   assert_memory_equal (data, "%PDF-1.4\n", 9);
-  MailAttachment *tnef = g_ptr_array_index (msg->attachments, 1);
+  MailAttachment *tnef = g_ptr_array_index (msg->attachments, 3);
   assert_string_equal (tnef->name, "winmail.dat");
   assert_int_equal (g_bytes_get_size (tnef->data), 6);
-  MailAttachment *unnamed = g_ptr_array_index (msg->attachments, 2);
+  MailAttachment *unnamed = g_ptr_array_index (msg->attachments, 4);
   assert_true (g_str_has_prefix (unnamed->name, "attachment-"));
 }
 
@@ -480,6 +488,31 @@ test_html_linear (void **state)
 
 /* --- limits -------------------------------------------------------------- */
 
+/* An attachment over [limits] attachment_size is listed with its size,
+ * its bytes not kept; the next ones are kept until attachments_size is
+ * spent. */
+static void
+test_limit_attachments (void **state)
+{
+  CtcLimits limits = ctc_limits_default ();
+  g_autoptr (GBytes) raw = g_bytes_new_static (mixed_message, strlen (mixed_message));
+
+  limits.attachment_max = 15;     /* the text has 16 bytes, the CSV 15 */
+  limits.attachments_max = 26;    /* the CSV and the PDF (9): 2 left, the rest over */
+  g_autoptr (MailMessage) msg = mail_message_parse (raw, NULL, &limits, NULL);
+  assert_non_null (msg);
+  assert_int_equal (msg->attachments->len, 5);
+  const MailAttachment *const *a = (const MailAttachment *const *) msg->attachments->pdata;
+  assert_null (a[0]->data);
+  assert_int_equal (a[0]->size, 16);
+  assert_int_equal (g_bytes_get_size (a[1]->data), 15);
+  assert_int_equal (g_bytes_get_size (a[2]->data), 9);
+  assert_null (a[3]->data);
+  assert_int_equal (a[3]->size, 6);
+  assert_null (a[4]->data);
+  assert_int_equal (msg->texts->len, 3);   /* the texts are read all the same */
+}
+
 static void
 test_limit_size (void **state)
 {
@@ -570,7 +603,7 @@ test_limit_headers (void **state)
   while (raw->len <= CTC_HEADER_MAX)
     g_string_append (raw, "X-Filler: 0123456789012345678901234567890123456789012345678901234567890\n");
   g_string_append (raw, "\nbody\n");
-  assert_parse_fails (raw->str, raw->len, NULL, MAIL_ERROR_STRUCTURE);
+  assert_parse_fails (raw->str, raw->len, NULL, MAIL_ERROR_HEADERS);
   g_string_free (raw, TRUE);
 }
 
@@ -664,6 +697,7 @@ main (void)
     cmocka_unit_test (test_html_broken),
     cmocka_unit_test (test_html_linear),
     cmocka_unit_test (test_limit_size),
+    cmocka_unit_test (test_limit_attachments),
     cmocka_unit_test (test_limit_depth),
     cmocka_unit_test (test_limit_depth_messages),
     cmocka_unit_test (test_limit_parts),

@@ -689,6 +689,67 @@ test_parsed_records (void **state)
                                " WHERE action = ?1", "update"), 1);
 }
 
+/* registers_file with the rules of a staff import. */
+static void
+import (Fixture *fx, FormRecord *rec, FiledRecord *out)
+{
+  g_autoptr (GError) error = NULL;
+
+  assert_true (db_begin (fx->db, &error));
+  assert_true (registers_import (fx->db, "CTC", rec, fx->submission, out, &error));
+  assert_null (error);
+  assert_true (db_commit (fx->db, &error));
+}
+
+/* An imported Reference that the register lacks is filed under it, and
+ * the counter goes past it; mail still refuses it. */
+static void
+test_import_keeps_reference (void **state)
+{
+  Fixture *fx = *state;
+  FiledRecord out = { 0 };
+  g_autofree char *given = g_strdup_printf ("CTC-STD-%d-0007", fx->year);
+
+  file (fx, record ("standard", given, "title", "Guide", "issuer", "UNODC", "areas",
+                    "[\"other\"]", NULL), &out);
+  assert_int_equal (out.how, FILED_REFUSED);
+  filed_record_clear (&out);
+  FormRecord *rec = record ("standard", given, "title", "Guide", "issuer", "UNODC", "areas",
+                            "[\"other\"]", NULL);
+  import (fx, rec, &out);
+  assert_int_equal (out.how, FILED_NEW);
+  assert_string_equal (out.reference, given);
+  filed_record_clear (&out);
+  form_record_free (rec);
+  g_autofree char *next = file_new (fx, record ("standard", NULL, "title", "Other", "issuer",
+                                                "UNODC", "areas", "[\"other\"]", NULL));
+  g_autofree char *expected = g_strdup_printf ("CTC-STD-%d-0008", fx->year);
+  assert_string_equal (next, expected);
+}
+
+/* An imported row without Reference that has every value of an active
+ * record is that record; by mail it is a new one. */
+static void
+test_import_same_row (void **state)
+{
+  Fixture *fx = *state;
+  FiledRecord out = { 0 };
+  g_autofree char *first = file_new (fx, record ("assistance-request", NULL, "state_code", "KZ",
+                                                 "areas", "[\"other\"]", "description", "Help",
+                                                 "priority", "low", NULL));
+  FormRecord *rec = record ("assistance-request", NULL, "state_code", "KZ", "areas",
+                            "[\"other\"]", "description", "Help", "priority", "low", NULL);
+  import (fx, rec, &out);
+  assert_int_equal (out.how, FILED_UNCHANGED);
+  assert_string_equal (out.reference, first);
+  filed_record_clear (&out);
+  form_record_free (rec);
+  g_autofree char *second = file_new (fx, record ("assistance-request", NULL, "state_code", "KZ",
+                                                  "areas", "[\"other\"]", "description", "Help",
+                                                  "priority", "low", NULL));
+  assert_string_not_equal (second, first);
+}
+
 int
 main (void)
 {
@@ -710,6 +771,8 @@ main (void)
     cmocka_unit_test_setup_teardown (test_lookup, setup, teardown),
     cmocka_unit_test_setup_teardown (test_record_owners, setup, teardown),
     cmocka_unit_test_setup_teardown (test_parsed_records, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_import_keeps_reference, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_import_same_row, setup, teardown),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

@@ -31,7 +31,8 @@ static const char *const smtp_keys[] = {
   "rate", "hard_bounces", "starttls", NULL };
 static const char *const limits_keys[] = {
   "message_size", "value_length", "fields_per_record", "records_per_message",
-  "replies_per_sender_per_hour", "calendar_clock_skew_hours", NULL };
+  "replies_per_sender_per_hour", "calendar_clock_skew_hours", "attachment_size",
+  "attachments_size", NULL };
 static const char *const schedule_keys[] = {
   "kind", "circular", "audience", "subject", "rrule", "start", "enabled", NULL };
 static const char *const schedule_kinds[] = { "circular", "distribute-contacts", "digest", NULL };
@@ -656,6 +657,8 @@ read_limits (Reader *r, Config *c)
 {
   CtcLimits d = ctc_limits_default ();
   c->limits.message_max = read_size (r, "limits", "message_size", d.message_max);
+  c->limits.attachment_max = read_size (r, "limits", "attachment_size", d.attachment_max);
+  c->limits.attachments_max = read_size (r, "limits", "attachments_size", c->limits.message_max);
   c->limits.value_max = read_uint (r, "limits", "value_length", 1, 1000000, d.value_max);
   c->limits.fields_max = read_uint (r, "limits", "fields_per_record", 1, 10000, d.fields_max);
   c->limits.records_max = read_uint (r, "limits", "records_per_message", 1, 1000000,

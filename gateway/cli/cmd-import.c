@@ -61,6 +61,25 @@ import_registers (void)
   return names;
 }
 
+/* Prints the problems of the refused rows and the summary line on
+ * standard output (ctcgw(8), import); 65 when anything was refused. */
+static int
+import_report (GPtrArray *problems, const ImportCount *count)
+{
+  guint refused = count->rows - count->filed;
+
+  for (guint i = 0; i < problems->len; i++)
+    {
+      g_autofree char *line = command_printable (problems->pdata[i], FALSE);
+      printf ("%s\n", line);
+    }
+  printf ("imported %u of %u %s", count->filed, count->rows, count->rows == 1 ? "row" : "rows");
+  if (refused > 0)
+    printf ("; %u refused", refused);
+  printf ("\n");
+  return problems->len > 0 || refused > 0 ? EX_DATAERR : EX_OK;
+}
+
 /* Files the records of data and reports what became of them. */
 static int
 import_data (const Config *config, const char *register_name, const char *path,
@@ -69,7 +88,7 @@ import_data (const Config *config, const char *register_name, const char *path,
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *name = g_path_get_basename (path);
-  guint filed = 0;
+  ImportCount count = { 0 };
   int status = EX_OK;
   sqlite3 *db = command_open_db (config, &status);
 
@@ -78,18 +97,12 @@ import_data (const Config *config, const char *register_name, const char *path,
   Context ctx = { db, config, NULL };
   ImportFile file = { register_name, name, data, len };
   gboolean ok = directory_register (register_name)
-                ? directory_import (&ctx, &file, problems, &filed, &error)
-                : intake_import (&ctx, &file, problems, &filed, &error);
+                ? directory_import (&ctx, &file, problems, &count, &error)
+                : intake_import (&ctx, &file, problems, &count, &error);
   db_close (db);
   if (!ok)
     return command_failed ("import", error);
-  for (guint i = 0; i < problems->len; i++)
-    {
-      g_autofree char *line = command_printable (problems->pdata[i], FALSE);
-      g_printerr ("%s\n", line);
-    }
-  printf ("imported %u %s\n", filed, filed == 1 ? "record" : "records");
-  return problems->len > 0 && filed == 0 ? EX_DATAERR : EX_OK;
+  return import_report (problems, &count);
 }
 
 /* `ctcgw import REGISTER FILE.csv` */

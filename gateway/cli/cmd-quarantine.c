@@ -6,12 +6,9 @@
 
 #include "gateway/cli/command.h"
 #include "gateway/cli/commands.h"
+#include "gateway/cli/message-view.h"
 #include "gateway/store/db.h"
 #include "gateway/flows/intake.h"
-#include "parsers/message.h"
-
-/* Lines of the message text that `quarantine show` prints at most. */
-#define SHOW_LINES_MAX 200
 
 /* One quarantine row, found by its id or its submission's reference. */
 typedef struct {
@@ -184,100 +181,6 @@ show_metadata (sqlite3 *db, gint64 id, GError **error)
   return TRUE;
 }
 
-/* Prints at most SHOW_LINES_MAX lines of text, made safe for a terminal. */
-static void
-print_lines (const char *text)
-{
-  g_autofree char *clean = command_printable (text, TRUE);
-  g_auto (GStrv) lines = g_strsplit (clean, "\n", SHOW_LINES_MAX + 1);
-  guint n = g_strv_length (lines);
-
-  for (guint i = 0; i < n && i < SHOW_LINES_MAX; i++)
-    printf ("  %s\n", lines[i]);
-  if (n > SHOW_LINES_MAX)
-    printf ("  […]\n");
-}
-
-/* Prints a header of the parsed message, decoded, when it has it. */
-static void
-print_header (GMimeMessage *mime, const char *name)
-{
-  const char *value = g_mime_object_get_header (GMIME_OBJECT (mime), name);
-  if (value == NULL)
-    return;
-  g_autofree char *decoded = g_mime_utils_header_decode_text (NULL, value);
-  g_autofree char *clean = command_printable (decoded, FALSE);
-  printf ("  %s: %s\n", name, clean);
-}
-
-/* Prints the message as a reviewer needs it: headers, body, attachments. */
-static void
-print_message (const MailMessage *msg)
-{
-  const MailText *body = msg->texts->len > 0 ? msg->texts->pdata[0] : NULL;
-
-  print_header (msg->mime, "From");
-  print_header (msg->mime, "Sender");
-  print_header (msg->mime, "Date");
-  print_header (msg->mime, "Subject");
-  printf ("\n");
-  print_lines (body != NULL ? body->text : "");
-  for (guint i = body != NULL && body->name == NULL ? 1 : 0; i < msg->texts->len; i++)
-    {
-      const MailText *t = msg->texts->pdata[i];
-      g_autofree char *name = command_printable (t->name, FALSE);
-      printf ("  attachment %s (%" G_GSIZE_FORMAT " bytes of text)\n", name, t->length);
-    }
-  for (guint i = 0; i < msg->attachments->len; i++)
-    {
-      const MailAttachment *a = msg->attachments->pdata[i];
-      g_autofree char *name = command_printable (a->name, FALSE);
-      g_autofree char *type = command_printable (a->content_type, FALSE);
-      printf ("  attachment %s (%s, %" G_GSIZE_FORMAT " bytes)\n", name, type,
-              g_bytes_get_size (a->data));
-    }
-}
-
-/* The raw message of the submission. */
-static GBytes *
-raw_message (sqlite3 *db, gint64 submission_id, GError **error)
-{
-  g_autoptr (sqlite3_stmt) stmt = db_prepare (db, "SELECT raw FROM submissions WHERE id = ?1",
-                                              error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, submission_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      db_set_error (db, error, "reading the message");
-      return NULL;
-    }
-  return g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
-}
-
-/* Prints the stored message, parsed, or as it is when it does not parse. */
-static gboolean
-show_message (sqlite3 *db, const Config *config, gint64 submission_id, GError **error)
-{
-  g_autoptr (GBytes) raw = raw_message (db, submission_id, error);
-  g_autoptr (GError) parse_error = NULL;
-
-  if (raw == NULL)
-    return FALSE;
-  printf ("\nmessage:\n");
-  g_autoptr (MailMessage) msg = mail_message_parse (raw, config->address, &config->limits,
-                                                    &parse_error);
-  if (msg != NULL)
-    {
-      print_message (msg);
-      return TRUE;
-    }
-  g_autofree char *text = g_strndup (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw));
-  printf ("  (%s; the message as received:)\n", parse_error->message);
-  print_lines (text);
-  return TRUE;
-}
-
 /* `quarantine show ID`: everything a reviewer needs to decide. */
 static int
 quarantine_show (sqlite3 *db, const Config *config, const char *id, gconstpointer options)
@@ -289,7 +192,8 @@ quarantine_show (sqlite3 *db, const Config *config, const char *id, gconstpointe
   if (!held_get (db, id, &held, &status))
     return status;
   if (!show_metadata (db, held.id, &error)
-      || !show_message (db, config, held.submission_id, &error))
+      || !message_view_print_stored (db, config, held.submission_id,
+                                     MESSAGE_VIEW_WITH_ATTACHMENTS, &error))
     return failed (error);
   return EX_OK;
 }

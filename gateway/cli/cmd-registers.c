@@ -1,5 +1,6 @@
 /* The register commands list and export: a register's key columns as a
- * table, every column as JSON or CSV (ctcgw(8)). */
+ * table, every column as JSON or CSV (ctcgw(8)); in CSV, a register that
+ * import takes in the keys of its form (gateway/store/sheet.h). */
 #include <stdio.h>
 #include <string.h>
 #include <sqlite3.h>
@@ -8,6 +9,7 @@
 #include "gateway/cli/commands.h"
 #include "gateway/store/db.h"
 #include "gateway/store/match.h"
+#include "gateway/store/sheet.h"
 #include "gateway/flows/distribute.h"
 #include "gateway/flows/meeting.h"
 
@@ -281,31 +283,24 @@ pairs_json (GString *out, GPtrArray *pairs, const char *const names[4])
   g_string_append (out, "]\n");
 }
 
-/* The pairs as an aligned table under the names. */
+/* The pairs as an aligned table under the names, in display columns. */
 static void
 pairs_table (GString *out, GPtrArray *pairs, const char *const names[4])
 {
-  int widths[4];
-  for (int k = 0; k < 4; k++)
-    widths[k] = strlen (names[k]);
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_ptr_array_add (rows, g_strdupv ((char *[]) { (char *) names[0], (char *) names[1],
+                                                 (char *) names[2], (char *) names[3],
+                                                 "areas", NULL }));
   for (guint i = 0; i < pairs->len; i++)
     {
       const MatchPair *p = pairs->pdata[i];
-      const char *values[4] = { p->first, p->first_who, p->second, p->second_who };
-      for (int k = 0; k < 4; k++)
-        widths[k] = MAX (widths[k], (int) g_utf8_strlen (values[k] ? values[k] : "", -1));
+      const char *values[5] = { p->first, p->first_who, p->second, p->second_who, p->areas };
+      char **cells = g_new0 (char *, 6);
+      for (int k = 0; k < 5; k++)
+        cells[k] = command_printable (values[k] != NULL ? values[k] : "", FALSE);
+      g_ptr_array_add (rows, cells);
     }
-  g_string_append_printf (out, "%-*s  %-*s  %-*s  %-*s  areas\n", widths[0], names[0],
-                          widths[1], names[1], widths[2], names[2], widths[3], names[3]);
-  for (guint i = 0; i < pairs->len; i++)
-    {
-      const MatchPair *p = pairs->pdata[i];
-      g_autofree char *first_who = command_printable (p->first_who, FALSE);
-      g_autofree char *second_who = command_printable (p->second_who, FALSE);
-      g_string_append_printf (out, "%-*s  %-*s  %-*s  %-*s  %s\n", widths[0], p->first,
-                              widths[1], first_who, widths[2], p->second, widths[3],
-                              second_who, p->areas);
-    }
+  command_format_cells (out, rows, 5);
 }
 
 /* `list requests --candidates` and `list offers --overlaps`: the pairs of
@@ -378,7 +373,8 @@ cmd_list (const Config *config, const char *config_path, int argc, char **argv)
 
 static const char *const export_formats[] = { "csv", "json", "vcard", "ics", NULL };
 
-/* Writes the register in format to path (NULL: stdout). */
+/* Writes the register in format to path (NULL: stdout): in CSV, a register
+ * that `import` takes in the keys of its form (sheet.h). */
 static int
 export_register (const Config *config, const RegisterQuery *reg, const char *format,
                  const char *path)
@@ -390,7 +386,10 @@ export_register (const Config *config, const RegisterQuery *reg, const char *for
 
   if (db == NULL)
     return status;
-  gboolean ok = register_dump (db, reg, NULL, strcmp (format, "json") == 0, out, &error);
+  gboolean json = strcmp (format, "json") == 0;
+  const struct form_kind *kind = json ? NULL : sheet_kind (reg->name);
+  gboolean ok = kind != NULL ? sheet_append (db, kind, out, &error)
+                             : register_dump (db, reg, NULL, json, out, &error);
   db_close (db);
   if (!ok)
     return command_failed ("export", error);
@@ -445,7 +444,9 @@ cmd_export (const Config *config, const char *config_path, int argc, char **argv
   g_autofree char *format = NULL;
   g_autofree char *path = NULL;
   g_autofree char *names = register_names ();
-  g_autofree char *summary = g_strdup_printf ("Export every column of a register.\n"
+  g_autofree char *summary = g_strdup_printf ("Export a register: every column, or in CSV the "
+                                              "file that import reads back for the registers "
+                                              "it takes.\n"
                                               "Registers: %s", names);
   GOptionEntry entries[] = {
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, "csv (the default), json, vcard for contacts, ics for meetings",

@@ -5,7 +5,10 @@
 
 #include "gateway/cli/command.h"
 #include "gateway/cli/commands.h"
+#include "gateway/cli/message-view.h"
+#include "gateway/store/attachments.h"
 #include "gateway/store/db.h"
+#include "parsers/filename.h"
 
 /* More about a record that `show` prints after it: ?1 is the record's id,
  * ?2 its reference. */
@@ -19,7 +22,7 @@ typedef struct {
   const char *kind;
   const char *record_sql;   /* every column but raw bytes; ?1 the reference */
   const char *history_sql;  /* NULL: the register keeps no history */
-  Related related[4];
+  Related related[5];
 } ShowQuery;
 
 #define HISTORY(table) \
@@ -54,7 +57,11 @@ static const ShowQuery show_queries[] = {
                         " THEN 'expired' ELSE 'pending' END AS state, c.address,"
                         " c.created, c.expires, c.confirmed, r.reference AS confirmed_by"
                         " FROM confirmations c LEFT JOIN submissions r"
-                        " ON r.id = c.reply_submission_id WHERE c.submission_id = ?1" } } },
+                        " ON r.id = c.reply_submission_id WHERE c.submission_id = ?1" },
+      /* Kept by schema/016-attachments.sql; `show --attachment N` writes one. */
+      { "attachments", "SELECT number, name, content_type AS type, size,"
+                       " CASE WHEN sha256 IS NULL THEN 'no: over the limits' ELSE 'yes' END"
+                       " AS kept FROM attachments WHERE submission_id = ?1 ORDER BY number" } } },
   { "CP", CONTACT_COLUMNS " WHERE reference = ?1", HISTORY ("contacts"), { { NULL } } },
   { "OFF", BY_REFERENCE ("offers"), HISTORY ("offers"), { RESULTS_OF } },
   { "REQ", BY_REFERENCE ("requests"), HISTORY ("requests"), { RESULTS_OF } },
@@ -63,12 +70,19 @@ static const ShowQuery show_queries[] = {
   { "STD", BY_REFERENCE ("standards"), HISTORY ("standards"), { { NULL } } },
   { "INV", BY_REFERENCE ("inventory"), HISTORY ("inventory"), { { NULL } } },
   { "VIS", BY_REFERENCE ("visits"), NULL,
-    { { "information", "SELECT vi.entity, vi.created, s.reference AS submission"
+    { { "information", "SELECT vi.entity, vi.created, s.reference AS submission, vi.information"
                        " FROM visit_information vi LEFT JOIN submissions s"
                        " ON s.id = vi.submission_id WHERE vi.visit = ?2 ORDER BY vi.id" },
       { "consents", "SELECT consent, recipients, created FROM visit_consents"
                     " WHERE visit = ?2 ORDER BY id" },
-      { "assessments", "SELECT id, created FROM assessments WHERE visit_id = ?1 ORDER BY id" } } },
+      { "assessments", "SELECT id, created FROM assessments WHERE visit_id = ?1 ORDER BY id" },
+      /* The attachments of the messages that brought its information. */
+      { "documents", "SELECT s.reference AS submission, a.number AS attachment, a.name,"
+                     " a.content_type AS type, a.size FROM visit_information vi"
+                     " JOIN visit_attachments va ON va.visit_information_id = vi.id"
+                     " JOIN attachments a ON a.id = va.attachment_id"
+                     " JOIN submissions s ON s.id = a.submission_id"
+                     " WHERE vi.visit = ?2 ORDER BY va.id" } } },
   { "MTG", BY_REFERENCE ("meetings"), NULL,
     { { "attendance", "SELECT entity, email, partstat, sequence, updated FROM attendance"
                       " WHERE meeting_id = ?1 ORDER BY id" } } },
@@ -185,9 +199,10 @@ show_sections (const Showing *s, const ShowQuery *q, GError **error)
   return TRUE;
 }
 
-/* Shows the record that stmt has just read, in text or as JSON. */
+/* Shows the record that stmt has just read, in text or as JSON; a
+ * submission's message after it, in text. */
 static int
-show_record (sqlite3 *db, const ShowQuery *q, sqlite3_stmt *record,
+show_record (sqlite3 *db, const Config *config, const ShowQuery *q, sqlite3_stmt *record,
              const char *reference, gboolean json)
 {
   g_autoptr (GError) error = NULL;
@@ -202,6 +217,9 @@ show_record (sqlite3 *db, const ShowQuery *q, sqlite3_stmt *record,
   Showing s = { db, id, reference, out };
   if (!show_sections (&s, q, &error))
     return command_failed ("show", error);
+  if (!json && strcmp (q->kind, "SUB") == 0
+      && !message_view_print_stored (db, config, id, MESSAGE_VIEW_TEXTS, &error))
+    return command_failed ("show", error);
   if (!json)
     return EX_OK;
   g_string_append (out, "}\n");
@@ -210,7 +228,8 @@ show_record (sqlite3 *db, const ShowQuery *q, sqlite3_stmt *record,
 
 /* Finds the record of reference and shows it. */
 static int
-show_reference (sqlite3 *db, const ShowQuery *q, const char *reference, gboolean json)
+show_reference (sqlite3 *db, const Config *config, const ShowQuery *q, const char *reference,
+                gboolean json)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (sqlite3_stmt) record = db_prepare (db, q->record_sql, &error);
@@ -230,24 +249,160 @@ show_reference (sqlite3 *db, const ShowQuery *q, const char *reference, gboolean
       db_set_error (db, &error, "reading the record");
       return command_failed ("show", error);
     }
-  return show_record (db, q, record, reference, json);
+  return show_record (db, config, q, record, reference, json);
 }
 
-/* `ctcgw show REFERENCE [--json]` */
+/* What `show` was asked for besides the record. */
+typedef struct {
+  gboolean json;
+  gboolean raw;          /* --raw: the message as received */
+  char *attachment;      /* --attachment N, or NULL */
+  char *output;          /* -o FILE or DIRECTORY, or NULL: stdout */
+} ShowOptions;
+
+/* Where -o writes: output itself, or name (made safe again) in the
+ * directory output names, which must not hold it yet.  NULL with
+ * *status set when it may not. */
+static char *
+output_path (const char *output, const char *name, int *status)
+{
+  if (!g_file_test (output, G_FILE_TEST_IS_DIR))
+    return g_strdup (output);
+  g_autofree char *safe = ctc_file_name_clean (name);
+  char *path = g_build_filename (output, safe != NULL ? safe : "attachment", NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return path;
+  g_autofree char *shown = command_printable (path, FALSE);
+  g_printerr ("ctcgw show: %s exists already; name the file with -o\n", shown);
+  g_free (path);
+  *status = EX_CANTCREAT;
+  return NULL;
+}
+
+/* Writes data to -o (or stdout), a file name named when -o is a directory. */
+static int
+write_out (const ShowOptions *o, const char *name, const void *data, gsize len)
+{
+  int status = EX_OK;
+  g_autofree char *path = o->output != NULL ? output_path (o->output, name, &status) : NULL;
+  g_autoptr (GString) out = g_string_new_len (data, (gssize) len);
+
+  if (o->output != NULL && path == NULL)
+    return status;
+  return command_write_output ("show", path, out);
+}
+
+/* `show SUB --raw`: the message as it was received, byte for byte. */
+static int
+write_raw (sqlite3 *db, const char *reference, const ShowOptions *o)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (sqlite3_stmt) stmt = db_prepare (db,
+    "SELECT raw, size FROM submissions WHERE reference = ?1", &error);
+
+  if (stmt == NULL)
+    return command_failed ("show", error);
+  sqlite3_bind_text (stmt, 1, reference, -1, SQLITE_STATIC);
+  int rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc != SQLITE_DONE)
+        {
+          db_set_error (db, &error, "reading the message");
+          return command_failed ("show", error);
+        }
+      g_printerr ("ctcgw show: no record %s\n", reference);
+      return EX_DATAERR;
+    }
+  gsize len = (gsize) sqlite3_column_bytes (stmt, 0);
+  if ((gint64) len < sqlite3_column_int64 (stmt, 1))
+    g_printerr ("ctcgw show: %s was over [limits] message_size: only its header was kept\n",
+                reference);
+  g_autofree char *name = g_strdup_printf ("%s.eml", reference);
+  return write_out (o, name, sqlite3_column_blob (stmt, 0), len);
+}
+
+/* `show SUB --attachment N`: one attachment's bytes, as they came. */
+static int
+write_attachment (sqlite3 *db, const char *reference, guint number, const ShowOptions *o)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (StoredAttachment) a = { 0 };
+  gboolean found = FALSE;
+
+  if (!attachments_get (db, reference, number, &a, &found, &error))
+    return command_failed ("show", error);
+  if (!found)
+    {
+      g_printerr ("ctcgw show: %s has no attachment %u (`ctcgw show %s` lists them)\n",
+                  reference, number, reference);
+      return EX_DATAERR;
+    }
+  if (a.data == NULL)
+    {
+      g_printerr ("ctcgw show: attachment %u of %s (%" G_GSIZE_FORMAT " bytes) was over"
+                  " [limits] attachment_size or attachments_size: it was not kept\n",
+                  number, reference, a.size);
+      return EX_DATAERR;
+    }
+  gsize len = 0;
+  const void *data = g_bytes_get_data (a.data, &len);
+  return write_out (o, a.name, data, len);
+}
+
+/* A usage error in the options, or NULL. */
+static const char *
+options_problem (const ShowOptions *o, const ShowQuery *q, guint64 *number)
+{
+  if (o->raw && o->attachment != NULL)
+    return "say --raw or --attachment, not both";
+  if ((o->raw || o->attachment != NULL) && o->json)
+    return "--json does not go with --raw or --attachment";
+  if (o->output != NULL && !o->raw && o->attachment == NULL)
+    return "-o goes with --raw or --attachment";
+  if ((o->raw || o->attachment != NULL) && strcmp (q->kind, "SUB") != 0)
+    return "--raw and --attachment take a submission's reference (CTC-SUB-...)";
+  if (o->attachment != NULL
+      && !g_ascii_string_to_unsigned (o->attachment, 10, 1, G_MAXINT, number, NULL))
+    return "--attachment takes the number `show` lists, from 1";
+  return NULL;
+}
+
+/* Runs what o asks for on the open database. */
+static int
+show_run (sqlite3 *db, const Config *config, const ShowQuery *q, const char *reference,
+          const ShowOptions *o, guint64 number)
+{
+  if (o->raw)
+    return write_raw (db, reference, o);
+  if (o->attachment != NULL)
+    return write_attachment (db, reference, (guint) number, o);
+  return show_reference (db, config, q, reference, o->json);
+}
+
+/* `ctcgw show REFERENCE [--json | --raw | --attachment N] [-o FILE]` */
 int
 cmd_show (const Config *config, const char *config_path, int argc, char **argv)
 {
-  gboolean json = FALSE;
+  ShowOptions o = { 0 };
   GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "one JSON document", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "one JSON document", NULL },
+    { "raw", 0, 0, G_OPTION_ARG_NONE, &o.raw, "the message as received (a submission)", NULL },
+    { "attachment", 0, 0, G_OPTION_ARG_STRING, &o.attachment,
+      "attachment N of a submission, as it came", "N" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output,
+      "write --raw or --attachment to FILE, or under its name in a directory", "FILE" },
     { NULL }
   };
   int status = EX_OK;
+  guint64 number = 0;
 
   if (!command_parse_options ("show", "REFERENCE", "Show one record (CTC-OFF-2026-0042, "
-                              "CTC-SUB-2026-000123, ...) and its history.",
+                              "CTC-SUB-2026-000123, ...) and its history; a submission "
+                              "with its message and attachments.",
                               entries, &argc, &argv))
     return EX_USAGE;
+  g_autofree char *attachment = o.attachment, *output = o.output;
   if (argc != 2)
     return command_usage_error ("show", "name one reference, e.g. CTC-OFF-2026-0042");
   g_autofree char *clean = command_printable (argv[1], FALSE);
@@ -259,10 +414,13 @@ cmd_show (const Config *config, const char *config_path, int argc, char **argv)
                   "e.g. CTC-OFF-2026-0042)\n", reference);
       return EX_DATAERR;
     }
+  const char *problem = options_problem (&o, q, &number);
+  if (problem != NULL)
+    return command_usage_error ("show", "%s", problem);
   sqlite3 *db = command_open_db (config, &status);
   if (db == NULL)
     return status;
-  status = show_reference (db, q, reference, json);
+  status = show_run (db, config, q, reference, &o, number);
   db_close (db);
   return status;
 }

@@ -252,14 +252,26 @@ command_print_section (sqlite3 *db, sqlite3_stmt *stmt, const char *title, GErro
 {
   g_autoptr (GPtrArray) rows = read_cells (db, stmt, error);
   guint n = sqlite3_column_count (stmt);
-  g_autofree guint *widths = g_new0 (guint, n + 1);
-  g_autofree gboolean *whole = g_new0 (gboolean, n + 1);
   g_autoptr (GString) out = g_string_new (NULL);
 
   if (rows == NULL)
     return FALSE;
   if (n == 0 || (title != NULL && rows->len < 2))
     return TRUE;
+  command_format_cells (out, rows, n);
+  if (title != NULL)
+    printf ("\n%s:\n", title);
+  fputs (out->str, stdout);
+  return TRUE;
+}
+
+/* See command.h. */
+void
+command_format_cells (GString *out, GPtrArray *rows, guint n)
+{
+  g_autofree guint *widths = g_new0 (guint, n + 1);
+  g_autofree gboolean *whole = g_new0 (gboolean, n + 1);
+
   for (guint r = 0; r < rows->len; r++)
     for (guint i = 0; i < n; i++)
       widths[i] = MAX (widths[i], text_width (((char **) rows->pdata[r])[i]));
@@ -268,10 +280,6 @@ command_print_section (sqlite3 *db, sqlite3_stmt *stmt, const char *title, GErro
   fit_widths (widths, whole, n, terminal_width ());
   for (guint r = 0; r < rows->len; r++)
     append_row (out, rows->pdata[r], widths, n);
-  if (title != NULL)
-    printf ("\n%s:\n", title);
-  fputs (out->str, stdout);
-  return TRUE;
 }
 
 /* The table of every row of stmt, with its header (for `list`). */

@@ -34,6 +34,11 @@ char *command_printable (const char *text, gboolean keep_newlines);
  * the column names first) that fits the terminal.  FALSE on a database error. */
 gboolean command_print_table (sqlite3 *db, sqlite3_stmt *stmt, GError **error);
 
+/* Appends rows (each n printable cells, the header first) to out aligned in
+ * display columns (text_width) and narrowed to fit the terminal; addresses
+ * are cut last. */
+void command_format_cells (GString *out, GPtrArray *rows, guint n);
+
 /* Prints the current row of stmt as "column  value" lines. */
 void command_print_row (sqlite3_stmt *stmt);
 

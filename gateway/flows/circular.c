@@ -79,7 +79,8 @@ entity_heard (sqlite3 *db, sqlite3_stmt *st, const char *entity, const char *cut
 /* The contact points of entities silent in the Directory of sources for
  * months before now (F 7 b): every contact point, less the heard ones. */
 static GPtrArray *
-silent_recipients (sqlite3 *db, int months, GDateTime *now, GError **error)
+silent_recipients (sqlite3 *db, int months, const char *language, GDateTime *now,
+                   GError **error)
 {
   g_autoptr (GDateTime) since = g_date_time_add_months (now, -months);
   g_autofree char *cutoff = db_time_text (since);
@@ -92,7 +93,7 @@ silent_recipients (sqlite3 *db, int months, GDateTime *now, GError **error)
                    sqlite3_errmsg (db));
       return NULL;
     }
-  g_autoptr (GPtrArray) all = audience_resolve (db, "all", error);
+  g_autoptr (GPtrArray) all = audience_resolve (db, "all", language, error);
   if (all == NULL)
     return NULL;
   g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) recipient_free);
@@ -110,7 +111,8 @@ silent_recipients (sqlite3 *db, int months, GDateTime *now, GError **error)
 
 /* See circular.h. */
 GPtrArray *
-circular_recipients (sqlite3 *db, const char *audience, GDateTime *now, GError **error)
+circular_recipients (sqlite3 *db, const char *audience, const char *language, GDateTime *now,
+                     GError **error)
 {
   int months = silent_months (audience);
   if (months < 0)
@@ -121,8 +123,8 @@ circular_recipients (sqlite3 *db, const char *audience, GDateTime *now, GError *
       return NULL;
     }
   if (months > 0)
-    return silent_recipients (db, months, now, error);
-  return audience_resolve (db, audience, error);
+    return silent_recipients (db, months, language, now, error);
+  return audience_resolve (db, audience, language, error);
 }
 
 /* A subject given by staff: one line of bounded UTF-8 text. */
@@ -158,11 +160,11 @@ template_valid (const char *template, GError **error)
 
 /* Everything a circular is created from, checked before it is stored. */
 static gboolean
-check_parts (sqlite3 *db, const CircularNew *n, GDateTime *now, GError **error)
+check_parts (const Context *ctx, const CircularNew *n, GDateTime *now, GError **error)
 {
   if (!template_valid (n->template, error) || !subject_valid (n->subject, error))
     return FALSE;
-  g_autoptr (GPtrArray) recipients = circular_recipients (db, n->audience, now, error);
+  g_autoptr (GPtrArray) recipients = circular_recipients (ctx->db, n->audience, ctx->config->language, now, error);
   return recipients != NULL;
 }
 
@@ -200,7 +202,7 @@ char *
 circular_create (const Context *ctx, const CircularNew *n, GDateTime *now, GError **error)
 {
   g_auto (Circular) c = { 0 };
-  if (!check_parts (ctx->db, n, now, error) || !db_begin (ctx->db, error))
+  if (!check_parts (ctx, n, now, error) || !db_begin (ctx->db, error))
     return NULL;
   if (!insert_circular (ctx, n, now, &c, error) || !db_commit (ctx->db, error))
     {
@@ -393,9 +395,10 @@ sendable (const Circular *c, gboolean again, GError **error)
 
 /* The recipients of c; CIRCULAR_ERROR_EMPTY when there is none. */
 static GPtrArray *
-recipients_of (sqlite3 *db, const Circular *c, GDateTime *now, GError **error)
+recipients_of (const Context *ctx, const Circular *c, GDateTime *now, GError **error)
 {
-  GPtrArray *recipients = circular_recipients (db, c->audience, now, error);
+  GPtrArray *recipients = circular_recipients (ctx->db, c->audience, ctx->config->language,
+                                                now, error);
   if (recipients != NULL && recipients->len == 0)
     {
       g_set_error (error, CIRCULAR_ERROR, CIRCULAR_ERROR_EMPTY,
@@ -412,7 +415,7 @@ send_loaded (Sending *s, gboolean again, GError **error)
 {
   if (!sendable (s->c, again, error))
     return FALSE;
-  g_autoptr (GPtrArray) recipients = recipients_of (s->ctx->db, s->c, s->now, error);
+  g_autoptr (GPtrArray) recipients = recipients_of (s->ctx, s->c, s->now, error);
   return recipients != NULL && queue_all (s, recipients, error);
 }
 
@@ -457,7 +460,7 @@ circular_create_and_send (const Context *ctx, const CircularNew *n, GDateTime *n
   *queued = 0;
   if (!template_valid (n->template, error) || !subject_valid (n->subject, error))
     return FALSE;
-  g_autoptr (GPtrArray) recipients = circular_recipients (ctx->db, n->audience, now, error);
+  g_autoptr (GPtrArray) recipients = circular_recipients (ctx->db, n->audience, ctx->config->language, now, error);
   if (recipients == NULL)
     return FALSE;
   if (recipients->len == 0)

@@ -45,9 +45,10 @@ typedef struct {
 } CircularNew;
 
 /* The recipients of audience at now (a new array of Recipient*, see
- * audience.h), or NULL with error (AUDIENCE_ERROR). */
-GPtrArray *circular_recipients (sqlite3 *db, const char *audience, GDateTime *now,
-                                GError **error);
+ * audience.h; language for those who name none), or NULL with error
+ * (AUDIENCE_ERROR). */
+GPtrArray *circular_recipients (sqlite3 *db, const char *audience, const char *language,
+                                GDateTime *now, GError **error);
 
 /* Creates the circular n after checking that the template exists (in
  * English at least) and renders, that the audience resolves and that the

@@ -11,6 +11,7 @@
 #include "gateway/flows/outbox.h"
 #include "gateway/mail/compose.h"
 #include "gateway/base/template.h"
+#include "gateway/base/text.h"
 
 /* The longest value a cell shows, in characters. */
 #define CELL_MAX 60
@@ -470,7 +471,9 @@ add_refused_replies (sqlite3 *db, const Bounds *b, TplData *data, gboolean *empt
   return TRUE;
 }
 
-/* Appends one line of text broken at spaces to fit width columns. */
+/* Appends one line of text broken at spaces to fit width display columns
+ * (text_width); a word wider than a line (an address, a URL) stands whole
+ * on its own line. */
 static void
 wrap_line (GString *out, const char *line, guint width)
 {
@@ -487,31 +490,16 @@ wrap_line (GString *out, const char *line, guint width)
       const char *end = p;
       while (*end != '\0' && *end != ' ')
         end++;
-      guint spaces = p - word, chars = g_utf8_strlen (p, end - p);
-      if (!first && column + spaces + chars > width)
+      g_autofree char *text = g_strndup (p, end - p);
+      guint spaces = p - word, columns = text_width (text);
+      if (!first && column + spaces + columns > width)
         {
-          g_string_append_c (out, '\n');
-          g_string_append_printf (out, "%*s", indent + 4, "");
-          column = indent + 4;
-          spaces = 0;
-        }
-      while (column + spaces + chars > width && chars > width - column - spaces
-             && width > column + spaces + 1)
-        {
-          /* A word longer than a line: cut it where the line ends. */
-          guint room = width - column - spaces;
-          const char *cut = g_utf8_offset_to_pointer (p, room);
-          g_string_append_printf (out, "%*s", spaces, "");
-          g_string_append_len (out, p, cut - p);
           g_string_append_printf (out, "\n%*s", indent + 4, "");
           column = indent + 4;
           spaces = 0;
-          chars -= room;
-          p = cut;
         }
-      g_string_append_printf (out, "%*s", spaces, "");
-      g_string_append_len (out, p, end - p);
-      column += spaces + chars;
+      g_string_append_printf (out, "%*s%s", spaces, "", text);
+      column += spaces + columns;
       p = end;
       first = FALSE;
     }
@@ -526,7 +514,7 @@ digest_wrap (const char *text, guint width)
     {
       if (l != lines)
         g_string_append_c (out, '\n');
-      if (g_utf8_strlen (*l, -1) <= (glong) width)
+      if (text_width (*l) <= width)
         g_string_append (out, *l);
       else
         wrap_line (out, *l, width);

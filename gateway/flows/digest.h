@@ -53,6 +53,7 @@ gboolean digest_queue (const Context *ctx, const Digest *digest, guint *queued, 
  * the number of messages.  No addresses: nothing is queued. */
 gboolean digest_send (const Context *ctx, const char *day, guint *queued, GError **error);
 
-/* Wraps text at width columns (lines too long are broken at spaces, their
- * continuation indented four columns more).  Owned by the caller. */
+/* Wraps text at width display columns (lines too long are broken at
+ * spaces, their continuation indented four columns more; a word is never
+ * broken).  Owned by the caller. */
 char *digest_wrap (const char *text, guint width);

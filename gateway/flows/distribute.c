@@ -805,7 +805,7 @@ distribute_queue (const Context *ctx, const char *audience, guint *queued, GErro
   g_autoptr (GPtrArray) recipients = NULL;
 
   *queued = 0;
-  recipients = audience_resolve (ctx->db, audience, error);
+  recipients = audience_resolve (ctx->db, audience, ctx->config->language, error);
   if (recipients == NULL || !distribution_make (ctx->db, ctx->config, &d, error)
       || !queue_all (ctx, &d, recipients, queued, error))
     return FALSE;

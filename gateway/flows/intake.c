@@ -6,6 +6,7 @@
 #include <gnutls/crypto.h>
 
 #include "gateway/flows/answer.h"
+#include "gateway/store/attachments.h"
 #include "gateway/flows/authorize.h"
 #include "gateway/flows/bounce.h"
 #include "gateway/flows/circular.h"
@@ -30,12 +31,13 @@ typedef struct {
   gint64 id;            /* submissions.id */
   char *reference;      /* submissions.reference */
   gboolean approved;    /* staff approved it: authorization is not checked */
+  gboolean import;      /* a staff import: filed by registers_import's rules */
   TplData *answer;      /* data of the acknowledgement */
   GPtrArray *errors;    /* the error lines of the answer, or NULL */
   guint filed;          /* records filed */
   gsize size;           /* bytes of the whole message (raw may be its header only) */
   FormParse *parse;     /* its records, read and checked before the transaction */
-  char *unread;         /* why nothing in the message was read, or NULL */
+  FormProblem *unread;  /* why nothing in the message was read, or NULL */
   MailAuth auth;        /* how its sender was authenticated */
   MailDkimResult dkim;  /* what its signatures aligned with From show (mail_dkim_verify) */
   AuthRequire require;  /* the policy when nothing authenticated it (authorize_policy) */
@@ -50,7 +52,7 @@ struct _IntakeParsed {
   GBytes *stored;       /* what is kept: raw, or its header when it cannot be read */
   char *sha;            /* SHA-256 of raw, hex */
   MailMessage *msg;     /* NULL when not even its header could be read */
-  char *unread;         /* why nothing in it was read, or NULL */
+  FormProblem *unread;  /* why nothing in it was read, or NULL */
   FormParse *parse;     /* its records, for a submission */
   MailAuth auth;        /* how its sender was authenticated */
   MailDkimResult dkim;  /* what its signatures aligned with From show (mail_dkim_verify) */
@@ -179,6 +181,22 @@ store_submission (Intake *in, GBytes *stored, gsize size, const char *sha,
   if (!db_step_done (in->ctx.db, st, "storing a submission", error))
     return FALSE;
   in->id = sqlite3_last_insert_rowid (in->ctx.db);
+  return TRUE;
+}
+
+/* The attachments of a person's message, kept with it whatever becomes of
+ * its records: staff read them with `show` (ctcgw(8)). */
+static gboolean
+keep_attachments (Intake *in, GError **error)
+{
+  GPtrArray *all = in->msg->attachments;
+  for (guint i = 0; i < all->len; i++)
+    {
+      const MailAttachment *m = g_ptr_array_index (all, i);
+      StoredAttachment a = { m->name, m->content_type, m->size, m->data };
+      if (!attachments_keep (in->ctx.db, in->id, i + 1, &a, error))
+        return FALSE;
+    }
   return TRUE;
 }
 
@@ -341,9 +359,10 @@ static gboolean
 file_record (Intake *in, FormRecord *rec, const char *lang, GError **error)
 {
   FiledRecord filed = { 0 };
+  gboolean (*file) (sqlite3 *, const char *, FormRecord *, gint64, FiledRecord *,
+                    GError **) = in->import ? registers_import : registers_file;
   if (record_ok (rec)
-      && !registers_file (in->ctx.db, in->ctx.config->reference_prefix, rec, in->id, &filed,
-                          error))
+      && !file (in->ctx.db, in->ctx.config->reference_prefix, rec, in->id, &filed, error))
     {
       filed_record_clear (&filed);
       return FALSE;
@@ -459,6 +478,15 @@ answer_template (IntakeOutcome outcome)
     }
 }
 
+/* The table of forms of the help text, in the language of its template. */
+static void
+set_forms (Intake *in)
+{
+  g_autofree char *lang = lines_language (in);
+  g_autofree char *forms = lines_forms (tpl_language ("help", lang, "txt"));
+  tpl_set (in->answer, "forms", forms);
+}
+
 /* Sets *hold when the records of an authorized sender that nothing
  * authenticated wait for the policy of [authentication] require
  * (ctcgw.conf(5)), or the entities' own (ctcgw(8), AUTHENTICATION):
@@ -525,8 +553,12 @@ process_submission (Intake *in, GError **error)
         return FALSE;
     }
   else if (parse->records->len == 0 && parse->problems->len == 0)
-    in->outcome = INTAKE_NO_RECORDS;
-  else if (!file_records (in, parse, error))
+    {
+      in->outcome = INTAKE_NO_RECORDS;
+      set_forms (in);
+    }
+  else if (!file_records (in, parse, error)
+           || !attachments_link_visits (in->ctx.db, in->id, error))
     return FALSE;
   gint64 answer = send_answer (in, answer_template (in->outcome), error);
   return answer >= 0 && set_outcome (in, answer, error);
@@ -582,7 +614,8 @@ static gboolean
 process_unread (Intake *in, GError **error)
 {
   in->outcome = INTAKE_REJECTED;
-  answer_error (in, in->unread, in->unread);
+  g_autofree char *lang = lines_language (in);
+  g_free (answer_problem (in, in->unread, FALSE, lang));
   tpl_set_bool (in->answer, "has_errors", TRUE);
   gint64 answer = send_answer (in, "ack", error);
   return answer >= 0 && set_outcome (in, answer, error);
@@ -666,6 +699,8 @@ process_in_transaction (Intake *in, GBytes *raw, GBytes *stored, const char *sha
     }
   if (in->unread != NULL)
     return process_unread (in, error);
+  if (!keep_attachments (in, error))
+    return FALSE;
   ConfirmMatch match = { 0 };
   gboolean ok = confirm_find (&in->ctx, in->msg, &match, error);
   if (ok)
@@ -682,7 +717,7 @@ intake_clear (Intake *in)
   g_clear_pointer (&in->reference, g_free);
   g_clear_pointer (&in->answer, tpl_data_free);
   g_clear_pointer (&in->parse, form_parse_free);
-  g_clear_pointer (&in->unread, g_free);
+  g_clear_pointer (&in->unread, form_problem_free);
 }
 
 static void
@@ -693,6 +728,23 @@ log_outcome (const Intake *in, const char *mailbox)
   log_info ("intake", "mailbox=%s msgid=%s from=%s class=%s submission=%s outcome=%s",
             mailbox, msgid, from, in->msg ? mail_class_name (in->msg->klass) : "unreadable",
             in->reference ? in->reference : "-", intake_outcome_name (in->outcome));
+}
+
+/* Why the content of a message that mail_message_parse refused with perr
+ * was not read, when its header may still be: over a limit of its MIME
+ * structure or of its headers.  NULL otherwise. */
+static FormProblem *
+unread_problem (const GError *perr)
+{
+  char one[PROBLEM_NUMBER_LEN], two[PROBLEM_NUMBER_LEN];
+  if (g_error_matches (perr, MAIL_ERROR, MAIL_ERROR_STRUCTURE))
+    return problem_new_args (NULL, 0, FALSE, NULL, PROBLEM_MIME_TOO_DEEP, NULL,
+                             problem_number (one, CTC_MIME_DEPTH_MAX),
+                             problem_number (two, CTC_MIME_PARTS_MAX), NULL);
+  if (g_error_matches (perr, MAIL_ERROR, MAIL_ERROR_HEADERS))
+    return problem_new_args (NULL, 0, FALSE, NULL, PROBLEM_HEADERS_TOO_LARGE, NULL,
+                             problem_number (one, CTC_HEADER_MAX), NULL);
+  return NULL;
 }
 
 /* Parses raw; a message that cannot be read at all is still kept, and one
@@ -708,9 +760,10 @@ parse_message (IntakeParsed *p, const Config *config)
     {
       g_bytes_unref (p->stored);
       p->msg = peek_headers (raw, config, &p->stored);
-      p->unread = g_strdup_printf ("the message is %" G_GSIZE_FORMAT " bytes, over the limit"
-          " of %" G_GSIZE_FORMAT " bytes: nothing in it was read; send the records in"
-          " smaller messages", size, config->limits.message_max);
+      g_autofree char *bytes = g_strdup_printf ("%" G_GSIZE_FORMAT, size);
+      g_autofree char *limit = g_strdup_printf ("%" G_GSIZE_FORMAT, config->limits.message_max);
+      p->unread = problem_new_args (NULL, 0, FALSE, NULL, PROBLEM_MESSAGE_TOO_LARGE, NULL,
+                                    bytes, limit, NULL);
       return;
     }
   p->msg = mail_message_parse (raw, config->address, &config->limits, &perr);
@@ -718,12 +771,11 @@ parse_message (IntakeParsed *p, const Config *config)
     return;
   g_autofree char *why = log_escape (perr ? perr->message : "");
   log_warn ("intake", "unreadable message kept: %s", why);
-  if (!g_error_matches (perr, MAIL_ERROR, MAIL_ERROR_STRUCTURE))
+  p->unread = unread_problem (perr);
+  if (p->unread == NULL)
     return;
   g_autoptr (GBytes) head = NULL;
   p->msg = peek_headers (raw, config, &head);
-  p->unread = g_strdup_printf ("the message could not be read (%s): nothing in it was"
-                               " read; send the records as plain text", perr->message);
 }
 
 /* Seen-before check and processing, in one IMMEDIATE transaction so that
@@ -855,7 +907,7 @@ intake_parsed_free (IntakeParsed *p)
   g_clear_pointer (&p->stored, g_bytes_unref);
   g_free (p->sha);
   g_clear_pointer (&p->msg, mail_message_free);
-  g_free (p->unread);
+  form_problem_free (p->unread);
   g_clear_pointer (&p->parse, form_parse_free);
   g_clear_error (&p->temporary);
   g_free (p);
@@ -1084,8 +1136,8 @@ read_import (sqlite3 *db, const struct form_kind *kind, const ImportFile *file,
 }
 
 gboolean
-intake_import (const Context *ctx, const ImportFile *file, GPtrArray *problems, guint *filed,
-               GError **error)
+intake_import (const Context *ctx, const ImportFile *file, GPtrArray *problems,
+               ImportCount *count, GError **error)
 {
   sqlite3 *db = ctx->db;
   const struct form_kind *kind = kind_of_register (file->register_name);
@@ -1095,7 +1147,8 @@ intake_import (const Context *ctx, const ImportFile *file, GPtrArray *problems, 
                                                   file->register_name));
       return TRUE;
     }
-  Intake in = { .ctx = *ctx, .answer = tpl_data_new (), .approved = TRUE, .errors = problems };
+  Intake in = { .ctx = *ctx, .answer = tpl_data_new (), .approved = TRUE, .import = TRUE,
+                .errors = problems };
   g_autoptr (FormParse) parse = read_import (db, kind, file, &ctx->config->limits);
   gboolean ok = db_begin (db, error);
   if (ok)
@@ -1108,7 +1161,7 @@ intake_import (const Context *ctx, const ImportFile *file, GPtrArray *problems, 
         db_rollback (db);
     }
   if (ok)
-    *filed = in.filed;
+    *count = (ImportCount) { parse->records->len, in.filed };
   intake_clear (&in);
   return ok;
 }

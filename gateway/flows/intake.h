@@ -65,7 +65,10 @@ gboolean intake_reject (sqlite3 *db, gint64 submission_id, const char *reason,
                         GError **error);
 
 /* Files the records of the staff CSV import file into its register as one
- * submission from staff; problems are appended to problems (formatted
- * lines).  FALSE for a database failure. */
+ * submission from staff, by the rules of registers_import (a file
+ * imported again files nothing twice); each row is filed or refused by
+ * itself.  problems gets the problems of the refused rows (formatted
+ * lines), count how many rows were read and filed.  FALSE for a database
+ * failure. */
 gboolean intake_import (const Context *ctx, const ImportFile *file, GPtrArray *problems,
-                        guint *filed, GError **error);
+                        ImportCount *count, GError **error);

@@ -1,10 +1,11 @@
 /* See lines.h.  One table a language: the wording of every problem code
  * of parsers/problem.h, the place of a problem (line, row, file), the
- * record lines, and the field names.  UN terminology: a focal point is a
- * point focal, punto focal, координатор, جهة تنسيق, 联络点. */
+ * record lines; and the field and register names.  UN terminology: a
+ * focal point is a point focal, punto focal, координатор, جهة تنسيق, 联络点. */
 #include <string.h>
 
 #include "gateway/flows/lines.h"
+#include "gateway/base/text.h"
 
 /* French quotes and colon, with the no-break space French puts inside. */
 #define FR_OPEN "«\u00a0"
@@ -51,7 +52,8 @@ static const Catalogue french = {
                                      " référence du formulaire " FR_OPEN "{2}" FR_CLOSE
                                      " (PRÉFIXE-{3}-ANNÉE-NUMÉRO)",
     [PROBLEM_WITHDRAW_NEEDS_REFERENCE] = FR_OPEN "Action" FR_COLON " retirer" FR_CLOSE " exige la"
-                                         " Référence de l'enregistrement à retirer",
+                                         " référence de l'enregistrement à retirer (champ "
+                                         FR_OPEN "Référence" FR_CLOSE ")",
     [PROBLEM_REQUIRED] = "le champ " FR_OPEN "{field}" FR_CLOSE " est obligatoire",
     [PROBLEM_CSV_COLUMNS_MAX] = "plus de {1} colonnes",
     [PROBLEM_CSV_NO_FORM_COLUMN] = "aucune colonne " FR_OPEN "Formulaire" FR_CLOSE ", et le nom du"
@@ -71,7 +73,7 @@ static const Catalogue french = {
     [PROBLEM_NOT_PHONE] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN "{1}" FR_CLOSE
                           " n'est pas un numéro de téléphone",
     [PROBLEM_NOT_CHOICE] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN "{1}" FR_CLOSE
-                           " n'est pas l'une des valeurs {2}",
+                           " ne figure pas parmi les valeurs suivantes" FR_COLON " {2}",
     [PROBLEM_NOT_REFERENCE] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN "{1}"
                               FR_CLOSE " n'est pas une référence comme CTC-OFF-2026-0042",
     [PROBLEM_NOT_ACTION] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN "{1}" FR_CLOSE
@@ -89,18 +91,27 @@ static const Catalogue french = {
     [PROBLEM_NEITHER_REQUEST_NOR_OFFER] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN
                                           "{1}" FR_CLOSE " n'est ni une demande (REQ) ni une"
                                           " offre (OFF)",
-    [PROBLEM_END_BEFORE_START] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " {1} est antérieure"
-                                 " au début, {2}",
+    [PROBLEM_END_BEFORE_START] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " la date {1} est"
+                                 " antérieure à la date de début ({2})",
     [PROBLEM_NOT_ENTITY_CODE] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN "{1}"
                                 FR_CLOSE " n'est pas un code" FR_COLON " de 2 à {2} lettres,"
                                 " chiffres et " FR_OPEN "-" FR_CLOSE ", comme UNODC ou CIS-ATC",
     [PROBLEM_NOT_STATE_CODE] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN "{1}"
                                FR_CLOSE " n'est pas un code d'État" FR_COLON " deux lettres"
                                " (ISO 3166-1 alpha-2)",
-    [PROBLEM_REPLACES_OWN_ADDRESS] = "le champ " FR_OPEN "{field}" FR_CLOSE " donne l'adresse même"
-                                     " du point focal",
+    [PROBLEM_REPLACES_OWN_ADDRESS] = "le champ " FR_OPEN "{field}" FR_CLOSE " indique l'adresse"
+                                     " du point focal lui-même",
     [PROBLEM_NOT_VISIT] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " " FR_OPEN "{1}" FR_CLOSE
                           " n'est pas une référence de visite (VIS)",
+    [PROBLEM_MESSAGE_TOO_LARGE] = "le message fait {1} octets, au-delà de la limite de {2}"
+                                  " octets" FR_COLON " rien n'en a été lu\u00a0; envoyez les"
+                                  " enregistrements dans des messages plus petits",
+    [PROBLEM_HEADERS_TOO_LARGE] = "le message n'a pas pu être lu (ses en-têtes dépassent la"
+                                  " limite de {1} octets)" FR_COLON " rien n'en a été lu\u00a0;"
+                                  " envoyez les enregistrements en texte brut",
+    [PROBLEM_MIME_TOO_DEEP] = "le message n'a pas pu être lu (structure MIME au-delà des"
+                              " limites" FR_COLON " {1} niveaux, {2} parties)" FR_COLON " rien"
+                              " n'en a été lu\u00a0; envoyez les enregistrements en texte brut",
     [PROBLEM_NOT_FILED] = "non enregistré" FR_COLON " {1}",
     [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "champ " FR_OPEN "{field}" FR_CLOSE FR_COLON " {1} n'est la référence ni d'une"
                                                " demande ni d'une offre",
@@ -138,7 +149,7 @@ static const Catalogue spanish = {
   .lang = "es",
   .problems = {
     [PROBLEM_OTHER] = "{1}",
-    [PROBLEM_MORE_PROBLEMS] = "se encontraron más problemas, que no se enumeran",
+    [PROBLEM_MORE_PROBLEMS] = "se encontraron otros problemas, que no se enumeran",
     [PROBLEM_RECORDS_MAX] = "más de {1} registros en un mismo mensaje; los demás no se leyeron",
     [PROBLEM_EXPECTED_KEY] = "se esperaba «Campo: valor»",
     [PROBLEM_VALUE_TOO_LONG] = "el campo «{field}» supera los {1} caracteres",
@@ -155,22 +166,22 @@ static const Catalogue spanish = {
     [PROBLEM_UNKNOWN_FORM_LIST] = "formulario desconocido «{1}»; los formularios son: {2}",
     [PROBLEM_REFERENCE_WRONG_KIND] = "la referencia «{1}» no es una referencia del formulario"
                                      " «{2}» (PREFIJO-{3}-AÑO-NÚMERO)",
-    [PROBLEM_WITHDRAW_NEEDS_REFERENCE] = "«Acción: retirar» requiere la Referencia del registro"
-                                         " que se retira",
+    [PROBLEM_WITHDRAW_NEEDS_REFERENCE] = "«Acción: retirar» requiere indicar la referencia del"
+                                         " registro que se retira (campo «Referencia»)",
     [PROBLEM_REQUIRED] = "el campo «{field}» es obligatorio",
     [PROBLEM_CSV_COLUMNS_MAX] = "más de {1} columnas",
     [PROBLEM_CSV_NO_FORM_COLUMN] = "no hay columna «Formulario» y el nombre del archivo no"
                                    " indica ningún formulario",
     [PROBLEM_CSV_UNNAMED_COLUMN] = "la columna {1} no tiene nombre en el encabezado",
     [PROBLEM_CSV_CELLS] = "{1} celdas, pero el encabezado tiene {2}",
-    [PROBLEM_CSV_INVALID] = "CSV no válido; el resto del archivo no se leyó",
+    [PROBLEM_CSV_INVALID] = "archivo CSV no válido; el resto del archivo no se leyó",
     [PROBLEM_CSV_NO_HEADER] = "falta la fila de encabezado",
     [PROBLEM_NOT_DATE] = "campo «{field}»: «{1}» no es una fecha como 2026-03-02",
     [PROBLEM_NOT_YEAR] = "campo «{field}»: «{1}» no es un año como 2026",
     [PROBLEM_NOT_EMAIL] = "campo «{field}»: «{1}» no es una dirección de correo electrónico",
     [PROBLEM_NOT_URL] = "campo «{field}»: «{1}» no es una dirección http o https",
     [PROBLEM_NOT_PHONE] = "campo «{field}»: «{1}» no es un número de teléfono",
-    [PROBLEM_NOT_CHOICE] = "campo «{field}»: «{1}» no es uno de los valores {2}",
+    [PROBLEM_NOT_CHOICE] = "campo «{field}»: «{1}» no es ninguno de los valores siguientes: {2}",
     [PROBLEM_NOT_REFERENCE] = "campo «{field}»: «{1}» no es una referencia como"
                               " CTC-OFF-2026-0042",
     [PROBLEM_NOT_ACTION] = "campo «{field}»: «{1}» no es una acción; la única es «retirar»",
@@ -183,7 +194,7 @@ static const Catalogue spanish = {
     [PROBLEM_NO_VALUE] = "campo «{field}»: no se indica ningún valor",
     [PROBLEM_NEITHER_REQUEST_NOR_OFFER] = "campo «{field}»: «{1}» no es ni una solicitud (REQ)"
                                           " ni una oferta (OFF)",
-    [PROBLEM_END_BEFORE_START] = "campo «{field}»: {1} es anterior al inicio, {2}",
+    [PROBLEM_END_BEFORE_START] = "campo «{field}»: la fecha {1} es anterior a la fecha de inicio ({2})",
     [PROBLEM_NOT_ENTITY_CODE] = "campo «{field}»: «{1}» no es un código: de 2 a {2} letras,"
                                 " cifras y «-», como UNODC o CIS-ATC",
     [PROBLEM_NOT_STATE_CODE] = "campo «{field}»: «{1}» no es un código de Estado: dos letras"
@@ -191,6 +202,15 @@ static const Catalogue spanish = {
     [PROBLEM_REPLACES_OWN_ADDRESS] = "el campo «{field}» indica la propia dirección del punto"
                                      " focal",
     [PROBLEM_NOT_VISIT] = "campo «{field}»: «{1}» no es una referencia de visita (VIS)",
+    [PROBLEM_MESSAGE_TOO_LARGE] = "el mensaje ocupa {1} bytes y supera el límite de {2} bytes:"
+                                  " no se leyó nada de su contenido; envíe los registros en"
+                                  " mensajes más pequeños",
+    [PROBLEM_HEADERS_TOO_LARGE] = "no se pudo leer el mensaje (sus encabezados superan el límite"
+                                  " de {1} bytes): no se leyó nada de su contenido; envíe los"
+                                  " registros como texto sin formato",
+    [PROBLEM_MIME_TOO_DEEP] = "no se pudo leer el mensaje (estructura MIME por encima de los"
+                              " límites: {1} niveles, {2} partes): no se leyó nada de su"
+                              " contenido; envíe los registros como texto sin formato",
     [PROBLEM_NOT_FILED] = "no registrado: {1}",
     [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "campo «{field}»: {1} no es la referencia de una"
                                                " solicitud ni de una oferta",
@@ -225,8 +245,8 @@ static const Catalogue russian = {
   .lang = "ru",
   .problems = {
     [PROBLEM_OTHER] = "{1}",
-    [PROBLEM_MORE_PROBLEMS] = "обнаружены и другие ошибки, они не перечислены",
-    [PROBLEM_RECORDS_MAX] = "в одном сообщении более {1} записей; остальные не прочитаны",
+    [PROBLEM_MORE_PROBLEMS] = "обнаружены и другие ошибки, которые здесь не перечислены",
+    [PROBLEM_RECORDS_MAX] = "в одном сообщении более {1} записей; остальные не обработаны",
     [PROBLEM_EXPECTED_KEY] = "ожидалась строка вида «Поле: значение»",
     [PROBLEM_VALUE_TOO_LONG] = "поле «{field}» длиннее {1} символов",
     [PROBLEM_FIELDS_MAX] = "в одной записи более {1} полей",
@@ -236,54 +256,69 @@ static const Catalogue russian = {
     [PROBLEM_REPEATED_AT_LINE] = "поле «{field}» указано более одного раза (впервые в строке {1})",
     [PROBLEM_REPEATED_AT_ROW] = "поле «{field}» указано более одного раза (впервые в строке"
                                 " таблицы {1})",
-    [PROBLEM_NO_FORM] = "форма не указана; возможные формы: {1}",
+    [PROBLEM_NO_FORM] = "форма не указана; допустимые формы: {1}",
     [PROBLEM_UNKNOWN_FORM] = "неизвестная форма «{1}»",
-    [PROBLEM_UNKNOWN_FORM_LIST] = "неизвестная форма «{1}»; возможные формы: {2}",
+    [PROBLEM_UNKNOWN_FORM_LIST] = "неизвестная форма «{1}»; допустимые формы: {2}",
     [PROBLEM_REFERENCE_WRONG_KIND] = "номер «{1}» не относится к форме «{2}»"
                                      " (ПРЕФИКС-{3}-ГОД-НОМЕР)",
-    [PROBLEM_WITHDRAW_NEEDS_REFERENCE] = "для «Действие: отозвать» нужен Номер записи, которую"
-                                         " следует отозвать",
-    [PROBLEM_REQUIRED] = "поле «{field}» обязательно",
+    [PROBLEM_WITHDRAW_NEEDS_REFERENCE] = "для «Действие: отозвать» необходимо указать номер"
+                                         " отзываемой записи в поле «Номер»",
+    [PROBLEM_REQUIRED] = "поле «{field}» обязательно для заполнения",
     [PROBLEM_CSV_COLUMNS_MAX] = "более {1} столбцов",
     [PROBLEM_CSV_NO_FORM_COLUMN] = "нет столбца «Форма», и имя файла не называет форму",
     [PROBLEM_CSV_UNNAMED_COLUMN] = "у столбца {1} нет названия в заголовке",
-    [PROBLEM_CSV_CELLS] = "ячеек больше ({1}), чем столбцов в заголовке ({2})",
-    [PROBLEM_CSV_INVALID] = "недопустимый CSV; остальная часть файла не прочитана",
+    [PROBLEM_CSV_CELLS] = "число ячеек ({1}) не совпадает с числом столбцов в"
+                          " заголовке ({2})",
+    [PROBLEM_CSV_INVALID] = "недопустимый файл CSV; остальная часть файла не"
+                            " обработана",
     [PROBLEM_CSV_NO_HEADER] = "нет строки заголовка",
-    [PROBLEM_NOT_DATE] = "поле «{field}»: «{1}» — не дата вида 2026-03-02",
-    [PROBLEM_NOT_YEAR] = "поле «{field}»: «{1}» — не год вида 2026",
-    [PROBLEM_NOT_EMAIL] = "поле «{field}»: «{1}» — не адрес электронной почты",
-    [PROBLEM_NOT_URL] = "поле «{field}»: «{1}» — не адрес http или https",
-    [PROBLEM_NOT_PHONE] = "поле «{field}»: «{1}» — не номер телефона",
-    [PROBLEM_NOT_CHOICE] = "поле «{field}»: «{1}» — не одно из значений {2}",
-    [PROBLEM_NOT_REFERENCE] = "поле «{field}»: «{1}» — не номер вида CTC-OFF-2026-0042",
-    [PROBLEM_NOT_ACTION] = "поле «{field}»: «{1}» — не действие; допустимо только «отозвать»",
+    [PROBLEM_NOT_DATE] = "поле «{field}»: «{1}» не является датой в формате 2026-03-02",
+    [PROBLEM_NOT_YEAR] = "поле «{field}»: «{1}» не является годом в формате 2026",
+    [PROBLEM_NOT_EMAIL] = "поле «{field}»: «{1}» не является адресом электронной почты",
+    [PROBLEM_NOT_URL] = "поле «{field}»: «{1}» не является адресом http или https",
+    [PROBLEM_NOT_PHONE] = "поле «{field}»: «{1}» не является номером телефона",
+    [PROBLEM_NOT_CHOICE] = "поле «{field}»: «{1}» не является одним из значений: {2}",
+    [PROBLEM_NOT_REFERENCE] = "поле «{field}»: «{1}» не является номером в формате"
+                              " CTC-OFF-2026-0042",
+    [PROBLEM_NOT_ACTION] = "поле «{field}»: «{1}» не является действием;"
+                           " допустимо только «отозвать»",
     [PROBLEM_UNKNOWN_ENTITY] = "поле «{field}»: неизвестное государство или организация «{1}»",
-    [PROBLEM_NOT_STATE] = "поле «{field}»: «{1}» — не государство",
+    [PROBLEM_NOT_STATE] = "поле «{field}»: «{1}» не является государством",
     [PROBLEM_UNKNOWN_AREA] = "поле «{field}»: неизвестная область «{1}»",
     [PROBLEM_UNKNOWN_LANGUAGE] = "поле «{field}»: неизвестный код языка (ISO 639-1) «{1}»",
     [PROBLEM_LIST_TOO_LONG] = "поле «{field}»: более {1} элементов",
-    [PROBLEM_NO_VALUE] = "поле «{field}»: значение не указано",
-    [PROBLEM_NEITHER_REQUEST_NOR_OFFER] = "поле «{field}»: «{1}» — не запрос (REQ) и не"
-                                          " предложение (OFF)",
-    [PROBLEM_END_BEFORE_START] = "поле «{field}»: {1} раньше даты начала, {2}",
-    [PROBLEM_NOT_ENTITY_CODE] = "поле «{field}»: «{1}» — не код: от 2 до {2} букв, цифр и «-»,"
-                                " например UNODC или CIS-ATC",
-    [PROBLEM_NOT_STATE_CODE] = "поле «{field}»: «{1}» — не код государства: две буквы"
-                               " (ISO 3166-1 alpha-2)",
+    [PROBLEM_NO_VALUE] = "поле «{field}»: не указано ни одного значения",
+    [PROBLEM_NEITHER_REQUEST_NOR_OFFER] = "поле «{field}»: «{1}» не является ни запросом (REQ),"
+                                          " ни предложением (OFF)",
+    [PROBLEM_END_BEFORE_START] = "поле «{field}»: {1} предшествует дате начала ({2})",
+    [PROBLEM_NOT_ENTITY_CODE] = "поле «{field}»: «{1}» не является кодом: от 2 до {2}"
+                                " букв, цифр и знаков «-», например UNODC или CIS-ATC",
+    [PROBLEM_NOT_STATE_CODE] = "поле «{field}»: «{1}» не является кодом государства:"
+                               " две буквы (ISO 3166-1 alpha-2)",
     [PROBLEM_REPLACES_OWN_ADDRESS] = "в поле «{field}» указан собственный адрес координатора",
-    [PROBLEM_NOT_VISIT] = "поле «{field}»: «{1}» — не номер визита (VIS)",
+    [PROBLEM_NOT_VISIT] = "поле «{field}»: «{1}» не является номером визита (VIS)",
+    [PROBLEM_MESSAGE_TOO_LARGE] = "размер сообщения ({1} байт) превышает предел в {2} байт:"
+                                  " ничего из него не прочитано; отправьте записи в сообщениях"
+                                  " меньшего размера",
+    [PROBLEM_HEADERS_TOO_LARGE] = "сообщение не удалось прочитать (его заголовки превышают предел"
+                                  " в {1} байт): ничего из него не прочитано; отправьте записи"
+                                  " обычным текстом",
+    [PROBLEM_MIME_TOO_DEEP] = "сообщение не удалось прочитать (структура MIME превышает пределы:"
+                              " уровней — {1}, частей — {2}): ничего из него не прочитано;"
+                              " отправьте записи обычным текстом",
     [PROBLEM_NOT_FILED] = "не зарегистрировано: {1}",
-    [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "поле «{field}»: {1} — не номер запроса или"
-                                               " предложения",
-    [PROBLEM_NOT_VISIT_REFERENCE] = "поле «{field}»: {1} — не номер визита",
+    [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "поле «{field}»: {1} не является номером запроса"
+                                               " или предложения",
+    [PROBLEM_NOT_VISIT_REFERENCE] = "поле «{field}»: {1} не является номером визита",
     [PROBLEM_NOT_IN_REGISTER] = "поле «{field}»: записи {1} нет в реестре «{2}»",
-    [PROBLEM_NEEDS_VALUE] = "поле «{field}»: для новой записи нужно значение",
+    [PROBLEM_NEEDS_VALUE] = "поле «{field}»: для новой записи необходимо указать значение",
     [PROBLEM_WITHDRAWN] = "поле «{field}»: запись {1} отозвана",
-    [PROBLEM_SEND_WITH_FORM] = "поле «{field}»: {1} — номер из реестра «{2}»: отправьте его"
-                               " с «Форма: {3}»",
-    [PROBLEM_OTHER_REGISTER] = "поле «{field}»: {1} — номер из реестра «{2}», а не «{3}»",
-    [PROBLEM_NOT_OF_REGISTER] = "поле «{field}»: {1} — не номер из реестра «{2}»",
+    [PROBLEM_SEND_WITH_FORM] = "поле «{field}»: {1} является номером записи реестра «{2}»:"
+                               " направьте его со строкой «Форма: {3}»",
+    [PROBLEM_OTHER_REGISTER] = "поле «{field}»: {1} является номером записи реестра"
+                               " «{2}», а не реестра «{3}»",
+    [PROBLEM_NOT_OF_REGISTER] = "поле «{field}»: {1} не является номером записи"
+                                " реестра «{2}»",
   },
   .suggestion = "; возможно, имелось в виду «{s}»?",
   .at_line = "строка {1}: ",
@@ -307,11 +342,12 @@ static const Catalogue arabic = {
   .problems = {
     [PROBLEM_OTHER] = "{1}",
     [PROBLEM_MORE_PROBLEMS] = "وُجدت مشكلات أخرى لم تُدرج هنا",
-    [PROBLEM_RECORDS_MAX] = "أكثر من {1} سجلًا في رسالة واحدة؛ لم تُقرأ السجلات المتبقية",
+    [PROBLEM_RECORDS_MAX] = "عدد السجلات في رسالة واحدة يتجاوز {1}؛ لم تُقرأ السجلات"
+                            " المتبقية",
     [PROBLEM_EXPECTED_KEY] = "كان المتوقع سطرًا بالصيغة «الحقل: القيمة»",
-    [PROBLEM_VALUE_TOO_LONG] = "الحقل «{field}» يتجاوز {1} حرفًا",
-    [PROBLEM_FIELDS_MAX] = "أكثر من {1} حقلًا في سجل واحد",
-    [PROBLEM_LINE_TOO_LONG] = "سطر يتجاوز {1} بايت",
+    [PROBLEM_VALUE_TOO_LONG] = "عدد أحرف الحقل «{field}» يتجاوز {1}",
+    [PROBLEM_FIELDS_MAX] = "عدد الحقول في سجل واحد يتجاوز {1}",
+    [PROBLEM_LINE_TOO_LONG] = "طول السطر يتجاوز {1} بايت",
     [PROBLEM_FIELD_NOT_IN_FORM] = "الحقل «{1}» ليس من حقول النموذج «{2}»",
     [PROBLEM_UNKNOWN_FIELD] = "حقل غير معروف «{1}»",
     [PROBLEM_REPEATED_AT_LINE] = "الحقل «{field}» مذكور أكثر من مرة (أول مرة في السطر {1})",
@@ -324,7 +360,7 @@ static const Catalogue arabic = {
     [PROBLEM_WITHDRAW_NEEDS_REFERENCE] = "«الإجراء: سحب» يتطلب ذكر المرجع الخاص بالسجل المراد"
                                          " سحبه",
     [PROBLEM_REQUIRED] = "الحقل «{field}» إلزامي",
-    [PROBLEM_CSV_COLUMNS_MAX] = "أكثر من {1} عمودًا",
+    [PROBLEM_CSV_COLUMNS_MAX] = "عدد الأعمدة يتجاوز {1}",
     [PROBLEM_CSV_NO_FORM_COLUMN] = "لا يوجد عمود «النموذج»، واسم الملف لا يدل على أي نموذج",
     [PROBLEM_CSV_UNNAMED_COLUMN] = "العمود {1} ليس له اسم في صف العناوين",
     [PROBLEM_CSV_CELLS] = "عدد الخلايا {1} بينما عدد أعمدة صف العناوين {2}",
@@ -339,19 +375,25 @@ static const Catalogue arabic = {
     [PROBLEM_NOT_REFERENCE] = "الحقل «{field}»: «{1}» ليس مرجعًا بالصيغة CTC-OFF-2026-0042",
     [PROBLEM_NOT_ACTION] = "الحقل «{field}»: «{1}» ليس إجراءً؛ الإجراء الوحيد هو «سحب»",
     [PROBLEM_UNKNOWN_ENTITY] = "الحقل «{field}»: دولة أو منظمة غير معروفة «{1}»",
-    [PROBLEM_NOT_STATE] = "الحقل «{field}»: «{1}» ليست دولة",
+    [PROBLEM_NOT_STATE] = "الحقل «{field}»: «{1}» لا يدل على دولة",
     [PROBLEM_UNKNOWN_AREA] = "الحقل «{field}»: مجال غير معروف «{1}»",
     [PROBLEM_UNKNOWN_LANGUAGE] = "الحقل «{field}»: رمز لغة غير معروف (ISO 639-1) «{1}»",
-    [PROBLEM_LIST_TOO_LONG] = "الحقل «{field}»: أكثر من {1} عنصرًا",
+    [PROBLEM_LIST_TOO_LONG] = "الحقل «{field}»: عدد العناصر يتجاوز {1}",
     [PROBLEM_NO_VALUE] = "الحقل «{field}»: لم تُذكر أي قيمة",
     [PROBLEM_NEITHER_REQUEST_NOR_OFFER] = "الحقل «{field}»: «{1}» ليس طلبًا (REQ) ولا عرضًا (OFF)",
-    [PROBLEM_END_BEFORE_START] = "الحقل «{field}»: {1} يسبق تاريخ البدء {2}",
+    [PROBLEM_END_BEFORE_START] = "الحقل «{field}»: التاريخ {1} يسبق تاريخ البدء ({2})",
     [PROBLEM_NOT_ENTITY_CODE] = "الحقل «{field}»: «{1}» ليس رمزًا: من 2 إلى {2} من الحروف"
                                 " والأرقام و«-»، مثل UNODC أو CIS-ATC",
     [PROBLEM_NOT_STATE_CODE] = "الحقل «{field}»: «{1}» ليس رمز دولة: حرفان"
                                " (ISO 3166-1 alpha-2)",
     [PROBLEM_REPLACES_OWN_ADDRESS] = "الحقل «{field}» يذكر عنوان جهة التنسيق نفسها",
     [PROBLEM_NOT_VISIT] = "الحقل «{field}»: «{1}» ليس مرجع زيارة (VIS)",
+    [PROBLEM_MESSAGE_TOO_LARGE] = "حجم الرسالة {1} بايت، وهو يتجاوز الحد الأقصى البالغ {2} بايت:"
+                                  " لم يُقرأ شيء منها؛ يرجى إرسال السجلات في رسائل أصغر",
+    [PROBLEM_HEADERS_TOO_LARGE] = "تعذرت قراءة الرسالة (تتجاوز ترويساتها الحد الأقصى البالغ {1}"
+                                  " بايت): لم يُقرأ شيء منها؛ يرجى إرسال السجلات نصًا عاديًا",
+    [PROBLEM_MIME_TOO_DEEP] = "تعذرت قراءة الرسالة (بنية MIME تتجاوز الحدود: {1} مستوى، {2}"
+                              " جزءًا): لم يُقرأ شيء منها؛ يرجى إرسال السجلات نصًا عاديًا",
     [PROBLEM_NOT_FILED] = "لم يُسجَّل: {1}",
     [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "الحقل «{field}»: {1} ليس مرجع طلب أو عرض",
     [PROBLEM_NOT_VISIT_REFERENCE] = "الحقل «{field}»: {1} ليس مرجع زيارة",
@@ -363,7 +405,7 @@ static const Catalogue arabic = {
     [PROBLEM_OTHER_REGISTER] = "الحقل «{field}»: {1} مرجع في السجل «{2}» وليس في السجل «{3}»",
     [PROBLEM_NOT_OF_REGISTER] = "الحقل «{field}»: {1} ليس مرجعًا في السجل «{2}»",
   },
-  .suggestion = "؛ هل تقصد «{s}»؟",
+  .suggestion = "؛ هل تقصدون «{s}»؟",
   .at_line = "السطر {1}: ",
   .at_row = "الصف {1}: ",
   .in_file = "{2}: ",
@@ -403,7 +445,7 @@ static const Catalogue chinese = {
     [PROBLEM_CSV_COLUMNS_MAX] = "超过 {1} 列",
     [PROBLEM_CSV_NO_FORM_COLUMN] = "没有“表格”列，文件名也未指明表格",
     [PROBLEM_CSV_UNNAMED_COLUMN] = "第 {1} 列在标题行中没有名称",
-    [PROBLEM_CSV_CELLS] = "有 {1} 个单元格，而标题行只有 {2} 列",
+    [PROBLEM_CSV_CELLS] = "有 {1} 个单元格，而标题行有 {2} 列",
     [PROBLEM_CSV_INVALID] = "CSV 格式无效；文件其余部分未读取",
     [PROBLEM_CSV_NO_HEADER] = "没有标题行",
     [PROBLEM_NOT_DATE] = "字段“{field}”：“{1}”不是 2026-03-02 这样的日期",
@@ -427,6 +469,12 @@ static const Catalogue chinese = {
     [PROBLEM_NOT_STATE_CODE] = "字段“{field}”：“{1}”不是国家代码：应为两个字母（ISO 3166-1 alpha-2）",
     [PROBLEM_REPLACES_OWN_ADDRESS] = "字段“{field}”填写的是联络点本人的地址",
     [PROBLEM_NOT_VISIT] = "字段“{field}”：“{1}”不是访问编号（VIS）",
+    [PROBLEM_MESSAGE_TOO_LARGE] = "邮件大小为 {1} 字节，超过 {2} 字节的上限：其内容均未读取；"
+                                  "请分成较小的邮件发送记录",
+    [PROBLEM_HEADERS_TOO_LARGE] = "无法读取邮件（邮件头超过 {1} 字节的上限）：其内容均未读取；"
+                                  "请以纯文本发送记录",
+    [PROBLEM_MIME_TOO_DEEP] = "无法读取邮件（MIME 结构超出限制：{1} 层、{2} 个部分）："
+                              "其内容均未读取；请以纯文本发送记录",
     [PROBLEM_NOT_FILED] = "未登记：{1}",
     [PROBLEM_NOT_REQUEST_OR_OFFER_REFERENCE] = "字段“{field}”：{1} 不是请求或提议的编号",
     [PROBLEM_NOT_VISIT_REFERENCE] = "字段“{field}”：{1} 不是访问的编号",
@@ -466,7 +514,7 @@ static const struct {
   { "Reference", { "المرجع", "Reference", "Referencia", "Référence", "Номер", "编号" } },
   { "Action", { "الإجراء", "Action", "Acción", "Action", "Действие", "操作" } },
   { "Entity", { "الكيان", "Entity", "Entidad", "Entité", "Структура", "实体" } },
-  { "Name", { "الاسم", "Name", "Nombre", "Nom", "Имя", "姓名" } },
+  { "Name", { "الاسم", "Name", "Nombre", "Nom", "ФИО", "姓名" } },
   { "Email", { "البريد الإلكتروني", "Email", "Correo electrónico", "Courriel",
                "Электронная почта", "电子邮件" } },
   { "Title", { "المسمى الوظيفي", "Title", "Cargo", "Fonction", "Должность", "职务" } },
@@ -527,12 +575,27 @@ catalogue (const char *lang)
   return NULL;
 }
 
-const char *
-lines_field_name (const char *canonical, const char *lang)
+/* The title of the thing a record describes (an activity, a source, a
+ * standard), where field_names gives a contact point's job title; each a
+ * key of parsers/keys.c for Title. */
+static const char *const thing_title[] = {
+  "العنوان", "Title", "Título", "Titre", "Название", "标题",
+};
+
+/* The column of lang in lines_languages, or the NULL at its end. */
+static guint
+language_column (const char *lang)
 {
   guint column = 0;
   while (lines_languages[column] != NULL && g_strcmp0 (lines_languages[column], lang) != 0)
     column++;
+  return column;
+}
+
+const char *
+lines_field_name (const char *canonical, const char *lang)
+{
+  guint column = language_column (lang);
   if (canonical == NULL || lines_languages[column] == NULL)
     return canonical;
   for (guint i = 0; i < G_N_ELEMENTS (field_names); i++)
@@ -557,6 +620,56 @@ fill (const char *pattern, const char *one, const char *two)
   return problem_render (pattern, &args, NULL);
 }
 
+/* The registers by their names in lang (columns of lines_languages). */
+static const struct {
+  const char *name;
+  const char *names[6];
+} register_names[] = {
+  { "offers", { "عروض المساعدة", "offers", "ofertas de asistencia", "offres d'assistance",
+                "предложения помощи", "援助提议" } },
+  { "requests", { "طلبات المساعدة", "requests", "solicitudes de asistencia",
+                  "demandes d'assistance", "запросы о помощи", "援助请求" } },
+  { "results", { "نتائج المساعدة", "results", "resultados de la asistencia",
+                 "résultats de l'assistance", "результаты помощи", "援助结果" } },
+  { "contacts", { "جهات التنسيق", "contacts", "puntos focales", "points focaux",
+                  "координаторы", "联络点" } },
+  { "sources", { "مصادر المعلومات", "sources", "fuentes de información",
+                 "sources d'information", "источники информации", "信息来源" } },
+  { "standards", { "المعايير", "standards", "normas", "normes", "стандарты", "标准" } },
+  { "inventory", { "الجرد", "inventory", "inventario", "inventaire", "перечень", "清单" } },
+  { "visits", { "الزيارات", "visits", "visitas", "visites", "визиты", "访问" } },
+  { "meetings", { "الاجتماعات", "meetings", "reuniones", "réunions", "совещания", "会议" } },
+  { "circulars", { "التعاميم", "circulars", "circulares", "circulaires", "циркуляры",
+                   "通函" } },
+  { "submissions", { "الرسائل الواردة", "submissions", "envíos", "soumissions",
+                     "поступившие материалы", "提交材料" } },
+  { "entities", { "الكيانات", "entities", "entidades", "entités", "структуры", "实体" } },
+  { "groups", { "المجموعات", "groups", "grupos", "groupes", "группы", "组别" } },
+};
+
+/* The register name in lang, or name itself when it has none there. */
+static const char *
+register_name (const char *name, const char *lang)
+{
+  guint column = language_column (lang);
+  for (guint i = 0; lines_languages[column] != NULL && i < G_N_ELEMENTS (register_names); i++)
+    if (strcmp (register_names[i].name, name) == 0)
+      return register_names[i].names[column];
+  return name;
+}
+
+/* The English values of list (one, or several joined with ", ") named in
+ * lang and joined with separator: "haute, moyenne, basse", "高、中、低". */
+static char *
+values_named (const char *list, const char *lang, const char *separator)
+{
+  g_auto (GStrv) items = g_strsplit (list, ", ", -1);
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; items[i] != NULL; i++)
+    g_string_append_printf (out, "%s%s", i ? separator : "", form_term_name (items[i], lang));
+  return g_string_free (out, FALSE);
+}
+
 /* What p says, without its place, in the catalogue c. */
 static char *
 problem_text (const FormProblem *p, const Catalogue *c, const char *lang)
@@ -568,8 +681,16 @@ problem_text (const FormProblem *p, const Catalogue *c, const char *lang)
     suggestion = lines_field_name (suggestion, lang);
   FormProblem shown = *p;
   shown.suggestion = (char *) suggestion;
+  char *named[PROBLEM_ARGS_MAX] = { NULL };
+  for (guint i = 0; i < PROBLEM_ARGS_MAX && p->args[i] != NULL; i++)
+    if (problem_arg (p->code, i) == PROBLEM_ARG_VALUES)
+      shown.args[i] = named[i] = values_named (p->args[i], lang, c->list_separator);
+    else if (problem_arg (p->code, i) == PROBLEM_ARG_REGISTER)
+      shown.args[i] = (char *) register_name (p->args[i], lang);
   g_autofree char *text = problem_render (c->problems[p->code], &shown,
                                           lines_field_name (p->field, lang));
+  for (guint i = 0; i < PROBLEM_ARGS_MAX; i++)
+    g_free (named[i]);
   if (suggestion == NULL)
     return g_steal_pointer (&text);
   g_autofree char *suffix = problem_render (c->suggestion, &shown, NULL);
@@ -618,6 +739,44 @@ lines_accepted (const FiledRecord *filed, const char *lang)
   if (c == NULL)
     return g_strdup_printf ("accepted %s (%s)", filed->reference, filed_how_name (filed->how));
   return fill (fields ? c->updated_fields : c->accepted[filed->how], filed->reference, list);
+}
+
+/* The required fields of kind named in lang, joined with separator. */
+static void
+append_required (GString *out, const struct form_kind *kind, const char *lang,
+                 const char *separator)
+{
+  gboolean first = TRUE;
+  guint column = language_column (lang);
+  for (guint i = 0; i < kind->n_fields; i++)
+    if (kind->fields[i].required)
+      {
+        const char *field = kind->fields[i].name;
+        gboolean thing = strcmp (field, "Title") == 0 && kind != &form_contact_point
+                         && lines_languages[column] != NULL;
+        g_string_append_printf (out, "%s%s", first ? "" : separator,
+                                thing ? thing_title[column] : lines_field_name (field, lang));
+        first = FALSE;
+      }
+}
+
+char *
+lines_forms (const char *lang)
+{
+  const Catalogue *c = catalogue (lang);
+  guint width = 0;
+  for (guint i = 0; form_kinds[i] != NULL; i++)
+    width = MAX (width, text_width (form_term_name (form_kinds[i]->name, lang)));
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; form_kinds[i] != NULL; i++)
+    {
+      const char *name = form_term_name (form_kinds[i]->name, lang);
+      g_string_append_printf (out, "%s%s", i ? "\n" : "", name);
+      for (guint w = text_width (name); w < width + 2; w++)
+        g_string_append_c (out, ' ');
+      append_required (out, form_kinds[i], lang, c ? c->list_separator : ", ");
+    }
+  return g_string_free (out, FALSE);
 }
 
 char *

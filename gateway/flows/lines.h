@@ -29,6 +29,10 @@ char *lines_forwarded (const char *line, const char *lang);
  * gateway reads back as that field; canonical itself when it has none. */
 const char *lines_field_name (const char *canonical, const char *lang);
 
+/* The forms named in lang, each on its line with its required fields in a
+ * column: the table of the help text (docs/submissions.md section 5). */
+char *lines_forms (const char *lang);
+
 /* The wording of code in lang, or NULL when lang has none (for the tests:
  * every language has every code). */
 const char *lines_wording (ProblemCode code, const char *lang);

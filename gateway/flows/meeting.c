@@ -130,7 +130,7 @@ check_new (sqlite3 *db, const Config *config, const Meeting *m, GError **error)
       g_set_error_literal (error, MEETING_ERROR, MEETING_ERROR_INVALID, local->message);
       return FALSE;
     }
-  g_autoptr (GPtrArray) recipients = audience_resolve (db, m->audience, &local);
+  g_autoptr (GPtrArray) recipients = audience_resolve (db, m->audience, config->language, &local);
   if (recipients != NULL)
     return TRUE;
   if (g_error_matches (local, AUDIENCE_ERROR, AUDIENCE_ERROR_DB))
@@ -268,19 +268,20 @@ load_open (sqlite3 *db, const char *reference, Meeting *m, GError **error)
 }
 
 /* Everyone invited to meeting id, in the order invited, with the first
- * language of a contact point of that address. */
+ * language of a contact point of that address, else language. */
 static GPtrArray *
-load_invitees (sqlite3 *db, gint64 id, GError **error)
+load_invitees (sqlite3 *db, gint64 id, const char *language, GError **error)
 {
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
       "SELECT a.email, a.name, a.entity, coalesce((SELECT nullif(CASE WHEN"
       " json_valid(c.languages) THEN json_extract(c.languages, '$[0]') END, '')"
       " FROM contacts c WHERE lower(c.email) = lower(a.email) AND c.state = 'active'"
-      " ORDER BY c.id LIMIT 1), 'en') FROM attendance a WHERE a.meeting_id = ?1 ORDER BY a.id",
+      " ORDER BY c.id LIMIT 1), ?2) FROM attendance a WHERE a.meeting_id = ?1 ORDER BY a.id",
       error);
   if (st == NULL)
     return NULL;
   sqlite3_bind_int64 (st, 1, id);
+  sqlite3_bind_text (st, 2, language, -1, SQLITE_STATIC);
   g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) invitee_free);
   int rc;
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
@@ -311,7 +312,7 @@ typedef struct {
 
 /* The calendar of s->m for s->method, listing every invitee. */
 static char *
-calendar_of (const Sending *s, GPtrArray *invitees, GError **error)
+calendar_of (const Sending *s, GPtrArray *invitees, const char *title, GError **error)
 {
   g_autoptr (GArray) attendees = g_array_new (FALSE, TRUE, sizeof (InviteAttendee));
   for (guint i = 0; i < invitees->len; i++)
@@ -321,6 +322,7 @@ calendar_of (const Sending *s, GPtrArray *invitees, GError **error)
       g_array_append_val (attendees, a);
     }
   InviteEvent ev = event_of (s->ctx->config, s->m);
+  ev.title = title;
   ev.attendees = (const InviteAttendee *) (gpointer) attendees->data;
   ev.n_attendees = attendees->len;
   return invite_calendar (&ev, s->method, s->now, error);
@@ -408,22 +410,39 @@ compose (const Sending *s, const Invitee *i, const char *calendar, GError **erro
   return msg;
 }
 
+/* The calendar of s that invitee i reads, listing everyone: one for each
+ * title shown (a visit's is in the invitee's language), kept in calendars;
+ * NULL with error. */
+static const char *
+calendar_in (const Sending *s, GPtrArray *everyone, const Invitee *i, GHashTable *calendars,
+             GError **error)
+{
+  g_autofree char *title = title_shown (s->ctx->db, s->m, i);
+  const char *calendar = g_hash_table_lookup (calendars, title);
+  if (calendar != NULL)
+    return calendar;
+  char *made = calendar_of (s, everyone, title, error);
+  if (made != NULL)
+    g_hash_table_insert (calendars, g_steal_pointer (&title), made);
+  return made;
+}
+
 /* Queues the message of s to each invitee of to, the calendar listing
- * everyone; one the outbox refuses is skipped and logged.  *sent counts
- * those queued. */
+ * everyone with the title in the invitee's language; one the outbox
+ * refuses is skipped and logged.  *sent counts those queued. */
 static gboolean
 send_to (const Sending *s, GPtrArray *everyone, GPtrArray *to, guint *sent, GError **error)
 {
   const Meeting *m = s->m;
-  g_autofree char *calendar = calendar_of (s, everyone, error);
-  if (calendar == NULL)
-    return FALSE;
+  g_autoptr (GHashTable) calendars = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                            g_free, g_free);
   *sent = 0;
   for (guint k = 0; k < to->len; k++)
     {
       const Invitee *i = to->pdata[k];
       GError *local = NULL;
-      g_autoptr (GMimeMessage) msg = compose (s, i, calendar, error);
+      const char *calendar = calendar_in (s, everyone, i, calendars, error);
+      g_autoptr (GMimeMessage) msg = calendar == NULL ? NULL : compose (s, i, calendar, error);
       if (msg == NULL)
         return FALSE;
       if (outbox_queue (s->ctx->db, msg, i->email, 0, "invitation", &local) > 0)
@@ -472,11 +491,12 @@ add_attendee (sqlite3 *db, const Meeting *m, const Recipient *r, gboolean *added
  * resolves.  Entities deactivated since it was written are left out and
  * added to inactive. */
 static GPtrArray *
-audience_of (sqlite3 *db, const Meeting *m, GPtrArray *inactive, GError **error)
+audience_of (sqlite3 *db, const Meeting *m, const char *language, GPtrArray *inactive,
+             GError **error)
 {
   g_autoptr (GError) local = NULL;
   g_autofree char *audience = audience_without_inactive (db, m->audience, inactive, &local);
-  GPtrArray *recipients = audience == NULL ? NULL : audience_resolve (db, audience, &local);
+  GPtrArray *recipients = audience == NULL ? NULL : audience_resolve (db, audience, language, &local);
   if (recipients == NULL && g_error_matches (local, AUDIENCE_ERROR, AUDIENCE_ERROR_DB))
     db_set_error (db, error, "resolving an audience");
   else if (recipients == NULL)
@@ -512,7 +532,7 @@ invite_in (const Context *ctx, const char *reference, GDateTime *now, MeetingInv
   g_auto (Meeting) m = { 0 };
   if (!load_open (db, reference, &m, error))
     return FALSE;
-  g_autoptr (GPtrArray) recipients = audience_of (db, &m, out->inactive, error);
+  g_autoptr (GPtrArray) recipients = audience_of (db, &m, ctx->config->language, out->inactive, error);
   if (recipients == NULL)
     return FALSE;
   g_autoptr (GHashTable) added = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -525,7 +545,7 @@ invite_in (const Context *ctx, const char *reference, GDateTime *now, MeetingInv
       if (is_new)
         g_hash_table_add (added, g_ascii_strdown (r->email, -1));
     }
-  g_autoptr (GPtrArray) everyone = load_invitees (db, m.id, error);
+  g_autoptr (GPtrArray) everyone = load_invitees (db, m.id, ctx->config->language, error);
   if (everyone == NULL)
     return FALSE;
   g_autoptr (GPtrArray) to = only_new (everyone, added);
@@ -603,7 +623,7 @@ static gboolean
 send_everyone (const Context *ctx, const Meeting *m, InviteMethod method, GDateTime *now,
                guint *sent, GError **error)
 {
-  g_autoptr (GPtrArray) everyone = load_invitees (ctx->db, m->id, error);
+  g_autoptr (GPtrArray) everyone = load_invitees (ctx->db, m->id, ctx->config->language, error);
   if (everyone == NULL)
     return FALSE;
   *sent = 0;

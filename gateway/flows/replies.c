@@ -171,6 +171,13 @@ find_attendance (Reply *r, Attendance *a, GError **error)
   return FALSE;
 }
 
+/* A row when the address ADDRESS is an active contact point of ENTITY (SQL
+ * expressions): what a delegate must be, checked by delegates_outside and
+ * again by add_delegate. */
+#define CONTACT_OF(entity, address) \
+  "SELECT 1 FROM contacts c WHERE c.entity = " entity " AND c.address_key = address (" \
+  address ") AND c.state = 'active' AND c.status != 'inactive'"
+
 /* A delegate named by an invitee's DELEGATED-TO becomes an attendee of its
  * own (RFC 5546 section 2.1.5), for the invitee's entity, when it is a
  * contact point of that entity or staff approved the delegation from
@@ -183,8 +190,7 @@ add_delegate (Reply *r, GError **error)
       "INSERT INTO attendance (meeting_id, entity, email, sequence)"
       " SELECT a.meeting_id, a.entity, ?2, a.sequence FROM attendance a"
       " WHERE a.meeting_id = ?1 AND lower (a.delegated_to) = ?2"
-      " AND (EXISTS (SELECT 1 FROM contacts c WHERE c.entity = a.entity"
-      "  AND c.address_key = address (?2) AND c.state = 'active' AND c.status != 'inactive')"
+      " AND (EXISTS (" CONTACT_OF ("a.entity", "?2") ")"
       " OR EXISTS (SELECT 1 FROM quarantine q WHERE q.submission_id = a.reply_submission_id"
       "  AND q.state = 'approved')) LIMIT 1", error);
   if (st == NULL)
@@ -218,9 +224,7 @@ update_attendance (Reply *r, gint64 id, GError **error)
 static gboolean
 contact_of (Reply *r, const char *entity, const char *address, gboolean *is, GError **error)
 {
-  g_autoptr (sqlite3_stmt) st = db_prepare (r->db,
-      "SELECT 1 FROM contacts WHERE entity = ?1 AND address_key = address (?2)"
-      " AND state = 'active' AND status != 'inactive' LIMIT 1", error);
+  g_autoptr (sqlite3_stmt) st = db_prepare (r->db, CONTACT_OF ("?1", "?2") " LIMIT 1", error);
   if (st == NULL)
     return FALSE;
   sqlite3_bind_text (st, 1, entity, -1, SQLITE_STATIC);

@@ -268,12 +268,14 @@ organizations_audience (sqlite3 *db, const Visit *v, GError **error)
   return audience;
 }
 
-/* Resolves audience; a failure of the database stays DB_ERROR. */
+/* Resolves audience (ctx's language for contact points that name none); a
+ * failure of the database stays DB_ERROR. */
 static GPtrArray *
-recipients_of (sqlite3 *db, const char *audience, GError **error)
+recipients_of (const Context *ctx, const char *audience, GError **error)
 {
+  sqlite3 *db = ctx->db;
   g_autoptr (GError) local = NULL;
-  GPtrArray *r = audience_resolve (db, audience, &local);
+  GPtrArray *r = audience_resolve (db, audience, ctx->config->language, &local);
   if (r == NULL && g_error_matches (local, AUDIENCE_ERROR, AUDIENCE_ERROR_DB))
     db_set_error (db, error, "resolving an audience");
   else if (r == NULL)
@@ -424,7 +426,7 @@ request_in (const Context *ctx, const char *reference, const char *due_text, GDa
     return refuse (error, VISIT_ERROR_INVALID, "%s is cancelled: nothing is sent for it",
                    v.reference);
   g_autofree char *audience = organizations_audience (db, &v, error);
-  g_autoptr (GPtrArray) recipients = audience == NULL ? NULL : recipients_of (db, audience, error);
+  g_autoptr (GPtrArray) recipients = audience == NULL ? NULL : recipients_of (ctx, audience, error);
   if (recipients == NULL)
     return FALSE;
   if (recipients->len == 0)
@@ -508,7 +510,7 @@ remind_one (const Context *ctx, const DueRequest *d, GDateTime *now, GError **er
   if (!load_visit (db, NULL, d->visit_id, &v, error))
     return FALSE;
   g_autofree char *audience = organizations_audience (db, &v, error);
-  g_autoptr (GPtrArray) recipients = audience == NULL ? NULL : recipients_of (db, audience, error);
+  g_autoptr (GPtrArray) recipients = audience == NULL ? NULL : recipients_of (ctx, audience, error);
   g_autoptr (GHashTable) done = recipients == NULL ? NULL : informed (db, &v, error);
   if (done == NULL)
     return FALSE;
@@ -806,8 +808,9 @@ typedef enum { SHARE_SENT, SHARE_NO_CONTACT, SHARE_INACTIVE } ShareOutcome;
 /* The contact points of entity, or an empty array with *inactive TRUE
  * when the entity was deactivated. */
 static GPtrArray *
-share_recipients (sqlite3 *db, const char *entity, gboolean *inactive, GError **error)
+share_recipients (const Context *ctx, const char *entity, gboolean *inactive, GError **error)
 {
+  sqlite3 *db = ctx->db;
   g_autofree char *written = g_strdup_printf ("entities:%s", entity);
   g_autoptr (GPtrArray) dropped = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) local = NULL;
@@ -825,7 +828,7 @@ share_recipients (sqlite3 *db, const char *entity, gboolean *inactive, GError **
       refuse (error, VISIT_ERROR_INVALID, "%s", local->message);
       return NULL;
     }
-  return recipients_of (db, audience, error);
+  return recipients_of (ctx, audience, error);
 }
 
 /* One sharing of an assessment: the visit, the assessment's id and text. */
@@ -844,7 +847,7 @@ share_with (const Sharing *s, const char *entity, ShareOutcome *outcome, GError 
   sqlite3 *db = s->ctx->db;
   gint64 id = s->id;
   gboolean inactive = FALSE;
-  g_autoptr (GPtrArray) recipients = share_recipients (db, entity, &inactive, error);
+  g_autoptr (GPtrArray) recipients = share_recipients (s->ctx, entity, &inactive, error);
   guint queued = 0;
   if (recipients == NULL)
     return FALSE;

@@ -10,6 +10,7 @@
 
 #include "gateway/mail/maildir-source.h"
 #include "gateway/mail/maildir.h"
+#include "gateway/base/log.h"
 
 /* One message file of the mailbox. */
 typedef struct {
@@ -226,14 +227,13 @@ op_fetch (Source *base, const guint32 *ids, guint n, const SourceLimits *limits,
       SourceMessage *m = e != NULL ? read_entry (e, ids[*done], limits->max_message, &local) : NULL;
       if (local != NULL)
         {
-          /* What was read before the failure is still filed. */
-          if (msgs->len > 0)
-            {
-              g_error_free (local);
-              break;
-            }
-          g_propagate_error (error, local);
-          return NULL;
+          /* Left where it is, for staff to mend (ctcgw(8), MAILBOXES): the
+           * messages after it are still filed. */
+          g_autofree char *why = log_escape (local->message);
+          log_warn ("maildir", "mailbox=%s message left unread: %s; make it readable by the"
+                    " gateway's user and it is filed at the next pass", base->name, why);
+          g_error_free (local);
+          continue;
         }
       if (m == NULL)
         continue;

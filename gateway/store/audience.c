@@ -22,11 +22,12 @@ static const char *const argument_names[] = {
 };
 
 /* The contact points of every form: ?1 is the keyword, ?2 its argument (a
- * group's name, a JSON array of entity codes, an area code). */
+ * group's name, a JSON array of entity codes, an area code), ?3 the language
+ * of those who name none. */
 static const char *const recipients_sql =
   "SELECT c.entity, coalesce(e.name, c.entity), c.name, c.email,"
   " coalesce(nullif(CASE WHEN json_valid(c.languages)"
-  "   THEN json_extract(c.languages, '$[0]') END, ''), 'en'), c.reference"
+  "   THEN json_extract(c.languages, '$[0]') END, ''), ?3), c.reference"
   " FROM contacts c LEFT JOIN entities e ON e.code = c.entity"
   " WHERE c.state = 'active' AND c.status = 'active' AND ("
   "  ?1 = 'all'"
@@ -259,14 +260,13 @@ recipient_from_row (sqlite3_stmt *st)
     *fields[i] = g_strdup ((const char *) sqlite3_column_text (st, (int) i));
   if (*fields[1] == NULL)
     r->entity_name = g_strdup (r->entity);
-  if (r->language == NULL)
-    r->language = g_strdup ("en");
   return r;
 }
 
 /* Runs the query for keyword and arg: each address once, in its order. */
 static GPtrArray *
-audience_query (sqlite3 *db, const char *keyword, const char *arg, GError **error)
+audience_query (sqlite3 *db, const char *keyword, const char *arg, const char *language,
+                GError **error)
 {
   g_autoptr (sqlite3_stmt) st = db_prepare (db, recipients_sql, error);
   g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) recipient_free);
@@ -277,6 +277,7 @@ audience_query (sqlite3 *db, const char *keyword, const char *arg, GError **erro
     return NULL;
   sqlite3_bind_text (st, 1, keyword, -1, SQLITE_STATIC);
   sqlite3_bind_text (st, 2, arg, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 3, language, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     {
       const char *email = (const char *) sqlite3_column_text (st, 3);
@@ -294,7 +295,7 @@ audience_query (sqlite3 *db, const char *keyword, const char *arg, GError **erro
 
 /* See audience.h: the one entry of this module. */
 GPtrArray *
-audience_resolve (sqlite3 *db, const char *audience, GError **error)
+audience_resolve (sqlite3 *db, const char *audience, const char *language, GError **error)
 {
   g_autofree char *keyword = NULL;
   g_autofree char *arg = NULL;
@@ -303,7 +304,7 @@ audience_resolve (sqlite3 *db, const char *audience, GError **error)
   if (!audience_readable (audience, error)
       || !audience_parse (db, audience, &keyword, &arg, error))
     return NULL;
-  GPtrArray *out = audience_query (db, keyword, arg, &db_error);
+  GPtrArray *out = audience_query (db, keyword, arg, language, &db_error);
   if (out == NULL)
     {
       g_set_error (error, AUDIENCE_ERROR, AUDIENCE_ERROR_DB, "%s", db_error->message);

@@ -27,16 +27,19 @@ typedef struct {
   char *entity_name; /* its name */
   char *name;        /* the contact point's name */
   char *email;
-  char *language;    /* first language, "en" when none */
+  char *language;    /* first language, the configured one when none */
   char *reference;   /* the contact point's CP reference */
 } Recipient;
 
 void recipient_free (Recipient *r);
 
-/* The recipients of audience, sorted by entity then name; NULL with error
+/* The recipients of audience, sorted by entity then name, with language for
+ * those whose contact point names none (the configured default: ctcgw.conf(5)
+ * language); NULL with error
  * (AUDIENCE_ERROR_INVALID naming the closest valid form) when the audience
  * is not one of the forms above or names an unknown group, entity or area. */
-GPtrArray *audience_resolve (sqlite3 *db, const char *audience, GError **error);
+GPtrArray *audience_resolve (sqlite3 *db, const char *audience, const char *language,
+                             GError **error);
 
 /* The audience without the entities of an entities: form that are
  * registered but no longer active (a visit or a meeting may name one that

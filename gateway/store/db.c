@@ -591,6 +591,37 @@ db_next_reference (sqlite3 *db, const char *prefix, const char *kind,
   return g_strdup_printf ("%s-%s-%04d-%04" G_GINT64_FORMAT, prefix, kind, year, seq);
 }
 
+/* See db.h: the counter of the reference's prefix, kind and year is taken
+ * up to its number, never down. */
+gboolean
+db_claim_reference (sqlite3 *db, const char *reference, GError **error)
+{
+  g_auto (GStrv) parts = g_strsplit (reference, "-", -1);
+  guint n = g_strv_length (parts);
+  gint64 year = 0, seq = 0;
+
+  if (n < 4 || !g_ascii_string_to_signed (parts[n - 2], 10, 1, 9999, &year, NULL)
+      || !g_ascii_string_to_signed (parts[n - 1], 10, 1, G_MAXINT64, &seq, NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s is not a reference",
+                   reference);
+      return FALSE;
+    }
+  const char *kind = parts[n - 3];
+  gsize tail = strlen (kind) + strlen (parts[n - 2]) + strlen (parts[n - 1]) + 3;
+  g_autofree char *prefix = g_strndup (reference, strlen (reference) - tail);
+  g_autoptr (sqlite3_stmt) stmt = db_prepare (db,
+    "INSERT INTO counters (prefix, kind, year, seq) VALUES (?1, ?2, ?3, ?4)"
+    " ON CONFLICT (prefix, kind, year) DO UPDATE SET seq = max (seq, excluded.seq)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, prefix, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, year);
+  sqlite3_bind_int64 (stmt, 4, seq);
+  return db_step_done (db, stmt, "claiming a reference", error);
+}
+
 /* A form of s for comparing names: decomposed, without accents, case-folded. */
 static char *
 fold (const char *s)

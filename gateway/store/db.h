@@ -73,6 +73,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, db_release)
 char *db_next_reference (sqlite3 *db, const char *prefix, const char *kind,
                          int year, GError **error);
 
+/* Marks the reference PREFIX-KIND-YEAR-SEQ as given, so that
+ * db_next_reference never allocates it (or one before it) again: a record
+ * filed under the reference it had in another register (ctcgw(8),
+ * import).  A text that is no such reference is refused with
+ * G_IO_ERROR_INVALID_DATA.  Call inside the filing transaction. */
+gboolean db_claim_reference (sqlite3 *db, const char *reference, GError **error);
+
 /* An entity's canonical code for any way of writing it (alpha-2, alpha-3,
  * English name, acronym; any case, accents optional), or NULL.  *suggestion,
  * when not NULL, is set to the closest known code or name (a new string), or

@@ -183,10 +183,11 @@ file_group (sqlite3 *db, FormRecord *rec, GError **error)
 /* Files each record without a problem; the problems of all go to problems. */
 static gboolean
 file_rows (sqlite3 *db, const struct form_kind *kind, FormParse *parse,
-           GPtrArray *problems, guint *filed, GError **error)
+           GPtrArray *problems, ImportCount *count, GError **error)
 {
   for (guint i = 0; i < parse->problems->len; i++)
     g_ptr_array_add (problems, form_problem_format (parse->problems->pdata[i]));
+  count->rows = parse->records->len;
   for (guint i = 0; i < parse->records->len; i++)
     {
       FormRecord *rec = parse->records->pdata[i];
@@ -200,7 +201,7 @@ file_rows (sqlite3 *db, const struct form_kind *kind, FormParse *parse,
                                                    kind->register_name);
           form_record_problem (rec, rec->line, "Form", PROBLEM_OTHER, what, NULL);
         }
-      *filed += rec->problems->len == 0;
+      count->filed += rec->problems->len == 0;
       for (guint j = 0; j < rec->problems->len; j++)
         g_ptr_array_add (problems, form_problem_format (rec->problems->pdata[j]));
     }
@@ -209,7 +210,7 @@ file_rows (sqlite3 *db, const struct form_kind *kind, FormParse *parse,
 
 gboolean
 directory_import (const Context *ctx, const ImportFile *file, GPtrArray *problems,
-                  guint *filed, GError **error)
+                  ImportCount *count, GError **error)
 {
   sqlite3 *db = ctx->db;
   const Config *config = ctx->config;
@@ -220,12 +221,12 @@ directory_import (const Context *ctx, const ImportFile *file, GPtrArray *problem
   g_autoptr (FormParse) parse = form_parse_new ();
   FormLookup lookup = registers_lookup (db);
 
-  *filed = 0;
+  *count = (ImportCount) { 0 };
   form_parse_csv_as (parse, file->data, file->len, base, kind, &config->limits);
   form_check (parse, &lookup, &config->limits);
   if (!db_begin (db, error))
     return FALSE;
-  if (!file_rows (db, kind, parse, problems, filed, error) || !db_commit (db, error))
+  if (!file_rows (db, kind, parse, problems, count, error) || !db_commit (db, error))
     {
       db_rollback (db);
       return FALSE;

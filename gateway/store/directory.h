@@ -19,6 +19,13 @@ typedef struct {
   gsize len;
 } ImportFile;
 
+/* What became of the record rows of an import: rows read, and rows filed
+ * (new, updated, unchanged or withdrawn); the others were refused. */
+typedef struct {
+  guint rows;
+  guint filed;
+} ImportCount;
+
 /* Whether register_name is one that directory_import takes. */
 gboolean directory_register (const char *register_name);
 
@@ -28,6 +35,7 @@ gboolean directory_register (const char *register_name);
  * renamed, activated or deactivated; a group whose name is known gets the
  * members of the row instead of its own.  Rows with a problem are not filed:
  * their problems are appended to problems (formatted lines, "FILE row N:
- * ..."); *filed counts the others.  FALSE only for a database failure. */
+ * ..."); count says how many rows were read and filed.  FALSE only for a
+ * database failure. */
 gboolean directory_import (const Context *ctx, const ImportFile *file, GPtrArray *problems,
-                           guint *filed, GError **error);
+                           ImportCount *count, GError **error);

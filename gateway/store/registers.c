@@ -23,6 +23,7 @@ typedef struct {
   int year;
   gboolean refused;           /* a problem was added */
   FiledRecord *out;
+  gboolean import;            /* a staff import: registers_import's rules */
 } Filing;
 
 /* Registers whose references no form files. */
@@ -374,14 +375,17 @@ insert_row (Filing *f, const char *reference, GPtrArray *specs, gint64 *id, GErr
   return TRUE;
 }
 
-/* A new record: a new reference, the row, a 'create' history row a field. */
+/* A new record: the row, under a new reference or the one given (which
+ * is claimed), and a 'create' history row a field. */
 static gboolean
-insert_record (Filing *f, gint64 *id, GError **error)
+insert_record (Filing *f, const char *given, gint64 *id, GError **error)
 {
   g_autoptr (GPtrArray) specs = g_ptr_array_new ();
-  g_autofree char *reference = NULL;
+  g_autofree char *reference = g_strdup (given);
 
-  if (f->kind->ref_kind != NULL)
+  if (given != NULL && !db_claim_reference (f->db, given, error))
+    return FALSE;
+  if (given == NULL && f->kind->ref_kind != NULL)
     {
       reference = db_next_reference (f->db, f->prefix, f->kind->ref_kind, f->year, error);
       if (reference == NULL)
@@ -706,6 +710,43 @@ contacts_replace (Filing *f, gint64 id, GError **error)
   return TRUE;
 }
 
+/* WHERE col IS ?n for every field with a column, in the kind's order. */
+static char *
+same_sql (const Filing *f)
+{
+  g_autoptr (GString) sql = g_string_new (NULL);
+
+  g_string_printf (sql, "SELECT id FROM %s WHERE state = 'active'", f->kind->register_name);
+  for (guint i = 0; i < f->kind->n_fields; i++)
+    if (f->kind->fields[i].column != NULL)
+      g_string_append_printf (sql, " AND %s IS ?%u", f->kind->fields[i].column, i + 1);
+  g_string_append (sql, " ORDER BY id LIMIT 1");
+  return g_string_free (g_steal_pointer (&sql), FALSE);
+}
+
+/* The active record that has every value of an imported row without
+ * Reference, or 0 (in *id): a row imported again is that record. */
+static gboolean
+same_record (Filing *f, gint64 *id, GError **error)
+{
+  g_autofree char *sql = same_sql (f);
+  g_autoptr (sqlite3_stmt) stmt = db_prepare (f->db, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < f->kind->n_fields; i++)
+    if (f->kind->fields[i].column != NULL)
+      sqlite3_bind_text (stmt, (int) i + 1, column_value (f->rec, &f->kind->fields[i]), -1,
+                         SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  *id = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+    return TRUE;
+  db_set_error (f->db, error, f->kind->register_name);
+  return FALSE;
+}
+
 /* A record without Reference: a new record (or, for a contact point sent
  * again, an update of the one there is). */
 static gboolean
@@ -722,11 +763,40 @@ file_new (Filing *f, GError **error)
     return TRUE;
   if (is_contacts (f) && !contact_resent (f, &id, error))
     return FALSE;
-  if (id != 0 ? !update_record (f, id, error) : !insert_record (f, &id, error))
+  if (f->import && !is_contacts (f) && !same_record (f, &id, error))
+    return FALSE;
+  if (id != 0 ? !update_record (f, id, error) : !insert_record (f, NULL, &id, error))
     return FALSE;
   if (is_contacts (f) && !f->refused)
     return contacts_replace (f, id, error);
   return TRUE;
+}
+
+/* An imported row whose Reference is not in the register: a new record
+ * under that reference (a register moved to another database), withdrawn
+ * when the row says so. */
+static gboolean
+file_restored (Filing *f, GError **error)
+{
+  gint64 id = 0;
+
+  check_required (f);
+  if (f->refused)
+    return TRUE;
+  if (!check_targets (f, error))
+    return FALSE;
+  if (f->refused)
+    return TRUE;
+  if (!insert_record (f, f->rec->reference, &id, error))
+    return FALSE;
+  if (f->refused)
+    return TRUE;
+  if (f->rec->withdraw)
+    {
+      g_clear_pointer (&f->out->reference, g_free);
+      return withdraw_record (f, id, error);
+    }
+  return !is_contacts (f) || contacts_replace (f, id, error);
 }
 
 /* A record with Reference: update or withdraw that record. */
@@ -744,6 +814,8 @@ file_existing (Filing *f, GError **error)
     }
   if (!record_id (f, reference, &id, error))
     return FALSE;
+  if (id == 0 && f->import)
+    return file_restored (f, error);
   if (id == 0)
     {
       refuse (f, "Reference", PROBLEM_NOT_IN_REGISTER, reference, f->kind->register_name,
@@ -760,14 +832,14 @@ file_existing (Filing *f, GError **error)
 }
 
 /* The one way records enter the registers: see registers.h. */
-gboolean
-registers_file (sqlite3 *db, const char *prefix, FormRecord *rec,
-                gint64 submission_id, FiledRecord *out, GError **error)
+static gboolean
+file_record (sqlite3 *db, const char *prefix, FormRecord *rec, gint64 submission_id,
+             gboolean import, FiledRecord *out, GError **error)
 {
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
   Filing f = { db, prefix != NULL ? prefix : "CTC", rec->kind, rec, submission_id,
-               stamp, g_date_time_get_year (now), FALSE, out };
+               stamp, g_date_time_get_year (now), FALSE, out, import };
   gboolean ok;
 
   *out = (FiledRecord) { FILED_REFUSED, NULL, g_ptr_array_new_with_free_func (g_free) };
@@ -792,6 +864,20 @@ registers_file (sqlite3 *db, const char *prefix, FormRecord *rec,
       return FALSE;
     }
   return ok;
+}
+
+gboolean
+registers_file (sqlite3 *db, const char *prefix, FormRecord *rec,
+                gint64 submission_id, FiledRecord *out, GError **error)
+{
+  return file_record (db, prefix, rec, submission_id, FALSE, out, error);
+}
+
+gboolean
+registers_import (sqlite3 *db, const char *prefix, FormRecord *rec,
+                  gint64 submission_id, FiledRecord *out, GError **error)
+{
+  return file_record (db, prefix, rec, submission_id, TRUE, out, error);
 }
 
 /* FormLookup.entity over the entities register. */

@@ -43,6 +43,15 @@ const char *filed_how_name (FiledHow how);
 gboolean registers_file (sqlite3 *db, const char *prefix, FormRecord *rec,
                          gint64 submission_id, FiledRecord *out, GError **error);
 
+/* registers_file for a row of a staff import (ctcgw(8), import), which
+ * may be imported again: a Reference that is not in the register files a
+ * new record under that reference (withdrawn at once with Action
+ * withdraw), and a row without Reference that has every value of an
+ * active record of the register is that record, unchanged (a contact
+ * point still goes by its entity and email). */
+gboolean registers_import (sqlite3 *db, const char *prefix, FormRecord *rec,
+                           gint64 submission_id, FiledRecord *out, GError **error);
+
 /* The lookup table of form.h backed by the entities and groups registers;
  * data is db, which must outlive it. */
 FormLookup registers_lookup (sqlite3 *db);
