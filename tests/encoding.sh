@@ -155,7 +155,7 @@ done
 check "distribute contacts" 0 ctcgw distribute contacts --to all
 sent distribution 8 'Claire Lefèvre' 'Сергей Иванов' 'أحمد حسن' '王小明' @name
 check_true "a Russian subject keeps every word" \
-    grep -qx 'Subject: Справочник координаторов, [0-9-]*' "$TMP"/distribution/*.eml.txt
+    grep -qx 'Subject: Справочник координаторов по состоянию на [0-9-]*' "$TMP"/distribution/*.eml.txt
 
 # --- answers ---------------------------------------------------------------------
 # update FROM-NAME ADDRESS REFERENCE ID: a contact-point update through deliver.

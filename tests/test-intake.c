@@ -632,17 +632,17 @@ test_answers_name_values_in_their_language (void **state)
             "Descripción: d\nPrioridad: xyzzy\n\nFormulario: inventario\nEntidad: KZ\n"
             "Tipo: xyzzy\nTítulo: t\n\nFormulario: xyzzy\nEstado: KZ\n\n"
             "Formulario:\nEstado: KZ\n\nFormulario: norma\nReferencia: CTC-OFF-2026-0001\n",
-      "no es uno de los valores actividad, mecanismo, institución" },
+      "no es ninguno de los valores siguientes: actividad, mecanismo, institución" },
     { "fr", "Formulaire : demande d'assistance\nÉtat : KZ\nDomaines : contrôle des frontières\n"
             "Description : d\nPriorité : xyzzy\n\nFormulaire : inventaire\nEntité : KZ\n"
             "Catégorie : xyzzy\nTitre : t\n\nFormulaire : xyzzy\nÉtat : KZ\n\n"
             "Formulaire :\nÉtat : KZ\n\nFormulaire : norme\nRéférence : CTC-OFF-2026-0001\n",
-      "n'est pas l'une des valeurs haute, moyenne, basse" },
+      "ne figure pas parmi les valeurs suivantes\u00a0: haute, moyenne, basse" },
     { "ru", "Форма: запрос о помощи\nГосударство: KZ\nОбласти: пограничный контроль\n"
             "Описание: d\nПриоритет: срочный\n\nФорма: перечень\nСубъект: KZ\nТип: закон\n"
             "Название: t\n\nФорма: ххх\nГосударство: KZ\n\nФорма:\nГосударство: KZ\n\n"
             "Форма: стандарт\nНомер: CTC-OFF-2026-0001\n",
-      "возможные формы: координатор, предложение помощи, запрос о помощи" },
+      "допустимые формы: координатор, предложение помощи, запрос о помощи" },
     { "zh", "表格：援助请求\n国家：KZ\n领域：边境管制\n说明：d\n优先级：紧急\n\n"
             "表格：清单\n实体：KZ\n类型：法律\n标题：t\n\n表格：某某\n国家：KZ\n\n"
             "表格：\n国家：KZ\n\n表格：标准\n编号：CTC-OFF-2026-0001\n",

@@ -210,11 +210,12 @@ test_values_in_the_answers_language (void **state)
   g_autofree char *fr = said_in ("Formulaire : inventaire\nEntité : KZ\nCatégorie : loi\n"
                                  "Titre : t\n", "fr");
   assert_string_equal (fr, "ligne 3\u00a0: champ «\u00a0Catégorie\u00a0»\u00a0: «\u00a0loi\u00a0»"
-                           " n'est pas l'une des valeurs activité, mécanisme, institution");
+                           " ne figure pas parmi les valeurs suivantes\u00a0: activité,"
+                           " mécanisme, institution");
   g_autofree char *ar = said_in ("النموذج: بلا\nالدولة: KZ\n", "ar");
   assert_non_null (strstr (ar, "النماذج المتاحة هي: جهة تنسيق، عرض مساعدة، طلب مساعدة،"));
   g_autofree char *ru = said_in ("Форма:\nГосударство: KZ\n", "ru");
-  assert_non_null (strstr (ru, "возможные формы: координатор, предложение помощи,"));
+  assert_non_null (strstr (ru, "допустимые формы: координатор, предложение помощи,"));
   g_autofree char *es = said_in ("Formulario: norma\nReferencia: CTC-OFF-2026-0001\n", "es");
   assert_non_null (strstr (es, "del formulario «norma»"));
   g_autofree char *en = said_in ("Form: inventory\nEntity: KZ\nKind: law\nTitle: t\n", "en");
@@ -233,8 +234,9 @@ test_registers_in_the_answers_language (void **state)
                                                 "CTC-OFF-2026-0001", "offers",
                                                 "assistance-offer", NULL);
   g_autofree char *ru = lines_problem (p, "ru");
-  assert_string_equal (ru, "строка 2: поле «Номер»: CTC-OFF-2026-0001 — номер из реестра"
-                           " «предложения помощи»: отправьте его с «Форма: предложение помощи»");
+  assert_string_equal (ru, "строка 2: поле «Номер»: CTC-OFF-2026-0001 является номером записи"
+                           " реестра «предложения помощи»: направьте его со строкой «Форма:"
+                           " предложение помощи»");
   g_autofree char *zh = lines_problem (p, "zh");
   assert_string_equal (zh, "第 2 行：字段“编号”：CTC-OFF-2026-0001 是“援助提议”登记册的编号："
                            "请以“表格：援助提议”发送");
