@@ -1,7 +1,8 @@
 #!/bin/sh
 # Generates ./configure.  Run as root on Debian, it first installs the
-# packages that building, testing, the demo and `make fuzz` (clang and its
-# libFuzzer) need; otherwise it prints the command that would.
+# packages that building, testing, the demo, `make fuzz` (clang and its
+# libFuzzer) and bench/html (Gumbo and libxml2, which it compares with the
+# gateway's HTML reader) need; otherwise it prints the command that would.
 set -e
 cd "$(dirname "$0")"
 
@@ -10,7 +11,7 @@ packages="autoconf automake pkg-config make gcc libc6-dev
   libcurl4-gnutls-dev libetpan-dev libgnutls28-dev libical-dev libicu-dev libcsv-dev libcmocka-dev
   libopendkim-dev libpsl-dev publicsuffix python3-dkim opendkim-tools openssl
   iso-codes tzdata dovecot-imapd dovecot-lmtpd postfix python3-vobject python3-icalendar
-  chromium poppler-utils clang libclang-rt-14-dev"
+  chromium poppler-utils clang libclang-rt-14-dev libgumbo-dev libxml2-dev"
 # The tests read invitations with ical.js too: node and npm, from Debian
 # unless the machine has them already.
 command -v npm >/dev/null 2>&1 || packages="$packages nodejs npm"

@@ -91,10 +91,13 @@ texts_hold_records (MailMessage *msg)
   for (guint i = 0; i < msg->texts->len && parse->records->len == 0; i++)
     {
       const MailText *t = g_ptr_array_index (msg->texts, i);
+      FormText text = { .text = t->text, .source = t->name, .soft_lines = t->soft_lines,
+                        .forwarded = t->forwarded,
+                        .forward_subject = form_subject_is_forward (msg->subject) };
       if (t->csv)
         form_parse_csv (parse, t->text, t->length, t->name, &limits);
       else
-        form_parse_text (parse, t->text, t->name, &limits);
+        form_parse_text_from (parse, &text, &limits);
     }
   return parse->records->len > 0;
 }

@@ -281,7 +281,14 @@ typedef struct {
   guint blanks;          /* blank lines since value's last line */
   gboolean fields_full;  /* rec reached limits.fields_max */
   GArray *strays;        /* lines of rec that are no field, not yet reported */
-  gboolean stop;         /* a signature or reply header was seen */
+  gboolean stop;         /* a reply header was seen: nothing more is read */
+  gboolean skipping;     /* a signature was seen: only a forward is read after it */
+  gboolean forwarded;    /* the lines read are those of a forwarded message */
+  gboolean forward_subject; /* the subject says forward, no separator seen yet */
+  gboolean headers;      /* in a forwarded message's headers (to their blank line) */
+  gboolean header_seen;  /* a line of those headers was read */
+  const GArray *soft;    /* lines that continue the one before them, or NULL */
+  guint soft_next;       /* index in soft of the next such line */
 } TextReader;
 
 /* The next line of *cursor (CR, LF or CRLF ends it); FALSE at the end. */
@@ -419,24 +426,103 @@ is_outlook_block (const char *line, const char *cursor)
   return FALSE;
 }
 
-/* "-----Original Message-----" and the like. */
+/* Whether text ends with a colon (ASCII or full-width), spaces aside. */
+static gboolean
+ends_with_colon (const char *text)
+{
+  gsize n = strlen (text);
+  while (n > 0 && (text[n - 1] == ' ' || text[n - 1] == '\t'))
+    n--;
+  return (n >= 1 && text[n - 1] == ':')
+         || (n >= 3 && memcmp (text + n - 3, "\xef\xbc\x9a", 3) == 0);
+}
+
+/* "-----Original Message-----" and the like: a reply's quotation, or a
+ * forward when the subject says so (Outlook and Thunderbird write both). */
 static const char *const marker_words[] = {
-  "Original Message", "Message d'origine", "Mensaje original",
-  "Исходное сообщение", "الرسالة الأصلية", "原始邮件", "Forwarded message",
-  "Message transféré", "Mensaje reenviado", NULL
+  "Original Message", "Message d'origine", "Message original", "Mensaje original",
+  "Исходное сообщение", "الرسالة الأصلية", "原始邮件", NULL
 };
 static FoldedList markers = { marker_words };
 
-/* Whether line is a "-----Original Message-----" separator. */
+/* The separators only a forward has (Gmail, Thunderbird), in the UN
+ * languages. */
+static const char *const forward_words[] = {
+  "Forwarded message", "Message transféré", "Mensaje reenviado",
+  "Пересылаемое сообщение", "Перенаправленное сообщение",
+  "الرسالة المعاد توجيهها", "رسالة معاد توجيهها", "转发的邮件", "转发的消息", NULL
+};
+static FoldedList forward_markers = { forward_words };
+
+/* Apple Mail's line before a forwarded message's headers. */
+static const char *const apple_words[] = {
+  "Begin forwarded message", "Début du message réexpédié", "Inicio del mensaje reenviado",
+  "Начало переадресованного сообщения", "بداية الرسالة المعاد توجيهها",
+  "以下是转发的邮件", NULL
+};
+static FoldedList apple_markers = { apple_words };
+
+/* Whether line is a separator of dashes or underscores that holds one of
+ * list's words. */
 static gboolean
-is_original_marker (const char *line)
+is_separator_of (const char *line, FoldedList *list)
 {
   if ((strncmp (line, "--", 2) != 0 && strncmp (line, "__", 2) != 0)
       || strlen (line) > 200)
     return FALSE;
   g_autofree char *folded = form_fold (line);
-  for (const char *const *m = folded_list (&markers); *m; m++)
+  for (const char *const *m = folded_list (list); *m; m++)
     if (strstr (folded, *m))
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether line is a "-----Original Message-----" separator. */
+static gboolean
+is_original_marker (const char *line)
+{
+  return is_separator_of (line, &markers);
+}
+
+/* Whether line starts a forwarded message whatever the subject:
+ * "---------- Forwarded message ---------", "Begin forwarded message:". */
+static gboolean
+is_forward_marker (const char *line)
+{
+  if (is_separator_of (line, &forward_markers))
+    return TRUE;
+  if (!ends_with_colon (line) || strlen (line) > 200)
+    return FALSE;
+  g_autofree char *folded = form_fold (line);
+  for (gboolean again = TRUE; again;)
+    {
+      gsize n = strlen (folded);
+      again = n > 0 && (folded[n - 1] == ':' || folded[n - 1] == '-');
+      if (again)
+        folded[n - 1] = '\0';
+      else if (g_str_has_suffix (folded, "\xef\xbc\x9a"))
+        folded[n - 3] = '\0', again = TRUE;
+    }
+  return g_strv_contains (folded_list (&apple_markers), folded);
+}
+
+/* Prefixes of a forward's subject, as the mail programs write them in the
+ * UN languages (compared without case). */
+static const char *const forward_prefixes[] = {
+  "fwd:", "fw:", "tr:", "rv:", "wg:", "enc:", "пересл:", "fwd：", "fw：", "转发:", "转发：",
+  "إعادة توجيه:", "اعادة توجيه:", "إعادة توجيه :", NULL
+};
+
+gboolean
+form_subject_is_forward (const char *subject)
+{
+  if (subject == NULL)
+    return FALSE;
+  while (*subject == ' ' || *subject == '\t' || *subject == '[')
+    subject++;
+  g_autofree char *down = g_utf8_strdown (subject, -1);
+  for (guint i = 0; forward_prefixes[i] != NULL; i++)
+    if (g_str_has_prefix (down, forward_prefixes[i]))
       return TRUE;
   return FALSE;
 }
@@ -463,17 +549,6 @@ compact (const char *line)
     if (*p != '-')
       g_string_append_c (out, *p);
   return g_string_free (out, FALSE);
-}
-
-/* Whether text ends with a colon (ASCII or full-width), spaces aside. */
-static gboolean
-ends_with_colon (const char *text)
-{
-  gsize n = strlen (text);
-  while (n > 0 && (text[n - 1] == ' ' || text[n - 1] == '\t'))
-    n--;
-  return (n >= 1 && text[n - 1] == ':')
-         || (n >= 3 && memcmp (text + n - 3, "\xef\xbc\x9a", 3) == 0);
 }
 
 /* Whether text (one line, or a line and the next) is an attribution. */
@@ -517,12 +592,77 @@ is_attribution (const char *line, const char *cursor)
   return is_attribution_text (joined);
 }
 
-/* Whether everything from line on is a signature or quoted mail. */
+/* Whether everything from line on is quoted mail. */
 static gboolean
 is_end_of_text (const char *line, const char *cursor)
 {
-  return line_is (line, "--") || is_original_marker (line)
-         || is_outlook_block (line, cursor) || is_attribution (line, cursor);
+  return is_original_marker (line) || is_outlook_block (line, cursor)
+         || is_attribution (line, cursor);
+}
+
+/* Whether line starts a forwarded message: a forward's own separator, or
+ * the first "Original Message" or Outlook block of a message whose subject
+ * says it is a forward (docs/submissions.md section 1). */
+static gboolean
+is_forward_start (const TextReader *r, const char *line, const char *cursor)
+{
+  if (is_forward_marker (line))
+    return TRUE;
+  return r->forward_subject && (is_original_marker (line) || is_outlook_block (line, cursor));
+}
+
+/* Reads on in the forwarded message: the record being read ends, and its
+ * headers (before the first Form:) are skipped as a greeting is. */
+static void
+reader_start_forward (TextReader *r)
+{
+  r->rec = NULL;
+  r->value = NULL;
+  r->forwarded = TRUE;
+  r->forward_subject = FALSE;
+  r->skipping = FALSE;
+  r->headers = TRUE;
+  r->header_seen = FALSE;
+  g_array_set_size (r->strays, 0);
+}
+
+/* Skips a line of a forwarded message's headers ("From:", "Date:" ...),
+ * which end at the first blank line after them. */
+static void
+reader_header (TextReader *r, const char *line)
+{
+  if (!is_blank (line))
+    r->header_seen = TRUE;
+  else if (r->header_seen)
+    r->headers = FALSE;
+}
+
+/* Whether line continues the line before it (an HTML <br> inside a
+ * paragraph); lines are asked in ascending order. */
+static gboolean
+reader_soft (TextReader *r, guint lineno)
+{
+  while (r->soft != NULL && r->soft_next < r->soft->len
+         && g_array_index (r->soft, guint, r->soft_next) < lineno)
+    r->soft_next++;
+  return r->soft != NULL && r->soft_next < r->soft->len
+         && g_array_index (r->soft, guint, r->soft_next) == lineno;
+}
+
+/* Whether line is a "Form:" line, in any language. */
+static gboolean
+is_form_line (const char *line)
+{
+  g_autofree char *key = NULL, *value = NULL;
+  return split_field (line, &key, &value) && g_strcmp0 (form_key_canonical (key), "Form") == 0;
+}
+
+/* Whether line is "Key: value" with a key the gateway knows. */
+static gboolean
+is_known_field (const char *line)
+{
+  g_autofree char *key = NULL, *value = NULL;
+  return split_field (line, &key, &value) && form_key_canonical (key) != NULL;
 }
 
 /* Reports the lines of the record that were no field: a field follows them,
@@ -553,6 +693,7 @@ reader_start_record (TextReader *r, const char *kind_name, guint lineno)
       return;
     }
   r->rec = form_record_new (kind_name, r->source, lineno, FALSE);
+  r->rec->forwarded = r->forwarded;
   g_ptr_array_add (r->parse->records, r->rec);
 }
 
@@ -651,20 +792,33 @@ reader_key_line (TextReader *r, const char *line, guint lineno)
     reader_field (r, canonical ? canonical : key, value, lineno);
 }
 
-/* Reads one line of a text. */
+/* Reads one line of a text.  A line that continues the one before it
+ * (soft) and is no field the gateway knows continues the value being read,
+ * which is the only reading that makes the record valid. */
 static void
 reader_line (TextReader *r, const char *line, guint lineno, const char *cursor)
 {
+  gboolean soft = reader_soft (r, lineno);
   if (line[0] == '>')
     r->value = NULL;
+  else if (is_forward_start (r, line, cursor))
+    reader_start_forward (r);
+  else if (r->headers && !is_form_line (line))
+    reader_header (r, line);
   else if (is_end_of_text (line, cursor))
     r->stop = TRUE;
+  else if (line_is (line, "--"))
+    r->skipping = TRUE;
+  else if (r->skipping)
+    return;
   else if (is_blank (line))
     r->blanks++;
   else if (line_is (line, "---"))
     r->value = NULL;
   else if (g_unichar_isspace (g_utf8_get_char (line))
            || g_unichar_type (g_utf8_get_char (line)) == G_UNICODE_SPACE_SEPARATOR)
+    reader_continue (r, line, lineno);
+  else if (soft && r->value != NULL && r->blanks == 0 && !is_known_field (line))
     reader_continue (r, line, lineno);
   else
     reader_key_line (r, line, lineno);
@@ -686,9 +840,19 @@ void
 form_parse_text (FormParse *parse, const char *text, const char *source,
                  const CtcLimits *limits)
 {
-  g_autofree char *valid = g_utf8_make_valid (text ? text : "", -1);
-  TextReader r = { .parse = parse, .source = source,
-                   .limits = limits ? *limits : ctc_limits_default () };
+  FormText t = { .text = text, .source = source };
+  form_parse_text_from (parse, &t, limits);
+}
+
+/* Reads the records of one text with what is known of it: see form.h. */
+void
+form_parse_text_from (FormParse *parse, const FormText *text, const CtcLimits *limits)
+{
+  g_autofree char *valid = g_utf8_make_valid (text->text ? text->text : "", -1);
+  TextReader r = { .parse = parse, .source = text->source,
+                   .limits = limits ? *limits : ctc_limits_default (),
+                   .forwarded = text->forwarded, .forward_subject = text->forward_subject,
+                   .soft = text->soft_lines };
   r.strays = g_array_new (FALSE, FALSE, sizeof (guint));
   const char *cursor = valid, *start;
   gsize len;

@@ -110,6 +110,8 @@ struct _FormRecord {
   char *owner;                   /* canonical entity the record speaks for, or NULL */
   GPtrArray *owners;             /* all of them (joint offers), canonical codes */
   GPtrArray *problems;           /* FormProblem* */
+  gboolean forwarded;            /* read from a forwarded message (docs/submissions.md
+                                  * section 1) */
 };
 
 /* The six official languages, NULL-terminated: "ar", "en", "es", "fr",
@@ -134,6 +136,31 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FormParse, form_parse_free)
  * are skipped.  source is NULL for the body. */
 void form_parse_text (FormParse *parse, const char *text, const char *source,
                       const CtcLimits *limits);
+
+/* A text to read records from, with what is known of it besides its lines. */
+typedef struct {
+  const char *text;
+  const char *source;        /* NULL for the body, else the file name */
+  const GArray *soft_lines;  /* guint, ascending: lines that continue the line
+                              * before them (an HTML <br> inside a paragraph),
+                              * or NULL */
+  gboolean forwarded;        /* the whole text is a forwarded message (an
+                              * attached message/rfc822) */
+  gboolean forward_subject;  /* the message's subject says it is a forward
+                              * (form_subject_is_forward) */
+} FormText;
+
+/* form_parse_text for a FormText.  Records after a forward's separator
+ * ("---------- Forwarded message ---------", "Begin forwarded message:",
+ * or with forward_subject the first "Original Message" or Outlook
+ * "From: / Sent:" block) are read and marked forwarded; a signature ends
+ * the reading unless such a separator follows it.  A soft line that is no
+ * "Key: value" of a known key continues the value before it. */
+void form_parse_text_from (FormParse *parse, const FormText *text, const CtcLimits *limits);
+
+/* Whether a subject says its message is a forward ("Fwd:", "FW:", "TR:",
+ * "RV:", "Пересл:", "转发:" ...). */
+gboolean form_subject_is_forward (const char *subject);
 
 /* Reads a CSV attachment (RFC 4180, optional BOM) into parse; the kind comes
  * from a Form column, else from the file name.  Rows are numbered as a

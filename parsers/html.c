@@ -18,6 +18,9 @@ typedef struct {
   GString *out;
   gboolean space;        /* collapsible white space is pending */
   guint pre;             /* depth of <pre> */
+  guint lines;           /* line breaks written */
+  gboolean soft;         /* a <br> ended a line of text, and no block since */
+  GArray *soft_lines;    /* guint: lines of out that a <br> began (1-based) */
   gsize found[G_N_ELEMENTS (skip_ends)]; /* last position of each end tag + 1, 0 unknown */
 } HtmlOut;
 
@@ -79,8 +82,18 @@ trim_line_end (HtmlOut *h)
     g_string_truncate (h->out, h->out->len - 1);
 }
 
+/* Appends a line break. */
+static void
+emit_newline (HtmlOut *h)
+{
+  g_string_append_c (h->out, '\n');
+  h->lines++;
+}
+
 /* A line break: forced for <br>, else only when the line has something
- * (a paragraph of only &nbsp; is an empty line, as Outlook means it). */
+ * (a paragraph of only &nbsp; is an empty line, as Outlook means it).  A
+ * <br> after text may begin a soft line (see text_starts); a block ends
+ * that chance. */
 static void
 emit_break (HtmlOut *h, gboolean force)
 {
@@ -88,8 +101,21 @@ emit_break (HtmlOut *h, gboolean force)
 
   trim_line_end (h);
   h->space = FALSE;
+  h->soft = force && has_text;
   if (force || has_text)
-    g_string_append_c (h->out, '\n');
+    emit_newline (h);
+}
+
+/* Text is about to be written: when a <br> ended the line before it inside
+ * the same block, this line is soft (it may continue that line's value). */
+static void
+text_starts (HtmlOut *h)
+{
+  if (!h->soft)
+    return;
+  h->soft = FALSE;
+  guint line = h->lines + 1;
+  g_array_append_val (h->soft_lines, line);
 }
 
 /* Text characters; runs of white space become one space outside <pre>. */
@@ -101,9 +127,15 @@ emit_text (HtmlOut *h, const char *s, gsize n)
       char c = s[i];
       if (c == '\0')
         continue;
-      if (h->pre > 0 && (c == '\n' || c == ' ' || c == '\t'))
+      if (h->pre > 0 && c == '\n')
         {
-          g_string_append_c (h->out, c == '\t' ? ' ' : c);
+          h->soft = FALSE;
+          emit_newline (h);
+          continue;
+        }
+      if (h->pre > 0 && (c == ' ' || c == '\t'))
+        {
+          g_string_append_c (h->out, ' ');
           continue;
         }
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f')
@@ -114,6 +146,7 @@ emit_text (HtmlOut *h, const char *s, gsize n)
       if (h->space && !at_line_start (h))
         g_string_append_c (h->out, ' ');
       h->space = FALSE;
+      text_starts (h);
       g_string_append_c (h->out, c);
     }
 }
@@ -130,6 +163,7 @@ emit_char (HtmlOut *h, gunichar c)
       if (h->space && !at_line_start (h))
         g_string_append_c (h->out, ' ');
       h->space = FALSE;
+      text_starts (h);
       g_string_append_c (h->out, ' ');
       return;
     }
@@ -298,30 +332,38 @@ markup (HtmlOut *h, const char *s, gsize i, gsize len)
 }
 
 /* Final tidying: spaces at line ends dropped, at most one empty line in a
- * row, none at the start or the end. */
+ * row, none at the start or the end.  soft holds lines of text (ascending);
+ * they are renumbered as the tidy text counts them. */
 static char *
-tidy_lines (const char *text)
+tidy_lines (const char *text, GArray *soft)
 {
   GString *out = g_string_sized_new (strlen (text) + 1);
-  guint empty = 0;
+  guint empty = 0, raw = 0, shown = 0, next = 0, kept = 0;
 
   for (const char *line = text; *line != '\0';)
     {
       const char *nl = strchr (line, '\n');
       gsize n = nl != NULL ? (gsize) (nl - line) : strlen (line);
+      raw++;
       while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '\r'))
         n--;
       if (n == 0)
         empty++;
       else
         {
+          shown += out->len == 0 ? 1 : empty > 0 ? 2 : 1;
           if (out->len > 0)
             g_string_append (out, empty > 0 ? "\n\n" : "\n");
           g_string_append_len (out, line, (gssize) n);
           empty = 0;
+          while (next < soft->len && g_array_index (soft, guint, next) < raw)
+            next++;
+          if (next < soft->len && g_array_index (soft, guint, next) == raw)
+            g_array_index (soft, guint, kept++) = shown;
         }
       line = nl != NULL ? nl + 1 : line + strlen (line);
     }
+  g_array_set_size (soft, kept);
   if (out->len > 0)
     g_string_append_c (out, '\n');
   return g_string_free (out, FALSE);
@@ -331,7 +373,16 @@ tidy_lines (const char *text)
 char *
 mail_html_to_text (const char *html, gsize len)
 {
-  HtmlOut h = { .out = g_string_sized_new (len / 2 + 16) };
+  g_autoptr (GArray) soft = NULL;
+  return mail_html_to_text_soft (html, len, &soft);
+}
+
+/* mail_html_to_text, and the lines a <br> inside a block began. */
+char *
+mail_html_to_text_soft (const char *html, gsize len, GArray **soft_lines)
+{
+  HtmlOut h = { .out = g_string_sized_new (len / 2 + 16),
+                .soft_lines = g_array_new (FALSE, FALSE, sizeof (guint)) };
   gsize i = 0;
 
   if (html == NULL)
@@ -347,6 +398,7 @@ mail_html_to_text (const char *html, gsize len)
       i = html[next] == '<' ? markup (&h, html, next, len) : entity (&h, html, next, len);
     }
   g_autofree char *raw = g_string_free (h.out, FALSE);
-  g_autofree char *tidy = tidy_lines (raw);
+  g_autofree char *tidy = tidy_lines (raw, h.soft_lines);
+  *soft_lines = h.soft_lines;
   return g_utf8_make_valid (tidy, -1);
 }

@@ -19,6 +19,7 @@ typedef struct {
   GMimeObject *html;       /* first text/html body part */
   GMimeObject *calendar;   /* the calendar part chosen (choose_calendar) */
   GPtrArray *extra_texts;  /* MailText* of .txt and .csv attachments */
+  GPtrArray *forwarded;    /* MailText* of the bodies of attached messages */
   gsize budget;            /* decoded attachment bytes still allowed */
   gsize attachment_max;    /* decoded bytes allowed of one attachment */
   guint serial;            /* numbers generated attachment names */
@@ -569,6 +570,7 @@ mail_text_free (gpointer data)
 
   g_free (t->name);
   g_free (t->text);
+  g_clear_pointer (&t->soft_lines, g_array_unref);
   g_free (t);
 }
 
@@ -624,13 +626,38 @@ add_attachment (MailCollect *c, GMimeObject *part, const char *name, GByteArray 
   g_ptr_array_add (c->msg->attachments, a);
 }
 
-/* An attached message (a forwarded .eml) kept whole as an attachment; the
- * messages inside it are never read for records. */
+static void collect_body (MailCollect *c, GMimeObject *part);
+static char *body_text (MailCollect *c, GArray **soft_lines);
+
+/* The body of an attached message, read for records as a forwarded text
+ * (docs/submissions.md section 1); its own attachments are not. */
+static void
+collect_forwarded (MailCollect *c, GMimeObject *part, const char *name)
+{
+  GMimeMessage *inner = g_mime_message_part_get_message (GMIME_MESSAGE_PART (part));
+  if (inner == NULL)
+    return;
+  MailCollect in = { .msg = c->msg, .calendar = c->calendar };
+  collect_body (&in, g_mime_message_get_mime_part (inner));
+  GArray *soft = NULL;
+  char *body = body_text (&in, &soft);
+  if (body == NULL)
+    return;
+  MailText *t = mail_text_new (name != NULL ? name : "forwarded.eml", body, FALSE);
+  t->forwarded = TRUE;
+  t->soft_lines = soft;
+  g_ptr_array_add (c->forwarded, t);
+}
+
+/* An attached message (a forwarded .eml) kept whole as an attachment, its
+ * body read as a forwarded text. */
 static void
 collect_message_part (MailCollect *c, GMimeObject *part)
 {
   g_autofree char *name = part_file_name (part);
 
+  if (c->forwarded != NULL)
+    collect_forwarded (c, part, name);
   if (!part_is_attachment (part, name))
     return;
   GMimeStream *mem = g_mime_stream_mem_new ();
@@ -683,8 +710,12 @@ collect_part (MailCollect *c, GMimeObject *part)
   if (GMIME_IS_MULTIPART (part))
     {
       GMimeMultipart *mp = GMIME_MULTIPART (part);
+      GPtrArray *forwarded = c->forwarded;
+      if (part_is (part, "multipart", "report"))
+        c->forwarded = NULL;   /* the message a report returns is no forward */
       for (int i = 0; i < g_mime_multipart_get_count (mp); i++)
         collect_part (c, g_mime_multipart_get_part (mp, i));
+      c->forwarded = forwarded;
     }
   else if (GMIME_IS_MESSAGE_PART (part))
     collect_message_part (c, part);
@@ -778,16 +809,40 @@ choose_calendar (GMimeObject *part, CalendarChoice *best)
   best->rank = rank;
 }
 
-/* The body text: the plain part, else the HTML part turned into text. */
+/* The body text: the plain part, else the HTML part turned into text (with
+ * its soft lines; *soft_lines stays NULL for plain text). */
 static char *
-body_text (MailCollect *c)
+body_text (MailCollect *c, GArray **soft_lines)
 {
   if (c->plain != NULL)
     return part_text (c->plain);
   if (c->html == NULL)
     return NULL;
   g_autofree char *html = part_text (c->html);
-  return mail_html_to_text (html, strlen (html));
+  return mail_html_to_text_soft (html, strlen (html), soft_lines);
+}
+
+/* Finds the body parts of an attached message: its text parts that are
+ * not attachments, nothing else. */
+static void
+collect_body (MailCollect *c, GMimeObject *part)
+{
+  if (part != NULL && GMIME_IS_MULTIPART (part))
+    {
+      GMimeMultipart *mp = GMIME_MULTIPART (part);
+      for (int i = 0; i < g_mime_multipart_get_count (mp); i++)
+        collect_body (c, g_mime_multipart_get_part (mp, i));
+      return;
+    }
+  if (part == NULL || !GMIME_IS_PART (part))
+    return;
+  g_autofree char *name = part_file_name (part);
+  if (part_is_attachment (part, name) || part_is_signature (part))
+    return;
+  if (part_is (part, "text", "plain") && c->plain == NULL)
+    c->plain = part;
+  else if (part_is (part, "text", "html") && c->html == NULL)
+    c->html = part;
 }
 
 /* Fills texts, attachments and calendar of msg from its MIME tree. */
@@ -802,13 +857,22 @@ read_parts (MailMessage *msg, const CtcLimits *limits)
   choose_calendar (top, &cal);
   c.calendar = cal.part;
   c.extra_texts = g_ptr_array_new ();
+  c.forwarded = g_ptr_array_new ();
   collect_part (&c, top);
-  char *body = body_text (&c);
+  GArray *soft = NULL;
+  char *body = body_text (&c, &soft);
   if (body != NULL)
-    g_ptr_array_add (msg->texts, mail_text_new (NULL, body, FALSE));
+    {
+      MailText *t = mail_text_new (NULL, body, FALSE);
+      t->soft_lines = soft;
+      g_ptr_array_add (msg->texts, t);
+    }
   for (guint i = 0; i < c.extra_texts->len; i++)
     g_ptr_array_add (msg->texts, g_ptr_array_index (c.extra_texts, i));
+  for (guint i = 0; i < c.forwarded->len; i++)
+    g_ptr_array_add (msg->texts, g_ptr_array_index (c.forwarded, i));
   g_ptr_array_free (c.extra_texts, TRUE);
+  g_ptr_array_free (c.forwarded, TRUE);
   if (cal.part != NULL)
     {
       msg->calendar = cal.text;

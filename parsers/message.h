@@ -33,6 +33,9 @@ typedef struct {
   char *text;       /* UTF-8 */
   gsize length;
   gboolean csv;     /* a .csv attachment (read by form_parse_csv) */
+  gboolean forwarded; /* the body of an attached message (message/rfc822) */
+  GArray *soft_lines; /* guint: lines an HTML <br> inside a paragraph began
+                       * (mail_html_to_text_soft), or NULL */
 } MailText;
 
 typedef struct {
@@ -57,7 +60,8 @@ typedef struct {
   char *in_reply_to;     /* first id of In-Reply-To, without <>, or NULL */
   char *references;      /* References as written, or NULL */
   char *auth_results;    /* Authentication-Results headers joined by '\n', or NULL */
-  GPtrArray *texts;      /* MailText*: the body first (if any), then .txt/.csv */
+  GPtrArray *texts;      /* MailText*: the body first (if any), then .txt/.csv,
+                          * then the bodies of attached messages */
   GPtrArray *attachments;/* MailAttachment*: every attachment, .txt and .csv
                           * ones too, in the order of the message */
   char *calendar;        /* the calendar part (text/calendar, application/ics or
@@ -81,6 +85,12 @@ MailMessage *mail_message_parse (GBytes *raw, const char *own_address,
 /* Text of an HTML document: block elements become line breaks, entities
  * decoded, scripts and styles dropped. */
 char *mail_html_to_text (const char *html, gsize len);
+
+/* mail_html_to_text, and in *soft_lines (a new array of guint, ascending)
+ * the lines of the text that a <br> began inside a paragraph: a line that
+ * may continue the value of the line before it (docs/submissions.md
+ * section 1). */
+char *mail_html_to_text_soft (const char *html, gsize len, GArray **soft_lines);
 
 /* UTF-8 text from bytes in charset (may be NULL or wrong): the declared
  * charset, then UTF-8, then windows-1252. */

@@ -77,6 +77,26 @@ run (const char *text, const char *source, const CtcLimits *limits)
   format_all (parse);
 }
 
+/* One input as the body of a forward (its subject a forward's), every
+ * other line soft (an HTML body's <br>). */
+static void
+run_forward (const char *text)
+{
+  g_autoptr(GArray) soft = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint line = 2;
+  for (const char *p = text; *p != '\0'; p++)
+    if (*p == '\n' && line < 100000)
+      {
+        g_array_append_val (soft, line);
+        line += 2;
+      }
+  FormText t = { .text = text, .soft_lines = soft, .forward_subject = TRUE };
+  g_autoptr(FormParse) parse = form_parse_new ();
+  form_parse_text_from (parse, &t, NULL);
+  form_check (parse, &fuzz_lookup, NULL);
+  format_all (parse);
+}
+
 /* The entry point libFuzzer and fuzz-main.c call with each input. */
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
@@ -84,11 +104,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   CtcLimits tiny = { .value_max = 16, .fields_max = 4, .records_max = 3,
                      .message_max = 4096 };
   g_autofree char *text = g_strndup ((const char *) data, size);
-  if (fuzz_way (size, 0, 3))
+  if (fuzz_way (size, 0, 4))
     run (text, NULL, NULL);
-  if (fuzz_way (size, 1, 3))
+  if (fuzz_way (size, 1, 4))
     run (text, "notes.txt", NULL);
-  if (fuzz_way (size, 2, 3))
+  if (fuzz_way (size, 2, 4))
     run (text, NULL, &tiny);
+  if (fuzz_way (size, 3, 4))
+    run_forward (text);
   return 0;
 }

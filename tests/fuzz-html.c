@@ -1,6 +1,7 @@
 /* Fuzz target for the text of bodies (parsers/message.c, parsers/html.c):
  * the bytes as an HTML body, and as text in a few charsets.  Nothing may
- * crash or leak, and every text returned is UTF-8. */
+ * crash or leak, every text returned is UTF-8, and the soft lines of an
+ * HTML body are lines of its text, ascending. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -19,8 +20,18 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   };
   if (fuzz_way (size, 0, 2))
     {
-      g_autofree char *text = mail_html_to_text ((const char *) data, size);
+      g_autoptr (GArray) soft = NULL;
+      g_autofree char *text = mail_html_to_text_soft ((const char *) data, size, &soft);
       g_assert (text != NULL && g_utf8_validate (text, -1, NULL));
+      guint lines = 0;
+      for (const char *p = text; *p != '\0'; p++)
+        lines += *p == '\n';
+      for (guint i = 0; i < soft->len; i++)
+        {
+          guint line = g_array_index (soft, guint, i);
+          g_assert (line >= 2 && line <= lines);
+          g_assert (i == 0 || line > g_array_index (soft, guint, i - 1));
+        }
     }
   if (fuzz_way (size, 1, 2))
     {

@@ -894,6 +894,129 @@ test_signature (void **state)
     }
 }
 
+/* Parses and checks a FormText with the default limits. */
+static FormParse *
+parse_check_text (const FormText *text)
+{
+  FormParse *parse = form_parse_new ();
+  form_parse_text_from (parse, text, NULL);
+  form_check (parse, &lookup, NULL);
+  return parse;
+}
+
+/* A forwarded message is read after its separator, in the forms mail
+ * programs write it; the record is marked forwarded, the sender's own
+ * record before it is not, and the forwarded headers are no field. */
+static void
+test_forward_separators (void **state)
+{
+  static const struct { gboolean subject; const char *head; } forwards[] = {
+    { FALSE, "---------- Forwarded message ---------\nFrom: M <m@x.example>\n"
+             "Date: Mon, 2 Mar 2026 at 10:00\nSubject: CP\nTo: a@b.example\n" },
+    { FALSE, "-------- Forwarded Message --------\nSubject: CP\nDate: Mon\nFrom: M\n" },
+    { FALSE, "-------- Message transféré --------\nSujet : CP\nDate : lun.\nDe : M\n" },
+    { FALSE, "-------- Mensaje reenviado --------\nAsunto: CP\nDe: M\n" },
+    { FALSE, "-------- Перенаправленное сообщение --------\nТема: CP\nОт: M\n" },
+    { FALSE, "---------- الرسالة المعاد توجيهها ---------\nمن: M\n" },
+    { FALSE, "-------- 转发的消息 --------\n主题： CP\n发件人： M\n" },
+    { FALSE, "Begin forwarded message:\n\nFrom: M <m@x.example>\nSubject: CP\n"
+             "Date: 2 March 2026 at 10:00:00 CET\nTo: a@b.example\n" },
+    { FALSE, "Début du message réexpédié :\n\nDe: M\nObjet: CP\n" },
+    { FALSE, "Начало переадресованного сообщения:\n\nОт: M\n" },
+    { TRUE, "-----Original Message-----\nFrom: M\nSent: Monday\nTo: A\nSubject: CP\n" },
+    { TRUE, "-------- Original Message --------\nSubject: CP\nDate: Mon\nFrom: M\n" },
+    { TRUE, "From: M <m@x.example>\nSent: Monday, March 2, 2026 10:00 AM\nTo: A\n"
+            "Subject: CP\n" },
+    { TRUE, "De : M\nEnvoyé : lundi 2 mars 2026 10:00\nÀ : A\nObjet : CP\n" },
+    { TRUE, "От: M\nОтправлено: 2 марта 2026 г.\nКому: A\nТема: CP\n" },
+    { TRUE, "发件人: M\n发送时间: 2026年3月2日\n收件人: A\n主题: CP\n" },
+    { TRUE, "من: M\nتاريخ الإرسال: الاثنين، 2 مارس 2026\nإلى: A\nالموضوع: CP\n" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (forwards); i++)
+    {
+      g_autofree char *body = g_strdup_printf (
+        "Form: inventory\nEntity: KG\n\n-- \nA. Sender\n\n%s\n"
+        "Form: contact-point\nEntity: KZ\nName: A\nEmail: a@b.example\n", forwards[i].head);
+      FormText text = { .text = body, .forward_subject = forwards[i].subject };
+      g_autoptr(FormParse) parse = parse_check_text (&text);
+      print_message ("%s\n", forwards[i].head);
+      assert_int_equal (parse->records->len, 2);
+      FormRecord *own = parse->records->pdata[0], *forwarded = parse->records->pdata[1];
+      assert_false (own->forwarded);
+      assert_true (forwarded->forwarded);
+      assert_string_equal (forwarded->kind_name, "contact-point");
+      assert_clean (forwarded);
+    }
+}
+
+/* Without a forward's subject, "Original Message" and the Outlook block
+ * are a reply's quotation: nothing after them is read, not even after a
+ * forward separator further down. */
+static void
+test_forward_needs_subject (void **state)
+{
+  FormText text = { .text = "Form: inventory\nEntity: KG\n\n-----Original Message-----\n"
+                            "From: M\nSent: Monday\n\nForm: contact-point\nEntity: KZ\n"
+                            "---------- Forwarded message ---------\nFrom: N\n\n"
+                            "Form: contact-point\nEntity: KZ\n" };
+  g_autoptr(FormParse) parse = parse_check_text (&text);
+  assert_int_equal (parse->records->len, 1);
+  assert_false (((FormRecord *) parse->records->pdata[0])->forwarded);
+  assert_true (form_subject_is_forward ("Fwd: offer"));
+  assert_true (form_subject_is_forward ("TR: offre"));
+  assert_true (form_subject_is_forward ("RV: oferta"));
+  assert_true (form_subject_is_forward ("Пересл: предложение"));
+  assert_true (form_subject_is_forward ("转发: 提议"));
+  assert_true (form_subject_is_forward ("إعادة توجيه: عرض"));
+  assert_false (form_subject_is_forward ("Re: Fwd: offer"));
+  assert_false (form_subject_is_forward ("Forward planning"));
+  assert_false (form_subject_is_forward (NULL));
+}
+
+/* An attached message's text is forwarded from its first line. */
+static void
+test_forward_whole_text (void **state)
+{
+  FormText text = { .text = "Form: inventory\nEntity: KG\n", .source = "fwd.eml",
+                    .forwarded = TRUE };
+  g_autoptr(FormParse) parse = parse_check_text (&text);
+  FormRecord *rec = only_record (parse);
+  assert_true (rec->forwarded);
+  assert_string_equal (rec->source, "fwd.eml");
+}
+
+/* A soft line (after an HTML <br> inside a paragraph) that is no known
+ * "Key: value" continues the value; a known key starts a field; a blank
+ * line still ends the value; line numbers stay those of the text. */
+static void
+test_soft_lines (void **state)
+{
+  static const guint soft[] = { 3, 4, 5, 8 };
+  g_autoptr(GArray) lines = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_array_append_vals (lines, soft, G_N_ELEMENTS (soft));
+  FormText text = { .text = "Form: standard\nTitle: Regional workshop on border\nsecurity\n"
+                            "Issuer: UNODC\nAreas: other\n\nSummary: S\nhttps://x.example/a\n"
+                            "Oops\n",
+                    .soft_lines = lines };
+  g_autoptr(FormParse) parse = parse_check_text (&text);
+  FormRecord *rec = only_record (parse);
+  print_problems (rec);
+  assert_string_equal (col (rec, "title"), "Regional workshop on border\nsecurity");
+  assert_string_equal (col (rec, "issuer"), "UNODC");
+  assert_string_equal (col (rec, "summary"), "S\nhttps://x.example/a");
+  assert_int_equal (form_record_line (rec, "Summary"), 7);
+  /* Line 9 is not soft: a line that is no field, after which none comes. */
+  assert_clean (rec);
+
+  /* The same lines, none soft: line 3 is no field, line 8 an unknown one. */
+  FormText hard = { .text = text.text };
+  g_autoptr(FormParse) again = parse_check_text (&hard);
+  rec = only_record (again);
+  assert_int_equal (rec->problems->len, 2);
+  assert_int_equal (((FormProblem *) rec->problems->pdata[0])->line, 3);
+  assert_int_equal (((FormProblem *) rec->problems->pdata[0])->code, PROBLEM_EXPECTED_KEY);
+}
+
 /* Nothing after a reply header is read, in the forms mail programs write. */
 static void
 test_reply_headers (void **state)
@@ -907,7 +1030,6 @@ test_reply_headers (void **state)
     "2026年3月2日 10:00，张三 <z@x.example> 写道：",
     "-----Original Message-----",
     "-----Message d'origine-----",
-    "---------- Forwarded message ---------",
     "From: John Doe <j.doe@unodc.example>\nSent: Monday, March 2, 2026 10:00 AM",
     "________________________________\nFrom: John Doe\nTo: CTC\nSent: Monday",
     "De : Jean Dupont\nEnvoyé : lundi 2 mars 2026 10:00",
@@ -1353,6 +1475,10 @@ main (void)
     cmocka_unit_test (test_quoted_skipped),
     cmocka_unit_test (test_signature),
     cmocka_unit_test (test_reply_headers),
+    cmocka_unit_test (test_forward_separators),
+    cmocka_unit_test (test_forward_needs_subject),
+    cmocka_unit_test (test_forward_whole_text),
+    cmocka_unit_test (test_soft_lines),
     cmocka_unit_test (test_separators_and_strays),
     cmocka_unit_test (test_continuation),
     cmocka_unit_test (test_repeated_key),

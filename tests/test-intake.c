@@ -1143,12 +1143,221 @@ test_directory_language_first (void **state)
   assert_non_null (strstr (text, "Madame, Monsieur,\n\nVotre message a été enregistré"));
 }
 
+
+/* ---- forwards and HTML line breaks (docs/submissions.md sections 1 and 7) */
+
+/* A message from `from` with subject and a plain-text body. */
+static GBytes *
+message_subject (const char *from, const char *id, const char *subject, const char *body)
+{
+  char *s = g_strdup_printf ("From: %s\r\nTo: gateway@ctc.example\r\nSubject: %s\r\n"
+                             "Message-ID: <%s>\r\nDate: Mon, 2 Nov 2026 10:00:00 +0000\r\n"
+                             "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                             "\r\n%s", from, subject, id, body);
+  return g_bytes_new_take (s, strlen (s));
+}
+
+/* A Gmail forward, the forwarder's signature above it: its record is filed
+ * for the forwarder, and the answer says it came from the forwarded part. */
+static void
+test_forward_gmail (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *body = g_strconcat (
+      "Please file the offer below.\r\n\r\n-- \r\nJan Doe\r\nUNODC\r\n\r\n"
+      "---------- Forwarded message ---------\r\n"
+      "From: Maria Lopez <m.lopez@unodc.example>\r\nDate: Mon, 2 Nov 2026 at 09:00\r\n"
+      "Subject: Offer\r\nTo: Jan Doe <j.doe@unodc.example>\r\n\r\n", offer_body, NULL);
+  assert_int_equal (process (f, message_subject ("j.doe@unodc.example", "fw1@unodc",
+                                                 "Fwd: Offer", body)), INTAKE_FILED);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers"), 1);
+  g_autofree char *text = answer_text (f, "ack", "j.doe@unodc.example");
+  assert_non_null (strstr (text, "(new) [forwarded message]"));
+  assert_non_null (strstr (text, "Lines marked [forwarded message]"));
+}
+
+/* Every client's way of forwarding inline, in several languages, is read;
+ * the records before the separator are the sender's own. */
+static void
+test_forward_styles (void **state)
+{
+  static const struct { const char *subject, *head; } styles[] = {
+    { "Fwd: Offer", "-------- Forwarded Message --------\r\nSubject: Offer\r\n"
+                    "Date: Mon, 2 Nov 2026 09:00:00 +0100\r\nFrom: M <m@unodc.example>\r\n"
+                    "To: j.doe@unodc.example\r\n\r\n" },
+    { "Fwd: Offer", "-------- Original Message --------\r\nSubject: Offer\r\n"
+                    "From: M <m@unodc.example>\r\n\r\n" },
+    { "Fwd: Offre", "-------- Message transféré --------\r\nSujet : Offre\r\n"
+                    "De : M <m@unodc.example>\r\nPour : j.doe@unodc.example\r\n\r\n" },
+    { "Fwd: Offer", "Begin forwarded message:\r\n\r\nFrom: M <m@unodc.example>\r\n"
+                    "Subject: Offer\r\nDate: 2 November 2026 at 09:00:00 CET\r\n"
+                    "To: j.doe@unodc.example\r\n\r\n" },
+    { "Fwd: Oferta", "Inicio del mensaje reenviado:\r\n\r\nDe: M <m@unodc.example>\r\n"
+                     "Asunto: Oferta\r\n\r\n" },
+    { "FW: Offer", "________________________________\r\nFrom: M <m@unodc.example>\r\n"
+                   "Sent: Monday, November 2, 2026 9:00 AM\r\nTo: Jan Doe\r\n"
+                   "Subject: Offer\r\n\r\n" },
+    { "TR: Offre", "De : M <m@unodc.example>\r\nEnvoyé : lundi 2 novembre 2026 09:00\r\n"
+                   "À : Jan Doe\r\nObjet : Offre\r\n\r\n" },
+    { "RV: Oferta", "De: M <m@unodc.example>\r\nEnviado el: lunes, 2 de noviembre de 2026\r\n"
+                    "Para: Jan Doe\r\nAsunto: Oferta\r\n\r\n" },
+    { "Fwd: Предложение", "---------- Пересылаемое сообщение ---------\r\n"
+                          "От: M <m@unodc.example>\r\nДата: 2 нояб. 2026 г.\r\n\r\n" },
+    { "Fwd: 提议", "---------- 转发的邮件 ---------\r\n发件人： M <m@unodc.example>\r\n\r\n" },
+    { "Пересл: Предложение", "-----Исходное сообщение-----\r\nОт: M <m@unodc.example>\r\n"
+                             "Отправлено: 2 ноября 2026 г. 9:00\r\n\r\n" },
+  };
+  Fixture *f = *state;
+  for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("style%u@unodc", i);
+      g_autofree char *body = g_strconcat ("FYI\r\n\r\n", styles[i].head, offer_body, NULL);
+      IntakeOutcome outcome = process (f, message_subject ("j.doe@unodc.example", id,
+                                                           styles[i].subject, body));
+      if (outcome != INTAKE_FILED)
+        fail_msg ("style %u (%s): %s", i, styles[i].subject, intake_outcome_name (outcome));
+    }
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers"), G_N_ELEMENTS (styles));
+}
+
+/* A reply quotes what it answers below an "Original Message" or Outlook
+ * block: without a forward's subject, that text is still not read. */
+static void
+test_reply_quote_not_read (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *body = g_strconcat ("Thanks.\r\n\r\n-----Original Message-----\r\n"
+                                       "From: M <m@unodc.example>\r\nSent: Monday\r\n\r\n",
+                                       offer_body, NULL);
+  assert_int_equal (process (f, message_subject ("j.doe@unodc.example", "re1@unodc",
+                                                 "RE: Offer", body)), INTAKE_NO_RECORDS);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers"), 0);
+}
+
+/* The forwarded message's From is another State's focal point: it grants
+ * the forwarder nothing, and the record for that State is quarantined. */
+static void
+test_forward_from_grants_nothing (void **state)
+{
+  Fixture *f = *state;
+  const char *body =
+    "Transmis pour information.\r\n\r\n---------- Forwarded message ---------\r\n"
+    "From: Aigerim N <focal@mfa.kz.example>\r\nSubject: Request\r\n\r\n"
+    "Form: assistance-request\r\nState: KZ\r\nAreas: border-control\r\n"
+    "Description: Training of border guards\r\n";
+  assert_int_equal (process (f, message_subject ("m.dupont@diplomatie.fr.example", "kz@fr",
+                                                 "Fwd: Request", body)), INTAKE_QUARANTINED);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM requests"), 0);
+  g_autofree char *reason = fixture_text (f->db, "SELECT reason FROM quarantine");
+  assert_non_null (strstr (reason, "KZ"));
+}
+
+/* The sender's own record and a forwarded one: both filed, only the
+ * forwarded one marked, in the answer's language. */
+static void
+test_forward_own_and_forwarded (void **state)
+{
+  Fixture *f = *state;
+  const char *body =
+    "Form: assistance-request\r\nState: FR\r\nAreas: border-control\r\n"
+    "Description: Formation\r\n\r\n-------- Message transféré --------\r\n"
+    "Sujet : Demande\r\nDe : P <p@interieur.fr.example>\r\n\r\n"
+    "Form: assistance-request\r\nState: FR\r\nAreas: terrorist-financing\r\n"
+    "Description: Enquêtes financières\r\n";
+  assert_int_equal (process (f, message_subject ("m.dupont@diplomatie.fr.example", "two@fr",
+                                                 "Fwd: Demande", body)), INTAKE_FILED);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM requests"), 2);
+  g_autofree char *text = answer_text (f, "ack", "m.dupont@diplomatie.fr.example");
+  /* One line marked, and the paragraph that explains the mark. */
+  g_auto (GStrv) marked = g_strsplit (text, "[message transféré]", -1);
+  assert_int_equal (g_strv_length (marked), 3);
+  assert_non_null (strstr (text, "Les lignes marquées [message transféré]"));
+}
+
+/* A message attached (message/rfc822): its body is read as forwarded. */
+static void
+test_forward_attached (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *s = g_strconcat (
+      "From: j.doe@unodc.example\r\nTo: gateway@ctc.example\r\nSubject: Fwd: Offer\r\n"
+      "Message-ID: <att@unodc>\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: multipart/mixed; boundary=XX\r\n\r\n"
+      "--XX\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nSee the attached offer.\r\n"
+      "--XX\r\nContent-Type: message/rfc822\r\n"
+      "Content-Disposition: attachment; filename=offer.eml\r\n\r\n"
+      "From: Aigerim N <focal@mfa.kz.example>\r\nSubject: Offer\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: text/plain; charset=utf-8\r\n\r\n", offer_body, "\r\n--XX--\r\n", NULL);
+  assert_int_equal (process (f, g_bytes_new (s, strlen (s))), INTAKE_FILED);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM offers WHERE providers = '[\"UNODC\"]'"), 1);
+  g_autofree char *text = answer_text (f, "ack", "j.doe@unodc.example");
+  assert_non_null (strstr (text, "[forwarded message]"));
+}
+
+/* A message of an HTML body and subject. */
+static GBytes *
+message_html (const char *from, const char *id, const char *html)
+{
+  char *s = g_strdup_printf ("From: %s\r\nTo: gateway@ctc.example\r\nSubject: Offer\r\n"
+                             "Message-ID: <%s>\r\nMIME-Version: 1.0\r\n"
+                             "Content-Type: text/html; charset=utf-8\r\n\r\n"
+                             "<html><body>%s</body></html>\r\n", from, id, html);
+  return g_bytes_new_take (s, strlen (s));
+}
+
+/* Outlook's Shift+Enter: a <br> inside a paragraph continues the value;
+ * a <br> before "Key: value" starts the next field. */
+static void
+test_html_br_continues_value (void **state)
+{
+  Fixture *f = *state;
+  const char *html =
+    "<p class=MsoNormal>Form: assistance-offer<o:p></o:p></p>\r\n"
+    "<p class=MsoNormal>Provider: UNODC<br>\r\nTitle: Regional workshop on border<br>\r\n"
+    "security<o:p></o:p></p>\r\n"
+    "<p class=MsoNormal>Areas: border-control<br>Beneficiaries: KZ<o:p></o:p></p>\r\n"
+    "<p class=MsoNormal>&nbsp;</p><p class=MsoNormal>Best regards<br>Jan</p>\r\n";
+  assert_int_equal (process (f, message_html ("j.doe@unodc.example", "br@unodc", html)),
+                    INTAKE_FILED);
+  fixture_assert_text (f->db, "SELECT title FROM offers",
+                       "Regional workshop on border\nsecurity");
+  fixture_assert_text (f->db, "SELECT beneficiaries FROM offers", "[\"KZ\"]");
+}
+
+/* A <p> still ends a value: the next paragraph is no field, and says so
+ * with the line the answer cites. */
+static void
+test_html_paragraph_ends_value (void **state)
+{
+  Fixture *f = *state;
+  const char *html =
+    "<p>Form: assistance-offer</p><p>Provider: UNODC</p>"
+    "<p>Title: Regional workshop on border</p><p>security</p>"
+    "<p>Areas: border-control</p><p>Beneficiaries: KZ</p>";
+  assert_int_equal (process (f, message_html ("j.doe@unodc.example", "p@unodc", html)),
+                    INTAKE_REJECTED);
+  g_autofree char *kept = fixture_text (f->db, "SELECT problems FROM submission_records");
+  assert_non_null (strstr (kept, "line 4: expected"));
+}
+
 int
 main (void)
 {
   g_mime_init ();
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_filed_and_answered, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_forward_gmail, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_forward_styles, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_reply_quote_not_read, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_forward_from_grants_nothing, setup,
+                                     fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_forward_own_and_forwarded, setup,
+                                     fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_forward_attached, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_html_br_continues_value, setup,
+                                     fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_html_paragraph_ends_value, setup,
+                                     fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_answer_in_keys_language, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_directory_language_first, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_request_in_six_languages, setup, fixture_gateway_teardown),

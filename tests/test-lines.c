@@ -322,6 +322,31 @@ test_accepted_lines (void **state)
   assert_string_equal (zh, "已接受 CTC-CP-2026-0007（已更新：电话、职务）");
 }
 
+/* A line about a forwarded record is marked in every language, and the
+ * mark is the one the answer's template explains (templates/ack.*). */
+static void
+test_forwarded_mark (void **state)
+{
+  (void) state;
+  for (guint l = 0; lines_languages[l] != NULL; l++)
+    {
+      const char *lang = lines_languages[l];
+      g_autofree char *line = lines_forwarded ("x", lang);
+      g_autofree char *english = lines_forwarded ("x", "en");
+      assert_true (g_str_has_prefix (line, "x ["));
+      if (strcmp (lang, "en") != 0)
+        assert_string_not_equal (line, english);
+      g_autofree char *name = g_strdup_printf ("ack.%s.txt", lang);
+      g_autofree char *path = g_build_filename (g_getenv ("CTCGW_SRCDIR") ? g_getenv ("CTCGW_SRCDIR")
+                                                : ".", "templates", name, NULL);
+      g_autofree char *template = NULL;
+      assert_true (g_file_get_contents (path, &template, NULL, NULL));
+      assert_non_null (strstr (template, line + 2));
+    }
+  g_autofree char *en = lines_forwarded ("accepted CTC-OFF-2026-0001 (new)", "en");
+  assert_string_equal (en, "accepted CTC-OFF-2026-0001 (new) [forwarded message]");
+}
+
 int
 main (void)
 {
@@ -335,6 +360,7 @@ main (void)
     cmocka_unit_test (test_forms_table),
     cmocka_unit_test (test_registers_in_the_answers_language),
     cmocka_unit_test (test_accepted_lines),
+    cmocka_unit_test (test_forwarded_mark),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -206,8 +206,10 @@ test_attachments (void **state)
   assert_true (g_str_has_prefix (unnamed->name, "attachment-"));
 }
 
+/* An attached message is kept whole as an attachment, and its body read
+ * as a forwarded text (docs/submissions.md section 1). */
 static void
-test_attached_message_not_read (void **state)
+test_attached_message_read_as_forwarded (void **state)
 {
   g_autoptr (MailMessage) msg = parse_ok (
     "From: a@b.example\nContent-Type: multipart/mixed; boundary=M\n\n"
@@ -218,8 +220,17 @@ test_attached_message_not_read (void **state)
     "From: x@y.example\nSubject: inner2\n\nForm: standard\n"
     "--M--\n");
 
-  assert_int_equal (msg->texts->len, 1);
+  assert_int_equal (msg->texts->len, 3);
   assert_string_equal (body_of (msg), "see attached");
+  MailText *inline_message = g_ptr_array_index (msg->texts, 1);
+  assert_true (inline_message->forwarded);
+  assert_string_equal (inline_message->name, "forwarded.eml");
+  assert_string_equal (inline_message->text, "Form: contact-point");
+  MailText *attached = g_ptr_array_index (msg->texts, 2);
+  assert_true (attached->forwarded);
+  assert_string_equal (attached->name, "fwd.eml");
+  assert_string_equal (attached->text, "Form: standard");
+  assert_false (((MailText *) g_ptr_array_index (msg->texts, 0))->forwarded);
   assert_int_equal (msg->attachments->len, 1);
   MailAttachment *a = g_ptr_array_index (msg->attachments, 0);
   assert_string_equal (a->name, "fwd.eml");
@@ -372,6 +383,50 @@ test_html_outlook (void **state)
                        "\n"
                        "Best regards,\n"
                        "Aigerim\n");
+}
+
+/* A <br> inside a paragraph begins a soft line, numbered as the tidy text
+ * counts lines; a <br> before a block, a <p>, and a <br><br> do not. */
+static void
+test_html_soft_lines (void **state)
+{
+  static const char html[] =
+    "<html><body>\n<p class=MsoNormal>Dear colleagues,</p><p>&nbsp;</p>\n"
+    "<p class=MsoNormal>Form: standard<br>\nTitle: Regional workshop on border<br>\n"
+    "security<o:p></o:p></p>\n<p>Issuer: UNODC<br></p><p>Areas: other</p>"
+    "<div>one<br><br>two</div><div>three<br><div>four</div></div></body></html>";
+  g_autoptr (GArray) soft = NULL;
+  g_autofree char *text = mail_html_to_text_soft (html, strlen (html), &soft);
+
+  assert_string_equal (text,
+                       "Dear colleagues,\n"
+                       "\n"
+                       "Form: standard\n"
+                       "Title: Regional workshop on border\n"
+                       "security\n"
+                       "Issuer: UNODC\n"
+                       "Areas: other\n"
+                       "one\n"
+                       "\n"
+                       "two\n"
+                       "three\n"
+                       "four\n");
+  assert_int_equal (soft->len, 2);
+  assert_int_equal (g_array_index (soft, guint, 0), 4);
+  assert_int_equal (g_array_index (soft, guint, 1), 5);
+}
+
+/* The HTML body's soft lines reach the message's text. */
+static void
+test_body_html_soft_lines (void **state)
+{
+  g_autoptr (MailMessage) msg = parse_ok (
+    "From: a@b.example\nContent-Type: text/html; charset=utf-8\n\n"
+    "<p>Form: standard</p><p>Title: A<br>B</p>\n");
+  const MailText *body = g_ptr_array_index (msg->texts, 0);
+  assert_non_null (body->soft_lines);
+  assert_int_equal (body->soft_lines->len, 1);
+  assert_int_equal (g_array_index (body->soft_lines, guint, 0), 3);
 }
 
 static void
@@ -628,7 +683,7 @@ main (void)
     cmocka_unit_test (test_body_plain_first),
     cmocka_unit_test (test_body_html_fallback),
     cmocka_unit_test (test_attachments),
-    cmocka_unit_test (test_attached_message_not_read),
+    cmocka_unit_test (test_attached_message_read_as_forwarded),
     cmocka_unit_test (test_calendar),
     cmocka_unit_test (test_charset_declared),
     cmocka_unit_test (test_charset_missing),
@@ -636,6 +691,8 @@ main (void)
     cmocka_unit_test (test_decode_text),
     cmocka_unit_test (test_nul_bytes_in_message),
     cmocka_unit_test (test_html_outlook),
+    cmocka_unit_test (test_html_soft_lines),
+    cmocka_unit_test (test_body_html_soft_lines),
     cmocka_unit_test (test_html_elements),
     cmocka_unit_test (test_html_broken),
     cmocka_unit_test (test_html_linear),

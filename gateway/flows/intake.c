@@ -257,18 +257,21 @@ quarantine (Intake *in, const char *reason, GError **error)
 }
 
 /* The records of every text of the message (docs/submissions.md section 1),
- * not yet checked against the registers. */
+ * not yet checked against the registers: its own and the forwarded ones. */
 static FormParse *
 read_forms (const MailMessage *msg, const CtcLimits *limits)
 {
   FormParse *parse = form_parse_new ();
+  gboolean forward = form_subject_is_forward (msg->subject);
   for (guint i = 0; i < msg->texts->len; i++)
     {
       const MailText *t = g_ptr_array_index (msg->texts, i);
+      FormText text = { .text = t->text, .source = t->name, .soft_lines = t->soft_lines,
+                        .forwarded = t->forwarded, .forward_subject = forward };
       if (t->csv)
         form_parse_csv (parse, t->text, t->length, t->name, limits);
       else
-        form_parse_text (parse, t->text, t->name, limits);
+        form_parse_text_from (parse, &text, limits);
     }
   return parse;
 }
@@ -319,12 +322,24 @@ answer_error (Intake *in, const char *shown, const char *english)
     g_ptr_array_add (in->errors, g_strdup (english));
 }
 
+/* line, marked in lang when it is about a record of a forwarded message
+ * (docs/submissions.md section 7). */
+static char *
+answer_line (char *line, gboolean forwarded, const char *lang)
+{
+  if (!forwarded)
+    return line;
+  char *marked = lines_forwarded (line, lang);
+  g_free (line);
+  return marked;
+}
+
 /* Adds a problem to the answer in lang; returns it in English, as the
  * database and the command line keep it. */
 static char *
-answer_problem (Intake *in, const FormProblem *p, const char *lang)
+answer_problem (Intake *in, const FormProblem *p, gboolean forwarded, const char *lang)
 {
-  g_autofree char *shown = lines_problem (p, lang);
+  g_autofree char *shown = answer_line (lines_problem (p, lang), forwarded, lang);
   char *english = form_problem_format (p);
   answer_error (in, shown, english);
   return english;
@@ -337,7 +352,8 @@ refuse_record (Intake *in, const FormRecord *rec, const char *lang)
   GString *all = g_string_new (NULL);
   for (guint i = 0; i < rec->problems->len; i++)
     {
-      g_autofree char *text = answer_problem (in, g_ptr_array_index (rec->problems, i), lang);
+      g_autofree char *text = answer_problem (in, g_ptr_array_index (rec->problems, i),
+                                              rec->forwarded, lang);
       g_string_append_printf (all, "%s%s", all->len ? "\n" : "", text);
     }
   return g_string_free (all, FALSE);
@@ -360,7 +376,7 @@ file_record (Intake *in, FormRecord *rec, const char *lang, GError **error)
   gboolean logged;
   if (ok)
     {
-      g_autofree char *line = lines_accepted (&filed, lang);
+      g_autofree char *line = answer_line (lines_accepted (&filed, lang), rec->forwarded, lang);
       tpl_set (tpl_add (in->answer, "records"), "line", line);
       in->filed++;
       logged = log_record (in, rec, &filed, filed_how_name (filed.how), NULL, error);
@@ -380,10 +396,15 @@ file_records (Intake *in, FormParse *parse, GError **error)
 {
   g_autofree char *lang = lines_language (in);
   for (guint i = 0; i < parse->problems->len; i++)
-    g_free (answer_problem (in, g_ptr_array_index (parse->problems, i), lang));
+    g_free (answer_problem (in, g_ptr_array_index (parse->problems, i), FALSE, lang));
   for (guint i = 0; i < parse->records->len; i++)
-    if (!file_record (in, g_ptr_array_index (parse->records, i), lang, error))
-      return FALSE;
+    {
+      FormRecord *rec = g_ptr_array_index (parse->records, i);
+      if (rec->forwarded)
+        tpl_set_bool (in->answer, "forwarded", TRUE);
+      if (!file_record (in, rec, lang, error))
+        return FALSE;
+    }
   in->outcome = in->filed > 0 ? INTAKE_FILED : INTAKE_REJECTED;
   tpl_set_bool (in->answer, "has_errors", in->outcome == INTAKE_REJECTED
                 || parse->problems->len > 0 || in->filed < parse->records->len);
@@ -630,7 +651,7 @@ process_unread (Intake *in, GError **error)
 {
   in->outcome = INTAKE_REJECTED;
   g_autofree char *lang = lines_language (in);
-  g_free (answer_problem (in, in->unread, lang));
+  g_free (answer_problem (in, in->unread, FALSE, lang));
   tpl_set_bool (in->answer, "has_errors", TRUE);
   gint64 answer = send_answer (in, "ack", error);
   return answer >= 0 && set_outcome (in, answer, error);

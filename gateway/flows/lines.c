@@ -22,6 +22,7 @@ typedef struct {
   const char *accepted[FILED_REFUSED];
   const char *updated_fields;
   const char *list_separator;
+  const char *forwarded;         /* the mark of a line about a forwarded record */
 } Catalogue;
 
 static const Catalogue french = {
@@ -147,6 +148,7 @@ static const Catalogue french = {
   },
   .updated_fields = "accepté" FR_COLON " {1} (mis à jour" FR_COLON " {2})",
   .list_separator = ", ",
+  .forwarded = " [message transféré]",
 };
 
 static const Catalogue spanish = {
@@ -247,6 +249,7 @@ static const Catalogue spanish = {
   },
   .updated_fields = "aceptado {1} (actualizado: {2})",
   .list_separator = ", ",
+  .forwarded = " [mensaje reenviado]",
 };
 
 static const Catalogue russian = {
@@ -347,6 +350,7 @@ static const Catalogue russian = {
   },
   .updated_fields = "принято: {1} (обновлено: {2})",
   .list_separator = ", ",
+  .forwarded = " [пересланное сообщение]",
 };
 
 static const Catalogue arabic = {
@@ -435,6 +439,7 @@ static const Catalogue arabic = {
   },
   .updated_fields = "قُبل {1} (حُدِّثت الحقول: {2})",
   .list_separator = "، ",
+  .forwarded = " [الرسالة المعاد توجيهها]",
 };
 
 static const Catalogue chinese = {
@@ -517,6 +522,7 @@ static const Catalogue chinese = {
   },
   .updated_fields = "已接受 {1}（已更新：{2}）",
   .list_separator = "、",
+  .forwarded = " [转发的邮件]",
 };
 
 const char *const lines_languages[] = { "ar", "en", "es", "fr", "ru", "zh", NULL };
@@ -794,4 +800,11 @@ lines_forms (const char *lang)
       append_required (out, form_kinds[i], lang, c ? c->list_separator : ", ");
     }
   return g_string_free (out, FALSE);
+}
+
+char *
+lines_forwarded (const char *line, const char *lang)
+{
+  const Catalogue *c = catalogue (lang);
+  return g_strconcat (line, c != NULL ? c->forwarded : " [forwarded message]", NULL);
 }

@@ -21,6 +21,10 @@ char *lines_problem (const FormProblem *p, const char *lang);
 /* The line of a record filed (not refused) as an answer in lang says it. */
 char *lines_accepted (const FiledRecord *filed, const char *lang);
 
+/* line with the mark, in lang, of a record read from a forwarded message
+ * ("… [forwarded message]"). */
+char *lines_forwarded (const char *line, const char *lang);
+
 /* The name of the field canonical in lang ("Области" for "Areas"), one the
  * gateway reads back as that field; canonical itself when it has none. */
 const char *lines_field_name (const char *canonical, const char *lang);
