@@ -428,13 +428,13 @@ review (Intake *in, gint64 quarantine_id, GError **error)
   g_autofree char *lang = lines_language (in);
   gboolean any = parse->problems->len > 0;
   for (guint i = 0; i < parse->problems->len; i++)
-    g_free (answer_problem (in, g_ptr_array_index (parse->problems, i), lang));
+    g_free (answer_problem (in, g_ptr_array_index (parse->problems, i), FALSE, lang));
   for (guint i = 0; i < parse->records->len; i++)
     {
       const FormRecord *rec = g_ptr_array_index (parse->records, i);
       g_free (refuse_record (in, rec, lang));
       if (refused->pdata[i] != NULL)
-        g_free (answer_problem (in, refused->pdata[i], lang));
+        g_free (answer_problem (in, refused->pdata[i], rec->forwarded, lang));
       any = any || rec->problems->len > 0 || refused->pdata[i] != NULL;
     }
   tpl_set_bool (in->answer, "has_errors", any);
