@@ -101,8 +101,9 @@ record_problem (FormRecord *rec, guint line, const char *field, const char *sugg
       field = suggestion = NULL;
       code = PROBLEM_MORE_PROBLEMS;
     }
-  g_ptr_array_add (rec->problems, problem_new (rec->source, line, rec->csv, field, code,
-                                               suggestion, args));
+  FormProblem *p = problem_new (rec->source, line, rec->csv, field, code, suggestion, args);
+  p->form = rec->kind != NULL ? rec->kind->name : NULL;
+  g_ptr_array_add (rec->problems, p);
 }
 
 /* Adds a problem to rec: see form.h. */

@@ -93,6 +93,7 @@ typedef struct {
   char *suggestion;              /* "did you mean", or NULL; a key for
                                     PROBLEM_UNKNOWN_FIELD */
   char *message;  /* the English wording, with "did you mean" */
+  const char *form;  /* the canonical name of the record's form (static), or NULL */
 } FormProblem;
 
 /* A new problem with args (a NULL-terminated list of strings, at most

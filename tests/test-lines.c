@@ -136,7 +136,7 @@ test_field_names_read_back (void **state)
       for (guint l = 0; lines_languages[l] != NULL; l++)
         {
           const char *field = form_kinds[k]->fields[i].name;
-          const char *name = lines_field_name (field, lines_languages[l]);
+          const char *name = lines_field_name (field, NULL, lines_languages[l]);
           if (g_strcmp0 (form_key_canonical (name), field) != 0)
             fail_msg ("%s: \"%s\" does not read back as %s", lines_languages[l], name, field);
           if (strchr ("arz", lines_languages[l][0]) != NULL)
@@ -307,19 +307,44 @@ test_accepted_lines (void **state)
     for (FiledHow how = FILED_NEW; how < FILED_REFUSED; how++)
       {
         FiledRecord filed = { how, "CTC-CP-2026-0007", how == FILED_UPDATED ? changed : NULL };
-        g_autofree char *line = lines_accepted (&filed, lines_languages[l]);
-        g_autofree char *english = lines_accepted (&filed, "en");
+        g_autofree char *line = lines_accepted (&filed, "contact-point", lines_languages[l]);
+        g_autofree char *english = lines_accepted (&filed, "contact-point", "en");
         assert_non_null (strstr (line, "CTC-CP-2026-0007"));
         if (strcmp (lines_languages[l], "en") != 0)
           assert_no_english (line, english, lines_languages[l]);
       }
   FiledRecord updated = { FILED_UPDATED, "CTC-CP-2026-0007", changed };
-  g_autofree char *en = lines_accepted (&updated, "en");
+  g_autofree char *en = lines_accepted (&updated, "contact-point", "en");
   assert_string_equal (en, "accepted CTC-CP-2026-0007 (updated: Phone, Title)");
-  g_autofree char *ru = lines_accepted (&updated, "ru");
+  g_autofree char *ru = lines_accepted (&updated, "contact-point", "ru");
   assert_string_equal (ru, "принято: CTC-CP-2026-0007 (обновлено: Телефон, Должность)");
-  g_autofree char *zh = lines_accepted (&updated, "zh");
+  g_autofree char *zh = lines_accepted (&updated, "contact-point", "zh");
   assert_string_equal (zh, "已接受 CTC-CP-2026-0007（已更新：电话、职务）");
+}
+
+/* Title is a contact point's job title and every other record's title:
+ * named as the form means it, in problems and in updates. */
+static void
+test_title_by_form (void **state)
+{
+  (void) state;
+  g_autoptr (GPtrArray) changed = g_ptr_array_new ();
+  g_ptr_array_add (changed, "Title");
+  FiledRecord updated = { FILED_UPDATED, "CTC-STD-2026-0003", changed };
+  g_autofree char *ru = lines_accepted (&updated, "standard", "ru");
+  assert_string_equal (ru, "принято: CTC-STD-2026-0003 (обновлено: Название)");
+  g_autofree char *fr = lines_accepted (&updated, "standard", "fr");
+  assert_non_null (strstr (fr, "Titre"));
+  g_autoptr (FormProblem) p = problem_new_args (NULL, 4, FALSE, "Title", PROBLEM_REQUIRED, NULL,
+                                                NULL);
+  p->form = "standard";
+  g_autofree char *standard = lines_problem (p, "ru");
+  assert_non_null (strstr (standard, "«Название»"));
+  p->form = "contact-point";
+  g_autofree char *contact = lines_problem (p, "ru");
+  assert_non_null (strstr (contact, "«Должность»"));
+  g_autofree char *parsed = said_in ("Форма: стандарт\nИздатель: ISO\nОбласти: другое\n", "ru");
+  assert_non_null (strstr (parsed, "«Название»"));
 }
 
 /* A line about a forwarded record is marked in every language, and the
@@ -360,6 +385,7 @@ main (void)
     cmocka_unit_test (test_forms_table),
     cmocka_unit_test (test_registers_in_the_answers_language),
     cmocka_unit_test (test_accepted_lines),
+    cmocka_unit_test (test_title_by_form),
     cmocka_unit_test (test_forwarded_mark),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);

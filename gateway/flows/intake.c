@@ -376,7 +376,8 @@ file_record (Intake *in, FormRecord *rec, const char *lang, GError **error)
   gboolean logged;
   if (ok)
     {
-      g_autofree char *line = answer_line (lines_accepted (&filed, lang), rec->forwarded, lang);
+      g_autofree char *line = answer_line (lines_accepted (&filed, rec->kind->name, lang),
+                                                 rec->forwarded, lang);
       tpl_set (tpl_add (in->answer, "records"), "line", line);
       in->filed++;
       logged = log_record (in, rec, &filed, filed_how_name (filed.how), NULL, error);

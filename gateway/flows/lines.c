@@ -616,11 +616,14 @@ language_column (const char *lang)
 }
 
 const char *
-lines_field_name (const char *canonical, const char *lang)
+lines_field_name (const char *canonical, const char *form, const char *lang)
 {
   guint column = language_column (lang);
   if (canonical == NULL || lines_languages[column] == NULL)
     return canonical;
+  if (strcmp (canonical, "Title") == 0 && form != NULL
+      && strcmp (form, form_contact_point.name) != 0)
+    return thing_title[column];
   for (guint i = 0; i < G_N_ELEMENTS (field_names); i++)
     if (strcmp (field_names[i].key, canonical) == 0)
       return field_names[i].names[column];
@@ -701,7 +704,7 @@ problem_text (const FormProblem *p, const Catalogue *c, const char *lang)
     return g_strdup (p->message);
   const char *suggestion = p->suggestion;
   if (p->code == PROBLEM_UNKNOWN_FIELD && suggestion != NULL)
-    suggestion = lines_field_name (suggestion, lang);
+    suggestion = lines_field_name (suggestion, p->form, lang);
   FormProblem shown = *p;
   shown.suggestion = (char *) suggestion;
   char *named[PROBLEM_ARGS_MAX] = { NULL };
@@ -711,7 +714,7 @@ problem_text (const FormProblem *p, const Catalogue *c, const char *lang)
     else if (problem_arg (p->code, i) == PROBLEM_ARG_REGISTER)
       shown.args[i] = (char *) register_name (p->args[i], lang);
   g_autofree char *text = problem_render (c->problems[p->code], &shown,
-                                          lines_field_name (p->field, lang));
+                                          lines_field_name (p->field, p->form, lang));
   for (guint i = 0; i < PROBLEM_ARGS_MAX; i++)
     g_free (named[i]);
   if (suggestion == NULL)
@@ -737,24 +740,25 @@ lines_problem (const FormProblem *p, const char *lang)
   return g_strconcat (where, text, NULL);
 }
 
-/* The fields of an update in lang, joined. */
+/* The fields of an update of a record of form in lang, joined. */
 static char *
-changed_fields (const GPtrArray *changed, const char *lang, const char *separator)
+changed_fields (const GPtrArray *changed, const char *form, const char *lang,
+                const char *separator)
 {
   GString *out = g_string_new (NULL);
   for (guint i = 0; i < changed->len; i++)
     g_string_append_printf (out, "%s%s", i ? separator : "",
-                            lines_field_name (changed->pdata[i], lang));
+                            lines_field_name (changed->pdata[i], form, lang));
   return g_string_free (out, FALSE);
 }
 
 char *
-lines_accepted (const FiledRecord *filed, const char *lang)
+lines_accepted (const FiledRecord *filed, const char *form, const char *lang)
 {
   const Catalogue *c = catalogue (lang);
   gboolean fields = filed->how == FILED_UPDATED && filed->changed != NULL
                     && filed->changed->len > 0;
-  g_autofree char *list = fields ? changed_fields (filed->changed, lang,
+  g_autofree char *list = fields ? changed_fields (filed->changed, form, lang,
                                                    c ? c->list_separator : ", ") : NULL;
   g_assert ((guint) filed->how < FILED_REFUSED);
   if (c == NULL && fields)
@@ -770,15 +774,11 @@ append_required (GString *out, const struct form_kind *kind, const char *lang,
                  const char *separator)
 {
   gboolean first = TRUE;
-  guint column = language_column (lang);
   for (guint i = 0; i < kind->n_fields; i++)
     if (kind->fields[i].required)
       {
-        const char *field = kind->fields[i].name;
-        gboolean thing = strcmp (field, "Title") == 0 && kind != &form_contact_point
-                         && lines_languages[column] != NULL;
         g_string_append_printf (out, "%s%s", first ? "" : separator,
-                                thing ? thing_title[column] : lines_field_name (field, lang));
+                                lines_field_name (kind->fields[i].name, kind->name, lang));
         first = FALSE;
       }
 }

@@ -19,7 +19,7 @@ extern const char *const lines_languages[];
 char *lines_problem (const FormProblem *p, const char *lang);
 
 /* The line of a record filed (not refused) as an answer in lang says it. */
-char *lines_accepted (const FiledRecord *filed, const char *lang);
+char *lines_accepted (const FiledRecord *filed, const char *form, const char *lang);
 
 /* line with the mark, in lang, of a record read from a forwarded message
  * ("… [forwarded message]"). */
@@ -27,7 +27,7 @@ char *lines_forwarded (const char *line, const char *lang);
 
 /* The name of the field canonical in lang ("Области" for "Areas"), one the
  * gateway reads back as that field; canonical itself when it has none. */
-const char *lines_field_name (const char *canonical, const char *lang);
+const char *lines_field_name (const char *canonical, const char *form, const char *lang);
 
 /* The forms named in lang, each on its line with its required fields in a
  * column: the table of the help text (docs/submissions.md section 5). */
