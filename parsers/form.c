@@ -335,8 +335,44 @@ line_is (const char *line, const char *word)
   return TRUE;
 }
 
+/* Whether c is an invisible mark of bidirectional text (LRM, RLM, ALM,
+ * embeddings, overrides, isolates) or a byte-order mark: what Arabic text
+ * carries at its line starts (the gateway's own answers do, docs/ctcgw.8). */
+static gboolean
+is_mark (gunichar c)
+{
+  return c == 0x200e || c == 0x200f || c == 0x061c || (c >= 0x202a && c <= 0x202e)
+         || (c >= 0x2066 && c <= 0x2069) || c == 0xfeff;
+}
+
+/* s without white space and marks (is_mark) at either end, in place. */
+static char *
+strip_marks (char *s)
+{
+  gboolean again = TRUE;
+  while (again)
+    {
+      g_strstrip (s);
+      again = FALSE;
+      if (*s != '\0' && is_mark (g_utf8_get_char (s)))
+        {
+          const char *next = g_utf8_next_char (s);
+          memmove (s, next, strlen (next) + 1);
+          again = TRUE;
+        }
+      char *last = *s != '\0' ? g_utf8_find_prev_char (s, s + strlen (s)) : NULL;
+      if (last != NULL && is_mark (g_utf8_get_char (last)))
+        {
+          *last = '\0';
+          again = TRUE;
+        }
+    }
+  return s;
+}
+
 /* Splits "Key: value" (ASCII or full-width colon) into new strings; FALSE
- * when line is no field. */
+ * when line is no field.  Marks of bidirectional text around the key and
+ * the value are not theirs. */
 static gboolean
 split_field (const char *line, char **key, char **value)
 {
@@ -350,12 +386,12 @@ split_field (const char *line, char **key, char **value)
     }
   if (colon == NULL)
     return FALSE;
-  g_autofree char *k = g_strstrip (g_strndup (line, colon - line));
+  g_autofree char *k = strip_marks (g_strndup (line, colon - line));
   glong klen = g_utf8_strlen (k, -1);
   if (klen == 0 || klen > KEY_LEN_MAX)
     return FALSE;
   *key = g_steal_pointer (&k);
-  *value = g_strstrip (g_strdup (colon + skip));
+  *value = strip_marks (g_strdup (colon + skip));
   return TRUE;
 }
 
@@ -753,7 +789,7 @@ reader_continue (TextReader *r, const char *line, guint lineno)
         g_array_append_val (r->strays, lineno);
       return;
     }
-  g_autofree char *text = g_strstrip (g_strdup (line));
+  g_autofree char *text = strip_marks (g_strdup (line));
   g_autofree char *sep = g_strnfill (*r->value->value ? r->blanks + 1 : 0, '\n');
   g_autofree char *add = g_strconcat (sep, text, NULL);
   glong n = g_utf8_strlen (add, -1);
@@ -867,7 +903,10 @@ form_parse_text_from (FormParse *parse, const FormText *text, const CtcLimits *l
           continue;
         }
       g_autofree char *line = g_strndup (start, len);
-      reader_line (&r, line, lineno, cursor);
+      const char *text_start = line;
+      while (*text_start != '\0' && is_mark (g_utf8_get_char (text_start)))
+        text_start = g_utf8_next_char (text_start);
+      reader_line (&r, text_start, lineno, cursor);
     }
   g_array_unref (r.strays);
 }

@@ -799,6 +799,24 @@ test_full_width (void **state)
                        "high");
 }
 
+/* Marks of bidirectional text (RLM, LRM, isolates, a BOM) at either end of
+ * a key, a value or a continuation line are not part of them: Arabic mail,
+ * the gateway's own answers included, starts its lines with an RLM. */
+static void
+test_bidi_marks (void **state)
+{
+  g_autoptr(FormParse) parse = parse_check (
+    "\u200f\u0627\u0644\u0646\u0645\u0648\u0630\u062c: \u0637\u0644\u0628 \u0645\u0633\u0627\u0639\u062f\u0629\n"
+    "\u200f\u0627\u0644\u062f\u0648\u0644\u0629: \u2068KZ\u2069\u200f\n"
+    "\ufeff\u200e\u0627\u0644\u0645\u062c\u0627\u0644\u0627\u062a\u200f: \u200fborder-control\n"
+    "\u200f\u0627\u0644\u0648\u0635\u0641: d\n\u200f   e\u200f\n");
+  FormRecord *rec = only_record (parse);
+  assert_clean (rec);
+  assert_string_equal (col (rec, "state_code"), "KZ");
+  assert_string_equal (col (rec, "areas"), "[\"border-control\"]");
+  assert_string_equal (col (rec, "description"), "d\ne");
+}
+
 /* "Did you mean" in the alphabet and language of what was written. */
 static void
 test_value_suggestions (void **state)
@@ -1470,6 +1488,7 @@ main (void)
     cmocka_unit_test (test_values_six_languages),
     cmocka_unit_test (test_value_words),
     cmocka_unit_test (test_full_width),
+    cmocka_unit_test (test_bidi_marks),
     cmocka_unit_test (test_value_suggestions),
     cmocka_unit_test (test_greeting_skipped),
     cmocka_unit_test (test_quoted_skipped),

@@ -676,13 +676,16 @@ assert_no_english_value (const char *text, const char *lang)
 }
 
 /* The answer of kind last queued to addr, as text, its lines joined with
- * one space (a wrapped line's continuation loses its indentation). */
+ * one space (a wrapped line's continuation loses its indentation, an
+ * Arabic line its RLM). */
 static char *
 answer_text (Fixture *f, const char *kind, const char *addr)
 {
   GMimeMessage *answer = fixture_queued (f->db, kind, addr);
-  g_autofree char *text = fixture_part_text (g_mime_message_get_body (answer));
+  g_autofree char *marked = fixture_part_text (g_mime_message_get_body (answer));
   g_object_unref (answer);
+  g_auto (GStrv) parts = g_strsplit (marked, "\u200f", -1);
+  g_autofree char *text = g_strjoinv ("", parts);
   GString *joined = g_string_new (NULL);
   for (const char *p = text; *p; p++)
     if (*p == '\n')

@@ -237,6 +237,32 @@ test_message_subject (void **state)
   assert_null (strstr (body, "{{"));
 }
 
+/* Every line of an Arabic text that has text starts with an RLM (but the
+ * signature separator), so that a line starting with a Latin name or a
+ * reference is laid out right to left; other languages have none. */
+static void
+test_arabic_lines_marked (void **state)
+{
+  (void) state;
+  static const char *const languages[] = { "ar", "en", "fr" };
+  for (gsize i = 0; i < G_N_ELEMENTS (languages); i++)
+    {
+      g_autoptr (TplData) d = ack_data ("Offer");
+      g_autofree char *subject = NULL;
+      g_autofree char *body = tpl_render_message ("ack", languages[i], d, &subject, NULL);
+      assert_non_null (body);
+      g_auto (GStrv) lines = g_strsplit (body, "\n", -1);
+      for (char **l = lines; *l != NULL; l++)
+        {
+          gboolean marked = g_str_has_prefix (*l, "\u200f");
+          if (**l == '\0' || strcmp (*l, "-- ") == 0 || i > 0)
+            assert_false (marked);
+          else
+            assert_true (marked);
+        }
+    }
+}
+
 /* Each record's line of an answer stays a line of its own when one is
  * wider than the text: it is wrapped under itself, never joined with the
  * next (in every language). */
@@ -254,8 +280,11 @@ test_ack_lines_kept_apart (void **state)
       tpl_set (tpl_add (d, "errors"), "line", "line 12: field \"Kind\": \"law\" is not one of"
                " activity, mechanism, institution");
       g_autofree char *subject = NULL;
-      g_autofree char *body = tpl_render_message ("ack", languages[i], d, &subject, NULL);
-      assert_non_null (body);
+      g_autofree char *marked = tpl_render_message ("ack", languages[i], d, &subject, NULL);
+      assert_non_null (marked);
+      /* Arabic lines start with an RLM (test_arabic_lines_marked). */
+      g_auto (GStrv) parts = g_strsplit (marked, "\u200f", -1);
+      g_autofree char *body = g_strjoinv ("", parts);
       assert_non_null (strstr (body, "\n- line 7: unknown field"));
       assert_non_null (strstr (body, "\n- line 9: field \"Areas\""));
       assert_non_null (strstr (body, "\n  the long land borders"));
@@ -551,6 +580,7 @@ main (void)
     cmocka_unit_test (test_load_missing),
     cmocka_unit_test (test_message_subject),
     cmocka_unit_test (test_ack_lines_kept_apart),
+    cmocka_unit_test (test_arabic_lines_marked),
     cmocka_unit_test (test_subject_single_line),
     cmocka_unit_test (test_every_answer_template),
     cmocka_unit_test (test_ack_without_errors),

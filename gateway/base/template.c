@@ -543,7 +543,12 @@ tpl_render_message (const char *name, const char *lang, const TplData *data,
                     char **subject, GError **error)
 {
   g_autofree char *body = render_message (name, lang, data, subject, error);
-  return body != NULL ? text_wrap (body, TEXT_WRAP_COLUMNS) : NULL;
+  if (body == NULL)
+    return NULL;
+  g_autofree char *wrapped = text_wrap (body, TEXT_WRAP_COLUMNS);
+  if (strcmp (tpl_language (name, lang, "txt"), "ar") != 0)
+    return g_steal_pointer (&wrapped);
+  return text_mark_rtl (wrapped);
 }
 
 /* See template.h. */

@@ -51,7 +51,8 @@ const char *tpl_language (const char *name, const char *lang, const char *ext);
 /* Loads and renders NAME.LANG.txt; splits its "Subject:" first line into
  * *subject (single line: CR and LF in values become spaces) and returns the
  * body, wrapped at TEXT_WRAP_COLUMNS once the values are in it
- * (text_wrap: never inside an address, a URL or a reference). */
+ * (text_wrap: never inside an address, a URL or a reference); an Arabic
+ * body has its lines marked right to left (text_mark_rtl). */
 char *tpl_render_message (const char *name, const char *lang, const TplData *data,
                           char **subject, GError **error);
 

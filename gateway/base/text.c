@@ -151,3 +151,19 @@ text_wrap (const char *text, guint width)
     }
   return g_string_free (out, FALSE);
 }
+
+char *
+text_mark_rtl (const char *text)
+{
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  GString *out = g_string_new (NULL);
+  for (char **l = lines; *l != NULL; l++)
+    {
+      if (l != lines)
+        g_string_append_c (out, '\n');
+      if (**l != '\0' && strcmp (*l, "-- ") != 0)
+        g_string_append (out, "\u200f");
+      g_string_append (out, *l);
+    }
+  return g_string_free (out, FALSE);
+}

@@ -12,6 +12,12 @@ guint text_char_width (gunichar c);
 /* Columns that s (valid UTF-8) takes. */
 guint text_width (const char *s);
 
+/* text (valid UTF-8) with a RIGHT-TO-LEFT MARK (U+200F) before each line
+ * that has text but the signature separator "-- ": a reader lays out every
+ * line of right-to-left text from the right, even one that starts with a
+ * Latin name or a reference.  Owned by the caller. */
+char *text_mark_rtl (const char *text);
+
 /* The width at which the text of a message is wrapped. */
 #define TEXT_WRAP_COLUMNS 76
 
