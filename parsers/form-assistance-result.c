@@ -10,6 +10,9 @@ static const FormFieldSpec fields[] = {
   { "Results", "results", FIELD_TEXT, TRUE, NULL, NULL },
   { "Difference", "difference", FIELD_TEXT, FALSE, NULL, NULL },
   { "Problems", "problems", FIELD_TEXT, FALSE, NULL, NULL },
+  /* The result's own reference: an update (docs/submissions.md section 3). */
+  { "Result reference", NULL, FIELD_REFERENCE, FALSE, NULL, NULL },
+  { "Action", NULL, FIELD_ACTION, FALSE, NULL, NULL },
 };
 
 /* Results are reported on a request or an offer, nothing else. */

@@ -1048,13 +1048,14 @@ kind_update_field (const struct form_kind *kind, FieldType type)
   return NULL;
 }
 
-/* Checks that a reference given to update names a record of rec's kind. */
+/* Checks that a reference given to update (in field) names a record of
+ * rec's kind. */
 static void
-check_reference_kind (FormRecord *rec, const char *reference, guint line)
+check_reference_kind (FormRecord *rec, const char *field, const char *reference, guint line)
 {
   g_autofree char *kind = form_reference_kind (reference);
   if (rec->kind->ref_kind && g_strcmp0 (kind, rec->kind->ref_kind) != 0)
-    form_record_problem (rec, line, "Reference", PROBLEM_REFERENCE_WRONG_KIND,
+    form_record_problem (rec, line, field, PROBLEM_REFERENCE_WRONG_KIND,
                          reference, rec->kind->name, rec->kind->ref_kind, NULL);
 }
 
@@ -1072,7 +1073,7 @@ check_update (FormRecord *rec, GHashTable *given, const FormLookup *lookup)
       rec->reference = form_value_check (rec, ref, gref->text->str, gref->line,
                                          lookup, NULL);
       if (rec->reference)
-        check_reference_kind (rec, rec->reference, gref->line);
+        check_reference_kind (rec, ref->name, rec->reference, gref->line);
     }
   if (gaction)
     {

@@ -201,6 +201,14 @@ static const struct alias {
   { "Результаты", "Results", "ru" }, { "Результат", "Results", "ru" },
   { "النتائج", "Results", "ar" }, { "النتيجة", "Results", "ar" },
   { "结果", "Results", "zh" }, { "成果", "Results", "zh" },
+  /* Result reference */
+  { "Result reference", "Result reference", "en" },
+  { "Result ref", "Result reference", "en" },
+  { "Référence du résultat", "Result reference", "fr" },
+  { "Referencia del resultado", "Result reference", "es" },
+  { "Номер результата", "Result reference", "ru" },
+  { "مرجع النتيجة", "Result reference", "ar" },
+  { "结果编号", "Result reference", "zh" },
   /* Difference */
   { "Difference", "Difference", "en" }, { "Impact", "Difference", "en fr" },
   { "Diferencia", "Difference", "es" }, { "Impacto", "Difference", "es" },

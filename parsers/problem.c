@@ -20,7 +20,7 @@ static const char *const english[PROBLEM_COUNT] = {
   [PROBLEM_NO_FORM] = "no form named; the forms are {1}",
   [PROBLEM_UNKNOWN_FORM] = "unknown form \"{1}\"",
   [PROBLEM_UNKNOWN_FORM_LIST] = "unknown form \"{1}\"; the forms are {2}",
-  [PROBLEM_REFERENCE_WRONG_KIND] = "reference \"{1}\" is not a {2} reference"
+  [PROBLEM_REFERENCE_WRONG_KIND] = "reference \"{1}\" is not that of a record of form \"{2}\""
                                    " (PREFIX-{3}-YEAR-NUMBER)",
   [PROBLEM_WITHDRAW_NEEDS_REFERENCE] = "\"Action: withdraw\" needs the Reference of"
                                        " the record to withdraw",

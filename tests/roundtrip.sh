@@ -189,6 +189,18 @@ check "export contacts after the edit" 0 gw b export contacts -o "$TMP/d-contact
 check_true "the list is the edited one" \
     test "$(csvtool cell "$TMP/d-contacts.csv" 4 Languages)" = "hi, ur, en"
 
+# A result has a reference of its own (Result reference): its edit updates it.
+check_true "a result's own reference is the first column" \
+    grep -q '^Result reference,Reference,Reporter,Results,Difference,Problems,Action' \
+    "$TMP/a-results.csv"
+csvtool set "$TMP/a-results.csv" 1 Results "Закон принят в 2026 году" "$TMP/edited.csv"
+check "import the edited results" 0 gw b import results "$TMP/edited.csv"
+check "export results after the edit" 0 gw b export results -o "$TMP/d-results.csv"
+check_true "no result is added by the edit" \
+    test "$(csvtool count "$TMP/d-results.csv")" = "$(csvtool count "$TMP/a-results.csv")"
+check_true "the edited result holds the edit" \
+    test "$(csvtool cell "$TMP/d-results.csv" 1 Results)" = "Закон принят в 2026 году"
+
 # --- a partial import: 4 good rows, 1 refused ---------------------------------
 cat >"$TMP/partial.csv" <<'EOF'
 Provider,Title,Areas

@@ -177,7 +177,7 @@ static const struct {
     { "Reference: CTC-REQ-2026-0001", "Results: Two trainings held" },
     "Reference Results",
     "Reference=target Reporter=reporter Results=results Difference=difference "
-    "Problems=problems" },
+    "Problems=problems Result reference= Action=" },
   { "information-source",
     { "Provider: OSCE", "Title: Guide", "Kind: publication" },
     "Provider Title Kind",
@@ -381,9 +381,20 @@ test_result_target (void **state)
   assert_record_problem ("Form: assistance-result\nReference: CTC-STD-2026-0001\nResults: x\n",
                          "line 2: field \"Reference\": \"CTC-STD-2026-0001\" is neither "
                          "a request (REQ) nor an offer (OFF)");
+  /* Withdrawing, or updating, names the result itself. */
   assert_record_problem ("Form: assistance-result\nReference: CTC-REQ-2026-0001\nResults: x\n"
                          "Action: withdraw\n",
-                         "line 4: field \"Action\" is not part of form \"assistance-result\"");
+                         "line 4: \"Action: withdraw\" needs the Reference of the record to"
+                         " withdraw");
+  g_autoptr(FormParse) update = parse_check (
+    "Форма: результат помощи\nНомер результата: CTC-RES-2026-0003\nРезультаты: исправлено\n");
+  FormRecord *own = only_record (update);
+  assert_clean (own);
+  assert_string_equal (own->reference, "CTC-RES-2026-0003");
+  assert_record_problem ("Form: assistance-result\nResult reference: CTC-OFF-2026-0001\n"
+                         "Results: x\n",
+                         "line 2: reference \"CTC-OFF-2026-0001\" is not that of a record of"
+                         " form \"assistance-result\" (PREFIX-RES-YEAR-NUMBER)");
 }
 
 /* Information sources, standards, inventory entries, visits. */
@@ -1257,8 +1268,8 @@ test_update (void **state)
   assert_int_equal (g_hash_table_size (rec->columns), 1);
   assert_null (rec->owner);
   assert_record_problem ("Form: contact-point\nReference: CTC-OFF-2026-0007\nPhone: 12345\n",
-                         "line 2: reference \"CTC-OFF-2026-0007\" is not a contact-point "
-                         "reference (PREFIX-CP-YEAR-NUMBER)");
+                         "line 2: reference \"CTC-OFF-2026-0007\" is not that of a record of"
+                         " form \"contact-point\" (PREFIX-CP-YEAR-NUMBER)");
 }
 
 /* Action: withdraw needs only the Reference. */

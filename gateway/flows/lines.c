@@ -566,6 +566,8 @@ static const struct {
   { "Reporter", { "مقدم التقرير", "Reporter", "Autor del informe", "Auteur du rapport",
                   "Автор отчета", "报告方" } },
   { "Results", { "النتائج", "Results", "Resultados", "Résultats", "Результаты", "结果" } },
+  { "Result reference", { "مرجع النتيجة", "Result reference", "Referencia del resultado",
+                          "Référence du résultat", "Номер результата", "结果编号" } },
   { "Difference", { "الأثر", "Difference", "Impacto", "Impact", "Влияние", "影响" } },
   { "Problems", { "الصعوبات", "Problems", "Dificultades", "Difficultés", "Трудности",
                   "困难" } },
