@@ -201,6 +201,30 @@ check_true "no result is added by the edit" \
 check_true "the edited result holds the edit" \
     test "$(csvtool cell "$TMP/d-results.csv" 1 Results)" = "Закон принят в 2026 году"
 
+# --- the registers of a visit: information and consents ----------------------
+# Both databases hold the visit (created by staff, never imported).
+for db in a b; do
+    check "a visit in database $db" 0 gw $db visit create --state KZ --start 2027-05-03 \
+        --end 2027-05-07 --organizations 'UNODC, OSCE'
+done
+VISIT=$(cat "$OUT")
+printf 'Visit,Entity,Information\n%s,UNODC,"Программа визита:\nдва дня"\n%s,OSCE,=SUM(1)\n' \
+    "$VISIT" "$VISIT" >"$TMP/information.csv"
+printf 'Visit,Consent,Recipients\n%s,yes,"OSCE, UNODC"\n' "$VISIT" >"$TMP/consents.csv"
+check "import visit information" 0 gw a import visit_information "$TMP/information.csv"
+check "import a consent" 0 gw a import visit_consents "$TMP/consents.csv"
+for r in visit_information visit_consents; do
+    check "export $r" 0 gw a export "$r" -o "$TMP/a-$r.csv"
+    check "import it into the second database" 0 gw b import "$r" "$TMP/a-$r.csv"
+    check "export $r of the second database" 0 gw b export "$r" -o "$TMP/b-$r.csv"
+    check_true "the two exports of $r are the same" cmp "$TMP/a-$r.csv" "$TMP/b-$r.csv"
+    check "import it again" 0 gw b import "$r" "$TMP/a-$r.csv"
+    check "export $r after it" 0 gw b export "$r" -o "$TMP/c-$r.csv"
+    check_true "no $r record was added" cmp "$TMP/a-$r.csv" "$TMP/c-$r.csv"
+done
+check_true "the information's header is its form's keys" \
+    grep -q '^Visit,Entity,Information' "$TMP/a-visit_information.csv"
+
 # --- a partial import: 4 good rows, 1 refused ---------------------------------
 cat >"$TMP/partial.csv" <<'EOF'
 Provider,Title,Areas

@@ -108,6 +108,16 @@ static const RegisterQuery registers[] = {
     " end_date AS \"end\", status, " JOINED ("organizations") " FROM visits" BY_STATE,
     ALL_BY_STATE ("visits"), record_states, NULL,
     { NULL, NULL, NULL, ENTITY ("state_code"), DATES ("start_date"), STATUS ("status") } },
+  { "visit_information",
+    "SELECT reference, state, visit, entity, " DAY ("created", "created")
+    " FROM visit_information" BY_STATE,
+    ALL_BY_STATE ("visit_information"), record_states, NULL,
+    { NULL, NULL, NULL, ENTITY ("entity"), DATES ("created"), NULL } },
+  { "visit_consents",
+    "SELECT reference, state, visit, consent, " JOINED ("recipients") ", "
+    DAY ("created", "created") " FROM visit_consents" BY_STATE,
+    ALL_BY_STATE ("visit_consents"), record_states, NULL,
+    { NULL, NULL, NULL, NULL, DATES ("created"), NULL } },
   { "assessments",
     "SELECT v.reference AS visit, " DAY ("a.created", "created") " FROM assessments a"
     " LEFT JOIN visits v ON v.id = a.visit_id ORDER BY a.id",

@@ -24,7 +24,7 @@ sheet_kind (const char *register_name)
   static const struct form_kind *const kinds[] = {
     &form_contact_point, &form_assistance_offer, &form_assistance_request,
     &form_assistance_result, &form_information_source, &form_standard,
-    &form_inventory, &form_entity, &form_group,
+    &form_inventory, &form_visit_information, &form_visit_consent, &form_entity, &form_group,
   };
   for (gsize i = 0; i < G_N_ELEMENTS (kinds); i++)
     if (g_strcmp0 (kinds[i]->register_name, register_name) == 0)
