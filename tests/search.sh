@@ -49,6 +49,13 @@ check_true "the offer holds both" test "$(first_hit)" = "CTC-OFF-$year-0001"
 check "search a word nothing holds" 0 ctcgw search zyzzyva
 check_true "it prints nothing" test ! -s "$OUT"
 
+q "UPDATE requests SET state = 'withdrawn' WHERE reference = 'CTC-REQ-$year-0002'"
+check "search a word of a withdrawn request" 0 ctcgw search подготовка
+check_out "it says the request is withdrawn" "^CTC-REQ-$year-0002  requests  .* \(withdrawn\)$"
+check "search it as JSON" 0 ctcgw search подготовка --json
+check_out "with its state" '"state":"withdrawn"'
+q "UPDATE requests SET state = 'active' WHERE reference = 'CTC-REQ-$year-0002'"
+
 check "search --register offers" 0 ctcgw search workshop --register offers
 check_true "only offers are found" test "$(grep -c '^CTC-' "$OUT")" = 1
 check "search --register submissions" 0 ctcgw search workshop --register submissions
@@ -61,10 +68,10 @@ check_true "one hit" test "$(grep -c '^CTC-' "$OUT")" = 1
 
 check "search --json" 0 ctcgw search workshop --json
 check_true "it is JSON" python3 -m json.tool "$OUT"
-check_true "each hit names its register, reference, title and line" python3 - "$OUT" <<'PY'
+check_true "each hit names its register, reference, title, line and state" python3 - "$OUT" <<'PY'
 import json, sys
 hits = json.load(open(sys.argv[1]))
-assert hits and all(set(h) == {"register", "reference", "title", "line"} for h in hits), hits
+assert hits and all(set(h) == {"register", "reference", "title", "line", "state"} for h in hits), hits
 assert hits[0]["register"] == "offers" and "[workshop]" in hits[0]["line"], hits[0]
 PY
 

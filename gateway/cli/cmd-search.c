@@ -27,7 +27,8 @@ short_title (const char *title)
   return g_strconcat (shown, longer && title != NULL ? " …" : "", NULL);
 }
 
-/* Each hit as "REFERENCE  REGISTER  TITLE" and its line, indented. */
+/* Each hit as "REFERENCE  REGISTER  TITLE" ("(withdrawn)" after a
+ * withdrawn record's) and its line, indented. */
 static void
 hits_text (GString *out, GPtrArray *hits)
 {
@@ -36,12 +37,13 @@ hits_text (GString *out, GPtrArray *hits)
       const SearchHit *h = hits->pdata[i];
       g_autofree char *title = short_title (h->title);
       g_autofree char *line = command_printable (h->line, FALSE);
-      g_string_append_printf (out, "%s  %s  %s\n    %s\n", h->reference, h->register_name,
-                              title, line);
+      gboolean withdrawn = g_strcmp0 (h->state, "withdrawn") == 0;
+      g_string_append_printf (out, "%s  %s  %s%s\n    %s\n", h->reference, h->register_name,
+                              title, withdrawn ? " (withdrawn)" : "", line);
     }
 }
 
-/* The hits as one JSON array of {register, reference, title, line}. */
+/* The hits as one JSON array of {register, reference, title, line, state}. */
 static void
 hits_json (GString *out, GPtrArray *hits)
 {
@@ -49,10 +51,10 @@ hits_json (GString *out, GPtrArray *hits)
   for (guint i = 0; i < hits->len; i++)
     {
       const SearchHit *h = hits->pdata[i];
-      const char *names[] = { "register", "reference", "title", "line" };
-      const char *values[] = { h->register_name, h->reference, h->title, h->line };
+      const char *names[] = { "register", "reference", "title", "line", "state" };
+      const char *values[] = { h->register_name, h->reference, h->title, h->line, h->state };
       g_string_append (out, i > 0 ? ",\n{" : "\n{");
-      for (int k = 0; k < 4; k++)
+      for (int k = 0; k < 5; k++)
         {
           g_string_append_printf (out, "%s\"%s\":", k > 0 ? "," : "", names[k]);
           command_json_append_string (out, values[k]);

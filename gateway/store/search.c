@@ -13,12 +13,27 @@ const char *const search_registers[] = {
   "visit-information", "meetings", "circulars", "groups", "submissions", NULL
 };
 
+/* The state of the record d names ('active', 'withdrawn'), or NULL for
+ * the registers that have none (groups, submissions). */
+#define STATE_OF_DOC \
+  "(SELECT state FROM contacts WHERE d.register = 'contacts' AND id = d.record_id" \
+  " UNION ALL SELECT state FROM offers WHERE d.register = 'offers' AND id = d.record_id" \
+  " UNION ALL SELECT state FROM requests WHERE d.register = 'requests' AND id = d.record_id" \
+  " UNION ALL SELECT state FROM results WHERE d.register = 'results' AND id = d.record_id" \
+  " UNION ALL SELECT state FROM sources WHERE d.register = 'sources' AND id = d.record_id" \
+  " UNION ALL SELECT state FROM standards WHERE d.register = 'standards' AND id = d.record_id" \
+  " UNION ALL SELECT state FROM inventory WHERE d.register = 'inventory' AND id = d.record_id" \
+  " UNION ALL SELECT state FROM visit_information WHERE d.register = 'visit-information'" \
+  "  AND id = d.record_id" \
+  " UNION ALL SELECT state FROM meetings WHERE d.register = 'meetings' AND id = d.record_id" \
+  " UNION ALL SELECT state FROM circulars WHERE d.register = 'circulars' AND id = d.record_id)"
+
 /* The words: FTS5 ranks them with BM25 (a title's words weigh ten times
  * the text's); ?1 the FTS5 query, ?2 the register or NULL, ?3 the limit. */
 static const char words_sql[] =
   "SELECT d.register, d.reference, d.title,"
   " highlight (search_words, 0, char (2), char (3)),"
-  " highlight (search_words, 1, char (2), char (3))"
+  " highlight (search_words, 1, char (2), char (3)), " STATE_OF_DOC
   " FROM search_words JOIN search_docs d ON d.id = search_words.rowid"
   " WHERE search_words MATCH ?1 AND (?2 IS NULL OR d.register = ?2)"
   " ORDER BY bm25 (search_words, 10.0, 1.0) LIMIT ?3";
@@ -27,7 +42,8 @@ static const char words_sql[] =
  * (the partial index search_docs_han), newest first; the other words, if
  * any, through the index (?1). */
 static const char han_sql[] =
-  "SELECT d.register, d.reference, d.title, d.title, d.body FROM search_docs d"
+  "SELECT d.register, d.reference, d.title, d.title, d.body, " STATE_OF_DOC
+  " FROM search_docs d"
   " WHERE d.han AND (?2 IS NULL OR d.register = ?2)"
   " AND NOT EXISTS (SELECT 1 FROM json_each (?4) WHERE instr (coalesce (d.title, '')"
   "  || char (10) || coalesce (d.body, ''), value) = 0)"
@@ -42,6 +58,7 @@ search_hit_free (SearchHit *hit)
   g_free (hit->reference);
   g_free (hit->title);
   g_free (hit->line);
+  g_free (hit->state);
   g_free (hit);
 }
 
@@ -190,7 +207,7 @@ shown_line (const char *line)
 }
 
 /* The hit of the current row of st: columns register, reference, title,
- * then the title and the text with their matches marked. */
+ * then the title and the text with their matches marked, then the state. */
 static SearchHit *
 hit_of_row (sqlite3_stmt *st, GPtrArray *han)
 {
@@ -198,6 +215,7 @@ hit_of_row (sqlite3_stmt *st, GPtrArray *han)
   hit->register_name = db_column_dup (st, 0);
   hit->reference = db_column_dup (st, 1);
   hit->title = db_column_dup (st, 2);
+  hit->state = db_column_dup (st, 5);
   const char *title = (const char *) sqlite3_column_text (st, 3);
   const char *body = (const char *) sqlite3_column_text (st, 4);
   g_autofree char *marked_title = han->len > 0 ? mark_words (title, han) : g_strdup (title);

@@ -14,6 +14,7 @@ typedef struct {
   char *reference;       /* "CTC-OFF-2026-0001", or a group's name */
   char *title;           /* the title or name, or NULL */
   char *line;            /* the line a word matched in, the words in [ ] */
+  char *state;           /* "active", "withdrawn", or NULL (groups, submissions) */
 } SearchHit;
 
 /* The registers in the index, NULL-terminated, for --register. */
