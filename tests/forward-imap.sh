@@ -146,7 +146,7 @@ print(m.get_body(("plain",)).get_content())' "$f"
 }
 for m in fwd-gmail@unodc.example fwd-outlook@osce.example fwd-attached@fatf.example; do
   answer_of "$m" > "$TMP/answer.txt"
-  if grep -q '^accepted CTC-[A-Z]*-[0-9-]* (new) \[forwarded message\]$' "$TMP/answer.txt" \
+  if grep -q '^- accepted CTC-[A-Z]*-[0-9-]* (new) \[forwarded message\]$' "$TMP/answer.txt" \
      && grep -q '^Lines marked \[forwarded message\]' "$TMP/answer.txt"; then
     ok "the answer to $m marks the record read from the forwarded part"
   else

@@ -710,10 +710,12 @@ test_import_keeps_reference (void **state)
   FiledRecord out = { 0 };
   g_autofree char *given = g_strdup_printf ("CTC-STD-%d-0007", fx->year);
 
-  file (fx, record ("standard", given, "title", "Guide", "issuer", "UNODC", "areas",
-                    "[\"other\"]", NULL), &out);
+  FormRecord *mailed = record ("standard", given, "title", "Guide", "issuer", "UNODC", "areas",
+                               "[\"other\"]", NULL);
+  file (fx, mailed, &out);
   assert_int_equal (out.how, FILED_REFUSED);
   filed_record_clear (&out);
+  form_record_free (mailed);
   FormRecord *rec = record ("standard", given, "title", "Guide", "issuer", "UNODC", "areas",
                             "[\"other\"]", NULL);
   import (fx, rec, &out);
