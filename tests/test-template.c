@@ -537,6 +537,34 @@ test_wrap_columns (void **state)
   assert_int_equal (text_width ("e\xcc\x81"), 1);
 }
 
+/* Chinese text, which has no spaces, breaks between its characters, never
+ * before closing punctuation nor after opening punctuation, and never
+ * inside a reference; lines of a Chinese paragraph join without a space. */
+static void
+test_wrap_chinese (void **state)
+{
+  (void) state;
+  const char *text = "“领域”一栏请填写以下一个或多个值：资助恐怖主义、招募和武器、预警、"
+                     "安全避难所、刑事司法、司法协助、边境管制（CTC-INV-2026-0001）。\n";
+  g_autofree char *wrapped = text_wrap (text, 30);
+  assert_fits (wrapped, 30);
+  g_auto (GStrv) lines = g_strsplit (wrapped, "\n", -1);
+  assert_true (g_strv_length (lines) > 3);
+  for (guint i = 1; lines[i] != NULL && *lines[i] != '\0'; i++)
+    {
+      assert_false (g_str_has_prefix (lines[i], "、"));
+      assert_false (g_str_has_prefix (lines[i], "。"));
+      assert_false (g_str_has_prefix (lines[i], "）"));
+    }
+  assert_non_null (strstr (wrapped, "CTC-INV-2026-0001"));
+  g_auto (GStrv) parts = g_strsplit (wrapped, "\n", -1);
+  g_autofree char *joined = g_strjoinv ("", parts);
+  g_autofree char *unbroken = g_strndup (text, strlen (text) - 1);
+  assert_string_equal (joined, unbroken);
+  g_autofree char *paragraph = text_wrap ("第一行很长很长很长很长很长很长很长很长很长很长很长\n第二行\n", 20);
+  assert_null (strstr (paragraph, " "));
+}
+
 /* Message bodies are wrapped once the values are in them. */
 static void
 test_message_wrapped (void **state)
@@ -588,6 +616,7 @@ main (void)
     cmocka_unit_test (test_wrap_paragraph),
     cmocka_unit_test (test_wrap_list_items),
     cmocka_unit_test (test_wrap_columns),
+    cmocka_unit_test (test_wrap_chinese),
     cmocka_unit_test (test_message_wrapped),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);

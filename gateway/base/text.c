@@ -49,31 +49,45 @@ hanging_indent (const char *line)
   return p - line;
 }
 
-/* Appends the next word of *p to out and moves *p past it and the spaces
- * after it; returns the columns of the word. */
-static guint
-append_word (GString *out, const char **p)
+/* Closing punctuation that a line may not begin with, and opening
+ * punctuation that it may not end with: the line-breaking rules of
+ * Chinese text, simplified. */
+static gboolean
+no_break_before (gunichar c)
 {
-  const char *end = strchr (*p, ' ');
-  gsize len = end != NULL ? (gsize) (end - *p) : strlen (*p);
-  g_autofree char *word = g_strndup (*p, len);
-  g_string_append (out, word);
-  for (*p += len; **p == ' '; (*p)++)
-    ;
-  return text_width (word);
+  return c != 0 && g_utf8_strchr ("、。，．：；！？）」』】〉》”’…", -1, c) != NULL;
 }
 
-/* The columns of the word at p (up to a space or the end). */
-static guint
-word_width (const char *p)
+static gboolean
+no_break_after (gunichar c)
 {
-  const char *end = strchr (p, ' ');
-  g_autofree char *word = end != NULL ? g_strndup (p, end - p) : g_strdup (p);
-  return text_width (word);
+  return g_utf8_strchr ("（「『【〈《“‘", -1, c) != NULL;
 }
 
-/* Appends one line (no newline in it) to out, broken at spaces into lines
- * of at most width columns, continued after its hanging indentation. */
+/* The length in bytes of the word at p (not a space): up to a space, the
+ * end, or a break that East Asian text allows between two characters of
+ * which one is wide.  Latin words, addresses, URLs and references have
+ * no such break and are never cut. */
+static gsize
+word_length (const char *p)
+{
+  const char *q = p;
+  while (*q != '\0' && *q != ' ')
+    {
+      gunichar c = g_utf8_get_char (q);
+      const char *next = g_utf8_next_char (q);
+      gunichar n = g_utf8_get_char (next);
+      if (*next != '\0' && *next != ' ' && (g_unichar_iswide (c) || g_unichar_iswide (n))
+          && !no_break_after (c) && !no_break_before (n))
+        return next - p;
+      q = next;
+    }
+  return q - p;
+}
+
+/* Appends one line (no newline in it) to out, broken into lines of at most
+ * width columns at spaces and where Chinese text allows (word_length),
+ * continued after its hanging indentation. */
 static void
 wrap_line (GString *out, const char *line, guint width)
 {
@@ -81,24 +95,36 @@ wrap_line (GString *out, const char *line, guint width)
   g_autofree char *indent = g_strndup (line, indent_len);
   guint indent_width = text_width (indent);
   const char *p = line + indent_len;
+  guint used = indent_width;
+  gboolean spaced = FALSE;
 
   g_string_append (out, indent);
-  guint used = indent_width + append_word (out, &p);
-  while (*p != '\0')
+  for (gboolean first = TRUE; *p != '\0'; first = FALSE)
     {
-      if (used + 1 + word_width (p) > width)
+      gsize len = word_length (p);
+      g_autofree char *word = g_strndup (p, len);
+      guint columns = text_width (word), gap = spaced ? 1 : 0;
+      if (!first && used + gap + columns > width)
         {
-          g_string_append_c (out, '\n');
-          g_string_append_printf (out, "%*s", (int) indent_width, "");
+          g_string_append_printf (out, "\n%*s", (int) indent_width, "");
           used = indent_width;
+          gap = 0;
         }
-      else
-        {
-          g_string_append_c (out, ' ');
-          used++;
-        }
-      used += append_word (out, &p);
+      g_string_append_printf (out, "%*s%s", (int) gap, "", word);
+      used += gap + columns;
+      for (p += len, spaced = FALSE; *p == ' '; p++)
+        spaced = TRUE;
     }
+}
+
+/* Whether the text of a line that ends with a and one that starts with b
+ * joins without a space: two wide (Chinese) characters. */
+static gboolean
+joins_unspaced (const char *a, const char *b)
+{
+  const char *last = *a != '\0' ? g_utf8_find_prev_char (a, a + strlen (a)) : NULL;
+  return last != NULL && g_unichar_iswide (g_utf8_get_char (last))
+         && g_unichar_iswide (g_utf8_get_char (b));
 }
 
 /* Whether line is running prose that may be joined with the prose lines
@@ -128,7 +154,8 @@ wrap_paragraph (GString *out, char **lines, guint *i, guint width)
     end = *i + 1;
   GString *paragraph = g_string_new (lines[*i]);
   for (guint k = *i + 1; k < end; k++)
-    g_string_append_printf (paragraph, " %s", lines[k]);
+    g_string_append_printf (paragraph, "%s%s",
+                            joins_unspaced (paragraph->str, lines[k]) ? "" : " ", lines[k]);
   if (text_width (paragraph->str) <= width)
     g_string_append (out, paragraph->str);
   else

@@ -22,9 +22,10 @@ char *text_mark_rtl (const char *text);
 #define TEXT_WRAP_COLUMNS 76
 
 /* text (valid UTF-8) with every line wider than width columns broken at
- * spaces into lines of at most width columns.  A word (a run of non-space
- * characters: an address, a URL, a reference) is never broken; one wider
- * than width stands alone on its line.  The lines that continue a line
+ * spaces, and between the characters of Chinese text (not before closing
+ * nor after opening punctuation), into lines of at most width columns.  A
+ * word of other text (an address, a URL, a reference) is never broken;
+ * one wider than width stands alone on its line.  The lines that continue a line
  * start as far in as its text: past its indentation and its list marker
  * ("- ", "* ", "• ", "1. ").  Lines that fit are kept as they are.  Owned
  * by the caller. */
