@@ -144,7 +144,7 @@ sql "UPDATE schedules SET next_run = '2026-01-01T08:00:00Z' WHERE name = 'source
 check "run --once runs the reminder" 0 ctcgw run --once
 check_true "a new circular to the three silent entities" \
     test "$(sql "SELECT recipients FROM circulars WHERE template = 'sources-reminder'")" -eq 3
-check_true "with the blank information-source form" sink_has '^(Form|Formulaire): information-source' 2
+check_true "with the blank information-source form" sink_has "^(Form: information-source|Formulaire: source d'information)" 2
 
 # --- a reply is linked --------------------------------------------------------
 cat >"$TMP/reply.eml" <<EOF

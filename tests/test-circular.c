@@ -18,6 +18,7 @@
 #include "gateway/store/db.h"
 #include "gateway/flows/intake.h"
 #include "gateway/flows/outbox.h"
+#include "parsers/form.h"
 #include "tests/fixture.h"
 
 typedef struct {
@@ -137,6 +138,50 @@ test_create_and_send (void **state)
   assert_non_null (strstr (fr_body, "Entité: FR\n"));
   assert_true (g_str_has_prefix (g_mime_message_get_subject (fr), "Inventaire annuel"));
   assert_true (g_str_has_prefix (g_mime_message_get_subject (kz), "Ежегодный перечень"));
+}
+
+/* The blank forms of the circulars a contact point fills in are in its
+ * language: the form's name, the kinds and the areas as it may write them
+ * back, no English code left; the form reads back as the right one. */
+static void
+test_blank_forms_in_language (void **state)
+{
+  Fixture *f = *state;
+  fixture_exec (f->db,
+      "INSERT INTO contacts (reference, entity, name, email, languages, status) VALUES"
+      " ('CTC-CP-2026-0005', 'EG', 'A H', 'ar@mfa.eg.example', '[\"ar\"]', 'active'),"
+      " ('CTC-CP-2026-0006', 'CO', 'C R', 'es@mfa.co.example', '[\"es\"]', 'active'),"
+      " ('CTC-CP-2026-0007', 'CN', 'W X', 'zh@mfa.cn.example', '[\"zh\"]', 'active');");
+  static const struct { const char *template, *form; } circulars[] = {
+    { "inventory-call", "inventory" }, { "sources-reminder", "information-source" },
+  };
+  static const char *const readers[] = { "ar@mfa.eg.example", "es@mfa.co.example",
+                                         "m.dupont@diplomatie.fr.example",
+                                         "focal@mfa.kz.example", "zh@mfa.cn.example" };
+  for (gsize c = 0; c < G_N_ELEMENTS (circulars); c++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *ref = create (f, circulars[c].template, "all", NULL);
+      guint queued = 0;
+      assert_true (circular_send (FIXTURE_CONTEXT (f), ref, FALSE, f->now, &queued, &error));
+      for (gsize r = 0; r < G_N_ELEMENTS (readers); r++)
+        {
+          g_autoptr (GMimeMessage) msg = fixture_queued (f->db, "circular", readers[r]);
+          g_autofree char *body = body_text (msg);
+          for (guint a = 0; form_areas[a] != NULL; a++)
+            if (strcmp (form_areas[a], "other") != 0 && strstr (body, form_areas[a]) != NULL)
+              fail_msg ("%s to %s names the area %s", ref, readers[r], form_areas[a]);
+          assert_null (strstr (body, "Form: "));
+          assert_null (strstr (body, ": inventory\n"));
+          assert_null (strstr (body, ": information-source\n"));
+          g_autoptr (FormParse) parse = form_parse_new ();
+          form_parse_text (parse, body, NULL, NULL);
+          assert_true (parse->records->len > 0);
+          const FormRecord *rec = parse->records->pdata[0];
+          assert_non_null (rec->kind);
+          assert_string_equal (rec->kind->name, circulars[c].form);
+        }
+    }
 }
 
 static void
@@ -357,6 +402,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_create_and_send, setup, teardown),
     cmocka_unit_test_setup_teardown (test_second_send_refused, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_blank_forms_in_language, setup, teardown),
     cmocka_unit_test_setup_teardown (test_create_refuses, setup, teardown),
     cmocka_unit_test_setup_teardown (test_subject_given, setup, teardown),
     cmocka_unit_test_setup_teardown (test_empty_audience, setup, teardown),

@@ -10,6 +10,7 @@
 #include "gateway/store/db.h"
 #include "gateway/base/log.h"
 #include "gateway/flows/outbox.h"
+#include "gateway/flows/lines.h"
 #include "gateway/mail/compose.h"
 #include "gateway/base/template.h"
 
@@ -273,6 +274,7 @@ recipient_data (const Config *config, const Circular *c, const Recipient *r, GDa
   int months = silent_months (c->audience);
   if (months > 0)
     tpl_set_printf (data, "silent_months", "%d", months);
+  lines_set_vocabulary (data, r->language);
   return data;
 }
 

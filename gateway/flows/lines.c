@@ -810,3 +810,38 @@ lines_forwarded (const char *line, const char *lang)
   const Catalogue *c = catalogue (lang);
   return g_strconcat (line, c != NULL ? c->forwarded : " [forwarded message]", NULL);
 }
+
+/* The choices of field of kind named in lang, joined as lang joins a list. */
+static char *
+choices_named (const struct form_kind *kind, const char *field, const char *separator,
+               const char *lang)
+{
+  const FormFieldSpec *spec = form_kind_field (kind, field);
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; spec != NULL && spec->choices[i] != NULL; i++)
+    g_string_append_printf (out, "%s%s", i ? separator : "",
+                            form_term_name (spec->choices[i], lang));
+  return g_string_free (out, FALSE);
+}
+
+void
+lines_set_vocabulary (TplData *data, const char *lang)
+{
+  const Catalogue *c = catalogue (lang);
+  const char *separator = c != NULL ? c->list_separator : ", ";
+  const struct form_kind *forms[] = { &form_inventory, &form_information_source,
+                                      &form_visit_information };
+  const char *names[] = { "form_inventory", "form_information_source",
+                          "form_visit_information" };
+  for (gsize i = 0; i < G_N_ELEMENTS (forms); i++)
+    tpl_set (data, names[i], form_term_name (forms[i]->name, lang));
+  g_autofree char *inventory = choices_named (&form_inventory, "Kind", separator, lang);
+  g_autofree char *sources = choices_named (&form_information_source, "Kind", separator, lang);
+  GString *areas = g_string_new (NULL);
+  for (guint i = 0; form_areas[i] != NULL; i++)
+    g_string_append_printf (areas, "%s%s", i ? separator : "", form_term_name (form_areas[i], lang));
+  tpl_set (data, "inventory_kinds", inventory);
+  tpl_set (data, "source_kinds", sources);
+  tpl_set (data, "areas", areas->str);
+  g_string_free (areas, TRUE);
+}

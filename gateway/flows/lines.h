@@ -10,6 +10,7 @@
 #include <glib.h>
 #include "parsers/form.h"
 #include "gateway/store/registers.h"
+#include "gateway/base/template.h"
 
 /* The languages with lines of their own, NULL-terminated; any other
  * language gets English. */
@@ -28,6 +29,13 @@ char *lines_forwarded (const char *line, const char *lang);
 /* The name of the field canonical in lang ("Области" for "Areas"), one the
  * gateway reads back as that field; canonical itself when it has none. */
 const char *lines_field_name (const char *canonical, const char *form, const char *lang);
+
+/* Sets in data what the blank forms of a circular or a visit's mail name,
+ * in lang, as senders may write them back: form_inventory,
+ * form_information_source, form_visit_information (form names),
+ * inventory_kinds and source_kinds (the choices of Kind) and areas (every
+ * area), lists joined as lang joins them. */
+void lines_set_vocabulary (TplData *data, const char *lang);
 
 /* The forms named in lang, each on its line with its required fields in a
  * column: the table of the help text (docs/submissions.md section 5). */

@@ -10,6 +10,7 @@
 #include "gateway/base/log.h"
 #include "gateway/flows/meeting.h"
 #include "gateway/flows/outbox.h"
+#include "gateway/flows/lines.h"
 #include "gateway/mail/compose.h"
 #include "gateway/base/template.h"
 #include "gateway/flows/visit.h"
@@ -303,6 +304,7 @@ visit_data (const Context *ctx, const Visit *v, const Recipient *r)
   tpl_set (data, "address", config->address);
   tpl_set (data, "organizer", config->name);
   tpl_set (data, "prefix", config->reference_prefix);
+  lines_set_vocabulary (data, r->language);
   return data;
 }
 
