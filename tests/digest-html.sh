@@ -2,7 +2,9 @@
 # multipart/alternative written to the Maildir outbox), `list requests
 # --candidates` and `list offers --overlaps`; and the HTML part of the sent
 # digest opened in headless Chromium: it renders (a screenshot and a PDF)
-# and the rendered text holds every section.
+# and the rendered text holds every section; laid out 1000 and 400 pixels
+# wide, the summary line and every decision come first, above the fold, in
+# one column.
 . "${CTCGW_SRCDIR:-.}/tests/lib.sh"
 
 need_ctcgw
@@ -25,8 +27,8 @@ check "init" 0 ctcgw init
 
 # --- an empty day ------------------------------------------------------------
 check "digest of an empty day" 0 ctcgw digest --print --date 2026-11-29
-check_true "an empty day is one line" test "$(sed 1,2d "$OUT")" = \
-    "Nothing happened on 2026-11-29 and nothing waits for staff."
+check_out "an empty day says so first" '^Nothing needs you today · 0 filed · 0 meetings this week$'
+check_out "an empty section says so" '^  Nothing waits for a decision\.$'
 
 # --- a day with something in every section -----------------------------------
 sqlite3 "$TMP/db.sqlite" <<'SQL'
@@ -67,16 +69,14 @@ INSERT INTO offers (reference, providers, title, areas, beneficiaries, updated) 
 SQL
 
 check "digest --print" 0 ctcgw digest --print --date 2026-11-29
-for title in "WHAT ARRIVED" "FILED, UPDATED OR WITHDRAWN" "ANSWERED WITH ERRORS" \
-    "QUARANTINE WAITING" "SENDS THAT FAILED" "MEETING AND VISIT ANSWERS" \
-    "MEETINGS AND VISITS IN THE NEXT 30 DAYS" "VISIT INFORMATION OVERDUE" \
-    "CANDIDATE OFFERS: PAIRS WITH A REQUEST OR OFFER FILED OR CHANGED ON 2026-11-29" \
-    "OVERLAPPING OFFERS: PAIRS WITH AN OFFER FILED OR CHANGED ON 2026-11-29" \
-    "REQUESTS WITH NO CHANGE" "ENTITIES THAT HAVE SENT NOTHING"; do
-    check_out "the text has $title" "^$title"
+check_true "the summary line comes first" test "$(sed -n 3p "$OUT")" = \
+    "4 need you today: 1 in quarantine, 1 answer with errors, 1 failed send, 1"
+for title in "NEEDS YOU" "WHAT HAPPENED ON 2026-11-29" "AHEAD"; do
+    check_out "the text has $title" "^$title\$"
 done
 check_out "the command to approve" '^ +ctcgw quarantine approve 4$'
 check_out "the command to retry" '^ +ctcgw outbox retry 9$'
+check_out "the request by its State's name" '^Kyrgyzstan$'
 check_true "the text is within 78 columns" \
     awk 'length($0) > 78 { print; bad = 1 } END { exit bad }' "$OUT"
 
@@ -136,27 +136,86 @@ if ! chromium_run --dump-dom "about:blank" >"$TMP/blank.html" \
     diag <"$TMP/chromium.log"
     skip_all "chromium cannot run on this machine (its log is above)"
 fi
-check_true "Chromium renders a screenshot" chromium_run --window-size=1000,2400 \
-    --screenshot="$TMP/digest.png" "file://$TMP/digest.html"
+# The page at 1000 and 400 pixels wide, in a frame of that width: a script
+# added to a copy (the digest itself has none) writes where each part lies
+# into the page that --dump-dom prints; the layout is read from the DOM,
+# not from pixels.
+layout_page () {   # $1 width, $2 output page
+    python3 - "$TMP/digest.html" "$1" "$2" <<'PY'
+import html, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+width = sys.argv[2]
+probe = """<script>
+var r = function (e) { var b = e.getBoundingClientRect();
+  return {id: e.id || e.className, top: b.top, bottom: b.bottom, left: b.left, right: b.right}; };
+var parts = [].map.call(document.querySelectorAll('#summary, .decision, #decisions, #happened, #outlook'), r);
+var out = {width: innerWidth, scroll: document.documentElement.scrollWidth, parts: parts};
+var pre = parent.document.createElement('pre'); pre.id = 'layout';
+pre.textContent = JSON.stringify(out); parent.document.body.appendChild(pre);
+</script>"""
+page = page.replace("</body>", probe + "</body>")
+open(sys.argv[3], "w", encoding="utf-8").write(
+    '<!DOCTYPE html><html><body style="margin:0"><iframe style="border:0;width:%spx;'
+    'height:1000px" srcdoc="%s"></iframe></body></html>' % (width, html.escape(page, quote=True)))
+PY
+}
+check_layout () {   # $1 width, $2 the dumped DOM; prints what is wrong
+    python3 - "$1" "$2" <<'PY'
+import json, re, sys
+width = int(sys.argv[1])
+dom = open(sys.argv[2], encoding="utf-8").read()
+m = re.search(r'<pre id="layout">(.*?)</pre>', dom, re.S)
+assert m, "no layout in the page"
+import html
+out = json.loads(html.unescape(m.group(1)))
+parts = out["parts"]
+assert out["width"] == width, out["width"]
+assert out["scroll"] <= width, "wider than the screen: %s" % out["scroll"]
+ids = [p["id"] for p in parts]
+assert ids[0] == "summary" and ids[1] == "decisions" and ids[-2:] == ["happened", "outlook"], ids
+decisions = [p for p in parts if p["id"] == "decision"]
+assert len(decisions) == 4, ids
+tops = [p["top"] for p in parts]
+assert tops == sorted(tops), "not in order: %s" % tops
+if width >= 1000:
+    for p in parts[:1] + decisions:
+        assert p["bottom"] <= 1000, "below the fold: %s" % p
+else:
+    # One column: every part starts at one left edge and fits the width.
+    lefts = {round(p["left"]) for p in parts if p["id"] != "summary"}
+    assert len(lefts) <= 2, lefts
+    for p in parts:
+        assert p["right"] <= width, p
+PY
+}
+for width in 1000 400; do
+    layout_page "$width" "$TMP/frame-$width.html"
+    check_true "Chromium renders a screenshot $width pixels wide" chromium_run \
+        --window-size=1000,1000 --screenshot="$TMP/digest-$width.png" "file://$TMP/frame-$width.html"
+    check "Chromium lays the page out $width pixels wide" 0 chromium_run \
+        --window-size=1000,1000 --dump-dom "file://$TMP/frame-$width.html"
+    cp "$OUT" "$TMP/dom-$width.html"
+    check_true "at $width pixels the summary, then each decision, in one column" \
+        check_layout "$width" "$TMP/dom-$width.html"
+done
+if [ -n "${DIGEST_SCREENSHOTS:-}" ]; then
+    cp "$TMP"/digest-*.png "$DIGEST_SCREENSHOTS"/
+fi
 check_true "the screenshot is a PNG" python3 -c '
 import sys
 d = open(sys.argv[1], "rb").read()
 assert d[:8] == b"\x89PNG\r\n\x1a\n" and len(d) > 10000, len(d)
-' "$TMP/digest.png"
+' "$TMP/digest-1000.png"
 check "Chromium reads the page" 0 chromium_run --dump-dom "file://$TMP/digest.html"
-for id in arrived filed errors quarantine failures answers upcoming overdue candidates \
-    overlaps stale silent; do
-    check_out "the rendered page has the section $id" "<h2 id=\"$id\">"
+for id in summary decisions happened outlook; do
+    check_out "the rendered page has the part $id" "id=\"$id\""
 done
 if command -v pdftotext >/dev/null; then
     check_true "Chromium prints it to PDF" chromium_run --no-pdf-header-footer \
         --print-to-pdf="$TMP/digest.pdf" "file://$TMP/digest.html"
     pdftotext "$TMP/digest.pdf" "$TMP/digest.txt"
-    for title in "What arrived" "Filed, updated or withdrawn" "Answered with errors" \
-        "Quarantine waiting for a decision" "Sends that failed and contact points that bounce" \
-        "Meeting and visit answers" "Meetings and visits in the next 30 days" \
-        "Visit information overdue" "Candidate offers: pairs with a request" \
-        "Overlapping offers: pairs with an offer" "Requests with no change and no result report" \
+    for title in "Needs you" "What happened on 2026-11-29" "Ahead" \
+        "Meetings in the next 30 days" "Visit information overdue" \
         "Entities that have sent nothing"; do
         check_true "the rendered text shows $title" grep -q "$title" "$TMP/digest.txt"
     done

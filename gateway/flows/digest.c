@@ -8,6 +8,7 @@
 #include "gateway/store/db.h"
 #include "gateway/flows/digest.h"
 #include "gateway/store/match.h"
+#include "parsers/form.h"
 #include "gateway/flows/outbox.h"
 #include "gateway/mail/compose.h"
 #include "gateway/base/template.h"
@@ -15,8 +16,13 @@
 
 /* The longest value a cell shows, in characters. */
 #define CELL_MAX 60
-/* Days ahead that "the next 30 days" covers. */
+/* The longest list of names (of entities) shown, in characters. */
+#define NAMES_MAX 200
+/* The longest title (the first line of a record or message) shown. */
+#define TITLE_MAX 48
+/* Days ahead that "the next 30 days" covers, and "this week". */
 #define DIGEST_AHEAD_DAYS 30
+#define DIGEST_WEEK_DAYS 7
 /* A meeting keeps its start as a wall time of its zone (most often the
  * gateway's): the digest compares it with wall times of the gateway's zone. */
 #define WALL_TIME "%Y-%m-%dT%H:%M:%S"
@@ -31,118 +37,104 @@ typedef struct {
   char *horizon;      /* :horizon, its first moment, UTC */
   char *until_local;  /* :until_local, :until as a wall time in the gateway's zone */
   char *horizon_local; /* :horizon_local, :horizon as a wall time in the gateway's zone */
+  char *week_local;   /* :week_local, DIGEST_WEEK_DAYS after :until_local */
   char *stale;        /* :stale, no change since then makes a request stale, UTC */
   char *silent;       /* :silent, nothing sent since then makes an entity silent, UTC */
+  char *pair_requests; /* :pair_requests, the requests of the day's candidates (JSON) */
+  char *pair_offers;  /* :pair_offers, the first offers of the day's overlaps (JSON) */
   gint64 limit;       /* :limit, one more than the items shown */
 } Bounds;
 
 /* A list column as its items separated by spaces. */
-#define JOINED(col) \
-  "(SELECT group_concat(value, ' ') FROM json_each(CASE WHEN json_valid(" col ")" \
-  " THEN " col " ELSE json_array(" col ") END))"
+#define JSON_LIST(col) \
+  "json_each (CASE WHEN json_valid (" col ") THEN " col " ELSE json_array (" col ") END)"
+/* The names of the entities of a list column, separated by commas. */
+#define NAMES(col) \
+  "(SELECT group_concat (coalesce (e.name, j.value), ', ') FROM " JSON_LIST (col) " j" \
+  " LEFT JOIN entities e ON e.code = j.value)"
+/* The name of the entity of a code column, or the code. */
+#define NAME(col) "coalesce ((SELECT e.name FROM entities e WHERE e.code = " col "), " col ")"
+/* The contact point an address column is, its name and its entity's. */
+#define PERSON(col) \
+  "(SELECT c.name FROM contacts c WHERE lower (c.email) = lower (" col ")" \
+  " ORDER BY c.state, c.id LIMIT 1) AS person," \
+  " (SELECT " NAME ("c.entity") " FROM contacts c WHERE lower (c.email) = lower (" col ")" \
+  " ORDER BY c.state, c.id LIMIT 1) AS org"
 #define OF_THE_DAY "s.received >= :since AND s.received < :until"
+#define UTC_MINUTE(col) "replace (substr (" col ", 1, 16), 'T', ' ')"
 
-/* One table of the digest: the rows of sql, or of a match.c function.
- * Columns named command... are commands to run, the others its cells. */
+/* A list of the digest read with SQL.  Each column is a value of an item
+ * by its name: command... are commands to run, title... the first line of
+ * a text, is_... flags, names... lists of names, the others short values. */
 typedef struct {
-  const char *section;     /* the template's name of the heading */
-  const char *table;       /* the template's name of the table */
+  const char *key;    /* the template's name of the list (or, for decisions, of the flag) */
   const char *sql;
-  GPtrArray *(*match) (sqlite3 *, const char *, const MatchWindow *, guint, GError **);
-  const char *more;        /* the command that lists every row */
-} DigestQuery;
+  const char *more;   /* the command that lists every row */
+} DigestList;
 
-/* "arrived" finds who sent a message with lower(), SQLite's ASCII-only
- * lower case, through the index contacts_email: a look-alike never matches
- * (docs/submissions.md section 6), and a sender whose IDNA domain is in the
- * other form than the contact's shows as its address.  "silent" compares
- * with address() against the day's senders, gathered once. */
-static const DigestQuery queries[] = {
-  { "arrived", "arrived",
-    "SELECT s.reference, coalesce ((SELECT group_concat (DISTINCT c.entity) FROM contacts c"
-    " WHERE lower (c.email) = lower (s.from_addr)), s.from_addr) AS who,"
-    " coalesce ((SELECT group_concat (register || ' ' || n, ', ') FROM (SELECT register,"
-    " count(*) AS n FROM submission_records WHERE submission_id = s.id AND register IS NOT NULL"
-    " GROUP BY register)), s.class) AS forms, s.outcome, s.authentication"
-    " FROM submissions s WHERE " OF_THE_DAY " ORDER BY who, forms, s.id LIMIT :limit",
-    NULL, "ctcgw list submissions" },
-  { "filed", "filed",
-    "SELECT r.reference, r.how, coalesce ((SELECT group_concat (value, ', ')"
-    " FROM json_each (r.changed)), ''), s.reference"
-    " FROM submissions s JOIN submission_records r ON r.submission_id = s.id"
-    " WHERE " OF_THE_DAY " AND r.how IN ('new', 'updated', 'withdrawn')"
-    " ORDER BY r.register, r.reference LIMIT :limit",
-    NULL, "ctcgw list submissions" },
-  { "errors", "errors",
-    "SELECT s.reference, s.from_addr, (SELECT count(*) FROM submission_records r"
-    " WHERE r.submission_id = s.id AND r.how = 'refused'), 'ctcgw show ' || s.reference AS command"
+/* What waits for staff, each with what settles it.  No LIMIT: every row
+ * is counted for the summary line; "arrived" finds who sent a message with
+ * lower(), SQLite's ASCII-only lower case, through the index contacts_email
+ * (a look-alike never matches, docs/submissions.md section 6). */
+static const DigestList decisions[] = {
+  { "is_quarantine",
+    "SELECT q.id AS id, " UTC_MINUTE ("s.received") " AS received, s.from_addr AS email, "
+    PERSON ("s.from_addr") ", s.subject AS title, q.reason AS why,"
+    " 'ctcgw quarantine show ' || q.id AS command, 'ctcgw quarantine approve ' || q.id AS command2,"
+    " 'ctcgw quarantine reject ' || q.id AS command3"
+    " FROM quarantine q JOIN submissions s ON s.id = q.submission_id"
+    " WHERE q.state = 'waiting' ORDER BY q.id",
+    "ctcgw quarantine list" },
+  { "is_errors",
+    "SELECT s.reference AS reference, s.from_addr AS email, " PERSON ("s.from_addr") ","
+    " s.subject AS title, (SELECT count(*) FROM submission_records r WHERE r.submission_id = s.id"
+    " AND r.how = 'refused') AS refused, s.outcome = 'rejected' AS is_rejected,"
+    " (SELECT CASE WHEN json_valid (r.problems) THEN json_extract (r.problems, '$[0]')"
+    " ELSE r.problems END FROM submission_records r WHERE r.submission_id = s.id"
+    " AND r.how = 'refused' ORDER BY r.id LIMIT 1) AS why,"
+    " 'ctcgw show ' || s.reference AS command"
     " FROM submissions s WHERE " OF_THE_DAY " AND (s.outcome = 'rejected' OR EXISTS"
     " (SELECT 1 FROM submission_records r WHERE r.submission_id = s.id AND r.how = 'refused'))"
-    " ORDER BY s.id LIMIT :limit",
-    NULL, "ctcgw list submissions" },
-  { "quarantine", "quarantine",
-    "SELECT q.id, replace (substr (s.received, 1, 16), 'T', ' '), s.from_addr, s.subject, q.reason,"
-    " 'ctcgw quarantine approve ' || q.id AS command, 'ctcgw quarantine reject ' || q.id AS command2"
-    " FROM quarantine q JOIN submissions s ON s.id = q.submission_id"
-    " WHERE q.state = 'waiting' ORDER BY q.id LIMIT :limit",
-    NULL, "ctcgw quarantine list" },
-  /* Submissions held for their sender's confirmation (ctcgw(8),
-   * AUTHENTICATION; schema/012-pending.sql): expired against the clock, as
-   * show SUB-... says; the entity is that of the contact point asked. */
-  { "confirmations", "confirmations",
-    "SELECT s.reference, CASE WHEN k.expires <= strftime ('%Y-%m-%dT%H:%M:%SZ', 'now')"
-    " THEN 'expired' ELSE 'pending' END, k.address, coalesce ((SELECT group_concat"
-    " (DISTINCT c.entity) FROM contacts c WHERE lower (c.email) = lower (k.address)), ''),"
-    " replace (substr (k.created, 1, 16), 'T', ' '), replace (substr (k.expires, 1, 16), 'T', ' '),"
-    " 'ctcgw show ' || s.reference AS command"
-    " FROM confirmations k JOIN submissions s ON s.id = k.submission_id"
-    " WHERE k.state = 'pending' ORDER BY k.expires, k.id LIMIT :limit",
-    NULL, "ctcgw list submissions" },
-  { "failures", "failed_sends",
-    "SELECT o.id, o.recipient, o.kind, coalesce (o.last_error, ''),"
-    " 'ctcgw outbox retry ' || o.id AS command"
-    " FROM outbox o WHERE o.state = 'failed' ORDER BY o.id LIMIT :limit",
-    NULL, "ctcgw outbox list --state failed" },
-  { "failures", "bouncing",
-    "SELECT c.reference, c.entity, c.email, c.bounces, 'ctcgw show ' || c.reference AS command"
-    " FROM contacts c WHERE c.status = 'bouncing' AND c.state = 'active' ORDER BY c.id"
-    " LIMIT :limit",
-    NULL, "ctcgw list contacts" },
-  { "answers", "answered",
-    "SELECT m.reference, coalesce (a.entity, ''), a.email, lower (a.partstat)"
-    " FROM attendance a JOIN meetings m ON m.id = a.meeting_id"
-    " WHERE a.updated >= :since AND a.updated < :until AND upper (a.partstat) != 'NEEDS-ACTION'"
-    " ORDER BY m.reference, a.email LIMIT :limit",
-    NULL, "ctcgw list attendance" },
-  { "answers", "unanswered",
-    "SELECT m.reference, replace (substr (m.start, 1, 16), 'T', ' '), coalesce (a.entity, ''),"
-    " a.email FROM meetings m JOIN attendance a ON a.meeting_id = m.id"
-    " WHERE m.start >= :until_local AND m.start < :horizon_local AND m.state = 'active'"
-    " AND lower (m.status) != 'cancelled' AND upper (a.partstat) = 'NEEDS-ACTION'"
-    " ORDER BY m.start, m.reference, a.email LIMIT :limit",
-    NULL, "ctcgw list attendance" },
-  { "upcoming", "meetings",
-    "SELECT m.reference, replace (substr (m.start, 1, 16), 'T', ' '), m.title,"
-    " coalesce (m.location, '') FROM meetings m"
+    " ORDER BY s.id",
+    "ctcgw list submissions" },
+  { "is_failed",
+    "SELECT o.id AS id, o.recipient AS email, " PERSON ("o.recipient") ", o.kind AS kind,"
+    " coalesce ((SELECT subject FROM circulars WHERE id = o.circular_id),"
+    " (SELECT subject FROM submissions WHERE id = o.submission_id)) AS title,"
+    " o.last_error AS why, 'ctcgw outbox retry ' || o.id AS command"
+    " FROM outbox o WHERE o.state = 'failed' ORDER BY o.id",
+    "ctcgw outbox list --state failed" },
+  { "is_bouncing",
+    "SELECT c.reference AS reference, c.name AS person, " NAME ("c.entity") " AS org,"
+    " c.email AS email, c.title AS title, c.bounces AS bounces,"
+    " 'ctcgw show ' || c.reference AS command"
+    " FROM contacts c WHERE c.status = 'bouncing' AND c.state = 'active' ORDER BY c.id",
+    "ctcgw list contacts" },
+};
+
+/* What is ahead, and who is late. */
+static const DigestList outlook[] = {
+  { "meetings",
+    "SELECT m.reference AS reference, " UTC_MINUTE ("m.start") " AS start, m.title AS title,"
+    " m.location AS place FROM meetings m"
     " WHERE m.start >= :until_local AND m.start < :horizon_local AND m.state = 'active'"
     " AND m.kind = 'meeting'"   /* a visit's invitation: listed with the visits */
     " AND lower (m.status) != 'cancelled' ORDER BY m.start, m.reference LIMIT :limit",
-    NULL, "ctcgw list meetings" },
-  { "upcoming", "visits",
-    "SELECT v.reference, v.state_code, v.start_date, coalesce (v.end_date, ''),"
-    " coalesce (" JOINED ("v.organizations") ", '') FROM visits v"
+    "ctcgw list meetings" },
+  { "visits",
+    "SELECT v.reference AS reference, " NAME ("v.state_code") " AS org, v.start_date AS start,"
+    " v.end_date AS end, " NAMES ("v.organizations") " AS names FROM visits v"
     " WHERE v.start_date >= :next_day AND v.start_date < :horizon_day AND v.state = 'active'"
     " AND lower (v.status) NOT IN ('cancelled', 'completed')"
     " ORDER BY v.start_date, v.reference LIMIT :limit",
-    NULL, "ctcgw list visits" },
+    "ctcgw list visits" },
   /* Information requested (visit request-info) whose due date has passed,
    * by the organizations of a visit not over yet that sent none; a later
    * request for the same visit moves its due date. */
-  { "overdue", "overdue",
-    "SELECT v.reference, v.state_code, r.due, o.value FROM visit_requests r"
-    " JOIN visits v ON v.id = r.visit_id,"
-    " json_each (CASE WHEN json_valid (v.organizations) THEN v.organizations"
-    " ELSE json_array (v.organizations) END) o"
+  { "overdue",
+    "SELECT v.reference AS reference, " NAME ("v.state_code") " AS state, r.due AS due,"
+    " " NAME ("o.value") " AS org FROM visit_requests r JOIN visits v ON v.id = r.visit_id,"
+    " " JSON_LIST ("v.organizations") " o"
     " WHERE r.due < :day AND coalesce (v.end_date, v.start_date) >= :day"
     " AND NOT EXISTS (SELECT 1 FROM visit_requests later WHERE later.visit_id = r.visit_id"
     " AND (later.due > r.due OR (later.due = r.due AND later.id > r.id)))"
@@ -151,26 +143,104 @@ static const DigestQuery queries[] = {
     " AND NOT EXISTS (SELECT 1 FROM visit_information i WHERE i.visit = v.reference"
     " AND i.entity = o.value COLLATE NOCASE AND i.state = 'active')"
     " ORDER BY r.due, v.reference, o.value LIMIT :limit",
-    NULL, "ctcgw list visits" },
-  { "candidates", "candidates", NULL, match_candidates, "ctcgw list requests --candidates" },
-  { "overlaps", "overlaps", NULL, match_overlaps, "ctcgw list offers --overlaps" },
-  { "stale", "stale",
-    "SELECT r.reference, r.state_code, substr (r.updated, 1, 10), r.priority,"
+    "ctcgw list visits" },
+  { "unanswered",
+    "SELECT m.reference AS reference, " UTC_MINUTE ("m.start") " AS start, m.title AS title,"
+    " coalesce (a.name, '') AS person, " NAME ("a.entity") " AS org, a.email AS email"
+    " FROM meetings m JOIN attendance a ON a.meeting_id = m.id"
+    " WHERE m.start >= :until_local AND m.start < :horizon_local AND m.state = 'active'"
+    " AND lower (m.status) != 'cancelled' AND upper (a.partstat) = 'NEEDS-ACTION'"
+    " ORDER BY m.start, m.reference, a.email LIMIT :limit",
+    "ctcgw list attendance" },
+  /* Submissions held for their sender's confirmation (ctcgw(8),
+   * AUTHENTICATION; schema/012-pending.sql): expired against the clock, as
+   * show SUB-... says; the entity is that of the contact point asked. */
+  { "confirmations",
+    "SELECT s.reference AS reference, k.expires <= strftime ('%Y-%m-%dT%H:%M:%SZ', 'now')"
+    " AS is_expired, k.address AS email, " PERSON ("k.address") ", s.subject AS title,"
+    " " UTC_MINUTE ("k.created") " AS asked, " UTC_MINUTE ("k.expires") " AS expires,"
+    " 'ctcgw show ' || s.reference AS command"
+    " FROM confirmations k JOIN submissions s ON s.id = k.submission_id"
+    " WHERE k.state = 'pending' ORDER BY k.expires, k.id LIMIT :limit",
+    "ctcgw list submissions" },
+  { "stale",
+    "SELECT r.reference AS reference, " NAME ("r.state_code") " AS org,"
+    " r.description AS title, substr (r.updated, 1, 10) AS updated, r.priority AS priority,"
     " 'ctcgw show ' || r.reference AS command FROM requests r"
     " WHERE r.state = 'active' AND r.updated < :stale AND NOT EXISTS (SELECT 1 FROM results x"
     " WHERE x.target = r.reference AND x.created >= :stale)"
     " ORDER BY r.updated, r.id LIMIT :limit",
-    NULL, "ctcgw list requests" },
-  { "silent", "silent",
-    "SELECT e.code, e.name FROM entities e WHERE e.active = 1"
-    " AND EXISTS (SELECT 1 FROM contacts c WHERE c.entity = e.code AND c.state = 'active'"
-    " AND c.status = 'active')"
-    " AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.entity = e.code"
-    " AND c.address_key IN (SELECT address (s.from_addr) FROM submissions s"
+    "ctcgw list requests" },
+  /* Silent: nothing sent since :silent, and a contact point for longer
+   * than that (the silence counts from the first one entered). */
+  { "silent",
+    "SELECT e.name AS org, e.code AS code, substr (min (c.created), 1, 10) AS since"
+    " FROM entities e JOIN contacts c ON c.entity = e.code WHERE e.active = 1"
+    " AND EXISTS (SELECT 1 FROM contacts a WHERE a.entity = e.code AND a.state = 'active'"
+    " AND a.status = 'active')"
+    " AND NOT EXISTS (SELECT 1 FROM contacts a WHERE a.entity = e.code"
+    " AND a.address_key IN (SELECT address (s.from_addr) FROM submissions s"
     " WHERE s.received >= :silent))"
-    " ORDER BY e.code LIMIT :limit",
-    NULL, "ctcgw list entities" },
+    " GROUP BY e.code HAVING min (c.created) < :silent"
+    " ORDER BY e.name LIMIT :limit",
+    "ctcgw list entities" },
 };
+
+/* What happened on the day: the records filed, updated or withdrawn (a
+ * visit-information or visit-consent record is logged under its visit's
+ * reference), the meeting answers received, and the records of the
+ * candidate and overlapping pairs of the day (:pair_...) that were not
+ * filed; each with its entity's name and its title or first line. */
+static const char happened_sql[] =
+  "WITH filed AS (SELECT r.register AS register, r.reference AS reference, r.how AS how,"
+  "  (SELECT group_concat (value, ', ') FROM json_each (r.changed)) AS changed,"
+  "  r.submission_id AS submission_id, NULL AS code, NULL AS title, NULL AS person"
+  "  FROM submissions s JOIN submission_records r ON r.submission_id = s.id"
+  "  WHERE " OF_THE_DAY " AND r.how IN ('new', 'updated', 'withdrawn')),"
+  " day AS (SELECT * FROM filed"
+  "  UNION ALL SELECT 'requests', p.value, NULL, NULL, NULL, NULL, NULL, NULL"
+  "  FROM (SELECT DISTINCT value FROM json_each (:pair_requests)) p"
+  "  WHERE NOT EXISTS (SELECT 1 FROM filed f WHERE f.reference = p.value)"
+  "  UNION ALL SELECT 'offers', p.value, NULL, NULL, NULL, NULL, NULL, NULL"
+  "  FROM (SELECT DISTINCT value FROM json_each (:pair_offers)) p"
+  "  WHERE NOT EXISTS (SELECT 1 FROM filed f WHERE f.reference = p.value)"
+  "  UNION ALL SELECT 'attendance', m.reference, lower (a.partstat), NULL, NULL, a.entity,"
+  "  m.title, coalesce (a.name, a.email) FROM attendance a JOIN meetings m ON m.id = a.meeting_id"
+  "  WHERE a.updated >= :since AND a.updated < :until"
+  "  AND upper (a.partstat) != 'NEEDS-ACTION'),"
+  " rows AS (SELECT d.*, coalesce (d.code, CASE d.register"
+  "  WHEN 'requests' THEN (SELECT state_code FROM requests WHERE reference = d.reference)"
+  "  WHEN 'contacts' THEN (SELECT entity FROM contacts WHERE reference = d.reference)"
+  "  WHEN 'results' THEN (SELECT reporter FROM results WHERE reference = d.reference)"
+  "  WHEN 'sources' THEN (SELECT provider FROM sources WHERE reference = d.reference)"
+  "  WHEN 'standards' THEN (SELECT issuer FROM standards WHERE reference = d.reference)"
+  "  WHEN 'inventory' THEN (SELECT entity FROM inventory WHERE reference = d.reference)"
+  "  WHEN 'visit_information' THEN (SELECT entity FROM visit_information"
+  "   WHERE visit = d.reference AND submission_id = d.submission_id ORDER BY id DESC LIMIT 1)"
+  "  WHEN 'visit_consents' THEN (SELECT state_code FROM visits WHERE reference = d.reference)"
+  "  END) AS entity_code, coalesce (d.title, CASE d.register"
+  "  WHEN 'offers' THEN (SELECT title FROM offers WHERE reference = d.reference)"
+  "  WHEN 'requests' THEN (SELECT description FROM requests WHERE reference = d.reference)"
+  "  WHEN 'contacts' THEN (SELECT name FROM contacts WHERE reference = d.reference)"
+  "  WHEN 'results' THEN (SELECT results FROM results WHERE reference = d.reference)"
+  "  WHEN 'sources' THEN (SELECT title FROM sources WHERE reference = d.reference)"
+  "  WHEN 'standards' THEN (SELECT title FROM standards WHERE reference = d.reference)"
+  "  WHEN 'inventory' THEN (SELECT title FROM inventory WHERE reference = d.reference)"
+  "  WHEN 'visit_information' THEN (SELECT information FROM visit_information"
+  "   WHERE visit = d.reference AND submission_id = d.submission_id ORDER BY id DESC LIMIT 1)"
+  "  END) AS title_text FROM day d)"
+  " SELECT r.register AS kind, r.reference AS reference, coalesce (r.how, '') AS how,"
+  "  r.changed AS changed, r.title_text AS title, r.person AS person, CASE WHEN r.register = 'offers' THEN (SELECT " NAMES ("o.providers")
+  "  FROM offers o WHERE o.reference = r.reference) ELSE " NAME ("r.entity_code") " END AS org,"
+  "  CASE WHEN r.register = 'results' THEN (SELECT target FROM results"
+  "  WHERE reference = r.reference) END AS target,"
+  "  CASE WHEN r.register IN ('visit_information', 'visit_consents') THEN (SELECT "
+  NAME ("v.state_code") " FROM visits v WHERE v.reference = r.reference) END AS visited,"
+  "  CASE WHEN r.register = 'visit_consents' THEN (SELECT consent FROM visit_consents"
+  "  WHERE visit = r.reference AND submission_id = r.submission_id ORDER BY id DESC LIMIT 1)"
+  "  END AS consent"
+  " FROM rows r ORDER BY org IS NULL, org COLLATE NOCASE, r.register, r.reference, r.how"
+  " LIMIT :limit";
 
 void
 digest_free (Digest *digest)
@@ -195,8 +265,11 @@ bounds_clear (Bounds *b)
   g_free (b->horizon);
   g_free (b->until_local);
   g_free (b->horizon_local);
+  g_free (b->week_local);
   g_free (b->stale);
   g_free (b->silent);
+  g_free (b->pair_requests);
+  g_free (b->pair_offers);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Bounds, bounds_clear)
 
@@ -227,6 +300,7 @@ bounds_init (Bounds *b, const Config *config, const char *day)
   g_autoptr (GDateTime) start = g_date_time_new (config->zone, y, m, d, 0, 0, 0);
   g_autoptr (GDateTime) end = g_date_time_add_days (start, 1);
   g_autoptr (GDateTime) horizon = g_date_time_add_days (end, DIGEST_AHEAD_DAYS);
+  g_autoptr (GDateTime) week = g_date_time_add_days (end, DIGEST_WEEK_DAYS);
   g_autoptr (GDateTime) stale = g_date_time_add_months (end, -(gint) config->digest_stale_months);
   g_autoptr (GDateTime) silent = g_date_time_add_months (end, -(gint) config->digest_silent_months);
 
@@ -238,8 +312,11 @@ bounds_init (Bounds *b, const Config *config, const char *day)
   b->horizon = db_time_text (horizon);
   b->until_local = g_date_time_format (end, WALL_TIME);
   b->horizon_local = g_date_time_format (horizon, WALL_TIME);
+  b->week_local = g_date_time_format (week, WALL_TIME);
   b->stale = db_time_text (stale);
   b->silent = db_time_text (silent);
+  b->pair_requests = g_strdup ("[]");
+  b->pair_offers = g_strdup ("[]");
   b->limit = (gint64) config->digest_items + 1;
 }
 
@@ -262,22 +339,25 @@ bind_bounds (sqlite3_stmt *stmt, const Bounds *b)
   bind_named (stmt, ":horizon", b->horizon);
   bind_named (stmt, ":until_local", b->until_local);
   bind_named (stmt, ":horizon_local", b->horizon_local);
+  bind_named (stmt, ":week_local", b->week_local);
   bind_named (stmt, ":stale", b->stale);
   bind_named (stmt, ":silent", b->silent);
+  bind_named (stmt, ":pair_requests", b->pair_requests);
+  bind_named (stmt, ":pair_offers", b->pair_offers);
   int i = sqlite3_bind_parameter_index (stmt, ":limit");
   if (i > 0)
     sqlite3_bind_int64 (stmt, i, b->limit);
 }
 
 /* A value from a register or a message as one short line: no control
- * characters, at most CELL_MAX characters. */
+ * characters, at most max characters, then an ellipsis. */
 static char *
-cell_text (const char *value)
+short_text (const char *value, guint max)
 {
   g_autofree char *valid = g_utf8_make_valid (value != NULL ? value : "", -1);
   GString *s = g_string_new (NULL);
   const char *p = valid;
-  for (guint n = 0; *p != '\0' && n < CELL_MAX; p = g_utf8_next_char (p), n++)
+  for (guint n = 0; *p != '\0' && n < max; p = g_utf8_next_char (p), n++)
     {
       gunichar c = g_utf8_get_char (p);
       if (g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029)
@@ -289,126 +369,389 @@ cell_text (const char *value)
   return g_string_free (s, FALSE);
 }
 
-/* The table object of q in data, made with its heading on first use. */
-static TplData *
-table_for (TplData *data, GHashTable *tables, const DigestQuery *q)
+/* The first line of a text that is not blank, shortened to TITLE_MAX. */
+static char *
+title_text (const char *value)
 {
-  TplData *table = g_hash_table_lookup (tables, q->table);
-  if (table != NULL)
-    return table;
-  TplData *section = g_hash_table_lookup (tables, q->section);
-  if (section == NULL)
+  g_auto (GStrv) lines = g_strsplit (value != NULL ? value : "", "\n", -1);
+  for (char **l = lines; *l != NULL; l++)
     {
-      section = tpl_add (data, q->section);
-      g_hash_table_insert (tables, (gpointer) q->section, section);
+      g_autofree char *line = g_strstrip (g_strdup (*l));
+      if (*line != '\0')
+        return short_text (line, TITLE_MAX);
     }
-  table = tpl_add (section, q->table);
-  g_hash_table_insert (tables, (gpointer) q->table, table);
-  return table;
+  return g_strdup ("");
 }
 
-/* Adds one item: its cells, their line for the text ("-" for an empty
- * cell), its commands. */
-static void
-add_item (TplData *table, const char *const *cells, guint n_cells,
-          const char *const *commands, guint n_commands)
-{
-  TplData *item = tpl_add (table, "items");
-  g_autoptr (GString) line = g_string_new (NULL);
-  for (guint i = 0; i < n_cells; i++)
-    {
-      g_autofree char *text = cell_text (cells[i]);
-      tpl_set (tpl_add (item, "cells"), "cell", text);
-      /* An empty cell still holds its place in the line. */
-      g_string_append_printf (line, "%s%s", i > 0 ? "  " : "", *text != '\0' ? text : "-");
-    }
-  tpl_set (item, "line", line->str);
-  for (guint i = 0; i < n_commands; i++)
-    tpl_set (tpl_add (item, "commands"), "command", commands[i]);
-}
-
-/* What the tables of one digest are read with and into. */
+/* What the lists of one digest are read with and into. */
 typedef struct {
   sqlite3 *db;
   const Bounds *b;
   TplData *data;
-  GHashTable *tables;   /* table name -> its TplData in data */
 } Collecting;
 
-/* Adds the rows of q's SQL; *rows counts them. */
-static gboolean
-add_sql_rows (const Collecting *c, const DigestQuery *q, gint64 *rows, GError **error)
+/* Sets the columns of the row of stmt into item by their names (see
+ * DigestList; names... are lists of names, shown longer); an empty value is set empty, so that a name is never looked
+ * up in an enclosing object. */
+static void
+set_row (TplData *item, sqlite3_stmt *stmt)
 {
-  sqlite3 *db = c->db;
-  const Bounds *b = c->b;
-  g_autoptr (sqlite3_stmt) stmt = db_prepare (db, q->sql, error);
+  for (int i = 0; i < sqlite3_column_count (stmt); i++)
+    {
+      const char *name = sqlite3_column_name (stmt, i);
+      const char *value = (const char *) sqlite3_column_text (stmt, i);
+      if (g_str_has_prefix (name, "command"))
+        {
+          if (value != NULL)
+            tpl_set (tpl_add (item, "commands"), "command", value);
+        }
+      else if (g_str_has_prefix (name, "is_"))
+        tpl_set_bool (item, name, sqlite3_column_int (stmt, i) != 0);
+      else
+        {
+          g_autofree char *text = g_str_has_prefix (name, "title") ? title_text (value)
+                                  : short_text (value, g_str_has_prefix (name, "names")
+                                                       ? NAMES_MAX : CELL_MAX);
+          tpl_set (item, name, text);
+        }
+    }
+}
+
+/* Adds the rows of sql as items of the list key of parent (each flagged
+ * flag, when not NULL), at most limit - 1 of them; *rows counts every row
+ * the statement gives. */
+static gboolean
+add_rows (const Collecting *c, const char *sql, TplData *parent, const char *key,
+          const char *flag, gint64 *rows, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = db_prepare (c->db, sql, error);
   int rc;
   if (stmt == NULL)
     return FALSE;
-  bind_bounds (stmt, b);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW && ++*rows < b->limit)
-    {
-      const char *cells[16], *commands[4];
-      guint n_cells = 0, n_commands = 0;
-      for (int i = 0; i < sqlite3_column_count (stmt); i++)
-        {
-          const char *value = (const char *) sqlite3_column_text (stmt, i);
-          if (g_str_has_prefix (sqlite3_column_name (stmt, i), "command"))
-            {
-              if (n_commands < G_N_ELEMENTS (commands))
-                commands[n_commands++] = value;
-            }
-          else if (n_cells < G_N_ELEMENTS (cells))
-            cells[n_cells++] = value;
-        }
-      add_item (table_for (c->data, c->tables, q), cells, n_cells, commands, n_commands);
-    }
-  if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+  bind_bounds (stmt, c->b);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    if (++*rows < c->b->limit)
+      {
+        TplData *item = tpl_add (parent, key);
+        set_row (item, stmt);
+        if (flag != NULL)
+          tpl_set_bool (item, flag, TRUE);
+      }
+  if (rc == SQLITE_DONE)
     return TRUE;
-  db_set_error (db, error, "reading the digest");
+  db_set_error (c->db, error, "reading the digest");
   return FALSE;
 }
 
-/* Adds the pairs of q's match function that came up on the day. */
+/* One number of the summary line. */
 static gboolean
-add_match_rows (const Collecting *c, const DigestQuery *q, gint64 *rows, GError **error)
+count_of (const Collecting *c, const char *sql, gint64 *n, GError **error)
 {
-  const Bounds *b = c->b;
-  MatchWindow window = { b->since, b->until };
-  g_autoptr (GPtrArray) pairs = q->match (c->db, b->day, &window, (guint) b->limit, error);
-  if (pairs == NULL)
+  g_autoptr (sqlite3_stmt) stmt = db_prepare (c->db, sql, error);
+  if (stmt == NULL)
     return FALSE;
-  for (guint i = 0; i < pairs->len && ++*rows < b->limit; i++)
+  bind_bounds (stmt, c->b);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
     {
-      const MatchPair *p = pairs->pdata[i];
-      const char *cells[] = { p->first, p->first_who, p->second, p->second_who, p->areas };
-      g_autofree char *show = g_strdup_printf ("ctcgw show %s", p->second);
-      const char *commands[] = { show };
-      add_item (table_for (c->data, c->tables, q), cells, G_N_ELEMENTS (cells), commands, 1);
+      db_set_error (c->db, error, "reading the digest");
+      return FALSE;
+    }
+  *n = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+/* Sets a count and whether it is one, for the template's plurals. */
+static void
+set_count (TplData *obj, const char *key, gint64 n)
+{
+  g_autofree char *one = g_strconcat (key, "_one", NULL);
+  tpl_set_printf (obj, key, "%" G_GINT64_FORMAT, n);
+  tpl_set_bool (obj, one, n == 1);
+}
+
+/* The decisions, and their counts by kind in the summary. */
+static gboolean
+add_decisions (const Collecting *c, TplData *summary, gint64 *waiting, GError **error)
+{
+  TplData *section = tpl_add (c->data, "decisions");
+  *waiting = 0;
+  for (gsize i = 0; i < G_N_ELEMENTS (decisions); i++)
+    {
+      gint64 rows = 0;
+      if (!add_rows (c, decisions[i].sql, section, "items", decisions[i].key, &rows, error))
+        return FALSE;
+      if (rows >= c->b->limit)
+        tpl_set (tpl_add (section, "more"), "command", decisions[i].more);
+      if (rows == 0)
+        continue;
+      TplData *kind = tpl_add (summary, "kinds");
+      tpl_set_bool (kind, decisions[i].key, TRUE);
+      tpl_set_bool (kind, "first", *waiting == 0);
+      set_count (kind, "n", rows);
+      *waiting += rows;
     }
   return TRUE;
 }
 
-/* Reads every table into data; *empty when none has a row. */
+/* The outlook: each list an object of its own, there even when empty;
+ * *total counts their rows. */
 static gboolean
-collect (sqlite3 *db, const Bounds *b, TplData *data, gboolean *empty, GError **error)
+add_outlook (const Collecting *c, gint64 *total, GError **error)
 {
-  g_autoptr (GHashTable) tables = g_hash_table_new (g_str_hash, g_str_equal);
-  Collecting c = { db, b, data, tables };
-  *empty = TRUE;
-  for (gsize i = 0; i < G_N_ELEMENTS (queries); i++)
+  TplData *section = tpl_add (c->data, "outlook");
+  for (gsize i = 0; i < G_N_ELEMENTS (outlook); i++)
     {
-      const DigestQuery *q = &queries[i];
+      TplData *list = tpl_add (section, outlook[i].key);
       gint64 rows = 0;
-      gboolean ok = q->sql != NULL ? add_sql_rows (&c, q, &rows, error)
-                                   : add_match_rows (&c, q, &rows, error);
-      if (!ok)
+      if (!add_rows (c, outlook[i].sql, list, "items", NULL, &rows, error))
         return FALSE;
-      if (rows >= b->limit)
-        tpl_set (g_hash_table_lookup (tables, q->table), "more", q->more);
-      if (rows > 0)
-        *empty = FALSE;
+      *total += rows;
+      if (rows >= c->b->limit)
+        tpl_set (list, "more", outlook[i].more);
     }
+  return TRUE;
+}
+
+/* The candidate and overlapping pairs of which a record was filed,
+ * updated or withdrawn on the day (match.h), at most :limit of each. */
+typedef struct {
+  GPtrArray *candidates;
+  GPtrArray *overlaps;
+} DayPairs;
+
+static void
+day_pairs_clear (DayPairs *p)
+{
+  g_clear_pointer (&p->candidates, g_ptr_array_unref);
+  g_clear_pointer (&p->overlaps, g_ptr_array_unref);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DayPairs, day_pairs_clear)
+
+/* The references of pairs (first when first, else second) as a JSON array. */
+static char *
+pair_references (GPtrArray *pairs, gboolean first)
+{
+  g_autoptr (GPtrArray) refs = g_ptr_array_new ();
+  for (guint i = 0; i < pairs->len; i++)
+    {
+      const MatchPair *p = pairs->pdata[i];
+      g_ptr_array_add (refs, first ? p->first : p->second);
+    }
+  return form_json_array ((const char *const *) refs->pdata, refs->len);
+}
+
+/* Reads the day's pairs, and binds the records they are shown under (the
+ * request of a candidate, the first offer of an overlap) into b. */
+static gboolean
+read_day_pairs (sqlite3 *db, Bounds *b, DayPairs *p, GError **error)
+{
+  MatchWindow window = { b->since, b->until };
+  p->candidates = match_candidates (db, b->day, &window, (guint) b->limit, error);
+  if (p->candidates == NULL)
+    return FALSE;
+  p->overlaps = match_overlaps (db, b->day, &window, (guint) b->limit, error);
+  if (p->overlaps == NULL)
+    return FALSE;
+  g_free (b->pair_requests);
+  b->pair_requests = pair_references (p->candidates, TRUE);
+  g_free (b->pair_offers);
+  b->pair_offers = pair_references (p->overlaps, TRUE);
+  return TRUE;
+}
+
+/* The first row's first column of sql run with text, "" when none. */
+static gboolean
+lookup (sqlite3 *db, const char *sql, const char *text, char **out, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = db_prepare (db, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, text, -1, SQLITE_TRANSIENT);
+  int rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      db_set_error (db, error, "reading the digest");
+      return FALSE;
+    }
+  *out = rc == SQLITE_ROW ? db_column_dup (stmt, 0) : NULL;
+  if (*out == NULL)
+    *out = g_strdup ("");
+  return TRUE;
+}
+
+/* Adds to the list list (made on first use under key of record) the
+ * other record of a pair: its reference, its title and who it is of
+ * (entity codes separated by spaces, shown as names). */
+static gboolean
+add_pair (sqlite3 *db, TplData *record, const char *key, TplData **list,
+          const char *reference, const char *who, GError **error)
+{
+  g_auto (GStrv) codes = g_strsplit (who != NULL ? who : "", " ", -1);
+  g_autofree char *json = form_json_array ((const char *const *) codes, -1);
+  g_autofree char *names = NULL, *title = NULL;
+  if (!lookup (db, "SELECT " NAMES ("?1"), json, &names, error)
+      || !lookup (db, "SELECT title FROM offers WHERE reference = ?1 UNION ALL"
+                      " SELECT description FROM requests WHERE reference = ?1",
+                  reference, &title, error))
+    return FALSE;
+  gboolean first = *list == NULL;
+  if (first)
+    *list = tpl_add (record, key);
+  TplData *pair = tpl_add (*list, "pairs");
+  tpl_set_bool (pair, "pair_first", first);
+  g_autofree char *short_title = title_text (title);
+  g_autofree char *short_names = short_text (names, NAMES_MAX);
+  tpl_set (pair, "pair_reference", reference);
+  tpl_set (pair, "pair_who", short_names);
+  tpl_set (pair, "pair_title", short_title);
+  return TRUE;
+}
+
+/* Sets the count of list, when there is one. */
+static void
+pairs_done (TplData *list, guint n)
+{
+  if (list != NULL)
+    set_count (list, "count", n);
+}
+
+/* The pairs of the day that concern the record kind reference: the
+ * offers that could meet a request; the requests an offer could meet and
+ * the offers it overlaps. */
+static gboolean
+attach_pairs (sqlite3 *db, const DayPairs *p, TplData *record, const char *kind,
+              const char *reference, GError **error)
+{
+  TplData *offers = NULL, *requests = NULL, *overlaps = NULL;
+  guint n_offers = 0, n_requests = 0, n_overlaps = 0;
+  gboolean request = g_strcmp0 (kind, "requests") == 0, offer = g_strcmp0 (kind, "offers") == 0;
+  for (guint i = 0; i < p->candidates->len; i++)
+    {
+      const MatchPair *m = p->candidates->pdata[i];
+      if (request && g_strcmp0 (m->first, reference) == 0 && ++n_offers
+          && !add_pair (db, record, "offers_for", &offers, m->second, m->second_who, error))
+        return FALSE;
+      if (offer && g_strcmp0 (m->second, reference) == 0 && ++n_requests
+          && !add_pair (db, record, "requests_for", &requests, m->first, m->first_who, error))
+        return FALSE;
+    }
+  for (guint i = 0; i < p->overlaps->len && offer; i++)
+    {
+      const MatchPair *m = p->overlaps->pdata[i];
+      gboolean is_first = g_strcmp0 (m->first, reference) == 0;
+      if ((is_first || g_strcmp0 (m->second, reference) == 0) && ++n_overlaps
+          && !add_pair (db, record, "overlaps_with", &overlaps, is_first ? m->second : m->first,
+                        is_first ? m->second_who : m->first_who, error))
+        return FALSE;
+    }
+  pairs_done (offers, n_offers);
+  pairs_done (requests, n_requests);
+  pairs_done (overlaps, n_overlaps);
+  return TRUE;
+}
+
+/* Sets the flag prefix + value of obj, for the template's words. */
+static void
+set_flag (TplData *obj, const char *prefix, const char *value)
+{
+  if (value == NULL || *value == '\0')
+    return;
+  g_autofree char *key = g_strconcat (prefix, value, NULL);
+  tpl_set_bool (obj, key, TRUE);
+}
+
+/* Adds one row of happened_sql to its entity's group (made when the
+ * entity changes: the rows come by entity). */
+static gboolean
+add_happened_row (const Collecting *c, const DayPairs *p, sqlite3_stmt *stmt, TplData *section,
+                  TplData **group, char **group_name, GError **error)
+{
+  const char *kind = (const char *) sqlite3_column_text (stmt, 0);
+  const char *reference = (const char *) sqlite3_column_text (stmt, 1);
+  const char *org = (const char *) sqlite3_column_text (stmt, 6);
+  if (*group == NULL || g_strcmp0 (org, *group_name) != 0)
+    {
+      g_autofree char *shown = short_text (org, CELL_MAX);
+      *group = tpl_add (section, "groups");
+      tpl_set (*group, "group", shown);
+      g_free (*group_name);
+      *group_name = g_strdup (org);
+    }
+  TplData *record = tpl_add (*group, "records");
+  set_row (record, stmt);
+  set_flag (record, "kind_", kind);
+  /* A record of a register of its own, worded as one; the others are
+   * visit information and consent (under their visit) and meeting answers. */
+  static const char *const under_visit[] = { "visit_information", "visit_consents",
+                                             "attendance", NULL };
+  tpl_set_bool (record, "record", kind != NULL && !g_strv_contains (under_visit, kind));
+  set_flag (record, "how_", (const char *) sqlite3_column_text (stmt, 2));
+  set_flag (record, "consent_", (const char *) sqlite3_column_text (stmt, 9));
+  return attach_pairs (c->db, p, record, kind, reference, error);
+}
+
+/* What happened on the day, by entity; *rows counts the records. */
+static gboolean
+add_happened (const Collecting *c, const DayPairs *p, gint64 *rows, GError **error)
+{
+  TplData *section = tpl_add (c->data, "happened");
+  g_autoptr (sqlite3_stmt) stmt = db_prepare (c->db, happened_sql, error);
+  g_autofree char *group_name = NULL;
+  TplData *group = NULL;
+  int rc;
+  if (stmt == NULL)
+    return FALSE;
+  bind_bounds (stmt, c->b);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    if (++*rows < c->b->limit
+        && !add_happened_row (c, p, stmt, section, &group, &group_name, error))
+      return FALSE;
+  if (rc != SQLITE_DONE)
+    {
+      db_set_error (c->db, error, "reading the digest");
+      return FALSE;
+    }
+  if (*rows >= c->b->limit)
+    tpl_set (section, "more", "ctcgw list submissions");
+  tpl_set_bool (section, "pairs_more", p->candidates->len >= c->b->limit
+                                       || p->overlaps->len >= c->b->limit);
+  return TRUE;
+}
+
+/* The summary line's numbers besides the decisions. */
+static gboolean
+add_summary_counts (const Collecting *c, TplData *summary, GError **error)
+{
+  gint64 filed = 0, week = 0;
+  if (!count_of (c, "SELECT count(*) FROM submissions s JOIN submission_records r"
+                    " ON r.submission_id = s.id WHERE " OF_THE_DAY
+                    " AND r.how IN ('new', 'updated', 'withdrawn')", &filed, error)
+      || !count_of (c, "SELECT count(*) FROM meetings m WHERE m.start >= :until_local"
+                       " AND m.start < :week_local AND m.state = 'active' AND m.kind = 'meeting'"
+                       " AND lower (m.status) != 'cancelled'", &week, error))
+    return FALSE;
+  set_count (summary, "filed", filed);
+  set_count (summary, "week", week);
+  return TRUE;
+}
+
+/* Reads every part of the digest into data; *empty when nothing waits
+ * and nothing happened. */
+static gboolean
+collect (sqlite3 *db, Bounds *b, TplData *data, gboolean *empty, GError **error)
+{
+  g_auto (DayPairs) pairs = { 0 };
+  Collecting c = { db, b, data };
+  TplData *summary = tpl_add (data, "summary");
+  gint64 waiting = 0, happened = 0, ahead = 0;
+  if (!read_day_pairs (db, b, &pairs, error)
+      || !add_decisions (&c, summary, &waiting, error)
+      || !add_summary_counts (&c, summary, error)
+      || !add_happened (&c, &pairs, &happened, error)
+      || !add_outlook (&c, &ahead, error))
+    return FALSE;
+  set_count (summary, "waiting", waiting);
+  *empty = waiting == 0 && happened == 0 && ahead == 0;
   return TRUE;
 }
 
