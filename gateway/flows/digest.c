@@ -18,6 +18,8 @@
 #define CELL_MAX 60
 /* The longest list of names (of entities) shown, in characters. */
 #define NAMES_MAX 200
+/* The longest reason (why a decision waits, its first problem) shown. */
+#define WHY_MAX 240
 /* The longest title (the first line of a record or message) shown. */
 #define TITLE_MAX 48
 /* Days ahead that "the next 30 days" covers, and "this week". */
@@ -409,9 +411,10 @@ set_row (TplData *item, sqlite3_stmt *stmt)
         tpl_set_bool (item, name, sqlite3_column_int (stmt, i) != 0);
       else
         {
+          guint max = g_str_has_prefix (name, "names") ? NAMES_MAX
+                      : g_str_has_prefix (name, "why") ? WHY_MAX : CELL_MAX;
           g_autofree char *text = g_str_has_prefix (name, "title") ? title_text (value)
-                                  : short_text (value, g_str_has_prefix (name, "names")
-                                                       ? NAMES_MAX : CELL_MAX);
+                                                                    : short_text (value, max);
           tpl_set (item, name, text);
         }
     }
