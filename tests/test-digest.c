@@ -440,7 +440,6 @@ test_text_width (void **state)
   assert_contains (d->text, "ctcgw quarantine approve 7");
 }
 
-
 /* A value longer than a cell ends with an ellipsis, whatever its bytes. */
 static void
 test_long_values (void **state)
