@@ -105,6 +105,14 @@ check_out "the body's lines numbered" '^ +3  Title: Workshop from the body$'
 check_out "the CSV's text under its name" '^  offers\.csv:$'
 check_out "its row numbered" '^ +2  assistance-offer,UNODC,Workshop from the sheet,border-control$'
 check_true "no bidi control reaches the terminal" sh -c "! grep -q \"\$(printf '\\342\\200\\256')\" '$OUT'"
+# The sender is told which attachment was not kept.
+check "the answers are sent" 0 ctcgw run --once
+answer=$(grep -l "^In-Reply-To: <offers@unodc.example>" "$TMP"/outbox/new/* | head -n 1)
+check_true "the answer says the attachment was not kept" python3 -c '
+import email, email.policy, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+text = " ".join(m.get_body(("plain",)).get_content().split())
+sys.exit("the attachment \"big.bin\" (3000 bytes) was not kept" not in text)' "$answer"
 check "show --json" 0 ctcgw show "$S" --json
 check_out "lists the attachments" '^\{"number":1,"name":"report\.pdf"'
 check "--raw -o FILE" 0 ctcgw show "$S" --raw -o "$TMP/raw.eml"

@@ -464,6 +464,26 @@ reply_subject (const char *subject)
   return g_strdup (s);
 }
 
+/* Notes in the answer each attachment of the message that was not kept
+ * (over [limits] attachment_size or attachments_size), in its language. */
+static void
+note_attachments (Intake *in)
+{
+  GPtrArray *all = in->msg->attachments;
+  g_autofree char *lang = NULL;
+  for (guint i = 0; all != NULL && i < all->len; i++)
+    {
+      const MailAttachment *a = g_ptr_array_index (all, i);
+      if (a->data != NULL)
+        continue;
+      if (lang == NULL)
+        lang = lines_language (in);
+      g_autofree char *line = lines_attachment_not_kept (a->name, a->size, lang);
+      tpl_set (tpl_add (in->answer, "notes"), "line", line);
+      tpl_set_bool (in->answer, "has_notes", TRUE);
+    }
+}
+
 /* Queues the answer unless the message is automatic or its sender has had
  * enough answers this hour.  Returns the outbox id, 0 when none was sent,
  * -1 on failure. */
@@ -493,6 +513,7 @@ send_answer (Intake *in, const char *template, GError **error)
       log_warn ("intake", "submission=%s no-answer=rate-limit to=%s", in->reference, who);
       return 0;
     }
+  note_attachments (in);
   g_autofree char *subject = reply_subject (in->msg->subject);
   tpl_set (in->answer, "subject", subject);
   tpl_set (in->answer, "reference", in->reference);

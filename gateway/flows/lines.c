@@ -845,3 +845,29 @@ lines_set_vocabulary (TplData *data, const char *lang)
   tpl_set (data, "areas", areas->str);
   g_string_free (areas, TRUE);
 }
+
+/* The note on an attachment not kept, in the languages of lines_languages:
+ * {1} its name, {2} its size in bytes. */
+static const char *const not_kept[] = {
+  "لم يُحفظ المرفق «{1}» ({2} بايت) لأن حجمه يتجاوز الحد الذي تقبله البوابة؛"
+  " يرجى إعادة إرساله في ملف أصغر حجمًا",
+  "the attachment \"{1}\" ({2} bytes) was not kept: it is larger than the gateway"
+  " accepts; send it again in a smaller file",
+  "el archivo adjunto «{1}» ({2} bytes) no se ha conservado: supera el tamaño que admite"
+  " la pasarela; vuelva a enviarlo en un archivo más pequeño",
+  "la pièce jointe «\u00a0{1}\u00a0» ({2} octets) n'a pas été conservée\u00a0: elle dépasse"
+  " la taille admise par la passerelle\u00a0; renvoyez-la dans un fichier plus petit",
+  "вложение «{1}» ({2} байт) не сохранено: его размер превышает допустимый;"
+  " направьте его повторно в файле меньшего размера",
+  "附件“{1}”（{2} 字节）未予保存：其大小超过系统接受的上限；请以较小的文件重新发送",
+};
+
+char *
+lines_attachment_not_kept (const char *name, gsize size, const char *lang)
+{
+  guint column = language_column (lang);
+  if (lines_languages[column] == NULL)
+    column = language_column ("en");
+  g_autofree char *bytes = g_strdup_printf ("%" G_GSIZE_FORMAT, size);
+  return fill (not_kept[column], name, bytes);
+}

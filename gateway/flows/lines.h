@@ -30,6 +30,10 @@ char *lines_forwarded (const char *line, const char *lang);
  * gateway reads back as that field; canonical itself when it has none. */
 const char *lines_field_name (const char *canonical, const char *form, const char *lang);
 
+/* The answer's note, in lang, that the attachment name (size bytes) was
+ * not kept: over the limits of [limits] (ctcgw.conf(5)). */
+char *lines_attachment_not_kept (const char *name, gsize size, const char *lang);
+
 /* Sets in data what the blank forms of a circular or a visit's mail name,
  * in lang, as senders may write them back: form_inventory,
  * form_information_source, form_visit_information (form names),
