@@ -105,6 +105,9 @@ check_true "three messages in the sink" test "$(sent_count)" -eq 3
 check_true "each with the reference in the subject" subjects_end " [$REF]" 3
 check_true "each with List-Id" sink_has '^List-Id: <circulars\.ctc\.example>' 3
 check_true "each with Auto-Submitted" sink_has '^Auto-Submitted: auto-generated' 3
+check_true "each with Precedence: bulk" sink_has '^Precedence: bulk' 3
+check_true "each asking Exchange for no out-of-office reply" \
+    sink_has '^X-Auto-Response-Suppress: OOF, AutoReply' 3
 check_true "none with List-Unsubscribe" sink_has '^List-Unsubscribe:' 0
 check_true "one in French" sink_has '^Subject: Inventaire annuel' 1
 check_true "its body is French" sink_has '^Chaque ann' 1

@@ -113,6 +113,8 @@ def read_message(path):
     where = os.path.basename(path)
     check(msg['Auto-Submitted'] == 'auto-generated', where + ': Auto-Submitted')
     check(msg['List-Id'] == '<contacts.ctc.example>', where + ': List-Id ' + str(msg['List-Id']))
+    check(msg['Precedence'] == 'bulk', where + ': Precedence')
+    check(msg['X-Auto-Response-Suppress'] == 'OOF, AutoReply', where + ': X-Auto-Response-Suppress')
     check(msg.get_content_type() == 'multipart/mixed', where + ': multipart/mixed')
     body = msg.get_body(('plain',)).get_content()
     check(all(len(line) <= 76 for line in body.splitlines()), where + ': body wider than 76')

@@ -291,7 +291,7 @@ compose (const Config *config, const Circular *c, const Recipient *r, GDateTime 
   g_autofree char *id = list_id (config);
   ComposeHeaders headers = {
     .auto_submitted = "auto-generated", .to = r->email, .to_name = r->name,
-    .subject = full, .list_id = id,
+    .subject = full, .list_id = id, .bulk = TRUE,
     .language = tpl_language (c->template, r->language, "txt"),
   };
   GMimeMessage *msg = compose_message (config, &headers);
