@@ -18,6 +18,7 @@
 #include "gateway/store/db.h"
 #include "gateway/flows/intake.h"
 #include "gateway/flows/outbox.h"
+#include "parsers/form.h"
 #include "tests/fixture.h"
 
 typedef struct {
@@ -209,6 +210,47 @@ test_subject_given (void **state)
   assert_string_equal (g_mime_message_get_subject (fr), expected);
 }
 
+/* A subject that names an earlier circular holds only this one's
+ * reference, which replies are linked by. */
+static void
+test_subject_one_reference (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *first = create (f, "inventory-call", "entities:FR", NULL);
+  g_autofree char *ref = create (f, "inventory-call", "entities:FR",
+                                 "Rappel [CTC-CIR-2026-0001] inventaire");
+  guint queued = 0;
+  assert_true (circular_send (FIXTURE_CONTEXT (f), ref, FALSE, f->now, &queued, &error));
+  g_autoptr (GMimeMessage) fr = fixture_queued (f->db, "circular", "m.dupont@diplomatie.fr.example");
+  g_autofree char *expected = g_strdup_printf ("Rappel inventaire [%s]", ref);
+  assert_string_equal (g_mime_message_get_subject (fr), expected);
+}
+
+static void
+test_subject_without_references (void **state)
+{
+  static const struct { const char *subject, *bare; } cases[] = {
+    { "Re: Offer [CTC-SUB-2026-000001]", "Re: Offer" },
+    { "[ctc-cir-2026-0001] Inventory [CTC-SUB-2026-000002] [CTC-SUB-2026-000003]", "Inventory" },
+    { "A [CTC-MTG-2026-0001] b", "A b" },
+    { "Offer [OTHER-SUB-2026-000001] [list] [CTC-XYZ-2026-0001]",
+      "Offer [OTHER-SUB-2026-000001] [list] [CTC-XYZ-2026-0001]" },
+    { "[CTC-SUB-2026-000001", "[CTC-SUB-2026-000001" },
+    { "", "" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *bare = form_subject_without_references ("CTC", cases[i].subject);
+      assert_string_equal (bare, cases[i].bare);
+    }
+  g_autofree char *none = form_subject_without_references ("CTC", NULL);
+  assert_string_equal (none, "");
+  g_autofree char *any = form_subject_reference ("CTC", "x [CTC-VIS-2026-0002] [CTC-SUB-2026-1]",
+                                                 NULL);
+  assert_string_equal (any, "CTC-VIS-2026-0002");
+}
+
 static void
 test_empty_audience (void **state)
 {
@@ -363,6 +405,8 @@ main (void)
     cmocka_unit_test_setup_teardown (test_silent_sources, setup, teardown),
     cmocka_unit_test_setup_teardown (test_hostile_contact, setup, teardown),
     cmocka_unit_test (test_reference_in_subject),
+    cmocka_unit_test_setup_teardown (test_subject_one_reference, setup, teardown),
+    cmocka_unit_test (test_subject_without_references),
     cmocka_unit_test_setup_teardown (test_reply_linked, setup, teardown),
   };
   g_mime_init ();

@@ -214,6 +214,7 @@ ack_data (const char *subject)
   TplData *d = tpl_data_new ();
   tpl_set (d, "subject", subject);
   tpl_set (d, "reference", "CTC-SUB-2026-000123");
+  tpl_set (d, "subject_reference", "CTC-SUB-2026-000123");
   tpl_set (d, "sender_name", "Aigerim Nurlanovna");
   tpl_set (tpl_add (d, "records"), "line", "accepted CTC-OFF-2026-0042 (new)");
   tpl_set (tpl_add (d, "errors"), "line", "line 7: unknown field \"Emial\"; did you mean \"Email\"?");

@@ -12,12 +12,11 @@
 #include "gateway/flows/outbox.h"
 #include "gateway/mail/compose.h"
 #include "gateway/base/template.h"
+#include "parsers/form.h"
 
 G_DEFINE_QUARK (ctcgw-circular-error-quark, circular_error)
 
 #define SILENT_SOURCES "silent:sources:"
-/* Digits of a sequence number in a reference, at most. */
-#define REFERENCE_SEQ_MAX 9
 
 /* One circular row, as sending needs it. */
 typedef struct {
@@ -276,6 +275,15 @@ recipient_data (const Config *config, const Circular *c, const Recipient *r, GDa
   return data;
 }
 
+/* subject and "[reference]" after it, any other reference of the gateway
+ * taken out: the subject holds one, that replies are linked by. */
+static char *
+subject_with_reference (const Config *config, const char *subject, const char *reference)
+{
+  g_autofree char *bare = form_subject_without_references (config->reference_prefix, subject);
+  return g_strdup_printf ("%s [%s]", bare, reference);
+}
+
 /* The message of circular c to recipient r, in r's language. */
 static GMimeMessage *
 compose (const Config *config, const Circular *c, const Recipient *r, GDateTime *now,
@@ -286,8 +294,8 @@ compose (const Config *config, const Circular *c, const Recipient *r, GDateTime 
   g_autofree char *body = tpl_render_message (c->template, r->language, data, &subject, error);
   if (body == NULL)
     return NULL;
-  g_autofree char *full = g_strdup_printf ("%s [%s]", c->subject != NULL ? c->subject : subject,
-                                           c->reference);
+  g_autofree char *full = subject_with_reference (config, c->subject != NULL ? c->subject : subject,
+                                                 c->reference);
   g_autofree char *id = list_id (config);
   ComposeHeaders headers = {
     .auto_submitted = "auto-generated", .to = r->email, .to_name = r->name,
@@ -471,40 +479,11 @@ circular_create_and_send (const Context *ctx, const CircularNew *n, GDateTime *n
   return TRUE;
 }
 
-/* Length of the reference "PREFIX-CIR-YYYY-N..." at s (without brackets),
- * followed by ']', or 0. */
-static gsize
-reference_length (const char *prefix, const char *s)
-{
-  gsize n = strlen (prefix), digits = 0;
-  if (g_ascii_strncasecmp (s, prefix, n) != 0 || g_ascii_strncasecmp (s + n, "-CIR-", 5) != 0)
-    return 0;
-  n += 5;
-  for (guint i = 0; i < 4; i++)
-    if (!g_ascii_isdigit (s[n++]))
-      return 0;
-  if (s[n++] != '-')
-    return 0;
-  while (g_ascii_isdigit (s[n + digits]) && digits <= REFERENCE_SEQ_MAX)
-    digits++;
-  if (digits == 0 || digits > REFERENCE_SEQ_MAX || s[n + digits] != ']')
-    return 0;
-  return n + digits;
-}
-
 /* See circular.h. */
 char *
 circular_reference_in_subject (const char *prefix, const char *subject)
 {
-  if (prefix == NULL || subject == NULL)
-    return NULL;
-  for (const char *p = strchr (subject, '['); p != NULL; p = strchr (p + 1, '['))
-    {
-      gsize len = reference_length (prefix, p + 1);
-      if (len > 0)
-        return g_ascii_strup (p + 1, (gssize) len);
-    }
-  return NULL;
+  return form_subject_reference (prefix, subject, "CIR");
 }
 
 /* The id of the circular reference, 0 when there is none, -1 on failure. */
