@@ -71,6 +71,8 @@ check "--help lists circular" 0 "$CTCGW" --help
 check_out "circular is in the command list" '^ +circular '
 check "circular --help" 0 "$CTCGW" circular --help
 check_out "its help names --rrule" '--rrule'
+check_out "and --text-file with its language" '--text-file=\[LANG=\]FILE'
+check_out "and --preview" '--preview'
 check "circular without an action exits 64" 64 ctcgw circular
 check "create without --audience exits 64" 64 ctcgw circular create --template inventory-call
 check "send without REF exits 64" 64 ctcgw circular send
