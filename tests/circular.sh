@@ -254,6 +254,9 @@ check "create with texts in French and English" 0 ctcgw circular create \
 NOTICE=$(cat "$OUT")
 check "list names the texts' languages" 0 ctcgw circular list
 check_out "in the order given" "^$NOTICE +active +text: fr, en +all"
+check "show the circular" 0 ctcgw show "$NOTICE"
+check_out "shows its French text" '^fr +Réunion des points focaux +\{\{#name\}\} +5$'
+check_out "and its English one" '^en +Meeting of focal points +Dear \{\{name\}\}, +3$'
 # The texts are kept with the circular: the files are not read again.
 rm "$TMP/notice.fr.txt" "$TMP/notice.en.txt"
 check "send" 0 ctcgw circular send "$NOTICE"
