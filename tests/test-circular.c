@@ -309,6 +309,7 @@ test_own_texts_refused (void **state)
     { "en", "Subject: S\n\n{{^name}}\nDear\n", "t.txt: line 3: {{^name}} is never closed" },
     { "en", "Subject: S\nDear\n{{/name}}\n", "t.txt: line 3: {{/name}} closes no section" },
     { "en", "Subject: S\nok\nbad \xFF\n", "t.txt: line 3: not UTF-8 text" },
+    { "en", "Subject: S\nok\tok\n\x1B[2J\n", "t.txt: line 3: a control character (U+001B)" },
     { "en", "Subject: \nDear\n", "t.txt: line 1: the subject must have" },
     { "en", "Subject: S\n \n", "t.txt: no text" },
     { "en", "Dear\n", "t.txt: no subject" },

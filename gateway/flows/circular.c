@@ -190,6 +190,26 @@ text_error (GError **error, const CircularText *t, GError *local)
   return FALSE;
 }
 
+/* The line of s that end is on. */
+static guint
+line_of (const char *s, const char *end)
+{
+  guint line = 1;
+  for (const char *p = s; p < end; p++)
+    line += *p == '\n';
+  return line;
+}
+
+/* The first control character of s but tab and line ends, or NULL. */
+static const char *
+control_char (const char *s)
+{
+  for (const char *p = s; *p != '\0'; p++)
+    if (((guchar) *p < 0x20 && strchr ("\t\r\n", *p) == NULL) || *p == 0x7f)
+      return p;
+  return NULL;
+}
+
 /* The content of t as UTF-8 text with LF line ends and no byte-order mark,
  * or NULL with error naming the line of the first invalid byte. */
 static char *
@@ -200,13 +220,12 @@ text_content (const CircularText *t, GError **error)
     g_set_error (error, CIRCULAR_ERROR, CIRCULAR_ERROR_INVALID,
                  "%s: longer than %d bytes", t->file, CIRCULAR_TEXT_MAX);
   else if (!g_utf8_validate (t->content, -1, &end))
-    {
-      guint line = 1;
-      for (const char *p = t->content; p < end; p++)
-        line += *p == '\n';
-      g_set_error (error, CIRCULAR_ERROR, CIRCULAR_ERROR_INVALID,
-                   "%s: line %u: not UTF-8 text", t->file, line);
-    }
+    g_set_error (error, CIRCULAR_ERROR, CIRCULAR_ERROR_INVALID,
+                 "%s: line %u: not UTF-8 text", t->file, line_of (t->content, end));
+  else if ((end = control_char (t->content)) != NULL)
+    g_set_error (error, CIRCULAR_ERROR, CIRCULAR_ERROR_INVALID,
+                 "%s: line %u: a control character (U+%04X)", t->file,
+                 line_of (t->content, end), (guint) (guchar) *end);
   else
     {
       const char *start = g_str_has_prefix (t->content, "\xEF\xBB\xBF") ? t->content + 3
