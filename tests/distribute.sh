@@ -117,7 +117,8 @@ def read_message(path):
     check(msg['X-Auto-Response-Suppress'] == 'OOF, AutoReply', where + ': X-Auto-Response-Suppress')
     check(msg.get_content_type() == 'multipart/mixed', where + ': multipart/mixed')
     body = msg.get_body(('plain',)).get_content()
-    check(all(len(line) <= 76 for line in body.splitlines()), where + ': body wider than 76')
+    check(all(len(line.lstrip('\u200f')) <= 76 for line in body.splitlines()),
+          where + ': body wider than 76')
     parts = {p.get_filename(): p for p in msg.iter_attachments()}
     check(sorted(parts) == ['contacts.csv', 'contacts.vcf'], where + ': ' + repr(sorted(parts)))
     check(parts['contacts.vcf'].get_content_type() == 'text/vcard', where + ': text/vcard')
@@ -128,8 +129,9 @@ def read_message(path):
 
 def table_emails(body):
     """The Email column of the text table: an address is never broken, and
-    one too wide for its column is alone on the line after its row."""
-    lines = body.splitlines()
+    one too wide for its column is alone on the line after its row.  An
+    Arabic text's lines begin with a RIGHT-TO-LEFT MARK (ctcgw(8))."""
+    lines = [line.lstrip('\u200f') for line in body.splitlines()]
     rule = next(i for i, line in enumerate(lines) if line.startswith('  ---'))
     spans = [m.span() for m in re.finditer(r'-+', lines[rule])]
     emails = []
