@@ -271,6 +271,17 @@ char *form_value_check (FormRecord *rec, const FormFieldSpec *spec,
  * string, or NULL when reference is not one. */
 char *form_reference_kind (const char *reference);
 
+/* The first of the gateway's references in subject: "[PREFIX-KIND-YEAR-SEQ]"
+ * in brackets, PREFIX being prefix and KIND kind (NULL: any), in any case.
+ * Returned upper-cased without its brackets (a new string), or NULL. */
+char *form_subject_reference (const char *prefix, const char *subject, const char *kind);
+
+/* subject without the gateway's bracketed references (those
+ * form_subject_reference finds) and the spaces before them, trimmed; a new
+ * string.  An answer adds one reference back (docs/submissions.md
+ * section 7). */
+char *form_subject_without_references (const char *prefix, const char *subject);
+
 /* text in double quotes for a problem message: control characters replaced,
  * cut after a few dozen characters.  New string. */
 char *form_quote (const char *text);

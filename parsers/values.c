@@ -296,6 +296,68 @@ form_reference_kind (const char *reference)
   return g_strdup (parts[1]);
 }
 
+/* The longest reference in brackets: PREFIX, KIND, YEAR and SEQ at their
+ * longest, and the dashes. */
+#define BRACKETED_MAX (16 + 1 + 3 + 1 + 4 + 1 + 9)
+
+/* The reference of prefix (and kind, NULL: any) in brackets at open ('['),
+ * normalized, or NULL; *close is its ']'. */
+static char *
+bracketed_reference (const char *prefix, const char *open, const char *kind,
+                     const char **close)
+{
+  *close = strchr (open + 1, ']');
+  if (*close == NULL || *close - open - 1 > BRACKETED_MAX)
+    return NULL;
+  g_autofree char *inner = g_strndup (open + 1, (gsize) (*close - open - 1));
+  g_autofree char *normal = reference_normalize (inner);
+  gsize n = strlen (prefix);
+  if (normal == NULL || g_ascii_strncasecmp (normal, prefix, n) != 0 || normal[n] != '-')
+    return NULL;
+  if (kind != NULL && (g_ascii_strncasecmp (normal + n + 1, kind, strlen (kind)) != 0
+                       || normal[n + 1 + strlen (kind)] != '-'))
+    return NULL;
+  return g_steal_pointer (&normal);
+}
+
+/* See form.h. */
+char *
+form_subject_reference (const char *prefix, const char *subject, const char *kind)
+{
+  if (prefix == NULL || subject == NULL)
+    return NULL;
+  const char *close;
+  for (const char *p = strchr (subject, '['); p != NULL; p = strchr (p + 1, '['))
+    {
+      char *ref = bracketed_reference (prefix, p, kind, &close);
+      if (ref != NULL)
+        return ref;
+    }
+  return NULL;
+}
+
+/* See form.h. */
+char *
+form_subject_without_references (const char *prefix, const char *subject)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = subject != NULL ? subject : "", *close;
+  for (const char *open = strchr (p, '['); prefix != NULL && open != NULL;
+       open = strchr (open + 1, '['))
+    {
+      g_autofree char *ref = bracketed_reference (prefix, open, NULL, &close);
+      if (ref == NULL)
+        continue;
+      g_string_append_len (out, p, open - p);
+      while (out->len > 0 && out->str[out->len - 1] == ' ')
+        g_string_truncate (out, out->len - 1);
+      p = close + 1;
+      open = close;
+    }
+  g_string_append (out, p);
+  return g_strstrip (g_string_free (out, FALSE));
+}
+
 /* A reference: PREFIX-KIND-YEAR-SEQ. */
 static char *
 check_reference (Check *c, const char *text)

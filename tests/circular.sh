@@ -71,6 +71,8 @@ check "--help lists circular" 0 "$CTCGW" --help
 check_out "circular is in the command list" '^ +circular '
 check "circular --help" 0 "$CTCGW" circular --help
 check_out "its help names --rrule" '--rrule'
+check_out "and --text-file with its language" '--text-file=\[LANG=\]FILE'
+check_out "and --preview" '--preview'
 check "circular without an action exits 64" 64 ctcgw circular
 check "create without --audience exits 64" 64 ctcgw circular create --template inventory-call
 check "send without REF exits 64" 64 ctcgw circular send
@@ -105,6 +107,9 @@ check_true "three messages in the sink" test "$(sent_count)" -eq 3
 check_true "each with the reference in the subject" subjects_end " [$REF]" 3
 check_true "each with List-Id" sink_has '^List-Id: <circulars\.ctc\.example>' 3
 check_true "each with Auto-Submitted" sink_has '^Auto-Submitted: auto-generated' 3
+check_true "each with Precedence: bulk" sink_has '^Precedence: bulk' 3
+check_true "each asking Exchange for no out-of-office reply" \
+    sink_has '^X-Auto-Response-Suppress: OOF, AutoReply' 3
 check_true "none with List-Unsubscribe" sink_has '^List-Unsubscribe:' 0
 check_true "one in French" sink_has '^Subject: Inventaire annuel' 1
 check_true "its body is French" sink_has '^Chaque ann' 1
@@ -187,6 +192,98 @@ check_true "the daemon ran it within seconds, without a mailbox to poll" test "$
 check_true "and logged it" grep -q "schedule=$REF2 ran" "$TMP/daemon.out"
 kill "$DAEMON" && wait "$DAEMON"
 check_true "the daemon stops on SIGTERM" test $? -eq 0
+
+# --- a circular of staff's own text, in French and English -----------------
+cat >"$TMP/notice.fr.txt" <<'EOF'
+Subject: Réunion des points focaux
+{{#name}}
+Madame, Monsieur {{name}},
+{{/name}}
+
+Le secrétariat invite {{entity_name}} ({{entity}}) à la réunion des points focaux qui se tiendra à Vienne le 3 mars 2027 ; merci de confirmer votre participation en répondant à ce message.
+EOF
+cat >"$TMP/notice.en.txt" <<'EOF'
+Subject: Meeting of focal points
+Dear {{name}},
+
+The secretariat invites {{entity_name}} ({{entity}}) to the meeting of focal points in Vienna on 3 March 2027; please confirm by replying to this message.
+EOF
+printf 'Subject: Bad\nDear {{nmae}},\n' >"$TMP/misspelt.txt"
+printf 'Subject: Bad\n{{#name}}\nDear {{name}},\n' >"$TMP/unclosed.txt"
+printf 'Dear {{name}},\n' >"$TMP/nosubject.txt"
+stored () { echo "$(sql 'SELECT count(*) FROM circulars') $(sql 'SELECT count(*) FROM outbox')"; }
+BEFORE=$(stored)
+check "create needs --template or --text-file, not both" 64 \
+    ctcgw circular create --template inventory-call --text-file "$TMP/notice.en.txt" --audience all
+check "--preview goes with create only" 64 ctcgw circular send "$REF" --preview
+check "--to goes with --preview only" 64 ctcgw circular create --text-file "$TMP/notice.en.txt" --audience all --to j.doe@unodc.example
+check "a misspelt placeholder exits 65" 65 ctcgw circular create \
+    --text-file fr="$TMP/notice.fr.txt" --text-file en="$TMP/misspelt.txt" --audience all
+check_err "naming the file, the line and the closest" \
+    'misspelt\.txt: line 2: \{\{nmae\}\} is no placeholder; did you mean \{\{name\}\}\?'
+check "an unclosed section exits 65" 65 ctcgw circular create --text-file "$TMP/unclosed.txt" --audience all
+check_err "naming the file and the line" 'unclosed\.txt: line 2: \{\{#name\}\} is never closed'
+check "a text without a subject exits 65" 65 ctcgw circular create --text-file "$TMP/nosubject.txt" --audience all
+check_err "it says how to give one" 'nosubject\.txt: no subject.*--subject'
+check "a language that is not official exits 65" 65 ctcgw circular create --text-file de="$TMP/notice.en.txt" --audience all
+check "two texts in one language exit 65" 65 ctcgw circular create \
+    --text-file "$TMP/notice.en.txt" --text-file en="$TMP/notice.en.txt" --audience all
+check "a file that is not there exits 66" 66 ctcgw circular create --text-file "$TMP/none.txt" --audience all
+check_true "nothing was stored or queued" test "$(stored)" = "$BEFORE"
+
+check "--preview" 0 ctcgw circular create --text-file fr="$TMP/notice.fr.txt" \
+    --text-file en="$TMP/notice.en.txt" --audience all --preview --to M.Dupont@diplomatie.fr.example
+check_out "prints the French subject with the reference it would get" \
+    '^Subject: Réunion des points focaux \[CTC-CIR-[0-9]{4}-[0-9]{4}\]$'
+check_out "and the recipient" '^To: Marie Dupont <m\.dupont@diplomatie\.fr\.example>$'
+check_out "and the bulk headers" '^X-Auto-Response-Suppress: OOF, AutoReply$'
+check_out "and Content-Language" '^Content-Language: fr$'
+check_out "then the text, placeholders filled" '^Le secrétariat invite France \(FR\) à la réunion'
+check_true "wrapped at 76 columns" python3 -c '
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+assert len(lines) > 15 and all(len(l) <= 76 for l in lines), lines
+' "$OUT"
+check_true "nothing was stored or queued" test "$(stored)" = "$BEFORE"
+check "--preview to an address out of the audience exits 65" 65 ctcgw circular create \
+    --text-file "$TMP/notice.en.txt" --audience entities:FR --preview --to j.doe@unodc.example
+check_err "it says so" 'j\.doe@unodc\.example is none of the 1 recipients of entities:FR'
+
+check "create with texts in French and English" 0 ctcgw circular create \
+    --text-file fr="$TMP/notice.fr.txt" --text-file en="$TMP/notice.en.txt" --audience all
+NOTICE=$(cat "$OUT")
+check "list names the texts' languages" 0 ctcgw circular list
+check_out "in the order given" "^$NOTICE +active +text: fr, en +all"
+check "show the circular" 0 ctcgw show "$NOTICE"
+check_out "shows its French text" '^fr +Réunion des points focaux +\{\{#name\}\} +5$'
+check_out "and its English one" '^en +Meeting of focal points +Dear \{\{name\}\}, +3$'
+# The texts are kept with the circular: the files are not read again.
+rm "$TMP/notice.fr.txt" "$TMP/notice.en.txt"
+check "send" 0 ctcgw circular send "$NOTICE"
+check_out "to three" "^$NOTICE queued 3$"
+check "run --once" 0 ctcgw run --once
+check_true "French to France, English to UNODC and, Russian given no text, to Kazakhstan" \
+    python3 -c '
+import email, email.policy, os, sys
+folder, ref = sys.argv[1], sys.argv[2]
+got = {}
+for name in os.listdir(folder):
+    with open(os.path.join(folder, name), "rb") as f:
+        msg = email.message_from_binary_file(f, policy=email.policy.default)
+    if str(msg["Subject"]).endswith("[%s]" % ref):
+        body = msg.get_body(("plain",)).get_content()
+        assert all(len(line) <= 76 for line in body.splitlines()), body
+        assert msg["Precedence"] == "bulk"
+        got[msg["To"].addresses[0].addr_spec] = (str(msg["Subject"]), msg["Content-Language"], body)
+assert len(got) == 3, got
+fr = got["m.dupont@diplomatie.fr.example"]
+assert fr[0] == "Réunion des points focaux [%s]" % ref and fr[1] == "fr", fr
+assert "Madame, Monsieur Marie Dupont," in fr[2] and "invite France (FR)" in fr[2], fr
+for who, entity in (("j.doe@unodc.example", "(UNODC)"), ("focal@mfa.kz.example", "(KZ)")):
+    en = got[who]
+    assert en[0] == "Meeting of focal points [%s]" % ref and en[1] == "en", en
+    assert entity in en[2] and "{{" not in en[2], en
+' "$TMP/outbox/new" "$NOTICE"
 
 # --- configuration ----------------------------------------------------------
 cat >"$TMP/bad.conf" <<EOF

@@ -113,6 +113,8 @@ def read_message(path):
     where = os.path.basename(path)
     check(msg['Auto-Submitted'] == 'auto-generated', where + ': Auto-Submitted')
     check(msg['List-Id'] == '<contacts.ctc.example>', where + ': List-Id ' + str(msg['List-Id']))
+    check(msg['Precedence'] == 'bulk', where + ': Precedence')
+    check(msg['X-Auto-Response-Suppress'] == 'OOF, AutoReply', where + ': X-Auto-Response-Suppress')
     check(msg.get_content_type() == 'multipart/mixed', where + ': multipart/mixed')
     # An Arabic text's lines start with an invisible RLM (ctcgw(8)).
     body = msg.get_body(('plain',)).get_content().replace('\u200f', '')
@@ -127,8 +129,9 @@ def read_message(path):
 
 def table_emails(body):
     """The Email column of the text table: an address is never broken, and
-    one too wide for its column is alone on the line after its row."""
-    lines = body.splitlines()
+    one too wide for its column is alone on the line after its row.  An
+    Arabic text's lines begin with a RIGHT-TO-LEFT MARK (ctcgw(8))."""
+    lines = [line.lstrip('\u200f') for line in body.splitlines()]
     rule = next(i for i, line in enumerate(lines) if line.startswith('  ---'))
     spans = [m.span() for m in re.finditer(r'-+', lines[rule])]
     emails = []

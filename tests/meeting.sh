@@ -103,6 +103,11 @@ check "run --once" 0 ctcgw run --once
 is "twelve invitations sent" 12 "SELECT count(*) FROM outbox WHERE kind = 'invitation' AND state = 'sent'"
 [ "$(sink_count '^METHOD:CANCEL')" = 4 ] && ok "four CANCELs" || fail "four CANCELs" "$(sink_count '^METHOD:CANCEL')"
 [ "$(sink_count '^SEQUENCE:1')" = 4 ] && ok "four updates at SEQUENCE 1" || fail "four updates at SEQUENCE 1"
+[ "$(sink_count '^Precedence: bulk')" = 12 ] && ok "every invitation says Precedence: bulk" \
+    || fail "every invitation says Precedence: bulk" "$(sink_count '^Precedence: bulk')"
+[ "$(sink_count '^X-Auto-Response-Suppress: OOF, AutoReply')" = 12 ] \
+    && ok "and asks Exchange for no out-of-office reply" \
+    || fail "and asks Exchange for no out-of-office reply" "$(sink_count '^X-Auto-Response-Suppress: OOF, AutoReply')"
 [ "$(subject_count "$(printf 'Annulation\302\240: ')")" = 1 ] && ok "INTERPOL reads its cancellation in French" \
     || fail "INTERPOL reads its cancellation in French" "$(subject_count "$(printf 'Annulation\302\240: ')")"
 

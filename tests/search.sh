@@ -99,7 +99,9 @@ cp "$db" "$TMP/old.db"
 q_old () { sqlite3 "$TMP/old.db" "$1"; }
 q_old "SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_master WHERE type = 'trigger'
        AND sql LIKE '%search_docs%'" | sqlite3 "$TMP/old.db"
-q_old "DROP TABLE search_words; DROP TABLE search_docs; PRAGMA user_version = 17"
+# Back to schema 17: the index of 018, and what the files after it made.
+q_old "DROP TABLE search_words; DROP TABLE search_docs; DROP TABLE circular_texts;
+       PRAGMA user_version = 17"
 old=$TMP/demo/old.conf
 sed "s|^database = .*|database = $TMP/old.db|" "$conf" >"$old"
 check "init upgrades a database without the index" 0 "$CTCGW" -q -c "$old" init

@@ -85,6 +85,17 @@ create (Fixture *f, const char *template, const char *audience, const char *subj
   return ref;
 }
 
+/* A new circular of n; fails the test when it cannot be created. */
+static char *
+create_new (Fixture *f, const CircularNew *n)
+{
+  g_autoptr (GError) error = NULL;
+  char *ref = circular_create (FIXTURE_CONTEXT (f), n, f->now, &error);
+  if (ref == NULL)
+    fail_msg ("circular_create: %s", error->message);
+  return ref;
+}
+
 /* The text of the message's plain body. */
 static char *
 body_text (GMimeMessage *msg)
@@ -254,6 +265,143 @@ test_subject_given (void **state)
   assert_string_equal (g_mime_message_get_subject (fr), expected);
 }
 
+/* A subject that names an earlier circular holds only this one's
+ * reference, which replies are linked by. */
+static void
+test_subject_one_reference (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *first = create (f, "inventory-call", "entities:FR", NULL);
+  g_autofree char *ref = create (f, "inventory-call", "entities:FR",
+                                 "Rappel [CTC-CIR-2026-0001] inventaire");
+  guint queued = 0;
+  assert_true (circular_send (FIXTURE_CONTEXT (f), ref, FALSE, f->now, &queued, &error));
+  g_autoptr (GMimeMessage) fr = fixture_queued (f->db, "circular", "m.dupont@diplomatie.fr.example");
+  g_autofree char *expected = g_strdup_printf ("Rappel inventaire [%s]", ref);
+  assert_string_equal (g_mime_message_get_subject (fr), expected);
+}
+
+static void
+test_subject_without_references (void **state)
+{
+  static const struct { const char *subject, *bare; } cases[] = {
+    { "Re: Offer [CTC-SUB-2026-000001]", "Re: Offer" },
+    { "[ctc-cir-2026-0001] Inventory [CTC-SUB-2026-000002] [CTC-SUB-2026-000003]", "Inventory" },
+    { "A [CTC-MTG-2026-0001] b", "A b" },
+    { "Offer [OTHER-SUB-2026-000001] [list] [CTC-XYZ-2026-0001]",
+      "Offer [OTHER-SUB-2026-000001] [list] [CTC-XYZ-2026-0001]" },
+    { "[CTC-SUB-2026-000001", "[CTC-SUB-2026-000001" },
+    { "", "" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *bare = form_subject_without_references ("CTC", cases[i].subject);
+      assert_string_equal (bare, cases[i].bare);
+    }
+  g_autofree char *none = form_subject_without_references ("CTC", NULL);
+  assert_string_equal (none, "");
+  g_autofree char *any = form_subject_reference ("CTC", "x [CTC-VIS-2026-0002] [CTC-SUB-2026-1]",
+                                                 NULL);
+  assert_string_equal (any, "CTC-VIS-2026-0002");
+}
+
+/* Texts in Russian and French, with CRLF line ends and a byte-order mark:
+ * the English reader (English is also the configured language) gets the
+ * first given. */
+static void
+test_own_texts (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  const CircularText texts[] = {
+    { "ru", "notice.ru.txt", "\xEF\xBB\xBFSubject: \xD0\x92\xD1\x81\xD1\x82\xD1\x80\xD0\xB5\xD1\x87\xD0\xB0"
+                             " {{entity}}\r\nRU {{name}}\r\n" },
+    { "fr", "notice.fr.txt", "Subject: R\xC3\xA9union {{entity}}\nFR {{#name}}{{name}}{{/name}}\n" },
+  };
+  CircularNew n = { NULL, "all", NULL, texts, G_N_ELEMENTS (texts) };
+  g_autofree char *ref = circular_create (FIXTURE_CONTEXT (f), &n, f->now, &error);
+  assert_non_null (ref);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM circular_texts"), 2);
+  guint queued = 0;
+  assert_true (circular_send (FIXTURE_CONTEXT (f), ref, FALSE, f->now, &queued, &error));
+  assert_int_equal (queued, 3);
+  g_autoptr (GMimeMessage) kz = fixture_queued (f->db, "circular", "focal@mfa.kz.example");
+  g_autoptr (GMimeMessage) fr = fixture_queued (f->db, "circular", "m.dupont@diplomatie.fr.example");
+  g_autoptr (GMimeMessage) un = fixture_queued (f->db, "circular", "j.doe@unodc.example");
+  g_autofree char *kz_body = body_text (kz);
+  g_autofree char *fr_body = body_text (fr);
+  g_autofree char *un_body = body_text (un);
+  assert_string_equal (kz_body, "RU Aigerim N\n");
+  assert_string_equal (fr_body, "FR Marie Dupont\n");
+  assert_string_equal (un_body, "RU Jan Doe\n");
+  g_autofree char *fr_subject = g_strdup_printf ("R\xC3\xA9union FR [%s]", ref);
+  assert_string_equal (g_mime_message_get_subject (fr), fr_subject);
+  assert_string_equal (g_mime_object_get_header (g_mime_message_get_mime_part (un),
+                                                 "Content-Language"), "ru");
+  assert_string_equal (g_mime_object_get_header (GMIME_OBJECT (un), "Precedence"), "bulk");
+}
+
+/* Texts refused before anything is stored, each naming its file. */
+static void
+test_own_texts_refused (void **state)
+{
+  Fixture *f = *state;
+  static const struct { const char *language, *content, *message; } cases[] = {
+    { "en", "Subject: S\nDear {{nmae}}\n", "t.txt: line 2: {{nmae}} is no placeholder; did you mean {{name}}?" },
+    { "en", "Subject: S {{x}}\nDear\n", "t.txt: line 1: {{x}} is no placeholder" },
+    { "en", "Subject: S\n\n{{^name}}\nDear\n", "t.txt: line 3: {{^name}} is never closed" },
+    { "en", "Subject: S\nDear\n{{/name}}\n", "t.txt: line 3: {{/name}} closes no section" },
+    { "en", "Subject: S\nok\nbad \xFF\n", "t.txt: line 3: not UTF-8 text" },
+    { "en", "Subject: S\nok\tok\n\x1B[2J\n", "t.txt: line 3: a control character (U+001B)" },
+    { "en", "Subject: \nDear\n", "t.txt: line 1: the subject must have" },
+    { "en", "Subject: S\n \n", "t.txt: no text" },
+    { "en", "Dear\n", "t.txt: no subject" },
+    { "de", "Subject: S\nDear\n", "t.txt: the language must be one of ar, en, es, fr, ru, zh" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      CircularText t = { cases[i].language, "t.txt", cases[i].content };
+      CircularNew n = { NULL, "all", NULL, &t, 1 };
+      assert_null (circular_create (FIXTURE_CONTEXT (f), &n, f->now, &error));
+      assert_true (g_error_matches (error, CIRCULAR_ERROR, CIRCULAR_ERROR_INVALID));
+      if (!g_str_has_prefix (error->message, cases[i].message))
+        fail_msg ("case %u: %s", i, error->message);
+    }
+  g_autofree char *big = g_strnfill (CIRCULAR_TEXT_MAX + 1, 'x');
+  CircularText t = { "en", "big.txt", big };
+  g_autoptr (GError) error = NULL;
+  assert_null (circular_create (FIXTURE_CONTEXT (f), &(CircularNew) { NULL, "all", "S", &t, 1 },
+                                f->now, &error));
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM circulars"), 0);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM counters WHERE kind = 'CIR'"), 0);
+}
+
+/* A preview stores nothing, and the reference it shows is the one the
+ * circular then gets. */
+static void
+test_preview (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  CircularText t = { "en", "t.txt", "Dear {{name}} of {{entity_name}}\n" };
+  CircularNew n = { NULL, "all", "Notice {{entity}}", &t, 1 };
+  g_autoptr (GMimeMessage) msg = circular_preview (FIXTURE_CONTEXT (f), &n,
+                                                   "M.Dupont@Diplomatie.fr.example", f->now, &error);
+  assert_non_null (msg);
+  assert_string_equal (g_mime_message_get_subject (msg), "Notice FR [CTC-CIR-2026-0001]");
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM circulars"), 0);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM circular_texts"), 0);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox"), 0);
+  g_autoptr (GMimeMessage) first = circular_preview (FIXTURE_CONTEXT (f), &n, NULL, f->now, &error);
+  assert_non_null (first);
+  assert_null (circular_preview (FIXTURE_CONTEXT (f), &n, "nobody@example.org", f->now, &error));
+  assert_true (g_error_matches (error, CIRCULAR_ERROR, CIRCULAR_ERROR_NOT_FOUND));
+  g_autofree char *ref = create_new (f, &n);
+  assert_string_equal (ref, "CTC-CIR-2026-0001");
+}
+
 static void
 test_empty_audience (void **state)
 {
@@ -409,6 +557,11 @@ main (void)
     cmocka_unit_test_setup_teardown (test_silent_sources, setup, teardown),
     cmocka_unit_test_setup_teardown (test_hostile_contact, setup, teardown),
     cmocka_unit_test (test_reference_in_subject),
+    cmocka_unit_test_setup_teardown (test_subject_one_reference, setup, teardown),
+    cmocka_unit_test (test_subject_without_references),
+    cmocka_unit_test_setup_teardown (test_own_texts, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_own_texts_refused, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_preview, setup, teardown),
     cmocka_unit_test_setup_teardown (test_reply_linked, setup, teardown),
   };
   g_mime_init ();

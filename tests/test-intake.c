@@ -547,6 +547,74 @@ test_reply_subject_has_one_re (void **state)
   assert_non_null (strstr (out, "Subject: Re: Offer [CTC-SUB-"));
 }
 
+/* The Subject line of the answer in outbox row id. */
+static char *
+answer_subject (sqlite3 *db, gint64 id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT raw FROM outbox WHERE id = %" G_GINT64_FORMAT,
+                                          id);
+  g_autofree char *raw = fixture_text (db, sql);
+  assert_non_null (raw);
+  const char *line = strstr (raw, "\nSubject: ");
+  assert_non_null (line);
+  return g_strndup (line + 1, strcspn (line + 1, "\r\n"));
+}
+
+/* A standard sent by UNODC under subject, with Message-ID id. */
+static GBytes *
+standard_under (const char *subject, const char *id)
+{
+  char *s = g_strdup_printf ("From: j.doe@unodc.example\r\nSubject: %s\r\n"
+                             "Message-ID: <%s>\r\n\r\nForm: standard\r\nTitle: T\r\n"
+                             "Issuer: UNODC\r\nAreas: other\r\n", subject, id);
+  return g_bytes_new_take (s, strlen (s));
+}
+
+/* text with every "YYYY" the year of the first submission's reference. */
+static char *
+in_year (sqlite3 *db, const char *text)
+{
+  g_autofree char *year = fixture_text (db, "SELECT substr(reference, 9, 4) FROM submissions"
+                                            " WHERE id = 1");
+  g_auto (GStrv) parts = g_strsplit (text, "YYYY", -1);
+  return g_strjoinv (year, parts);
+}
+
+/* Two rounds of replies keep the one reference the first answer gave, and
+ * the answer asks for that one; a reply to a circular keeps the
+ * circular's. */
+static void
+test_reply_subject_has_one_reference (void **state)
+{
+  Fixture *f = *state;
+  static const struct { const char *subject, *answer; } rounds[] = {
+    { "Offer", "Subject: Re: Offer [CTC-SUB-YYYY-000001]" },
+    { "Re: Offer [CTC-SUB-YYYY-000001]", "Subject: Re: Offer [CTC-SUB-YYYY-000001]" },
+    { "RE: Re: Offer [ctc-sub-YYYY-000001]", "Subject: Re: Offer [CTC-SUB-YYYY-000001]" },
+    { "Re: Offer [CTC-SUB-YYYY-000001] [CTC-SUB-YYYY-000002]",
+      "Subject: Re: Offer [CTC-SUB-YYYY-000001]" },
+    { "AW: [CTC-CIR-2026-0001] Inventory", "Subject: Re: Inventory [CTC-CIR-2026-0001]" },
+    { "Re: [list] Offer [OTHER-SUB-2026-000001]",
+      "Subject: Re: [list] Offer [OTHER-SUB-2026-000001] [CTC-SUB-YYYY-000006]" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (rounds); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("round%u@unodc", i);
+      fixture_exec (f->db, "DELETE FROM reply_log");
+      g_autofree char *sent = i == 0 ? g_strdup (rounds[i].subject)
+                                     : in_year (f->db, rounds[i].subject);
+      assert_int_equal (process (f, standard_under (sent, id)), INTAKE_FILED);
+      g_autofree char *subject = answer_subject (f->db, i + 1);
+      g_autofree char *want = in_year (f->db, rounds[i].answer);
+      assert_string_equal (subject, want);
+    }
+  g_autofree char *raw = fixture_text (f->db, "SELECT raw FROM outbox WHERE id = 2");
+  g_autofree char *registered = in_year (f->db, "registered as CTC-SUB-YYYY-000002");
+  g_autofree char *keep = in_year (f->db, "keep [CTC-SUB-YYYY-000001]");
+  assert_non_null (strstr (raw, registered));
+  assert_non_null (strstr (raw, keep));
+}
+
 static void
 test_unknown_visit_is_an_error_not_quarantine (void **state)
 {
@@ -1399,6 +1467,8 @@ main (void)
     cmocka_unit_test_setup_teardown (test_staff_may_file_for_anyone, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_unanswerable_sender_still_taken_in, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_reply_subject_has_one_re, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_reply_subject_has_one_reference, setup,
+                                     fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_unknown_visit_is_an_error_not_quarantine, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_update_of_another_entitys_record_quarantined, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_answers_name_values_in_their_language, setup,

@@ -208,12 +208,44 @@ test_load_missing (void **state)
   assert_true (g_error_matches (error, TPL_ERROR, TPL_ERROR_NOT_FOUND));
 }
 
+/* A text of staff's own is wrapped like a template's, an Arabic one
+ * marked right to left, its subject on one line. */
+static void
+test_render_text (void **state)
+{
+  g_autoptr (TplData) d = tpl_data_new ();
+  tpl_set (d, "name", "Jan\nDoe");
+  g_autofree char *long_line = g_strjoinv (" ", (char *[]) { "word", "word", "word", "word",
+      "word", "word", "word", "word", "word", "word", "word", "word", "word", "word", "word",
+      "word", "word", "word", NULL });
+  g_autofree char *body_source = g_strdup_printf ("{{name}} %s\n", long_line);
+  g_autofree char *subject = NULL;
+  g_autofree char *body = tpl_render_text ("To {{name}}", body_source, 2, "en", d, &subject,
+                                           NULL);
+  assert_string_equal (subject, "To Jan Doe");
+  g_auto (GStrv) lines = g_strsplit (body, "\n", -1);
+  assert_true (g_strv_length (lines) > 2);
+  for (guint i = 0; lines[i] != NULL; i++)
+    assert_true (g_utf8_strlen (lines[i], -1) <= TEXT_WRAP_COLUMNS);
+  g_clear_pointer (&subject, g_free);
+  g_autofree char *arabic = tpl_render_text ("S", "\xD9\x85\n", 2, "ar", d, &subject, NULL);
+  assert_string_equal (arabic, "\xE2\x80\x8F\xD9\x85\n");
+  g_autoptr (GError) error = NULL;
+  static const char *const names[] = { "name", "entity", NULL };
+  assert_true (tpl_check ("{{#name}}{{entity}}{{/name}}", 1, names, NULL));
+  assert_false (tpl_check ("a\n{{#name}}{{entitty}}{{/name}}", 4, names, &error));
+  assert_true (g_error_matches (error, TPL_ERROR, TPL_ERROR_NAME));
+  assert_string_equal (error->message, "line 5: {{entitty}} is no placeholder; did you mean"
+                                       " {{entity}}?");
+}
+
 static TplData *
 ack_data (const char *subject)
 {
   TplData *d = tpl_data_new ();
   tpl_set (d, "subject", subject);
   tpl_set (d, "reference", "CTC-SUB-2026-000123");
+  tpl_set (d, "subject_reference", "CTC-SUB-2026-000123");
   tpl_set (d, "sender_name", "Aigerim Nurlanovna");
   tpl_set (tpl_add (d, "records"), "line", "accepted CTC-OFF-2026-0042 (new)");
   tpl_set (tpl_add (d, "errors"), "line", "line 7: unknown field \"Emial\"; did you mean \"Email\"?");
@@ -607,6 +639,7 @@ main (void)
     cmocka_unit_test (test_load_fallback),
     cmocka_unit_test (test_load_missing),
     cmocka_unit_test (test_message_subject),
+    cmocka_unit_test (test_render_text),
     cmocka_unit_test (test_ack_lines_kept_apart),
     cmocka_unit_test (test_arabic_lines_marked),
     cmocka_unit_test (test_subject_single_line),

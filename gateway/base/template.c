@@ -7,6 +7,7 @@
 
 #include "gateway/base/template.h"
 #include "gateway/base/text.h"
+#include "parsers/form.h"
 
 G_DEFINE_QUARK (ctcgw-template-error-quark, tpl_error)
 
@@ -416,6 +417,45 @@ render (const char *source, guint first_line, const TplData *data, gboolean html
   return g_string_free (out, FALSE);
 }
 
+/* The first tag of nodes (or of their sections) whose name is not in
+ * names, or NULL. */
+static const Node *
+unknown_name (const GPtrArray *nodes, const char *const *names)
+{
+  for (guint i = 0; i < nodes->len; i++)
+    {
+      const Node *n = g_ptr_array_index (nodes, i);
+      const Node *found = n->kind == NODE_TEXT || g_strv_contains (names, n->text) ? NULL : n;
+      if (found == NULL && n->children != NULL)
+        found = unknown_name (n->children, names);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* See template.h. */
+gboolean
+tpl_check (const char *source, guint first_line, const char *const *names, GError **error)
+{
+  g_autoptr (Node) root = parse (source, first_line, error);
+  if (root == NULL)
+    return FALSE;
+  const Node *bad = unknown_name (root->children, names);
+  if (bad == NULL)
+    return TRUE;
+  const char *closest = form_suggest (bad->text, names);
+  g_autofree char *known = g_strjoinv ("}}, {{", (char **) names);
+  if (closest != NULL)
+    g_set_error (error, TPL_ERROR, TPL_ERROR_NAME,
+                 "line %u: {{%s}} is no placeholder; did you mean {{%s}}?", bad->line,
+                 bad->text, closest);
+  else
+    g_set_error (error, TPL_ERROR, TPL_ERROR_NAME,
+                 "line %u: {{%s}} is no placeholder: write {{%s}}", bad->line, bad->text, known);
+  return FALSE;
+}
+
 /* See template.h. */
 char *
 tpl_render_string (const char *source, const TplData *data, gboolean html,
@@ -507,6 +547,19 @@ single_line (const char *s)
   return g_strstrip (g_string_free (out, FALSE));
 }
 
+/* The subject (on one line) and the body of the sources rendered. */
+static char *
+render_parts (const char *subject_source, const char *body_source, guint body_line,
+              const TplData *data, char **subject, GError **error)
+{
+  g_autofree char *subject_text = render (subject_source, 1, data, FALSE, error);
+  char *body = subject_text != NULL ? render (body_source, body_line, data, FALSE, error)
+                                    : NULL;
+  if (body != NULL)
+    *subject = single_line (subject_text);
+  return body;
+}
+
 /* The subject and body of a message template, the body as rendered. */
 static char *
 render_message (const char *name, const char *lang, const TplData *data, char **subject,
@@ -525,19 +578,24 @@ render_message (const char *name, const char *lang, const TplData *data, char **
   const char *body_source = nl != NULL ? nl + 1 : "";
   if (nl != NULL)
     *nl = '\0';
-  g_autofree char *subject_text = render (source + 8, 1, data, FALSE, error);
-  char *body = subject_text != NULL ? render (body_source, 2, data, FALSE, error) : NULL;
+  char *body = render_parts (source + 8, body_source, 2, data, subject, error);
   if (body == NULL)
-    {
-      g_prefix_error (error, "template %s: ", name);
-      return NULL;
-    }
-  *subject = single_line (subject_text);
+    g_prefix_error (error, "template %s: ", name);
   return body;
 }
 
-/* See template.h: the body wrapped once the values are in it (ctcgw(8),
- * NOTES). */
+/* The body of a message in language code, as sent: wrapped once the values
+ * are in it (ctcgw(8), NOTES), an Arabic one marked right to left. */
+static char *
+finish_body (const char *body, const char *code)
+{
+  g_autofree char *wrapped = text_wrap (body, TEXT_WRAP_COLUMNS);
+  if (g_strcmp0 (code, "ar") != 0)
+    return g_steal_pointer (&wrapped);
+  return text_mark_rtl (wrapped);
+}
+
+/* See template.h. */
 char *
 tpl_render_message (const char *name, const char *lang, const TplData *data,
                     char **subject, GError **error)
@@ -545,10 +603,28 @@ tpl_render_message (const char *name, const char *lang, const TplData *data,
   g_autofree char *body = render_message (name, lang, data, subject, error);
   if (body == NULL)
     return NULL;
-  g_autofree char *wrapped = text_wrap (body, TEXT_WRAP_COLUMNS);
-  if (strcmp (tpl_language (name, lang, "txt"), "ar") != 0)
-    return g_steal_pointer (&wrapped);
-  return text_mark_rtl (wrapped);
+  return finish_body (body, tpl_language (name, lang, "txt"));
+}
+
+/* See template.h. */
+char *
+tpl_render_line (const char *source, const TplData *data, GError **error)
+{
+  g_autofree char *line = render (source, 1, data, FALSE, error);
+  return line != NULL ? single_line (line) : NULL;
+}
+
+/* See template.h. */
+char *
+tpl_render_text (const char *subject_source, const char *body_source, guint body_line,
+                 const char *lang, const TplData *data, char **subject, GError **error)
+{
+  g_autofree char *body = render_parts (subject_source, body_source, body_line, data, subject,
+                                        error);
+  if (body == NULL)
+    return NULL;
+  g_autofree char *code = language_code (lang);
+  return finish_body (body, code);
 }
 
 /* See template.h. */

@@ -18,6 +18,7 @@
 typedef enum {
   TPL_ERROR_SYNTAX,     /* unbalanced or malformed tag: the message names it and its line */
   TPL_ERROR_NOT_FOUND,  /* no such template, in the language asked or in English */
+  TPL_ERROR_NAME,       /* a tag names nothing the message gives: the message names its line */
 } TplError;
 #define TPL_ERROR tpl_error_quark ()
 GQuark tpl_error_quark (void);
@@ -55,6 +56,24 @@ const char *tpl_language (const char *name, const char *lang, const char *ext);
  * body has its lines marked right to left (text_mark_rtl). */
 char *tpl_render_message (const char *name, const char *lang, const TplData *data,
                           char **subject, GError **error);
+
+/* Checks source, a text written for the gateway (its lines numbered from
+ * first_line), as a template whose names can only be those of names
+ * (NULL-terminated): TPL_ERROR_SYNTAX for a malformed tag or an unbalanced
+ * section, TPL_ERROR_NAME for a name not in names, with the closest one;
+ * each message begins "line N: ". */
+gboolean tpl_check (const char *source, guint first_line, const char *const *names,
+                    GError **error);
+
+/* source rendered with data on one line: CR and LF in values become
+ * spaces (a subject). */
+char *tpl_render_line (const char *source, const TplData *data, GError **error);
+
+/* tpl_render_message() for a text given rather than one of the program's
+ * templates: subject_source (one line) and body_source (whose first line
+ * is line body_line, for errors), written in lang. */
+char *tpl_render_text (const char *subject_source, const char *body_source, guint body_line,
+                       const char *lang, const TplData *data, char **subject, GError **error);
 
 /* tpl_render_message() with the body's lines as rendered, for a report
  * whose lines are rows that must stay whole (the staff's digest). */

@@ -86,7 +86,11 @@ static const ShowQuery show_queries[] = {
   { "MTG", BY_REFERENCE ("meetings"), NULL,
     { { "attendance", "SELECT entity, email, partstat, sequence, updated FROM attendance"
                       " WHERE meeting_id = ?1 ORDER BY id" } } },
-  { "CIR", BY_REFERENCE ("circulars"), NULL, { { NULL } } },
+  /* Staff's own texts (schema/019-circular-texts.sql): their first line. */
+  { "CIR", BY_REFERENCE ("circulars"), NULL,
+    { { "texts", "SELECT language, subject, substr(body, 1, instr(body || char(10), char(10)) - 1)"
+                 " AS first_line, length(body) - length(replace(body, char(10), '')) AS lines"
+                 " FROM circular_texts WHERE circular_id = ?1 ORDER BY position" } } },
 };
 
 /* The register of reference (PREFIX-KIND-YEAR-SEQ), or NULL. */

@@ -13,22 +13,48 @@
 #include "gateway/flows/lines.h"
 #include "gateway/mail/compose.h"
 #include "gateway/base/template.h"
+#include "parsers/address.h"
+#include "parsers/form.h"
 
 G_DEFINE_QUARK (ctcgw-circular-error-quark, circular_error)
 
 #define SILENT_SOURCES "silent:sources:"
-/* Digits of a sequence number in a reference, at most. */
-#define REFERENCE_SEQ_MAX 9
+
+/* The names the template data of a recipient gives (recipient_data): the
+ * only placeholders a text of staff's own may hold. */
+static const char *const placeholders[] = {
+  "reference", "name", "entity", "entity_name", "email", "contact_reference", "address",
+  "prefix", "year", "date", "silent_months", NULL,
+};
+
+/* One of staff's own texts, as stored (schema/019-circular-texts.sql). */
+typedef struct {
+  char *language;
+  char *subject;   /* the text's own, NULL: none */
+  char *body;
+} Text;
+
+/* Frees a Text. */
+static void
+text_free (Text *t)
+{
+  g_free (t->language);
+  g_free (t->subject);
+  g_free (t->body);
+  g_free (t);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Text, text_free)
 
 /* One circular row, as sending needs it. */
 typedef struct {
   gint64 id;
   char *reference;
   char *state;
-  char *template;
+  char *template;  /* "": staff's own texts */
   char *audience;
-  char *subject;   /* NULL: the template's */
+  char *subject;   /* NULL: the template's, or each text's */
   char *sent;      /* NULL: never sent */
+  GPtrArray *texts; /* Text*, in the order given; NULL with a template */
 } Circular;
 
 /* Frees what a Circular holds (for g_auto). */
@@ -41,6 +67,7 @@ circular_clear (Circular *c)
   g_free (c->audience);
   g_free (c->subject);
   g_free (c->sent);
+  g_clear_pointer (&c->texts, g_ptr_array_unref);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Circular, circular_clear)
 
@@ -128,7 +155,8 @@ circular_recipients (sqlite3 *db, const char *audience, const char *language, GD
   return audience_resolve (db, audience, language, error);
 }
 
-/* A subject given by staff: one line of bounded UTF-8 text. */
+/* A subject given by staff: one line of bounded UTF-8 text, with the
+ * placeholders of the texts. */
 static gboolean
 subject_valid (const char *subject, GError **error)
 {
@@ -138,11 +166,167 @@ subject_valid (const char *subject, GError **error)
                 && g_utf8_strlen (subject, -1) <= CIRCULAR_SUBJECT_MAX;
   for (const char *p = subject; ok && *p != '\0'; p++)
     ok = (guchar) *p >= 0x20 && *p != 0x7f;
+  GError *local = NULL;
   if (!ok)
     g_set_error (error, CIRCULAR_ERROR, CIRCULAR_ERROR_INVALID,
                  "the subject must be one line of UTF-8 text of 1 to %d characters",
                  CIRCULAR_SUBJECT_MAX);
+  else if (!tpl_check (subject, 1, placeholders, &local))
+    {
+      g_set_error (error, CIRCULAR_ERROR, CIRCULAR_ERROR_INVALID, "the subject: %s",
+                   local->message);
+      g_error_free (local);
+      ok = FALSE;
+    }
   return ok;
+}
+
+/* Sets error to "FILE: " and the message of local (taken). */
+static gboolean
+text_error (GError **error, const CircularText *t, GError *local)
+{
+  g_set_error (error, CIRCULAR_ERROR, CIRCULAR_ERROR_INVALID, "%s: %s", t->file,
+               local->message);
+  g_error_free (local);
+  return FALSE;
+}
+
+/* The line of s that end is on. */
+static guint
+line_of (const char *s, const char *end)
+{
+  guint line = 1;
+  for (const char *p = s; p < end; p++)
+    line += *p == '\n';
+  return line;
+}
+
+/* The first control character of s but tab and line ends, or NULL. */
+static const char *
+control_char (const char *s)
+{
+  for (const char *p = s; *p != '\0'; p++)
+    if (((guchar) *p < 0x20 && strchr ("\t\r\n", *p) == NULL) || *p == 0x7f)
+      return p;
+  return NULL;
+}
+
+/* The content of t as UTF-8 text with LF line ends and no byte-order mark,
+ * or NULL with error naming the line of the first invalid byte. */
+static char *
+text_content (const CircularText *t, GError **error)
+{
+  const char *end = NULL;
+  if (strlen (t->content) > CIRCULAR_TEXT_MAX)
+    g_set_error (error, CIRCULAR_ERROR, CIRCULAR_ERROR_INVALID,
+                 "%s: longer than %d bytes", t->file, CIRCULAR_TEXT_MAX);
+  else if (!g_utf8_validate (t->content, -1, &end))
+    g_set_error (error, CIRCULAR_ERROR, CIRCULAR_ERROR_INVALID,
+                 "%s: line %u: not UTF-8 text", t->file, line_of (t->content, end));
+  else if ((end = control_char (t->content)) != NULL)
+    g_set_error (error, CIRCULAR_ERROR, CIRCULAR_ERROR_INVALID,
+                 "%s: line %u: a control character (U+%04X)", t->file,
+                 line_of (t->content, end), (guint) (guchar) *end);
+  else
+    {
+      const char *start = g_str_has_prefix (t->content, "\xEF\xBB\xBF") ? t->content + 3
+                                                                        : t->content;
+      g_auto (GStrv) lines = g_strsplit (start, "\r\n", -1);
+      return g_strjoinv ("\n", lines);
+    }
+  return NULL;
+}
+
+/* Splits a first line "Subject: ..." of content off into t->subject. */
+static void
+split_subject (Text *t, char *content)
+{
+  char *body = content;
+  if (g_str_has_prefix (content, "Subject:"))
+    {
+      char *nl = strchr (content, '\n');
+      body = nl != NULL ? nl + 1 : content + strlen (content);
+      t->subject = g_strstrip (g_strndup (content + 8, (gsize) (body - content - 8)));
+    }
+  t->body = g_strdup (body);
+}
+
+/* Whether s has nothing but white space. */
+static gboolean
+blank (const char *s)
+{
+  while (g_ascii_isspace (*s))
+    s++;
+  return *s == '\0';
+}
+
+/* The subject of t is there (or given) and fits; its placeholders and
+ * those of its body are known, its sections balanced. */
+static gboolean
+text_valid (const CircularText *in, const Text *t, const char *given, GError **error)
+{
+  GError *local = NULL;
+  if (t->subject == NULL && given == NULL)
+    g_set_error (error, CIRCULAR_ERROR, CIRCULAR_ERROR_INVALID,
+                 "%s: no subject: begin it with a line \"Subject: ...\" or give --subject",
+                 in->file);
+  else if (t->subject != NULL && (*t->subject == '\0'
+                                  || g_utf8_strlen (t->subject, -1) > CIRCULAR_SUBJECT_MAX))
+    g_set_error (error, CIRCULAR_ERROR, CIRCULAR_ERROR_INVALID,
+                 "%s: line 1: the subject must have 1 to %d characters", in->file,
+                 CIRCULAR_SUBJECT_MAX);
+  else if (blank (t->body))
+    g_set_error (error, CIRCULAR_ERROR, CIRCULAR_ERROR_INVALID, "%s: no text", in->file);
+  else if ((t->subject != NULL && !tpl_check (t->subject, 1, placeholders, &local))
+           || !tpl_check (t->body, t->subject != NULL ? 2 : 1, placeholders, &local))
+    return text_error (error, in, local);
+  else
+    return TRUE;
+  return FALSE;
+}
+
+/* The text in of staff's, read and checked; NULL with error. */
+static Text *
+text_read (const CircularText *in, const char *given, GError **error)
+{
+  if (in->language == NULL || !g_strv_contains (form_languages, in->language))
+    {
+      g_autofree char *six = g_strjoinv (", ", (char **) form_languages);
+      g_set_error (error, CIRCULAR_ERROR, CIRCULAR_ERROR_INVALID,
+                   "%s: the language must be one of %s, not %s", in->file, six,
+                   in->language != NULL ? in->language : "none");
+      return NULL;
+    }
+  g_autofree char *content = text_content (in, error);
+  if (content == NULL)
+    return NULL;
+  g_autoptr (Text) t = g_new0 (Text, 1);
+  t->language = g_strdup (in->language);
+  split_subject (t, content);
+  return text_valid (in, t, given, error) ? g_steal_pointer (&t) : NULL;
+}
+
+/* The texts of n, read and checked, one a language; NULL with error. */
+static GPtrArray *
+texts_read (const CircularNew *n, GError **error)
+{
+  g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func ((GDestroyNotify) text_free);
+  for (guint i = 0; i < n->n_texts; i++)
+    {
+      for (guint j = 0; j < i; j++)
+        if (g_strcmp0 (n->texts[j].language, n->texts[i].language) == 0)
+          {
+            g_set_error (error, CIRCULAR_ERROR, CIRCULAR_ERROR_INVALID,
+                         "%s and %s are both in %s: give one text a language",
+                         n->texts[j].file, n->texts[i].file, n->texts[i].language);
+            return NULL;
+          }
+      Text *t = text_read (&n->texts[i], n->subject, error);
+      if (t == NULL)
+        return NULL;
+      g_ptr_array_add (texts, t);
+    }
+  return g_steal_pointer (&texts);
 }
 
 /* The template exists in English and renders with no data. */
@@ -159,17 +343,49 @@ template_valid (const char *template, GError **error)
   return FALSE;
 }
 
-/* Everything a circular is created from, checked before it is stored. */
-static gboolean
-check_parts (const Context *ctx, const CircularNew *n, GDateTime *now, GError **error)
+/* Everything a circular is created from, checked before it is stored:
+ * its texts in *texts (NULL with a template), its recipients returned. */
+static GPtrArray *
+check_parts (const Context *ctx, const CircularNew *n, GDateTime *now, GPtrArray **texts,
+             GError **error)
 {
-  if (!template_valid (n->template, error) || !subject_valid (n->subject, error))
-    return FALSE;
-  g_autoptr (GPtrArray) recipients = circular_recipients (ctx->db, n->audience, ctx->config->language, now, error);
-  return recipients != NULL;
+  if ((n->template == NULL) == (n->n_texts == 0))
+    {
+      g_set_error (error, CIRCULAR_ERROR, CIRCULAR_ERROR_INVALID,
+                   "a circular has a template or texts of its own, one or the other");
+      return NULL;
+    }
+  if (n->template != NULL ? !template_valid (n->template, error)
+                          : (*texts = texts_read (n, error)) == NULL)
+    return NULL;
+  if (!subject_valid (n->subject, error))
+    return NULL;
+  return circular_recipients (ctx->db, n->audience, ctx->config->language, now, error);
 }
 
-/* Inserts the circular row of n with a new reference. */
+/* Stores the texts of circular c. */
+static gboolean
+insert_texts (sqlite3 *db, const Circular *c, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "INSERT INTO circular_texts (circular_id, position, language, subject, body)"
+      " VALUES (?1, ?2, ?3, ?4, ?5)", error);
+  for (guint i = 0; st != NULL && i < c->texts->len; i++)
+    {
+      const Text *t = c->texts->pdata[i];
+      sqlite3_reset (st);
+      sqlite3_bind_int64 (st, 1, c->id);
+      sqlite3_bind_int (st, 2, (int) i);
+      sqlite3_bind_text (st, 3, t->language, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (st, 4, t->subject, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (st, 5, t->body, -1, SQLITE_TRANSIENT);
+      if (!db_step_done (db, st, "storing a circular's text", error))
+        return FALSE;
+    }
+  return st != NULL;
+}
+
+/* Inserts the circular row of n with a new reference, and c->texts. */
 static gboolean
 insert_circular (const Context *ctx, const CircularNew *n, GDateTime *now, Circular *c,
                  GError **error)
@@ -184,7 +400,7 @@ insert_circular (const Context *ctx, const CircularNew *n, GDateTime *now, Circu
   if (st == NULL)
     return FALSE;
   sqlite3_bind_text (st, 1, c->reference, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (st, 2, n->template, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 2, n->template != NULL ? n->template : "", -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (st, 3, n->audience, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (st, 4, n->subject, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (st, 5, created, -1, SQLITE_TRANSIENT);
@@ -192,10 +408,10 @@ insert_circular (const Context *ctx, const CircularNew *n, GDateTime *now, Circu
     return FALSE;
   c->id = sqlite3_last_insert_rowid (db);
   c->state = g_strdup ("active");
-  c->template = g_strdup (n->template);
+  c->template = g_strdup (n->template != NULL ? n->template : "");
   c->audience = g_strdup (n->audience);
   c->subject = g_strdup (n->subject);
-  return TRUE;
+  return c->texts == NULL || insert_texts (db, c, error);
 }
 
 /* See circular.h. */
@@ -203,15 +419,46 @@ char *
 circular_create (const Context *ctx, const CircularNew *n, GDateTime *now, GError **error)
 {
   g_auto (Circular) c = { 0 };
-  if (!check_parts (ctx, n, now, error) || !db_begin (ctx->db, error))
+  g_autoptr (GPtrArray) recipients = check_parts (ctx, n, now, &c.texts, error);
+  if (recipients == NULL || !db_begin (ctx->db, error))
     return NULL;
   if (!insert_circular (ctx, n, now, &c, error) || !db_commit (ctx->db, error))
     {
       db_rollback (ctx->db);
       return NULL;
     }
-  log_info ("circular", "circular=%s created template=%s", c.reference, n->template);
+  log_info ("circular", "circular=%s created template=%s texts=%u", c.reference,
+            n->template != NULL ? n->template : "-", n->n_texts);
   return g_steal_pointer (&c.reference);
+}
+
+/* Loads the texts of circular c, in the order they were given. */
+static gboolean
+load_texts (sqlite3 *db, Circular *c, GError **error)
+{
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "SELECT language, subject, body FROM circular_texts WHERE circular_id = ?1"
+      " ORDER BY position", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, c->id);
+  c->texts = g_ptr_array_new_with_free_func ((GDestroyNotify) text_free);
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      Text *t = g_new0 (Text, 1);
+      t->language = db_column_dup (st, 0);
+      t->subject = db_column_dup (st, 1);
+      t->body = db_column_dup (st, 2);
+      g_ptr_array_add (c->texts, t);
+    }
+  if (rc == SQLITE_DONE && c->texts->len > 0)
+    return TRUE;
+  if (rc == SQLITE_DONE)
+    g_set_error (error, CIRCULAR_ERROR, CIRCULAR_ERROR_INVALID, "%s has no text", c->reference);
+  else
+    db_set_error (db, error, "reading a circular's texts");
+  return FALSE;
 }
 
 /* Loads the circular whose id is id, or (id 0) whose reference is
@@ -241,7 +488,7 @@ load_circular (sqlite3 *db, gint64 id, const char *reference, Circular *c, GErro
                       &c->sent };
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     *fields[i] = db_column_dup (st, (int) i + 1);
-  return TRUE;
+  return *c->template != '\0' || load_texts (db, c, error);
 }
 
 /* The domain of List-Id: "circulars." and the gateway's domain in ASCII. */
@@ -278,6 +525,61 @@ recipient_data (const Config *config, const Circular *c, const Recipient *r, GDa
   return data;
 }
 
+/* subject and "[reference]" after it, any other reference of the gateway
+ * taken out: the subject holds one, that replies are linked by. */
+static char *
+subject_with_reference (const Config *config, const char *subject, const char *reference)
+{
+  g_autofree char *bare = form_subject_without_references (config->reference_prefix, subject);
+  return g_strdup_printf ("%s [%s]", bare, reference);
+}
+
+/* The text of c in the language of code ("ru", "fr-CA"), or NULL. */
+static const Text *
+text_in (const Circular *c, const char *code)
+{
+  for (guint i = 0; code != NULL && i < c->texts->len; i++)
+    {
+      const Text *t = c->texts->pdata[i];
+      gsize n = strlen (t->language);
+      if (g_ascii_strncasecmp (code, t->language, n) == 0
+          && (code[n] == '\0' || strchr ("-_.", code[n]) != NULL))
+        return t;
+    }
+  return NULL;
+}
+
+/* The text of c that r reads: in r's language (the configured one when r
+ * names none), else in the configured language, else in English, else the
+ * first given. */
+static const Text *
+text_for (const Config *config, const Circular *c, const Recipient *r)
+{
+  const Text *t = text_in (c, r->language);
+  if (t == NULL)
+    t = text_in (c, config->language);
+  if (t == NULL)
+    t = text_in (c, "en");
+  return t != NULL ? t : c->texts->pdata[0];
+}
+
+/* The body and *subject of c for r, rendered with data; *language the
+ * language it is in. */
+static char *
+render_for (const Config *config, const Circular *c, const Recipient *r, const TplData *data,
+            char **subject, const char **language, GError **error)
+{
+  if (c->texts == NULL)
+    {
+      *language = tpl_language (c->template, r->language, "txt");
+      return tpl_render_message (c->template, r->language, data, subject, error);
+    }
+  const Text *t = text_for (config, c, r);
+  *language = g_intern_string (t->language);
+  return tpl_render_text (t->subject != NULL ? t->subject : "", t->body,
+                          t->subject != NULL ? 2 : 1, t->language, data, subject, error);
+}
+
 /* The message of circular c to recipient r, in r's language. */
 static GMimeMessage *
 compose (const Config *config, const Circular *c, const Recipient *r, GDateTime *now,
@@ -285,19 +587,61 @@ compose (const Config *config, const Circular *c, const Recipient *r, GDateTime 
 {
   g_autoptr (TplData) data = recipient_data (config, c, r, now);
   g_autofree char *subject = NULL;
-  g_autofree char *body = tpl_render_message (c->template, r->language, data, &subject, error);
-  if (body == NULL)
+  const char *language = NULL;
+  g_autofree char *body = render_for (config, c, r, data, &subject, &language, error);
+  if (body != NULL && c->subject != NULL)
+    {
+      g_free (subject);
+      subject = tpl_render_line (c->subject, data, error);
+    }
+  if (body == NULL || subject == NULL)
     return NULL;
-  g_autofree char *full = g_strdup_printf ("%s [%s]", c->subject != NULL ? c->subject : subject,
-                                           c->reference);
+  g_autofree char *full = subject_with_reference (config, subject, c->reference);
   g_autofree char *id = list_id (config);
   ComposeHeaders headers = {
     .auto_submitted = "auto-generated", .to = r->email, .to_name = r->name,
-    .subject = full, .list_id = id,
-    .language = tpl_language (c->template, r->language, "txt"),
+    .subject = full, .list_id = id, .bulk = TRUE, .language = language,
   };
   GMimeMessage *msg = compose_message (config, &headers);
   compose_set_body (msg, compose_text_part ("plain", body));
+  return msg;
+}
+
+/* The recipient of recipients whose address is to (NULL: the first);
+ * NULL with error when there is none. */
+static const Recipient *
+recipient_to (GPtrArray *recipients, const char *to, const char *audience, GError **error)
+{
+  for (guint i = 0; i < recipients->len; i++)
+    {
+      const Recipient *r = recipients->pdata[i];
+      if (to == NULL || address_equal (r->email, to))
+        return r;
+    }
+  if (recipients->len == 0)
+    g_set_error (error, CIRCULAR_ERROR, CIRCULAR_ERROR_EMPTY,
+                 "the audience %s has no recipient now", audience);
+  else
+    g_set_error (error, CIRCULAR_ERROR, CIRCULAR_ERROR_NOT_FOUND,
+                 "%s is none of the %u recipients of %s", to, recipients->len, audience);
+  return NULL;
+}
+
+/* See circular.h: the circular is stored for its reference and texts,
+ * then rolled back. */
+GMimeMessage *
+circular_preview (const Context *ctx, const CircularNew *n, const char *to, GDateTime *now,
+                  GError **error)
+{
+  g_auto (Circular) c = { 0 };
+  g_autoptr (GPtrArray) recipients = check_parts (ctx, n, now, &c.texts, error);
+  const Recipient *r = recipients != NULL ? recipient_to (recipients, to, n->audience, error)
+                                          : NULL;
+  if (r == NULL || !db_begin (ctx->db, error))
+    return NULL;
+  GMimeMessage *msg = insert_circular (ctx, n, now, &c, error)
+                      ? compose (ctx->config, &c, r, now, error) : NULL;
+  db_rollback (ctx->db);
   return msg;
 }
 
@@ -376,7 +720,7 @@ queue_all (Sending *s, GPtrArray *recipients, GError **error)
   if (!mark_sent (s->ctx->db, s->c, s->now, *s->queued, error))
     return FALSE;
   log_info ("circular", "circular=%s sent template=%s recipients=%u", s->c->reference,
-            s->c->template, *s->queued);
+            s->c->texts == NULL ? s->c->template : "-", *s->queued);
   return TRUE;
 }
 
@@ -473,40 +817,11 @@ circular_create_and_send (const Context *ctx, const CircularNew *n, GDateTime *n
   return TRUE;
 }
 
-/* Length of the reference "PREFIX-CIR-YYYY-N..." at s (without brackets),
- * followed by ']', or 0. */
-static gsize
-reference_length (const char *prefix, const char *s)
-{
-  gsize n = strlen (prefix), digits = 0;
-  if (g_ascii_strncasecmp (s, prefix, n) != 0 || g_ascii_strncasecmp (s + n, "-CIR-", 5) != 0)
-    return 0;
-  n += 5;
-  for (guint i = 0; i < 4; i++)
-    if (!g_ascii_isdigit (s[n++]))
-      return 0;
-  if (s[n++] != '-')
-    return 0;
-  while (g_ascii_isdigit (s[n + digits]) && digits <= REFERENCE_SEQ_MAX)
-    digits++;
-  if (digits == 0 || digits > REFERENCE_SEQ_MAX || s[n + digits] != ']')
-    return 0;
-  return n + digits;
-}
-
 /* See circular.h. */
 char *
 circular_reference_in_subject (const char *prefix, const char *subject)
 {
-  if (prefix == NULL || subject == NULL)
-    return NULL;
-  for (const char *p = strchr (subject, '['); p != NULL; p = strchr (p + 1, '['))
-    {
-      gsize len = reference_length (prefix, p + 1);
-      if (len > 0)
-        return g_ascii_strup (p + 1, (gssize) len);
-    }
-  return NULL;
+  return form_subject_reference (prefix, subject, "CIR");
 }
 
 /* The id of the circular reference, 0 when there is none, -1 on failure. */

@@ -1,9 +1,12 @@
-/* Circulars (ctcgw(8), circular): a template plus an audience, sent as
- * one message per recipient, rendered in the recipient's language where
- * templates/NAME.LANG.txt exists (English otherwise), with the reference
+/* Circulars (ctcgw(8), circular): a template, or staff's own texts, plus
+ * an audience, sent as one message per recipient, rendered in the
+ * recipient's language where templates/NAME.LANG.txt exists (English
+ * otherwise) or where a text was given in it (else the configured
+ * language's, else English's, else the first given), with the reference
  * [PREFIX-CIR-YEAR-SEQ] appended to the subject, List-Id
  * <circulars.DOMAIN> (DOMAIN: the gateway address's) and Auto-Submitted:
- * auto-generated.  Official circulars carry no List-Unsubscribe.
+ * auto-generated, Precedence: bulk and X-Auto-Response-Suppress: OOF,
+ * AutoReply.  Official circulars carry no List-Unsubscribe.
  *
  * Template data, per recipient: reference (the circular's), name, entity,
  * entity_name, email, contact_reference, year and date (today in the
@@ -18,6 +21,7 @@
 #pragma once
 
 #include <glib.h>
+#include <gmime/gmime.h>
 #include <sqlite3.h>
 #include "gateway/base/config.h"
 #include "gateway/base/context.h"
@@ -35,13 +39,29 @@ GQuark circular_error_quark (void);
 #define CIRCULAR_SUBJECT_MAX 200
 /* The longest time a silent: audience looks back, in months. */
 #define CIRCULAR_SILENT_MONTHS_MAX 120
+/* The longest text of staff's own, in bytes. */
+#define CIRCULAR_TEXT_MAX (64 * 1024)
 
-/* What a new circular is made of: the template's name, the audience and
- * the subject (NULL: the template's).  Borrowed by the calls below. */
+/* One of staff's own texts (circular create --text-file): its language
+ * (one of the six official ones), the name of its file (for errors) and
+ * its content, UTF-8: a first line "Subject: ..." or none, then the body;
+ * both may hold the placeholders of the templates ({{name}}, {{entity}},
+ * ...: the template data above) and their sections. */
+typedef struct {
+  const char *language;
+  const char *file;
+  const char *content;
+} CircularText;
+
+/* What a new circular is made of: the template's name or n_texts texts
+ * (one language each), the audience and the subject (NULL: the
+ * template's, or each text's own).  Borrowed by the calls below. */
 typedef struct {
   const char *template;
   const char *audience;
   const char *subject;
+  const CircularText *texts;
+  guint n_texts;
 } CircularNew;
 
 /* The recipients of audience at now (a new array of Recipient*, see
@@ -51,13 +71,25 @@ GPtrArray *circular_recipients (sqlite3 *db, const char *audience, const char *l
                                 GDateTime *now, GError **error);
 
 /* Creates the circular n after checking that the template exists (in
- * English at least) and renders, that the audience resolves and that the
- * subject (may be NULL: the template's) is one line of at most
- * CIRCULAR_SUBJECT_MAX characters.  Returns its new reference
+ * English at least) and renders, or that each text is UTF-8 of at most
+ * CIRCULAR_TEXT_MAX bytes, with a subject, only known placeholders and
+ * balanced sections (the error names its file and line), that the audience
+ * resolves and that the subject (may be NULL: the template's) is one line
+ * of at most CIRCULAR_SUBJECT_MAX characters.  The texts are stored with
+ * the circular, for every later sending.  Returns its new reference
  * (PREFIX-CIR-YEAR-SEQ), owned by the caller, or NULL with error
  * (CIRCULAR_ERROR_INVALID, DB_ERROR).  Runs its own transaction. */
 char *circular_create (const Context *ctx, const CircularNew *n, GDateTime *now,
                        GError **error);
+
+/* The message circular n would send to the recipient whose address is to
+ * (NULL: the first of the audience), checked as circular_create() checks,
+ * with the reference it would get now; nothing is stored or queued.  NULL
+ * with error: those of circular_create(), CIRCULAR_ERROR_EMPTY when the
+ * audience has no recipient, CIRCULAR_ERROR_NOT_FOUND when to is none of
+ * them. */
+GMimeMessage *circular_preview (const Context *ctx, const CircularNew *n, const char *to,
+                                GDateTime *now, GError **error);
 
 /* Queues the circular reference (any case) for every recipient of its
  * audience, in one transaction; *queued counts the rows.  Refused with

@@ -760,7 +760,7 @@ queue_one (const Context *ctx, const Distribution *d, const Recipient *r, GError
     return 0;
   ComposeHeaders headers = {
     .auto_submitted = "auto-generated", .to = r->email, .to_name = r->name,
-    .subject = subject, .list_id = d->list_id,
+    .subject = subject, .list_id = d->list_id, .bulk = TRUE,
     .language = tpl_language ("distribute", r->language, "txt"),
   };
   g_autoptr (GMimeMessage) msg = compose_message (ctx->config, &headers);

@@ -484,6 +484,23 @@ note_attachments (Intake *in)
     }
 }
 
+/* The subject of an answer to in's message in data: subject, without the
+ * "Re:" of earlier replies and the gateway's references, and
+ * subject_reference, the one reference after it: the first the subject
+ * held (an answer's, a circular's), else reference.  So a conversation
+ * keeps one [reference] however many rounds it goes
+ * (docs/submissions.md section 7). */
+static void
+set_answer_subject (const Intake *in, TplData *data, const char *reference)
+{
+  const char *prefix = in->ctx.config->reference_prefix;
+  g_autofree char *bare = reply_subject (in->msg->subject);
+  g_autofree char *held = form_subject_reference (prefix, bare, NULL);
+  g_autofree char *subject = form_subject_without_references (prefix, bare);
+  tpl_set (data, "subject", subject);
+  tpl_set (data, "subject_reference", held != NULL ? held : reference);
+}
+
 /* Queues the answer unless the message is automatic or its sender has had
  * enough answers this hour.  Returns the outbox id, 0 when none was sent,
  * -1 on failure. */
@@ -514,8 +531,7 @@ send_answer (Intake *in, const char *template, GError **error)
       return 0;
     }
   note_attachments (in);
-  g_autofree char *subject = reply_subject (in->msg->subject);
-  tpl_set (in->answer, "subject", subject);
+  set_answer_subject (in, in->answer, in->reference);
   tpl_set (in->answer, "reference", in->reference);
   tpl_set (in->answer, "sender_name", in->msg->from_name ? in->msg->from_name : "");
   const char *keys = in->parse != NULL
@@ -706,9 +722,8 @@ file_confirmed (Intake *reply, const ConfirmMatch *m, GError **error)
 static gboolean
 answer_expired (Intake *in, const ConfirmMatch *m, GError **error)
 {
-  g_autofree char *subject = reply_subject (in->msg->subject);
   g_autoptr (TplData) data = tpl_data_new ();
-  tpl_set (data, "subject", subject);
+  set_answer_subject (in, data, m->reference);
   tpl_set (data, "reference", m->reference);
   tpl_set (data, "expires", m->expires);
   tpl_set (data, "sender_name", in->msg->from_name ? in->msg->from_name : "");

@@ -403,7 +403,7 @@ compose (const Sending *s, const Invitee *i, const char *calendar, GError **erro
   if (html == NULL)
     return NULL;
   g_autofree char *full = g_strdup_printf ("%s [%s]", subject, m->reference);
-  ComposeHeaders headers = { .to = i->email, .to_name = i->name, .subject = full,
+  ComposeHeaders headers = { .to = i->email, .to_name = i->name, .subject = full, .bulk = TRUE,
                              .language = tpl_language ("invitation", i->language, "txt") };
   GMimeMessage *msg = compose_message (config, &headers);
   compose_set_body (msg, invite_mime_body (calendar, s->method, text, html));

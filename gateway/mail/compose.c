@@ -102,6 +102,18 @@ set_thread (GMimeMessage *msg, const char *in_reply_to, const char *references)
   g_mime_object_set_header (GMIME_OBJECT (msg), "References", refs, NULL);
 }
 
+/* The headers that keep out-of-office and other automatic replies from
+ * coming back by the thousand from a mailing to many (ctcgw(8),
+ * circular send): Precedence: bulk, which vacation programs heed, and
+ * X-Auto-Response-Suppress, which Exchange and Outlook heed. */
+static void
+set_bulk (GMimeMessage *msg)
+{
+  g_mime_object_set_header (GMIME_OBJECT (msg), "Precedence", "bulk", NULL);
+  g_mime_object_set_header (GMIME_OBJECT (msg), "X-Auto-Response-Suppress", "OOF, AutoReply",
+                            NULL);
+}
+
 /* See compose.h. */
 GMimeMessage *
 compose_message (const Config *config, const ComposeHeaders *headers)
@@ -112,6 +124,8 @@ compose_message (const Config *config, const ComposeHeaders *headers)
   g_mime_message_set_subject (msg, headers->subject, "UTF-8");
   if (headers->list_id != NULL)
     g_mime_object_set_header (GMIME_OBJECT (msg), "List-Id", headers->list_id, NULL);
+  if (headers->bulk)
+    set_bulk (msg);
   set_thread (msg, headers->in_reply_to, headers->references);
   const char *language = headers->language != NULL ? headers->language : config->language;
   if (language != NULL)

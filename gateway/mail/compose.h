@@ -36,6 +36,8 @@ typedef struct {
   const char *in_reply_to;    /* Message-ID answered, without <>; NULL: not a reply */
   const char *references;     /* the References of the message answered; NULL: none */
   const char *language;       /* Content-Language (RFC 3282): "ru"; NULL: config->language */
+  gboolean bulk;              /* one of a mailing to many: Precedence: bulk and
+                               * X-Auto-Response-Suppress: OOF, AutoReply */
 } ComposeHeaders;
 
 /* name fit for a header or a parameter: valid UTF-8 (invalid bytes
@@ -53,7 +55,8 @@ char *compose_display_name (const char *name);
 GMimeMessage *compose_message_new (const Config *config, const char *auto_submitted);
 
 /* compose_message_new() with every header of headers, in this order:
- * Auto-Submitted, To, Subject, List-Id, In-Reply-To, References,
+ * Auto-Submitted, To, Subject, List-Id, Precedence and
+ * X-Auto-Response-Suppress (bulk), In-Reply-To, References,
  * Content-Language (the configured language when headers has none).  The
  * caller adds the body (compose_set_body). */
 GMimeMessage *compose_message (const Config *config, const ComposeHeaders *headers);
