@@ -116,8 +116,12 @@ match_reason (const MatchPair *pair, gboolean under_way)
   else if (pair->start != NULL)
     g_string_append_printf (s, "; from %s", pair->start);
   if (pair->results > 0)
-    g_string_append_printf (s, "; %s reported %u result%s", pair->second_who, pair->results,
-                            pair->results == 1 ? "" : "s");
+    {
+      g_auto (GStrv) who = g_strsplit (pair->second_who != NULL ? pair->second_who : "", " ", -1);
+      g_autofree char *providers = g_strjoinv (", ", who);
+      g_string_append_printf (s, "; %s reported %u result%s", providers, pair->results,
+                              pair->results == 1 ? "" : "s");
+    }
   return g_string_free (s, FALSE);
 }
 
