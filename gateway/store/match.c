@@ -19,18 +19,18 @@
  * them.  CROSS JOIN keeps SQLite's planner to the order written: from the
  * one record to the index of terms. */
 
-/* The offers that could meet request ?5. */
+/* The offers that could meet request ?5, by its areas and the
+ * beneficiaries that reach its State (schema/019-match.sql). */
 #define REQUEST_HITS \
   "WITH r (id, state) AS (SELECT id, state_code FROM requests WHERE id = ?5" \
   " AND state = 'active')," \
   " keys (value, how) AS (SELECT state, 3 FROM r" \
   " UNION ALL SELECT g.name, 2 FROM r JOIN group_members m ON m.entity = r.state" \
   " JOIN \"groups\" g ON g.id = m.group_id UNION ALL SELECT 'all', 1 FROM r)," \
-  " hits (rid, oid, value, how) AS (SELECT DISTINCT ?5, b.offer_id, k.value, k.how" \
-  " FROM keys k CROSS JOIN offer_terms b ON b.kind = 'beneficiary' AND b.value = k.value" \
-  " AND b.ends >= ?1 CROSS JOIN request_areas ra ON ra.request_id = ?5" \
-  " CROSS JOIN offer_terms a ON a.offer_id = b.offer_id AND a.kind = 'area'" \
-  " AND a.value = ra.area) "
+  " hits (rid, oid, value, how) AS (SELECT DISTINCT ?5, x.offer_id, k.value, k.how" \
+  " FROM keys k CROSS JOIN request_areas ra ON ra.request_id = ?5" \
+  " CROSS JOIN offer_area_reach x ON x.area = ra.area AND x.beneficiary = k.value" \
+  " AND x.ends >= ?1) "
 
 /* The requests that offer ?5 could meet: through the States it names,
  * the members of the groups it names, or every request of its areas for
@@ -209,52 +209,45 @@ add_best (sqlite3 *db, const char *sql, gint64 id, gboolean only, const char *da
   return TRUE;
 }
 
-/* The ids that sql (with the window as ?2 and ?3) lists, in its order. */
-static GArray *
-read_ids (sqlite3 *db, const char *sql, const MatchWindow *window, GError **error)
+/* Prepares sql, which lists ids, with the window as ?2 and ?3. */
+static sqlite3_stmt *
+ids_prepare (sqlite3 *db, const char *sql, const MatchWindow *window, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = db_prepare (db, sql, error);
-  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  int rc;
-
-  if (stmt == NULL)
-    return NULL;
-  if (window != NULL)
+  sqlite3_stmt *stmt = db_prepare (db, sql, error);
+  if (stmt != NULL && window != NULL)
     {
       sqlite3_bind_text (stmt, 2, window->since, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (stmt, 3, window->until, -1, SQLITE_TRANSIENT);
     }
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (ids, id);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      db_set_error (db, error, "matching offers and requests");
-      return NULL;
-    }
-  return g_steal_pointer (&ids);
+  return stmt;
 }
 
-/* Appends the best pairs of each record that ids_sql lists, until limit. */
+/* Appends the best pairs of each record that ids_sql lists, read one at a
+ * time until limit. */
 static gboolean
 add_each (sqlite3 *db, const char *ids_sql, const char *pairs_sql, gboolean only,
           const char *day, const MatchWindow *window, guint top, guint limit,
           GPtrArray *out, GError **error)
 {
-  g_autoptr (GArray) ids = read_ids (db, ids_sql, window, error);
+  g_autoptr (sqlite3_stmt) ids = ids_prepare (db, ids_sql, window, error);
+  int rc = SQLITE_DONE;
+
   if (ids == NULL)
     return FALSE;
-  for (guint i = 0; i < ids->len && (limit == 0 || out->len < limit); i++)
-    if (!add_best (db, pairs_sql, g_array_index (ids, gint64, i), only, day, window, top,
+  while ((limit == 0 || out->len < limit) && (rc = sqlite3_step (ids)) == SQLITE_ROW)
+    if (!add_best (db, pairs_sql, sqlite3_column_int64 (ids, 0), only, day, window, top,
                    out, error))
       return FALSE;
-  return TRUE;
+  if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+    return TRUE;
+  db_set_error (db, error, "matching offers and requests");
+  return FALSE;
 }
 
+/* The records changed in the window, in the order of the index of their
+ * changes: the first are found without reading the others. */
 #define CHANGED(table) "SELECT id FROM " table " WHERE updated >= ?2 AND updated < ?3" \
-  " ORDER BY reference"
+  " ORDER BY updated, id"
 
 GPtrArray *
 match_candidates_top (sqlite3 *db, const char *day, const MatchWindow *window, guint top,
@@ -369,14 +362,20 @@ match_overlaps (sqlite3 *db, const char *day, const MatchWindow *window, guint l
 {
   g_autoptr (GPtrArray) pairs = g_ptr_array_new_with_free_func ((GDestroyNotify) match_pair_free);
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr (GArray) ids = read_ids (db, window != NULL ? CHANGED ("offers")
-                                     : "SELECT id FROM offers WHERE state = 'active'"
-                                       " ORDER BY reference", window, error);
+  g_autoptr (sqlite3_stmt) ids = ids_prepare (db, window != NULL ? CHANGED ("offers")
+                                              : "SELECT id FROM offers WHERE state = 'active'"
+                                                " ORDER BY reference", window, error);
+  int rc = SQLITE_DONE;
   if (ids == NULL)
     return NULL;
-  for (guint i = 0; i < ids->len && (limit == 0 || pairs->len < limit); i++)
-    if (!add_partners (db, g_array_index (ids, gint64, i), day, seen, pairs, error))
+  while ((limit == 0 || pairs->len < limit) && (rc = sqlite3_step (ids)) == SQLITE_ROW)
+    if (!add_partners (db, sqlite3_column_int64 (ids, 0), day, seen, pairs, error))
       return NULL;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      db_set_error (db, error, "finding overlapping offers");
+      return NULL;
+    }
   g_ptr_array_sort (pairs, by_references);
   if (limit > 0 && pairs->len > limit)
     g_ptr_array_set_size (pairs, limit);

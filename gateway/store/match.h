@@ -79,8 +79,10 @@ typedef struct {
  * Window NULL: every active request by reference, each with its best top
  * offers by score.  Else, first each request changed in the window with
  * its best top offers, then each offer changed in it with the best top
- * requests, not changed themselves, that it could meet.  NULL with error
- * when the database fails. */
+ * requests, not changed themselves, that it could meet, the records taken
+ * in the order they changed until limit pairs are found (so the first
+ * are found without reading the others).  NULL with error when the
+ * database fails. */
 GPtrArray *match_candidates_top (sqlite3 *db, const char *day, const MatchWindow *window,
                                  guint top, guint limit, GError **error);
 
@@ -90,8 +92,8 @@ GPtrArray *match_candidates (sqlite3 *db, const char *day, const MatchWindow *wi
 
 /* The overlapping pairs of offers, each once (first < second by
  * reference), ordered by first then second.  Window NULL: every pair;
- * else the pairs of the offers changed in it, taken in the order of their
- * references until limit pairs are found (limit 0: no limit). */
+ * else the pairs of the offers changed in it, taken in the order they
+ * changed until limit pairs are found (limit 0: no limit). */
 GPtrArray *match_overlaps (sqlite3 *db, const char *day, const MatchWindow *window,
                            guint limit, GError **error);
 
