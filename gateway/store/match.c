@@ -21,16 +21,20 @@
 
 /* The offers that could meet request ?5, by its areas and the
  * beneficiaries that reach its State (schema/019-match.sql). */
+#define REQUEST_REACHED(how, join, value) \
+  "SELECT r.id, x.offer_id, x.beneficiary, " how " FROM requests r " join \
+  " CROSS JOIN request_areas ra ON ra.request_id = r.id" \
+  " CROSS JOIN offer_area_reach x ON x.area = ra.area AND x.beneficiary = " value \
+  " AND x.ends >= ?1 WHERE r.id = ?5 AND r.state = 'active'"
+/* Three plain joins from the one request rather than a join over a list
+ * of its beneficiaries: SQLite would build Bloom filters over the whole
+ * term tables for such a list, on every request. */
 #define REQUEST_HITS \
-  "WITH r (id, state) AS (SELECT id, state_code FROM requests WHERE id = ?5" \
-  " AND state = 'active')," \
-  " keys (value, how) AS (SELECT state, 3 FROM r" \
-  " UNION ALL SELECT g.name, 2 FROM r JOIN group_members m ON m.entity = r.state" \
-  " JOIN \"groups\" g ON g.id = m.group_id UNION ALL SELECT 'all', 1 FROM r)," \
-  " hits (rid, oid, value, how) AS (SELECT DISTINCT ?5, x.offer_id, k.value, k.how" \
-  " FROM keys k CROSS JOIN request_areas ra ON ra.request_id = ?5" \
-  " CROSS JOIN offer_area_reach x ON x.area = ra.area AND x.beneficiary = k.value" \
-  " AND x.ends >= ?1) "
+  "WITH hits (rid, oid, value, how) AS (" \
+  REQUEST_REACHED ("3", "", "r.state_code") \
+  " UNION ALL " REQUEST_REACHED ("2", "CROSS JOIN group_members m ON m.entity = r.state_code" \
+                                " CROSS JOIN \"groups\" g ON g.id = m.group_id", "g.name") \
+  " UNION ALL " REQUEST_REACHED ("1", "", "'all'") ") "
 
 /* The requests that offer ?5 could meet: through the States it names,
  * the members of the groups it names, or every request of its areas for
@@ -280,24 +284,33 @@ match_candidates (sqlite3 *db, const char *day, const MatchWindow *window, guint
 
 /* The offers that overlap offer ?5: those that reach a State it reaches
  * (by that State, a group of it, or "all"), or, when it reaches "all",
- * every open offer of its areas; then the rules of match.h. */
+ * every open offer of its areas; then the rules of match.h.  Each way is
+ * a plain join from the one offer, and the offers found are read by IN:
+ * a join over a list of them would make SQLite build Bloom filters over
+ * whole tables on every offer. */
+#define PARTNER_IDS \
+  "SELECT b.offer_id FROM offer_reach xr CROSS JOIN offer_terms b ON b.kind = 'beneficiary'" \
+  " AND b.value = xr.state AND b.ends >= ?1" \
+  " WHERE xr.offer_id = ?5 AND xr.ends >= ?1 AND xr.state != 'all'" \
+  " UNION SELECT b.offer_id FROM offer_reach xr CROSS JOIN group_members m" \
+  " ON m.entity = xr.state CROSS JOIN \"groups\" g ON g.id = m.group_id" \
+  " CROSS JOIN offer_terms b ON b.kind = 'beneficiary' AND b.value = g.name AND b.ends >= ?1" \
+  " WHERE xr.offer_id = ?5 AND xr.ends >= ?1" \
+  " UNION SELECT b.offer_id FROM offer_terms t CROSS JOIN offer_terms b" \
+  " ON b.kind = 'beneficiary' AND b.value = 'all' AND b.ends >= ?1" \
+  " WHERE t.offer_id = ?5 AND t.kind = 'beneficiary' AND t.ends >= ?1" \
+  " UNION SELECT b.offer_id FROM offer_terms t CROSS JOIN offer_terms a" \
+  " ON a.offer_id = t.offer_id AND a.kind = 'area' CROSS JOIN offer_terms b" \
+  " ON b.kind = 'area' AND b.value = a.value AND b.ends >= ?1" \
+  " WHERE t.offer_id = ?5 AND t.kind = 'beneficiary' AND t.value = 'all' AND t.ends >= ?1"
 #define PARTNERS \
-  "WITH xr (state) AS (SELECT state FROM offer_reach WHERE offer_id = ?5 AND ends >= ?1)," \
-  " keys (value) AS (SELECT state FROM xr WHERE state != 'all' UNION SELECT 'all' FROM xr" \
-  " UNION SELECT g.name FROM xr JOIN group_members m ON m.entity = xr.state" \
-  " JOIN \"groups\" g ON g.id = m.group_id)," \
-  " ys (y) AS (SELECT b.offer_id FROM keys k CROSS JOIN offer_terms b" \
-  " ON b.kind = 'beneficiary' AND b.value = k.value AND b.ends >= ?1 WHERE b.offer_id != ?5" \
-  " UNION SELECT b.offer_id FROM offer_terms a CROSS JOIN offer_terms b ON b.kind = 'area'" \
-  " AND b.value = a.value AND b.ends >= ?1 WHERE a.offer_id = ?5 AND a.kind = 'area'" \
-  " AND b.offer_id != ?5 AND EXISTS (SELECT 1 FROM xr WHERE state = 'all'))" \
-  " SELECT ox.reference, " JOINED ("ox.providers") ", ox.title," \
+  "SELECT ox.reference, " JOINED ("ox.providers") ", ox.title," \
   " oy.reference, " JOINED ("oy.providers") ", oy.title," \
   " (SELECT group_concat(a.value, ' ') FROM offer_terms a JOIN offer_terms b" \
   "  ON b.offer_id = oy.id AND b.kind = 'area' AND b.value = a.value" \
   "  WHERE a.offer_id = ox.id AND a.kind = 'area') AS shared_areas" \
-  " FROM ys JOIN offers ox ON ox.id = ?5 JOIN offers oy ON oy.id = ys.y" \
-  " WHERE shared_areas IS NOT NULL" \
+  " FROM offers ox CROSS JOIN offers oy WHERE ox.id = ?5 AND oy.id != ?5" \
+  " AND oy.id IN (" PARTNER_IDS ") AND shared_areas IS NOT NULL" \
   " AND NOT EXISTS (SELECT 1 FROM json_each (" LIST ("ox.providers") ") px," \
   "  json_each (" LIST ("oy.providers") ") py WHERE px.value = py.value COLLATE NOCASE)" \
   " AND coalesce (ox.start_date, '0000-01-01') <= coalesce (oy.end_date, '9999-12-31')" \
