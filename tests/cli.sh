@@ -79,7 +79,7 @@ fi
 # --- list -------------------------------------------------------------------
 check "list entities" 0 ctcgw list entities
 check_out "entities include KZ" '(^|[[:space:]])KZ([[:space:]]|$)'
-check_out "list has a header" '^CODE'
+check_out "list has a header" '^Code +Kind +Name$'
 check "list contacts --json" 0 ctcgw list contacts --json
 check_true "list contacts --json is JSON" is_json "$OUT"
 check "list entities --json" 0 ctcgw list entities --json

@@ -81,11 +81,11 @@ check_true "the text is within 78 columns" \
     awk 'length($0) > 78 { print; bad = 1 } END { exit bad }' "$OUT"
 
 check "list requests --candidates" 0 ctcgw list requests --candidates
-check_out "the candidate through a group" \
-    '^CTC-REQ-2026-0001 +KG +CTC-OFF-2026-0001 +UNODC +border-control'
+check_out "the candidate through a group, named, with its reason" \
+    '^CTC-REQ-2026-0001 +Kyrgyzstan +D +CTC-OFF-2026-0001 +UNODC +T +shares border-control; for Central Asia; under way$'
 check "list offers --overlaps --json" 0 ctcgw list offers --overlaps --json
-check_out "the overlap as JSON" \
-    '"offer":"CTC-OFF-2026-0001","providers":\["UNODC"\],"other_offer":"CTC-OFF-2026-0002"'
+check_out "the overlap as JSON, grouped by area and State" \
+    '"area":"border-control","beneficiary":"KZ","beneficiary_name":"Kazakhstan","offers":\[\{"offer":"CTC-OFF-2026-0001","providers":\["UNODC"\],"title":"T","start":null,"end":null\},\{"offer":"CTC-OFF-2026-0002"'
 check "--candidates goes with requests" 64 ctcgw list offers --candidates
 
 # Columns in display width: a provider named in Chinese takes two columns a

@@ -332,6 +332,155 @@ test_terms_filled_from_offers (void **state)
   assert_pairs (pairs, expected_overlaps, G_N_ELEMENTS (expected_overlaps));
 }
 
+/* The score: an area shared weighs most, then how the offer reaches the
+ * State, then whether it is under way, then its providers' results (five
+ * at most). */
+static void
+test_score (void **state)
+{
+  (void) state;
+  assert_int_equal (match_score (1, MATCH_REACH_STATE, TRUE, 0), 18);
+  assert_int_equal (match_score (2, MATCH_REACH_ALL, FALSE, 9), 30);
+  assert_true (match_score (2, MATCH_REACH_ALL, FALSE, 0)
+               > match_score (1, MATCH_REACH_STATE, TRUE, 5));
+  assert_true (match_score (1, MATCH_REACH_STATE, FALSE, 0)
+               > match_score (1, MATCH_REACH_GROUP, FALSE, 0));
+  assert_true (match_score (1, MATCH_REACH_GROUP, FALSE, 0)
+               > match_score (1, MATCH_REACH_ALL, FALSE, 0));
+  assert_true (match_score (1, MATCH_REACH_ALL, TRUE, 0)
+               > match_score (1, MATCH_REACH_STATE, FALSE, 0));
+  assert_true (match_score (1, MATCH_REACH_ALL, FALSE, 1)
+               > match_score (1, MATCH_REACH_ALL, FALSE, 0));
+}
+
+/* One request of KZ in two areas and seven offers that could meet it, of
+ * scores known by construction. */
+static const char *ranked_sql =
+  "INSERT INTO requests (reference, state_code, areas, description, updated) VALUES"
+  " ('CTC-REQ-2026-0100', 'KZ', '[\"border-control\", \"criminal-justice\"]',"
+  " 'Training of border guards\nin three regions', '2026-01-10T10:00:00Z');"
+  /* 12 + 2 (group) + 3 + 2 results of UNODC = 19 */
+  OFFER ("CTC-OFF-2026-0301", "[\"UNODC\"]", "[\"border-control\"]", "[\"Central Asia\"]",
+         "'2026-01-01'", "NULL", "ongoing", "active")
+  /* 24 + 3 + 3 = 30 */
+  OFFER ("CTC-OFF-2026-0302", "[\"OSCE\"]", "[\"border-control\", \"criminal-justice\"]",
+         "[\"KZ\"]", "NULL", "NULL", "planned", "active")
+  /* 12 + 3 + 0 (from 2027) = 15 */
+  OFFER ("CTC-OFF-2026-0303", "[\"IOM\"]", "[\"criminal-justice\"]", "[\"KZ\"]",
+         "'2027-03-01'", "NULL", "planned", "active")
+  /* 12 + 1 + 3 = 16 */
+  OFFER ("CTC-OFF-2026-0304", "[\"EU\"]", "[\"border-control\"]", "[\"all\"]",
+         "NULL", "NULL", "planned", "active")
+  /* 12 + 3 + 3 = 18 */
+  OFFER ("CTC-OFF-2026-0305", "[\"UNDP\"]", "[\"border-control\"]", "[\"KZ\"]",
+         "NULL", "NULL", "planned", "active")
+  /* 12 + 3 + 3 = 18, after 0305 by reference */
+  OFFER ("CTC-OFF-2026-0306", "[\"COE\"]", "[\"border-control\"]", "[\"KZ\", \"Central Asia\"]",
+         "NULL", "NULL", "planned", "active")
+  /* 12 + 1 + 0 = 13 */
+  OFFER ("CTC-OFF-2026-0307", "[\"FATF\"]", "[\"criminal-justice\"]", "[\"all\"]",
+         "'2027-01-01'", "NULL", "planned", "active")
+  "INSERT INTO results (reference, target, reporter, results) VALUES"
+  " ('CTC-RES-2026-0001', 'CTC-REQ-2026-0009', 'UNODC', 'done'),"
+  " ('CTC-RES-2026-0002', 'CTC-REQ-2026-0009', 'UNODC', 'done'),"
+  " ('CTC-RES-2026-0003', 'CTC-REQ-2026-0009', 'OSCE', 'withdrawn');"
+  "UPDATE results SET state = 'withdrawn' WHERE reporter = 'OSCE';";
+
+/* Each request keeps its best offers, best first, with titles and the
+ * reason of each. */
+static void
+test_candidates_ranked (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  fixture_exec (f->db, ranked_sql);
+  g_autoptr (GPtrArray) pairs = match_candidates (f->db, DAY, NULL, 0, &error);
+  static const char *const expected[][2] = {
+    { "CTC-REQ-2026-0100", "CTC-OFF-2026-0302" },
+    { "CTC-REQ-2026-0100", "CTC-OFF-2026-0301" },
+    { "CTC-REQ-2026-0100", "CTC-OFF-2026-0305" },
+    { "CTC-REQ-2026-0100", "CTC-OFF-2026-0306" },
+    { "CTC-REQ-2026-0100", "CTC-OFF-2026-0304" },
+  };
+  assert_pairs (pairs, expected, G_N_ELEMENTS (expected));
+  const MatchPair *best = pairs->pdata[0], *second = pairs->pdata[1];
+  assert_int_equal (best->score, 30);
+  assert_string_equal (best->first_title, "Training of border guards");
+  assert_string_equal (best->first_name, "Kazakhstan");
+  assert_string_equal (best->second_title, "T");
+  assert_string_equal (best->reason, "shares border-control, criminal-justice; for Kazakhstan;"
+                                     " under way");
+  assert_int_equal (second->score, 19);
+  assert_int_equal (second->results, 2);
+  assert_string_equal (second->reason, "shares border-control; for Central Asia; under way;"
+                                       " UNODC reported 2 results");
+  assert_string_equal (((MatchPair *) pairs->pdata[3])->reason,
+                       "shares border-control; for Kazakhstan; under way");
+  assert_string_equal (((MatchPair *) pairs->pdata[4])->reason,
+                       "shares border-control; for all States; under way");
+}
+
+/* --top: another bound; the offers not yet under way say when they start. */
+static void
+test_candidates_top (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  fixture_exec (f->db, ranked_sql);
+  g_autoptr (GPtrArray) two = match_candidates_top (f->db, DAY, NULL, 2, 0, &error);
+  static const char *const expected[][2] = {
+    { "CTC-REQ-2026-0100", "CTC-OFF-2026-0302" },
+    { "CTC-REQ-2026-0100", "CTC-OFF-2026-0301" },
+  };
+  assert_pairs (two, expected, G_N_ELEMENTS (expected));
+  g_autoptr (GPtrArray) all = match_candidates_top (f->db, DAY, NULL, 10, 0, &error);
+  assert_non_null (all);
+  assert_int_equal (all->len, 7);
+  const MatchPair *late = all->pdata[5], *last = all->pdata[6];
+  assert_string_equal (late->second, "CTC-OFF-2026-0303");
+  assert_string_equal (late->reason, "shares criminal-justice; for Kazakhstan; from 2027-03-01");
+  assert_string_equal (last->second, "CTC-OFF-2026-0307");
+  assert_int_equal (last->score, 13);
+}
+
+/* The overlap groups of overlaps_sql: one for each area and State where
+ * offers overlap, each offer once. */
+static void
+test_overlap_groups (void **state)
+{
+  Fixture *f = *state;
+  g_autoptr (GError) error = NULL;
+  fixture_exec (f->db, overlaps_sql);
+  /* Three offers for KZ in one area: one group of three, not three pairs;
+   * two offers for "all" in an area of their own: a group "all". */
+  fixture_exec (f->db,
+    OFFER ("CTC-OFF-2026-0301", "[\"EU\"]", "[\"information-exchange\"]", "[\"KZ\"]",
+           "NULL", "NULL", "ongoing", "active")
+    OFFER ("CTC-OFF-2026-0401", "[\"UNODC\"]", "[\"legislation\"]", "[\"all\"]",
+           "NULL", "NULL", "ongoing", "active")
+    OFFER ("CTC-OFF-2026-0402", "[\"OSCE\"]", "[\"legislation\"]", "[\"all\"]",
+           "NULL", "NULL", "ongoing", "active"));
+  g_autoptr (GPtrArray) groups = match_overlap_groups (f->db, DAY, &error);
+  assert_non_null (groups);
+  GString *got = g_string_new (NULL);
+  for (guint i = 0; i < groups->len; i++)
+    {
+      const MatchGroup *g = groups->pdata[i];
+      g_string_append_printf (got, "%s %s (%s):", g->area, g->beneficiary, g->name);
+      for (guint j = 0; j < g->offers->len; j++)
+        g_string_append_printf (got, " %s", ((MatchOffer *) g->offers->pdata[j])->reference);
+      g_string_append_c (got, '\n');
+    }
+  g_autofree char *text = g_string_free (got, FALSE);
+  assert_string_equal (text,
+    "border-control KZ (Kazakhstan): CTC-OFF-2026-0101 CTC-OFF-2026-0201\n"
+    "information-exchange KZ (Kazakhstan): CTC-OFF-2026-0106 CTC-OFF-2026-0206"
+    " CTC-OFF-2026-0301\n"
+    "legislation all (all States): CTC-OFF-2026-0401 CTC-OFF-2026-0402\n"
+    "terrorist-financing KZ (Kazakhstan): CTC-OFF-2026-0103 CTC-OFF-2026-0203\n"
+    "transnational-crime KG (Kyrgyzstan): CTC-OFF-2026-0109 CTC-OFF-2026-0209\n");
+}
+
 int
 main (void)
 {
@@ -342,6 +491,10 @@ main (void)
     cmocka_unit_test_setup_teardown (test_overlaps, setup, teardown),
     cmocka_unit_test_setup_teardown (test_overlaps_window, setup, teardown),
     cmocka_unit_test_setup_teardown (test_terms_filled_from_offers, setup, teardown),
+    cmocka_unit_test (test_score),
+    cmocka_unit_test_setup_teardown (test_candidates_ranked, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_candidates_top, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_overlap_groups, setup, teardown),
   };
   return cmocka_run_group_tests_name ("match", tests, NULL, NULL);
 }

@@ -38,13 +38,22 @@ static const char *const quarantine_states[] = { "waiting", "approved", "rejecte
 static const char *const outbox_states[] = { "queued", "sent", "deferred", "failed", NULL };
 static const char *const counter_states[] = { "open", "accepted", "declined", NULL };
 
-/* A JSON list column shown as its items separated by spaces. */
-#define JOINED(col) \
+/* A JSON list column shown as its items separated by spaces, under a
+ * header of the table. */
+#define LISTED(col, header) \
   "(SELECT group_concat(value, ' ') FROM json_each(CASE WHEN json_valid(" col ") " \
-  "THEN " col " ELSE json_array(" col ") END)) AS " col
+  "THEN " col " ELSE json_array(" col ") END)) AS \"" header "\""
 /* A time (ISO 8601 text) shown to the day or to the minute. */
 #define DAY(col, name) "substr(" col ", 1, 10) AS " name
 #define MINUTE(col, name) "replace(substr(" col ", 1, 16), 'T', ' ') AS " name
+/* An entity's name for its code (the code when it has none), and the
+ * first line of a text, under a header. */
+#define NAMED(col, header) \
+  "coalesce ((SELECT e.name FROM entities e WHERE e.code = " col "), " col ") AS \"" header "\""
+#define FIRST_LINE(col, header) \
+  "substr (" col ", 1, min (coalesce (nullif (instr (" col ", char (10)), 0) - 1, 80), 80))" \
+  " AS \"" \
+  header "\""
 #define BY_STATE " WHERE (?1 IS NULL OR state = ?1) ORDER BY id"
 #define ALL_BY_STATE(table) "SELECT * FROM " table BY_STATE
 /* The conditions of the filters, on the register's own columns. */
@@ -62,50 +71,60 @@ static const char *const counter_states[] = { "open", "accepted", "declined", NU
 
 static const RegisterQuery registers[] = {
   { "entities",
-    "SELECT code, kind, name FROM entities ORDER BY id",
+    "SELECT code AS \"Code\", kind AS \"Kind\", name AS \"Name\" FROM entities ORDER BY id",
     "SELECT * FROM entities ORDER BY id", NULL, NULL },
   { "groups",
-    "SELECT g.name, (SELECT group_concat(m.entity, ' ') FROM group_members m"
-    " WHERE m.group_id = g.id) AS members, g.description FROM \"groups\" g ORDER BY g.id",
+    "SELECT g.name AS \"Group\", (SELECT group_concat(m.entity, ' ') FROM group_members m"
+    " WHERE m.group_id = g.id) AS \"Members\", g.description AS \"Description\""
+    " FROM \"groups\" g ORDER BY g.id",
     "SELECT g.*, (SELECT json_group_array(m.entity) FROM group_members m"
     " WHERE m.group_id = g.id) AS members FROM \"groups\" g ORDER BY g.id", NULL, NULL },
   { "contacts",
-    "SELECT reference, state, entity, name, email, role, status FROM contacts" BY_STATE,
+    "SELECT reference AS \"Reference\", state AS \"Record\", " NAMED ("entity", "Entity") ","
+    " name AS \"Name\", email AS \"Email\", role AS \"Role\", status AS \"Status\""
+    " FROM contacts" BY_STATE,
     /* not the keys its address is found by (schema/011-addresses.sql) */
     "SELECT id, reference, state, submission_id, created, updated, entity, name, email, title,"
     " office, phone, languages, role, areas, replaces, status, bounces FROM contacts" BY_STATE,
     record_states, NULL,
     { AREA ("areas"), NULL, NULL, ENTITY ("entity"), DATES ("created"), STATUS ("status") } },
   { "offers",
-    "SELECT reference, state, " JOINED ("providers") ", status, start_date AS start,"
-    " title FROM offers" BY_STATE,
+    "SELECT reference AS \"Reference\", state AS \"Record\", " LISTED ("providers", "Providers")
+    ", status AS \"Status\", start_date AS \"Start\", " LISTED ("areas", "Areas") ","
+    " title AS \"Title\" FROM offers" BY_STATE,
     ALL_BY_STATE ("offers"), record_states, NULL,
     { AREA ("areas"), BENEFICIARY, PROVIDERS, NULL, DATES ("created"), STATUS ("status") } },
   { "requests",
-    "SELECT reference, state, state_code AS entity, priority, " DAY ("created", "created")
-    ", " JOINED ("areas") " FROM requests" BY_STATE,
+    "SELECT reference AS \"Reference\", state AS \"Record\", " NAMED ("state_code", "State")
+    ", priority AS \"Priority\", " DAY ("created", "\"Filed\"") ", " LISTED ("areas", "Areas")
+    ", " FIRST_LINE ("description", "Title") " FROM requests" BY_STATE,
     ALL_BY_STATE ("requests"), record_states, NULL,
     { AREA ("areas"), NULL, NULL, ENTITY ("state_code"), DATES ("created"), NULL } },
   { "results",
-    "SELECT reference, state, target, reporter, " DAY ("created", "created")
-    " FROM results" BY_STATE,
+    "SELECT reference AS \"Reference\", state AS \"Record\", target AS \"Reports on\", "
+    NAMED ("reporter", "Reporter") ", " DAY ("created", "\"Filed\"") ", "
+    FIRST_LINE ("results", "Results") " FROM results" BY_STATE,
     ALL_BY_STATE ("results"), record_states, NULL,
     { NULL, NULL, NULL, ENTITY ("reporter"), DATES ("created"), NULL } },
   { "sources",
-    "SELECT reference, state, provider, kind, title FROM sources" BY_STATE,
+    "SELECT reference AS \"Reference\", state AS \"Record\", " NAMED ("provider", "Provider")
+    ", kind AS \"Kind\", title AS \"Title\" FROM sources" BY_STATE,
     ALL_BY_STATE ("sources"), record_states, NULL,
     { AREA ("areas"), NULL, PROVIDER ("provider"), NULL, DATES ("created"), NULL } },
   { "standards",
-    "SELECT reference, state, issuer, year, title FROM standards" BY_STATE,
+    "SELECT reference AS \"Reference\", state AS \"Record\", " NAMED ("issuer", "Issuer")
+    ", year AS \"Year\", title AS \"Title\" FROM standards" BY_STATE,
     ALL_BY_STATE ("standards"), record_states, NULL,
     { AREA ("areas"), NULL, NULL, ENTITY ("issuer"), DATES ("created"), NULL } },
   { "inventory",
-    "SELECT reference, state, entity, year, kind, title FROM inventory" BY_STATE,
+    "SELECT reference AS \"Reference\", state AS \"Record\", " NAMED ("entity", "Entity")
+    ", year AS \"Year\", kind AS \"Kind\", title AS \"Title\" FROM inventory" BY_STATE,
     ALL_BY_STATE ("inventory"), record_states, NULL,
     { AREA ("areas"), NULL, NULL, ENTITY ("entity"), DATES ("created"), NULL } },
   { "visits",
-    "SELECT reference, state, state_code AS entity, start_date AS start,"
-    " end_date AS \"end\", status, " JOINED ("organizations") " FROM visits" BY_STATE,
+    "SELECT reference AS \"Reference\", state AS \"Record\", " NAMED ("state_code", "State")
+    ", start_date AS \"Start\", end_date AS \"End\", status AS \"Status\", "
+    LISTED ("organizations", "Organizations") " FROM visits" BY_STATE,
     ALL_BY_STATE ("visits"), record_states, NULL,
     { NULL, NULL, NULL, ENTITY ("state_code"), DATES ("start_date"), STATUS ("status") } },
   { "visit_information",
@@ -119,59 +138,66 @@ static const RegisterQuery registers[] = {
     ALL_BY_STATE ("visit_consents"), record_states, NULL,
     { NULL, NULL, NULL, NULL, DATES ("created"), NULL } },
   { "assessments",
-    "SELECT v.reference AS visit, " DAY ("a.created", "created") " FROM assessments a"
+    "SELECT v.reference AS \"Visit\", " DAY ("a.created", "\"Filed\"") " FROM assessments a"
     " LEFT JOIN visits v ON v.id = a.visit_id ORDER BY a.id",
     "SELECT a.id, v.reference AS visit, a.created FROM assessments a"
     " LEFT JOIN visits v ON v.id = a.visit_id ORDER BY a.id", NULL,
     "needs assessments are confidential (docs/submissions.md section 6)" },
   { "meetings",
-    "SELECT reference, state, start, \"end\", status, title FROM meetings" BY_STATE,
+    "SELECT reference AS \"Reference\", state AS \"Record\", start AS \"Start\","
+    " \"end\" AS \"End\", status AS \"Status\", title AS \"Title\" FROM meetings" BY_STATE,
     ALL_BY_STATE ("meetings"), record_states, NULL,
     { NULL, NULL, NULL, NULL, DATES ("start"), STATUS ("status") } },
   { "attendance",
-    "SELECT m.reference AS meeting, a.entity, a.email, a.partstat, "
-    DAY ("a.updated", "updated") " FROM attendance a"
+    "SELECT m.reference AS \"Meeting\", " NAMED ("a.entity", "Entity") ", a.email AS \"Email\","
+    " a.partstat AS \"Answer\", " DAY ("a.updated", "\"Updated\"") " FROM attendance a"
     " LEFT JOIN meetings m ON m.id = a.meeting_id ORDER BY a.id",
     "SELECT a.*, m.reference AS meeting FROM attendance a"
     " LEFT JOIN meetings m ON m.id = a.meeting_id ORDER BY a.id", NULL, NULL },
   { "calendar-replies",
-    "SELECT r.id, " MINUTE ("r.received", "received") ", m.reference AS meeting,"
-    " s.from_addr AS \"from\", r.method, r.partstat, r.result FROM calendar_replies r"
+    "SELECT r.id AS \"Number\", " MINUTE ("r.received", "\"Received\"") ","
+    " m.reference AS \"Meeting\", s.from_addr AS \"From\", r.method AS \"Method\","
+    " r.partstat AS \"Answer\", r.result AS \"Result\" FROM calendar_replies r"
     " LEFT JOIN meetings m ON m.id = r.meeting_id"
     " LEFT JOIN submissions s ON s.id = r.submission_id ORDER BY r.id",
     "SELECT r.*, m.reference AS meeting, s.from_addr FROM calendar_replies r"
     " LEFT JOIN meetings m ON m.id = r.meeting_id"
     " LEFT JOIN submissions s ON s.id = r.submission_id ORDER BY r.id", NULL, NULL },
   { "counter-proposals",
-    "SELECT c.id, c.state, m.reference AS meeting, c.attendee, c.dtstart AS start,"
-    " c.dtend AS \"end\", c.location FROM counter_proposals c"
+    "SELECT c.id AS \"Number\", c.state AS \"Decision\", m.reference AS \"Meeting\","
+    " c.attendee AS \"Attendee\", c.dtstart AS \"Start\", c.dtend AS \"End\","
+    " c.location AS \"Location\" FROM counter_proposals c"
     " LEFT JOIN meetings m ON m.id = c.meeting_id WHERE ?1 IS NULL OR c.state = ?1"
     " ORDER BY c.id",
     "SELECT c.*, m.reference AS meeting FROM counter_proposals c"
     " LEFT JOIN meetings m ON m.id = c.meeting_id WHERE ?1 IS NULL OR c.state = ?1"
     " ORDER BY c.id", counter_states, NULL },
   { "submissions",
-    "SELECT reference, " MINUTE ("received", "received") ", from_addr AS \"from\","
-    " class, outcome, subject FROM submissions WHERE TRUE ORDER BY id",
+    "SELECT reference AS \"Reference\", " MINUTE ("received", "\"Received\"") ","
+    " from_addr AS \"From\", class AS \"Class\", outcome AS \"Outcome\","
+    " subject AS \"Subject\" FROM submissions WHERE TRUE ORDER BY id",
     "SELECT id, reference, message_id, sha256, mailbox, received, from_addr, sender_addr,"
     " subject, class, outcome, size, answer_outbox_id FROM submissions WHERE TRUE ORDER BY id",
     NULL, NULL,
     { NULL, NULL, NULL, NULL, DATES ("received"), NULL } },
   { "quarantine",
-    "SELECT q.id, " MINUTE ("s.received", "received") ", q.state, s.from_addr AS \"from\","
-    " s.subject, q.reason FROM quarantine q LEFT JOIN submissions s"
+    "SELECT q.id AS \"Number\", " MINUTE ("s.received", "\"Received\"") ","
+    " q.state AS \"Review\", s.from_addr AS \"From\", s.subject AS \"Subject\","
+    " q.reason AS \"Reason\" FROM quarantine q LEFT JOIN submissions s"
     " ON s.id = q.submission_id WHERE ?1 IS NULL OR q.state = ?1 ORDER BY q.id",
     "SELECT q.*, s.reference AS submission, s.received, s.from_addr, s.subject"
     " FROM quarantine q LEFT JOIN submissions s ON s.id = q.submission_id"
     " WHERE ?1 IS NULL OR q.state = ?1 ORDER BY q.id", quarantine_states, NULL },
   { "outbox",
-    "SELECT id, state, kind, tries, " MINUTE ("created", "created") ", "
-    MINUTE ("sent", "sent") ", recipient FROM outbox" BY_STATE,
+    "SELECT id AS \"Number\", state AS \"Delivery\", kind AS \"Kind\", tries AS \"Tries\", "
+    MINUTE ("created", "\"Queued\"") ", " MINUTE ("sent", "\"Sent\"") ","
+    " recipient AS \"Recipient\" FROM outbox" BY_STATE,
     "SELECT id, state, kind, recipient, mail_from, message_id, submission_id, tries,"
     " next_attempt, last_error, created, sent FROM outbox" BY_STATE, outbox_states, NULL },
   { "circulars",
-    "SELECT reference, state, template, audience, " DAY ("created", "created") ", "
-    DAY ("sent", "sent") ", subject FROM circulars" BY_STATE,
+    "SELECT reference AS \"Reference\", state AS \"Record\", template AS \"Template\","
+    " audience AS \"Audience\", " DAY ("created", "\"Created\"") ", " DAY ("sent", "\"Sent\"")
+    ", subject AS \"Subject\" FROM circulars" BY_STATE,
     ALL_BY_STATE ("circulars"), record_states, NULL,
     { NULL, NULL, NULL, NULL, DATES ("created"), NULL } },
 };
@@ -417,82 +443,200 @@ json_append_words (GString *out, const char *words)
   g_string_append_c (out, ']');
 }
 
-/* The pairs as one JSON array; names[] names the first four fields. */
+/* Appends s as a JSON string, or null. */
 static void
-pairs_json (GString *out, GPtrArray *pairs, const char *const names[4])
+json_append_nullable (GString *out, const char *s)
+{
+  if (s == NULL)
+    g_string_append (out, "null");
+  else
+    command_json_append_string (out, s);
+}
+
+/* Appends "key":value, with a comma before it unless it is the first. */
+static void
+json_append_key (GString *out, const char *key, gboolean first)
+{
+  g_string_append_printf (out, "%s\"%s\":", first ? "" : ",", key);
+}
+
+/* The candidates as one JSON array of objects, with the keys that ctcgw(8)
+ * lists under --candidates. */
+static void
+candidates_json (GString *out, GPtrArray *pairs)
 {
   g_string_append_c (out, '[');
   for (guint i = 0; i < pairs->len; i++)
     {
       const MatchPair *p = pairs->pdata[i];
-      const char *values[4] = { p->first, p->first_who, p->second, p->second_who };
       g_string_append (out, i > 0 ? ",{" : "{");
-      for (int k = 0; k < 4; k++)
-        {
-          g_string_append_printf (out, "\"%s\":", names[k]);
-          if (g_str_has_suffix (names[k], "providers"))
-            json_append_words (out, values[k]);
-          else
-            command_json_append_string (out, values[k]);
-          g_string_append_c (out, ',');
-        }
-      g_string_append (out, "\"areas\":");
+      json_append_key (out, "request", TRUE);
+      command_json_append_string (out, p->first);
+      json_append_key (out, "state", FALSE);
+      command_json_append_string (out, p->first_who);
+      json_append_key (out, "offer", FALSE);
+      command_json_append_string (out, p->second);
+      json_append_key (out, "providers", FALSE);
+      json_append_words (out, p->second_who);
+      json_append_key (out, "areas", FALSE);
       json_append_words (out, p->areas);
+      json_append_key (out, "state_name", FALSE);
+      command_json_append_string (out, p->first_name);
+      json_append_key (out, "request_title", FALSE);
+      command_json_append_string (out, p->first_title);
+      json_append_key (out, "offer_title", FALSE);
+      command_json_append_string (out, p->second_title);
+      g_string_append_printf (out, ",\"score\":%d", p->score);
+      json_append_key (out, "reason", FALSE);
+      command_json_append_string (out, p->reason);
       g_string_append_c (out, '}');
     }
   g_string_append (out, "]\n");
 }
 
-/* The pairs as an aligned table under the names, in display columns. */
-static void
-pairs_table (GString *out, GPtrArray *pairs, const char *const names[4])
+/* A new row of printable cells, NULL values as empty ones. */
+static char **
+cells_new (const char *const *values, guint n)
 {
+  char **cells = g_new0 (char *, n + 1);
+  for (guint k = 0; k < n; k++)
+    cells[k] = command_printable (values[k] != NULL ? values[k] : "", FALSE);
+  return cells;
+}
+
+/* The candidates as a table: a request's columns on the line of its best
+ * offer only. */
+static void
+candidates_table (GString *out, GPtrArray *pairs)
+{
+  static const char *const header[] = { "Request", "State", "Needs", "Offer", "Providers",
+                                        "Offer title", "Why" };
   g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  g_ptr_array_add (rows, g_strdupv ((char *[]) { (char *) names[0], (char *) names[1],
-                                                 (char *) names[2], (char *) names[3],
-                                                 "areas", NULL }));
+  g_ptr_array_add (rows, cells_new (header, G_N_ELEMENTS (header)));
   for (guint i = 0; i < pairs->len; i++)
     {
       const MatchPair *p = pairs->pdata[i];
-      const char *values[5] = { p->first, p->first_who, p->second, p->second_who, p->areas };
-      char **cells = g_new0 (char *, 6);
-      for (int k = 0; k < 5; k++)
-        cells[k] = command_printable (values[k] != NULL ? values[k] : "", FALSE);
-      g_ptr_array_add (rows, cells);
+      const MatchPair *before = i > 0 ? pairs->pdata[i - 1] : NULL;
+      gboolean same = before != NULL && strcmp (before->first, p->first) == 0;
+      const char *values[] = { same ? NULL : p->first, same ? NULL : p->first_name,
+                               same ? NULL : p->first_title, p->second, p->second_who,
+                               p->second_title, p->reason };
+      g_ptr_array_add (rows, cells_new (values, G_N_ELEMENTS (values)));
     }
-  command_format_cells (out, rows, 5);
+  command_format_cells (out, rows, G_N_ELEMENTS (header));
 }
 
-/* `list requests --candidates` and `list offers --overlaps`: the pairs of
- * match.c as of today, in the configured time zone. */
-static int
-list_pairs (sqlite3 *db, const Config *config, gboolean candidates, gboolean json)
+/* The overlap groups as one JSON array, with the keys that ctcgw(8)
+ * lists under --overlaps. */
+static void
+groups_json (GString *out, GPtrArray *groups)
 {
-  static const char *const candidate_names[4] = { "request", "state", "offer", "providers" };
-  static const char *const overlap_names[4] = { "offer", "providers", "other_offer",
-                                                "other_providers" };
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < groups->len; i++)
+    {
+      const MatchGroup *g = groups->pdata[i];
+      g_string_append (out, i > 0 ? ",{" : "{");
+      json_append_key (out, "area", TRUE);
+      command_json_append_string (out, g->area);
+      json_append_key (out, "beneficiary", FALSE);
+      command_json_append_string (out, g->beneficiary);
+      json_append_key (out, "beneficiary_name", FALSE);
+      command_json_append_string (out, g->name);
+      g_string_append (out, ",\"offers\":[");
+      for (guint j = 0; j < g->offers->len; j++)
+        {
+          const MatchOffer *o = g->offers->pdata[j];
+          g_string_append (out, j > 0 ? ",{" : "{");
+          json_append_key (out, "offer", TRUE);
+          command_json_append_string (out, o->reference);
+          json_append_key (out, "providers", FALSE);
+          json_append_words (out, o->providers);
+          json_append_key (out, "title", FALSE);
+          command_json_append_string (out, o->title);
+          json_append_key (out, "start", FALSE);
+          json_append_nullable (out, o->start);
+          json_append_key (out, "end", FALSE);
+          json_append_nullable (out, o->end);
+          g_string_append_c (out, '}');
+        }
+      g_string_append (out, "]}");
+    }
+  g_string_append (out, "]\n");
+}
+
+/* The overlap groups as a table: a group's area and beneficiary on the
+ * line of its first offer only. */
+static void
+groups_table (GString *out, GPtrArray *groups)
+{
+  static const char *const header[] = { "Area", "Beneficiary", "Offer", "Providers", "Start",
+                                        "End", "Title" };
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_ptr_array_add (rows, cells_new (header, G_N_ELEMENTS (header)));
+  for (guint i = 0; i < groups->len; i++)
+    {
+      const MatchGroup *g = groups->pdata[i];
+      for (guint j = 0; j < g->offers->len; j++)
+        {
+          const MatchOffer *o = g->offers->pdata[j];
+          const char *values[] = { j == 0 ? g->area : NULL, j == 0 ? g->name : NULL,
+                                   o->reference, o->providers, o->start, o->end, o->title };
+          g_ptr_array_add (rows, cells_new (values, G_N_ELEMENTS (values)));
+        }
+    }
+  command_format_cells (out, rows, G_N_ELEMENTS (header));
+}
+
+/* `list requests --candidates`: each request's best top offers, as of
+ * today in the configured time zone. */
+static int
+list_candidates (sqlite3 *db, const char *today, guint top, gboolean json)
+{
   g_autoptr (GError) error = NULL;
-  g_autoptr (GDateTime) now = g_date_time_new_now (config->zone);
-  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
-  g_autoptr (GPtrArray) pairs = candidates ? match_candidates (db, today, NULL, 0, &error)
-                                           : match_overlaps (db, today, NULL, 0, &error);
+  g_autoptr (GPtrArray) pairs = match_candidates_top (db, today, NULL, top, 0, &error);
   g_autoptr (GString) out = g_string_new (NULL);
   if (pairs == NULL)
     return command_failed ("list", error);
   if (json)
-    pairs_json (out, pairs, candidates ? candidate_names : overlap_names);
+    candidates_json (out, pairs);
   else
-    pairs_table (out, pairs, candidates ? candidate_names : overlap_names);
+    candidates_table (out, pairs);
   return command_write_output ("list", NULL, out);
+}
+
+/* `list offers --overlaps`: the overlap groups as of today. */
+static int
+list_overlaps (sqlite3 *db, const char *today, gboolean json)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) groups = match_overlap_groups (db, today, &error);
+  g_autoptr (GString) out = g_string_new (NULL);
+  if (groups == NULL)
+    return command_failed ("list", error);
+  if (json)
+    groups_json (out, groups);
+  else
+    groups_table (out, groups);
+  return command_write_output ("list", NULL, out);
+}
+
+/* The candidates or the overlaps as of today, in the configured time zone. */
+static int
+list_matches (sqlite3 *db, const Config *config, gboolean candidates, guint top, gboolean json)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now (config->zone);
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  return candidates ? list_candidates (db, today, top, json) : list_overlaps (db, today, json);
 }
 
 /* `ctcgw list REGISTER [--json] [--state STATE] [--area A] [--beneficiary E]
  * [--provider E] [--entity E] [--since DATE] [--until DATE] [--status S]`,
- * `list requests --candidates`, `list offers --overlaps` */
+ * `list requests --candidates [--top K]`, `list offers --overlaps` */
 int
 cmd_list (const Config *config, const char *config_path, int argc, char **argv)
 {
   gboolean json = FALSE, candidates = FALSE, overlaps = FALSE;
+  gint top = -1;
   g_autofree char *state = NULL;
   g_auto (ListFilters) f = { { NULL } };
   g_autofree char *names = register_names ();
@@ -501,10 +645,12 @@ cmd_list (const Config *config, const char *config_path, int argc, char **argv)
   GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "one JSON document with every column", NULL },
     { "state", 0, 0, G_OPTION_ARG_STRING, &state, "only the records in STATE", "STATE" },
-    { "candidates", 0, 0, G_OPTION_ARG_NONE, &candidates, "requests: each open request"
-      " with the offers that could meet it", NULL },
-    { "overlaps", 0, 0, G_OPTION_ARG_NONE, &overlaps, "offers: the pairs of offers that"
-      " overlap", NULL },
+    { "candidates", 0, 0, G_OPTION_ARG_NONE, &candidates, "requests: each active request"
+      " with the best offers that could meet it", NULL },
+    { "top", 0, 0, G_OPTION_ARG_INT, &top, "with --candidates: the best K offers of each"
+      " request (default 5)", "K" },
+    { "overlaps", 0, 0, G_OPTION_ARG_NONE, &overlaps, "offers: the offers that overlap,"
+      " by area and beneficiary", NULL },
     { "area", 0, 0, G_OPTION_ARG_STRING, &f.values[F_AREA], "only the records of AREA", "AREA" },
     { "beneficiary", 0, 0, G_OPTION_ARG_STRING, &f.values[F_BENEFICIARY], "offers: only"
       " those that ENTITY benefits from", "ENTITY" },
@@ -533,6 +679,10 @@ cmd_list (const Config *config, const char *config_path, int argc, char **argv)
     return command_usage_error ("list", "--candidates goes with the register requests");
   if (overlaps && strcmp (reg->name, "offers") != 0)
     return command_usage_error ("list", "--overlaps goes with the register offers");
+  if (top != -1 && !candidates)
+    return command_usage_error ("list", "--top goes with --candidates");
+  if (candidates && top != -1 && top < 1)
+    return command_usage_error ("list", "--top takes a number of 1 or more, not %d", top);
   if ((candidates || overlaps) && (state != NULL || filters_given (&f)))
     return command_usage_error ("list", "--candidates and --overlaps take no filter");
   sqlite3 *db = command_open_db (config, &status);
@@ -541,7 +691,8 @@ cmd_list (const Config *config, const char *config_path, int argc, char **argv)
   if (!filters_resolve (db, &f))
     status = EX_USAGE;
   else
-    status = candidates || overlaps ? list_pairs (db, config, candidates, json)
+    status = candidates || overlaps ? list_matches (db, config, candidates,
+                                                    top > 0 ? (guint) top : MATCH_TOP, json)
                                     : list_register (db, reg, state, &f, json);
   db_close (db);
   return status;

@@ -219,6 +219,17 @@ append_row (GString *out, char **cells, const guint *widths, guint n)
   g_string_append_c (out, '\n');
 }
 
+/* A column's header: a name written as a header ("Reference", "Offer
+ * title") as it is, a name in lower case ("reference") in capitals. */
+static char *
+column_header (const char *name)
+{
+  for (const char *c = name; *c != '\0'; c++)
+    if (g_ascii_isupper (*c))
+      return g_strdup (name);
+  return g_ascii_strup (name, -1);
+}
+
 /* Reads every row of stmt as printable cells; the first row is the header. */
 static GPtrArray *
 read_cells (sqlite3 *db, sqlite3_stmt *stmt, GError **error)
@@ -228,7 +239,7 @@ read_cells (sqlite3 *db, sqlite3_stmt *stmt, GError **error)
   char **header = g_new0 (char *, n + 1);
 
   for (int i = 0; i < n; i++)
-    header[i] = g_ascii_strup (sqlite3_column_name (stmt, i), -1);
+    header[i] = column_header (sqlite3_column_name (stmt, i));
   g_ptr_array_add (rows, header);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
