@@ -128,13 +128,15 @@ static const RegisterQuery registers[] = {
     ALL_BY_STATE ("visits"), record_states, NULL,
     { NULL, NULL, NULL, ENTITY ("state_code"), DATES ("start_date"), STATUS ("status") } },
   { "visit_information",
-    "SELECT reference, state, visit, entity, " DAY ("created", "created")
-    " FROM visit_information" BY_STATE,
+    "SELECT reference AS \"Reference\", state AS \"Record\", visit AS \"Visit\", "
+    NAMED ("entity", "Entity") ", " DAY ("created", "\"Filed\"") " FROM visit_information"
+    BY_STATE,
     ALL_BY_STATE ("visit_information"), record_states, NULL,
     { NULL, NULL, NULL, ENTITY ("entity"), DATES ("created"), NULL } },
   { "visit_consents",
-    "SELECT reference, state, visit, consent, " JOINED ("recipients") ", "
-    DAY ("created", "created") " FROM visit_consents" BY_STATE,
+    "SELECT reference AS \"Reference\", state AS \"Record\", visit AS \"Visit\","
+    " consent AS \"Consent\", " LISTED ("recipients", "Recipients") ", "
+    DAY ("created", "\"Filed\"") " FROM visit_consents" BY_STATE,
     ALL_BY_STATE ("visit_consents"), record_states, NULL,
     { NULL, NULL, NULL, NULL, DATES ("created"), NULL } },
   { "assessments",
