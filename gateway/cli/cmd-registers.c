@@ -70,7 +70,9 @@ static const RegisterQuery registers[] = {
     "SELECT g.*, (SELECT json_group_array(m.entity) FROM group_members m"
     " WHERE m.group_id = g.id) AS members FROM \"groups\" g ORDER BY g.id", NULL, NULL },
   { "contacts",
-    "SELECT reference, state, entity, name, email, role, status FROM contacts" BY_STATE,
+    /* a withdrawn record is not shown as an active contact point */
+    "SELECT reference, state, entity, name, email, role,"
+    " CASE WHEN state = 'active' THEN status ELSE state END AS status FROM contacts" BY_STATE,
     /* not the keys its address is found by (schema/011-addresses.sql) */
     "SELECT id, reference, state, submission_id, created, updated, entity, name, email, title,"
     " office, phone, languages, role, areas, replaces, status, bounces FROM contacts" BY_STATE,
