@@ -11,6 +11,7 @@
 #include "gateway/flows/bounce.h"
 #include "gateway/flows/circular.h"
 #include "gateway/flows/confirm.h"
+#include "gateway/store/countries.h"
 #include "gateway/flows/lines.h"
 #include "gateway/store/db.h"
 #include "gateway/flows/intake.h"
@@ -359,6 +360,41 @@ refuse_record (Intake *in, const FormRecord *rec, const char *lang)
   return g_string_free (all, FALSE);
 }
 
+/* The State that the visit reference is to, as lang names it. */
+static char *
+visit_state_shown (sqlite3 *db, const char *reference, const char *lang)
+{
+  g_autofree char *code = registers_visit_state (db, reference);
+  if (code == NULL)
+    return g_strdup (reference);
+  const char *shown = country_names_shown (country_names_default (db), code, lang);
+  if (shown != NULL)
+    return g_strdup (shown);
+  char *name = registers_entity_name (db, code);
+  return name != NULL ? name : g_steal_pointer (&code);
+}
+
+/* The lines of the answer about a record filed (docs/submissions.md
+ * section 7): visit information names its visit, a contact point that
+ * replaces another says that one is deactivated. */
+static void
+answer_filed (Intake *in, const FormRecord *rec, const FiledRecord *filed, const char *lang)
+{
+  gboolean visit = strcmp (rec->kind->name, "visit-information") == 0;
+  g_autofree char *state = visit ? visit_state_shown (in->ctx.db, filed->reference, lang) : NULL;
+  char *accepted = visit ? lines_visit_information (filed->reference, state, lang)
+                         : lines_accepted (filed, rec->kind->name, lang);
+  g_autofree char *line = answer_line (accepted, rec->forwarded, lang);
+  tpl_set (tpl_add (in->answer, "records"), "line", line);
+  for (guint i = 0; filed->deactivated != NULL && i < filed->deactivated->len; i++)
+    {
+      g_autofree char *more = answer_line (lines_deactivated (filed->deactivated->pdata[i],
+                                                              filed->reference, lang),
+                                           rec->forwarded, lang);
+      tpl_set (tpl_add (in->answer, "records"), "line", more);
+    }
+}
+
 /* Files one record and says so in the answer.  FALSE: database failure. */
 static gboolean
 file_record (Intake *in, FormRecord *rec, const char *lang, GError **error)
@@ -376,9 +412,7 @@ file_record (Intake *in, FormRecord *rec, const char *lang, GError **error)
   gboolean logged;
   if (ok)
     {
-      g_autofree char *line = answer_line (lines_accepted (&filed, rec->kind->name, lang),
-                                                 rec->forwarded, lang);
-      tpl_set (tpl_add (in->answer, "records"), "line", line);
+      answer_filed (in, rec, &filed, lang);
       in->filed++;
       logged = log_record (in, rec, &filed, filed_how_name (filed.how), NULL, error);
     }

@@ -23,6 +23,11 @@ typedef struct {
   const char *updated_fields;
   const char *list_separator;
   const char *forwarded;         /* the mark of a line about a forwarded record */
+  /* Visit information filed: {1} the visit's reference, {2} its State. */
+  const char *visit_information;
+  /* A contact point that Replaces: made inactive: {1} its reference, {2}
+   * the reference of the one that replaces it. */
+  const char *deactivated;
 } Catalogue;
 
 static const Catalogue french = {
@@ -149,6 +154,8 @@ static const Catalogue french = {
   .updated_fields = "accepté" FR_COLON " {1} (mis à jour" FR_COLON " {2})",
   .list_separator = ", ",
   .forwarded = " [message transféré]",
+  .visit_information = "informations reçues pour la visite {1} (pays visité" FR_COLON " {2})",
+  .deactivated = "désactivé" FR_COLON " {1} (remplacé par {2})",
 };
 
 static const Catalogue spanish = {
@@ -250,6 +257,8 @@ static const Catalogue spanish = {
   .updated_fields = "aceptado {1} (actualizado: {2})",
   .list_separator = ", ",
   .forwarded = " [mensaje reenviado]",
+  .visit_information = "información recibida para la visita {1} (visita a {2})",
+  .deactivated = "desactivado {1} (sustituido por {2})",
 };
 
 static const Catalogue russian = {
@@ -351,6 +360,8 @@ static const Catalogue russian = {
   .updated_fields = "принято: {1} (обновлено: {2})",
   .list_separator = ", ",
   .forwarded = " [пересланное сообщение]",
+  .visit_information = "получена информация по визиту {1} (страна посещения: {2})",
+  .deactivated = "деактивировано: {1} (заменено записью {2})",
 };
 
 static const Catalogue arabic = {
@@ -440,6 +451,8 @@ static const Catalogue arabic = {
   .updated_fields = "قُبل {1} (حُدِّثت الحقول: {2})",
   .list_separator = "، ",
   .forwarded = " [الرسالة المعاد توجيهها]",
+  .visit_information = "وردت المعلومات الخاصة بالزيارة {1} (زيارة إلى {2})",
+  .deactivated = "عُطِّل {1} (حلّ محله {2})",
 };
 
 static const Catalogue chinese = {
@@ -523,6 +536,8 @@ static const Catalogue chinese = {
   .updated_fields = "已接受 {1}（已更新：{2}）",
   .list_separator = "、",
   .forwarded = " [转发的邮件]",
+  .visit_information = "已收到访问 {1} 的信息（访问{2}）",
+  .deactivated = "已停用 {1}（由 {2} 取代）",
 };
 
 const char *const lines_languages[] = { "ar", "en", "es", "fr", "ru", "zh", NULL };
@@ -807,4 +822,22 @@ lines_forwarded (const char *line, const char *lang)
 {
   const Catalogue *c = catalogue (lang);
   return g_strconcat (line, c != NULL ? c->forwarded : " [forwarded message]", NULL);
+}
+
+char *
+lines_visit_information (const char *reference, const char *state, const char *lang)
+{
+  const Catalogue *c = catalogue (lang);
+  if (c == NULL)
+    return g_strdup_printf ("information received for %s (visit to %s)", reference, state);
+  return fill (c->visit_information, reference, state);
+}
+
+char *
+lines_deactivated (const char *reference, const char *by, const char *lang)
+{
+  const Catalogue *c = catalogue (lang);
+  if (c == NULL)
+    return g_strdup_printf ("deactivated %s (replaced by %s)", reference, by);
+  return fill (c->deactivated, reference, by);
 }
