@@ -26,6 +26,12 @@ char *lines_accepted (const FiledRecord *filed, const char *form, const char *la
  * (visit to Kazakhstan)". */
 char *lines_visit_information (const char *reference, const char *state, const char *lang);
 
+/* The line of a visit-consent filed for the visit reference to the State
+ * named state, yes or no: "consent to sharing the needs assessment
+ * recorded for CTC-VIS-2026-0001 (visit to Kazakhstan)". */
+char *lines_visit_consent (const char *reference, const char *state, gboolean yes,
+                           const char *lang);
+
 /* The line of the contact point reference that the one filed as by
  * replaces and that is now inactive: "deactivated CTC-CP-2026-0001
  * (replaced by CTC-CP-2026-0002)". */
