@@ -183,4 +183,31 @@ check "visit create" 0 ctcgw visit create --state KZ --start 2027-05-03 --end 20
 VIS=$(cat "$OUT")
 check "update --title of a visit exits 65" 65 ctcgw meeting update "$VIS" --title 'Other'
 check_err "it says why" 'is a visit'
+
+# --- a visit's place (LOCATION) -------------------------------------------------
+check "--location with visit invite exits 64" 64 ctcgw visit invite "$VIS" --location Astana
+check "a visit with its place" 0 ctcgw visit create --state KZ --start 2027-06-01 --end 2027-06-03 \
+    --organizations EU --location 'Astana, Ministry of Foreign Affairs'
+VIS2=$(cat "$OUT")
+is "without --location, the State's name" "Kazakhstan" "SELECT location FROM meetings WHERE reference = '$VIS'"
+check "run --once sends what is queued" 0 ctcgw run --once
+rm -f "$TMP"/outbox/new/*
+check "visit invite" 0 ctcgw visit invite "$VIS"
+check "visit invite of the other" 0 ctcgw visit invite "$VIS2"
+check "run --once" 0 ctcgw run --once
+mkdir -p "$TMP/place"
+for f in "$TMP"/outbox/new/*; do
+    cp "$f" "$TMP/place/"
+    "$PY" "$SRC/tests/decode-parts.py" "$TMP/place/$(basename "$f")" >/dev/null 2>&1
+done
+places=
+for ics in "$TMP"/place/*.ics; do
+    "$PY" "$SRC/tests/invite-parse.py" "$ics" >"$ics.py" 2>&1
+    node "$SRC/tests/invite-parse.mjs" "$ics" >"$ics.js" 2>&1
+    cmp -s "$ics.py" "$ics.js" || diag "$ics: $(cat "$ics.py" "$ics.js")"
+    cmp -s "$ics.py" "$ics.js" && places="$places|$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["location"])' "$ics.py")"
+done
+[ "$(printf '%s\n' "$places" | tr '|' '\n' | sort -u | sed '/^$/d' | tr '\n' '|')" = 'Astana, Ministry of Foreign Affairs|Kazakhstan|' ] \
+    && ok "both parsers read each visit's LOCATION" || fail "both parsers read each visit's LOCATION" "$places"
+check_true "the text says the place" grep -qF 'Astana, Ministry of Foreign Affairs' "$TMP"/place/*
 finish

@@ -14,6 +14,7 @@
 #include "gateway/flows/visit-notice.h"
 
 #define SYNOPSIS "create --state CODE --start DATE --end DATE --organizations LIST" \
+  " [--location TEXT]" \
   " | invite REF | notify REF --requested-by LIST | request-info REF --due DATE" \
   " | assess REF --file FILE | share REF"
 
@@ -25,6 +26,7 @@ typedef struct {
   char *due;
   char *file;
   char *requested_by;
+  char *location;
 } VisitOptions;
 
 static void
@@ -37,6 +39,7 @@ visit_options_clear (VisitOptions *o)
   g_free (o->due);
   g_free (o->file);
   g_free (o->requested_by);
+  g_free (o->location);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VisitOptions, visit_options_clear)
 
@@ -53,7 +56,7 @@ visit_do_create (sqlite3 *db, const Config *config, const char *ref, gconstpoint
 {
   const VisitOptions *o = options;
   Context ctx = { db, config, NULL };
-  VisitNew n = { o->state, o->start, o->end, o->organizations };
+  VisitNew n = { o->state, o->start, o->end, o->organizations, o->location };
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *reference = visit_create (&ctx, &n, now, &error);
@@ -184,6 +187,8 @@ stray_option (const char *action, gconstpointer options)
   const VisitOptions *o = options;
   if (strcmp (action, "create") != 0 && (o->state || o->start || o->end || o->organizations))
     return o->state ? "--state" : o->start ? "--start" : o->end ? "--end" : "--organizations";
+  if (strcmp (action, "create") != 0 && o->location)
+    return "--location";
   if (strcmp (action, "request-info") != 0 && o->due)
     return "--due";
   if (strcmp (action, "assess") != 0 && o->file)
@@ -235,6 +240,7 @@ cmd_visit (const Config *config, const char *config_path, int argc, char **argv)
     { "start", 0, 0, G_OPTION_ARG_STRING, &o.start, "create: the first day", "DATE" },
     { "end", 0, 0, G_OPTION_ARG_STRING, &o.end, "create: the last day", "DATE" },
     { "organizations", 0, 0, G_OPTION_ARG_STRING, &o.organizations, "create: the participating organizations (UNODC,OSCE)", "LIST" },
+    { "location", 0, 0, G_OPTION_ARG_STRING, &o.location, "create: the place of the visit (default: the State's name)", "TEXT" },
     { "due", 0, 0, G_OPTION_ARG_STRING, &o.due, "request-info: when the information is due", "DATE" },
     { "requested-by", 0, 0, G_OPTION_ARG_STRING, &o.requested_by, "notify: the entities that asked for the needs assessment (UNODC,EU)", "LIST" },
     { "file", 0, 0, G_OPTION_ARG_FILENAME, &o.file, "assess: the needs assessment, UTF-8 text", "FILE" },

@@ -7,6 +7,7 @@
 #include "gateway/store/audience.h"
 #include "gateway/store/countries.h"
 #include "gateway/store/db.h"
+#include "gateway/store/registers.h"
 #include "gateway/base/log.h"
 #include "gateway/flows/meeting.h"
 #include "gateway/flows/outbox.h"
@@ -167,8 +168,10 @@ create_in (const Context *ctx, const VisitNew *n, GDateTime *now, GError **error
     return NULL;
   v.start = g_strdup (n->start);
   v.end = g_strdup (n->end);
+  g_autofree char *place = n->location != NULL && *n->location != '\0'
+      ? g_strdup (n->location) : registers_entity_name (db, v.state_code);
   MeetingNew m = { .kind = "visit", .reference = v.reference, .title = title, .start = v.start,
-                   .end = v.end, .audience = audience };
+                   .end = v.end, .location = place, .audience = audience };
   gint64 meeting_id = 0;
   g_autofree char *stored = meeting_insert (ctx, &m, now, &meeting_id, error);
   if (stored == NULL || !insert_visit (db, &v, meeting_id, now, error))
