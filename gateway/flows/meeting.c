@@ -312,9 +312,11 @@ typedef struct {
   gboolean removed;     /* a CANCEL to invitees removed from a meeting that goes on */
 } Sending;
 
-/* The calendar of s->m for s->method, listing every invitee. */
+/* The calendar of s->m for s->method, listing every invitee, with the
+ * title and place shown. */
 static char *
-calendar_of (const Sending *s, GPtrArray *invitees, const char *title, GError **error)
+calendar_of (const Sending *s, GPtrArray *invitees, const char *title, const char *place,
+             GError **error)
 {
   g_autoptr (GArray) attendees = g_array_new (FALSE, TRUE, sizeof (InviteAttendee));
   for (guint i = 0; i < invitees->len; i++)
@@ -325,6 +327,7 @@ calendar_of (const Sending *s, GPtrArray *invitees, const char *title, GError **
     }
   InviteEvent ev = event_of (s->ctx->config, s->m);
   ev.title = title;
+  ev.location = place;
   ev.attendees = (const InviteAttendee *) (gpointer) attendees->data;
   ev.n_attendees = attendees->len;
   return invite_calendar (&ev, s->method, s->now, error);
@@ -364,6 +367,25 @@ title_shown (sqlite3 *db, const Meeting *m, const Invitee *i)
   return body != NULL ? g_steal_pointer (&subject) : g_strdup (m->title);
 }
 
+/* The place invitee i reads: the meeting's, or for a visit without one
+ * the State's name in i's language. */
+static char *
+place_shown (sqlite3 *db, const Meeting *m, const Invitee *i)
+{
+  if (m->location != NULL || m->visit_state == NULL)
+    return g_strdup (m->location);
+  const char *shown = country_names_shown (country_names_default (db), m->visit_state,
+                                           i->language);
+  if (shown != NULL)
+    return g_strdup (shown);
+  g_autoptr (sqlite3_stmt) st = db_prepare (db, "SELECT name FROM entities WHERE code = ?1",
+                                            NULL);
+  if (st != NULL)
+    sqlite3_bind_text (st, 1, m->visit_state, -1, SQLITE_TRANSIENT);
+  return st != NULL && sqlite3_step (st) == SQLITE_ROW ? db_column_dup (st, 0)
+                                                        : g_strdup (m->visit_state);
+}
+
 /* The data of the invitation templates for invitee i. */
 static TplData *
 invitation_data (const Sending *s, const Invitee *i)
@@ -375,12 +397,13 @@ invitation_data (const Sending *s, const Invitee *i)
   g_autofree char *start = time_shown (m->start);
   g_autofree char *end = time_shown (m->end);
   g_autofree char *title = title_shown (ctx->db, m, i);
+  g_autofree char *place = place_shown (ctx->db, m, i);
   tpl_set (data, "reference", m->reference);
   tpl_set (data, "title", title);
   tpl_set (data, "start", start);
   tpl_set (data, "end", end);
   tpl_set (data, "timezone", m->tz);
-  tpl_set (data, "location", m->location);
+  tpl_set (data, "location", place);
   tpl_set (data, "name", i->name);
   tpl_set (data, "entity", i->entity);
   tpl_set (data, "email", i->email);
@@ -415,19 +438,21 @@ compose (const Sending *s, const Invitee *i, const char *calendar, GError **erro
 }
 
 /* The calendar of s that invitee i reads, listing everyone: one for each
- * title shown (a visit's is in the invitee's language), kept in calendars;
- * NULL with error. */
+ * title and place shown (a visit's are in the invitee's language), kept
+ * in calendars; NULL with error. */
 static const char *
 calendar_in (const Sending *s, GPtrArray *everyone, const Invitee *i, GHashTable *calendars,
              GError **error)
 {
   g_autofree char *title = title_shown (s->ctx->db, s->m, i);
-  const char *calendar = g_hash_table_lookup (calendars, title);
+  g_autofree char *place = place_shown (s->ctx->db, s->m, i);
+  g_autofree char *key = g_strdup_printf ("%s\n%s", title, place != NULL ? place : "");
+  const char *calendar = g_hash_table_lookup (calendars, key);
   if (calendar != NULL)
     return calendar;
-  char *made = calendar_of (s, everyone, title, error);
+  char *made = calendar_of (s, everyone, title, place, error);
   if (made != NULL)
-    g_hash_table_insert (calendars, g_steal_pointer (&title), made);
+    g_hash_table_insert (calendars, g_steal_pointer (&key), made);
   return made;
 }
 

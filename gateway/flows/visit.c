@@ -7,7 +7,6 @@
 #include "gateway/store/audience.h"
 #include "gateway/store/countries.h"
 #include "gateway/store/db.h"
-#include "gateway/store/registers.h"
 #include "gateway/base/log.h"
 #include "gateway/flows/meeting.h"
 #include "gateway/flows/outbox.h"
@@ -168,8 +167,7 @@ create_in (const Context *ctx, const VisitNew *n, GDateTime *now, GError **error
     return NULL;
   v.start = g_strdup (n->start);
   v.end = g_strdup (n->end);
-  g_autofree char *place = n->location != NULL && *n->location != '\0'
-      ? g_strdup (n->location) : registers_entity_name (db, v.state_code);
+  const char *place = n->location != NULL && *n->location != '\0' ? n->location : NULL;
   MeetingNew m = { .kind = "visit", .reference = v.reference, .title = title, .start = v.start,
                    .end = v.end, .location = place, .audience = audience };
   gint64 meeting_id = 0;
