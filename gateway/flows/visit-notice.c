@@ -162,7 +162,10 @@ queue_notice (const Context *ctx, const NoticeVisit *v, GPtrArray *codes, const 
   compose_set_body (msg, compose_text_part ("plain", body));
   GError *local = NULL;
   if (outbox_queue (ctx->db, msg, r->email, 0, "visit-notice", &local) > 0)
-    return ++*queued, TRUE;
+    {
+      (*queued)++;
+      return TRUE;
+    }
   if (!g_error_matches (local, OUTBOX_ERROR, OUTBOX_ERROR_RECIPIENT))
     {
       g_propagate_error (error, local);
