@@ -36,7 +36,8 @@ const out = {
   method: cal.getFirstPropertyValue("method"),
   uid: ev.getFirstPropertyValue("uid"),
   sequence: ev.getFirstPropertyValue("sequence"),
-  status: ev.getFirstPropertyValue("status"),
+  status: ev.getFirstPropertyValue("status") || "", // none in a CANCEL that uninvites
+  location: ev.getFirstPropertyValue("location") || "",
   summary: ev.getFirstPropertyValue("summary"),
   organizer: address(ev.getFirstPropertyValue("organizer")),
   attendees: ev.getAllProperties("attendee").map((p) =>

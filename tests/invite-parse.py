@@ -50,7 +50,8 @@ out = {
     "method": str(cal["METHOD"]),
     "uid": str(ev["UID"]),
     "sequence": int(ev["SEQUENCE"]),
-    "status": str(ev["STATUS"]),
+    "status": str(ev.get("STATUS", "")),  # none in a CANCEL that uninvites
+    "location": str(ev.get("LOCATION", "")),
     "summary": str(ev["SUMMARY"]),
     "organizer": address(ev["ORGANIZER"]),
     "attendees": sorted("|".join([address(a), str(a.params.get("CN", "")), param(a, "ROLE"),

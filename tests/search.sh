@@ -101,6 +101,7 @@ q_old "SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_master WHERE type = 'tr
        AND sql LIKE '%search_docs%'" | sqlite3 "$TMP/old.db"
 # Back to schema 17: the index of 018, and what the files after it made.
 q_old "DROP TABLE search_words; DROP TABLE search_docs; DROP TABLE circular_texts;
+       DROP TABLE visit_notices; ALTER TABLE attendance DROP COLUMN removed;
        PRAGMA user_version = 17"
 old=$TMP/demo/old.conf
 sed "s|^database = .*|database = $TMP/old.db|" "$conf" >"$old"

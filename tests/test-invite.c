@@ -203,6 +203,22 @@ test_cancel (void **state)
   assert_null (strstr (text, "RSVP="));
 }
 
+/* A CANCEL of an event that goes on uninvites the attendees it lists:
+ * no STATUS (RFC 5546 section 3.2.5). */
+static void
+test_uninvite (void **state)
+{
+  InviteEvent ev = vienna_event ();
+  ev.sequence = 2, ev.n_attendees = 1;
+  g_autofree char *text = NULL;
+  g_autoptr (icalcomponent) cal = calendar (&ev, INVITE_CANCEL, &text);
+  assert_int_equal (icalcomponent_get_method (cal), ICAL_METHOD_CANCEL);
+  icalcomponent *e = only_vevent (cal);
+  assert_int_equal (icalcomponent_count_properties (e, ICAL_STATUS_PROPERTY), 0);
+  assert_int_equal (icalcomponent_count_properties (e, ICAL_ATTENDEE_PROPERTY), 1);
+  assert_int_equal (icalcomponent_get_sequence (e), 2);
+}
+
 static void
 test_escaping (void **state)
 {
@@ -392,6 +408,7 @@ main (void)
     cmocka_unit_test (test_instants_across_dst),
     cmocka_unit_test (test_sequence_rules),
     cmocka_unit_test (test_cancel),
+    cmocka_unit_test (test_uninvite),
     cmocka_unit_test (test_escaping),
     cmocka_unit_test (test_non_ascii),
     cmocka_unit_test (test_refused),

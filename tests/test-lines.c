@@ -322,6 +322,43 @@ test_accepted_lines (void **state)
   assert_string_equal (zh, "已接受 CTC-CP-2026-0007（已更新：电话、职务）");
 }
 
+/* Visit information and consent name their visit and State, and a contact point
+ * replaced is said to be deactivated, in every language. */
+static void
+test_visit_and_deactivated_lines (void **state)
+{
+  (void) state;
+  for (guint l = 0; lines_languages[l] != NULL; l++)
+    {
+      const char *lang = lines_languages[l];
+      g_autofree char *visit = lines_visit_information ("CTC-VIS-2026-0001", "Q", lang);
+      g_autofree char *gone = lines_deactivated ("CTC-CP-2026-0001", "CTC-CP-2026-0002", lang);
+      g_autofree char *yes = lines_visit_consent ("CTC-VIS-2026-0001", "Q", TRUE, lang);
+      g_autofree char *no = lines_visit_consent ("CTC-VIS-2026-0001", "Q", FALSE, lang);
+      assert_non_null (strstr (yes, "CTC-VIS-2026-0001"));
+      assert_non_null (strstr (no, "Q"));
+      assert_string_not_equal (yes, no);
+      assert_non_null (strstr (visit, "CTC-VIS-2026-0001"));
+      assert_non_null (strstr (visit, "Q"));
+      assert_null (strstr (visit, "accepted"));
+      assert_true (strstr (gone, "CTC-CP-2026-0001") < strstr (gone, "CTC-CP-2026-0002"));
+      if (strcmp (lang, "en") == 0)
+        continue;
+      g_autofree char *visit_en = lines_visit_information ("CTC-VIS-2026-0001", "Q", "en");
+      g_autofree char *gone_en = lines_deactivated ("CTC-CP-2026-0001", "CTC-CP-2026-0002", "en");
+      assert_no_english (visit, visit_en, lang);
+      assert_no_english (gone, gone_en, lang);
+      g_autofree char *yes_en = lines_visit_consent ("CTC-VIS-2026-0001", "Q", TRUE, "en");
+      g_autofree char *no_en = lines_visit_consent ("CTC-VIS-2026-0001", "Q", FALSE, "en");
+      assert_no_english (yes, yes_en, lang);
+      assert_no_english (no, no_en, lang);
+    }
+  g_autofree char *en = lines_visit_information ("CTC-VIS-2026-0001", "Kazakhstan", "en");
+  assert_string_equal (en, "information received for CTC-VIS-2026-0001 (visit to Kazakhstan)");
+  g_autofree char *ru = lines_deactivated ("CTC-CP-2026-0001", "CTC-CP-2026-0002", "ru");
+  assert_string_equal (ru, "деактивировано: CTC-CP-2026-0001 (заменено записью CTC-CP-2026-0002)");
+}
+
 /* Title is a contact point's job title and every other record's title:
  * named as the form means it, in problems and in updates. */
 static void
@@ -386,6 +423,7 @@ main (void)
     cmocka_unit_test (test_registers_in_the_answers_language),
     cmocka_unit_test (test_accepted_lines),
     cmocka_unit_test (test_title_by_form),
+    cmocka_unit_test (test_visit_and_deactivated_lines),
     cmocka_unit_test (test_forwarded_mark),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);

@@ -11,8 +11,9 @@
 #include "gateway/flows/meeting.h"
 
 #define SYNOPSIS "create --title TEXT --start DATETIME --end DATETIME --tz ZONE" \
-  " [--location TEXT] --attendees AUDIENCE | invite REF | update REF [--start DATETIME]" \
-  " [--end DATETIME] [--location TEXT] | cancel REF | attendance REF [--json]"
+  " [--location TEXT] --attendees AUDIENCE | invite REF | update REF [--title TEXT]" \
+  " [--start DATETIME] [--end DATETIME] [--location TEXT] [--add AUDIENCE]" \
+  " [--remove ADDRESS]... | cancel REF | attendance REF [--json]"
 
 typedef struct {
   char *title;
@@ -21,6 +22,8 @@ typedef struct {
   char *tz;
   char *location;
   char *attendees;
+  char *add;
+  char **remove;
   gboolean json;
 } MeetingOptions;
 
@@ -33,6 +36,8 @@ meeting_options_clear (MeetingOptions *o)
   g_free (o->tz);
   g_free (o->location);
   g_free (o->attendees);
+  g_free (o->add);
+  g_strfreev (o->remove);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MeetingOptions, meeting_options_clear)
 
@@ -86,24 +91,28 @@ meeting_do_invite (sqlite3 *db, const Config *config, const char *ref, gconstpoi
   return cmd_invite ("meeting", &ctx, ref);
 }
 
-/* `meeting update REF`: the REQUEST again when something changed. */
+/* `meeting update REF`: the REQUEST again when something changed, to
+ * those added; a CANCEL to those removed. */
 static int
 meeting_do_update (sqlite3 *db, const Config *config, const char *ref, gconstpointer options)
 {
   const MeetingOptions *o = options;
   Context ctx = { db, config, NULL };
-  MeetingChange change = { ref, o->start, o->end, o->location };
+  MeetingChange change = { ref, o->title, o->start, o->end, o->location, o->add,
+                           (const char *const *) o->remove };
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  gboolean changed = FALSE;
-  guint sent = 0;
-  if (!meeting_update (&ctx, &change, now, &changed, &sent, &error))
+  MeetingUpdated out = { 0 };
+  if (!meeting_update (&ctx, &change, now, &out, &error))
     return failed (error);
   g_autofree char *shown = g_ascii_strup (ref, -1);
-  if (changed)
-    printf ("%s updated, sent %u\n", shown, sent);
-  else
+  if (!out.changed)
     printf ("%s unchanged\n", shown);
+  else if (o->add == NULL && o->remove == NULL)
+    printf ("%s updated, sent %u\n", shown, out.sent);
+  else
+    printf ("%s updated, sent %u (added %u, removed %u)\n", shown, out.sent, out.added,
+            out.removed);
   return EX_OK;
 }
 
@@ -123,7 +132,7 @@ meeting_do_cancel (sqlite3 *db, const Config *config, const char *ref, gconstpoi
 }
 
 #define ATTENDANCE_SQL \
-  "SELECT entity, email, name, partstat, sequence, updated FROM attendance" \
+  "SELECT entity, email, name, partstat, sequence, updated, removed FROM attendance" \
   " WHERE meeting_id = ?1 ORDER BY id"
 
 /* `meeting attendance REF [--json]`: the attendance register's rows. */
@@ -138,7 +147,7 @@ meeting_do_attendance (sqlite3 *db, const Config *config, const char *ref,
     return failed (error);
   g_autoptr (sqlite3_stmt) st = db_prepare (db, o->json
       ? "SELECT json_group_array(json_object('entity', entity, 'email', email, 'name', name,"
-        " 'partstat', partstat, 'sequence', sequence, 'updated', updated))"
+        " 'partstat', partstat, 'sequence', sequence, 'updated', updated, 'removed', removed))"
         " FROM (" ATTENDANCE_SQL ")"
       : ATTENDANCE_SQL, &error);
   if (st == NULL)
@@ -171,8 +180,12 @@ stray_option (const char *action, gconstpointer options)
   const MeetingOptions *o = options;
   gboolean create = strcmp (action, "create") == 0;
   gboolean update = strcmp (action, "update") == 0;
-  if (!create && (o->title || o->tz || o->attendees))
-    return o->title ? "--title" : o->tz ? "--tz" : "--attendees";
+  if (!create && !update && o->title)
+    return "--title";
+  if (!create && (o->tz || o->attendees))
+    return o->tz ? "--tz" : "--attendees";
+  if (!update && (o->add || o->remove))
+    return o->add ? "--add" : "--remove";
   if (!create && !update && (o->start || o->end || o->location))
     return o->start ? "--start" : o->end ? "--end" : "--location";
   if (o->json && strcmp (action, "attendance") != 0)
@@ -188,8 +201,9 @@ options_problem (const Config *config, const char *action, gconstpointer options
   if (strcmp (action, "create") == 0
       && (!o->title || !o->start || !o->end || !o->tz || !o->attendees))
     return g_strdup ("create needs --title, --start, --end, --tz and --attendees");
-  if (strcmp (action, "update") == 0 && !o->start && !o->end && !o->location)
-    return g_strdup ("update needs --start, --end or --location");
+  if (strcmp (action, "update") == 0 && !o->title && !o->start && !o->end && !o->location
+      && !o->add && !o->remove)
+    return g_strdup ("update needs --title, --start, --end, --location, --add or --remove");
   return NULL;
 }
 
@@ -213,12 +227,14 @@ cmd_meeting (const Config *config, const char *config_path, int argc, char **arg
 {
   g_auto (MeetingOptions) o = { 0 };
   GOptionEntry entries[] = {
-    { "title", 0, 0, G_OPTION_ARG_STRING, &o.title, "create: the title", "TEXT" },
+    { "title", 0, 0, G_OPTION_ARG_STRING, &o.title, "create, update: the title", "TEXT" },
     { "start", 0, 0, G_OPTION_ARG_STRING, &o.start, "create, update: the start, local time in the zone", "DATETIME" },
     { "end", 0, 0, G_OPTION_ARG_STRING, &o.end, "create, update: the end, local time in the zone", "DATETIME" },
     { "tz", 0, 0, G_OPTION_ARG_STRING, &o.tz, "create: the IANA time zone (Europe/Vienna)", "ZONE" },
     { "location", 0, 0, G_OPTION_ARG_STRING, &o.location, "create, update: the place (update: \"\" removes it)", "TEXT" },
     { "attendees", 0, 0, G_OPTION_ARG_STRING, &o.attendees, "create: who is invited (an audience, see ctcgw(8))", "AUDIENCE" },
+    { "add", 0, 0, G_OPTION_ARG_STRING, &o.add, "update: invite these as well (an audience)", "AUDIENCE" },
+    { "remove", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.remove, "update: uninvite this address (again for more)", "ADDRESS" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "attendance: one JSON document", NULL },
     { NULL }
   };

@@ -80,8 +80,10 @@ static const RegisterQuery registers[] = {
     "SELECT g.*, (SELECT json_group_array(m.entity) FROM group_members m"
     " WHERE m.group_id = g.id) AS members FROM \"groups\" g ORDER BY g.id", NULL, NULL },
   { "contacts",
+    /* a withdrawn record is not shown as an active contact point */
     "SELECT reference AS \"Reference\", state AS \"Record\", " NAMED ("entity", "Entity") ","
-    " name AS \"Name\", email AS \"Email\", role AS \"Role\", status AS \"Status\""
+    " name AS \"Name\", email AS \"Email\", role AS \"Role\","
+    " CASE WHEN state = 'active' THEN status ELSE state END AS \"Status\""
     " FROM contacts" BY_STATE,
     /* not the keys its address is found by (schema/011-addresses.sql) */
     "SELECT id, reference, state, submission_id, created, updated, entity, name, email, title,"

@@ -1,6 +1,6 @@
-/* `ctcgw visit create|invite|request-info|assess|share`: country visits
- * (action plan G a-e), their invitations (meeting.c) and the confidential
- * needs assessment (visit.c). */
+/* `ctcgw visit create|invite|notify|request-info|assess|share`: country visits
+ * (action plan G a-e), their invitations (meeting.c), the notice to the
+ * State (visit-notice.c) and the confidential needs assessment (visit.c). */
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,9 +11,12 @@
 #include "gateway/store/db.h"
 #include "gateway/flows/meeting.h"
 #include "gateway/flows/visit.h"
+#include "gateway/flows/visit-notice.h"
 
 #define SYNOPSIS "create --state CODE --start DATE --end DATE --organizations LIST" \
-  " | invite REF | request-info REF --due DATE | assess REF --file FILE | share REF"
+  " [--location TEXT]" \
+  " | invite REF | notify REF --requested-by LIST | request-info REF --due DATE" \
+  " | assess REF --file FILE | share REF"
 
 typedef struct {
   char *state;
@@ -22,6 +25,8 @@ typedef struct {
   char *organizations;
   char *due;
   char *file;
+  char *requested_by;
+  char *location;
 } VisitOptions;
 
 static void
@@ -33,6 +38,8 @@ visit_options_clear (VisitOptions *o)
   g_free (o->organizations);
   g_free (o->due);
   g_free (o->file);
+  g_free (o->requested_by);
+  g_free (o->location);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VisitOptions, visit_options_clear)
 
@@ -49,7 +56,7 @@ visit_do_create (sqlite3 *db, const Config *config, const char *ref, gconstpoint
 {
   const VisitOptions *o = options;
   Context ctx = { db, config, NULL };
-  VisitNew n = { o->state, o->start, o->end, o->organizations };
+  VisitNew n = { o->state, o->start, o->end, o->organizations, o->location };
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *reference = visit_create (&ctx, &n, now, &error);
@@ -65,6 +72,24 @@ visit_do_invite (sqlite3 *db, const Config *config, const char *ref, gconstpoint
 {
   Context ctx = { db, config, NULL };
   return cmd_invite ("visit", &ctx, ref);
+}
+
+/* `visit notify REF --requested-by LIST` (G e): the State is told of
+ * the visit and asked for its consent. */
+static int
+visit_do_notify (sqlite3 *db, const Config *config, const char *ref, gconstpointer options)
+{
+  const VisitOptions *o = options;
+  Context ctx = { db, config, NULL };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  VisitNotified out = { 0 };
+  if (!visit_notify (&ctx, ref, o->requested_by, now, &out, &error))
+    return failed (error);
+  g_autofree char *requested_by = out.requested_by;
+  g_autofree char *shown = g_ascii_strup (ref, -1);
+  printf ("%s notified %u, consent asked for %s\n", shown, out.queued, requested_by);
+  return EX_OK;
 }
 
 /* `visit request-info REF --due DATE` (G d). */
@@ -149,6 +174,7 @@ visit_do_share (sqlite3 *db, const Config *config, const char *ref, gconstpointe
 static const Subcommand subcommands[] = {
   { "create", NULL, visit_do_create },
   { "invite", "REF", visit_do_invite },
+  { "notify", "REF", visit_do_notify },
   { "request-info", "REF", visit_do_request },
   { "assess", "REF", visit_do_assess },
   { "share", "REF", visit_do_share },
@@ -161,10 +187,14 @@ stray_option (const char *action, gconstpointer options)
   const VisitOptions *o = options;
   if (strcmp (action, "create") != 0 && (o->state || o->start || o->end || o->organizations))
     return o->state ? "--state" : o->start ? "--start" : o->end ? "--end" : "--organizations";
+  if (strcmp (action, "create") != 0 && o->location)
+    return "--location";
   if (strcmp (action, "request-info") != 0 && o->due)
     return "--due";
   if (strcmp (action, "assess") != 0 && o->file)
     return "--file";
+  if (strcmp (action, "notify") != 0 && o->requested_by)
+    return "--requested-by";
   return NULL;
 }
 
@@ -179,6 +209,9 @@ options_problem (const Config *config, const char *action, gconstpointer options
     return g_strdup ("request-info needs --due DATE");
   if (strcmp (action, "assess") == 0 && !o->file)
     return g_strdup ("assess needs --file FILE");
+  if (strcmp (action, "notify") == 0 && !o->requested_by)
+    return g_strdup ("notify needs --requested-by LIST: the entities that asked for the"
+                     " needs assessment");
   return NULL;
 }
 
@@ -187,8 +220,8 @@ static const SubcommandTable table = {
   .command = "visit",
   .synopsis = SYNOPSIS,
   .summary = "Country visits: the invitation of the"
-             " participating organizations, requests for information in"
-             " advance, the confidential needs assessment and its sharing"
+             " participating organizations, the notice to the State that asks"
+             " its consent, requests for information in advance, the confidential needs assessment and its sharing"
              " as the State consented.\nREF is the visit's reference"
              " (CTC-VIS-2026-0001); DATE is YYYY-MM-DD.",
   .subcommands = subcommands,
@@ -197,7 +230,7 @@ static const SubcommandTable table = {
   .options_problem = options_problem,
 };
 
-/* `ctcgw visit create | invite REF | request-info REF | assess REF | share REF` */
+/* `ctcgw visit create | invite REF | notify REF | request-info REF | assess REF | share REF` */
 int
 cmd_visit (const Config *config, const char *config_path, int argc, char **argv)
 {
@@ -207,7 +240,9 @@ cmd_visit (const Config *config, const char *config_path, int argc, char **argv)
     { "start", 0, 0, G_OPTION_ARG_STRING, &o.start, "create: the first day", "DATE" },
     { "end", 0, 0, G_OPTION_ARG_STRING, &o.end, "create: the last day", "DATE" },
     { "organizations", 0, 0, G_OPTION_ARG_STRING, &o.organizations, "create: the participating organizations (UNODC,OSCE)", "LIST" },
+    { "location", 0, 0, G_OPTION_ARG_STRING, &o.location, "create: the place of the visit (default: the State's name)", "TEXT" },
     { "due", 0, 0, G_OPTION_ARG_STRING, &o.due, "request-info: when the information is due", "DATE" },
+    { "requested-by", 0, 0, G_OPTION_ARG_STRING, &o.requested_by, "notify: the entities that asked for the needs assessment (UNODC,EU)", "LIST" },
     { "file", 0, 0, G_OPTION_ARG_FILENAME, &o.file, "assess: the needs assessment, UTF-8 text", "FILE" },
     { NULL }
   };

@@ -11,6 +11,7 @@
 #include "gateway/flows/bounce.h"
 #include "gateway/flows/circular.h"
 #include "gateway/flows/confirm.h"
+#include "gateway/store/countries.h"
 #include "gateway/flows/lines.h"
 #include "gateway/store/db.h"
 #include "gateway/flows/intake.h"
@@ -19,6 +20,7 @@
 #include "gateway/store/registers.h"
 #include "gateway/flows/replies.h"
 #include "gateway/flows/review.h"
+#include "gateway/flows/visit-notice.h"
 #include "parsers/authres.h"
 #include "parsers/form.h"
 #include "parsers/message.h"
@@ -276,10 +278,13 @@ read_forms (const MailMessage *msg, const CtcLimits *limits)
   return parse;
 }
 
-/* Checks the records of parse against the registers. */
+/* Checks the records of parse, read from msg, against the registers; a
+ * plain "yes" or "no" to a visit's notice is the visit-consent it means
+ * (visit-notice.h). */
 static void
-check_records (sqlite3 *db, FormParse *parse, const CtcLimits *limits)
+check_records (sqlite3 *db, const MailMessage *msg, FormParse *parse, const CtcLimits *limits)
 {
+  visit_notice_reply (db, msg, parse, limits);
   FormLookup lookup = registers_lookup (db);
   form_check (parse, &lookup, limits);
 }
@@ -289,7 +294,7 @@ static FormParse *
 read_records (sqlite3 *db, const MailMessage *msg, const CtcLimits *limits)
 {
   FormParse *parse = read_forms (msg, limits);
-  check_records (db, parse, limits);
+  check_records (db, msg, parse, limits);
   return parse;
 }
 
@@ -359,6 +364,45 @@ refuse_record (Intake *in, const FormRecord *rec, const char *lang)
   return g_string_free (all, FALSE);
 }
 
+/* The State that the visit reference is to, as lang names it. */
+static char *
+visit_state_shown (sqlite3 *db, const char *reference, const char *lang)
+{
+  g_autofree char *code = registers_visit_state (db, reference);
+  if (code == NULL)
+    return g_strdup (reference);
+  const char *shown = country_names_shown (country_names_default (db), code, lang);
+  if (shown != NULL)
+    return g_strdup (shown);
+  char *name = registers_entity_name (db, code);
+  return name != NULL ? name : g_steal_pointer (&code);
+}
+
+/* The lines of the answer about a record filed (docs/submissions.md
+ * section 7): visit information and consent name their visit, a contact point that
+ * replaces another says that one is deactivated. */
+static void
+answer_filed (Intake *in, const FormRecord *rec, const FiledRecord *filed, const char *lang)
+{
+  gboolean visit = strcmp (rec->kind->name, "visit-information") == 0;
+  gboolean consent = strcmp (rec->kind->name, "visit-consent") == 0;
+  g_autofree char *state = visit || consent
+      ? visit_state_shown (in->ctx.db, filed->reference, lang) : NULL;
+  const char *yes = consent ? g_hash_table_lookup (rec->columns, "consent") : NULL;
+  char *accepted = visit ? lines_visit_information (filed->reference, state, lang)
+      : consent ? lines_visit_consent (filed->reference, state, g_strcmp0 (yes, "yes") == 0, lang)
+      : lines_accepted (filed, rec->kind->name, lang);
+  g_autofree char *line = answer_line (accepted, rec->forwarded, lang);
+  tpl_set (tpl_add (in->answer, "records"), "line", line);
+  for (guint i = 0; filed->deactivated != NULL && i < filed->deactivated->len; i++)
+    {
+      g_autofree char *more = answer_line (lines_deactivated (filed->deactivated->pdata[i],
+                                                              filed->reference, lang),
+                                           rec->forwarded, lang);
+      tpl_set (tpl_add (in->answer, "records"), "line", more);
+    }
+}
+
 /* Files one record and says so in the answer.  FALSE: database failure. */
 static gboolean
 file_record (Intake *in, FormRecord *rec, const char *lang, GError **error)
@@ -376,9 +420,7 @@ file_record (Intake *in, FormRecord *rec, const char *lang, GError **error)
   gboolean logged;
   if (ok)
     {
-      g_autofree char *line = answer_line (lines_accepted (&filed, rec->kind->name, lang),
-                                                 rec->forwarded, lang);
-      tpl_set (tpl_add (in->answer, "records"), "line", line);
+      answer_filed (in, rec, &filed, lang);
       in->filed++;
       logged = log_record (in, rec, &filed, filed_how_name (filed.how), NULL, error);
     }
@@ -1000,7 +1042,7 @@ intake_file (const Context *ctx, IntakeParsed *p, const char *mailbox, IntakeRes
                 .msg = g_steal_pointer (&p->msg), .unread = g_steal_pointer (&p->unread),
                 .parse = g_steal_pointer (&p->parse), .auth = p->auth, .dkim = p->dkim };
   if (in.parse != NULL)
-    check_records (ctx->db, in.parse, &ctx->config->limits);
+    check_records (ctx->db, in.msg, in.parse, &ctx->config->limits);
   gboolean ok = check_alignment (&in, error)
       && process_once (&in, p->raw, p->stored, p->sha, mailbox, error);
   if (ok)

@@ -23,6 +23,13 @@ typedef struct {
   const char *updated_fields;
   const char *list_separator;
   const char *forwarded;         /* the mark of a line about a forwarded record */
+  /* Visit information filed: {1} the visit's reference, {2} its State. */
+  const char *visit_information;
+  /* A contact point that Replaces: made inactive: {1} its reference, {2}
+   * the reference of the one that replaces it. */
+  const char *deactivated;
+  /* A visit-consent filed, yes and no: {1} the visit, {2} its State. */
+  const char *consent_yes, *consent_no;
 } Catalogue;
 
 static const Catalogue french = {
@@ -149,6 +156,10 @@ static const Catalogue french = {
   .updated_fields = "accepté" FR_COLON " {1} (mis à jour" FR_COLON " {2})",
   .list_separator = ", ",
   .forwarded = " [message transféré]",
+  .visit_information = "informations reçues pour la visite {1} (pays visité" FR_COLON " {2})",
+  .deactivated = "désactivé" FR_COLON " {1} (remplacé par {2})",
+  .consent_yes = "consentement à la communication de l'évaluation des besoins enregistré pour la visite {1} (pays visité" FR_COLON " {2})",
+  .consent_no = "refus de la communication de l'évaluation des besoins enregistré pour la visite {1} (pays visité" FR_COLON " {2})",
 };
 
 static const Catalogue spanish = {
@@ -250,6 +261,10 @@ static const Catalogue spanish = {
   .updated_fields = "aceptado {1} (actualizado: {2})",
   .list_separator = ", ",
   .forwarded = " [mensaje reenviado]",
+  .visit_information = "información recibida para la visita {1} (visita a {2})",
+  .deactivated = "desactivado {1} (sustituido por {2})",
+  .consent_yes = "consentimiento para comunicar la evaluación de necesidades registrado para la visita {1} (visita a {2})",
+  .consent_no = "negativa a comunicar la evaluación de necesidades registrada para la visita {1} (visita a {2})",
 };
 
 static const Catalogue russian = {
@@ -351,6 +366,10 @@ static const Catalogue russian = {
   .updated_fields = "принято: {1} (обновлено: {2})",
   .list_separator = ", ",
   .forwarded = " [пересланное сообщение]",
+  .visit_information = "получена информация по визиту {1} (страна посещения: {2})",
+  .deactivated = "деактивировано: {1} (заменено записью {2})",
+  .consent_yes = "согласие на передачу оценки потребностей зарегистрировано по визиту {1} (страна посещения: {2})",
+  .consent_no = "отказ в передаче оценки потребностей зарегистрирован по визиту {1} (страна посещения: {2})",
 };
 
 static const Catalogue arabic = {
@@ -440,6 +459,10 @@ static const Catalogue arabic = {
   .updated_fields = "قُبل {1} (حُدِّثت الحقول: {2})",
   .list_separator = "، ",
   .forwarded = " [الرسالة المعاد توجيهها]",
+  .visit_information = "وردت المعلومات الخاصة بالزيارة {1} (زيارة إلى {2})",
+  .deactivated = "عُطِّل {1} (حلّ محله {2})",
+  .consent_yes = "سُجلت الموافقة على إطلاع الجهات على تقييم الاحتياجات الخاص بالزيارة {1} (زيارة إلى {2})",
+  .consent_no = "سُجل رفض إطلاع الجهات على تقييم الاحتياجات الخاص بالزيارة {1} (زيارة إلى {2})",
 };
 
 static const Catalogue chinese = {
@@ -523,6 +546,10 @@ static const Catalogue chinese = {
   .updated_fields = "已接受 {1}（已更新：{2}）",
   .list_separator = "、",
   .forwarded = " [转发的邮件]",
+  .visit_information = "已收到访问 {1} 的信息（访问{2}）",
+  .deactivated = "已停用 {1}（由 {2} 取代）",
+  .consent_yes = "已记录同意分享访问 {1}（访问{2}）的需求评估",
+  .consent_no = "已记录不同意分享访问 {1}（访问{2}）的需求评估",
 };
 
 const char *const lines_languages[] = { "ar", "en", "es", "fr", "ru", "zh", NULL };
@@ -870,4 +897,34 @@ lines_attachment_not_kept (const char *name, gsize size, const char *lang)
     column = language_column ("en");
   g_autofree char *bytes = g_strdup_printf ("%" G_GSIZE_FORMAT, size);
   return fill (not_kept[column], name, bytes);
+}
+
+char *
+lines_visit_information (const char *reference, const char *state, const char *lang)
+{
+  const Catalogue *c = catalogue (lang);
+  if (c == NULL)
+    return g_strdup_printf ("information received for %s (visit to %s)", reference, state);
+  return fill (c->visit_information, reference, state);
+}
+
+char *
+lines_deactivated (const char *reference, const char *by, const char *lang)
+{
+  const Catalogue *c = catalogue (lang);
+  if (c == NULL)
+    return g_strdup_printf ("deactivated %s (replaced by %s)", reference, by);
+  return fill (c->deactivated, reference, by);
+}
+
+char *
+lines_visit_consent (const char *reference, const char *state, gboolean yes, const char *lang)
+{
+  const Catalogue *c = catalogue (lang);
+  if (c == NULL)
+    return g_strdup_printf (yes ? "consent to sharing the needs assessment recorded for %s"
+                                  " (visit to %s)"
+                                : "refusal to share the needs assessment recorded for %s"
+                                  " (visit to %s)", reference, state);
+  return fill (yes ? c->consent_yes : c->consent_no, reference, state);
 }

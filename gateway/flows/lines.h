@@ -22,6 +22,22 @@ char *lines_problem (const FormProblem *p, const char *lang);
 /* The line of a record filed (not refused) as an answer in lang says it. */
 char *lines_accepted (const FiledRecord *filed, const char *form, const char *lang);
 
+/* The line of visit information filed for the visit reference to the
+ * State named state (in lang): "information received for CTC-VIS-2026-0001
+ * (visit to Kazakhstan)". */
+char *lines_visit_information (const char *reference, const char *state, const char *lang);
+
+/* The line of a visit-consent filed for the visit reference to the State
+ * named state, yes or no: "consent to sharing the needs assessment
+ * recorded for CTC-VIS-2026-0001 (visit to Kazakhstan)". */
+char *lines_visit_consent (const char *reference, const char *state, gboolean yes,
+                           const char *lang);
+
+/* The line of the contact point reference that the one filed as by
+ * replaces and that is now inactive: "deactivated CTC-CP-2026-0001
+ * (replaced by CTC-CP-2026-0002)". */
+char *lines_deactivated (const char *reference, const char *by, const char *lang);
+
 /* line with the mark, in lang, of a record read from a forwarded message
  * ("… [forwarded message]"). */
 char *lines_forwarded (const char *line, const char *lang);

@@ -267,7 +267,7 @@ load_open (sqlite3 *db, const char *reference, Meeting *m, GError **error)
   return FALSE;
 }
 
-/* Everyone invited to meeting id, in the order invited, with the first
+/* Everyone invited to meeting id and not removed, in the order invited, with the first
  * language of a contact point of that address, else language. */
 static GPtrArray *
 load_invitees (sqlite3 *db, gint64 id, const char *language, GError **error)
@@ -276,7 +276,8 @@ load_invitees (sqlite3 *db, gint64 id, const char *language, GError **error)
       "SELECT a.email, a.name, a.entity, coalesce((SELECT nullif(CASE WHEN"
       " json_valid(c.languages) THEN json_extract(c.languages, '$[0]') END, '')"
       " FROM contacts c WHERE lower(c.email) = lower(a.email) AND c.state = 'active'"
-      " ORDER BY c.id LIMIT 1), ?2) FROM attendance a WHERE a.meeting_id = ?1 ORDER BY a.id",
+      " ORDER BY c.id LIMIT 1), ?2) FROM attendance a WHERE a.meeting_id = ?1"
+      " AND a.removed IS NULL ORDER BY a.id",
       error);
   if (st == NULL)
     return NULL;
@@ -308,11 +309,14 @@ typedef struct {
   InviteMethod method;
   gboolean update;      /* a REQUEST that changes what was sent before */
   GDateTime *now;
+  gboolean removed;     /* a CANCEL to invitees removed from a meeting that goes on */
 } Sending;
 
-/* The calendar of s->m for s->method, listing every invitee. */
+/* The calendar of s->m for s->method, listing every invitee, with the
+ * title and place shown. */
 static char *
-calendar_of (const Sending *s, GPtrArray *invitees, const char *title, GError **error)
+calendar_of (const Sending *s, GPtrArray *invitees, const char *title, const char *place,
+             GError **error)
 {
   g_autoptr (GArray) attendees = g_array_new (FALSE, TRUE, sizeof (InviteAttendee));
   for (guint i = 0; i < invitees->len; i++)
@@ -323,6 +327,7 @@ calendar_of (const Sending *s, GPtrArray *invitees, const char *title, GError **
     }
   InviteEvent ev = event_of (s->ctx->config, s->m);
   ev.title = title;
+  ev.location = place;
   ev.attendees = (const InviteAttendee *) (gpointer) attendees->data;
   ev.n_attendees = attendees->len;
   return invite_calendar (&ev, s->method, s->now, error);
@@ -362,30 +367,52 @@ title_shown (sqlite3 *db, const Meeting *m, const Invitee *i)
   return body != NULL ? g_steal_pointer (&subject) : g_strdup (m->title);
 }
 
+/* The place invitee i reads: the meeting's, or for a visit without one
+ * the State's name in i's language. */
+static char *
+place_shown (sqlite3 *db, const Meeting *m, const Invitee *i)
+{
+  if (m->location != NULL || m->visit_state == NULL)
+    return g_strdup (m->location);
+  const char *shown = country_names_shown (country_names_default (db), m->visit_state,
+                                           i->language);
+  if (shown != NULL)
+    return g_strdup (shown);
+  g_autoptr (sqlite3_stmt) st = db_prepare (db, "SELECT name FROM entities WHERE code = ?1",
+                                            NULL);
+  if (st != NULL)
+    sqlite3_bind_text (st, 1, m->visit_state, -1, SQLITE_TRANSIENT);
+  return st != NULL && sqlite3_step (st) == SQLITE_ROW ? db_column_dup (st, 0)
+                                                        : g_strdup (m->visit_state);
+}
+
 /* The data of the invitation templates for invitee i. */
 static TplData *
-invitation_data (const Context *ctx, const Meeting *m, const Invitee *i, InviteMethod method,
-                 gboolean update)
+invitation_data (const Sending *s, const Invitee *i)
 {
+  const Context *ctx = s->ctx;
+  const Meeting *m = s->m;
   const Config *config = ctx->config;
   TplData *data = tpl_data_new ();
   g_autofree char *start = time_shown (m->start);
   g_autofree char *end = time_shown (m->end);
   g_autofree char *title = title_shown (ctx->db, m, i);
+  g_autofree char *place = place_shown (ctx->db, m, i);
   tpl_set (data, "reference", m->reference);
   tpl_set (data, "title", title);
   tpl_set (data, "start", start);
   tpl_set (data, "end", end);
   tpl_set (data, "timezone", m->tz);
-  tpl_set (data, "location", m->location);
+  tpl_set (data, "location", place);
   tpl_set (data, "name", i->name);
   tpl_set (data, "entity", i->entity);
   tpl_set (data, "email", i->email);
   tpl_set (data, "address", config->address);
   tpl_set (data, "organizer", config->name);
   tpl_set_bool (data, "visit", g_strcmp0 (m->kind, "visit") == 0);
-  tpl_set_bool (data, "update", update);
-  tpl_set_bool (data, "cancelled", method == INVITE_CANCEL);
+  tpl_set_bool (data, "update", s->update);
+  tpl_set_bool (data, "cancelled", s->method == INVITE_CANCEL);
+  tpl_set_bool (data, "removed", s->removed);
   return data;
 }
 
@@ -395,7 +422,7 @@ compose (const Sending *s, const Invitee *i, const char *calendar, GError **erro
 {
   const Config *config = s->ctx->config;
   const Meeting *m = s->m;
-  g_autoptr (TplData) data = invitation_data (s->ctx, m, i, s->method, s->update);
+  g_autoptr (TplData) data = invitation_data (s, i);
   g_autofree char *subject = NULL;
   g_autofree char *text = tpl_render_message ("invitation", i->language, data, &subject, error);
   g_autofree char *source = text == NULL ? NULL : tpl_load ("invitation", i->language, "html", error);
@@ -411,19 +438,21 @@ compose (const Sending *s, const Invitee *i, const char *calendar, GError **erro
 }
 
 /* The calendar of s that invitee i reads, listing everyone: one for each
- * title shown (a visit's is in the invitee's language), kept in calendars;
- * NULL with error. */
+ * title and place shown (a visit's are in the invitee's language), kept
+ * in calendars; NULL with error. */
 static const char *
 calendar_in (const Sending *s, GPtrArray *everyone, const Invitee *i, GHashTable *calendars,
              GError **error)
 {
   g_autofree char *title = title_shown (s->ctx->db, s->m, i);
-  const char *calendar = g_hash_table_lookup (calendars, title);
+  g_autofree char *place = place_shown (s->ctx->db, s->m, i);
+  g_autofree char *key = g_strdup_printf ("%s\n%s", title, place != NULL ? place : "");
+  const char *calendar = g_hash_table_lookup (calendars, key);
   if (calendar != NULL)
     return calendar;
-  char *made = calendar_of (s, everyone, title, error);
+  char *made = calendar_of (s, everyone, title, place, error);
   if (made != NULL)
-    g_hash_table_insert (calendars, g_steal_pointer (&title), made);
+    g_hash_table_insert (calendars, g_steal_pointer (&key), made);
   return made;
 }
 
@@ -550,7 +579,7 @@ invite_in (const Context *ctx, const char *reference, GDateTime *now, MeetingInv
     return FALSE;
   g_autoptr (GPtrArray) to = only_new (everyone, added);
   out->before = everyone->len - to->len;
-  Sending s = { ctx, &m, INVITE_REQUEST, FALSE, now };
+  Sending s = { ctx, &m, INVITE_REQUEST, FALSE, now, FALSE };
   return to->len == 0 || send_to (&s, everyone, to, &out->invited, error);
 }
 
@@ -570,15 +599,15 @@ meeting_invite (const Context *ctx, const char *reference, GDateTime *now,
   return FALSE;
 }
 
-/* Writes the changed row of m, and on a new SEQUENCE asks every invitee
- * again. */
+/* Writes the changed row of m, and when raised (a significant change)
+ * asks every invitee again. */
 static gboolean
 store_change (sqlite3 *db, const Meeting *m, gboolean raised, GDateTime *now, GError **error)
 {
   g_autofree char *updated = db_time_text (now);
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
       "UPDATE meetings SET start = ?1, \"end\" = ?2, location = ?3, status = ?4,"
-      " sequence = ?5, updated = ?6 WHERE id = ?7", error);
+      " sequence = ?5, updated = ?6, title = ?8 WHERE id = ?7", error);
   g_autoptr (sqlite3_stmt) reset = st == NULL ? NULL : db_prepare (db,
       "UPDATE attendance SET partstat = 'NEEDS-ACTION', sequence = ?1, updated = ?2"
       " WHERE meeting_id = ?3", error);
@@ -590,6 +619,7 @@ store_change (sqlite3 *db, const Meeting *m, gboolean raised, GDateTime *now, GE
   sqlite3_bind_int64 (st, 5, m->sequence);
   sqlite3_bind_text (st, 6, updated, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (st, 7, m->id);
+  sqlite3_bind_text (st, 8, m->title, -1, SQLITE_TRANSIENT);
   if (!db_step_done (db, st, "updating a meeting", error))
     return FALSE;
   if (!raised)
@@ -627,15 +657,15 @@ send_everyone (const Context *ctx, const Meeting *m, InviteMethod method, GDateT
   if (everyone == NULL)
     return FALSE;
   *sent = 0;
-  Sending s = { ctx, m, method, method == INVITE_REQUEST, now };
+  Sending s = { ctx, m, method, method == INVITE_REQUEST, now, FALSE };
   return everyone->len == 0 || send_to (&s, everyone, everyone, sent, error);
 }
 
 /* Applies the new values of change to m; *significant when invitees must
- * be asked again. */
+ * be asked again, *retitled when only told. */
 static gboolean
 apply_change (const Config *config, Meeting *m, const MeetingChange *change,
-              gboolean *significant, GError **error)
+              gboolean *significant, gboolean *retitled, GError **error)
 {
   const char *start = change->start, *end = change->end, *location = change->location;
   g_auto (Meeting) before = { 0 };
@@ -649,6 +679,9 @@ apply_change (const Config *config, Meeting *m, const MeetingChange *change,
   m->start = s, m->end = e;
   if (location != NULL)
     g_free (m->location), m->location = location[0] != '\0' ? g_strdup (location) : NULL;
+  *retitled = change->title != NULL && g_strcmp0 (change->title, m->title) != 0;
+  if (*retitled)
+    g_free (m->title), m->title = g_strdup (change->title);
   if (s == NULL || e == NULL)
     return FALSE;
   InviteEvent a = event_of (config, &before), b = event_of (config, m);
@@ -662,35 +695,202 @@ apply_change (const Config *config, Meeting *m, const MeetingChange *change,
   return TRUE;
 }
 
+/* The invitees of everyone whose addresses remove names, each of which
+ * must be one; NULL with MEETING_ERROR_INVALID naming one that is not. */
+static GPtrArray *
+invitees_named (const Meeting *m, GPtrArray *everyone, const char *const *remove,
+                GError **error)
+{
+  g_autoptr (GPtrArray) out = g_ptr_array_new ();
+  for (guint k = 0; remove != NULL && remove[k] != NULL; k++)
+    {
+      guint before = out->len;
+      for (guint i = 0; i < everyone->len; i++)
+        {
+          Invitee *in = everyone->pdata[i];
+          if (g_ascii_strcasecmp (in->email, remove[k]) == 0 && !g_ptr_array_find (out, in, NULL))
+            g_ptr_array_add (out, in);
+        }
+      if (out->len > before)
+        continue;
+      g_set_error (error, MEETING_ERROR, MEETING_ERROR_INVALID, "%s is not invited to %s",
+                   remove[k], m->reference);
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+/* Marks the attendance rows of gone removed. */
+static gboolean
+mark_removed (sqlite3 *db, const Meeting *m, GPtrArray *gone, GDateTime *now, GError **error)
+{
+  g_autofree char *removed = db_time_text (now);
+  for (guint i = 0; i < gone->len; i++)
+    {
+      const Invitee *in = gone->pdata[i];
+      g_autoptr (sqlite3_stmt) st = db_prepare (db,
+          "UPDATE attendance SET removed = ?1, updated = ?1 WHERE meeting_id = ?2"
+          " AND lower(email) = lower(?3)", error);
+      if (st == NULL)
+        return FALSE;
+      sqlite3_bind_text (st, 1, removed, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (st, 2, m->id);
+      sqlite3_bind_text (st, 3, in->email, -1, SQLITE_TRANSIENT);
+      if (!db_step_done (db, st, "removing an invitee", error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Invites r again when staff removed it from m before; *again tells
+ * whether it was. */
+static gboolean
+invite_again (sqlite3 *db, const Meeting *m, const Recipient *r, GDateTime *now,
+              gboolean *again, GError **error)
+{
+  g_autofree char *updated = db_time_text (now);
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "UPDATE attendance SET removed = NULL, partstat = 'NEEDS-ACTION', sequence = ?1,"
+      " updated = ?4 WHERE meeting_id = ?2 AND lower(email) = lower(?3)"
+      " AND removed IS NOT NULL", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 4, updated, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (st, 1, m->sequence);
+  sqlite3_bind_int64 (st, 2, m->id);
+  sqlite3_bind_text (st, 3, r->email, -1, SQLITE_TRANSIENT);
+  if (!db_step_done (db, st, "inviting again", error))
+    return FALSE;
+  *again = sqlite3_changes (db) > 0;
+  return TRUE;
+}
+
+/* Adds the recipients of audience to m's attendance (a removed one
+ * invited again); returns the lowercase addresses added, NULL with
+ * error. */
+static GHashTable *
+add_audience (const Context *ctx, const Meeting *m, const char *audience, GDateTime *now,
+              GError **error)
+{
+  sqlite3 *db = ctx->db;
+  g_autoptr (GHashTable) added = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (audience == NULL)
+    return g_steal_pointer (&added);
+  Meeting with = *m;
+  with.audience = (char *) audience;
+  g_autoptr (GPtrArray) inactive = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) recipients = audience_of (db, &with, ctx->config->language, inactive,
+                                                  error);
+  if (recipients == NULL)
+    return NULL;
+  for (guint i = 0; i < recipients->len; i++)
+    {
+      const Recipient *r = recipients->pdata[i];
+      gboolean is_new = FALSE, again = FALSE;
+      if (!add_attendee (db, m, r, &is_new, error) || !invite_again (db, m, r, now, &again, error))
+        return NULL;
+      if (is_new || again)
+        g_hash_table_add (added, g_ascii_strdown (r->email, -1));
+    }
+  return g_steal_pointer (&added);
+}
+
+/* The invitees among everyone whose address is not one of added. */
+static GPtrArray *
+only_old (GPtrArray *everyone, GHashTable *added)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  for (guint i = 0; i < everyone->len; i++)
+    {
+      Invitee *in = everyone->pdata[i];
+      g_autofree char *key = g_ascii_strdown (in->email, -1);
+      if (!g_hash_table_contains (added, key))
+        g_ptr_array_add (out, in);
+    }
+  return out;
+}
+
+/* After an update of m: the REQUEST again to those invited before when
+ * raised, the current REQUEST to those added, a CANCEL of their own to
+ * those removed (gone). */
+static gboolean
+send_update (const Context *ctx, const Meeting *m, gboolean raised, GHashTable *added,
+             GPtrArray *gone, GDateTime *now, MeetingUpdated *out, GError **error)
+{
+  g_autoptr (GPtrArray) everyone = load_invitees (ctx->db, m->id, ctx->config->language, error);
+  if (everyone == NULL)
+    return FALSE;
+  g_autoptr (GPtrArray) old = only_old (everyone, added);
+  g_autoptr (GPtrArray) new = only_new (everyone, added);
+  Sending update = { ctx, m, INVITE_REQUEST, TRUE, now, FALSE };
+  Sending invite = { ctx, m, INVITE_REQUEST, FALSE, now, FALSE };
+  Sending cancel = { ctx, m, INVITE_CANCEL, FALSE, now, TRUE };
+  guint to_old = 0, to_new = 0, to_gone = 0;
+  for (guint i = 0; i < gone->len; i++)
+    {
+      g_autoptr (GPtrArray) alone = g_ptr_array_new ();
+      g_ptr_array_add (alone, gone->pdata[i]);
+      if (!send_to (&cancel, alone, alone, &to_gone, error))
+        return FALSE;
+    }
+  if ((raised && old->len > 0 && !send_to (&update, everyone, old, &to_old, error))
+      || (new->len > 0 && !send_to (&invite, everyone, new, &to_new, error)))
+    return FALSE;
+  out->sent = to_old + to_new;
+  out->added = new->len;
+  out->removed = gone->len;
+  return TRUE;
+}
+
 /* meeting_update inside the caller's transaction. */
 static gboolean
-update_in (const Context *ctx, const MeetingChange *change, GDateTime *now, gboolean *changed,
-           guint *sent, GError **error)
+update_in (const Context *ctx, const MeetingChange *change, GDateTime *now,
+           MeetingUpdated *out, GError **error)
 {
   sqlite3 *db = ctx->db;
   g_auto (Meeting) m = { 0 };
-  if (!load_open (db, change->reference, &m, error)
-      || !apply_change (ctx->config, &m, change, changed, error))
+  gboolean significant = FALSE, retitled = FALSE;
+  if (!load_open (db, change->reference, &m, error))
     return FALSE;
-  if (!*changed)
+  if (change->title != NULL && m.visit_state != NULL)
+    {
+      g_set_error (error, MEETING_ERROR, MEETING_ERROR_INVALID,
+                   "%s is a visit: its title names its State, and --title cannot change it",
+                   m.reference);
+      return FALSE;
+    }
+  if (!apply_change (ctx->config, &m, change, &significant, &retitled, error))
+    return FALSE;
+  g_autoptr (GPtrArray) before = load_invitees (db, m.id, ctx->config->language, error);
+  g_autoptr (GPtrArray) gone = before == NULL ? NULL
+      : invitees_named (&m, before, change->remove, error);
+  if (gone == NULL)
+    return FALSE;
+  out->raised = significant || retitled || gone->len > 0;
+  m.sequence += out->raised ? 1 : 0;
+  g_autoptr (GHashTable) added = mark_removed (db, &m, gone, now, error)
+      ? add_audience (ctx, &m, change->add, now, error) : NULL;
+  if (added == NULL)
+    return FALSE;
+  out->changed = out->raised || g_hash_table_size (added) > 0;
+  if (!out->changed)
     return TRUE;
-  m.sequence++;
-  return store_change (db, &m, TRUE, now, error) && sync_visit (db, &m, now, error)
-         && send_everyone (ctx, &m, INVITE_REQUEST, now, sent, error);
+  return store_change (db, &m, significant, now, error) && sync_visit (db, &m, now, error)
+         && send_update (ctx, &m, out->raised, added, gone, now, out, error);
 }
 
 /* See meeting.h. */
 gboolean
 meeting_update (const Context *ctx, const MeetingChange *change, GDateTime *now,
-                gboolean *changed, guint *sent, GError **error)
+                MeetingUpdated *out, GError **error)
 {
-  *changed = FALSE, *sent = 0;
+  *out = (MeetingUpdated) { 0 };
   if (!db_begin (ctx->db, error))
     return FALSE;
-  if (update_in (ctx, change, now, changed, sent, error) && db_commit (ctx->db, error))
+  if (update_in (ctx, change, now, out, error) && db_commit (ctx->db, error))
     return TRUE;
   db_rollback (ctx->db);
-  *changed = FALSE, *sent = 0;
+  *out = (MeetingUpdated) { 0 };
   return FALSE;
 }
 

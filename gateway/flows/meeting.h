@@ -14,7 +14,9 @@
  * NEEDS-ACTION (attendance.sequence becomes the new SEQUENCE: a reply with
  * a lower one is stale) and sends a REQUEST to everyone invited; a
  * cancellation raises it and sends a CANCEL with STATUS:CANCELLED to
- * everyone invited. */
+ * everyone invited.  An invitee removed (meeting_update()) keeps its
+ * attendance row, marked removed: it is invited no more, and counts no
+ * more among the invitees. */
 #pragma once
 
 #include <glib.h>
@@ -67,20 +69,41 @@ gboolean meeting_invite (const Context *ctx, const char *reference, GDateTime *n
                          MeetingInvited *out, GError **error);
 
 /* What meeting_update() changes: the meeting reference (any case) and its
- * new start, end and location, each NULL when unchanged (an empty
- * location removes it).  Borrowed. */
+ * new title, start, end and location, each NULL when unchanged (an empty
+ * location removes it); add, an audience to invite as well (NULL: none);
+ * remove, the addresses to uninvite (NULL-terminated; NULL: none).
+ * Borrowed. */
 typedef struct {
   const char *reference;
+  const char *title;
   const char *start;
   const char *end;
   const char *location;
+  const char *add;
+  const char *const *remove;
 } MeetingChange;
 
-/* Applies change; when that is a significant change, raises SEQUENCE and
- * sends the REQUEST to everyone invited (*sent of them).  *changed is
- * FALSE when nothing changed. */
+/* What meeting_update() did. */
+typedef struct {
+  gboolean changed;   /* anything at all */
+  gboolean raised;    /* SEQUENCE raised: the REQUEST went to everyone still invited */
+  guint sent;         /* REQUESTs queued, to those invited before and to those added */
+  guint added;        /* invitees added (or invited again after a removal) */
+  guint removed;      /* invitees removed, each sent a CANCEL of their own */
+} MeetingUpdated;
+
+/* Applies change in one transaction.  A new start, end, zone or location
+ * is significant (RFC 5546 section 2.1.4): SEQUENCE raised, every reply
+ * asked for again.  A new title raises SEQUENCE and keeps the replies.
+ * Removing an invitee (RFC 5546 section 3.2.5) raises SEQUENCE, marks its
+ * attendance row removed and sends it a CANCEL that lists it alone (no
+ * STATUS: the meeting goes on); the others get the REQUEST without it.
+ * Those added receive the current REQUEST listing everyone still invited;
+ * the others are not written to for an addition alone.  Removing an
+ * address not invited, or a title for a visit (its title is its State's),
+ * is MEETING_ERROR_INVALID. */
 gboolean meeting_update (const Context *ctx, const MeetingChange *change, GDateTime *now,
-                         gboolean *changed, guint *sent, GError **error);
+                         MeetingUpdated *out, GError **error);
 
 /* Cancels the meeting: STATUS cancelled, SEQUENCE raised, the CANCEL to
  * everyone invited (*sent of them). */

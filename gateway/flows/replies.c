@@ -145,13 +145,13 @@ attendance_clear (Attendance *a)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Attendance, attendance_clear)
 
 /* The attendance row of the answering attendee; a->id stays 0 when not
- * invited. */
+ * invited, or removed since (ctcgw(8), meeting update --remove). */
 static gboolean
 find_attendance (Reply *r, Attendance *a, GError **error)
 {
   g_autoptr (sqlite3_stmt) st = db_prepare (r->db,
       "SELECT id, sequence, replied, entity FROM attendance"
-      " WHERE meeting_id = ?1 AND lower (email) = ?2", error);
+      " WHERE meeting_id = ?1 AND lower (email) = ?2 AND removed IS NULL", error);
   if (st == NULL)
     return FALSE;
   sqlite3_bind_int64 (st, 1, r->meeting_id);
@@ -189,7 +189,8 @@ add_delegate (Reply *r, GError **error)
   g_autoptr (sqlite3_stmt) st = db_prepare (r->db,
       "INSERT INTO attendance (meeting_id, entity, email, sequence)"
       " SELECT a.meeting_id, a.entity, ?2, a.sequence FROM attendance a"
-      " WHERE a.meeting_id = ?1 AND lower (a.delegated_to) = ?2"
+      " WHERE a.meeting_id = ?1 AND lower (a.delegated_to) = ?2 AND NOT EXISTS (SELECT 1"
+      "  FROM attendance o WHERE o.meeting_id = ?1 AND lower (o.email) = ?2)"
       " AND (EXISTS (" CONTACT_OF ("a.entity", "?2") ")"
       " OR EXISTS (SELECT 1 FROM quarantine q WHERE q.submission_id = a.reply_submission_id"
       "  AND q.state = 'approved')) LIMIT 1", error);

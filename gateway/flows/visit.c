@@ -168,8 +168,9 @@ create_in (const Context *ctx, const VisitNew *n, GDateTime *now, GError **error
     return NULL;
   v.start = g_strdup (n->start);
   v.end = g_strdup (n->end);
+  const char *place = n->location != NULL && *n->location != '\0' ? n->location : NULL;
   MeetingNew m = { .kind = "visit", .reference = v.reference, .title = title, .start = v.start,
-                   .end = v.end, .audience = audience };
+                   .end = v.end, .location = place, .audience = audience };
   gint64 meeting_id = 0;
   g_autofree char *stored = meeting_insert (ctx, &m, now, &meeting_id, error);
   if (stored == NULL || !insert_visit (db, &v, meeting_id, now, error))

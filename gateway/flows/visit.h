@@ -38,6 +38,8 @@ typedef struct {
   const char *start;          /* dates YYYY-MM-DD, inclusive */
   const char *end;
   const char *organizations;  /* a list separated by commas */
+  const char *location;       /* the place of its invitation; NULL: none given (each
+                               * invitee reads the State's name in its language) */
 } VisitNew;
 
 /* Creates the visit n and its row of meetings; returns the VIS reference

@@ -260,9 +260,12 @@ utc_stamp (GDateTime *dtstamp)
 }
 
 /* The VEVENT of ev; with_attendees for an invitation or cancellation, ask
- * for answers (PARTSTAT, RSVP) in an invitation. */
+ * for answers (PARTSTAT, RSVP) in an invitation; no STATUS in the CANCEL
+ * that uninvites the attendees it lists from an event that goes on
+ * (uninvite, RFC 5546 section 3.2.5). */
 static icalcomponent *
-vevent (const InviteEvent *ev, GDateTime *dtstamp, gboolean with_attendees, gboolean ask)
+vevent (const InviteEvent *ev, GDateTime *dtstamp, gboolean with_attendees, gboolean ask,
+        gboolean uninvite)
 {
   icalcomponent *e = icalcomponent_new (ICAL_VEVENT_COMPONENT);
   icalcomponent_add_property (e, icalproperty_new_uid (ev->uid));
@@ -275,8 +278,9 @@ vevent (const InviteEvent *ev, GDateTime *dtstamp, gboolean with_attendees, gboo
     icalcomponent_add_property (e, icalproperty_new_location (ev->location));
   if (ev->description != NULL)
     icalcomponent_add_property (e, icalproperty_new_description (ev->description));
-  icalcomponent_add_property (e, icalproperty_new_status (ev->cancelled ? ICAL_STATUS_CANCELLED
-                                                                        : ICAL_STATUS_CONFIRMED));
+  if (!uninvite)
+    icalcomponent_add_property (e, icalproperty_new_status (ev->cancelled ? ICAL_STATUS_CANCELLED
+                                                                          : ICAL_STATUS_CONFIRMED));
   icalcomponent_add_property (e, icalproperty_new_transp (ICAL_TRANSP_OPAQUE));
   icalcomponent_add_property (e, organizer_property (ev));
   for (guint i = 0; with_attendees && i < ev->n_attendees; i++)
@@ -376,7 +380,8 @@ invite_calendar (const InviteEvent *ev, InviteMethod method, GDateTime *dtstamp,
     icalcomponent_add_component (cal, vtimezone (ev->tzid,
                                                  utc_year (invite_event_utc (ev, TRUE)),
                                                  utc_year (invite_event_utc (ev, FALSE))));
-  icalcomponent_add_component (cal, vevent (ev, dtstamp, TRUE, method == INVITE_REQUEST));
+  icalcomponent_add_component (cal, vevent (ev, dtstamp, TRUE, method == INVITE_REQUEST,
+                                            method == INVITE_CANCEL && !ev->cancelled));
   return calendar_text (cal);
 }
 
@@ -415,7 +420,7 @@ invite_feed (const InviteEvent *events, guint n_events, GDateTime *dtstamp, GErr
       icalcomponent_add_component (cal, vtimezone (tzid, first, last));
     }
   for (guint i = 0; i < n_events; i++)
-    icalcomponent_add_component (cal, vevent (&events[i], dtstamp, FALSE, FALSE));
+    icalcomponent_add_component (cal, vevent (&events[i], dtstamp, FALSE, FALSE, FALSE));
   return calendar_text (cal);
 }
 

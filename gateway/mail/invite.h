@@ -69,7 +69,9 @@ gboolean invite_event_check (const InviteEvent *ev, GError **error);
 gint64 invite_event_utc (const InviteEvent *ev, gboolean start);
 
 /* The calendar of ev for method, stamped dtstamp: METHOD, the VTIMEZONE of
- * a timed event and one VEVENT; a cancellation has STATUS:CANCELLED.
+ * a timed event and one VEVENT; a cancellation has STATUS:CANCELLED.  A
+ * CANCEL of an event that is not cancelled uninvites the attendees it
+ * lists, and has no STATUS (RFC 5546 section 3.2.5).
  * CRLF line ends.  NULL with error when invite_event_check() refuses ev. */
 char *invite_calendar (const InviteEvent *ev, InviteMethod method, GDateTime *dtstamp,
                        GError **error);

@@ -72,6 +72,7 @@ filed_record_clear (FiledRecord *out)
 {
   g_clear_pointer (&out->reference, g_free);
   g_clear_pointer (&out->changed, g_ptr_array_unref);
+  g_clear_pointer (&out->deactivated, g_ptr_array_unref);
   out->how = FILED_REFUSED;
 }
 
@@ -663,13 +664,14 @@ contact_deactivate (Filing *f, gint64 id, const char *status, GError **error)
 }
 
 /* The active contacts of contact id's entity with address email, other
- * than id: their ids and statuses. */
+ * than id: their ids, statuses and references. */
 static gboolean
 contacts_named (Filing *f, gint64 id, const char *email, GArray *ids,
-                GPtrArray *statuses, GError **error)
+                GPtrArray *statuses, GPtrArray *references, GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = db_prepare (f->db,
-    "SELECT id, status FROM contacts WHERE entity = (SELECT entity FROM contacts WHERE id = ?1)"
+    "SELECT id, status, reference FROM contacts"
+    " WHERE entity = (SELECT entity FROM contacts WHERE id = ?1)"
     " AND address_key = address (?2) AND id != ?1 AND state = 'active'"
     " AND status != 'inactive'", error);
   int rc;
@@ -683,6 +685,7 @@ contacts_named (Filing *f, gint64 id, const char *email, GArray *ids,
       gint64 other = sqlite3_column_int64 (stmt, 0);
       g_array_append_val (ids, other);
       g_ptr_array_add (statuses, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+      g_ptr_array_add (references, g_strdup ((const char *) sqlite3_column_text (stmt, 2)));
     }
   if (rc == SQLITE_DONE)
     return TRUE;
@@ -691,22 +694,26 @@ contacts_named (Filing *f, gint64 id, const char *email, GArray *ids,
 }
 
 /* Replaces: the contact of the same entity with that address becomes
- * inactive (so it no longer speaks for the entity nor gets circulars). */
+ * inactive (so it no longer speaks for the entity nor gets circulars);
+ * out->deactivated names it for the answer. */
 static gboolean
 contacts_replace (Filing *f, gint64 id, GError **error)
 {
   const char *replaces = named_value (f, "Replaces");
   g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr (GPtrArray) statuses = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) references = g_ptr_array_new_with_free_func (g_free);
 
   if (replaces == NULL)
     return TRUE;
-  if (!contacts_named (f, id, replaces, ids, statuses, error))
+  if (!contacts_named (f, id, replaces, ids, statuses, references, error))
     return FALSE;
   for (guint i = 0; i < ids->len && !f->refused; i++)
     if (!contact_deactivate (f, g_array_index (ids, gint64, i),
                              g_ptr_array_index (statuses, i), error))
       return FALSE;
+  if (references->len > 0 && !f->refused)
+    f->out->deactivated = g_steal_pointer (&references);
   return TRUE;
 }
 
@@ -856,6 +863,7 @@ file_record (sqlite3 *db, const char *prefix, FormRecord *rec, gint64 submission
       sqlite3_exec (db, ROLLBACK_TO, NULL, NULL, NULL);
       g_clear_pointer (&out->reference, g_free);
       g_ptr_array_set_size (out->changed, 0);
+      g_clear_pointer (&out->deactivated, g_ptr_array_unref);
       out->how = FILED_REFUSED;
     }
   if (sqlite3_exec (db, RELEASE, NULL, NULL, NULL) != SQLITE_OK && ok)
@@ -995,6 +1003,21 @@ registers_visit_state (sqlite3 *db, const char *visit_reference)
   if (stmt == NULL || visit_reference == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, visit_reference, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+/* See registers.h. */
+char *
+registers_entity_name (sqlite3 *db, const char *code)
+{
+  g_autoptr (sqlite3_stmt) stmt = db_prepare (db, "SELECT name FROM entities WHERE code = ?1",
+                                              NULL);
+
+  if (stmt == NULL || code == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, code, -1, SQLITE_STATIC);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     return NULL;
   return g_strdup ((const char *) sqlite3_column_text (stmt, 0));

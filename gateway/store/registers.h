@@ -20,6 +20,8 @@ typedef struct {
                            * for visit-information and visit-consent, which
                            * have none of their own, the visit's */
   GPtrArray *changed;     /* canonical field names that changed (updates) */
+  GPtrArray *deactivated; /* references of the contact points that its
+                           * Replaces: made inactive, or NULL */
 } FiledRecord;
 
 void filed_record_clear (FiledRecord *out);
@@ -74,6 +76,10 @@ gboolean registers_contact_look_alike (sqlite3 *db, const char *key, const char 
 /* The code of the State that the visit visit_reference is to (the owner of
  * a visit-consent), or NULL when there is no such visit. */
 char *registers_visit_state (sqlite3 *db, const char *visit_reference);
+
+/* The name of the entity code in the entities register ("Kazakhstan"), or
+ * NULL when there is none. */
+char *registers_entity_name (sqlite3 *db, const char *code);
 
 /* Who the existing record that rec updates (rec->reference) speaks for:
  * the codes in its owner field, several for a joint offer.  The caller
