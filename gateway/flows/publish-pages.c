@@ -60,6 +60,22 @@ entity_name (const Pages *p, const char *code)
   return shown != NULL ? shown : form_term_name (code, p->lang);
 }
 
+/* What separates the items of a list in the page's language. */
+static const char *
+list_separator (const Pages *p)
+{
+  return strcmp (p->lang, "zh") == 0 ? "、" : strcmp (p->lang, "ar") == 0 ? "، " : ", ";
+}
+
+/* The period of an offer, isolated left to right so that its dates keep
+ * their order in an Arabic page. */
+static char *
+period_text (const PublicEntry *e)
+{
+  return g_strdup_printf ("\u2066%s – %s\u2069", public_value (e, "start_date"),
+                          public_value (e, "end_date"));
+}
+
 /* The text of column of e in the page's language: entities and terms
  * translated, lists joined. */
 static char *
@@ -73,10 +89,13 @@ shown_value (const Pages *p, const PublicEntry *e, const char *column)
     {
       char *shown = g_strdup (entities ? entity_name (p, items[i])
                               : form_term_name (items[i], p->lang));
+      /* English terms are the values themselves: "border-control". */
+      if (terms && strcmp (shown, items[i]) == 0)
+        g_strdelimit (shown, "-", ' ');
       g_free (items[i]);
       items[i] = shown;
     }
-  return g_strjoinv (", ", items);
+  return g_strjoinv (list_separator (p), items);
 }
 
 /* TRUE for the columns written by the sender in its own language. */
@@ -120,10 +139,12 @@ add_cell (const Pages *p, TplData *row, const PublicEntry *e, const char *column
   TplData *cell = tpl_add (row, "cells");
   g_autofree char *text = NULL;
   if (strcmp (column, "start_date") == 0)
-    text = g_strdup_printf ("%s – %s", public_value (e, "start_date"), public_value (e, "end_date"));
+    text = period_text (e);
   else
     text = shown_value (p, e, column);
   tpl_set (cell, "text", text);
+  tpl_set (cell, "label", word (p, column));
+  tpl_set_bool (cell, "sent", sent_text (column));
   if (sent_text (column) && e->lang != NULL)
     tpl_set (cell, "cell_lang", e->lang);
   if (strcmp (column, "title") != 0)
@@ -311,7 +332,7 @@ grouped_page (const Pages *p, const char *column, const char *path, GError **err
 /* A field of a record page, unless empty. */
 static void
 add_field (const Pages *p, TplData *page, const char *label, const char *value,
-           const char *lang)
+           gboolean sent, const char *lang)
 {
   if (value == NULL || *value == '\0')
     return;
@@ -319,7 +340,8 @@ add_field (const Pages *p, TplData *page, const char *label, const char *value,
   TplData *f = tpl_add (page, "fields");
   tpl_set (f, "label", word (p, label));
   tpl_set (f, "value", value);
-  if (lang != NULL)
+  tpl_set_bool (f, "sent", sent);
+  if (sent && lang != NULL)
     tpl_set (f, "cell_lang", lang);
 }
 
@@ -330,18 +352,18 @@ offer_page_write (const Pages *p, const PublicEntry *e, GError **error)
   g_autofree char *path = offer_page (e);
   TplData *page = page_new (p, path, public_value (e, "title"));
   tpl_set (page, "title_lang", e->lang);
-  add_field (p, page, "reference", public_value (e, "reference"), NULL);
+  tpl_set_bool (page, "title_sent", TRUE);
+  add_field (p, page, "reference", public_value (e, "reference"), FALSE, NULL);
   const char *columns[] = { "providers", "areas", "beneficiaries", "status" };
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
     {
       g_autofree char *v = shown_value (p, e, columns[i]);
-      add_field (p, page, columns[i], v, NULL);
+      add_field (p, page, columns[i], v, FALSE, NULL);
     }
-  g_autofree char *period = g_strdup_printf ("%s – %s", public_value (e, "start_date"),
-                                             public_value (e, "end_date"));
-  add_field (p, page, "start_date", period, NULL);
-  add_field (p, page, "objectives", public_value (e, "objectives"), e->lang);
-  add_field (p, page, "description", public_value (e, "description"), e->lang);
+  g_autofree char *period = period_text (e);
+  add_field (p, page, "start_date", period, FALSE, NULL);
+  add_field (p, page, "objectives", public_value (e, "objectives"), TRUE, e->lang);
+  add_field (p, page, "description", public_value (e, "description"), TRUE, e->lang);
   for (guint i = 0; i < e->contacts->len; i++)
     {
       GHashTable *c = g_ptr_array_index (e->contacts, i);
@@ -352,7 +374,7 @@ offer_page_write (const Pages *p, const PublicEntry *e, GError **error)
           tpl_set (person, key, g_hash_table_lookup (c, publish_contact_columns[k]));
         }
     }
-  add_field (p, page, "updated", public_value (e, "updated"), NULL);
+  add_field (p, page, "updated", public_value (e, "updated"), FALSE, NULL);
   return page_write (p, path, page, error);
 }
 
