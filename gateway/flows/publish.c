@@ -2,7 +2,9 @@
  * beside the previous one, its unchanged files hard links to the
  * previous version's, then one rename of the symbolic link. */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 
@@ -139,9 +141,10 @@ write_version (Site *site, const char *dir, guint *kept, GError **error)
   return TRUE;
 }
 
-gboolean
-publish_write (const Context *ctx, const char *dir, const char *url, guint *files,
-               guint *kept, GError **error)
+/* Makes the site's files and writes them as a new version of dir. */
+static gboolean
+make_and_write (const Context *ctx, const char *dir, const char *url, guint *files,
+                guint *kept, GError **error)
 {
   g_autoptr (PublicData) data = public_data_read (ctx->db, error);
   if (data == NULL)
@@ -157,7 +160,43 @@ publish_write (const Context *ctx, const char *dir, const char *url, guint *file
     *files = g_hash_table_size (table);
   if (kept != NULL)
     *kept = linked;
-  return db_exec (ctx->db, "UPDATE publish_state SET changed = 0", error);
+  return TRUE;
+}
+
+/* Holds dir's lock (an open file, -1 on failure): a daemon's pass and a
+ * staff command writing at once would remove each other's new version. */
+static int
+lock_dir (const char *dir, GError **error)
+{
+  g_autofree char *path = g_build_filename (dir, PUBLISH_LINK "-lock", NULL);
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    return write_failed (error, "cannot make the directory", dir), -1;
+  int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0 || flock (fd, LOCK_EX) != 0)
+    {
+      write_failed (error, "cannot lock", path);
+      if (fd >= 0)
+        close (fd);
+      return -1;
+    }
+  return fd;
+}
+
+gboolean
+publish_write (const Context *ctx, const char *dir, const char *url, guint *files,
+               guint *kept, GError **error)
+{
+  /* The mark is cleared first: a change made while the site is written
+   * marks it again, for the next time. */
+  if (!db_exec (ctx->db, "UPDATE publish_state SET changed = 0", error))
+    return FALSE;
+  int lock = lock_dir (dir, error);
+  gboolean ok = lock >= 0 && make_and_write (ctx, dir, url, files, kept, error);
+  if (lock >= 0)
+    close (lock);
+  if (!ok)
+    db_exec (ctx->db, "UPDATE publish_state SET changed = 1", NULL);
+  return ok;
 }
 
 gboolean
