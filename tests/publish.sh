@@ -107,6 +107,12 @@ check_true "the changed title is there" \
 check_true "one version before is kept for its readers, no more" \
     test "$(ls -d "$TMP/www/site."* | wc -l)" = 2
 
+# --- the daemon's pass writes it after a change ------------------------------------
+sqlite3 "$TMP/db.sqlite" "UPDATE standards SET summary = 'Forty recommendations, revised.'"
+check "a pass of run" 0 ctcgw run --once
+check_err "the pass wrote the site" "publish: dir=$TMP/www written"
+check_true "with the change" grep -q 'Forty recommendations, revised.' "$SITE/en/standards.html"
+
 # --- meetings staff mark public --------------------------------------------------
 check "a meeting made private" 0 ctcgw publish --private CTC-MTG-2025-0001
 check_true "it left the calendar" sh -c "! grep -q 'Open briefing' '$SITE/meetings.ics'"

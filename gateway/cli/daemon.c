@@ -51,9 +51,12 @@ daemon_pass (const Context *ctx, GHashTable *sources, GError **error)
   if (!visit_remind_due (ctx, now, &remind_error))
     log_warn ("visit", "%s", remind_error->message);
   g_autoptr (GError) publish_error = NULL;
+  gboolean published = FALSE;
   /* The public site after a change to a public register (publish.h). */
-  if (!publish_if_changed (ctx, NULL, &publish_error))
+  if (!publish_if_changed (ctx, &published, &publish_error))
     log_warn ("publish", "%s", publish_error->message);
+  else if (published)
+    log_info ("publish", "dir=%s written", ctx->config->publish_dir);
   /* The outbox goes out even when a mailbox could not be read. */
   if (!outbox_deliver (ctx, &sent, error))
     return FALSE;
