@@ -32,7 +32,9 @@ INSERT INTO sources (reference, provider, title, kind, areas, url, description, 
   '["aibek@mfa.kg.example"]', '["en","fr"]');
 INSERT INTO standards (reference, title, issuer, areas, url, citation, year, summary) VALUES
  ('CTC-STD-2025-0001', 'FATF Recommendations', 'FATF', '["terrorist-financing"]',
-  'https://www.fatf.example/recommendations', 'FATF (2012)', 2012, 'Forty recommendations.');
+  'https://www.fatf.example/recommendations', 'FATF (2012)', 2012, 'Forty recommendations.'),
+ ('CTC-STD-2025-0002', '["Draft"] model "provisions" <b>', 'UNODC', '["criminal-justice"]',
+  NULL, NULL, 2025, NULL);
 INSERT INTO requests (reference, state_code, areas, description) VALUES
  ('CTC-REQ-2025-0001', 'KG', '["border-control"]', 'Private request about scanners at Manas');
 INSERT INTO results (reference, target, reporter, results, problems) VALUES

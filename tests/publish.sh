@@ -75,6 +75,32 @@ check_true "the public meeting is in the calendar" \
 check_true "the feed links to the site's address" grep -q \
     'href="https://www.example.org/global-action/en/offers/CTC-OFF-2025-0001.html"' \
     "$SITE/feed.atom"
+check_true "a title that looks like a list, quotes or a tag is text" \
+    grep -q '<td data-label="Title" dir="auto">\[&quot;Draft&quot;\] model &quot;provisions&quot; &lt;b&gt;</td>' \
+    "$SITE/en/standards.html"
+check_true "the downloads and feeds are what they say" python3 -c '
+import csv, json, sys, xml.etree.ElementTree as ET
+site = sys.argv[1]
+offers = json.load(open(site + "/data/offers.json", encoding="utf-8"))
+assert {o["reference"] for o in offers} >= {"CTC-OFF-2025-0001", "CTC-OFF-2026-0001"}, offers
+assert [o for o in offers if o["reference"] == "CTC-OFF-2025-0001"][0]["beneficiaries"] == ["KZ", "KG"]
+standards = json.load(open(site + "/data/standards.json", encoding="utf-8"))
+assert [t for t in (s["title"] for s in standards) if t.startswith("[") and t.endswith("<b>")], standards
+rows = list(csv.DictReader(open(site + "/data/offers.csv", encoding="utf-8", newline="")))
+assert "KZ, KG" in [r["beneficiaries"] for r in rows], rows
+assert "contacts" not in rows[0], rows[0]
+feed = ET.parse(site + "/feed.atom").getroot()
+assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == 7, ET.tostring(feed)
+' "$SITE"
+if python3 -c 'import icalendar' 2>/dev/null; then
+    check_true "the calendar parses" python3 -c '
+import icalendar, sys
+cal = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
+assert [str(e["SUMMARY"]) for e in cal.walk("VEVENT")] == ["Open briefing to Member States"]
+' "$SITE/meetings.ics"
+else
+    skip "the calendar parses" "python3-icalendar is not installed (autogen.sh installs it)"
+fi
 check_true "no page has a script" sh -c "! grep -rl '<script' '$SITE'"
 check_true "one stylesheet" test "$(find "$SITE/" -name '*.css' | wc -l)" = 1
 

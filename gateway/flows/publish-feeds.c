@@ -28,7 +28,7 @@ register_csv (const PublicData *data, const PublicRegister *reg)
         continue;
       for (guint c = 0; reg->columns[c] != NULL; c++)
         {
-          g_auto (GStrv) items = public_list (public_value (e, reg->columns[c]));
+          g_auto (GStrv) items = public_items (e, reg->columns[c]);
           g_autofree char *joined = g_strjoinv (", ", items);
           g_string_append (out, c ? "," : "");
           csv_append_cell (out, joined);
@@ -55,6 +55,20 @@ json_string (GString *out, const char *value)
   g_string_append_c (out, '"');
 }
 
+/* The items of a list column as a JSON array. */
+static void
+json_array (GString *out, const PublicEntry *e, const char *column)
+{
+  g_auto (GStrv) items = public_items (e, column);
+  g_string_append_c (out, '[');
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      g_string_append (out, i ? "," : "");
+      json_string (out, items[i]);
+    }
+  g_string_append_c (out, ']');
+}
+
 /* The register's entries as a JSON array of objects; lists as arrays. */
 static char *
 register_json (const PublicData *data, const PublicRegister *reg)
@@ -70,14 +84,13 @@ register_json (const PublicData *data, const PublicRegister *reg)
       first = FALSE;
       for (guint c = 0; reg->columns[c] != NULL; c++)
         {
-          const char *value = public_value (e, reg->columns[c]);
           g_string_append (out, c ? "," : "");
           json_string (out, reg->columns[c]);
           g_string_append_c (out, ':');
-          if (value[0] == '[')
-            g_string_append (out, value);
+          if (public_is_list (reg->columns[c]))
+            json_array (out, e, reg->columns[c]);
           else
-            json_string (out, value);
+            json_string (out, public_value (e, reg->columns[c]));
         }
       g_string_append_c (out, '}');
     }

@@ -81,7 +81,7 @@ period_text (const PublicEntry *e)
 static char *
 shown_value (const Pages *p, const PublicEntry *e, const char *column)
 {
-  g_auto (GStrv) items = public_list (public_value (e, column));
+  g_auto (GStrv) items = public_items (e, column);
   gboolean entities = strcmp (column, e->reg->owner) == 0 || strcmp (column, "beneficiaries") == 0;
   gboolean terms = strcmp (column, "areas") == 0 || strcmp (column, "status") == 0
       || strcmp (column, "kind") == 0;
@@ -307,7 +307,7 @@ grouped_page (const Pages *p, const char *column, const char *path, GError **err
   for (guint i = 0; i < offers->len; i++)
     {
       const PublicEntry *e = g_ptr_array_index (offers, i);
-      g_auto (GStrv) items = public_list (public_value (e, column));
+      g_auto (GStrv) items = public_items (e, column);
       for (guint k = 0; items[k] != NULL; k++)
         {
           const char *name = strcmp (column, "areas") == 0

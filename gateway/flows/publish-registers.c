@@ -214,15 +214,19 @@ public_value (const PublicEntry *entry, const char *column)
   return value != NULL ? value : "";
 }
 
-char **
-public_list (const char *value)
+gboolean
+public_is_list (const char *column)
 {
-  if (value == NULL || *value == '\0')
-    return g_new0 (char *, 1);
-  if (value[0] != '[')
-    return g_strsplit (value, "\x01", 1);
+  static const char *const lists[] = { "providers", "areas", "beneficiaries", "languages",
+                                       NULL };
+  return g_strv_contains (lists, column);
+}
+
+/* The items of a JSON array of strings, as the registers keep lists. */
+static char **
+json_items (const char *value)
+{
   g_autoptr (GStrvBuilder) items = g_strv_builder_new ();
-  /* A JSON array of strings, as the registers keep lists. */
   const char *p = value + 1;
   while (*p != '\0' && *p != ']')
     {
@@ -244,9 +248,22 @@ public_list (const char *value)
   return g_strv_builder_end (items);
 }
 
+char **
+public_items (const PublicEntry *entry, const char *column)
+{
+  const char *value = public_value (entry, column);
+  if (*value == '\0')
+    return g_new0 (char *, 1);
+  if (public_is_list (column) && value[0] == '[')
+    return json_items (value);
+  char **one = g_new0 (char *, 2);
+  one[0] = g_strdup (value);
+  return one;
+}
+
 gboolean
 public_owned_by (const PublicEntry *entry, const char *code)
 {
-  g_auto (GStrv) owners = public_list (public_value (entry, entry->reg->owner));
+  g_auto (GStrv) owners = public_items (entry, entry->reg->owner);
   return g_strv_contains ((const char *const *) owners, code);
 }

@@ -47,9 +47,11 @@ PublicData *public_data_read (sqlite3 *db, GError **error);
 
 /* The value of column of entry, or "". */
 const char *public_value (const PublicEntry *entry, const char *column);
-/* The items of a list column (a JSON array), or of a single value; never
- * NULL.  Owned by the caller. */
-char **public_list (const char *value);
+/* TRUE for the columns that hold lists (JSON arrays of strings). */
+gboolean public_is_list (const char *column);
+/* The items of column of entry: those of a list column, else its value
+ * alone (none when empty); never NULL.  Owned by the caller. */
+char **public_items (const PublicEntry *entry, const char *column);
 /* TRUE when the entry names code in its owner column. */
 gboolean public_owned_by (const PublicEntry *entry, const char *code);
 
