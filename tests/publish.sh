@@ -92,8 +92,11 @@ assert "contacts" not in rows[0], rows[0]
 feed = ET.parse(site + "/feed.atom").getroot()
 assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == 7, ET.tostring(feed)
 ' "$SITE"
-if python3 -c 'import icalendar' 2>/dev/null; then
-    check_true "the calendar parses" python3 -c '
+# Debian's python3, which python3-icalendar is installed for.
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+if "$PY" -c 'import icalendar' 2>/dev/null; then
+    check_true "the calendar parses" "$PY" -c '
 import icalendar, sys
 cal = icalendar.Calendar.from_ical(open(sys.argv[1], "rb").read())
 assert [str(e["SUMMARY"]) for e in cal.walk("VEVENT")] == ["Open briefing to Member States"]
