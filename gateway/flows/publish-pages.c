@@ -21,6 +21,8 @@ typedef struct {
   const char *lang;
   GHashTable *words;            /* the site's words in lang: key -> text */
   const CountryNames *countries;
+  const char *const *language_names;  /* of site_languages, each in itself */
+  const char *source;           /* templates/site-page.en.html */
 } Pages;
 
 /* The words of templates/site.LANG.txt: "key = text" lines. */
@@ -224,9 +226,7 @@ page_new (const Pages *p, const char *path, const char *title)
       tpl_set (l, "code", site_languages[i]);
       tpl_set_printf (l, "href", "%s../%s/%s", base, site_languages[i], path);
       tpl_set_bool (l, "current", strcmp (site_languages[i], p->lang) == 0);
-      g_autoptr (GError) ignored = NULL;
-      g_autoptr (GHashTable) words = load_words (site_languages[i], &ignored);
-      tpl_set (l, "name", words != NULL ? g_hash_table_lookup (words, "language") : site_languages[i]);
+      tpl_set (l, "name", p->language_names[i]);
     }
   return page;
 }
@@ -236,10 +236,7 @@ static gboolean
 page_write (const Pages *p, const char *path, TplData *page, GError **error)
 {
   g_autoptr (TplData) owned = page;
-  g_autofree char *source = tpl_load ("site-page", "en", "html", error);
-  if (source == NULL)
-    return FALSE;
-  char *html = tpl_render_string (source, page, TRUE, error);
+  char *html = tpl_render_string (p->source, page, TRUE, error);
   if (html == NULL)
     return FALSE;
   g_autofree char *full = g_strdup_printf ("%s/%s", p->lang, path);
@@ -258,21 +255,40 @@ entries_of (const PublicData *data, const PublicRegister *reg)
   return out;
 }
 
-/* Sort by the shown text of one column, then by reference. */
+/* An entry and the key it is sorted by. */
 typedef struct {
-  const Pages *p;
-  const char *column;
-} SortBy;
+  char *key;
+  const PublicEntry *entry;
+} Sorted;
 
 static int
-compare_entries (gconstpointer a, gconstpointer b, gpointer user)
+compare_sorted (gconstpointer a, gconstpointer b)
 {
-  const SortBy *by = user;
-  const PublicEntry *x = *(PublicEntry *const *) a, *y = *(PublicEntry *const *) b;
-  g_autofree char *sx = shown_value (by->p, x, by->column);
-  g_autofree char *sy = shown_value (by->p, y, by->column);
-  int c = g_utf8_collate (sx, sy);
-  return c != 0 ? c : g_strcmp0 (public_value (x, "reference"), public_value (y, "reference"));
+  const Sorted *x = a, *y = b;
+  int c = strcmp (x->key, y->key);
+  return c != 0 ? c : g_strcmp0 (public_value (x->entry, "reference"),
+                                 public_value (y->entry, "reference"));
+}
+
+/* entries sorted by the shown text of column, then by reference: each
+ * key made once. */
+static void
+sort_entries (const Pages *p, GPtrArray *entries, const char *column)
+{
+  g_autoptr (GArray) keyed = g_array_sized_new (FALSE, FALSE, sizeof (Sorted), entries->len);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      g_autofree char *shown = shown_value (p, g_ptr_array_index (entries, i), column);
+      Sorted one = { g_utf8_collate_key (shown, -1), g_ptr_array_index (entries, i) };
+      g_array_append_val (keyed, one);
+    }
+  g_array_sort (keyed, compare_sorted);
+  for (guint i = 0; i < keyed->len; i++)
+    {
+      Sorted *one = &g_array_index (keyed, Sorted, i);
+      entries->pdata[i] = (gpointer) one->entry;
+      g_free (one->key);
+    }
 }
 
 /* The register's page in each of its orders. */
@@ -282,8 +298,7 @@ register_pages (const Pages *p, const PublicRegister *reg, GError **error)
   g_autoptr (GPtrArray) entries = entries_of (p->data, reg);
   for (guint s = 0; reg->sorts[s] != NULL; s++)
     {
-      SortBy by = { p, reg->sorts[s] };
-      g_ptr_array_sort_with_data (entries, compare_entries, &by);
+      sort_entries (p, entries, reg->sorts[s]);
       g_autofree char *path = s == 0 ? g_strdup_printf ("%s.html", reg->table)
           : g_strdup_printf ("%s-by-%s.html", reg->table, reg->sorts[s]);
       TplData *page = page_new (p, path, word (p, reg->table));
@@ -495,15 +510,26 @@ gboolean
 publish_pages (Site *site, const PublicData *data, GError **error)
 {
   char *css = tpl_load ("site-style", "en", "css", error);
-  if (css == NULL || !root_page (site, error))
+  g_autofree char *source = css != NULL ? tpl_load ("site-page", "en", "html", error) : NULL;
+  if (source == NULL || !root_page (site, error))
     return FALSE;
   site_add (site, "style.css", css);
+  g_autoptr (GPtrArray) words = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
+  const char *names[G_N_ELEMENTS (site_languages)] = { NULL };
   for (guint i = 0; site_languages[i] != NULL; i++)
     {
-      g_autoptr (GHashTable) words = load_words (site_languages[i], error);
-      if (words == NULL)
+      GHashTable *w = load_words (site_languages[i], error);
+      if (w == NULL)
         return FALSE;
-      Pages p = { site, data, site_languages[i], words, country_names_default (site->db) };
+      g_ptr_array_add (words, w);
+      names[i] = g_hash_table_lookup (w, "language");
+      if (names[i] == NULL)
+        names[i] = site_languages[i];
+    }
+  for (guint i = 0; site_languages[i] != NULL; i++)
+    {
+      Pages p = { site, data, site_languages[i], g_ptr_array_index (words, i),
+                  country_names_default (site->db), names, source };
       if (!language_pages (&p, error))
         return FALSE;
     }

@@ -158,7 +158,8 @@ read_meetings (sqlite3 *db, PublicData *data, GError **error)
   return TRUE;
 }
 
-/* The English names of the entities, and which organizations have entries. */
+/* The English names of the entities, and which organizations have entries
+ * (of data's entries, read first). */
 static gboolean
 read_names (sqlite3 *db, PublicData *data, GError **error)
 {
@@ -166,15 +167,21 @@ read_names (sqlite3 *db, PublicData *data, GError **error)
                                             " ORDER BY code", error);
   if (st == NULL)
     return FALSE;
+  g_autoptr (GHashTable) owners = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < data->entries->len; i++)
+    {
+      const PublicEntry *e = g_ptr_array_index (data->entries, i);
+      g_auto (GStrv) codes = public_items (e, e->reg->owner);
+      for (guint k = 0; codes[k] != NULL; k++)
+        g_hash_table_add (owners, g_strdup (codes[k]));
+    }
   int rc;
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     {
       char *code = db_column_dup (st, 0);
       g_hash_table_insert (data->names, code, db_column_dup (st, 1));
-      gboolean has = FALSE;
-      for (guint i = 0; i < data->entries->len && !has; i++)
-        has = public_owned_by (g_ptr_array_index (data->entries, i), code);
-      if (has && g_strcmp0 ((const char *) sqlite3_column_text (st, 2), "organization") == 0)
+      if (g_hash_table_contains (owners, code)
+          && g_strcmp0 ((const char *) sqlite3_column_text (st, 2), "organization") == 0)
         g_ptr_array_add (data->organizations, g_strdup (code));
     }
   if (rc != SQLITE_DONE)

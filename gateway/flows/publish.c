@@ -1,6 +1,7 @@
 /* The public site written and switched (publish.h): a new directory
  * beside the previous one, its unchanged files hard links to the
  * previous version's, then one rename of the symbolic link. */
+#define _GNU_SOURCE     /* syncfs */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -60,8 +61,9 @@ write_one (const char *dir, const char *previous, const char *rel, GBytes *bytes
     }
   gsize len;
   const char *data = g_bytes_get_data (bytes, &len);
-  return g_file_set_contents_full (path, data, len, G_FILE_SET_CONTENTS_CONSISTENT,
-                                   0644, error);
+  /* Written in place: nobody reads the new version before sync_tree()
+   * and the switch of the link. */
+  return g_file_set_contents_full (path, data, len, G_FILE_SET_CONTENTS_NONE, 0644, error);
 }
 
 /* Removes a previous version's directory, its files first. */
@@ -95,6 +97,20 @@ remove_old (const char *dir, const char *current, const char *previous)
         g_autofree char *path = g_build_filename (dir, name, NULL);
         remove_tree (path);
       }
+}
+
+/* Makes the new version durable before the link points at it: one
+ * syncfs(2) of its file system rather than one fsync a file. */
+static gboolean
+sync_tree (const char *path, GError **error)
+{
+  int fd = g_open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  gboolean ok = fd >= 0 && syncfs (fd) == 0;
+  if (!ok)
+    write_failed (error, "cannot sync", path);
+  if (fd >= 0)
+    close (fd);
+  return ok;
 }
 
 /* Points dir/site at version by renaming a new link over it. */
@@ -135,7 +151,7 @@ write_version (Site *site, const char *dir, guint *kept, GError **error)
         return FALSE;
       }
   g_autofree char *version = g_path_get_basename (template);
-  if (!switch_link (dir, version, error))
+  if (!sync_tree (template, error) || !switch_link (dir, version, error))
     return FALSE;
   remove_old (dir, version, previous);
   return TRUE;
