@@ -11,7 +11,7 @@ packages="autoconf automake pkg-config make gcc libc6-dev
   libcurl4-gnutls-dev libetpan-dev libgnutls28-dev libical-dev libicu-dev libcsv-dev libcmocka-dev
   libopendkim-dev libpsl-dev publicsuffix python3-dkim opendkim-tools openssl
   iso-codes tzdata dovecot-imapd dovecot-lmtpd postfix python3-vobject python3-icalendar
-  chromium poppler-utils clang libclang-rt-14-dev libgumbo-dev libxml2-dev"
+  chromium lighttpd poppler-utils clang libclang-rt-14-dev libgumbo-dev libxml2-dev"
 # The tests read invitations with ical.js too: node and npm, from Debian
 # unless the machine has them already.
 command -v npm >/dev/null 2>&1 || packages="$packages nodejs npm"

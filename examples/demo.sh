@@ -291,4 +291,9 @@ for f in $(new_answers); do
 done
 rm -f "$demo/sent-before"
 
-printf '\nThe demo left its database, inbox and outbox in %s.\n' "$demo"
+heading "The public site of the public registers, in six languages"
+ctc publish --out "$demo/www"
+printf 'Open file://%s/www/site/index.html in a browser, or have a web server\n' "$demo"
+printf 'serve %s/www/site (examples/nginx.conf).\n' "$demo"
+
+printf '\nThe demo left its database, inbox, outbox and site in %s.\n' "$demo"

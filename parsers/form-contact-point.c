@@ -4,6 +4,7 @@
 #include <string.h>
 
 static const char *const roles[] = { "focal-point", "alternate", "technical", NULL };
+static const char *const answers[] = { "yes", "no", NULL };
 
 static const FormFieldSpec fields[] = {
   { "Entity", "entity", FIELD_ENTITY, TRUE, NULL, NULL },
@@ -16,6 +17,7 @@ static const FormFieldSpec fields[] = {
   { "Role", "role", FIELD_CHOICE, FALSE, roles, "focal-point" },
   { "Areas", "areas", FIELD_AREAS, FALSE, NULL, NULL },
   { "Replaces", "replaces", FIELD_EMAIL, FALSE, NULL, NULL },
+  { "Publish", "publish", FIELD_CHOICE, FALSE, answers, "no" },
   { "Reference", NULL, FIELD_REFERENCE, FALSE, NULL, NULL },
   { "Action", NULL, FIELD_ACTION, FALSE, NULL, NULL },
 };

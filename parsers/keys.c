@@ -283,6 +283,10 @@ static const struct alias {
   { "Информация", "Information", "ru" }, { "Сведения", "Information", "ru" },
   { "المعلومات", "Information", "ar" }, { "معلومات", "Information", "ar" },
   { "信息", "Information", "zh" }, { "资料", "Information", "zh" },
+  /* Publish */
+  { "Publish", "Publish", "en" }, { "Publier", "Publish", "fr" },
+  { "Publicar", "Publish", "es" }, { "Опубликовать", "Publish", "ru" },
+  { "النشر", "Publish", "ar" }, { "公布", "Publish", "zh" },
   /* Consent */
   { "Consent", "Consent", "en" }, { "Consentement", "Consent", "fr" },
   { "Consentimiento", "Consent", "es" }, { "Согласие", "Consent", "ru" },

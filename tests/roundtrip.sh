@@ -137,7 +137,7 @@ for r in $REGISTERS; do
     check "export $r" 0 gw a export "$r" -o "$TMP/a-$r.csv"
 done
 check_true "the header is the form's keys" \
-    grep -q '^Reference,Entity,Name,Email,Title,Office,Phone,Languages,Role,Areas,Replaces,Action' \
+    grep -q '^Reference,Entity,Name,Email,Title,Office,Phone,Languages,Role,Areas,Replaces,Publish,Action' \
     "$TMP/a-contacts.csv"
 check_true "a list is written as the forms write it" \
     test "$(csvtool cell "$TMP/a-contacts.csv" 0 Languages)" = "ru, kk, en"

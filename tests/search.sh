@@ -103,6 +103,11 @@ q_old "SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_master WHERE type = 'tr
 q_old "DROP TABLE search_words; DROP TABLE search_docs; DROP TABLE circular_texts;
        DROP TABLE visit_notices; ALTER TABLE attendance DROP COLUMN removed;
        PRAGMA user_version = 17"
+# ... and before what came after it (schema/020-publish.sql).
+q_old "SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_master WHERE type = 'trigger'
+       AND name LIKE 'publish_%'" | sqlite3 "$TMP/old.db"
+q_old "DROP TABLE publish_state; ALTER TABLE contacts DROP COLUMN publish;
+       ALTER TABLE meetings DROP COLUMN public; ALTER TABLE submissions DROP COLUMN language"
 old=$TMP/demo/old.conf
 sed "s|^database = .*|database = $TMP/old.db|" "$conf" >"$old"
 check "init upgrades a database without the index" 0 "$CTCGW" -q -c "$old" init

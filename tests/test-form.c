@@ -161,7 +161,8 @@ static const struct {
     { "Entity: KZ", "Name: Aigerim Nurlanovna", "Email: a.nurlanovna@mfa.example" },
     "Entity Name Email",
     "Entity=entity Name=name Email=email Title=title Office=office Phone=phone "
-    "Languages=languages Role=role Areas=areas Replaces=replaces Reference= Action=" },
+    "Languages=languages Role=role Areas=areas Replaces=replaces Publish=publish Reference= "
+    "Action=" },
   { "assistance-offer",
     { "Provider: UNODC", "Title: Workshop", "Areas: terrorist-financing" },
     "Provider Title Areas",

@@ -39,6 +39,7 @@ static const char *const schedule_kinds[] = { "circular", "distribute-contacts",
 static const char *const digest_keys[] = {
   "to", "time", "enabled", "stale_months", "silent_months", "visit_information_days",
   "items", NULL };
+static const char *const publish_keys[] = { "dir", "url", NULL };
 static const char *const authentication_keys[] = { "dkim_keys", "require", "confirm_days",
   NULL };
 static const char *const require_names[] = {
@@ -61,10 +62,11 @@ static const SectionKind section_kinds[] = {
   { "digest", FALSE, digest_keys },
   { "schedule", TRUE, schedule_keys },
   { "authentication", FALSE, authentication_keys },
+  { "publish", FALSE, publish_keys },
 };
 static const char *const section_names[] = {
   "gateway", "mailbox", "smtp", "limits", "digest", "schedule", "authentication",
-  NULL };
+  "publish", NULL };
 
 /* The state of one reading of the file. */
 typedef struct {
@@ -847,6 +849,24 @@ read_schedules (Reader *r, Config *c)
     }
 }
 
+/* [publish]: the directory the public site is written to and the address
+ * it is read at (ctcgw.conf(5)); both or neither. */
+static void
+read_publish (Reader *r, Config *c)
+{
+  static const char *const schemes[] = { "http://", "https://", NULL };
+  if (!g_key_file_has_group (r->kf, "publish"))
+    return;
+  g_autofree char *dir = read_required (r, "publish", "dir", "the directory of the site");
+  g_autofree char *url = read_required (r, "publish", "url", "the address readers open");
+  if (dir != NULL)
+    c->publish_dir = resolve_path (r, dir);
+  if (url != NULL && !network_url_valid (url, schemes))
+    problem (r, "publish", "url", "\"%s\" is not an http or https address", url);
+  else if (url != NULL)
+    c->publish_url = g_strndup (url, strlen (url) - (g_str_has_suffix (url, "/") ? 1 : 0));
+}
+
 /* [digest] time: "HH:MM", local time in [gateway] timezone; default 07:00. */
 static char *
 read_digest_time (Reader *r)
@@ -913,6 +933,7 @@ config_from_keyfile (GKeyFile *kf, const char *path, GPtrArray *problems)
   read_authentication (&r, c);
   read_schedules (&r, c);
   read_digest (&r, c);
+  read_publish (&r, c);
   return c;
 }
 
@@ -996,6 +1017,8 @@ config_free (Config *config)
   g_free (config->reference_prefix);
   g_strfreev (config->staff);
   g_strfreev (config->digest_to);
+  g_free (config->publish_dir);
+  g_free (config->publish_url);
   g_free (config->timezone);
   g_clear_pointer (&config->zone, g_time_zone_unref);
   g_free (config->trusted_authserv_id);

@@ -88,6 +88,9 @@ typedef struct {
   guint digest_silent_months;  /* entities that sent nothing (F 7 b) */
   guint digest_visit_days;     /* read and unused: a request's due date decides now */
   guint digest_items;          /* items a section shows at most */
+  /* [publish] */
+  char *publish_dir;        /* absolute; NULL: the site is only written by hand */
+  char *publish_url;        /* without its last '/'; NULL with publish_dir */
 } Config;
 
 Config *config_load (const char *path, GError **error);

@@ -12,6 +12,7 @@
 #include "gateway/base/text.h"
 #include "gateway/cli/command.h"
 #include "gateway/store/db.h"
+#include "gateway/flows/publish.h"
 #include "parsers/csv.h"
 #include "parsers/form.h"
 
@@ -72,6 +73,27 @@ command_open_db (const Config *config, int *status)
       *status = command_error_status (error);
     }
   return db;
+}
+
+/* See commands.h.  A database that is not there yet (before init) or a
+ * site that cannot be written leaves the command's own status alone: the
+ * next command or pass tries again, as the mark stays. */
+void
+command_publish_changed (const Config *config)
+{
+  if (config->publish_dir == NULL || !g_file_test (config->database, G_FILE_TEST_EXISTS))
+    return;
+  g_autoptr (GError) error = NULL;
+  sqlite3 *db = db_open (config->database, FALSE, &error);
+  Context ctx = { db, config, NULL };
+  gboolean written = FALSE;
+  if (db == NULL || !publish_if_changed (&ctx, &written, &error))
+    g_printerr ("ctcgw: the public site was not written: %s\n", error->message);
+  else if (written)
+    g_printerr ("ctcgw: the public site was written again to %s/%s\n", config->publish_dir,
+                PUBLISH_LINK);
+  if (db != NULL)
+    db_close (db);
 }
 
 /* Characters that would let a value rewrite the screen or reorder the text

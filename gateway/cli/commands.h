@@ -51,3 +51,8 @@ int cmd_search (const Config *config, const char *config_path, int argc, char **
 int cmd_stats (const Config *config, const char *config_path, int argc, char **argv);
 /* cmd-digest.c */
 int cmd_digest (const Config *config, const char *config_path, int argc, char **argv);
+/* cmd-publish.c */
+int cmd_publish (const Config *config, const char *config_path, int argc, char **argv);
+/* After a command: the public site written again when a public register
+ * changed and [publish] dir is set (command.c). */
+void command_publish_changed (const Config *config);

@@ -15,6 +15,7 @@
 #include "gateway/cli/daemon.h"
 #include "gateway/mail/imap.h"
 #include "gateway/base/log.h"
+#include "gateway/flows/publish.h"
 #include "gateway/flows/outbox.h"
 #include "gateway/flows/schedule.h"
 #include "gateway/flows/mailboxes.h"
@@ -49,6 +50,13 @@ daemon_pass (const Context *ctx, GHashTable *sources, GError **error)
   /* Reminders before a visit's due date, likewise. */
   if (!visit_remind_due (ctx, now, &remind_error))
     log_warn ("visit", "%s", remind_error->message);
+  g_autoptr (GError) publish_error = NULL;
+  gboolean published = FALSE;
+  /* The public site after a change to a public register (publish.h). */
+  if (!publish_if_changed (ctx, &published, &publish_error))
+    log_warn ("publish", "%s", publish_error->message);
+  else if (published)
+    log_info ("publish", "dir=%s written", ctx->config->publish_dir);
   /* The outbox goes out even when a mailbox could not be read. */
   if (!outbox_deliver (ctx, &sent, error))
     return FALSE;

@@ -37,6 +37,7 @@ static const Command commands[] = {
   { "meeting", "create|invite|update|cancel|attendance", "meetings and their iCalendar invitations", TRUE, cmd_meeting },
   { "visit", "create|invite|request-info|assess|share", "country visits: invitations, information, the needs assessment", TRUE, cmd_visit },
   { "digest", "[--print|--send] [--date YYYY-MM-DD]", "the daily digest to staff: print it or send it", TRUE, cmd_digest },
+  { "publish", "[--out DIR] [--meeting REF]", "write the public site of the public registers", TRUE, cmd_publish },
 };
 
 static const Command *
@@ -96,7 +97,10 @@ run_command (const Command *cmd, const char *config_path, int argc, char **argv)
           return cmd->run == cmd_deliver ? EX_TEMPFAIL : EX_CONFIG;
         }
     }
-  return cmd->run (config, config_path, argc, argv);
+  int status = cmd->run (config, config_path, argc, argv);
+  if (config != NULL && !wants_help && cmd->run != cmd_publish)
+    command_publish_changed (config);
+  return status;
 }
 
 int

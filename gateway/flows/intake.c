@@ -433,6 +433,23 @@ file_record (Intake *in, FormRecord *rec, const char *lang, GError **error)
   return logged;
 }
 
+/* Notes the language the submission's keys were written in: the public
+ * site marks the entries it filed with it (ctcgw(8), publish). */
+static gboolean
+note_language (Intake *in, const FormParse *parse, GError **error)
+{
+  const char *lang = form_parse_language (parse, in->ctx.config->language);
+  if (lang == NULL || in->id <= 0)
+    return TRUE;
+  g_autoptr (sqlite3_stmt) st = db_prepare (in->ctx.db,
+      "UPDATE submissions SET language = ?1 WHERE id = ?2", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_text (st, 1, lang, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 2, in->id);
+  return db_step_done (in->ctx.db, st, "noting the language", error);
+}
+
 /* Files every record of parse; the answer lists each. */
 static gboolean
 file_records (Intake *in, FormParse *parse, GError **error)
@@ -449,6 +466,8 @@ file_records (Intake *in, FormParse *parse, GError **error)
         return FALSE;
     }
   in->outcome = in->filed > 0 ? INTAKE_FILED : INTAKE_REJECTED;
+  if (in->filed > 0 && !note_language (in, parse, error))
+    return FALSE;
   tpl_set_bool (in->answer, "has_errors", in->outcome == INTAKE_REJECTED
                 || parse->problems->len > 0 || in->filed < parse->records->len);
   return TRUE;

@@ -574,6 +574,7 @@ static const struct {
   { "Role", { "الدور", "Role", "Función", "Rôle", "Роль", "角色" } },
   { "Areas", { "المجالات", "Areas", "Ámbitos", "Domaines", "Области", "领域" } },
   { "Replaces", { "يحل محل", "Replaces", "Sustituye", "Remplace", "Заменяет", "取代" } },
+  { "Publish", { "النشر", "Publish", "Publicar", "Publier", "Опубликовать", "公布" } },
   { "Provider", { "الجهة المقدمة", "Provider", "Proveedor", "Prestataire", "Поставщик",
                   "提供方" } },
   { "Beneficiaries", { "الجهات المستفيدة", "Beneficiaries", "Beneficiarios", "Bénéficiaires",
