@@ -18,6 +18,9 @@ guint text_width (const char *s);
  * Latin name or a reference.  Owned by the caller. */
 char *text_mark_rtl (const char *text);
 
+/* Appends s (valid UTF-8; NULL as "") to out as a JSON string. */
+void text_append_json_string (GString *out, const char *s);
+
 /* The width at which the text of a message is wrapped. */
 #define TEXT_WRAP_COLUMNS 76
 

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "gateway/cli/command.h"
+#include "gateway/base/text.h"
 #include "gateway/cli/commands.h"
 #include "gateway/store/db.h"
 #include "gateway/store/match.h"
@@ -442,7 +443,7 @@ json_append_words (GString *out, const char *words)
     if (**it != '\0')
       {
         g_string_append (out, n++ > 0 ? "," : "");
-        command_json_append_string (out, *it);
+        text_append_json_string (out, *it);
       }
   g_string_append_c (out, ']');
 }
@@ -454,7 +455,7 @@ json_append_nullable (GString *out, const char *s)
   if (s == NULL)
     g_string_append (out, "null");
   else
-    command_json_append_string (out, s);
+    text_append_json_string (out, s);
 }
 
 /* Appends "key":value, with a comma before it unless it is the first. */
@@ -475,24 +476,24 @@ candidates_json (GString *out, GPtrArray *pairs)
       const MatchPair *p = pairs->pdata[i];
       g_string_append (out, i > 0 ? ",{" : "{");
       json_append_key (out, "request", TRUE);
-      command_json_append_string (out, p->first);
+      text_append_json_string (out, p->first);
       json_append_key (out, "state", FALSE);
-      command_json_append_string (out, p->first_who);
+      text_append_json_string (out, p->first_who);
       json_append_key (out, "offer", FALSE);
-      command_json_append_string (out, p->second);
+      text_append_json_string (out, p->second);
       json_append_key (out, "providers", FALSE);
       json_append_words (out, p->second_who);
       json_append_key (out, "areas", FALSE);
       json_append_words (out, p->areas);
       json_append_key (out, "state_name", FALSE);
-      command_json_append_string (out, p->first_name);
+      text_append_json_string (out, p->first_name);
       json_append_key (out, "request_title", FALSE);
-      command_json_append_string (out, p->first_title);
+      text_append_json_string (out, p->first_title);
       json_append_key (out, "offer_title", FALSE);
-      command_json_append_string (out, p->second_title);
+      text_append_json_string (out, p->second_title);
       g_string_append_printf (out, ",\"score\":%d", p->score);
       json_append_key (out, "reason", FALSE);
-      command_json_append_string (out, p->reason);
+      text_append_json_string (out, p->reason);
       g_string_append_c (out, '}');
     }
   g_string_append (out, "]\n");
@@ -541,22 +542,22 @@ groups_json (GString *out, GPtrArray *groups)
       const MatchGroup *g = groups->pdata[i];
       g_string_append (out, i > 0 ? ",{" : "{");
       json_append_key (out, "area", TRUE);
-      command_json_append_string (out, g->area);
+      text_append_json_string (out, g->area);
       json_append_key (out, "beneficiary", FALSE);
-      command_json_append_string (out, g->beneficiary);
+      text_append_json_string (out, g->beneficiary);
       json_append_key (out, "beneficiary_name", FALSE);
-      command_json_append_string (out, g->name);
+      text_append_json_string (out, g->name);
       g_string_append (out, ",\"offers\":[");
       for (guint j = 0; j < g->offers->len; j++)
         {
           const MatchOffer *o = g->offers->pdata[j];
           g_string_append (out, j > 0 ? ",{" : "{");
           json_append_key (out, "offer", TRUE);
-          command_json_append_string (out, o->reference);
+          text_append_json_string (out, o->reference);
           json_append_key (out, "providers", FALSE);
           json_append_words (out, o->providers);
           json_append_key (out, "title", FALSE);
-          command_json_append_string (out, o->title);
+          text_append_json_string (out, o->title);
           json_append_key (out, "start", FALSE);
           json_append_nullable (out, o->start);
           json_append_key (out, "end", FALSE);

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "gateway/cli/command.h"
+#include "gateway/base/text.h"
 #include "gateway/cli/commands.h"
 #include "gateway/store/db.h"
 #include "gateway/store/search.h"
@@ -57,7 +58,7 @@ hits_json (GString *out, GPtrArray *hits)
       for (int k = 0; k < 5; k++)
         {
           g_string_append_printf (out, "%s\"%s\":", k > 0 ? "," : "", names[k]);
-          command_json_append_string (out, values[k]);
+          text_append_json_string (out, values[k]);
         }
       g_string_append_c (out, '}');
     }

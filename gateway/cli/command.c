@@ -654,18 +654,3 @@ command_dispatch (const SubcommandTable *table, const Config *config,
   return status;
 }
 
-void
-command_json_append_string (GString *out, const char *s)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = s != NULL ? s : ""; *p != '\0'; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_printf (out, "\\%c", *p);
-      else if ((guchar) *p < 0x20)
-        g_string_append_printf (out, "\\u%04x", (guchar) *p);
-      else
-        g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}

@@ -75,9 +75,6 @@ gboolean command_json_append_rows (sqlite3 *db, GString *out, sqlite3_stmt *rows
 gboolean command_json_append_row (sqlite3 *db, GString *out, sqlite3_stmt *row,
                                   GError **error);
 
-/* Appends s (NULL: "") as a JSON string. */
-void command_json_append_string (GString *out, const char *s);
-
 /* Appends every row of rows as RFC 4180 CSV under a header row of the column
  * names (the header alone when there is no row; BLOB columns left out). */
 gboolean command_csv_append_rows (sqlite3 *db, GString *out, sqlite3_stmt *rows,

@@ -673,23 +673,15 @@ static gboolean
 queue_one (Sending *s, const Recipient *r, GError **error)
 {
   const Circular *c = s->c;
-  GError *local = NULL;
   g_autoptr (GMimeMessage) msg = compose (s->ctx->config, c, r, s->now, error);
-  if (msg == NULL)
+  g_autofree char *what = g_strdup_printf ("circular=%s", c->reference);
+  gint64 row = 0;
+  if (msg == NULL
+      || !outbox_queue_or_skip (s->ctx->db, msg, r->email, "circular", "circular", what, &row,
+                                error))
     return FALSE;
-  gint64 row = outbox_queue (s->ctx->db, msg, r->email, 0, "circular", &local);
-  if (row == 0 && g_error_matches (local, OUTBOX_ERROR, OUTBOX_ERROR_RECIPIENT))
-    {
-      g_autofree char *who = log_escape (r->email);
-      log_warn ("circular", "circular=%s skipped=%s: %s", c->reference, who, local->message);
-      g_error_free (local);
-      return TRUE;
-    }
   if (row == 0)
-    {
-      g_propagate_error (error, local);
-      return FALSE;
-    }
+    return TRUE;
   (*s->queued)++;
   return tag_row (s->ctx->db, row, c->id, error);
 }

@@ -465,28 +465,19 @@ send_to (const Sending *s, GPtrArray *everyone, GPtrArray *to, guint *sent, GErr
   const Meeting *m = s->m;
   g_autoptr (GHashTable) calendars = g_hash_table_new_full (g_str_hash, g_str_equal,
                                                             g_free, g_free);
+  g_autofree char *what = g_strdup_printf ("meeting=%s", m->reference);
   *sent = 0;
   for (guint k = 0; k < to->len; k++)
     {
       const Invitee *i = to->pdata[k];
-      GError *local = NULL;
       const char *calendar = calendar_in (s, everyone, i, calendars, error);
       g_autoptr (GMimeMessage) msg = calendar == NULL ? NULL : compose (s, i, calendar, error);
-      if (msg == NULL)
+      gint64 row = 0;
+      if (msg == NULL
+          || !outbox_queue_or_skip (s->ctx->db, msg, i->email, "invitation", "meeting", what,
+                                    &row, error))
         return FALSE;
-      if (outbox_queue (s->ctx->db, msg, i->email, 0, "invitation", &local) > 0)
-        (*sent)++;
-      else if (g_error_matches (local, OUTBOX_ERROR, OUTBOX_ERROR_RECIPIENT))
-        {
-          g_autofree char *who = log_escape (i->email);
-          log_warn ("meeting", "meeting=%s skipped=%s: %s", m->reference, who, local->message);
-          g_error_free (local);
-        }
-      else
-        {
-          g_propagate_error (error, local);
-          return FALSE;
-        }
+      *sent += row > 0;
     }
   log_info ("meeting", "meeting=%s method=%s sequence=%" G_GINT64_FORMAT " recipients=%u",
             m->reference, invite_method_name (s->method), m->sequence, *sent);

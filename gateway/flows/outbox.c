@@ -105,6 +105,26 @@ outbox_queue (sqlite3 *db, GMimeMessage *msg, const char *recipient,
   return sqlite3_last_insert_rowid (db);
 }
 
+/* See outbox.h. */
+gboolean
+outbox_queue_or_skip (sqlite3 *db, GMimeMessage *msg, const char *recipient, const char *kind,
+                      const char *module, const char *what, gint64 *row, GError **error)
+{
+  GError *local = NULL;
+  *row = outbox_queue (db, msg, recipient, 0, kind, &local);
+  if (*row > 0)
+    return TRUE;
+  if (!g_error_matches (local, OUTBOX_ERROR, OUTBOX_ERROR_RECIPIENT))
+    {
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  g_autofree char *who = log_escape (recipient);
+  log_warn (module, "%s skipped=%s: %s", what, who, local->message);
+  g_error_free (local);
+  return TRUE;
+}
+
 /* How many more messages [smtp] rate allows now: the rate less what was
  * sent in the last hour (G_MAXINT without a rate). */
 static gboolean

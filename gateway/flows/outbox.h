@@ -34,6 +34,15 @@ const char *outbox_state_name (OutboxState state);
 gint64 outbox_queue (sqlite3 *db, GMimeMessage *msg, const char *recipient,
                      gint64 submission_id, const char *kind, GError **error);
 
+/* outbox_queue for one of a mailing to many (a circular, invitations, visit
+ * mail, the directory): a recipient the outbox refuses is logged under
+ * module, with what the mailing is ("circular=CTC-CIR-…"), and skipped.
+ * FALSE with error only for another failure; *row gets the row id, 0 for
+ * a recipient skipped. */
+gboolean outbox_queue_or_skip (sqlite3 *db, GMimeMessage *msg, const char *recipient,
+                               const char *kind, const char *module, const char *what,
+                               gint64 *row, GError **error);
+
 /* Delivers every queued or due deferred row (at most what [smtp] rate
  * leaves of the last hour) to the configured sink.  maildir: writes each
  * message as a file in PATH/new, through PATH/tmp, in batches made durable

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "parsers/csv.h"
+#include "gateway/base/text.h"
 #include "gateway/mail/invite.h"
 #include "gateway/flows/publish-site.h"
 
@@ -38,23 +39,6 @@ register_csv (const PublicData *data, const PublicRegister *reg)
   return g_string_free (out, FALSE);
 }
 
-/* value as a JSON string. */
-static void
-json_string (GString *out, const char *value)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = value; *p != '\0'; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_printf (out, "\\%c", *p);
-      else if ((guchar) *p < 0x20)
-        g_string_append_printf (out, "\\u%04x", (guchar) *p);
-      else
-        g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
-
 /* The items of a list column as a JSON array. */
 static void
 json_array (GString *out, const PublicEntry *e, const char *column)
@@ -64,7 +48,7 @@ json_array (GString *out, const PublicEntry *e, const char *column)
   for (guint i = 0; items[i] != NULL; i++)
     {
       g_string_append (out, i ? "," : "");
-      json_string (out, items[i]);
+      text_append_json_string (out, items[i]);
     }
   g_string_append_c (out, ']');
 }
@@ -85,12 +69,12 @@ register_json (const PublicData *data, const PublicRegister *reg)
       for (guint c = 0; reg->columns[c] != NULL; c++)
         {
           g_string_append (out, c ? "," : "");
-          json_string (out, reg->columns[c]);
+          text_append_json_string (out, reg->columns[c]);
           g_string_append_c (out, ':');
           if (public_is_list (reg->columns[c]))
             json_array (out, e, reg->columns[c]);
           else
-            json_string (out, public_value (e, reg->columns[c]));
+            text_append_json_string (out, public_value (e, reg->columns[c]));
         }
       g_string_append_c (out, '}');
     }

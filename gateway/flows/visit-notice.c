@@ -160,20 +160,11 @@ queue_notice (const Context *ctx, const NoticeVisit *v, GPtrArray *codes, const 
   };
   g_autoptr (GMimeMessage) msg = compose_message (ctx->config, &headers);
   compose_set_body (msg, compose_text_part ("plain", body));
-  GError *local = NULL;
-  if (outbox_queue (ctx->db, msg, r->email, 0, "visit-notice", &local) > 0)
-    {
-      (*queued)++;
-      return TRUE;
-    }
-  if (!g_error_matches (local, OUTBOX_ERROR, OUTBOX_ERROR_RECIPIENT))
-    {
-      g_propagate_error (error, local);
-      return FALSE;
-    }
-  g_autofree char *who = log_escape (r->email);
-  log_warn ("visit", "visit=%s skipped=%s: %s", v->reference, who, local->message);
-  g_error_free (local);
+  g_autofree char *what = g_strdup_printf ("visit=%s", v->reference);
+  gint64 row = 0;
+  if (!outbox_queue_or_skip (ctx->db, msg, r->email, "visit-notice", "visit", what, &row, error))
+    return FALSE;
+  *queued += row > 0;
   return TRUE;
 }
 

@@ -336,20 +336,11 @@ queue_text (const Mailing *m, const TplData *data, const Recipient *r, GError **
   };
   g_autoptr (GMimeMessage) msg = compose_message (m->ctx->config, &headers);
   compose_set_body (msg, compose_text_part ("plain", body));
-  GError *local = NULL;
-  if (outbox_queue (m->ctx->db, msg, r->email, 0, m->kind, &local) > 0)
-    {
-      (*m->queued)++;
-      return TRUE;
-    }
-  if (!g_error_matches (local, OUTBOX_ERROR, OUTBOX_ERROR_RECIPIENT))
-    {
-      g_propagate_error (error, local);
-      return FALSE;
-    }
-  g_autofree char *who = log_escape (r->email);
-  log_warn ("visit", "visit=%s skipped=%s: %s", v->reference, who, local->message);
-  g_error_free (local);
+  g_autofree char *what = g_strdup_printf ("visit=%s", v->reference);
+  gint64 row = 0;
+  if (!outbox_queue_or_skip (m->ctx->db, msg, r->email, m->kind, "visit", what, &row, error))
+    return FALSE;
+  *m->queued += row > 0;
   return TRUE;
 }
 
