@@ -69,6 +69,11 @@ is "OSCE's row is kept, marked removed" "m.rossi@osce.example|1" \
     "SELECT email, removed IS NOT NULL FROM attendance WHERE removed IS NOT NULL"
 is "a new title keeps the replies" "ACCEPTED" \
     "SELECT partstat FROM attendance WHERE email = 'j.doe@unodc.example'"
+check "list attendance" 0 ctcgw list attendance
+check_out "says OSCE's invitee was removed" 'm\.rossi@osce\.example +removed'
+check "the digest of a day before the meeting" 0 ctcgw digest --print --date 2027-03-10
+check_out "lists the invitees who have not answered" 'e\.maier@eeas\.example'
+check_true "but not the removed one" sh -c "! grep -q 'm.rossi@osce.example' '$OUT'"
 check "the same title again" 0 ctcgw meeting update "$MTG" --title 'Coordination, second round'
 check_out "is no change" "^$MTG unchanged$"
 

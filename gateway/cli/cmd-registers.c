@@ -155,7 +155,8 @@ static const RegisterQuery registers[] = {
     { NULL, NULL, NULL, NULL, DATES ("start"), STATUS ("status") } },
   { "attendance",
     "SELECT m.reference AS \"Meeting\", " NAMED ("a.entity", "Entity") ", a.email AS \"Email\","
-    " a.partstat AS \"Answer\", " DAY ("a.updated", "\"Updated\"") " FROM attendance a"
+    " CASE WHEN a.removed IS NULL THEN a.partstat ELSE 'removed' END AS \"Answer\", "
+    DAY ("a.updated", "\"Updated\"") " FROM attendance a"
     " LEFT JOIN meetings m ON m.id = a.meeting_id ORDER BY a.id",
     "SELECT a.*, m.reference AS meeting FROM attendance a"
     " LEFT JOIN meetings m ON m.id = a.meeting_id ORDER BY a.id", NULL, NULL },

@@ -152,6 +152,7 @@ static const DigestList outlook[] = {
     " FROM meetings m JOIN attendance a ON a.meeting_id = m.id"
     " WHERE m.start >= :until_local AND m.start < :horizon_local AND m.state = 'active'"
     " AND lower (m.status) != 'cancelled' AND upper (a.partstat) = 'NEEDS-ACTION'"
+    " AND a.removed IS NULL"
     " ORDER BY m.start, m.reference, a.email LIMIT :limit",
     "ctcgw list attendance" },
   /* Submissions held for their sender's confirmation (ctcgw(8),
