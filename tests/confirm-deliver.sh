@@ -16,10 +16,6 @@ conf=$TMP/demo/ctcgw.conf
 db=$TMP/demo/registers.db
 sed 's/^require = none$/require = confirm/' "$conf" > "$conf.new" && mv "$conf.new" "$conf"
 q () { sqlite3 "$db" "$1"; }
-is () { # is NAME EXPECTED SQL
-  got=$(q "$3")
-  if [ "$got" = "$2" ]; then ok "$1"; else fail "$1" "expected $2, got $got: $3"; fi
-}
 ctc () { "$CTCGW" -q -c "$conf" "$@"; }
 check "check-config accepts require = confirm" 0 ctc check-config
 

@@ -17,10 +17,6 @@ year=$(date +%Y)
 # messages delivered below are unsigned, and are filed as in its first pass.
 sed 's/^require = confirm$/require = none/' "$conf" > "$conf.new" && mv "$conf.new" "$conf"
 q () { sqlite3 "$db" "$1"; }
-is () { # is NAME EXPECTED SQL
-  got=$(q "$3")
-  if [ "$got" = "$2" ]; then ok "$1"; else fail "$1" "expected $2, got $got: $3"; fi
-}
 
 # The 22 samples of the first pass; the second pass's signed and unsigned
 # requests and the reply that confirms the unsigned one.
@@ -101,10 +97,10 @@ EOF
 files=$(find "$TMP/demo/outbox/new" -type f | wc -l)
 is "one file in the outbox Maildir per answer" "$files" "SELECT count(*) FROM outbox"
 
-answer_to () { # the answer file whose To is $1 and Subject matches $2
+answer_file () { # the answer file whose To is $1 and Subject matches $2
   grep -l -i "^To: .*$1" "$TMP"/demo/outbox/new/* | xargs grep -l "$2" | head -n 1
 }
-a=$(answer_to m.rossi@osce.example "Subject:")
+a=$(answer_file m.rossi@osce.example "Subject:")
 if [ -n "$a" ] && grep -q '^Auto-Submitted: auto-replied' "$a" && grep -q '^In-Reply-To: <' "$a" \
    && grep -q '^References: <' "$a"; then
   ok "answers carry Auto-Submitted, In-Reply-To and References"
@@ -116,7 +112,7 @@ if [ -n "$a" ] && grep -q 'line [0-9][0-9]*: unknown field "Emial"; did you mean
 else
   fail "the malformed form's answer names the line and the field" "$(cat "$a" 2>/dev/null | head -40)"
 fi
-b=$(answer_to claire.martin "Subject:")
+b=$(answer_file claire.martin "Subject:")
 if [ -n "$b" ] && grep -q '^Subject: .*=?UTF-8?' "$b" && grep -q '^Madame, Monsieur,' "$b"; then
   ok "the French sender is answered in French, with an RFC 2047 subject"
 else

@@ -113,6 +113,25 @@ make_tmpdir () {
     ERR="$TMP/.stderr"
 }
 
+# is NAME EXPECTED SQL: a check that the test's own q () (its database's
+# answer to SQL) prints EXPECTED.
+is () {
+    got=$(q "$3")
+    if [ "$got" = "$2" ]; then ok "$1"; else fail "$1" "expected $2, got $got: $3"; fi
+}
+
+# answer_to ADDRESS: the text of the latest message queued to ADDRESS in
+# the test's database (its q ()), decoded, its lines joined with spaces.
+answer_to () {
+    q "SELECT raw FROM outbox WHERE recipient = '$1' ORDER BY id DESC LIMIT 1" >"$TMP/raw.eml"
+    python3 - "$TMP/raw.eml" <<'EOF'
+import email, email.policy, sys
+with open(sys.argv[1], "rb") as fh:
+    msg = email.message_from_binary_file(fh, policy=email.policy.default)
+print(" ".join(msg.get_body(("plain",)).get_content().split()))
+EOF
+}
+
 # sink_conf [NAME]: writes $CONF ($TMP/ctcgw.conf): a gateway at
 # gateway@ctc.example named NAME (default "CTC Executive Directorate"), in
 # Vienna, that needs no authentication and sends into the maildir

@@ -22,10 +22,6 @@ command -v node >/dev/null 2>&1 || skip_all "node is needed for ical.js (./autog
 sink_conf </dev/null
 ctcgw () { "$CTCGW" -q -c "$CONF" "$@"; }
 q () { sqlite3 -cmd '.timeout 5000' "$TMP/db.sqlite" "$1"; }
-is () { # is NAME EXPECTED SQL
-    got=$(q "$3")
-    if [ "$got" = "$2" ]; then ok "$1"; else fail "$1" "expected $2, got $got: $3"; fi
-}
 
 check "init" 0 ctcgw init
 cat >"$TMP/contacts.csv" <<'EOF'

@@ -16,10 +16,6 @@ command -v sqlite3 >/dev/null || skip_all "the sqlite3 shell is not installed"
 sink_conf </dev/null
 ctcgw () { "$CTCGW" -q -c "$CONF" "$@"; }
 q () { sqlite3 -cmd '.timeout 5000' "$TMP/db.sqlite" "$1"; }
-is () { # is NAME EXPECTED SQL
-    got=$(q "$3")
-    if [ "$got" = "$2" ]; then ok "$1"; else fail "$1" "expected $2, got $got: $3"; fi
-}
 # sink_count REGEX: the messages in the sink with a line matching REGEX.
 sink_count () { grep -El -- "$1" "$TMP"/outbox/new/* 2>/dev/null | wc -l | tr -d ' '; }
 # subject_count PREFIX: the messages in the sink whose decoded subject

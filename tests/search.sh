@@ -164,13 +164,13 @@ check_err "it says so" 'no entity "Atlantis"'
 stat_row () {
     ctcgw stats --by "$1" | awk -v k="$2" '$1 == k { print $2, $3 }'
 }
-is () { # is NAME EXPECTED GOT
+same () { # same NAME EXPECTED GOT
     if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "expected $2, got $3"; fi
 }
-is "stats --by form counts requests" \
+same "stats --by form counts requests" \
     "$(q "SELECT count (DISTINCT submission_id) || ' ' || count (*) FROM requests")" \
     "$(stat_row form requests)"
-is "stats --by entity counts KZ's records" \
+same "stats --by entity counts KZ's records" \
     "$(q "SELECT count (DISTINCT submission_id) || ' ' || count (*) FROM (
           SELECT submission_id FROM requests WHERE state_code = 'KZ'
           UNION ALL SELECT submission_id FROM contacts WHERE entity = 'KZ' AND state = 'active'
@@ -180,7 +180,7 @@ is "stats --by entity counts KZ's records" \
           UNION ALL SELECT submission_id FROM inventory WHERE entity = 'KZ'
           UNION ALL SELECT submission_id FROM visit_information WHERE entity = 'KZ')")" \
     "$(stat_row entity KZ)"
-is "stats --by area counts border control" \
+same "stats --by area counts border control" \
     "$(q "SELECT count (DISTINCT submission_id) || ' ' || count (*) FROM (
           SELECT submission_id, areas FROM requests UNION ALL
           SELECT submission_id, areas FROM offers UNION ALL
@@ -190,9 +190,9 @@ is "stats --by area counts border control" \
           SELECT submission_id, areas FROM inventory), json_each (areas)
           WHERE value = 'border-control'")" \
     "$(stat_row area border-control)"
-is "stats --by month counts the submissions of 2020-05 and the request" "0 1" \
+same "stats --by month counts the submissions of 2020-05 and the request" "0 1" \
     "$(stat_row month 2020-05)"
-is "and this month's submissions" \
+same "and this month's submissions" \
     "$(q "SELECT count (*) FROM submissions WHERE reference IS NOT NULL
           AND substr (received, 1, 7) = strftime ('%Y-%m', 'now')")" \
     "$(stat_row month "$(date -u +%Y-%m)" | cut -d' ' -f1)"
@@ -216,7 +216,7 @@ same_rows () {
         _rows=$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))))' "$TMP/json")
         _lines=$(($(wc -l <"$TMP/table") - 1))
         [ "$_lines" -lt 0 ] && _lines=0
-        is "$_name" "$_rows" "$_lines"
+        same "$_name" "$_rows" "$_lines"
     fi
 }
 for register in $(ctcgw list --help | sed -n 's/^Registers: //p' | tr -d ','); do
@@ -236,7 +236,7 @@ else
 fi
 ctcgw search workshop >"$TMP/table"
 ctcgw search workshop --json >"$TMP/json"
-is "search --json has its hits" "$(($(wc -l <"$TMP/table") / 2))" \
+same "search --json has its hits" "$(($(wc -l <"$TMP/table") / 2))" \
     "$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))))' "$TMP/json")"
 
 finish

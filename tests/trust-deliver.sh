@@ -19,10 +19,6 @@ real=a.nurlanova@mfa.kz.example
 # checks are of who may speak for an entity, on unsigned mail filed at once.
 sed 's/^require = confirm$/require = none/' "$conf" > "$conf.new" && mv "$conf.new" "$conf"
 q () { sqlite3 "$db" "$1"; }
-is () { # is NAME EXPECTED SQL
-  got=$(q "$3")
-  if [ "$got" = "$2" ]; then ok "$1"; else fail "$1" "expected $2, got $got: $3"; fi
-}
 ctc () { "$CTCGW" -q -c "$conf" "$@"; }
 
 # deliver_from ID FROM [HEADERS]: a request for KZ from FROM, delivered.

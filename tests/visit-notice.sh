@@ -13,26 +13,11 @@ command -v sqlite3 >/dev/null || skip_all "the sqlite3 shell is not installed"
 sink_conf </dev/null
 ctcgw () { "$CTCGW" -q -c "$CONF" "$@"; }
 q () { sqlite3 -cmd '.timeout 5000' "$TMP/db.sqlite" "$1"; }
-is () { # is NAME EXPECTED SQL
-    got=$(q "$3")
-    if [ "$got" = "$2" ]; then ok "$1"; else fail "$1" "expected $2, got $got: $3"; fi
-}
 n_msg=0
 reply () { # reply FROM SUBJECT BODY
     n_msg=$((n_msg + 1))
     printf 'From: %s\nTo: gateway@ctc.example\nSubject: %s\nMessage-ID: <r%s@test.example>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n\n%s\n' \
         "$1" "$2" "$n_msg" "$3" | "$CTCGW" -q -c "$CONF" deliver
-}
-# answer_to ADDRESS: the text of the latest answer queued to ADDRESS, decoded,
-# its lines joined.
-answer_to () {
-    q "SELECT raw FROM outbox WHERE recipient = '$1' ORDER BY id DESC LIMIT 1" >"$TMP/raw.eml"
-    python3 - "$TMP/raw.eml" <<'EOF'
-import email, email.policy, sys
-with open(sys.argv[1], "rb") as fh:
-    msg = email.message_from_binary_file(fh, policy=email.policy.default)
-print(" ".join(msg.get_body(("plain",)).get_content().split()))
-EOF
 }
 
 check "init" 0 ctcgw init
