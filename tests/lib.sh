@@ -15,6 +15,9 @@
 #   check_out "name" 'regex'        # the last command's stdout matches
 #   check_err "name" 'regex'        # the last command's stderr matches
 #   as_unprivileged CMD...          # CMD as nobody when run as root
+#   sink_conf </dev/null            # $CONF: a gateway sending into a maildir
+#   is "name" EXPECTED "SQL"        # the test's q () answers SQL so
+#   answer_to ADDRESS               # the text of the last message to ADDRESS
 #   finish
 
 TESTS_RUN=0
