@@ -222,6 +222,8 @@ for r in visit_information visit_consents; do
     check "export $r after it" 0 gw b export "$r" -o "$TMP/c-$r.csv"
     check_true "no $r record was added" cmp "$TMP/a-$r.csv" "$TMP/c-$r.csv"
 done
+check "list visit-information: - and _ alike in a register's name" 0 gw a list visit-information
+check_out "lists the information" "^ +active +$VISIT +United Nations Office on Drugs and Crime "
 check_true "the information's header is its form's keys" \
     grep -q '^Visit,Entity,Information' "$TMP/a-visit_information.csv"
 

@@ -56,6 +56,10 @@ check "search it as JSON" 0 ctcgw search подготовка --json
 check_out "with its state" '"state":"withdrawn"'
 q "UPDATE requests SET state = 'active' WHERE reference = 'CTC-REQ-$year-0002'"
 
+check "search the information sent for a visit, named as list names it" 0 \
+    ctcgw search UNODC --register visit_information
+check_out "it is found under the visit's reference" "^CTC-VIS-$year-0001  visit-information  "
+
 check "search --register offers" 0 ctcgw search workshop --register offers
 check_true "only offers are found" test "$(grep -c '^CTC-' "$OUT")" = 1
 check "search --register submissions" 0 ctcgw search workshop --register submissions

@@ -219,6 +219,16 @@ register_names (void)
 }
 
 /* The register named name, or NULL after a usage error. */
+/* Whether register names a and b are the same, "-" and "_" alike
+ * (calendar-replies, visit_information). */
+static gboolean
+same_register (const char *a, const char *b)
+{
+  g_autofree char *x = g_strdelimit (g_ascii_strdown (a, -1), "-", '_');
+  g_autofree char *y = g_strdelimit (g_ascii_strdown (b, -1), "-", '_');
+  return strcmp (x, y) == 0;
+}
+
 static const RegisterQuery *
 register_find (const char *command, const char *name)
 {
@@ -226,7 +236,7 @@ register_find (const char *command, const char *name)
 
   for (gsize i = 0; i < G_N_ELEMENTS (registers); i++)
     {
-      if (g_ascii_strcasecmp (registers[i].name, name) == 0)
+      if (same_register (registers[i].name, name))
         return &registers[i];
       names[i] = registers[i].name;
     }

@@ -29,7 +29,8 @@ short_title (const char *title)
 }
 
 /* Each hit as "REFERENCE  REGISTER  TITLE" ("(withdrawn)" after a
- * withdrawn record's) and its line, indented. */
+ * withdrawn record's; a record with no reference of its own, visit
+ * information, under its title, the visit's) and its line, indented. */
 static void
 hits_text (GString *out, GPtrArray *hits)
 {
@@ -39,7 +40,8 @@ hits_text (GString *out, GPtrArray *hits)
       g_autofree char *title = short_title (h->title);
       g_autofree char *line = command_printable (h->line, FALSE);
       gboolean withdrawn = g_strcmp0 (h->state, "withdrawn") == 0;
-      g_string_append_printf (out, "%s  %s  %s%s\n    %s\n", h->reference, h->register_name,
+      g_string_append_printf (out, "%s  %s  %s%s\n    %s\n",
+                              h->reference != NULL ? h->reference : title, h->register_name,
                               title, withdrawn ? " (withdrawn)" : "", line);
     }
 }
@@ -104,6 +106,9 @@ cmd_search (const Config *config, const char *config_path, int argc, char **argv
     return command_usage_error ("search", "say what to search for");
   if (limit < 1)
     return command_usage_error ("search", "--limit takes a number above 0");
+  /* The registers as `list` names them too: visit_information. */
+  if (reg != NULL)
+    g_strdelimit (reg, "_", '-');
   if (reg != NULL && !g_strv_contains (search_registers, reg))
     return command_unknown_word ("search", "register", reg, search_registers);
   g_autofree char *words = g_strjoinv (" ", argv + 1);
