@@ -7,6 +7,7 @@
 
 #include "gateway/store/db.h"
 #include "gateway/flows/digest.h"
+#include "gateway/flows/digest-sql.h"
 #include "gateway/store/match.h"
 #include "parsers/form.h"
 #include "gateway/flows/outbox.h"
@@ -46,204 +47,6 @@ typedef struct {
   char *pair_offers;  /* :pair_offers, the first offers of the day's overlaps (JSON) */
   gint64 limit;       /* :limit, one more than the items shown */
 } Bounds;
-
-/* A list column as its items separated by spaces. */
-#define JSON_LIST(col) \
-  "json_each (CASE WHEN json_valid (" col ") THEN " col " ELSE json_array (" col ") END)"
-/* The names of the entities of a list column, separated by commas. */
-#define NAMES(col) \
-  "(SELECT group_concat (coalesce (e.name, j.value), ', ') FROM " JSON_LIST (col) " j" \
-  " LEFT JOIN entities e ON e.code = j.value)"
-/* The name of the entity of a code column, or the code. */
-#define NAME(col) "coalesce ((SELECT e.name FROM entities e WHERE e.code = " col "), " col ")"
-/* The contact point an address column is, its name and its entity's. */
-#define PERSON(col) \
-  "(SELECT c.name FROM contacts c WHERE lower (c.email) = lower (" col ")" \
-  " ORDER BY c.state, c.id LIMIT 1) AS person," \
-  " (SELECT " NAME ("c.entity") " FROM contacts c WHERE lower (c.email) = lower (" col ")" \
-  " ORDER BY c.state, c.id LIMIT 1) AS org"
-#define OF_THE_DAY "s.received >= :since AND s.received < :until"
-#define UTC_MINUTE(col) "replace (substr (" col ", 1, 16), 'T', ' ')"
-
-/* A list of the digest read with SQL.  Each column is a value of an item
- * by its name: command... are commands to run, title... the first line of
- * a text, is_... flags, names... lists of names, the others short values. */
-typedef struct {
-  const char *key;    /* the template's name of the list (or, for decisions, of the flag) */
-  const char *sql;
-  const char *more;   /* the command that lists every row */
-} DigestList;
-
-/* What waits for staff, each with what settles it.  No LIMIT: every row
- * is counted for the summary line; "arrived" finds who sent a message with
- * lower(), SQLite's ASCII-only lower case, through the index contacts_email
- * (a look-alike never matches, docs/submissions.md section 6). */
-static const DigestList decisions[] = {
-  { "is_quarantine",
-    "SELECT q.id AS id, " UTC_MINUTE ("s.received") " AS received, s.from_addr AS email, "
-    PERSON ("s.from_addr") ", s.subject AS title, q.reason AS why,"
-    " 'ctcgw quarantine show ' || q.id AS command, 'ctcgw quarantine approve ' || q.id AS command2,"
-    " 'ctcgw quarantine reject ' || q.id AS command3"
-    " FROM quarantine q JOIN submissions s ON s.id = q.submission_id"
-    " WHERE q.state = 'waiting' ORDER BY q.id",
-    "ctcgw quarantine list" },
-  { "is_errors",
-    "SELECT s.reference AS reference, s.from_addr AS email, " PERSON ("s.from_addr") ","
-    " s.subject AS title, (SELECT count(*) FROM submission_records r WHERE r.submission_id = s.id"
-    " AND r.how = 'refused') AS refused, s.outcome = 'rejected' AS is_rejected,"
-    " (SELECT CASE WHEN json_valid (r.problems) THEN json_extract (r.problems, '$[0]')"
-    " ELSE r.problems END FROM submission_records r WHERE r.submission_id = s.id"
-    " AND r.how = 'refused' ORDER BY r.id LIMIT 1) AS why,"
-    " 'ctcgw show ' || s.reference AS command"
-    " FROM submissions s WHERE " OF_THE_DAY " AND (s.outcome = 'rejected' OR EXISTS"
-    " (SELECT 1 FROM submission_records r WHERE r.submission_id = s.id AND r.how = 'refused'))"
-    " ORDER BY s.id",
-    "ctcgw list submissions" },
-  { "is_failed",
-    "SELECT o.id AS id, o.recipient AS email, " PERSON ("o.recipient") ", o.kind AS kind,"
-    " coalesce ((SELECT subject FROM circulars WHERE id = o.circular_id),"
-    " (SELECT subject FROM submissions WHERE id = o.submission_id)) AS title,"
-    " o.last_error AS why, 'ctcgw outbox retry ' || o.id AS command"
-    " FROM outbox o WHERE o.state = 'failed' ORDER BY o.id",
-    "ctcgw outbox list --state failed" },
-  { "is_bouncing",
-    "SELECT c.reference AS reference, c.name AS person, " NAME ("c.entity") " AS org,"
-    " c.email AS email, c.title AS title, c.bounces AS bounces,"
-    " 'ctcgw show ' || c.reference AS command"
-    " FROM contacts c WHERE c.status = 'bouncing' AND c.state = 'active' ORDER BY c.id",
-    "ctcgw list contacts" },
-};
-
-/* What is ahead, and who is late. */
-static const DigestList outlook[] = {
-  { "meetings",
-    "SELECT m.reference AS reference, " UTC_MINUTE ("m.start") " AS start, m.title AS title,"
-    " m.location AS place FROM meetings m"
-    " WHERE m.start >= :until_local AND m.start < :horizon_local AND m.state = 'active'"
-    " AND m.kind = 'meeting'"   /* a visit's invitation: listed with the visits */
-    " AND lower (m.status) != 'cancelled' ORDER BY m.start, m.reference LIMIT :limit",
-    "ctcgw list meetings" },
-  { "visits",
-    "SELECT v.reference AS reference, " NAME ("v.state_code") " AS org, v.start_date AS start,"
-    " v.end_date AS end, " NAMES ("v.organizations") " AS names FROM visits v"
-    " WHERE v.start_date >= :next_day AND v.start_date < :horizon_day AND v.state = 'active'"
-    " AND lower (v.status) NOT IN ('cancelled', 'completed')"
-    " ORDER BY v.start_date, v.reference LIMIT :limit",
-    "ctcgw list visits" },
-  /* Information requested (visit request-info) whose due date has passed,
-   * by the organizations of a visit not over yet that sent none; a later
-   * request for the same visit moves its due date. */
-  { "overdue",
-    "SELECT v.reference AS reference, " NAME ("v.state_code") " AS state, r.due AS due,"
-    " " NAME ("o.value") " AS org FROM visit_requests r JOIN visits v ON v.id = r.visit_id,"
-    " " JSON_LIST ("v.organizations") " o"
-    " WHERE r.due < :day AND coalesce (v.end_date, v.start_date) >= :day"
-    " AND NOT EXISTS (SELECT 1 FROM visit_requests later WHERE later.visit_id = r.visit_id"
-    " AND (later.due > r.due OR (later.due = r.due AND later.id > r.id)))"
-    " AND v.state = 'active' AND lower (v.status) NOT IN ('cancelled', 'completed')"
-    " AND o.value IS NOT NULL"
-    " AND NOT EXISTS (SELECT 1 FROM visit_information i WHERE i.visit = v.reference"
-    " AND i.entity = o.value COLLATE NOCASE AND i.state = 'active')"
-    " ORDER BY r.due, v.reference, o.value LIMIT :limit",
-    "ctcgw list visits" },
-  { "unanswered",
-    "SELECT m.reference AS reference, " UTC_MINUTE ("m.start") " AS start, m.title AS title,"
-    " coalesce (a.name, '') AS person, " NAME ("a.entity") " AS org, a.email AS email"
-    " FROM meetings m JOIN attendance a ON a.meeting_id = m.id"
-    " WHERE m.start >= :until_local AND m.start < :horizon_local AND m.state = 'active'"
-    " AND lower (m.status) != 'cancelled' AND upper (a.partstat) = 'NEEDS-ACTION'"
-    " AND a.removed IS NULL"
-    " ORDER BY m.start, m.reference, a.email LIMIT :limit",
-    "ctcgw list attendance" },
-  /* Submissions held for their sender's confirmation (ctcgw(8),
-   * AUTHENTICATION; schema/012-pending.sql): expired against the clock, as
-   * show SUB-... says; the entity is that of the contact point asked. */
-  { "confirmations",
-    "SELECT s.reference AS reference, k.expires <= strftime ('%Y-%m-%dT%H:%M:%SZ', 'now')"
-    " AS is_expired, k.address AS email, " PERSON ("k.address") ", s.subject AS title,"
-    " " UTC_MINUTE ("k.created") " AS asked, " UTC_MINUTE ("k.expires") " AS expires,"
-    " 'ctcgw show ' || s.reference AS command"
-    " FROM confirmations k JOIN submissions s ON s.id = k.submission_id"
-    " WHERE k.state = 'pending' ORDER BY k.expires, k.id LIMIT :limit",
-    "ctcgw list submissions" },
-  { "stale",
-    "SELECT r.reference AS reference, " NAME ("r.state_code") " AS org,"
-    " r.description AS title, substr (r.updated, 1, 10) AS updated, r.priority AS priority,"
-    " 'ctcgw show ' || r.reference AS command FROM requests r"
-    " WHERE r.state = 'active' AND r.updated < :stale AND NOT EXISTS (SELECT 1 FROM results x"
-    " WHERE x.target = r.reference AND x.created >= :stale)"
-    " ORDER BY r.updated, r.id LIMIT :limit",
-    "ctcgw list requests" },
-  /* Silent: nothing sent since :silent, and a contact point for longer
-   * than that (the silence counts from the first one entered). */
-  { "silent",
-    "SELECT e.name AS org, e.code AS code, substr (min (c.created), 1, 10) AS since"
-    " FROM entities e JOIN contacts c ON c.entity = e.code WHERE e.active = 1"
-    " AND EXISTS (SELECT 1 FROM contacts a WHERE a.entity = e.code AND a.state = 'active'"
-    " AND a.status = 'active')"
-    " AND NOT EXISTS (SELECT 1 FROM contacts a WHERE a.entity = e.code"
-    " AND a.address_key IN (SELECT address (s.from_addr) FROM submissions s"
-    " WHERE s.received >= :silent))"
-    " GROUP BY e.code HAVING min (c.created) < :silent"
-    " ORDER BY e.name LIMIT :limit",
-    "ctcgw list entities" },
-};
-
-/* What happened on the day: the records filed, updated or withdrawn (a
- * visit-information or visit-consent record is logged under its visit's
- * reference), the meeting answers received, and the records of the
- * candidate and overlapping pairs of the day (:pair_...) that were not
- * filed; each with its entity's name and its title or first line. */
-static const char happened_sql[] =
-  "WITH filed AS (SELECT r.register AS register, r.reference AS reference, r.how AS how,"
-  "  (SELECT group_concat (value, ', ') FROM json_each (r.changed)) AS changed,"
-  "  r.submission_id AS submission_id, NULL AS code, NULL AS title, NULL AS person"
-  "  FROM submissions s JOIN submission_records r ON r.submission_id = s.id"
-  "  WHERE " OF_THE_DAY " AND r.how IN ('new', 'updated', 'withdrawn')),"
-  " day AS (SELECT * FROM filed"
-  "  UNION ALL SELECT 'requests', p.value, NULL, NULL, NULL, NULL, NULL, NULL"
-  "  FROM (SELECT DISTINCT value FROM json_each (:pair_requests)) p"
-  "  WHERE NOT EXISTS (SELECT 1 FROM filed f WHERE f.reference = p.value)"
-  "  UNION ALL SELECT 'offers', p.value, NULL, NULL, NULL, NULL, NULL, NULL"
-  "  FROM (SELECT DISTINCT value FROM json_each (:pair_offers)) p"
-  "  WHERE NOT EXISTS (SELECT 1 FROM filed f WHERE f.reference = p.value)"
-  "  UNION ALL SELECT 'attendance', m.reference, lower (a.partstat), NULL, NULL, a.entity,"
-  "  m.title, coalesce (a.name, a.email) FROM attendance a JOIN meetings m ON m.id = a.meeting_id"
-  "  WHERE a.updated >= :since AND a.updated < :until"
-  "  AND upper (a.partstat) != 'NEEDS-ACTION'),"
-  " rows AS (SELECT d.*, coalesce (d.code, CASE d.register"
-  "  WHEN 'requests' THEN (SELECT state_code FROM requests WHERE reference = d.reference)"
-  "  WHEN 'contacts' THEN (SELECT entity FROM contacts WHERE reference = d.reference)"
-  "  WHEN 'results' THEN (SELECT reporter FROM results WHERE reference = d.reference)"
-  "  WHEN 'sources' THEN (SELECT provider FROM sources WHERE reference = d.reference)"
-  "  WHEN 'standards' THEN (SELECT issuer FROM standards WHERE reference = d.reference)"
-  "  WHEN 'inventory' THEN (SELECT entity FROM inventory WHERE reference = d.reference)"
-  "  WHEN 'visit_information' THEN (SELECT entity FROM visit_information"
-  "   WHERE visit = d.reference AND submission_id = d.submission_id ORDER BY id DESC LIMIT 1)"
-  "  WHEN 'visit_consents' THEN (SELECT state_code FROM visits WHERE reference = d.reference)"
-  "  END) AS entity_code, coalesce (d.title, CASE d.register"
-  "  WHEN 'offers' THEN (SELECT title FROM offers WHERE reference = d.reference)"
-  "  WHEN 'requests' THEN (SELECT description FROM requests WHERE reference = d.reference)"
-  "  WHEN 'contacts' THEN (SELECT name FROM contacts WHERE reference = d.reference)"
-  "  WHEN 'results' THEN (SELECT results FROM results WHERE reference = d.reference)"
-  "  WHEN 'sources' THEN (SELECT title FROM sources WHERE reference = d.reference)"
-  "  WHEN 'standards' THEN (SELECT title FROM standards WHERE reference = d.reference)"
-  "  WHEN 'inventory' THEN (SELECT title FROM inventory WHERE reference = d.reference)"
-  "  WHEN 'visit_information' THEN (SELECT information FROM visit_information"
-  "   WHERE visit = d.reference AND submission_id = d.submission_id ORDER BY id DESC LIMIT 1)"
-  "  END) AS title_text FROM day d)"
-  " SELECT r.register AS kind, r.reference AS reference, coalesce (r.how, '') AS how,"
-  "  r.changed AS changed, r.title_text AS title, r.person AS person, CASE WHEN r.register = 'offers' THEN (SELECT " NAMES ("o.providers")
-  "  FROM offers o WHERE o.reference = r.reference) ELSE " NAME ("r.entity_code") " END AS org,"
-  "  CASE WHEN r.register = 'results' THEN (SELECT target FROM results"
-  "  WHERE reference = r.reference) END AS target,"
-  "  CASE WHEN r.register IN ('visit_information', 'visit_consents') THEN (SELECT "
-  NAME ("v.state_code") " FROM visits v WHERE v.reference = r.reference) END AS visited,"
-  "  CASE WHEN r.register = 'visit_consents' THEN (SELECT consent FROM visit_consents"
-  "  WHERE visit = r.reference AND submission_id = r.submission_id ORDER BY id DESC LIMIT 1)"
-  "  END AS consent"
-  " FROM rows r ORDER BY org IS NULL, org COLLATE NOCASE, r.register, r.reference, r.how"
-  " LIMIT :limit";
 
 void
 digest_free (Digest *digest)
@@ -479,17 +282,18 @@ add_decisions (const Collecting *c, TplData *summary, gint64 *waiting, GError **
 {
   TplData *section = tpl_add (c->data, "decisions");
   *waiting = 0;
-  for (gsize i = 0; i < G_N_ELEMENTS (decisions); i++)
+  for (gsize i = 0; i < digest_decisions_n; i++)
     {
       gint64 rows = 0;
-      if (!add_rows (c, decisions[i].sql, section, "items", decisions[i].key, &rows, error))
+      if (!add_rows (c, digest_decisions[i].sql, section, "items", digest_decisions[i].key,
+                     &rows, error))
         return FALSE;
       if (rows >= c->b->limit)
-        tpl_set (tpl_add (section, "more"), "command", decisions[i].more);
+        tpl_set (tpl_add (section, "more"), "command", digest_decisions[i].more);
       if (rows == 0)
         continue;
       TplData *kind = tpl_add (summary, "kinds");
-      tpl_set_bool (kind, decisions[i].key, TRUE);
+      tpl_set_bool (kind, digest_decisions[i].key, TRUE);
       tpl_set_bool (kind, "first", *waiting == 0);
       set_count (kind, "n", rows);
       *waiting += rows;
@@ -503,15 +307,15 @@ static gboolean
 add_outlook (const Collecting *c, gint64 *total, GError **error)
 {
   TplData *section = tpl_add (c->data, "outlook");
-  for (gsize i = 0; i < G_N_ELEMENTS (outlook); i++)
+  for (gsize i = 0; i < digest_outlook_n; i++)
     {
-      TplData *list = tpl_add (section, outlook[i].key);
+      TplData *list = tpl_add (section, digest_outlook[i].key);
       gint64 rows = 0;
-      if (!add_rows (c, outlook[i].sql, list, "items", NULL, &rows, error))
+      if (!add_rows (c, digest_outlook[i].sql, list, "items", NULL, &rows, error))
         return FALSE;
       *total += rows;
       if (rows >= c->b->limit)
-        tpl_set (list, "more", outlook[i].more);
+        tpl_set (list, "more", digest_outlook[i].more);
     }
   return TRUE;
 }
@@ -664,7 +468,7 @@ set_flag (TplData *obj, const char *prefix, const char *value)
   tpl_set_bool (obj, key, TRUE);
 }
 
-/* Adds one row of happened_sql to its entity's group (made when the
+/* Adds one row of digest_happened_sql to its entity's group (made when the
  * entity changes: the rows come by entity). */
 static gboolean
 add_happened_row (const Collecting *c, const DayPairs *p, sqlite3_stmt *stmt, TplData *section,
@@ -699,7 +503,7 @@ static gboolean
 add_happened (const Collecting *c, const DayPairs *p, gint64 *rows, GError **error)
 {
   TplData *section = tpl_add (c->data, "happened");
-  g_autoptr (sqlite3_stmt) stmt = db_prepare (c->db, happened_sql, error);
+  g_autoptr (sqlite3_stmt) stmt = db_prepare (c->db, digest_happened_sql, error);
   g_autofree char *group_name = NULL;
   TplData *group = NULL;
   int rc;
