@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 packages="autoconf automake pkg-config make gcc libc6-dev
   libglib2.0-dev libglib2.0-dev-bin libgmime-3.0-dev libsqlite3-dev sqlite3
   libcurl4-gnutls-dev libetpan-dev libgnutls28-dev libical-dev libicu-dev libcsv-dev libcmocka-dev
-  libopendkim-dev libpsl-dev publicsuffix python3-dkim opendkim-tools openssl
+  libopendkim-dev libpsl-dev libsystemd-dev systemd publicsuffix python3-dkim opendkim-tools openssl
   iso-codes tzdata dovecot-imapd dovecot-lmtpd postfix python3-vobject python3-icalendar
   chromium lighttpd poppler-utils clang libclang-rt-14-dev libgumbo-dev libxml2-dev"
 # The tests read invitations with ical.js too: node and npm, from Debian

@@ -137,7 +137,8 @@ cmd_run (const Config *config, const char *config_path, int argc, char **argv)
     {
       g_autoptr (GHashTable) sources = mailboxes_table_new ();
       Context ctx = { db, config, NULL };
-      status = daemon_pass (&ctx, sources, &error) ? EX_OK : EX_TEMPFAIL;
+      PassCounts counts;
+      status = daemon_pass (&ctx, sources, &counts, &error) ? EX_OK : EX_TEMPFAIL;
       if (status != EX_OK)
         g_printerr ("ctcgw: run: %s\n", error->message);
     }

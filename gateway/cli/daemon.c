@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <sysexits.h>
 #include <glib-unix.h>
+#include <systemd/sd-daemon.h>
 
 #include "gateway/cli/daemon.h"
 #include "gateway/mail/imap.h"
@@ -30,17 +31,18 @@ typedef struct {
   GPtrArray *waits;        /* GSource ids armed for the next wake-up */
   GPtrArray *idling;       /* ImapSource* in IDLE */
   guint backoff;           /* seconds before the next try after a failure */
+  guint watchdog;          /* GSource id of the WATCHDOG=1 timer, or 0 */
 } Daemon;
 
 static int signal_pipe[2] = { -1, -1 };
 static gint reload_requested = 0;
 
 gboolean
-daemon_pass (const Context *ctx, GHashTable *sources, GError **error)
+daemon_pass (const Context *ctx, GHashTable *sources, PassCounts *counts, GError **error)
 {
-  guint sent = 0;
+  *counts = (PassCounts) { 0 };
   g_autoptr (GError) intake_error = NULL;
-  gboolean intake_ok = mailboxes_pass (ctx, sources, &intake_error);
+  gboolean intake_ok = mailboxes_pass (ctx, sources, &counts->taken, &intake_error);
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr (GError) schedule_error = NULL;
   /* A schedule that cannot run now is tried again at the next pass. */
@@ -58,7 +60,7 @@ daemon_pass (const Context *ctx, GHashTable *sources, GError **error)
   else if (published)
     log_info ("publish", "dir=%s written", ctx->config->publish_dir);
   /* The outbox goes out even when a mailbox could not be read. */
-  if (!outbox_deliver (ctx, &sent, error))
+  if (!outbox_deliver (ctx, &counts->sent, error))
     return FALSE;
   if (!intake_ok)
     g_propagate_error (error, g_steal_pointer (&intake_error));
@@ -233,10 +235,47 @@ arm (Daemon *d, gboolean failed)
   add_wait (d, g_timeout_add_seconds (seconds, on_wake, d));
 }
 
+/* Tells systemd what the last pass did (sd_notify(3): nothing when systemd
+ * did not start the daemon). */
+static void
+notify_pass (const PassCounts *counts, const GError *error)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *at = g_date_time_format (now, "%Y-%m-%d %H:%M:%S");
+  if (error == NULL)
+    {
+      sd_notifyf (0, "STATUS=last pass %s: %u taken in, %u sent", at, counts->taken,
+                  counts->sent);
+      return;
+    }
+  /* One line: the protocol separates its assignments by newlines. */
+  g_autofree char *why = g_strdelimit (g_strdup (error->message), "\r\n", ' ');
+  sd_notifyf (0, "STATUS=last pass %s failed: %s", at, why);
+}
+
+static gboolean
+on_watchdog (gpointer data)
+{
+  sd_notify (0, "WATCHDOG=1");
+  return G_SOURCE_CONTINUE;
+}
+
+/* WATCHDOG=1 at half the unit's WatchdogSec= (0: none is asked for).  A
+ * pass runs on the loop, so a pass that hangs stops the pings. */
+static guint
+start_watchdog (void)
+{
+  uint64_t usec = 0;
+  if (sd_watchdog_enabled (0, &usec) <= 0 || usec == 0)
+    return 0;
+  return g_timeout_add (MAX (usec / 2000, 1u), on_watchdog, NULL);
+}
+
 /* SIGTERM or SIGINT: the loop ends (the message in hand was finished). */
 static void
 stop (Daemon *d)
 {
+  sd_notify (0, "STOPPING=1");
   log_info ("daemon", "stopping");
   disarm (d);
   g_main_loop_quit (d->loop);
@@ -248,10 +287,12 @@ static void
 wake (Daemon *d)
 {
   g_autoptr (GError) error = NULL;
+  PassCounts counts;
   disarm (d);
   if (context_stopping (&d->ctx))
     return;
-  gboolean ok = daemon_pass (&d->ctx, d->sources, &error);
+  gboolean ok = daemon_pass (&d->ctx, d->sources, &counts, &error);
+  notify_pass (&counts, error);
   if (!ok)
     {
       log_warn ("daemon", "pass failed: %s", error->message);
@@ -296,8 +337,10 @@ on_signal_pipe (gint fd, GIOCondition condition, gpointer data)
     }
   if (g_atomic_int_compare_and_exchange (&reload_requested, 1, 0))
     {
+      sd_notify (0, "RELOADING=1");
       reload (d);
       wake (d);
+      sd_notify (0, "READY=1");
     }
   return G_SOURCE_CONTINUE;
 }
@@ -320,10 +363,14 @@ daemon_run (sqlite3 *db, const Config *config, const char *config_path)
                .idling = g_ptr_array_new (), .backoff = 1 };
   guint pipe_watch = g_unix_fd_add (signal_pipe[0], G_IO_IN, on_signal_pipe, &d);
   log_info ("daemon", "started: %u mailboxes", config->mailboxes->len);
+  d.watchdog = start_watchdog ();
   wake (&d);
+  sd_notify (0, "READY=1");
   if (!context_stopping (&d.ctx))
     g_main_loop_run (d.loop);
   disarm (&d);
+  if (d.watchdog != 0)
+    g_source_remove (d.watchdog);
   g_source_remove (pipe_watch);
   /* The loop ends only once cancelled, which ends the signal thread too.
    * The signals stay blocked: one more SIGTERM or a SIGHUP while the

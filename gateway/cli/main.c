@@ -143,6 +143,7 @@ main (int argc, char **argv)
       return EX_OK;
     }
   log_set_level (quiet ? LOG_QUIET : verbose ? LOG_VERBOSE : LOG_NORMAL);
+  log_init ();
   if (argc < 2)
     {
       g_printerr ("ctcgw: no command given\n%s\n", help);

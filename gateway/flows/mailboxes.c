@@ -337,26 +337,29 @@ mailboxes_imap (GHashTable *sources, const MailboxConfig *mbox)
   return imap_source_of (mailboxes_source (sources, mbox));
 }
 
-/* One pass over one mailbox, logged when it took mail in. */
+/* One pass over one mailbox, logged when it took mail in (*taken: added to). */
 static gboolean
-pass_one (const Context *ctx, GHashTable *sources, const MailboxConfig *mbox, GError **error)
+pass_one (const Context *ctx, GHashTable *sources, const MailboxConfig *mbox, guint *taken,
+          GError **error)
 {
   guint count = 0;
   gboolean ok = mailbox_pass (ctx, mbox, mailboxes_source (sources, mbox), &count, error);
   if (count > 0)
     log_info ("source", "mailbox=%s taken=%u", mbox->name, count);
+  *taken += count;
   return ok;
 }
 
 gboolean
-mailboxes_pass (const Context *ctx, GHashTable *sources, GError **error)
+mailboxes_pass (const Context *ctx, GHashTable *sources, guint *taken, GError **error)
 {
   gboolean ok = TRUE;
   const Config *config = ctx->config;
+  *taken = 0;
   for (guint i = 0; i < config->mailboxes->len && !context_stopping (ctx); i++)
     {
       GError *local = NULL;
-      if (pass_one (ctx, sources, g_ptr_array_index (config->mailboxes, i), &local))
+      if (pass_one (ctx, sources, g_ptr_array_index (config->mailboxes, i), taken, &local))
         continue;
       /* One mailbox failing does not keep the others from being read. */
       if (ok)

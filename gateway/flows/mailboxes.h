@@ -29,8 +29,9 @@ gboolean mailbox_pass (const Context *ctx, const MailboxConfig *mbox, Source *sr
 
 /* One pass over every configured mailbox (sources holds a Source* per
  * mailbox name, made on first use); one failing does not keep the others
- * from being read: the first error is reported. */
-gboolean mailboxes_pass (const Context *ctx, GHashTable *sources, GError **error);
+ * from being read: the first error is reported.  *taken: the messages
+ * taken in. */
+gboolean mailboxes_pass (const Context *ctx, GHashTable *sources, guint *taken, GError **error);
 
 /* The source that reads mbox: Maildir for a maildir: URL, else IMAP.
  * Owned by the caller (source_free). */
