@@ -17,7 +17,10 @@
 /* Freed heap kept by the process rather than trimmed (see main). */
 #define MALLOC_KEEP_BYTES (64 * 1024 * 1024)
 
-#define DEFAULT_CONFIG "/etc/ctcgw/ctcgw.conf"
+/* The configuration file of the installed program: /etc/ctcgw/ctcgw.conf
+ * for the package (--sysconfdir=/etc), where make install puts the example
+ * and the unit looks. */
+#define DEFAULT_CONFIG CTC_SYSCONFDIR "/ctcgw/ctcgw.conf"
 
 static const Command commands[] = {
   { "init", "", "create or upgrade the database and load reference data", TRUE, cmd_init },
