@@ -67,6 +67,32 @@ db_rollback (sqlite3 *db)
     sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* One message's work: inside a batch's transaction a savepoint, else a
+ * transaction of its own. */
+gboolean
+db_part_begin (sqlite3 *db, gboolean *nested, GError **error)
+{
+  *nested = !sqlite3_get_autocommit (db);
+  return db_exec (db, *nested ? "SAVEPOINT part" : "BEGIN IMMEDIATE", error);
+}
+
+/* Keeps what db_part_begin started. */
+gboolean
+db_part_commit (sqlite3 *db, gboolean nested, GError **error)
+{
+  return db_exec (db, nested ? "RELEASE part" : "COMMIT", error);
+}
+
+/* Undoes what db_part_begin started, and nothing before it. */
+void
+db_part_rollback (sqlite3 *db, gboolean nested)
+{
+  if (nested && !sqlite3_get_autocommit (db))
+    sqlite3_exec (db, "ROLLBACK TO part; RELEASE part", NULL, NULL, NULL);
+  else if (!nested)
+    db_rollback (db);
+}
+
 /* Prepared statements kept per connection, by SQL text: preparing costs
  * more than running most of the gateway's statements.  db_prepare lends a
  * kept statement out and db_release (the g_autoptr cleanup) resets it and

@@ -40,6 +40,15 @@ gboolean db_begin (sqlite3 *db, GError **error);   /* BEGIN IMMEDIATE */
 gboolean db_commit (sqlite3 *db, GError **error);
 void db_rollback (sqlite3 *db);
 
+/* The work of one message of a batch (group commit): a savepoint when the
+ * caller holds a transaction (db_begin) for the whole batch, else a
+ * transaction of its own (BEGIN IMMEDIATE); *nested says which.  Rolled
+ * back, it undoes its own work alone; the batch's transaction then still
+ * keeps the messages before it. */
+gboolean db_part_begin (sqlite3 *db, gboolean *nested, GError **error);
+gboolean db_part_commit (sqlite3 *db, gboolean nested, GError **error);
+void db_part_rollback (sqlite3 *db, gboolean nested);
+
 /* Sets error from the last SQLite failure on db (busy -> DB_ERROR_BUSY). */
 void db_set_error (sqlite3 *db, GError **error, const char *what);
 
