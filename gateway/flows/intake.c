@@ -182,7 +182,11 @@ store_submission (Intake *in, GBytes *stored, gsize size, const char *sha,
   sqlite3_bind_blob64 (st, 9, data, len, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (st, 10, (sqlite3_int64) size);
   sqlite3_bind_text (st, 11, mail_auth_name (in->auth), -1, SQLITE_STATIC);
-  if (!db_step_done (in->ctx.db, st, "storing a submission", error))
+  /* The search index takes the texts read already (a message read whole). */
+  db_known_message (in->ctx.db, stored, in->unread == NULL ? m : NULL);
+  gboolean stored_ok = db_step_done (in->ctx.db, st, "storing a submission", error);
+  db_known_message (in->ctx.db, NULL, NULL);
+  if (!stored_ok)
     return FALSE;
   in->id = sqlite3_last_insert_rowid (in->ctx.db);
   return TRUE;
