@@ -112,9 +112,16 @@ q_old "SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_master WHERE type = 'tr
        AND name LIKE 'publish_%'" | sqlite3 "$TMP/old.db"
 q_old "DROP TABLE publish_state; ALTER TABLE contacts DROP COLUMN publish;
        ALTER TABLE meetings DROP COLUMN public; ALTER TABLE submissions DROP COLUMN language"
+# ... and the numbered answers of schema/023-reply-count.sql.
+q_old "DROP INDEX reply_log_sender_n; ALTER TABLE reply_log DROP COLUMN n;
+       CREATE INDEX reply_log_sender ON reply_log (sender, sent);
+       INSERT INTO reply_log (sender, sent) VALUES ('a@upgrade.example', '2026-01-02T10:00:00Z'),
+         ('b@upgrade.example', '2026-01-02T10:00:01Z'), ('a@upgrade.example', '2026-01-02T10:00:02Z')"
 old=$TMP/demo/old.conf
 sed "s|^database = .*|database = $TMP/old.db|" "$conf" >"$old"
 check "init upgrades a database without the index" 0 "$CTCGW" -q -c "$old" init
+check_true "the answers sent are numbered by address" \
+  test "$(q_old "SELECT group_concat (n) FROM reply_log WHERE sender LIKE '%@upgrade.example'")" = 1,1,2
 check "search it by a record's word" 0 "$CTCGW" -q -c "$old" search подготовка
 check_out "the record is found" "^CTC-REQ-$year-0002  requests  "
 check "search it by a message's word" 0 "$CTCGW" -q -c "$old" search behalf

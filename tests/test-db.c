@@ -404,6 +404,58 @@ test_references (void **state)
                                            " AND kind = 'OFF' AND year = 2027"), 1);
 }
 
+/* Stores raw as submission reference through db (the trigger of
+ * schema/018-search.sql indexes it) and returns the body it was indexed
+ * with. */
+static char *
+indexed_body (sqlite3 *db, GBytes *raw, const char *reference)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (sqlite3_stmt) st = db_prepare (db,
+      "INSERT INTO submissions (reference, sha256, mailbox, received, class, outcome, raw, size)"
+      " VALUES (?1, ?1, 'test', '2026-11-02T10:00:00Z', 'submission', 'received', ?2, ?3)",
+      &error);
+  assert_non_null (st);
+  sqlite3_bind_text (st, 1, reference, -1, SQLITE_STATIC);
+  sqlite3_bind_blob (st, 2, g_bytes_get_data (raw, NULL), g_bytes_get_size (raw),
+                     SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 3, g_bytes_get_size (raw));
+  assert_true (db_step_done (db, st, "storing", &error));
+  g_autofree char *sql = g_strdup_printf ("SELECT body FROM search_docs"
+                                          " WHERE reference = '%s'", reference);
+  return fixture_text (db, sql);
+}
+
+/* The search index takes the texts of the message known to be stored
+ * (db_known_message: read already, not read again), and reads raw when
+ * another message is stored. */
+static void
+test_known_message_indexed (void **state)
+{
+  Fixture *fx = *state;
+  static const char text[] = "From: a@b.example\r\nSubject: S\r\nMessage-ID: <k1@b>\r\n\r\n"
+                             "words of the body\r\n";
+  static const char other[] = "From: a@b.example\r\nSubject: S\r\nMessage-ID: <k2@b>\r\n\r\n"
+                              "other words\r\n";
+  g_autoptr (GBytes) raw = g_bytes_new_static (text, strlen (text));
+  g_autoptr (GBytes) raw2 = g_bytes_new_static (other, strlen (other));
+  CtcLimits limits = ctc_limits_default ();
+  g_autoptr (MailMessage) msg = mail_message_parse (raw, NULL, &limits, NULL);
+  assert_non_null (msg);
+  MailText *t = msg->texts->pdata[0];
+  g_free (t->text);
+  t->text = g_strdup ("as read before");
+  t->length = strlen (t->text);
+
+  fx->db = fixture_db (fx->path);
+  db_known_message (fx->db, raw, msg);
+  g_autofree char *known = indexed_body (fx->db, raw, "CTC-SUB-2026-000001");
+  g_autofree char *read = indexed_body (fx->db, raw2, "CTC-SUB-2026-000002");
+  db_known_message (fx->db, NULL, NULL);
+  assert_string_equal (known, "as read before\n");
+  assert_non_null (strstr (read, "other words"));
+}
+
 static void
 test_groups (void **state)
 {
@@ -570,6 +622,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_busy, setup, teardown),
     cmocka_unit_test_setup_teardown (test_address_keys, setup, teardown),
     cmocka_unit_test_setup_teardown (test_confirmation_lookups, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_known_message_indexed, setup, teardown),
   };
 
   return cmocka_run_group_tests (tests, NULL, NULL);

@@ -442,6 +442,70 @@ test_reply_rate_limit (void **state)
   assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox"), 3);
 }
 
+/* [authentication] require = none and no rate limit to speak of: every
+ * offer is filed and answered, as in bench/intake. */
+static int
+setup_unlimited (void **state)
+{
+  return setup_with (state, "[authentication]\nrequire = none\n"
+                            "[limits]\nreplies_per_sender_per_hour = 1000000\n");
+}
+
+/* Adds the SQLite VM steps of each statement run to *data (an
+ * SQLITE_TRACE_PROFILE callback).  FTS5 merges its segments every so
+ * often, a cost spread over many messages: its own statements, on its
+ * shadow tables ('main'.'search_...'), are left out. */
+static int
+add_steps (unsigned type, void *data, void *stmt, void *unused)
+{
+  (void) type, (void) unused;
+  const char *sql = sqlite3_sql (stmt);
+  int steps = sqlite3_stmt_status (stmt, SQLITE_STMTSTATUS_VM_STEP, 1);
+  if (sql != NULL && strstr (sql, "'main'.") == NULL)
+    *(gint64 *) data += steps;
+  return 0;
+}
+
+/* Files offers first to last from j.doe@unodc.example, each answered;
+ * the VM steps they took together. */
+static gint64
+offers_steps (Fixture *f, int first, int last)
+{
+  gint64 steps = 0;
+  sqlite3_trace_v2 (f->db, SQLITE_TRACE_PROFILE, add_steps, &steps);
+  for (int i = first; i <= last; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("h%d@unodc", i);
+      g_autofree char *body = g_strdup_printf ("Form: assistance-offer\r\nProvider: UNODC\r\n"
+                                               "Title: Workshop number %d\r\n"
+                                               "Areas: terrorist-financing\r\n"
+                                               "Beneficiaries: KZ\r\n", i);
+      assert_int_equal (process (f, message ("j.doe@unodc.example", id, NULL, body)),
+                        INTAKE_FILED);
+    }
+  sqlite3_trace_v2 (f->db, 0, NULL, NULL);
+  return steps;
+}
+
+/* A message costs the same on a database with a history as on a new one
+ * (counted in SQLite's VM steps, which do not depend on the machine): no
+ * statement on the path of filing and answering reads rows in proportion
+ * to what is already there, such as every answer sent to the sender in
+ * the last hour. */
+static void
+test_cost_independent_of_history (void **state)
+{
+  Fixture *f = *state;
+  offers_steps (f, 1, 10);
+  gint64 early = offers_steps (f, 11, 30);
+  offers_steps (f, 31, 530);
+  gint64 late = offers_steps (f, 531, 550);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox"), 550);
+  if (late > early + early / 10)
+    fail_msg ("20 messages took %" G_GINT64_FORMAT " VM steps after 530, %" G_GINT64_FORMAT
+              " after 10", late, early);
+}
+
 static void
 test_authentication_failure_quarantines (void **state)
 {
@@ -1460,6 +1524,8 @@ main (void)
     cmocka_unit_test_setup_teardown (test_automatic_never_answered, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_submission_with_calendar_reply, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_reply_rate_limit, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_cost_independent_of_history, setup_unlimited,
+                                     fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_authentication_failure_quarantines, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_dkim_and_spf_failure_quarantines, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_too_large_answered_not_kept_whole, setup, fixture_gateway_teardown),

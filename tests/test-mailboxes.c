@@ -170,6 +170,62 @@ test_crash_before_move (void **state)
   assert_int_equal (files_in (f, "Processed", ""), 2);
 }
 
+/* Counts the commits of the database (an sqlite3_commit_hook). */
+static int
+count_commit (void *commits)
+{
+  (*(guint *) commits)++;
+  return 0;
+}
+
+/* A batch is filed in one transaction (group commit): one commit for the
+ * three messages, not one each. */
+static void
+test_one_commit_a_batch (void **state)
+{
+  Fixture *f = *state;
+  fill_inbox (f);
+  g_autoptr (Source) src = mailbox_source_new (g_ptr_array_index (f->config->mailboxes, 0));
+  guint commits = 0;
+  sqlite3_commit_hook (f->db, count_commit, &commits);
+  assert_int_equal (pass (f, src), 3);
+  sqlite3_commit_hook (f->db, NULL, NULL);
+  assert_int_equal (commits, 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM submissions"), 3);
+  assert_int_equal (files_in (f, "", ""), 0);
+}
+
+/* A message whose filing fails is undone alone: the messages before it in
+ * the batch stay filed, answered and moved; it stays in the inbox with
+ * nothing of it kept, and is filed once by the next pass. */
+static void
+test_failing_message_undone_alone (void **state)
+{
+  Fixture *f = *state;
+  fill_inbox (f);
+  g_autoptr (Source) src = mailbox_source_new (g_ptr_array_index (f->config->mailboxes, 0));
+  const MailboxConfig *mbox = g_ptr_array_index (f->config->mailboxes, 0);
+  fixture_exec (f->db, "CREATE TEMP TRIGGER refuse_third AFTER INSERT ON main.submissions"
+                       " WHEN NEW.message_id LIKE '%3.quarantined%'"
+                       " BEGIN SELECT RAISE (ABORT, 'the disk is full'); END");
+  guint count = 0;
+  g_autoptr (GError) error = NULL;
+  Context ctx = { f->db, f->config, NULL };
+  assert_false (mailbox_pass (&ctx, mbox, src, &count, &error));
+  assert_non_null (strstr (error->message, "the disk is full"));
+  assert_int_equal (count, 2);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM submissions"), 2);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox"), 2);
+  assert_int_equal (files_in (f, "", "3.quarantined"), 1);
+  assert_int_equal (files_in (f, "", ""), 1);
+  fixture_exec (f->db, "DROP TRIGGER refuse_third");
+  assert_int_equal (pass (f, src), 1);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM submissions"), 3);
+  assert_int_equal (fixture_count (f->db, "SELECT count(*) FROM outbox"), 3);
+  assert_int_equal (files_in (f, "", ""), 0);
+  assert_int_equal (files_in (f, "Processed", "3.quarantined"), 1);
+}
+
 /* intake_file tells a duplicate apart and names the outcome recorded for
  * it the first time. */
 static void
@@ -203,6 +259,9 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_folders_by_outcome, setup, fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_crash_before_move, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_one_commit_a_batch, setup, fixture_gateway_teardown),
+    cmocka_unit_test_setup_teardown (test_failing_message_undone_alone, setup,
+                                     fixture_gateway_teardown),
     cmocka_unit_test_setup_teardown (test_duplicate_names_recorded_outcome, setup,
                                      fixture_gateway_teardown),
   };

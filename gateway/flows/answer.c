@@ -30,32 +30,43 @@ answer_language (const Context *ctx, const char *addr, const char *keys_language
   return g_strdup (keys_language != NULL ? keys_language : ctx->config->language);
 }
 
+/* Limited when the limit-th latest answer to addr was sent within the
+ * hour: two lookups by index, however many answers it had (the numbers n
+ * of schema/023-reply-count.sql). */
 gboolean
 answer_rate_limited (const Context *ctx, const char *addr, GError **error)
 {
+  guint limit = ctx->config->replies_per_sender_per_hour;
+  if (limit == 0)
+    return TRUE;
   g_autoptr (sqlite3_stmt) st = db_prepare (ctx->db,
       "SELECT count(*) FROM reply_log WHERE sender = lower(?1)"
+      " AND n = (SELECT max(n) FROM reply_log WHERE sender = lower(?1)) - ?2 + 1"
       " AND sent > strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 hour')", error);
   if (st == NULL)
     return FALSE;
   sqlite3_bind_text (st, 1, addr, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (st, 2, limit);
   if (sqlite3_step (st) != SQLITE_ROW)
-    return FALSE;
-  return (guint) sqlite3_column_int64 (st, 0) >= ctx->config->replies_per_sender_per_hour;
+    {
+      db_set_error (ctx->db, error, "counting the answers to a sender");
+      return FALSE;
+    }
+  return sqlite3_column_int64 (st, 0) > 0;
 }
 
+/* Logs an answer to addr under the next number of its answers. */
 static gboolean
 log_reply (sqlite3 *db, const char *addr, GError **error)
 {
   g_autoptr (sqlite3_stmt) st = db_prepare (db,
-      "INSERT INTO reply_log (sender, sent)"
-      " VALUES (lower(?1), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))", error);
+      "INSERT INTO reply_log (sender, sent, n)"
+      " SELECT lower(?1), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), coalesce (max(n), 0) + 1"
+      " FROM reply_log WHERE sender = lower(?1)", error);
   if (st == NULL)
     return FALSE;
   sqlite3_bind_text (st, 1, addr, -1, SQLITE_TRANSIENT);
-  if (!db_step_done (db, st, "logging a reply", error))
-    return FALSE;
-  return TRUE;
+  return db_step_done (db, st, "logging a reply", error);
 }
 
 gint64

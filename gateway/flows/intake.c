@@ -182,7 +182,11 @@ store_submission (Intake *in, GBytes *stored, gsize size, const char *sha,
   sqlite3_bind_blob64 (st, 9, data, len, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (st, 10, (sqlite3_int64) size);
   sqlite3_bind_text (st, 11, mail_auth_name (in->auth), -1, SQLITE_STATIC);
-  if (!db_step_done (in->ctx.db, st, "storing a submission", error))
+  /* The search index takes the texts read already (a message read whole). */
+  db_known_message (in->ctx.db, stored, in->unread == NULL ? m : NULL);
+  gboolean stored_ok = db_step_done (in->ctx.db, st, "storing a submission", error);
+  db_known_message (in->ctx.db, NULL, NULL);
+  if (!stored_ok)
     return FALSE;
   in->id = sqlite3_last_insert_rowid (in->ctx.db);
   return TRUE;
@@ -913,13 +917,14 @@ parse_message (IntakeParsed *p, const Config *config)
 }
 
 /* Seen-before check and processing, in one IMMEDIATE transaction so that
- * two deliveries of the same message cannot both file it. */
+ * two deliveries of the same message cannot both file it: the message's
+ * own, or the batch's when the caller holds one (db_part_begin). */
 static gboolean
 process_once (Intake *in, GBytes *raw, GBytes *stored, const char *sha,
               const char *mailbox, GError **error)
 {
-  gboolean seen = FALSE;
-  if (!db_begin (in->ctx.db, error))
+  gboolean seen = FALSE, nested;
+  if (!db_part_begin (in->ctx.db, &nested, error))
     return FALSE;
   gboolean ok = already_seen (in->ctx.db, in->msg ? in->msg->message_id : NULL, sha, &seen,
                               &in->recorded, error);
@@ -928,9 +933,9 @@ process_once (Intake *in, GBytes *raw, GBytes *stored, const char *sha,
   else if (ok)
     ok = process_in_transaction (in, raw, stored, sha, mailbox, error);
   if (ok && !seen)
-    ok = db_commit (in->ctx.db, error);
+    ok = db_part_commit (in->ctx.db, nested, error);
   if (!ok || seen)
-    db_rollback (in->ctx.db);
+    db_part_rollback (in->ctx.db, nested);
   return ok;
 }
 

@@ -45,7 +45,10 @@ gboolean intake_process_sized (const Context *ctx, GBytes *raw, gsize size, cons
 /* A message read before its transaction (parsed, its records read but
  * not yet checked against the registers): intake_parse touches no
  * database, so it may run in another thread than intake_file.
- * intake_file takes p over and frees it; FALSE as intake_process. */
+ * intake_file takes p over and frees it; FALSE as intake_process.  Called
+ * while the caller holds a transaction (db_begin: one for a batch of
+ * messages), it files in a savepoint of that transaction, FALSE having
+ * undone this message's work alone; the caller commits. */
 typedef struct _IntakeParsed IntakeParsed;
 
 IntakeParsed *intake_parse (const Config *config, GBytes *raw, gsize size);

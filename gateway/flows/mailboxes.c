@@ -1,6 +1,6 @@
 /* Intake from the mailboxes: the order of steps that makes a crash
  * harmless, written once for every kind of mailbox.  File a batch (one
- * transaction per message), make it durable once, then move it out of the
+ * transaction, a savepoint per message), make it durable once, then move it out of the
  * inbox; a message filed but not moved is seen again and recognized as a
  * duplicate (docs/DESIGN.md, State before acknowledgement). */
 #include <string.h>
@@ -79,7 +79,7 @@ take_message (Pass *p, guint32 id, IntakeParsed *parsed, GError **error)
 /* Files the fetched messages (SourceMessage*), each read by intake_parse
  * here or, when prepared is not NULL, beforehand. */
 static gboolean
-file_fetched (Pass *p, GPtrArray *msgs, GPtrArray *prepared, GError **error)
+file_each (Pass *p, GPtrArray *msgs, GPtrArray *prepared, GError **error)
 {
   for (guint i = 0; i < msgs->len && !context_stopping (p->ctx); i++)
     {
@@ -90,6 +90,40 @@ file_fetched (Pass *p, GPtrArray *msgs, GPtrArray *prepared, GError **error)
         return FALSE;
     }
   return TRUE;
+}
+
+/* How far a pass was before a batch, to forget the batch by. */
+typedef struct {
+  guint processed, rejected;
+  guint32 last_done;
+  guint count;
+} Mark;
+
+/* Forgets the messages of a batch whose transaction was lost: none of
+ * them is moved, each is read again next time. */
+static void
+forget_batch (Pass *p, const Mark *before)
+{
+  g_array_set_size (p->processed, before->processed);
+  g_array_set_size (p->rejected, before->rejected);
+  p->last_done = before->last_done;
+  p->count = before->count;
+}
+
+/* file_each in one transaction, a savepoint per message (group commit):
+ * a message that fails is undone alone, and those before it are kept. */
+static gboolean
+file_fetched (Pass *p, GPtrArray *msgs, GPtrArray *prepared, GError **error)
+{
+  Mark before = { p->processed->len, p->rejected->len, p->last_done, p->count };
+  if (!db_begin (p->ctx->db, error))
+    return FALSE;
+  gboolean ok = file_each (p, msgs, prepared, error);
+  if (db_commit (p->ctx->db, ok ? error : NULL))
+    return ok;
+  db_rollback (p->ctx->db);
+  forget_batch (p, &before);
+  return FALSE;
 }
 
 /* The first id not yet done: after a changed UIDVALIDITY, the beginning. */

@@ -67,6 +67,32 @@ db_rollback (sqlite3 *db)
     sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* One message's work: inside a batch's transaction a savepoint, else a
+ * transaction of its own. */
+gboolean
+db_part_begin (sqlite3 *db, gboolean *nested, GError **error)
+{
+  *nested = !sqlite3_get_autocommit (db);
+  return db_exec (db, *nested ? "SAVEPOINT part" : "BEGIN IMMEDIATE", error);
+}
+
+/* Keeps what db_part_begin started. */
+gboolean
+db_part_commit (sqlite3 *db, gboolean nested, GError **error)
+{
+  return db_exec (db, nested ? "RELEASE part" : "COMMIT", error);
+}
+
+/* Undoes what db_part_begin started, and nothing before it. */
+void
+db_part_rollback (sqlite3 *db, gboolean nested)
+{
+  if (nested && !sqlite3_get_autocommit (db))
+    sqlite3_exec (db, "ROLLBACK TO part; RELEASE part", NULL, NULL, NULL);
+  else if (!nested)
+    db_rollback (db);
+}
+
 /* Prepared statements kept per connection, by SQL text: preparing costs
  * more than running most of the gateway's statements.  db_prepare lends a
  * kept statement out and db_release (the g_autoptr cleanup) resets it and
@@ -236,6 +262,7 @@ db_close (sqlite3 *db)
   if (db == NULL)
     return;
   forget_kept (db);
+  db_known_message (db, NULL, NULL);
   sqlite3_close_v2 (db);
 }
 
@@ -332,6 +359,20 @@ sql_skeleton (sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_text (ctx, skeleton, -1, g_free);
 }
 
+/* A message's texts one after the other, each ending a line. */
+static char *
+texts_joined (const MailMessage *msg)
+{
+  GString *text = g_string_new (NULL);
+  for (guint i = 0; i < msg->texts->len; i++)
+    {
+      const MailText *t = msg->texts->pdata[i];
+      g_string_append_len (text, t->text, t->length);
+      g_string_append_c (text, '\n');
+    }
+  return g_string_free (text, FALSE);
+}
+
 /* The text of a submission as intake read it, for the search index
  * (schema/018-search.sql): a message's body and text attachments, one
  * after the other; an import's file itself.  NULL when there is none. */
@@ -345,16 +386,49 @@ submission_text (GBytes *raw, const char *klass)
     return g_utf8_make_valid (data, len);
   CtcLimits limits = ctc_limits_default ();
   g_autoptr (MailMessage) msg = mail_message_parse (raw, NULL, &limits, NULL);
-  if (msg == NULL)
-    return NULL;
-  GString *text = g_string_new (NULL);
-  for (guint i = 0; i < msg->texts->len; i++)
+  return msg != NULL ? texts_joined (msg) : NULL;
+}
+
+/* The message being stored through each connection, read already
+ * (db_known_message): message_text() takes its texts instead of parsing
+ * raw a second time.  Borrowed from the caller while it stores. */
+typedef struct {
+  GBytes *raw;
+  const MailMessage *msg;
+} Known;
+
+static GHashTable *known_by_db;   /* sqlite3* -> Known* */
+static GMutex known_lock;
+
+void
+db_known_message (sqlite3 *db, GBytes *raw, const MailMessage *msg)
+{
+  g_mutex_lock (&known_lock);
+  if (known_by_db == NULL)
+    known_by_db = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  if (raw == NULL || msg == NULL)
+    g_hash_table_remove (known_by_db, db);
+  else
     {
-      const MailText *t = msg->texts->pdata[i];
-      g_string_append_len (text, t->text, t->length);
-      g_string_append_c (text, '\n');
+      Known *k = g_new (Known, 1);
+      *k = (Known) { raw, msg };
+      g_hash_table_insert (known_by_db, db, k);
     }
-  return g_string_free (text, FALSE);
+  g_mutex_unlock (&known_lock);
+}
+
+/* The texts of the message known to db when its raw is data, else NULL. */
+static char *
+known_text (sqlite3 *db, const void *data, gsize len)
+{
+  char *text = NULL;
+  g_mutex_lock (&known_lock);
+  Known *k = known_by_db != NULL ? g_hash_table_lookup (known_by_db, db) : NULL;
+  if (k != NULL && g_bytes_get_size (k->raw) == len
+      && memcmp (g_bytes_get_data (k->raw, NULL), data, len) == 0)
+    text = texts_joined (k->msg);
+  g_mutex_unlock (&known_lock);
+  return text;
 }
 
 /* SQL's message_text(raw, class): submission_text() of a submission. */
@@ -363,10 +437,16 @@ sql_message_text (sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
   (void) argc;
   const void *data = sqlite3_value_blob (argv[0]);
-  g_autoptr (GBytes) raw = g_bytes_new (data, sqlite3_value_bytes (argv[0]));
-  char *text = data != NULL ? submission_text (raw, (const char *) sqlite3_value_text (argv[1]))
-                            : NULL;
-
+  gsize len = sqlite3_value_bytes (argv[0]);
+  const char *klass = (const char *) sqlite3_value_text (argv[1]);
+  char *text = NULL;
+  if (data != NULL && g_strcmp0 (klass, "import") != 0)
+    text = known_text (sqlite3_context_db_handle (ctx), data, len);
+  if (text == NULL && data != NULL)
+    {
+      g_autoptr (GBytes) raw = g_bytes_new (data, len);
+      text = submission_text (raw, klass);
+    }
   if (text == NULL)
     sqlite3_result_null (ctx);
   else

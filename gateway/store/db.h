@@ -6,6 +6,8 @@
 #include <glib.h>
 #include <sqlite3.h>
 
+#include "parsers/message.h"
+
 typedef enum {
   DB_ERROR_OPEN,      /* cannot open or create the file */
   DB_ERROR_SCHEMA,    /* the database is missing (run `ctcgw init`) or newer */
@@ -39,6 +41,20 @@ gboolean db_exec (sqlite3 *db, const char *sql, GError **error);
 gboolean db_begin (sqlite3 *db, GError **error);   /* BEGIN IMMEDIATE */
 gboolean db_commit (sqlite3 *db, GError **error);
 void db_rollback (sqlite3 *db);
+
+/* The work of one message of a batch (group commit): a savepoint when the
+ * caller holds a transaction (db_begin) for the whole batch, else a
+ * transaction of its own (BEGIN IMMEDIATE); *nested says which.  Rolled
+ * back, it undoes its own work alone; the batch's transaction then still
+ * keeps the messages before it. */
+gboolean db_part_begin (sqlite3 *db, gboolean *nested, GError **error);
+gboolean db_part_commit (sqlite3 *db, gboolean nested, GError **error);
+void db_part_rollback (sqlite3 *db, gboolean nested);
+
+/* The message about to be stored with raw through db, already read (NULL,
+ * NULL: none): the search index of schema/018-search.sql takes its texts
+ * instead of reading raw again.  Both are borrowed until the next call. */
+void db_known_message (sqlite3 *db, GBytes *raw, const MailMessage *msg);
 
 /* Sets error from the last SQLite failure on db (busy -> DB_ERROR_BUSY). */
 void db_set_error (sqlite3 *db, GError **error, const char *what);
