@@ -754,6 +754,16 @@ same_record (Filing *f, gint64 *id, GError **error)
   return FALSE;
 }
 
+/* The checks of a record to insert: its required fields, then what its
+ * references name.  FALSE on a database failure; f->refused says whether
+ * the record passed. */
+static gboolean
+check_new (Filing *f, GError **error)
+{
+  check_required (f);
+  return f->refused || check_targets (f, error);
+}
+
 /* A record without Reference: a new record (or, for a contact point sent
  * again, an update of the one there is). */
 static gboolean
@@ -761,10 +771,7 @@ file_new (Filing *f, GError **error)
 {
   gint64 id = 0;
 
-  check_required (f);
-  if (f->refused)
-    return TRUE;
-  if (!check_targets (f, error))
+  if (!check_new (f, error))
     return FALSE;
   if (f->refused)
     return TRUE;
@@ -787,10 +794,7 @@ file_restored (Filing *f, GError **error)
 {
   gint64 id = 0;
 
-  check_required (f);
-  if (f->refused)
-    return TRUE;
-  if (!check_targets (f, error))
+  if (!check_new (f, error))
     return FALSE;
   if (f->refused)
     return TRUE;
