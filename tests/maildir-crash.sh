@@ -57,7 +57,9 @@ check_true "$N messages are dropped into the Maildir" drop 1 "$N"
 # messages): measured progress, not time, so that every kill lands in the
 # work however fast or loaded the machine.  The inbox is kept fed: before
 # each start, fresh submissions are dropped until it holds at least N
-# messages and three times the most the daemon filed in one life.
+# messages and three times the most the daemon filed in one life, and two
+# batches more: a batch becomes visible at its one commit, and the daemon
+# may commit two more between the moment seen and the kill.
 seed=${CRASH_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}
 diag "kill moments drawn with seed $seed (CRASH_SEED=$seed reproduces them)"
 awk -v seed="$seed" -v n="$KILLS" 'BEGIN { srand (seed); for (i = 0; i < n; i++) print 1 + int (rand () * 600) }' \
@@ -66,6 +68,7 @@ total=$N most=0
 
 top_up () {
   want=$((3 * most)); [ "$want" -lt "$N" ] && want=$N
+  want=$((want + 2 * 256))
   add=$((want - $(inbox_count)))
   [ "$add" -gt 0 ] || return 0
   drop "$((total + 1))" "$((total + add))" || return 1
